@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Installs and starts the real servers Percorsi runs on, on loopback, in project-local folders:
+#   Apache Kafka (KRaft, single node) resolved from Maven Central and run on the machine's JDK,
+#   PostgreSQL from Debian's packages, in a private cluster.
+# Usage: deploy/infra.sh install|start|stop|status
+# Environment: PERCORSI_STATE (default .data), KAFKA_PORT (19092), PG_PORT (55432).
+# When KAFKA_BOOTSTRAP_SERVERS or PERCORSI_POSTGRES_DSN is set, that server is the user's and is left alone.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+STATE=${PERCORSI_STATE:-$ROOT/.data}
+case "$STATE" in /*) ;; *) STATE=$ROOT/$STATE ;; esac
+CACHE=${PERCORSI_CACHE:-$ROOT/.cache}
+KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$ROOT/deploy/kafka/pom.xml")
+KAFKA_LIB=$CACHE/kafka/$KAFKA_VERSION/lib
+KAFKA_PORT=${KAFKA_PORT:-19092}
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-19093}
+PG_PORT=${PG_PORT:-55432}
+PG_MAJOR=${PG_MAJOR:-15}
+PG_DATA=$STATE/postgres
+KAFKA_DATA=$STATE/kafka
+LOGS=$STATE/logs
+
+log() { printf '[infra] %s\n' "$*" >&2; }
+die() { printf '[infra] error: %s\n' "$*" >&2; exit 1; }
+is_root() { [ "$(id -u)" = 0 ]; }
+
+pg_bin() {
+  local d
+  for d in /usr/lib/postgresql/"$PG_MAJOR"/bin /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && { echo "$d"; return; }
+  done
+  return 1
+}
+
+# initdb and postgres refuse to run as root: as root, the cluster belongs to Debian's 'postgres'
+# system user (created by the package) and is run through runuser; otherwise as the caller.
+as_pg() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+apt_install() {
+  is_root || die "missing $*: install them (sudo apt-get install $*) or run as root"
+  log "installing $* from Debian's packages"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+install_postgres() {
+  [ -n "${PERCORSI_POSTGRES_DSN:-}" ] && return 0
+  pg_bin >/dev/null || apt_install "postgresql-$PG_MAJOR" || apt_install postgresql
+  pg_bin >/dev/null || die "PostgreSQL server binaries not found after install"
+  # The Debian package starts its own cluster on 5432; Percorsi never uses it.
+}
+
+install_kafka() {
+  [ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ] && return 0
+  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  [ -f "$KAFKA_LIB/kafka_2.13-$KAFKA_VERSION.jar" ] && return 0
+  command -v mvn >/dev/null || apt_install maven
+  log "resolving Apache Kafka $KAFKA_VERSION from Maven Central into $KAFKA_LIB"
+  mkdir -p "$KAFKA_LIB.partial"
+  mvn -B -q -f "$ROOT/deploy/kafka/pom.xml" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIB.partial" >&2
+  rm -rf "$KAFKA_LIB" && mv "$KAFKA_LIB.partial" "$KAFKA_LIB"
+}
+
+wait_port() { # host port seconds what
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  die "$4 did not open $1:$2 within $3 s (logs in $LOGS)"
+}
+
+start_postgres() {
+  [ -n "${PERCORSI_POSTGRES_DSN:-}" ] && { log "using PostgreSQL at PERCORSI_POSTGRES_DSN"; return 0; }
+  local bin; bin=$(pg_bin)
+  mkdir -p "$STATE" "$LOGS"
+  if is_root; then chown postgres "$LOGS"; chmod 755 "$STATE"; fi
+  if [ ! -s "$PG_DATA/PG_VERSION" ]; then
+    log "creating PostgreSQL cluster in $PG_DATA"
+    rm -rf "$PG_DATA"; mkdir -p "$PG_DATA"
+    is_root && chown postgres "$PG_DATA"
+    as_pg "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    cat >>"$PG_DATA/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = ''
+max_connections = 200
+shared_buffers = 256MB
+fsync = on
+synchronous_commit = on
+CONF
+  fi
+  if as_pg "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    log "PostgreSQL already running on 127.0.0.1:$PG_PORT"
+  else
+    as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t 60 start >/dev/null
+    log "PostgreSQL started on 127.0.0.1:$PG_PORT"
+  fi
+}
+
+kafka_pid() { [ -f "$STATE/kafka.pid" ] && kill -0 "$(cat "$STATE/kafka.pid")" 2>/dev/null && cat "$STATE/kafka.pid"; }
+
+start_kafka() {
+  [ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ] && { log "using Kafka at $KAFKA_BOOTSTRAP_SERVERS"; return 0; }
+  mkdir -p "$KAFKA_DATA" "$LOGS"
+  if kafka_pid >/dev/null; then log "Kafka already running on 127.0.0.1:$KAFKA_PORT"; return 0; fi
+  local conf=$STATE/kafka-server.properties
+  sed -e "s|@PORT@|$KAFKA_PORT|g; s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g; s|@DATA@|$KAFKA_DATA|g" \
+    "$ROOT/deploy/kafka/server.properties.in" >"$conf"
+  local java_opts=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
+    "-Dlog4j.configuration=file:$ROOT/deploy/kafka/log4j.properties" "-Dkafka.logs.dir=$LOGS")
+  if [ ! -f "$KAFKA_DATA/meta.properties" ]; then
+    local cluster_id
+    cluster_id=$(java -cp "$KAFKA_LIB/*" "${java_opts[@]}" kafka.tools.StorageTool random-uuid)
+    java -cp "$KAFKA_LIB/*" "${java_opts[@]}" kafka.tools.StorageTool format \
+      -t "$cluster_id" -c "$conf" >"$LOGS/kafka-format.log"
+    log "formatted KRaft storage in $KAFKA_DATA"
+  fi
+  nohup java -cp "$KAFKA_LIB/*" "${java_opts[@]}" kafka.Kafka "$conf" >"$LOGS/kafka.out" 2>&1 &
+  echo $! >"$STATE/kafka.pid"
+  wait_port 127.0.0.1 "$KAFKA_PORT" 90 Kafka
+  log "Kafka $KAFKA_VERSION started on 127.0.0.1:$KAFKA_PORT"
+}
+
+stop_kafka() {
+  local pid; pid=$(kafka_pid) || { rm -f "$STATE/kafka.pid"; return 0; }
+  kill "$pid"
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$STATE/kafka.pid"
+  log "Kafka stopped"
+}
+
+stop_postgres() {
+  [ -s "$PG_DATA/PG_VERSION" ] || return 0
+  local bin; bin=$(pg_bin) || return 0
+  if as_pg "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    as_pg "$bin/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
+    log "PostgreSQL stopped"
+  fi
+}
+
+case "${1:-}" in
+  install) install_postgres; install_kafka ;;
+  start) install_postgres; install_kafka; start_postgres; start_kafka ;;
+  stop) stop_kafka; stop_postgres ;;
+  status)
+    if kafka_pid >/dev/null; then echo "kafka: running (pid $(kafka_pid))"; else echo "kafka: stopped"; fi
+    if [ -s "$PG_DATA/PG_VERSION" ] && as_pg "$(pg_bin)/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+      echo "postgres: running"; else echo "postgres: stopped"; fi ;;
+  env)
+    echo "KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}"
+    echo "PERCORSI_POSTGRES_DSN=${PERCORSI_POSTGRES_DSN:-postgresql://postgres@127.0.0.1:$PG_PORT/postgres}" ;;
+  *) die "usage: $0 install|start|stop|status|env" ;;
+esac
