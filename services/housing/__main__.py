@@ -1,0 +1,5 @@
+from housing.bootstrap import build_app, settings
+from shared.serve import serve
+
+config = settings()
+serve(build_app(config), config)

@@ -1,0 +1,137 @@
+"""SQL for intake's beneficiaries, keys and audit log; every function takes the caller's
+connection, so the caller's transaction decides what commits together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class NewBeneficiary:
+    beneficiary_id: UUID
+    organisation_id: str
+    wrapped_key: bytes
+    personal: bytes
+    fiscal_code_index: bytes | None
+    match_key_index: bytes
+    name_index: list[bytes]
+    sex: str
+    age_band: str
+    legal_status: str
+    reception: str
+    must_leave_by: date | None
+    permit_expiry: date | None
+    household_size: int
+    children: int
+    single_parent: bool
+    italian_level: str
+    languages: list[str]
+    vulnerabilities: list[str]
+    project_ids: list[str]
+    consent_date: date
+    consent_scope: list[str]
+    registered_on: date
+    registered_by: str
+
+
+async def lock_identity(conn: asyncpg.Connection, *indexes: bytes | None) -> None:
+    """Serialise registrations that could be duplicates of each other, until commit."""
+    for index in sorted(i for i in indexes if i):
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))", index.hex())
+
+
+async def find_duplicates(
+    conn: asyncpg.Connection, *, organisation_id: str, fiscal_code_index: bytes | None, match_key_index: bytes
+) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """
+        SELECT beneficiary_id, fiscal_code_index = $2 AS same_fiscal_code, match_key_index = $3 AS same_name_birth
+        FROM beneficiaries
+        WHERE organisation_id = $1 AND erased_at IS NULL
+          AND ((fiscal_code_index = $2 AND $2 IS NOT NULL) OR match_key_index = $3)
+        """,
+        organisation_id, fiscal_code_index, match_key_index,
+    )
+
+
+async def insert(conn: asyncpg.Connection, b: NewBeneficiary) -> None:
+    await conn.execute(
+        "INSERT INTO person_keys (beneficiary_id, wrapped_key) VALUES ($1, $2)", b.beneficiary_id, b.wrapped_key
+    )
+    await conn.execute(
+        """
+        INSERT INTO beneficiaries (
+            beneficiary_id, organisation_id, personal, fiscal_code_index, match_key_index, name_index, sex,
+            age_band, legal_status, reception, must_leave_by, permit_expiry, household_size, children,
+            single_parent, italian_level, languages, vulnerabilities, project_ids, consent_date, consent_scope,
+            registered_on, registered_by)
+        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)
+        """,
+        b.beneficiary_id, b.organisation_id, b.personal, b.fiscal_code_index, b.match_key_index, b.name_index,
+        b.sex, b.age_band, b.legal_status, b.reception, b.must_leave_by, b.permit_expiry, b.household_size,
+        b.children, b.single_parent, b.italian_level, b.languages, b.vulnerabilities, b.project_ids,
+        b.consent_date, b.consent_scope, b.registered_on, b.registered_by,
+    )
+
+
+_LIST_COLUMNS = """
+    b.beneficiary_id, b.sex, b.age_band, b.legal_status, b.reception, b.must_leave_by, b.permit_expiry,
+    b.household_size, b.italian_level, b.project_ids, b.path_status, b.registered_on, b.erased_at,
+    b.personal, k.wrapped_key
+"""
+
+
+async def list_page(
+    conn: asyncpg.Connection, *, organisation_id: str, limit: int, offset: int,
+    fiscal_code_index: bytes | None = None, name_indexes: Sequence[bytes] = (), status: str | None = None,
+    project_id: str | None = None,
+) -> tuple[int, list[asyncpg.Record]]:
+    """One page of an organisation's people, newest first, with the total that match."""
+    where = """
+        b.organisation_id = $1
+        AND ($2::bytea IS NULL OR b.fiscal_code_index = $2)
+        AND (cardinality($3::bytea[]) = 0 OR b.name_index @> $3)
+        AND ($4::text IS NULL OR b.path_status = $4)
+        AND ($5::text IS NULL OR $5 = ANY(b.project_ids))
+    """
+    args = (organisation_id, fiscal_code_index, list(name_indexes), status, project_id)
+    total = await conn.fetchval(f"SELECT count(*) FROM beneficiaries b WHERE {where}", *args)
+    rows = await conn.fetch(
+        f"""
+        SELECT {_LIST_COLUMNS} FROM beneficiaries b LEFT JOIN person_keys k USING (beneficiary_id)
+        WHERE {where} ORDER BY b.created_at DESC, b.beneficiary_id LIMIT $6 OFFSET $7
+        """,
+        *args, limit, offset,
+    )
+    return total, rows
+
+
+async def get(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"""
+        SELECT {_LIST_COLUMNS} FROM beneficiaries b LEFT JOIN person_keys k USING (beneficiary_id)
+        WHERE b.organisation_id = $1 AND b.beneficiary_id = $2
+        """,
+        organisation_id, beneficiary_id,
+    )
+
+
+async def log_access(
+    conn: asyncpg.Connection, *, actor: str, actor_role: str, organisation_id: str,
+    beneficiary_ids: Sequence[UUID], action: str, purpose: str,
+) -> None:
+    """One audit row per person read, in one statement."""
+    if not beneficiary_ids:
+        return
+    await conn.execute(
+        """
+        INSERT INTO pii_access_log (actor, actor_role, organisation_id, beneficiary_id, action, purpose)
+        SELECT $1, $2, $3, unnest($4::uuid[]), $5, $6
+        """,
+        actor, actor_role, organisation_id, list(beneficiary_ids), action, purpose,
+    )

@@ -1,0 +1,99 @@
+"""Spotting a person who is already registered, from their fiscal code or their name and birth."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+# Bump when the normalisation changes: stored keyed hashes of older keys must then be rebuilt.
+MATCH_KEY_VERSION = "v1"
+
+_IGNORED = re.compile(r"['’‘`ʼ´\-‐‑–—]")  # apostrophes and hyphens vanish: N'Diaye = Ndiaye
+_NOT_A_LETTER = re.compile(r"[^\w]|[\d_]")
+
+
+class MatchReason(StrEnum):
+    same_fiscal_code = "same fiscal code"
+    same_name_birth = "same name, birth date and country"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The person about to be registered."""
+
+    fiscal_code: str | None
+    first_name: str
+    last_name: str
+    birth_date: date
+    birth_country: str
+
+
+@dataclass(frozen=True)
+class ExistingKeys:
+    """What the repository keeps to recognise a registered person, in its protected form."""
+
+    beneficiary_id: str
+    fiscal_code: str | None
+    match_key: str
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    beneficiary_id: str
+    reasons: tuple[MatchReason, ...]
+
+
+def normalise_name(name: str) -> list[str]:
+    """The words of a name, case-folded, without accents, apostrophes, hyphens or punctuation."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    without_marks = "".join(char for char in decomposed if not unicodedata.combining(char))
+    letters_only = _NOT_A_LETTER.sub(" ", _IGNORED.sub("", without_marks))
+    return letters_only.split()
+
+
+def match_key(first_name: str, last_name: str, birth_date: date, birth_country: str) -> str:
+    """A deterministic key equal for the same person however the names were spaced, split or ordered."""
+    letters = "".join(normalise_name(first_name) + normalise_name(last_name))
+    if not letters:
+        raise ValueError("a match key needs at least one letter in first_name or last_name")
+    # The names are read as a circle and written from the alphabetically smallest starting point.
+    # Swapping first and last name ("Ali Mohamed" / "Mohamed Ali") or moving a word between them
+    # ("Mohamed Ali | Hassan" / "Mohamed | Ali Hassan") only rotates the circle, and dropping the
+    # spaces makes "Abdel Rahman" equal "Abdelrahman", a frequent transliteration difference.
+    names = min(letters[start:] + letters[:start] for start in range(len(letters)))
+    country = birth_country.strip().upper()
+    return f"{MATCH_KEY_VERSION}|{names}|{birth_date.isoformat()}|{country}"
+
+
+def normalise_fiscal_code(fiscal_code: str) -> str:
+    """The fiscal code as compared: upper-case, no surrounding spaces."""
+    return fiscal_code.strip().upper()
+
+
+def find_duplicates(
+    candidate: Candidate,
+    existing: Iterable[ExistingKeys],
+    *,
+    protect: Callable[[str], str] = lambda plain: plain,
+) -> list[DuplicateMatch]:
+    """Registered people who look like the candidate, each with the reasons it matched."""
+    # protect turns a plain key into the form the repository stores (a keyed hash), so the
+    # candidate is compared with stored records without their plain keys ever being kept.
+    protected_code = protect(normalise_fiscal_code(candidate.fiscal_code)) if candidate.fiscal_code else None
+    protected_key = protect(
+        match_key(candidate.first_name, candidate.last_name, candidate.birth_date, candidate.birth_country)
+    )
+    matches = []
+    for record in existing:
+        reasons = []
+        if protected_code is not None and record.fiscal_code == protected_code:
+            reasons.append(MatchReason.same_fiscal_code)
+        if record.match_key == protected_key:
+            reasons.append(MatchReason.same_name_birth)
+        if reasons:
+            matches.append(DuplicateMatch(beneficiary_id=record.beneficiary_id, reasons=tuple(reasons)))
+    return matches

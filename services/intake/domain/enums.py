@@ -1,0 +1,151 @@
+"""The closed vocabularies of intake, as listed in domain.md, and the age band of a person."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+
+class LegalStatus(StrEnum):
+    asylum_seeker = "asylum_seeker"
+    refugee = "refugee"
+    subsidiary_protection = "subsidiary_protection"
+    special_protection = "special_protection"
+    former_humanitarian = "former_humanitarian"
+    special_cases = "special_cases"
+    unaccompanied_minor = "unaccompanied_minor"
+    temporary_protection = "temporary_protection"
+    other = "other"
+
+
+class ReceptionKind(StrEnum):
+    cas = "cas"
+    sai = "sai"
+    first_reception = "first_reception"
+    out_of_reception = "out_of_reception"
+    homeless = "homeless"
+
+
+IN_RECEPTION = frozenset({ReceptionKind.cas, ReceptionKind.sai, ReceptionKind.first_reception})
+
+
+class ItalianLevel(StrEnum):
+    A0 = "A0"
+    A1 = "A1"
+    A2 = "A2"
+    B1 = "B1"
+    B2 = "B2"
+    C1 = "C1"
+    C2 = "C2"
+
+    @property
+    def rank(self) -> int:
+        """Position on the CEFR scale: A0 is 0, C2 is 6."""
+        return list(ItalianLevel).index(self)
+
+
+def levels_gained(before: ItalianLevel, after: ItalianLevel) -> int:
+    """CEFR levels climbed from before to after (negative if the level dropped)."""
+    return after.rank - before.rank
+
+
+class PermitDocument(StrEnum):
+    electronic = "electronic"
+    paper = "paper"
+    postal_receipt = "postal_receipt"
+
+
+class Sex(StrEnum):
+    F = "F"
+    M = "M"
+    X = "X"
+
+
+class InterventionKind(StrEnum):
+    socio_legal = "socio_legal"
+    job_orientation = "job_orientation"
+    counselling = "counselling"
+    intercultural_mediation = "intercultural_mediation"
+    italian_course = "italian_course"
+    italian_for_work_course = "italian_for_work_course"
+    it_course = "it_course"
+    vocational_training = "vocational_training"
+    skills_certification = "skills_certification"
+    qualification_recognition = "qualification_recognition"
+    cv_writing = "cv_writing"
+    childcare = "childcare"
+    mobility_support = "mobility_support"
+    housing_search = "housing_search"
+    school_support = "school_support"
+    social_cohesion_event = "social_cohesion_event"
+    other = "other"
+
+
+COURSE_KINDS = frozenset(
+    {
+        InterventionKind.italian_course,
+        InterventionKind.italian_for_work_course,
+        InterventionKind.it_course,
+        InterventionKind.vocational_training,
+    }
+)
+
+
+class VulnerabilityFlag(StrEnum):
+    victim_of_trafficking = "victim_of_trafficking"
+    victim_of_violence = "victim_of_violence"
+    health_condition = "health_condition"
+    disability = "disability"
+    single_parent = "single_parent"
+    pregnant = "pregnant"
+    minor_turning_18 = "minor_turning_18"
+    homeless = "homeless"
+    other = "other"
+
+
+class EducationLevel(StrEnum):
+    none = "none"
+    primary = "primary"
+    lower_secondary = "lower_secondary"
+    upper_secondary = "upper_secondary"
+    vocational = "vocational"
+    bachelor = "bachelor"
+    master = "master"
+    doctorate = "doctorate"
+
+
+class AgeBand(StrEnum):
+    # Member names match shared.events.contracts.AgeBand so the two map one to one.
+    under_18 = "under_18"
+    a18_24 = "18_24"
+    a25_34 = "25_34"
+    a35_44 = "35_44"
+    a45_54 = "45_54"
+    a55_64 = "55_64"
+    a65_plus = "65_plus"
+
+
+# Lower bound of each band, oldest first, so the first bound not above the age wins.
+_BAND_FLOORS = (
+    (65, AgeBand.a65_plus),
+    (55, AgeBand.a55_64),
+    (45, AgeBand.a45_54),
+    (35, AgeBand.a35_44),
+    (25, AgeBand.a25_34),
+    (18, AgeBand.a18_24),
+    (0, AgeBand.under_18),
+)
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Completed years of age on a day; someone born on 29 February ages on 1 March in common years."""
+    if on < birth_date:
+        raise ValueError(f"date {on.isoformat()} is before birth date {birth_date.isoformat()}")
+    birthday_not_yet_reached = (on.month, on.day) < (birth_date.month, birth_date.day)
+    return on.year - birth_date.year - birthday_not_yet_reached
+
+
+def age_band(birth_date: date, on: date) -> AgeBand:
+    """The age band a person born on birth_date falls in on the given day."""
+    age = age_on(birth_date, on)
+    return next(band for floor, band in _BAND_FLOORS if age >= floor)

@@ -1,0 +1,64 @@
+"""The status of a person's path to autonomy and the moves it may make."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PathStatus(StrEnum):
+    taken_in_charge = "taken_in_charge"
+    plan_agreed = "plan_agreed"
+    in_progress = "in_progress"
+    autonomy_reached = "autonomy_reached"
+    interrupted = "interrupted"
+    transferred = "transferred"
+
+
+# People leave before their plan starts (they move to another city, another reception centre
+# takes them, or they simply stop coming), so a path can be interrupted or transferred from
+# taken_in_charge and plan_agreed too, not only once it is in progress.
+ALLOWED_TRANSITIONS: dict[PathStatus, frozenset[PathStatus]] = {
+    PathStatus.taken_in_charge: frozenset(
+        {PathStatus.plan_agreed, PathStatus.interrupted, PathStatus.transferred}
+    ),
+    PathStatus.plan_agreed: frozenset(
+        {PathStatus.in_progress, PathStatus.interrupted, PathStatus.transferred}
+    ),
+    PathStatus.in_progress: frozenset(
+        {PathStatus.autonomy_reached, PathStatus.interrupted, PathStatus.transferred}
+    ),
+    PathStatus.interrupted: frozenset({PathStatus.in_progress}),
+    PathStatus.autonomy_reached: frozenset(),
+    PathStatus.transferred: frozenset(),
+}
+
+TERMINAL_STATES = frozenset(status for status, targets in ALLOWED_TRANSITIONS.items() if not targets)
+
+
+class ForbiddenTransition(ValueError):
+    """The path cannot move from its current status to the requested one."""
+
+    def __init__(self, current: PathStatus, target: PathStatus) -> None:
+        allowed = allowed_targets(current)
+        allowed_text = ", ".join(sorted(allowed)) if allowed else f"none, '{current}' is final"
+        super().__init__(f"path cannot move from '{current}' to '{target}'; allowed: {allowed_text}")
+        self.current = current
+        self.target = target
+        self.allowed = allowed
+
+
+def allowed_targets(current: PathStatus) -> frozenset[PathStatus]:
+    """The statuses a path in the current status may move to."""
+    return ALLOWED_TRANSITIONS[current]
+
+
+def is_terminal(status: PathStatus) -> bool:
+    """True when no move leaves this status."""
+    return status in TERMINAL_STATES
+
+
+def transition(current: PathStatus, target: PathStatus) -> PathStatus:
+    """The new status, or ForbiddenTransition if the table does not allow the move."""
+    if target not in ALLOWED_TRANSITIONS[current]:
+        raise ForbiddenTransition(current, target)
+    return target

@@ -1,0 +1,102 @@
+"""The residence permit (permesso di soggiorno) and how close it is to expiry."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from intake.domain.enums import PermitDocument
+
+PermitFlag = Literal["valid", "expiring_soon", "expired"]
+DEFAULT_SOON_DAYS = 60
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """The shape one number of a permit document must have."""
+
+    field: str
+    label: str
+    length: int
+    allowed: str = "[A-Z0-9]"  # a regular-expression class matching one allowed character
+    allowed_label: str = "upper-case letters or digits"
+
+
+# The post-office receipt of a pending application carries two numbers: the file number and the
+# registered-mail number. The other documents have one number whose format we do not enforce.
+NUMBER_FORMATS: dict[PermitDocument, tuple[NumberFormat, ...]] = {
+    PermitDocument.postal_receipt: (
+        NumberFormat(field="number", label="file number", length=10),
+        NumberFormat(field="registered_mail_number", label="registered-mail number", length=12),
+    ),
+}
+
+
+class PermitRuleViolation(ValueError):
+    """A permit rule was broken; field names the offending field and rule says what was expected."""
+
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}")
+        self.field = field
+        self.rule = rule
+
+
+@dataclass(frozen=True)
+class Permit:
+    document: PermitDocument
+    reason: str
+    number: str
+    questura: str
+    issue_date: date
+    expiry_date: date
+    renewal_pending: bool = False
+    registered_mail_number: str | None = None
+
+    def __post_init__(self) -> None:
+        for field in ("reason", "questura"):
+            if not getattr(self, field).strip():
+                raise PermitRuleViolation(field, "must not be blank")
+        check_number(self.document, "number", self.number)
+        check_number(self.document, "registered_mail_number", self.registered_mail_number)
+        check_dates(self.issue_date, self.expiry_date)
+
+    def flag(self, today: date, *, soon_days: int = DEFAULT_SOON_DAYS) -> PermitFlag:
+        """How close the permit is to its expiry on the given day."""
+        return permit_flags(self.expiry_date, today, soon_days=soon_days)
+
+
+def check_number(document: PermitDocument, field: str, value: str | None) -> None:
+    """Raise PermitRuleViolation unless value fits the format the document sets for that field."""
+    fmt = next((fmt for fmt in NUMBER_FORMATS.get(document, ()) if fmt.field == field), None)
+    if fmt is not None:
+        if value is None or not re.fullmatch(f"{fmt.allowed}{{{fmt.length}}}", value):
+            raise PermitRuleViolation(
+                field,
+                f"a '{document}' {fmt.label} must be {fmt.length} {fmt.allowed_label}, got {value!r}",
+            )
+    elif field == "number":
+        if not (value or "").strip():
+            raise PermitRuleViolation(field, "must not be blank")
+    elif value is not None:
+        raise PermitRuleViolation(field, f"is not used by a '{document}' document")
+
+
+def check_dates(issue_date: date, expiry_date: date) -> None:
+    """Raise PermitRuleViolation unless the permit expires after it was issued."""
+    if expiry_date <= issue_date:
+        raise PermitRuleViolation(
+            "expiry_date",
+            f"expiry date {expiry_date.isoformat()} must be after issue date {issue_date.isoformat()}",
+        )
+
+
+def permit_flags(expiry: date, today: date, *, soon_days: int = DEFAULT_SOON_DAYS) -> PermitFlag:
+    """'expired' after the expiry day, 'expiring_soon' within soon_days of it, else 'valid'."""
+    if soon_days < 0:
+        raise ValueError(f"soon_days must be 0 or more, got {soon_days}")
+    days_left = (expiry - today).days
+    if days_left < 0:
+        return "expired"
+    return "expiring_soon" if days_left <= soon_days else "valid"

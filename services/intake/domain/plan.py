@@ -1,0 +1,111 @@
+"""The individual plan (piano individuale): goals per area, each with phases and a deadline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+
+class Area(StrEnum):
+    work = "work"
+    housing = "housing"
+    social = "social"
+
+
+class GoalStatus(StrEnum):
+    open = "open"
+    met = "met"
+    missed = "missed"
+    replanned = "replanned"
+
+
+# A replanned goal is still being pursued, against its new deadline.
+STILL_OPEN = frozenset({GoalStatus.open, GoalStatus.replanned})
+
+
+class PlanRuleViolation(ValueError):
+    """A plan rule was broken; field names the offending field and rule says what was expected."""
+
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}")
+        self.field = field
+        self.rule = rule
+
+
+@dataclass(frozen=True)
+class Phase:
+    title: str
+    due: date
+
+    def __post_init__(self) -> None:
+        _require_text("title", self.title)
+
+
+@dataclass(frozen=True)
+class Goal:
+    goal_id: str
+    area: Area
+    title: str
+    deadline: date
+    responsible_operator: str
+    phases: tuple[Phase, ...] = ()
+    status: GoalStatus = GoalStatus.open
+    closed_on: date | None = None
+    replan_reason: str | None = None
+
+    def __post_init__(self) -> None:
+        _require_text("goal_id", self.goal_id)
+        _require_text("title", self.title)
+        _require_text("responsible_operator", self.responsible_operator)
+        check_phases(self.phases, self.deadline)
+
+
+def check_phases(phases: Iterable[Phase], deadline: date) -> None:
+    """Raise PlanRuleViolation unless every phase is due on or before the goal deadline."""
+    for index, phase in enumerate(phases):
+        if phase.due > deadline:
+            raise PlanRuleViolation(
+                f"phases[{index}].due",
+                f"phase '{phase.title}' is due {phase.due.isoformat()}, after the goal deadline "
+                f"{deadline.isoformat()}; phases must fall on or before the deadline",
+            )
+
+
+def met(goal: Goal, on: date) -> Goal:
+    """The goal marked as met on the given day."""
+    _require_still_open(goal, "met")
+    return replace(goal, status=GoalStatus.met, closed_on=on)
+
+
+def missed(goal: Goal) -> Goal:
+    """The goal marked as missed."""
+    _require_still_open(goal, "missed")
+    return replace(goal, status=GoalStatus.missed)
+
+
+def replan(goal: Goal, new_deadline: date, reason: str) -> Goal:
+    """The goal moved to a later deadline, with the reason recorded."""
+    _require_still_open(goal, "replanned")
+    if new_deadline <= goal.deadline:
+        raise PlanRuleViolation(
+            "new_deadline",
+            f"new deadline {new_deadline.isoformat()} must be after the current deadline "
+            f"{goal.deadline.isoformat()}",
+        )
+    _require_text("reason", reason)
+    return replace(goal, status=GoalStatus.replanned, deadline=new_deadline, replan_reason=reason.strip())
+
+
+def _require_still_open(goal: Goal, outcome: str) -> None:
+    if goal.status not in STILL_OPEN:
+        raise PlanRuleViolation(
+            "status",
+            f"goal is '{goal.status}'; only an open or replanned goal can be {outcome}",
+        )
+
+
+def _require_text(field: str, value: str) -> None:
+    if not value or not value.strip():
+        raise PlanRuleViolation(field, "must not be blank")

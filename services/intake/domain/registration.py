@@ -1,0 +1,47 @@
+"""What a registration keeps where: the personal fields sealed in the vault, the coarse
+attributes in plain columns, and the event other services see."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from intake.domain.duplicates import match_key, normalise_name
+from intake.domain.enums import age_band
+from shared.events.contracts import AgeBand, BeneficiaryRegistered
+
+PERSONAL_FIELDS = (
+    "first_name", "last_name", "birth_date", "birth_country", "citizenship", "fiscal_code",
+    "permit", "contacts", "education", "driving_licence",
+)
+
+
+def split_personal(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(personal, coarse) from a validated registration dumped to JSON-able values."""
+    personal = {k: data.get(k) for k in PERSONAL_FIELDS}
+    personal["reception_centre"] = (data.get("reception") or {}).get("centre")
+    coarse = {k: v for k, v in data.items() if k not in PERSONAL_FIELDS}
+    return personal, coarse
+
+
+def name_tokens(first_name: str, last_name: str) -> list[str]:
+    """Normalised name words, for blind-index search by any of them."""
+    return sorted(set(normalise_name(first_name) + normalise_name(last_name)))
+
+
+def duplicate_key(first_name: str, last_name: str, birth_date: date, birth_country: str) -> str:
+    return match_key(first_name, last_name, birth_date, birth_country)
+
+
+def registered_event(
+    *, registered_on: date, birth_date: date, sex: str, legal_status: str, reception: str,
+    household_size: int, children: int, single_parent: bool, italian_level: str, languages: list[str],
+    project_ids: list[str],
+) -> BeneficiaryRegistered:
+    """The coarse facts other services need; the birth date leaves only as an age band."""
+    return BeneficiaryRegistered(
+        registered_on=registered_on, sex=sex, age_band=AgeBand(age_band(birth_date, registered_on).value),
+        legal_status=legal_status, reception=reception, household_size=household_size, children=children,
+        single_parent=single_parent, italian_level=italian_level, languages=languages,
+        project_ids=project_ids,
+    )

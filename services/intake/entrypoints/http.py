@@ -1,0 +1,89 @@
+"""Intake's HTTP routes: validate, call the service layer, translate its outcome."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+
+from intake.entrypoints.schemas import BeneficiaryIn
+from intake.service_layer import people, registration
+from shared.auth import Principal, Role, require
+
+router = APIRouter(prefix="/api/v1", tags=["intake"])
+OPERATORS = require(Role.operator, Role.admin)
+READERS = require(Role.operator, Role.admin, Role.housing, Role.employment)
+
+
+def _parts(request: Request):  # noqa: ANN202
+    return request.app.state.runtime.pool, request.app.state.vault
+
+
+@router.post("/beneficiaries", status_code=201)
+async def register_beneficiary(
+    body: BeneficiaryIn,
+    request: Request,
+    principal: Principal = Depends(OPERATORS),
+    confirm_distinct: bool = Query(False, description="register despite a same-name-and-birth match"),
+) -> JSONResponse:
+    """Take a person in charge. A possible duplicate answers 409 with the people to link to."""
+    pool, vault = _parts(request)
+    try:
+        beneficiary_id = await registration.register(
+            pool, vault, principal, body, today=date.today(), confirm_distinct=confirm_distinct
+        )
+    except registration.DuplicatesFound as exc:
+        return JSONResponse(
+            status_code=409,
+            content={
+                "detail": "possible duplicate: link to an existing person instead of registering again",
+                "matches": [{"beneficiary_id": str(m.beneficiary_id), "reasons": list(m.reasons)}
+                            for m in exc.matches],
+                "can_confirm_distinct": exc.overridable,
+            },
+        )
+    return JSONResponse(status_code=201, content={"beneficiary_id": str(beneficiary_id),
+                                                  "path_status": "taken_in_charge"})
+
+
+@router.get("/beneficiaries")
+async def list_beneficiaries(
+    request: Request,
+    principal: Principal = Depends(READERS),
+    name: str | None = Query(None, max_length=200),
+    fiscal_code: str | None = Query(None, max_length=16),
+    status: str | None = None,
+    project_id: str | None = None,
+    purpose: str | None = Query(None, min_length=3, max_length=200,
+                                description="why personal data is read; required to see it, audited"),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> dict:
+    """The caller's organisation's people, newest first; filters combine."""
+    pool, vault = _parts(request)
+    filters = people.Filters(name=name, fiscal_code=fiscal_code, status=status, project_id=project_id)
+    try:
+        return await people.list_people(
+            pool, vault, principal, filters, limit=limit, offset=offset, purpose=purpose, today=date.today()
+        )
+    except people.PersonalDataRefused as exc:
+        raise HTTPException(403, detail=str(exc)) from None
+
+
+@router.get("/beneficiaries/{beneficiary_id}")
+async def get_beneficiary(
+    beneficiary_id: UUID,
+    request: Request,
+    principal: Principal = Depends(READERS),
+    purpose: str | None = Query(None, min_length=3, max_length=200),
+) -> dict:
+    pool, vault = _parts(request)
+    try:
+        found = await people.get_person(pool, vault, principal, beneficiary_id, purpose=purpose, today=date.today())
+    except people.PersonalDataRefused as exc:
+        raise HTTPException(403, detail=str(exc)) from None
+    if found is None:
+        raise HTTPException(404, detail=f"no beneficiary {beneficiary_id} in your organisation")
+    return found

@@ -1,0 +1,252 @@
+"""The request body that registers a person (presa in carico). The organisation comes from the token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from intake.domain.enums import (
+    IN_RECEPTION,
+    EducationLevel,
+    ItalianLevel,
+    LegalStatus,
+    PermitDocument,
+    ReceptionKind,
+    Sex,
+    VulnerabilityFlag,
+)
+from intake.domain.fiscal_code import consistent_with, parse_fiscal_code
+from intake.domain.permit import PermitRuleViolation, check_dates, check_number
+from intake.entrypoints.schemas_common import (
+    BirthDate,
+    Citizenship,
+    CountryCode,
+    InputModel,
+    LanguageCode,
+    PastDate,
+    Text,
+    rule_error,
+    today_in_italy,
+    unique,
+)
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_PHONE = re.compile(r"\+?[0-9][0-9 ]*")
+_PHONE_DIGITS = (6, 15)  # E.164 allows at most 15 digits
+
+
+class ConsentScope(StrEnum):
+    processing = "processing"
+    sharing_with_partners = "sharing_with_partners"
+    funder_reporting = "funder_reporting"
+
+
+class PermitIn(InputModel):
+    document: PermitDocument
+    reason: Text
+    number: Text
+    # Only a postal receipt has it: the 12-character number of the registered mail.
+    registered_mail_number: str | None = Field(None, validate_default=True)
+    questura: Text
+    issue_date: PastDate
+    expiry_date: dt.date
+    renewal_pending: bool = False
+
+    @field_validator("number", "registered_mail_number")
+    @classmethod
+    def _number_fits_document(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = value.upper() if value is not None else None
+        document = info.data.get("document")
+        if document is not None:
+            try:
+                check_number(document, info.field_name, value)
+            except PermitRuleViolation as exc:
+                raise rule_error("permit_number_format", exc.rule) from exc
+        return value
+
+    @field_validator("expiry_date")
+    @classmethod
+    def _expires_after_issue(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        issue_date = info.data.get("issue_date")
+        if issue_date is not None:
+            try:
+                check_dates(issue_date, value)
+            except PermitRuleViolation as exc:
+                raise rule_error("expiry_before_issue", exc.rule) from exc
+        return value
+
+
+class ReceptionIn(InputModel):
+    kind: ReceptionKind
+    centre: Text | None = None
+    must_leave_by: dt.date | None = None
+
+    @field_validator("must_leave_by")
+    @classmethod
+    def _only_in_reception(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        kind = info.data.get("kind")
+        if value is not None and kind is not None and kind not in IN_RECEPTION:
+            raise rule_error(
+                "must_leave_by_outside_reception",
+                f"must_leave_by applies only to a person in reception ({', '.join(sorted(IN_RECEPTION))}), "
+                f"not to '{kind}'",
+            )
+        return value
+
+
+class ChildIn(InputModel):
+    age: int = Field(ge=0, le=17)
+
+
+class HouseholdIn(InputModel):
+    # size comes last so its rule can see the children listed before it.
+    children: list[ChildIn] = Field(default_factory=list)
+    single_parent: bool = False
+    size: int = Field(ge=1)
+
+    @field_validator("single_parent")
+    @classmethod
+    def _single_parent_has_children(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and info.data.get("children") == []:
+            raise rule_error("single_parent_without_children", "a single parent needs at least one child")
+        return value
+
+    @field_validator("size")
+    @classmethod
+    def _counts_everyone(cls, value: int, info: ValidationInfo) -> int:
+        children = info.data.get("children")
+        if children is not None and value < 1 + len(children):
+            raise rule_error(
+                "household_too_small",
+                f"size {value} is less than {1 + len(children)}: the person plus "
+                f"{len(children)} listed child(ren)",
+            )
+        return value
+
+
+class QualificationIn(InputModel):
+    title: Text
+    country: CountryCode
+    year: int = Field(ge=1900)
+
+    @field_validator("year")
+    @classmethod
+    def _not_future_year(cls, value: int) -> int:
+        this_year = today_in_italy().year
+        if value > this_year:
+            raise rule_error("year_in_future", f"year {value} is after the current year {this_year}")
+        return value
+
+
+class EducationIn(InputModel):
+    highest_level: EducationLevel
+    qualifications_abroad: list[QualificationIn] = Field(default_factory=list)
+
+
+class ContactsIn(InputModel):
+    phone: str | None = None
+    email: str | None = None
+    address: Text | None = None
+
+    @field_validator("phone")
+    @classmethod
+    def _phone_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        digits = sum(char.isdigit() for char in value)
+        low, high = _PHONE_DIGITS
+        if not _PHONE.fullmatch(value) or not low <= digits <= high:
+            raise rule_error(
+                "phone_format",
+                f"phone must be digits and spaces with an optional leading '+', {low} to {high} digits",
+            )
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.fullmatch(value):
+            raise rule_error("email_format", f"'{value}' is not an e-mail address like name@example.org")
+        return value
+
+
+class ConsentIn(InputModel):
+    given: bool
+    date: PastDate
+    scope: list[ConsentScope]
+
+    @field_validator("given")
+    @classmethod
+    def _must_be_given(cls, value: bool) -> bool:
+        if not value:
+            raise rule_error("consent_not_given", "consent must be given: without consent no path starts")
+        return value
+
+    @field_validator("scope")
+    @classmethod
+    def _covers_processing(cls, value: list[ConsentScope]) -> list[ConsentScope]:
+        if not value:
+            raise rule_error("consent_scope_empty", "scope must list at least one purpose")
+        # Registering the person is itself processing, so any consent must cover it.
+        if ConsentScope.processing not in value:
+            raise rule_error("consent_scope_without_processing", "scope must include 'processing'")
+        return unique(value)
+
+
+class BeneficiaryIn(InputModel):
+    # sex and birth_date come before fiscal_code, whose rule cross-checks them.
+    first_name: Text
+    last_name: Text
+    sex: Sex
+    birth_date: BirthDate
+    birth_country: CountryCode
+    citizenship: Citizenship
+    fiscal_code: str | None = None
+    legal_status: LegalStatus
+    permit: PermitIn | None = None
+    reception: ReceptionIn
+    household: HouseholdIn
+    italian_level: ItalianLevel
+    education: EducationIn | None = None
+    languages: list[LanguageCode] = Field(default_factory=list)
+    driving_licence: bool | None = None
+    contacts: ContactsIn | None = None
+    consent: ConsentIn
+    project_ids: list[Text]
+    vulnerabilities: list[VulnerabilityFlag] = Field(default_factory=list)
+
+    @field_validator("fiscal_code")
+    @classmethod
+    def _valid_and_consistent(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        try:
+            code = parse_fiscal_code(value)
+        except ValueError as exc:
+            raise rule_error("fiscal_code_invalid", str(exc)) from exc
+        sex, birth_date = info.data.get("sex"), info.data.get("birth_date")
+        if sex is not None and birth_date is not None:
+            mismatches = consistent_with(code, sex=sex, birth_date=birth_date)
+            if mismatches:
+                raise rule_error(
+                    "fiscal_code_mismatch",
+                    "fiscal code does not match the registration: " + "; ".join(mismatches),
+                )
+        return code.value
+
+    @field_validator("languages", "vulnerabilities")
+    @classmethod
+    def _without_repeats(cls, value: list) -> list:
+        return unique(value)
+
+    @field_validator("project_ids")
+    @classmethod
+    def _at_least_one_project(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise rule_error(
+                "project_required", "at least one project id is needed: every path runs in a project"
+            )
+        return unique(value)

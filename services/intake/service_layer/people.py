@@ -1,0 +1,94 @@
+"""Reading an organisation's people. Personal fields are decrypted only when the caller states
+why, and each person whose data is read is written to the audit log in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from intake.adapters import repository
+from intake.adapters.vault import Vault, VaultError
+from intake.domain.duplicates import normalise_name
+from intake.domain.permit import permit_flags
+from shared.auth import Principal, Role
+
+# Roles whose work needs names and documents; funders and the matching teams never see them.
+PERSONAL_DATA_ROLES = frozenset({Role.operator, Role.admin})
+
+
+@dataclass(frozen=True)
+class Filters:
+    name: str | None = None
+    fiscal_code: str | None = None
+    status: str | None = None
+    project_id: str | None = None
+
+
+class PersonalDataRefused(Exception):
+    """The caller's role may not read personal data."""
+
+
+async def list_people(
+    pool: asyncpg.Pool, vault: Vault, principal: Principal, filters: Filters, *, limit: int, offset: int,
+    purpose: str | None, today: date,
+) -> dict[str, Any]:
+    """A page of people; with `purpose`, names and documents too, each read audited."""
+    _check_may_read(principal, purpose)
+    name_indexes = [vault.blind_index("name", t) for t in normalise_name(filters.name or "")]
+    fc_index = vault.blind_index("fiscal_code", filters.fiscal_code.strip().upper()) if filters.fiscal_code else None
+    async with pool.acquire() as conn, conn.transaction():
+        total, rows = await repository.list_page(
+            conn, organisation_id=principal.organisation_id, limit=limit, offset=offset,
+            fiscal_code_index=fc_index, name_indexes=name_indexes, status=filters.status,
+            project_id=filters.project_id,
+        )
+        items = [_present(r, vault if purpose else None, today) for r in rows]
+        if purpose:
+            await repository.log_access(
+                conn, actor=principal.subject, actor_role=principal.role.value,
+                organisation_id=principal.organisation_id, beneficiary_ids=[r["beneficiary_id"] for r in rows],
+                action="list", purpose=purpose,
+            )
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+async def get_person(
+    pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, *, purpose: str | None,
+    today: date,
+) -> dict[str, Any] | None:
+    _check_may_read(principal, purpose)
+    async with pool.acquire() as conn, conn.transaction():
+        row = await repository.get(conn, organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
+        if row is None:
+            return None
+        if purpose:
+            await repository.log_access(
+                conn, actor=principal.subject, actor_role=principal.role.value,
+                organisation_id=principal.organisation_id, beneficiary_ids=[beneficiary_id], action="read",
+                purpose=purpose,
+            )
+        return _present(row, vault if purpose else None, today)
+
+
+def _check_may_read(principal: Principal, purpose: str | None) -> None:
+    if purpose is not None and principal.role not in PERSONAL_DATA_ROLES:
+        raise PersonalDataRefused(f"role {principal.role.value!r} may not read personal data")
+
+
+def _present(row: asyncpg.Record, vault: Vault | None, today: date) -> dict[str, Any]:
+    item = {k: row[k] for k in (
+        "beneficiary_id", "sex", "age_band", "legal_status", "reception", "must_leave_by", "permit_expiry",
+        "household_size", "italian_level", "project_ids", "path_status", "registered_on",
+    )}
+    item["erased"] = row["erased_at"] is not None
+    item["permit_status"] = permit_flags(row["permit_expiry"], today) if row["permit_expiry"] else None
+    if vault is not None:
+        try:
+            item["personal"] = vault.open(row["beneficiary_id"], row["wrapped_key"], row["personal"] or b"")
+        except VaultError:
+            item["personal"] = None
+    return item

@@ -1,0 +1,94 @@
+"""Taking a person in charge: duplicate check, sealing personal data, storing, and announcing
+the registration through the outbox, all in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from intake.adapters import repository
+from intake.adapters.vault import Vault
+from intake.domain.registration import duplicate_key, name_tokens, registered_event, split_personal
+from intake.entrypoints.schemas import BeneficiaryIn
+from shared import outbox
+from shared.auth import Principal
+from shared.events.codec import envelope_for
+from shared.topics import INTAKE_EVENTS
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    beneficiary_id: UUID
+    reasons: tuple[str, ...]
+
+
+class DuplicatesFound(Exception):
+    """The person seems registered already: offered for linking, not created twice."""
+
+    def __init__(self, matches: list[Duplicate], *, overridable: bool) -> None:
+        super().__init__("possible duplicate registration")
+        self.matches = matches
+        self.overridable = overridable
+
+
+async def register(
+    pool: asyncpg.Pool, vault: Vault, principal: Principal, data: BeneficiaryIn, *,
+    today: date, confirm_distinct: bool = False,
+) -> UUID:
+    """Register `data` for the caller's organisation; raises DuplicatesFound. The same fiscal code
+    is never registered twice; a same-name-and-birth match may be confirmed as a different person."""
+    beneficiary_id = uuid4()
+    fc_index = vault.blind_index("fiscal_code", data.fiscal_code) if data.fiscal_code else None
+    mk_index = vault.blind_index(
+        "match_key", duplicate_key(data.first_name, data.last_name, data.birth_date, data.birth_country)
+    )
+    personal, _ = split_personal(data.model_dump(mode="json"))
+    sealed = vault.seal(beneficiary_id, personal)
+    event = registered_event(
+        registered_on=today, birth_date=data.birth_date, sex=data.sex.value, legal_status=data.legal_status.value,
+        reception=data.reception.kind.value, household_size=data.household.size,
+        children=len(data.household.children), single_parent=data.household.single_parent,
+        italian_level=data.italian_level.value, languages=list(data.languages), project_ids=list(data.project_ids),
+    )
+    row = repository.NewBeneficiary(
+        beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id,
+        wrapped_key=sealed.wrapped_key, personal=sealed.blob, fiscal_code_index=fc_index,
+        match_key_index=mk_index,
+        name_index=[vault.blind_index("name", t) for t in name_tokens(data.first_name, data.last_name)],
+        sex=data.sex.value, age_band=event.age_band.value, legal_status=data.legal_status.value,
+        reception=data.reception.kind.value, must_leave_by=data.reception.must_leave_by,
+        permit_expiry=data.permit.expiry_date if data.permit else None, household_size=data.household.size,
+        children=len(data.household.children), single_parent=data.household.single_parent,
+        italian_level=data.italian_level.value, languages=list(data.languages),
+        vulnerabilities=[v.value for v in data.vulnerabilities], project_ids=list(data.project_ids),
+        consent_date=data.consent.date, consent_scope=[s.value for s in data.consent.scope],
+        registered_on=today, registered_by=principal.subject,
+    )
+    envelope = envelope_for(
+        event, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, producer="intake",
+        project_id=data.project_ids[0],
+    )
+    async with pool.acquire() as conn, conn.transaction():
+        await repository.lock_identity(conn, fc_index, mk_index)
+        found = await repository.find_duplicates(
+            conn, organisation_id=principal.organisation_id, fiscal_code_index=fc_index, match_key_index=mk_index
+        )
+        matches = [_duplicate(r) for r in found]
+        same_code = any("same fiscal code" in m.reasons for m in matches)
+        if matches and (same_code or not confirm_distinct):
+            raise DuplicatesFound(matches, overridable=not same_code)
+        await repository.insert(conn, row)
+        await outbox.add_events(conn, INTAKE_EVENTS.name, [envelope])
+    return beneficiary_id
+
+
+def _duplicate(record: asyncpg.Record) -> Duplicate:
+    reasons = []
+    if record["same_fiscal_code"]:
+        reasons.append("same fiscal code")
+    if record["same_name_birth"]:
+        reasons.append("same name, birth date and country")
+    return Duplicate(record["beneficiary_id"], tuple(reasons))

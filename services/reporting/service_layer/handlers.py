@@ -1,0 +1,43 @@
+"""Reporting's reactions: every known event goes on the person's timeline; registrations and
+erasures also update the anonymous attributes the indicators count."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from reporting.adapters import repository
+from shared.events.contracts import (
+    BeneficiaryErased,
+    BeneficiaryRegistered,
+    EmploymentCandidateWaiting,
+    HousingCandidateWaiting,
+)
+from shared.events.envelope import Event
+
+
+async def on_registered(conn: asyncpg.Connection, event: Event) -> None:
+    p = event.payload
+    assert isinstance(p, BeneficiaryRegistered)
+    await repository.add_person(
+        conn, envelope=event.envelope, registered_on=p.registered_on, sex=p.sex, age_band=p.age_band.value,
+        legal_status=p.legal_status, area=p.area,
+    )
+    await repository.add_to_timeline(conn, envelope=event.envelope)
+
+
+async def on_erased(conn: asyncpg.Connection, event: Event) -> None:
+    await repository.mark_erased(conn, beneficiary_id=event.beneficiary_id)
+    await repository.add_to_timeline(conn, envelope=event.envelope)
+
+
+async def on_timeline_event(conn: asyncpg.Connection, event: Event) -> None:
+    await repository.add_to_timeline(conn, envelope=event.envelope)
+
+
+HANDLERS = {
+    BeneficiaryRegistered.event_type: on_registered,
+    BeneficiaryErased.event_type: on_erased,
+    HousingCandidateWaiting.event_type: on_timeline_event,
+    EmploymentCandidateWaiting.event_type: on_timeline_event,
+}
+CONSUMED = [BeneficiaryRegistered, BeneficiaryErased, HousingCandidateWaiting, EmploymentCandidateWaiting]

@@ -1,0 +1,181 @@
+"""The idempotent consumer: each record's id is committed with its effects, poison records go to
+the dead-letter topic (through the outbox, in the same transaction) and the consumer moves on."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from uuid import UUID, uuid5
+
+import asyncpg
+from aiokafka.structs import ConsumerRecord
+from opentelemetry.trace import SpanKind
+
+from shared import outbox
+from shared.events.codec import PoisonEvent, decode
+from shared.events.envelope import Event
+from shared.telemetry import carrier_from_kafka, context_from, meter, tracer
+from shared.topics import DEAD_LETTER
+
+log = logging.getLogger(__name__)
+_tracer = tracer(__name__)
+_meter = meter(__name__)
+_handled = _meter.create_counter("events.handled", unit="{event}", description="events whose effects committed")
+_failed = _meter.create_counter("events.failed", unit="{event}", description="events sent to the dead-letter topic")
+
+Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+_POISON_NS = UUID("6f1c1f0e-7d0a-4a59-9a55-3c1d1b2f0a11")
+TRANSIENT = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.TooManyConnectionsError)
+
+
+@dataclass
+class _Item:
+    record: ConsumerRecord
+    event_id: UUID
+    event: Event | None
+    poison: str | None
+
+    @property
+    def outcome(self) -> str:
+        if self.poison:
+            return "dead_lettered"
+        return "handled" if self.event else "ignored"
+
+
+class IdempotentConsumer:
+    """Applies `handlers` (event type → handler) to records; borrows the pool, owns nothing."""
+
+    def __init__(
+        self, pool: asyncpg.Pool, handlers: Mapping[str, Handler], *, group: str, retries: int = 3
+    ) -> None:
+        self._pool = pool
+        self._handlers = dict(handlers)
+        self._group = group
+        self._retries = retries
+
+    @property
+    def event_types(self) -> list[str]:
+        return sorted(self._handlers)
+
+    async def handle_records(self, records: Sequence[ConsumerRecord]) -> None:
+        """Handle a batch in one transaction; if any handler fails, isolate record by record."""
+        items = [self._decode(r) for r in records]
+        try:
+            await self._with_transient_retry(lambda: self._apply(items))
+        except TRANSIENT:
+            raise
+        except Exception:
+            log.warning("batch failed, handling records one by one", exc_info=True)
+            for item in items:
+                await self._apply_alone(item)
+
+    def _decode(self, record: ConsumerRecord) -> _Item:
+        try:
+            event = decode(record.value)
+        except PoisonEvent as exc:
+            return _Item(record, _positional_id(record), None, str(exc))
+        if event is None or event.event_type not in self._handlers:
+            ignored_id = event.event_id if event else _positional_id(record)
+            return _Item(record, ignored_id, None, None)
+        return _Item(record, event.event_id, event, None)
+
+    async def _apply(self, items: Sequence[_Item]) -> None:
+        async with self._pool.acquire() as conn, conn.transaction():
+            fresh = await _track(conn, items, self._group)
+            dead: list[_Item] = []
+            handled = 0
+            for item in items:
+                if item.event_id not in fresh:
+                    continue
+                fresh.discard(item.event_id)  # a record delivered twice in one batch acts once
+                if item.poison:
+                    dead.append(item)
+                elif item.event:
+                    await self._handle(conn, item)
+                    handled += 1
+            await _dead_letter(conn, dead, self._group)
+        _handled.add(handled, {"group": self._group})
+        if dead:
+            _failed.add(len(dead), {"group": self._group})
+            for item in dead:
+                log.warning("record dead-lettered", extra=_where(item))
+
+    async def _handle(self, conn: asyncpg.Connection, item: _Item) -> None:
+        assert item.event is not None
+        carrier = carrier_from_kafka(item.record.headers or ())
+        with _tracer.start_as_current_span(
+            f"process {item.event.event_type}", context=context_from(carrier), kind=SpanKind.CONSUMER,
+            attributes={"messaging.system": "kafka", "messaging.consumer.group.name": self._group,
+                        "percorsi.event_id": str(item.event_id)},
+        ):
+            await self._handlers[item.event.event_type](conn, item.event)
+
+    async def _apply_alone(self, item: _Item) -> None:
+        last: Exception | None = None
+        for attempt in range(self._retries + 1):
+            try:
+                await self._with_transient_retry(lambda: self._apply([item]))
+                return
+            except TRANSIENT:
+                raise
+            except Exception as exc:  # a handler's failure: retry, then dead-letter
+                last = exc
+                await asyncio.sleep(min(0.05 * 2**attempt, 1.0))
+        item.poison = f"handler failed after {self._retries + 1} attempts: {type(last).__name__}: {last}"
+        await self._with_transient_retry(lambda: self._apply([item]))
+
+    async def _with_transient_retry(self, step: Callable[[], Awaitable[None]]) -> None:
+        for attempt in range(5):
+            try:
+                return await step()
+            except TRANSIENT:
+                if attempt == 4:
+                    raise
+                await asyncio.sleep(0.2 * 2**attempt)
+
+
+async def _track(conn: asyncpg.Connection, items: Sequence[_Item], group: str) -> set[UUID]:
+    rows = await conn.fetch(
+        """
+        INSERT INTO processed_events (event_id, event_type, topic, partition, "offset", outcome)
+        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[])
+        ON CONFLICT (event_id) DO NOTHING
+        RETURNING event_id
+        """,
+        [i.event_id for i in items],
+        [i.event.event_type if i.event else "unknown" for i in items],
+        [i.record.topic for i in items],
+        [i.record.partition for i in items],
+        [i.record.offset for i in items],
+        [i.outcome for i in items],
+    )
+    return {r["event_id"] for r in rows}
+
+
+async def _dead_letter(conn: asyncpg.Connection, items: Sequence[_Item], group: str) -> None:
+    await outbox.add(
+        conn,
+        [
+            outbox.OutboxRecord(
+                event_id=uuid5(_POISON_NS, f"dead-letter:{group}:{i.event_id}"),
+                topic=DEAD_LETTER.name,
+                key=i.record.key or b"",
+                value=i.record.value or b"",
+                headers={"dlq.reason": i.poison or "", "dlq.consumer_group": group,
+                         **{f"dlq.source_{k}": str(v) for k, v in _where(i).items()}},
+            )
+            for i in items
+        ],
+    )
+
+
+def _positional_id(record: ConsumerRecord) -> UUID:
+    """An id for a record whose own id cannot be read: stable across redeliveries."""
+    return uuid5(_POISON_NS, f"{record.topic}:{record.partition}:{record.offset}")
+
+
+def _where(item: _Item) -> dict[str, object]:
+    r = item.record
+    return {"topic": r.topic, "partition": r.partition, "offset": r.offset}

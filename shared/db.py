@@ -1,0 +1,75 @@
+"""PostgreSQL plumbing: pools with JSON codecs, databases, and numbered SQL migrations."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+SHARED_MIGRATIONS = Path(__file__).parent / "migrations"
+_MIGRATION_LOCK = 727_001  # advisory lock id: one migrator per database at a time
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for typ in ("json", "jsonb"):
+        await conn.set_type_codec(typ, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+    """A pool whose connections speak JSON for json/jsonb columns. The caller owns and closes it."""
+    return await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection)
+
+
+async def ensure_database(server_dsn: str, database: str) -> bool:
+    """Create `database` on the server if it is missing; True when it was created."""
+    conn = await asyncpg.connect(server_dsn)
+    try:
+        if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database):
+            return False
+        await conn.execute(f'CREATE DATABASE "{database}"')
+        return True
+    finally:
+        await conn.close()
+
+
+async def drop_database(server_dsn: str, database: str) -> None:
+    conn = await asyncpg.connect(server_dsn)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def migration_files(service_dir: Path) -> list[tuple[str, Path]]:
+    """Shared plumbing tables first, then the service's own, each in file-name order."""
+    shared = [(f"shared/{p.name}", p) for p in sorted(SHARED_MIGRATIONS.glob("*.sql"))]
+    own = [(f"{service_dir.name}/{p.name}", p) for p in sorted((service_dir / "migrations").glob("*.sql"))]
+    return shared + own
+
+
+async def migrate(dsn: str, service_dir: Path) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction; returns their names."""
+    conn = await asyncpg.connect(dsn)
+    applied: list[str] = []
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
+        for name, path in migration_files(service_dir):
+            if name in done:
+                continue
+            async with conn.transaction():
+                await conn.execute(path.read_text())
+                await conn.execute("INSERT INTO schema_migrations (name) VALUES ($1)", name)
+            applied.append(name)
+            log.info("migration applied", extra={"migration": name})
+    finally:
+        await conn.close()
+    return applied

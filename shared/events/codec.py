@@ -1,0 +1,89 @@
+"""The one place events become bytes and bytes become events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from pydantic import ValidationError
+
+from shared.events import contracts as _contracts  # noqa: F401  (registers the contracts)
+from shared.events.envelope import Envelope, Event, EventPayload, utcnow
+from shared.events.registry import current, upcast
+
+CONTENT_TYPE = "application/json"
+
+
+class PoisonEvent(Exception):
+    """A record that can never be handled: undecodable, invalid, or of an unknown version."""
+
+
+def envelope_for(
+    payload: EventPayload,
+    *,
+    beneficiary_id: UUID,
+    organisation_id: str,
+    producer: str,
+    correlation_id: UUID | None = None,
+    causation_id: UUID | None = None,
+    project_id: str | None = None,
+    occurred_at: datetime | None = None,
+) -> Envelope:
+    """Wrap a payload in a new envelope."""
+    now = utcnow()
+    return Envelope(
+        event_id=uuid4(),
+        event_type=payload.event_type,
+        schema_version=payload.version,
+        occurred_at=occurred_at or now,
+        recorded_at=now,
+        beneficiary_id=beneficiary_id,
+        organisation_id=organisation_id,
+        project_id=project_id,
+        correlation_id=correlation_id or uuid4(),
+        causation_id=causation_id,
+        producer=producer,
+        payload=payload.model_dump(mode="json"),
+    )
+
+
+def encode(envelope: Envelope) -> bytes:
+    return envelope.model_dump_json().encode()
+
+
+def key_of(envelope: Envelope) -> bytes:
+    return str(envelope.beneficiary_id).encode()
+
+
+def decode_envelope(value: bytes | None) -> Envelope:
+    """Parse the envelope only; raises PoisonEvent naming what is wrong."""
+    if not value:
+        raise PoisonEvent("empty record value")
+    try:
+        return Envelope.model_validate_json(value)
+    except ValidationError as exc:
+        raise PoisonEvent(f"invalid envelope: {_errors(exc)}") from None
+
+
+def decode(value: bytes | None) -> Event | None:
+    """Parse and validate a record; None for an event type this platform does not know."""
+    envelope = decode_envelope(value)
+    model = current(envelope.event_type)
+    if model is None:
+        return None
+    try:
+        payload = model.model_validate(upcast(envelope.event_type, envelope.schema_version, envelope.payload))
+    except ValidationError as exc:
+        raise PoisonEvent(f"invalid {envelope.event_type} payload: {_errors(exc)}") from None
+    except ValueError as exc:
+        raise PoisonEvent(str(exc)) from None
+    return Event(envelope=envelope, payload=payload)
+
+
+def _errors(exc: ValidationError) -> str:
+    parts: list[Any] = []
+    for err in exc.errors(include_input=False, include_url=False):
+        loc = ".".join(str(p) for p in err["loc"]) or "(root)"
+        parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)

@@ -1,0 +1,80 @@
+"""The FastAPI side every service shares: lifespan around the Runtime, /health, the AsyncAPI
+document, and 422 bodies that name each bad field and the rule it broke."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+from shared.auth import AuthSettings, TokenVerifier
+from shared.runtime import Runtime
+from shared.telemetry import metric_snapshot, setup_logging, setup_telemetry
+
+
+def create_app(
+    runtime: Runtime,
+    *,
+    title: str,
+    routers: Sequence[APIRouter] = (),
+    on_start: Callable[[Runtime, FastAPI], None] | None = None,
+) -> FastAPI:
+    """A service's HTTP app; `on_start` wires service objects onto `app.state` once the pool exists."""
+    settings = runtime.settings
+    setup_logging(settings.service, settings.log_level)
+    setup_telemetry(settings.service, settings.otlp_endpoint)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        if on_start:
+            on_start(runtime, app)
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.token_verifier = TokenVerifier(AuthSettings())
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.include_router(_platform_router(runtime))
+    for router in routers:
+        app.include_router(router)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health")
+    return app
+
+
+def _platform_router(runtime: Runtime) -> APIRouter:
+    router = APIRouter(tags=["platform"])
+
+    @router.get("/health")
+    async def health() -> JSONResponse:
+        checks = await runtime.health()
+        ok = all(c["ok"] for c in checks.values())
+        body = {"service": runtime.settings.service, "status": "ok" if ok else "degraded", **checks,
+                "outbox_backlog": runtime.relay.backlog if runtime.relay else None,
+                "metrics": metric_snapshot()}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    @router.get("/asyncapi.json")
+    async def asyncapi() -> JSONResponse:
+        return JSONResponse(runtime.asyncapi().to_specification().to_jsonable())
+
+    return router
+
+
+async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [
+        {
+            "field": ".".join(str(p) for p in err["loc"] if p != "body") or "body",
+            "rule": err["msg"],
+            "type": err["type"],
+        }
+        for err in exc.errors()
+    ]
+    return JSONResponse({"detail": "invalid input", "errors": errors}, status_code=422)

@@ -1,0 +1,123 @@
+"""The outbox relay: publishes committed outbox rows to Kafka, in seq order, and marks them sent.
+
+Rows are claimed by status (`sent_at IS NULL`), never by "seq above the last one seen", so a row
+whose transaction commits late is still published. One relay per database publishes at a time
+(a session advisory lock); writers of one beneficiary serialise on that beneficiary's row, so
+seq order is commit order for each key. A crash after publish and before marking republishes
+the same bytes: consumers are idempotent on event_id."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from opentelemetry.trace import SpanKind
+
+from shared.outbox import NOTIFY_CHANNEL
+from shared.telemetry import context_from, current_carrier, kafka_headers, meter, tracer
+
+log = logging.getLogger(__name__)
+_RELAY_LOCK = 727_002
+_tracer = tracer(__name__)
+_meter = meter(__name__)
+_published = _meter.create_counter("outbox.published", unit="{event}", description="events relayed")
+
+
+def idempotent_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
+    """acks=all with idempotence: no duplicates from retries, order kept per partition."""
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        client_id=client_id,
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=5,
+        max_batch_size=256 * 1024,
+        compression_type=None,
+    )
+
+
+class OutboxRelay:
+    """Owns one connection (holding the relay lock) and borrows a started producer."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        producer: AIOKafkaProducer,
+        *,
+        service: str,
+        batch_size: int = 1000,
+        idle_poll_s: float = 1.0,
+    ) -> None:
+        self._pool = pool
+        self._producer = producer
+        self._service = service
+        self._batch_size = batch_size
+        self._idle_poll_s = idle_poll_s
+        self._wake = asyncio.Event()
+        self.backlog = 0
+        _meter.create_observable_gauge(
+            "outbox.backlog", callbacks=[self._observe_backlog], unit="{event}",
+            description="outbox rows not yet published",
+        )
+
+    def _observe_backlog(self, _options):  # noqa: ANN001
+        from opentelemetry.metrics import Observation
+
+        yield Observation(self.backlog, {"service": self._service})
+
+    async def run(self) -> None:
+        """Relay until cancelled; waits for the lock if another relay holds it."""
+        async with self._pool.acquire() as conn:
+            await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
+            try:
+                while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):
+                    await asyncio.sleep(self._idle_poll_s)
+                try:
+                    while True:
+                        sent = await self.publish_batch(conn)
+                        if sent < self._batch_size:
+                            await self._sleep_until_woken()
+                finally:
+                    await conn.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK)
+            finally:
+                await conn.remove_listener(NOTIFY_CHANNEL, self._on_notify)
+
+    async def publish_batch(self, conn: asyncpg.Connection) -> int:
+        """Publish up to one batch of unsent rows and mark them sent; returns how many."""
+        rows = await conn.fetch(
+            "SELECT seq, topic, key, value, headers FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1",
+            self._batch_size,
+        )
+        if not rows:
+            self.backlog = 0
+            return 0
+        deliveries = [await self._send(row) for row in rows]
+        await asyncio.gather(*deliveries)
+        await conn.execute(
+            "UPDATE outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])", [r["seq"] for r in rows]
+        )
+        _published.add(len(rows), {"service": self._service})
+        self.backlog = await conn.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+        return len(rows)
+
+    async def _send(self, row: asyncpg.Record) -> asyncio.Future:
+        stored = dict(row["headers"])
+        with _tracer.start_as_current_span(
+            f"publish {row['topic']}", context=context_from(stored), kind=SpanKind.PRODUCER,
+            attributes={"messaging.system": "kafka", "messaging.destination.name": row["topic"]},
+        ):
+            headers = {**stored, **current_carrier()}
+            return await self._producer.send(
+                row["topic"], value=row["value"], key=row["key"], headers=kafka_headers(headers)
+            )
+
+    def _on_notify(self, *_args: object) -> None:
+        self._wake.set()
+
+    async def _sleep_until_woken(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self._idle_poll_s)
+        self._wake.clear()

@@ -1,0 +1,137 @@
+"""The parts every service runs with, started and stopped in one place: the database pool, the
+idempotent producer and outbox relay, the FastStream broker with the service's subscriber."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+
+from shared.consumer import Handler, IdempotentConsumer
+from shared.db import create_pool
+from shared.events.envelope import EventPayload
+from shared.kafka import LagMonitor, subscribe
+from shared.relay import OutboxRelay, idempotent_producer
+from shared.settings import ServiceSettings
+from shared.topics import TopicSpec
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class EventWiring:
+    """What a service publishes and what it consumes; the AsyncAPI document is built from it."""
+
+    publishes: TopicSpec | None = None
+    published: Sequence[type[EventPayload]] = ()
+    consumes: Sequence[TopicSpec] = ()
+    handlers: Mapping[str, Handler] = field(default_factory=dict)
+    consumed: Sequence[type[EventPayload]] = ()
+
+
+class Runtime:
+    """Owns the pool, producer, broker and background tasks of one service process."""
+
+    def __init__(self, settings: ServiceSettings, wiring: EventWiring) -> None:
+        self.settings = settings
+        self.wiring = wiring
+        self.pool: asyncpg.Pool | None = None
+        self.producer: AIOKafkaProducer | None = None
+        self.relay: OutboxRelay | None = None
+        self.broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id=f"percorsi-{settings.service}")
+        self._subscriber: object | None = None
+        self._tasks: list[asyncio.Task] = []
+        self._declare_publishers()
+
+    def _declare_publishers(self) -> None:
+        # Declared for the AsyncAPI document; the relay, not FastStream, sends these records.
+        if self.wiring.publishes:
+            for contract in self.wiring.published:
+                self.broker.publisher(
+                    self.wiring.publishes.name, schema=contract, title=f"{contract.event_type}:publish",
+                    description=(contract.__doc__ or "").strip() + " Keyed by beneficiary_id; sent through the outbox.",
+                )
+
+    def asyncapi(self) -> AsyncAPI:
+        return AsyncAPI(self.broker, title=f"Percorsi {self.settings.service} events", version="1.0.0")
+
+    async def start(self) -> None:
+        s = self.settings
+        self.pool = await create_pool(s.dsn, min_size=s.pool_min_size, max_size=s.pool_max_size)
+        self.producer = idempotent_producer(s.kafka_bootstrap_servers, f"percorsi-{s.service}-relay")
+        await self.producer.start()
+        self.relay = OutboxRelay(
+            self.pool, self.producer, service=s.service, batch_size=s.relay_batch_size,
+            idle_poll_s=s.relay_idle_poll_s,
+        )
+        self._spawn(self.relay.run, "relay")
+        if self.wiring.handlers:
+            consumer = IdempotentConsumer(
+                self.pool, self.wiring.handlers, group=f"percorsi-{s.service}", retries=s.consumer_retries
+            )
+            self._subscriber = subscribe(
+                self.broker, consumer, topics=self.wiring.consumes, group_id=f"percorsi-{s.service}",
+                max_records=s.consumer_max_records, consumes=self.wiring.consumed,
+            )
+            self._spawn(LagMonitor(self._subscriber, f"percorsi-{s.service}").run, "lag")
+        await self.broker.start()
+
+    async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.broker.stop()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.producer:
+            await self.producer.stop()
+        if self.pool:
+            await self.pool.close()
+
+    def _spawn(self, run: Callable[[], Awaitable[None]], name: str) -> None:
+        self._tasks.append(asyncio.create_task(_supervised(run, name), name=f"{self.settings.service}-{name}"))
+
+    async def health(self) -> dict[str, object]:
+        """Live checks of PostgreSQL and Kafka, each with a short timeout."""
+        return {"postgres": await _check(self._ping_postgres()), "kafka": await _check(self._ping_kafka())}
+
+    async def _ping_postgres(self) -> None:
+        assert self.pool is not None
+        async with self.pool.acquire() as conn:
+            await conn.fetchval("SELECT 1")
+
+    async def _ping_kafka(self) -> None:
+        assert self.producer is not None
+        await self.producer.client.fetch_all_metadata()
+
+
+async def _check(probe) -> dict[str, object]:  # noqa: ANN001
+    try:
+        await asyncio.wait_for(probe, 3.0)
+        return {"ok": True}
+    except Exception as exc:
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200]}
+
+
+async def _supervised(run: Callable[[], Awaitable[None]], name: str) -> None:
+    """Run a background loop for the process's life, restarting it with backoff when it fails
+    (Kafka or PostgreSQL away for a while must not stop the relay for good)."""
+    delay = 0.5
+    while True:
+        try:
+            await run()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background task failed; restarting", extra={"task": name, "retry_in_s": delay})
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)

@@ -1,0 +1,58 @@
+"""Typed settings from the environment, shared by the four services."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOCAL_KAFKA = "127.0.0.1:19092"
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:55432/postgres"
+
+
+class PlatformSettings(BaseSettings):
+    """What every process needs: where Kafka and PostgreSQL are, and how to observe it."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    env: str = Field("local", validation_alias="PERCORSI_ENV")
+    kafka_bootstrap_servers: str = Field(LOCAL_KAFKA, validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    postgres_dsn: str = Field(LOCAL_POSTGRES, validation_alias="PERCORSI_POSTGRES_DSN")
+    otlp_endpoint: str | None = Field(None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+    log_level: str = Field("INFO", validation_alias="PERCORSI_LOG_LEVEL")
+
+    def database_dsn(self, database: str) -> str:
+        """The server DSN pointed at one database."""
+        parts = urlsplit(self.postgres_dsn)
+        return urlunsplit(parts._replace(path="/" + database))
+
+
+class ServiceSettings(PlatformSettings):
+    """One service's settings; its own variables are prefixed, e.g. PERCORSI_INTAKE_HTTP_PORT."""
+
+    service: str = "service"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    database: str = ""
+    database_url: str | None = None
+    pool_min_size: int = 2
+    pool_max_size: int = 10
+    relay_batch_size: int = Field(1000, ge=1, le=10_000)
+    relay_idle_poll_s: float = Field(1.0, gt=0)
+    consumer_max_records: int = Field(1000, ge=1)
+    consumer_retries: int = Field(3, ge=0)
+
+    @classmethod
+    def for_service(cls, service: str, *, http_port: int, **overrides: object) -> ServiceSettings:
+        """Settings for `service`, reading PERCORSI_<SERVICE>_* for its own fields."""
+        prefix = f"PERCORSI_{service.upper()}_"
+        settings = cls(_env_prefix=prefix, **overrides)  # type: ignore[call-arg]
+        defaults = {"service": service, "http_port": http_port, "database": f"percorsi_{service}"}
+        unset = {k: v for k, v in defaults.items() if k not in settings.model_fields_set}
+        return settings.model_copy(update=unset)
+
+    @property
+    def dsn(self) -> str:
+        """The DSN of this service's own database."""
+        return self.database_url or self.database_dsn(self.database)

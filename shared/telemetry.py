@@ -1,0 +1,107 @@
+"""OpenTelemetry traces and metrics, and JSON logs that carry the trace id.
+
+One trace follows an event: the HTTP request's context is stored in the outbox row, the relay
+continues it into Kafka headers, and each consumer continues it from there."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable, Mapping
+
+from opentelemetry import context, metrics, propagate, trace
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader, MetricReader
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from pythonjsonlogger.json import JsonFormatter
+
+_local_reader: InMemoryMetricReader | None = None
+
+
+class _TraceIds(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        ctx = trace.get_current_span().get_span_context()
+        record.trace_id = format(ctx.trace_id, "032x") if ctx.is_valid else None
+        record.span_id = format(ctx.span_id, "016x") if ctx.is_valid else None
+        return True
+
+
+def setup_logging(service: str, level: str = "INFO") -> None:
+    """Structured JSON lines on stderr, each with service, trace_id and span_id."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_TraceIds())
+    handler.setFormatter(
+        JsonFormatter(
+            "{asctime}{levelname}{name}{message}",
+            style="{",
+            rename_fields={"asctime": "ts", "levelname": "level", "name": "logger"},
+            static_fields={"service": service},
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("aiokafka", "kafka", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def setup_telemetry(service: str, otlp_endpoint: str | None) -> None:
+    """Install tracer and meter providers; OTLP export only when an endpoint is configured."""
+    global _local_reader
+    if _local_reader is not None:
+        return
+    resource = Resource.create({"service.name": f"percorsi-{service}"})
+    tracer_provider = TracerProvider(resource=resource)
+    readers: list[MetricReader] = [_local_reader := InMemoryMetricReader()]
+    if otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
+
+        tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        readers.append(PeriodicExportingMetricReader(OTLPMetricExporter()))
+    trace.set_tracer_provider(tracer_provider)
+    metrics.set_meter_provider(MeterProvider(resource=resource, metric_readers=readers))
+
+
+def metric_snapshot() -> dict[str, float]:
+    """Current values of this process's metrics, summed over attributes, for /health."""
+    if _local_reader is None:
+        return {}
+    data = _local_reader.get_metrics_data()
+    out: dict[str, float] = {}
+    for rm in data.resource_metrics if data else ():
+        for sm in rm.scope_metrics:
+            for metric in sm.metrics:
+                points = getattr(metric.data, "data_points", ())
+                out[metric.name] = sum(getattr(p, "value", 0) for p in points)
+    return out
+
+
+def tracer(name: str) -> trace.Tracer:
+    return trace.get_tracer(name)
+
+
+def meter(name: str) -> metrics.Meter:
+    return metrics.get_meter(name)
+
+
+def current_carrier() -> dict[str, str]:
+    """The current trace context as W3C headers, e.g. {'traceparent': ...}."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier
+
+
+def context_from(carrier: Mapping[str, str]) -> context.Context:
+    return propagate.extract(dict(carrier))
+
+
+def kafka_headers(carrier: Mapping[str, str]) -> list[tuple[str, bytes]]:
+    return [(k, v.encode()) for k, v in carrier.items()]
+
+
+def carrier_from_kafka(headers: Iterable[tuple[str, bytes | None]]) -> dict[str, str]:
+    return {k: v.decode(errors="replace") for k, v in headers if v is not None}
