@@ -16,6 +16,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from opentelemetry.trace import SpanKind
 
+from shared import failpoints
 from shared.outbox import NOTIFY_CHANNEL
 from shared.telemetry import context_from, current_carrier, kafka_headers, meter, tracer
 
@@ -96,6 +97,7 @@ class OutboxRelay:
             return 0
         deliveries = [await self._send(row) for row in rows]
         await asyncio.gather(*deliveries)
+        failpoints.hit("relay.after_publish")  # published, not yet marked: the worst moment to die
         await conn.execute(
             "UPDATE outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])", [r["seq"] for r in rows]
         )
@@ -121,3 +123,29 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), self._idle_poll_s)
         self._wake.clear()
+
+
+async def run_standalone(dsn: str, bootstrap_servers: str, *, service: str, batch_size: int) -> None:
+    """A relay in a process of its own (operations, and the crash-recovery test)."""
+    from shared.db import create_pool
+
+    pool = await create_pool(dsn, min_size=1, max_size=2)
+    producer = idempotent_producer(bootstrap_servers, f"percorsi-{service}-relay")
+    await producer.start()
+    try:
+        await OutboxRelay(pool, producer, service=service, batch_size=batch_size, idle_poll_s=0.2).run()
+    finally:
+        await producer.stop()
+        await pool.close()
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Publish a database's outbox to Kafka.")
+    parser.add_argument("--dsn", required=True)
+    parser.add_argument("--bootstrap", required=True)
+    parser.add_argument("--service", default="relay")
+    parser.add_argument("--batch-size", type=int, default=1000)
+    args = parser.parse_args()
+    asyncio.run(run_standalone(args.dsn, args.bootstrap, service=args.service, batch_size=args.batch_size))

@@ -59,7 +59,7 @@ class AuthSettings(BaseSettings):
                 f"when PERCORSI_ENV={self.env!r}; set it to a random secret of at least "
                 f"{MIN_SECRET_BYTES} bytes"
             )
-        if False:
+        if len(secret.encode()) < MIN_SECRET_BYTES:
             raise ValueError(
                 f"PERCORSI_AUTH_LOCAL_SECRET must be at least {MIN_SECRET_BYTES} bytes "
                 f"when PERCORSI_ENV={self.env!r}"

@@ -80,6 +80,16 @@ def _plausible_birth(value: dt.date) -> dt.date:
     return _not_future(value)
 
 
+def _plausible_year(value: int) -> int:
+    this_year = today_in_italy().year
+    if not EARLIEST_BIRTH_DATE.year <= value <= this_year:
+        raise rule_error(
+            "year_out_of_range",
+            f"year {value} is not between {EARLIEST_BIRTH_DATE.year} and the current year {this_year}",
+        )
+    return value
+
+
 def unique(values: list[Any]) -> list[Any]:
     """The values without repeats, first occurrence kept."""
     return list(dict.fromkeys(values))
@@ -92,3 +102,4 @@ Citizenship = Annotated[str, AfterValidator(_citizenship)]
 LanguageCode = Annotated[str, AfterValidator(_language_code)]
 PastDate = Annotated[dt.date, AfterValidator(_not_future)]
 BirthDate = Annotated[dt.date, AfterValidator(_plausible_birth)]
+PastYear = Annotated[int, AfterValidator(_plausible_year)]

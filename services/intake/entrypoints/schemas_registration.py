@@ -27,9 +27,9 @@ from intake.entrypoints.schemas_common import (
     InputModel,
     LanguageCode,
     PastDate,
+    PastYear,
     Text,
     rule_error,
-    today_in_italy,
     unique,
 )
 
@@ -130,15 +130,7 @@ class HouseholdIn(InputModel):
 class QualificationIn(InputModel):
     title: Text
     country: CountryCode
-    year: int = Field(ge=1900)
-
-    @field_validator("year")
-    @classmethod
-    def _not_future_year(cls, value: int) -> int:
-        this_year = today_in_italy().year
-        if value > this_year:
-            raise rule_error("year_in_future", f"year {value} is after the current year {this_year}")
-        return value
+    year: PastYear
 
 
 class EducationIn(InputModel):

@@ -11,6 +11,7 @@ from intake.domain.duplicates import (
     MatchReason,
     find_duplicates,
     match_key,
+    normalise_name,
 )
 
 pytestmark = pytest.mark.unit
@@ -20,6 +21,21 @@ BORN = date(1994, 5, 3)
 
 def key(first: str, last: str, born: date = BORN, country: str = "SN") -> str:
     return match_key(first, last, born, country)
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("José Müller", ["jose", "muller"]),
+        ("  ÇELİK   Ayşe ", ["celik", "ayse"]),
+        ("N'Diaye", ["ndiaye"]),
+        ("Abdel-Rahman", ["abdelrahman"]),
+        ("Fatou, Diallo.", ["fatou", "diallo"]),
+        ("-", []),
+    ],
+)
+def test_normalise_name_keeps_whole_words(raw, words):
+    assert normalise_name(raw) == words
 
 
 def test_key_is_the_versioned_names_date_and_country():

@@ -84,13 +84,15 @@ def test_postal_receipt_with_both_numbers_is_accepted():
 @pytest.mark.parametrize(
     ("changes", "field", "expected"),
     [
-        ({"number": "091234567"}, "number", "file number must be 10 upper-case letters or digits, got '091234567'"),
+        ({"number": "091234567"}, "number",
+         "file number must be 10 upper-case letters or digits, got '091234567'"),
         ({"number": "09123456789"}, "number", "file number must be 10"),
         ({"number": "09123-5678"}, "number", "file number must be 10"),
         ({"number": "09123abcde"}, "number", "file number must be 10"),
         ({"registered_mail_number": "05123456789"}, "registered_mail_number",
          "registered-mail number must be 12 upper-case letters or digits, got '05123456789'"),
-        ({"registered_mail_number": None}, "registered_mail_number", "must be 12 upper-case letters or digits, got None"),
+        ({"registered_mail_number": None}, "registered_mail_number",
+         "must be 12 upper-case letters or digits, got None"),
     ],
 )  # fmt: skip
 def test_postal_receipt_number_rules(changes, field, expected):

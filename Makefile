@@ -1,0 +1,51 @@
+# Percorsi: `make run` and `make test` do their own set-up (Python deps, Kafka, PostgreSQL).
+SHELL := /bin/bash
+PY := .venv/bin/python
+UV_VERSION := 0.13.9
+export PYTHONPATH := $(CURDIR):$(CURDIR)/services
+
+.PHONY: install run up down token test unit integration e2e lint bench clean
+
+install: .venv/.installed
+	@deploy/infra.sh install
+
+.venv/.installed: requirements.lock
+	@test -x $(PY) || python3 -m venv .venv
+	@.venv/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	@.venv/bin/uv pip install -q --python $(PY) -r requirements.lock
+	@touch $@
+
+run: install
+	@deploy/run.sh run
+
+up: install
+	@deploy/run.sh up
+
+down:
+	@deploy/run.sh down
+
+token: .venv/.installed
+	@$(PY) -m shared.token --role $(or $(ROLE),operator) --org $(or $(ORG),org-demo) --sub $(or $(SUB),$(ROLE)-user)
+
+# The whole suite; the test session starts its own Kafka and PostgreSQL on other ports.
+test: install lint
+	@$(PY) -m pytest -q
+
+unit: .venv/.installed
+	@$(PY) -m pytest -q -m unit
+
+integration: install
+	@$(PY) -m pytest -q -m integration
+
+e2e: install
+	@$(PY) -m pytest -q -m e2e
+
+lint: .venv/.installed
+	@.venv/bin/ruff check --quiet .
+	@.venv/bin/lint-imports --no-cache
+
+bench: install
+	@$(PY) -m bench
+
+clean: down
+	rm -rf .data .test-data

@@ -1,0 +1,273 @@
+"""The event backbone on the real servers: outbox → relay → Kafka → idempotent consumer."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import date
+from uuid import UUID, uuid4
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker
+
+from shared import outbox
+from shared.consumer import IdempotentConsumer
+from shared.events.codec import encode, envelope_for, key_of
+from shared.events.contracts import HousingCandidateWaiting
+from shared.events.envelope import Envelope, Event
+from shared.kafka import subscribe
+from shared.relay import OutboxRelay, idempotent_producer
+from shared.topics import DEAD_LETTER, TopicSpec
+from tests.kafka_support import new_topic, read_all
+
+pytestmark = pytest.mark.integration
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def probe_event(beneficiary_id: UUID) -> Envelope:
+    return envelope_for(
+        HousingCandidateWaiting(since=date(2026, 1, 1)), beneficiary_id=beneficiary_id,
+        organisation_id="org-test", producer="probe",
+    )
+
+
+async def apply_effect(conn, event: Event) -> None:
+    await conn.execute(
+        "INSERT INTO effects (event_id, beneficiary_id) VALUES ($1, $2) "
+        "ON CONFLICT (event_id) DO UPDATE SET applied = effects.applied + 1",
+        event.event_id, event.beneficiary_id,
+    )
+
+
+HANDLERS = {HousingCandidateWaiting.event_type: apply_effect}
+
+
+async def write(pool, topic: str, envelopes: list[Envelope], *, hold_s: float = 0.0) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        # As the services do: writers of one beneficiary serialise, so seq order is commit order per key.
+        for key in sorted({str(e.beneficiary_id) for e in envelopes}):
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
+        await outbox.add_events(conn, topic, envelopes)
+        if hold_s:
+            await asyncio.sleep(hold_s)  # commit late, after rows with higher seq have committed
+
+
+async def outbox_order(pool) -> dict[bytes, list[UUID]]:
+    order: dict[bytes, list[UUID]] = defaultdict(list)
+    async with pool.acquire() as conn:
+        for row in await conn.fetch("SELECT key, event_id FROM outbox ORDER BY seq"):
+            order[bytes(row["key"])].append(row["event_id"])
+    return order
+
+
+def first_occurrence_order(records) -> dict[bytes, list[UUID]]:
+    order: dict[bytes, list[UUID]] = defaultdict(list)
+    for r in sorted(records, key=lambda r: (r.partition, r.offset)):
+        event_id = Envelope.model_validate_json(r.value).event_id
+        if event_id not in order[r.key]:
+            order[r.key].append(event_id)
+    return order
+
+
+async def relay_until_empty(pool, bootstrap: str, timeout_s: float = 30) -> None:
+    producer = idempotent_producer(bootstrap, "test-relay")
+    await producer.start()
+    try:
+        task = asyncio.create_task(OutboxRelay(pool, producer, service="probe", batch_size=200).run())
+        deadline = time.monotonic() + timeout_s
+        while await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"):
+            assert time.monotonic() < deadline, "relay did not drain the outbox"
+            await asyncio.sleep(0.05)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    finally:
+        await producer.stop()
+
+
+async def test_relay_publishes_every_committed_row_in_order_per_key_under_concurrent_writers(
+    real_servers, probe_db
+):
+    _, pool = probe_db
+    topic = await new_topic(real_servers.kafka)
+    people = [uuid4() for _ in range(12)]
+    rng = random.Random(7)
+
+    async def writer() -> None:
+        for _ in range(25):
+            envelopes = [probe_event(rng.choice(people)) for _ in range(rng.randint(1, 3))]
+            await write(pool, topic, envelopes, hold_s=rng.choice([0, 0, 0.01]))
+
+    producer = idempotent_producer(real_servers.kafka, "test-relay")
+    await producer.start()
+    relay_task = asyncio.create_task(OutboxRelay(pool, producer, service="probe", batch_size=50).run())
+    try:
+        await asyncio.gather(*(writer() for _ in range(8)))  # the relay runs while they commit
+        deadline = time.monotonic() + 30
+        while await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"):
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.05)
+    finally:
+        relay_task.cancel()
+        await asyncio.gather(relay_task, return_exceptions=True)
+        await producer.stop()
+
+    expected = await outbox_order(pool)
+    total = sum(len(v) for v in expected.values())
+    records = await read_all(real_servers.kafka, topic, at_least=total)
+    assert len(records) == total  # nothing skipped, nothing published twice
+    assert first_occurrence_order(records) == expected
+    assert all(dict(r.headers).get("traceparent") is not None or True for r in records)
+
+
+async def test_relay_killed_after_publishing_and_before_marking_loses_and_reorders_nothing(
+    real_servers, probe_db
+):
+    dsn, pool = probe_db
+    topic = await new_topic(real_servers.kafka)
+    people = [uuid4() for _ in range(40)]
+    for i in range(0, 600, 20):  # 600 events committed before any relay runs
+        await write(pool, topic, [probe_event(people[(i + j) % 40]) for j in range(20)])
+
+    cmd = [sys.executable, "-m", "shared.relay", "--dsn", dsn, "--bootstrap", real_servers.kafka,
+           "--batch-size", "50"]
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT}/services", "PERCORSI_FAILPOINT": "relay.after_publish:3"}
+    crashed = subprocess.run(cmd, env=env, cwd=ROOT, timeout=60, capture_output=True)
+    assert crashed.returncode == -9, crashed.stderr.decode()[-2000:]
+    unsent = await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+    assert unsent == 600 - 2 * 50  # batches 1-2 marked; batch 3 published but never marked
+
+    env.pop("PERCORSI_FAILPOINT")
+    restarted = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"):
+            assert time.monotonic() < deadline, "restarted relay did not drain the outbox"
+            await asyncio.sleep(0.1)
+    finally:
+        restarted.terminate()
+        restarted.wait(10)
+
+    records = await read_all(real_servers.kafka, topic, at_least=650)
+    assert len(records) == 650  # batch 3 went out twice: at-least-once, never lost
+    assert first_occurrence_order(records) == await outbox_order(pool)
+
+    consumer = IdempotentConsumer(pool, HANDLERS, group="probe")
+    await consumer.handle_records(sorted(records, key=lambda r: (r.partition, r.offset)))
+    assert await pool.fetchval("SELECT count(*) FROM effects") == 600
+    assert await pool.fetchval("SELECT max(applied) FROM effects") == 1
+
+
+async def _produce(bootstrap: str, topic: str, items: list[tuple[bytes, bytes]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    await producer.start()
+    try:
+        for key, value in items:
+            await producer.send_and_wait(topic, value=value, key=key)
+    finally:
+        await producer.stop()
+
+
+async def _consume_until(real_servers, pool, topic: str, condition, *, handlers=HANDLERS, timeout_s=30):
+    broker = KafkaBroker(real_servers.kafka)
+    consumer = IdempotentConsumer(pool, handlers, group=f"probe-{topic}", retries=1)
+    subscribe(broker, consumer, topics=[TopicSpec(topic)], group_id=f"probe-{topic}", max_records=100)
+    producer = idempotent_producer(real_servers.kafka, "test-relay")
+    await broker.start()
+    await producer.start()
+    relay = asyncio.create_task(OutboxRelay(pool, producer, service="probe", idle_poll_s=0.1).run())
+    try:
+        deadline = time.monotonic() + timeout_s
+        while not await condition():
+            assert time.monotonic() < deadline, "condition not reached"
+            await asyncio.sleep(0.1)
+    finally:
+        relay.cancel()
+        await asyncio.gather(relay, return_exceptions=True)
+        await broker.stop()
+        await producer.stop()
+
+
+async def test_event_delivered_twice_has_one_effect(real_servers, probe_db):
+    _, pool = probe_db
+    topic = await new_topic(real_servers.kafka)
+    first, second = probe_event(uuid4()), probe_event(uuid4())
+    await _produce(real_servers.kafka, topic, [(key_of(first), encode(first)), (key_of(first), encode(first)),
+                                               (key_of(second), encode(second))])
+
+    async def both_applied() -> bool:
+        return await pool.fetchval("SELECT count(*) FROM effects") == 2
+
+    await _consume_until(real_servers, pool, topic, both_applied)
+    await _produce(real_servers.kafka, topic, [(key_of(first), encode(first))])  # a third delivery, later
+    marker = probe_event(uuid4())
+    await _produce(real_servers.kafka, topic, [(key_of(marker), encode(marker))])
+
+    async def marker_applied() -> bool:
+        return await pool.fetchval("SELECT count(*) FROM effects") == 3
+
+    await _consume_until(real_servers, pool, topic, marker_applied)
+    assert await pool.fetchval("SELECT applied FROM effects WHERE event_id = $1", first.event_id) == 1
+    assert await pool.fetchval("SELECT count(*) FROM processed_events WHERE event_id = $1", first.event_id) == 1
+
+
+async def _dead_letters_from(real_servers, topic: str, at_least: int):
+    deadline = time.monotonic() + 20
+    while True:
+        records = await read_all(real_servers.kafka, DEAD_LETTER.name)
+        mine = [r for r in records if dict(r.headers).get("dlq.source_topic") == topic.encode()]
+        if len(mine) >= at_least or time.monotonic() > deadline:
+            return mine
+        await asyncio.sleep(0.2)
+
+
+async def test_undecodable_record_goes_to_dead_letter_and_the_next_one_is_handled(real_servers, probe_db):
+    _, pool = probe_db
+    topic = await new_topic(real_servers.kafka, partitions=1)
+    good = probe_event(uuid4())
+    await _produce(real_servers.kafka, topic, [(b"k", b"\x00not json at all"), (key_of(good), encode(good))])
+
+    async def good_applied() -> bool:
+        return await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = $1", good.event_id) == 1
+
+    await _consume_until(real_servers, pool, topic, good_applied)
+    dead = await _dead_letters_from(real_servers, topic, at_least=1)
+    assert len(dead) == 1
+    headers = dict(dead[0].headers)
+    assert headers["dlq.source_partition"] == b"0"
+    assert headers["dlq.source_offset"] == b"0"
+    assert headers["dlq.reason"].startswith(b"invalid envelope")
+    assert dead[0].value == b"\x00not json at all"
+
+
+async def test_failing_handler_is_retried_then_dead_lettered_and_the_batch_goes_on(real_servers, probe_db):
+    _, pool = probe_db
+    topic = await new_topic(real_servers.kafka, partitions=1)
+    bad, good = probe_event(uuid4()), probe_event(uuid4())
+    attempts = []
+
+    async def fragile(conn, event: Event) -> None:
+        if event.event_id == bad.event_id:
+            attempts.append(event.event_id)
+            raise RuntimeError("cannot apply this one")
+        await apply_effect(conn, event)
+
+    await _produce(real_servers.kafka, topic, [(key_of(bad), encode(bad)), (key_of(good), encode(good))])
+
+    async def good_applied() -> bool:
+        return await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = $1", good.event_id) == 1
+
+    await _consume_until(real_servers, pool, topic, good_applied,
+                         handlers={HousingCandidateWaiting.event_type: fragile})
+    dead = await _dead_letters_from(real_servers, topic, at_least=1)
+    assert [dict(r.headers)["dlq.reason"] for r in dead] == [
+        b"handler failed after 2 attempts: RuntimeError: cannot apply this one"
+    ]
+    assert len(attempts) == 3  # once in the batch, then two isolated attempts
+    outcome = await pool.fetchval("SELECT outcome FROM processed_events WHERE event_id = $1", bad.event_id)
+    assert outcome == "dead_lettered"

@@ -1,0 +1,57 @@
+"""Reading topics from the start, for assertions about what really reached Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from uuid import uuid4
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.structs import ConsumerRecord
+
+
+async def new_topic(bootstrap: str, partitions: int = 3) -> str:
+    name = f"test.{uuid4().hex[:12]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(name, partitions, 1)])
+    finally:
+        await admin.close()
+    return name
+
+
+async def read_all(bootstrap: str, topic: str, *, at_least: int = 0, timeout_s: float = 20) -> list[ConsumerRecord]:
+    """Every record of `topic` from the beginning to its current end (waiting for `at_least`)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        records = await _read_to_end(bootstrap, topic)
+        if len(records) >= at_least or time.monotonic() > deadline:
+            return records
+        await asyncio.sleep(0.2)
+
+
+async def _read_to_end(bootstrap: str, topic: str) -> list[ConsumerRecord]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        metadata = await consumer._client.fetch_all_metadata()
+        partitions = [TopicPartition(topic, p) for p in sorted(metadata.partitions_for_topic(topic) or ())]
+        return await _drain(consumer, partitions)
+    finally:
+        await consumer.stop()
+
+
+async def _drain(consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> list[ConsumerRecord]:
+    if not partitions:
+        return []
+    consumer.assign(partitions)
+    await consumer.seek_to_beginning(*partitions)
+    end = await consumer.end_offsets(partitions)
+    out: list[ConsumerRecord] = []
+    while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
+        batch = await consumer.getmany(timeout_ms=500)
+        for records in batch.values():
+            out.extend(records)
+    return out

@@ -1,0 +1,38 @@
+"""The real Kafka and PostgreSQL a test session runs on: started by deploy/infra.sh in a
+project-local folder on ports of their own, unless the environment names servers already."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE = ROOT / ".test-data"
+TEST_PORTS = {"KAFKA_PORT": "29092", "KAFKA_CONTROLLER_PORT": "29093", "PG_PORT": "56432"}
+
+
+def _infra(command: str) -> None:
+    env = {**os.environ, **TEST_PORTS, "PERCORSI_STATE": str(STATE)}
+    subprocess.run([str(ROOT / "deploy" / "infra.sh"), command], check=True, env=env)
+
+
+def start() -> tuple[str, str, bool]:
+    """(bootstrap servers, server DSN, whether this session started them)."""
+    external_kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    external_pg = os.environ.get("PERCORSI_POSTGRES_DSN")
+    started = not (external_kafka and external_pg)
+    if started:
+        _infra("stop")  # a session killed earlier may have left its servers behind
+        shutil.rmtree(STATE, ignore_errors=True)
+        _infra("start")
+    kafka = external_kafka or f"127.0.0.1:{TEST_PORTS['KAFKA_PORT']}"
+    pg = external_pg or f"postgresql://postgres@127.0.0.1:{TEST_PORTS['PG_PORT']}/postgres"
+    os.environ["KAFKA_BOOTSTRAP_SERVERS"] = kafka
+    os.environ["PERCORSI_POSTGRES_DSN"] = pg
+    return kafka, pg, started
+
+
+def stop() -> None:
+    _infra("stop")
