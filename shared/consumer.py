@@ -7,11 +7,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from uuid import UUID, uuid5
 
 import asyncpg
 from aiokafka.structs import ConsumerRecord
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import Link, SpanContext, SpanKind, get_current_span
 
 from shared import outbox
 from shared.events.codec import PoisonEvent, decode
@@ -26,6 +27,15 @@ _handled = _meter.create_counter("events.handled", unit="{event}", description="
 _failed = _meter.create_counter("events.failed", unit="{event}", description="events sent to the dead-letter topic")
 
 Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Batched:
+    """A handler that takes a run of consecutive events of one type in one call, so its effects
+    can be written in one statement; its span links to each event's trace."""
+
+    handle: Callable[[asyncpg.Connection, Sequence[Event]], Awaitable[None]]
+
 _POISON_NS = UUID("6f1c1f0e-7d0a-4a59-9a55-3c1d1b2f0a11")
 TRANSIENT = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.TooManyConnectionsError)
 
@@ -48,7 +58,7 @@ class IdempotentConsumer:
     """Applies `handlers` (event type → handler) to records; borrows the pool, owns nothing."""
 
     def __init__(
-        self, pool: asyncpg.Pool, handlers: Mapping[str, Handler], *, group: str, retries: int = 3
+        self, pool: asyncpg.Pool, handlers: Mapping[str, Handler | Batched], *, group: str, retries: int = 3
     ) -> None:
         self._pool = pool
         self._handlers = dict(handlers)
@@ -85,7 +95,7 @@ class IdempotentConsumer:
         async with self._pool.acquire() as conn, conn.transaction():
             fresh = await _track(conn, items, self._group)
             dead: list[_Item] = []
-            handled = 0
+            todo: list[_Item] = []
             for item in items:
                 if item.event_id not in fresh:
                     continue
@@ -93,16 +103,31 @@ class IdempotentConsumer:
                 if item.poison:
                     dead.append(item)
                 elif item.event:
-                    await self._handle(conn, item)
-                    handled += 1
+                    todo.append(item)
+            for event_type, run in groupby(todo, key=lambda i: i.event.event_type):
+                await self._handle_run(conn, event_type, list(run))
             await _dead_letter(conn, dead, self._group)
-        _handled.add(handled, {"group": self._group})
+        _handled.add(len(todo), {"group": self._group})
         if dead:
             _failed.add(len(dead), {"group": self._group})
             for item in dead:
                 log.warning("record dead-lettered", extra=_where(item))
 
-    async def _handle(self, conn: asyncpg.Connection, item: _Item) -> None:
+    async def _handle_run(self, conn: asyncpg.Connection, event_type: str, run: list[_Item]) -> None:
+        handler = self._handlers[event_type]
+        if not isinstance(handler, Batched):
+            for item in run:
+                await self._handle(conn, handler, item)
+            return
+        links = [Link(c) for c in (_span_context(i.record) for i in run) if c is not None]
+        with _tracer.start_as_current_span(
+            f"process {event_type} batch", kind=SpanKind.CONSUMER, links=links[:128],
+            attributes={"messaging.system": "kafka", "messaging.consumer.group.name": self._group,
+                        "messaging.batch.message_count": len(run)},
+        ):
+            await handler.handle(conn, [i.event for i in run if i.event])
+
+    async def _handle(self, conn: asyncpg.Connection, handler: Handler, item: _Item) -> None:
         assert item.event is not None
         carrier = carrier_from_kafka(item.record.headers or ())
         with _tracer.start_as_current_span(
@@ -110,7 +135,7 @@ class IdempotentConsumer:
             attributes={"messaging.system": "kafka", "messaging.consumer.group.name": self._group,
                         "percorsi.event_id": str(item.event_id)},
         ):
-            await self._handlers[item.event.event_type](conn, item.event)
+            await handler(conn, item.event)
 
     async def _apply_alone(self, item: _Item) -> None:
         last: Exception | None = None
@@ -169,6 +194,11 @@ async def _dead_letter(conn: asyncpg.Connection, items: Sequence[_Item], group: 
             for i in items
         ],
     )
+
+
+def _span_context(record: ConsumerRecord) -> SpanContext | None:
+    context = get_current_span(context_from(carrier_from_kafka(record.headers or ()))).get_span_context()
+    return context if context.is_valid else None
 
 
 def _positional_id(record: ConsumerRecord) -> UUID:

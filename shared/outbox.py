@@ -28,9 +28,9 @@ class OutboxRecord:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
-def record_for(envelope: Envelope, topic: str) -> OutboxRecord:
-    """Serialise once, carrying the current trace context for the relay to continue."""
-    headers = {**current_carrier(), "event_type": envelope.event_type}
+def record_for(envelope: Envelope, topic: str, carrier: Mapping[str, str] | None = None) -> OutboxRecord:
+    """Serialise once, carrying the trace context (the current one by default) for the relay."""
+    headers = {**(current_carrier() if carrier is None else carrier), "event_type": envelope.event_type}
     return OutboxRecord(envelope.event_id, topic, key_of(envelope), encode(envelope), headers)
 
 
@@ -58,4 +58,5 @@ async def add(conn: asyncpg.Connection, records: Sequence[OutboxRecord]) -> None
 
 async def add_events(conn: asyncpg.Connection, topic: str, envelopes: Sequence[Envelope]) -> None:
     """Serialise `envelopes` and add them to the outbox for `topic`."""
-    await add(conn, [record_for(e, topic) for e in envelopes])
+    carrier = current_carrier()
+    await add(conn, [record_for(e, topic, carrier) for e in envelopes])

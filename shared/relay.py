@@ -14,17 +14,23 @@ import logging
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from opentelemetry.trace import SpanKind
+from opentelemetry import trace
+from opentelemetry.trace import Link, SpanContext, SpanKind
 
 from shared import failpoints
 from shared.outbox import NOTIFY_CHANNEL
-from shared.telemetry import context_from, current_carrier, kafka_headers, meter, tracer
+from shared.telemetry import context_from, kafka_headers, meter, tracer
 
 log = logging.getLogger(__name__)
 _RELAY_LOCK = 727_002
 _tracer = tracer(__name__)
 _meter = meter(__name__)
 _published = _meter.create_counter("outbox.published", unit="{event}", description="events relayed")
+
+
+def _span_context(carrier: dict[str, str]) -> SpanContext | None:
+    context = trace.get_current_span(context_from(carrier)).get_span_context()
+    return context if context.is_valid else None
 
 
 def idempotent_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
@@ -74,7 +80,7 @@ class OutboxRelay:
         async with self._pool.acquire() as conn:
             await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
             try:
-                while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):
+                while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):  # noqa: ASYNC110
                     await asyncio.sleep(self._idle_poll_s)
                 try:
                     while True:
@@ -95,26 +101,28 @@ class OutboxRelay:
         if not rows:
             self.backlog = 0
             return 0
-        deliveries = [await self._send(row) for row in rows]
-        await asyncio.gather(*deliveries)
+        links = [Link(c) for c in (_span_context(r["headers"]) for r in rows) if c is not None]
+        with _tracer.start_as_current_span(
+            "publish outbox batch", kind=SpanKind.PRODUCER, links=links[:128],
+            attributes={"messaging.system": "kafka", "messaging.batch.message_count": len(rows)},
+        ):
+            deliveries = [await self._send(row) for row in rows]
+            await asyncio.gather(*deliveries)
         failpoints.hit("relay.after_publish")  # published, not yet marked: the worst moment to die
         await conn.execute(
             "UPDATE outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])", [r["seq"] for r in rows]
         )
         _published.add(len(rows), {"service": self._service})
-        self.backlog = await conn.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+        full = len(rows) == self._batch_size
+        self.backlog = await conn.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL") if full else 0
         return len(rows)
 
     async def _send(self, row: asyncpg.Record) -> asyncio.Future:
-        stored = dict(row["headers"])
-        with _tracer.start_as_current_span(
-            f"publish {row['topic']}", context=context_from(stored), kind=SpanKind.PRODUCER,
-            attributes={"messaging.system": "kafka", "messaging.destination.name": row["topic"]},
-        ):
-            headers = {**stored, **current_carrier()}
-            return await self._producer.send(
-                row["topic"], value=row["value"], key=row["key"], headers=kafka_headers(headers)
-            )
+        # The stored trace context travels unchanged, so each consumer's span is a child of the
+        # request that caused the event; the batch span links to those contexts.
+        return await self._producer.send(
+            row["topic"], value=row["value"], key=row["key"], headers=kafka_headers(row["headers"])
+        )
 
     def _on_notify(self, *_args: object) -> None:
         self._wake.set()

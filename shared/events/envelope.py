@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
@@ -42,10 +43,9 @@ class EventPayload(BaseModel):
     version: ClassVar[int]
 
 
-class Event(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Event:
     """An envelope whose payload has been validated against its contract."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     envelope: Envelope
     payload: EventPayload

@@ -24,9 +24,7 @@ _ODD_VALUES = dict(
         strict=True,
     )
 )
-_ODD_VALUES.update(
-    {digit: _ODD_VALUES[letter] for digit, letter in zip(string.digits, "ABCDEFGHIJ", strict=True)}
-)
+_ODD_VALUES.update({digit: _ODD_VALUES[letter] for digit, letter in zip(string.digits, "ABCDEFGHIJ", strict=True)})
 _EVEN_VALUES = {letter: index for index, letter in enumerate(string.ascii_uppercase)}
 _EVEN_VALUES.update({digit: int(digit) for digit in string.digits})
 
@@ -107,9 +105,7 @@ def check_character(first_15: str) -> str:
     """The check letter of a full code: 'A' plus the odd/even weighted sum modulo 26."""
     if len(first_15) != FULL_LENGTH - 1 or not all(char in _EVEN_VALUES for char in first_15):
         raise InvalidFiscalCode(f"check character needs 15 upper-case letters or digits, got {first_15!r}")
-    total = sum(
-        (_ODD_VALUES if index % 2 == 0 else _EVEN_VALUES)[char] for index, char in enumerate(first_15)
-    )
+    total = sum((_ODD_VALUES if index % 2 == 0 else _EVEN_VALUES)[char] for index, char in enumerate(first_15))
     return chr(ord("A") + total % 26)
 
 
@@ -143,9 +139,7 @@ def consistent_with(code: FiscalCode, *, sex: str, birth_date: date) -> list[str
             f"means month {code.birth_month}"
         )
     if code.birth_year_2d != birth_date.year % 100:
-        mismatches.append(
-            f"birth year is {birth_date.year} but the code encodes year '{code.birth_year_2d:02d}'"
-        )
+        mismatches.append(f"birth year is {birth_date.year} but the code encodes year '{code.birth_year_2d:02d}'")
     return mismatches
 
 
@@ -153,8 +147,7 @@ def _check_provisional(value: str) -> None:
     for position, char in enumerate(value, start=1):
         if char not in string.digits:
             raise InvalidFiscalCode(
-                f"a provisional code must be {PROVISIONAL_LENGTH} digits, "
-                f"found '{char}' at position {position}"
+                f"a provisional code must be {PROVISIONAL_LENGTH} digits, found '{char}' at position {position}"
             )
     expected = provisional_check_digit(value[:10])
     if value[10] != expected:
@@ -169,8 +162,7 @@ def _check_layout(value: str) -> None:
         if index in DIGIT_POSITIONS:
             if not (char.isdigit() or char in OMOCODIA_LETTERS):
                 raise InvalidFiscalCode(
-                    f"position {position} must be a digit or an omocodia letter "
-                    f"({OMOCODIA_LETTERS}), found '{char}'"
+                    f"position {position} must be a digit or an omocodia letter ({OMOCODIA_LETTERS}), found '{char}'"
                 )
         elif index == 8:
             if char not in MONTH_LETTERS:

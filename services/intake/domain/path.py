@@ -18,15 +18,9 @@ class PathStatus(StrEnum):
 # takes them, or they simply stop coming), so a path can be interrupted or transferred from
 # taken_in_charge and plan_agreed too, not only once it is in progress.
 ALLOWED_TRANSITIONS: dict[PathStatus, frozenset[PathStatus]] = {
-    PathStatus.taken_in_charge: frozenset(
-        {PathStatus.plan_agreed, PathStatus.interrupted, PathStatus.transferred}
-    ),
-    PathStatus.plan_agreed: frozenset(
-        {PathStatus.in_progress, PathStatus.interrupted, PathStatus.transferred}
-    ),
-    PathStatus.in_progress: frozenset(
-        {PathStatus.autonomy_reached, PathStatus.interrupted, PathStatus.transferred}
-    ),
+    PathStatus.taken_in_charge: frozenset({PathStatus.plan_agreed, PathStatus.interrupted, PathStatus.transferred}),
+    PathStatus.plan_agreed: frozenset({PathStatus.in_progress, PathStatus.interrupted, PathStatus.transferred}),
+    PathStatus.in_progress: frozenset({PathStatus.autonomy_reached, PathStatus.interrupted, PathStatus.transferred}),
     PathStatus.interrupted: frozenset({PathStatus.in_progress}),
     PathStatus.autonomy_reached: frozenset(),
     PathStatus.transferred: frozenset(),

@@ -91,8 +91,7 @@ def replan(goal: Goal, new_deadline: date, reason: str) -> Goal:
     if new_deadline <= goal.deadline:
         raise PlanRuleViolation(
             "new_deadline",
-            f"new deadline {new_deadline.isoformat()} must be after the current deadline "
-            f"{goal.deadline.isoformat()}",
+            f"new deadline {new_deadline.isoformat()} must be after the current deadline {goal.deadline.isoformat()}",
         )
     _require_text("reason", reason)
     return replace(goal, status=GoalStatus.replanned, deadline=new_deadline, replan_reason=reason.strip())

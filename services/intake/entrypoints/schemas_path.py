@@ -153,7 +153,7 @@ class InterventionIn(InputModel):
     def _hours_for_mediation(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
         kind = info.data.get("kind")
         is_mediation = kind == InterventionKind.intercultural_mediation
-        if False:
+        if is_mediation and value is None:
             raise rule_error("mediation_needs_hours", "intercultural_mediation needs hours greater than 0")
         if kind is not None and not is_mediation and value is not None:
             raise rule_error(

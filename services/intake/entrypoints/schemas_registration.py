@@ -121,8 +121,7 @@ class HouseholdIn(InputModel):
         if children is not None and value < 1 + len(children):
             raise rule_error(
                 "household_too_small",
-                f"size {value} is less than {1 + len(children)}: the person plus "
-                f"{len(children)} listed child(ren)",
+                f"size {value} is less than {1 + len(children)}: the person plus {len(children)} listed child(ren)",
             )
         return value
 
@@ -238,7 +237,5 @@ class BeneficiaryIn(InputModel):
     @classmethod
     def _at_least_one_project(cls, value: list[str]) -> list[str]:
         if not value:
-            raise rule_error(
-                "project_required", "at least one project id is needed: every path runs in a project"
-            )
+            raise rule_error("project_required", "at least one project id is needed: every path runs in a project")
         return unique(value)

@@ -168,8 +168,13 @@ def test_wrong_check_character_names_both_letters():
     assert rejected("RSSMRA85T10A562T") == "check character is 'T' but should be 'S'"
 
 
-def test_foreign_place_code_with_z():
-    assert parse_fiscal_code(with_check("DLLMHM98M12Z336")).foreign_born is True
+@pytest.mark.parametrize(
+    ("body", "foreign"),
+    [("DLLMHM98M12Z336", True), ("BNCLRA90A41H501", False), ("RSSMRA85T10A562", False),
+     ("RSSMRA85T10F205", False), ("RSSMRA85T10ZQQQ", True)],
+)  # fmt: skip
+def test_born_abroad_when_the_place_code_starts_with_z(body, foreign):
+    assert parse_fiscal_code(with_check(body)).foreign_born is foreign
 
 
 # --- omocodia -------------------------------------------------------------------------------
@@ -239,9 +244,7 @@ def test_every_wrong_provisional_check_digit_is_rejected(first_10):
     good = reference_luhn(first_10)
     for digit in "0123456789":
         if digit != good:
-            assert rejected(first_10 + digit) == (
-                f"provisional code check digit is '{digit}' but should be '{good}'"
-            )
+            assert rejected(first_10 + digit) == (f"provisional code check digit is '{digit}' but should be '{good}'")
 
 
 def test_provisional_code_must_be_all_digits():

@@ -75,9 +75,7 @@ def test_blank_fields_are_rejected(field):
 
 
 def test_postal_receipt_with_both_numbers_is_accepted():
-    receipt = permit(
-        document=PermitDocument.postal_receipt, number="0912345678", registered_mail_number="051234567890"
-    )
+    receipt = permit(document=PermitDocument.postal_receipt, number="0912345678", registered_mail_number="051234567890")
     assert receipt.registered_mail_number == "051234567890"
 
 

@@ -108,9 +108,7 @@ def test_replan_moves_the_deadline_and_keeps_the_reason(status):
 def test_replan_needs_a_later_deadline(new_deadline):
     error = violation(lambda: replan(goal(), new_deadline, "reason"))
     assert error.field == "new_deadline"
-    assert error.rule == (
-        f"new deadline {new_deadline.isoformat()} must be after the current deadline 2025-06-30"
-    )
+    assert error.rule == (f"new deadline {new_deadline.isoformat()} must be after the current deadline 2025-06-30")
 
 
 def test_replan_one_day_later_is_enough():

@@ -229,9 +229,7 @@ def test_hours_only_for_mediation():
     )
 
 
-@pytest.mark.parametrize(
-    "kind", ["italian_course", "italian_for_work_course", "it_course", "vocational_training"]
-)
+@pytest.mark.parametrize("kind", ["italian_course", "italian_for_work_course", "it_course", "vocational_training"])
 def test_course_id_for_course_kinds(kind):
     payload = COUNSELLING | {"kind": kind, "course_id": "ita-a2-2025"}
     assert InterventionIn.model_validate(payload).course_id == "ita-a2-2025"
