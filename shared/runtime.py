@@ -45,7 +45,10 @@ class Runtime:
         self.pool: asyncpg.Pool | None = None
         self.producer: AIOKafkaProducer | None = None
         self.relay: OutboxRelay | None = None
-        self.broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id=f"percorsi-{settings.service}")
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap_servers, client_id=f"percorsi-{settings.service}",
+            logger=logging.getLogger("faststream"), log_level=logging.DEBUG,  # our JSON lines; per-record at DEBUG
+        )
         self._subscriber: object | None = None
         self._tasks: list[asyncio.Task] = []
         self._declare_publishers()

@@ -1,0 +1,158 @@
+"""The thin slice through all four services, as a client sees it over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import date
+
+import asyncpg
+import pytest
+
+from shared.auth import Role
+from shared.topics import HOUSING_EVENTS, INTAKE_EVENTS
+from tests.e2e.conftest import token
+from tests.e2e.people import registration
+from tests.kafka_support import read_all
+
+pytestmark = pytest.mark.e2e
+
+
+async def wait_for(probe, timeout_s: float = 15.0):
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = await probe()
+        if result:
+            return result
+        assert time.monotonic() < deadline, "not reached in time"
+        await asyncio.sleep(0.2)
+
+
+async def register(http, services, body: dict, personal: list[str], org: str = "coop-a", **headers) -> dict:
+    personal += [body["first_name"], body["last_name"], body.get("fiscal_code") or body["first_name"]]
+    response = await http.post(f"{services['intake']}/api/v1/beneficiaries", json=body,
+                               headers=token(Role.operator, org) | headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_every_service_reports_healthy_kafka_and_postgres(services, http):
+    for url in services.values():
+        body = (await http.get(f"{url}/health")).json()
+        assert body["status"] == "ok" and body["kafka"]["ok"] and body["postgres"]["ok"], body
+        assert (await http.get(f"{url}/openapi.json")).status_code == 200
+        spec = (await http.get(f"{url}/asyncapi.json")).json()
+        assert spec["asyncapi"].startswith("3.")
+
+
+async def test_registration_reaches_housing_employment_and_the_indicators(
+    services, http, registered_personal_data
+):
+    people = [
+        registration("Hodan", "Warsame", "F", date(1996, 5, 14)),
+        registration("Abdi", "Farah", "M", date(2001, 11, 2)),
+        registration("Ayan", "Hersi", "F", date(1997, 1, 30), with_code=False),
+    ]
+    ids = [(await register(http, services, p, registered_personal_data, org="coop-slice"))["beneficiary_id"]
+           for p in people]
+    auth = token(Role.operator, "coop-slice")
+
+    async def counted():
+        body = (await http.get(f"{services['reporting']}/api/v1/indicators", headers=auth)).json()
+        cells = {(c["sex"], c["age_band"]): c["count"] for c in body["beneficiaries"]["cells"]}
+        return cells if sum(cells.values()) == 3 else None
+
+    cells = await wait_for(counted, timeout_s=10)
+    assert cells == {("F", "25_34"): 2, ("M", "25_34"): 1}
+
+    async def waiting(service: str, path: str):
+        items = (await http.get(f"{services[service]}/api/v1/{path}", headers=auth)).json()["items"]
+        return {i["beneficiary_id"] for i in items} == set(ids)
+
+    await wait_for(lambda: waiting("housing", "waiting"))
+    await wait_for(lambda: waiting("employment", "candidates"))
+
+    async def timeline():
+        body = (await http.get(f"{services['reporting']}/api/v1/beneficiaries/{ids[0]}/timeline",
+                               headers=auth)).json()
+        types = sorted(e["event_type"] for e in body["events"])
+        return types if len(types) == 3 else None
+
+    assert await wait_for(timeline) == [
+        "employment.candidate_waiting", "housing.candidate_waiting", "intake.beneficiary_registered",
+    ]
+
+    listed = (await http.get(f"{services['intake']}/api/v1/beneficiaries", params={"purpose": "casework"},
+                             headers=auth)).json()
+    assert listed["total"] == 3
+    assert {i["personal"]["last_name"] for i in listed["items"]} == {"Warsame", "Farah", "Hersi"}
+
+
+async def test_invalid_registration_names_each_field_and_stores_nothing(services, http, real_servers):
+    dsn = real_servers.postgres.rsplit("/", 1)[0] + "/percorsi_intake_e2e"
+    conn = await asyncpg.connect(dsn)
+    try:
+        before = await conn.fetchval("SELECT count(*) FROM beneficiaries"), await conn.fetchval(
+            "SELECT count(*) FROM outbox")
+        body = registration("Sahra", "Omar", "F", date(1990, 2, 3))
+        body["fiscal_code"] = body["fiscal_code"][:-1] + ("A" if body["fiscal_code"][-1] != "A" else "B")
+        body["consent"]["given"] = False
+        body["birth_country"] = "Somalia"
+        response = await http.post(f"{services['intake']}/api/v1/beneficiaries", json=body,
+                                   headers=token(Role.operator))
+        assert response.status_code == 422
+        errors = {e["field"]: e["rule"] for e in response.json()["errors"]}
+        assert set(errors) == {"fiscal_code", "consent.given", "birth_country"}
+        assert "check character" in errors["fiscal_code"]
+        assert "without consent no path starts" in errors["consent.given"]
+        after = await conn.fetchval("SELECT count(*) FROM beneficiaries"), await conn.fetchval(
+            "SELECT count(*) FROM outbox")
+        assert after == before
+    finally:
+        await conn.close()
+
+
+async def test_tokens_roles_and_organisations_are_enforced(services, http, registered_personal_data):
+    url = f"{services['intake']}/api/v1/beneficiaries"
+    assert (await http.get(url)).status_code == 401
+    assert (await http.get(url, headers={"Authorization": "Bearer not-a-jwt"})).status_code == 401
+    body = registration("Faduma", "Ali", "F", date(1988, 7, 7))
+    assert (await http.post(url, json=body, headers=token(Role.funder))).status_code == 403
+    await register(http, services, body, registered_personal_data, org="coop-own")
+    theirs = (await http.get(url, headers=token(Role.operator, "coop-other"))).json()
+    assert theirs["total"] == 0
+    ours = (await http.get(url, headers=token(Role.operator, "coop-own"))).json()
+    assert ours["total"] == 1
+    assert (await http.get(url, params={"purpose": "matching"}, headers=token(Role.housing, "coop-own"))
+            ).status_code == 403
+
+
+async def test_same_fiscal_code_is_offered_for_linking_not_created_twice(services, http, registered_personal_data):
+    body = registration("Nasra", "Yusuf", "F", date(1999, 9, 9))
+    first = await register(http, services, body, registered_personal_data, org="coop-dup")
+    again = await http.post(f"{services['intake']}/api/v1/beneficiaries", json=body,
+                            headers=token(Role.operator, "coop-dup"))
+    assert again.status_code == 409
+    assert again.json()["matches"][0]["beneficiary_id"] == first["beneficiary_id"]
+    assert "same fiscal code" in again.json()["matches"][0]["reasons"]
+
+
+async def test_one_trace_follows_the_event_from_http_through_kafka_to_the_consumers(
+    services, http, real_servers, registered_personal_data
+):
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    body = registration("Idil", "Abdullahi", "F", date(2000, 3, 3))
+    created = await register(http, services, body, registered_personal_data, org="coop-trace",
+                             traceparent=f"00-{trace_id}-00f067aa0ba902b7-01")
+
+    def carried(records) -> bool:
+        return any(r.key == created["beneficiary_id"].encode()
+                   and dict(r.headers).get("traceparent", b"").split(b"-")[1] == trace_id.encode()
+                   for r in records)
+
+    assert carried(await read_all(real_servers.kafka, INTAKE_EVENTS.name))
+
+    async def housing_continued():  # housing's own event, caused by the registration, is in the same trace
+        return carried(await read_all(real_servers.kafka, HOUSING_EVENTS.name))
+
+    await wait_for(housing_continued)
