@@ -45,6 +45,7 @@ lint: .venv/.installed
 	@.venv/bin/lint-imports --no-cache
 
 bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	@$(PY) -m bench
 
 clean: down

@@ -35,7 +35,7 @@ def main() -> None:
         if started:
             _servers("stop")
     for name, value, unit in figures:
-        print(f"{name} {value:.1f} {unit}", flush=True)
+        print(f"{name} {value:.2f} {unit}", flush=True)
 
 
 if __name__ == "__main__":
