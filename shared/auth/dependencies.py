@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from shared.auth.principal import AuthError, KeysUnavailable, Principal, Role
 from shared.auth.tokens import TokenVerifier
@@ -31,11 +32,15 @@ def require(*roles: Role) -> Callable[..., Principal]:
     allowed = frozenset(Role(role) for role in roles)
     needed = ", ".join(Role(role) for role in roles)
 
-    # A plain def, so FastAPI runs it in its threadpool: an oidc key fetch must not block the event loop.
-    def authenticated(
+    async def authenticated(
         request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
     ) -> Principal:
-        principal = _authenticate(request, credentials)
+        # An oidc key fetch must not block the event loop, so it runs in the threadpool; a local
+        # HS256 check is microseconds of CPU, cheaper than the thread hop.
+        if _verifier(request).needs_network:
+            principal = await run_in_threadpool(_authenticate, request, credentials)
+        else:
+            principal = _authenticate(request, credentials)
         if principal.role not in allowed:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,

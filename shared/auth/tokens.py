@@ -60,6 +60,11 @@ class TokenVerifier:
                 settings.oidc_jwks_url, lifespan=JWKS_LIFESPAN_S, timeout=JWKS_TIMEOUT_S
             )
 
+    @property
+    def needs_network(self) -> bool:
+        """True when verifying may fetch the provider's keys (oidc), so callers keep it off the loop."""
+        return self._jwks is not None
+
     def verify(self, token: str) -> Principal:
         """Check signature, issuer, audience and expiry, then read role and organisation claims."""
         try:

@@ -4,10 +4,13 @@ contacts or addresses."""
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from enum import StrEnum
+from typing import Literal
+from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.envelope import EventPayload
 from shared.events.registry import contract
@@ -52,6 +55,144 @@ class BeneficiaryErased(EventPayload):
     version = 1
 
     erased_on: date
+
+
+# Decimal amounts travel as strings so no float rounding touches money or reported hours.
+AMOUNT = r"^\d{1,10}(\.\d{1,2})?$"
+Area = Literal["work", "housing", "social"]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class SkillLevel(_Part):
+    name: str = Field(max_length=200, description="normalised skill name")
+    level: int = Field(ge=1, le=5)
+
+
+class SectorYears(_Part):
+    sector: str = Field(pattern="^[A-U]$", description="ATECO section")
+    years: float = Field(ge=0)
+
+
+class NeedKeywords(_Part):
+    """Needs per area as keywords of a closed vocabulary ('other' for the rest), never the words written."""
+
+    work: list[str] = Field(default_factory=list)
+    housing: list[str] = Field(default_factory=list)
+    social: list[str] = Field(default_factory=list)
+
+
+@contract
+class AssessmentRecorded(EventPayload):
+    """A skills assessment was recorded. Vulnerabilities (GDPR art. 9) leave intake only as a count."""
+
+    event_type = "intake.assessment_recorded"
+    version = 1
+
+    assessment_id: UUID
+    assessed_on: date
+    skills: list[SkillLevel] = Field(default_factory=list)
+    work_experience: list[SectorYears] = Field(default_factory=list)
+    needs: NeedKeywords
+    vulnerability_count: int = Field(0, ge=0)
+
+
+class GoalSummary(_Part):
+    goal_id: UUID
+    area: Area
+    deadline: date
+    phases: int = Field(0, ge=0, description="number of phases")
+
+
+@contract
+class PlanAgreed(EventPayload):
+    """The person and their operator agreed an individual plan (PAI); titles stay in intake."""
+
+    event_type = "intake.plan_agreed"
+    version = 1
+
+    agreed_on: date
+    goals: list[GoalSummary] = Field(min_length=1)
+
+
+@contract
+class GoalOutcomeRecorded(EventPayload):
+    """A goal of the plan was met, missed or replanned to a later deadline; reasons stay in intake."""
+
+    event_type = "intake.goal_outcome_recorded"
+    version = 1
+
+    goal_id: UUID
+    area: Area
+    outcome: Literal["met", "missed", "replanned"]
+    recorded_on: date
+    deadline: date = Field(description="the goal's deadline after this outcome")
+    previous_deadline: date | None = Field(None, description="set when replanned")
+
+
+@contract
+class PathStatusChanged(EventPayload):
+    """The path moved between statuses; the reason is a category, the words stay in intake."""
+
+    event_type = "intake.path_status_changed"
+    version = 1
+
+    from_status: str
+    to_status: str
+    reason_category: str
+    changed_on: date
+
+
+@contract
+class InterventionRecorded(EventPayload):
+    """An intervention (orientation, mediation, course lesson...) was delivered and charged to a project."""
+
+    event_type = "intake.intervention_recorded"
+    version = 1
+
+    intervention_id: UUID
+    kind: str
+    date: dt.date
+    duration_minutes: int = Field(ge=1)
+    hours: str | None = Field(None, pattern=AMOUNT, description="mediation hours, decimal as text")
+    project_id: str
+    cost_eur: str | None = Field(None, pattern=AMOUNT, description="decimal as text")
+    course_id: UUID | None = None
+
+
+@contract
+class CourseEnrolled(EventPayload):
+    """The person was enrolled in a course charged to a project."""
+
+    event_type = "intake.course_enrolled"
+    version = 1
+
+    course_id: UUID
+    kind: str
+    project_id: str
+    enrolled_on: date
+    start_date: date
+    end_date: date
+    hours: str = Field(pattern=AMOUNT)
+
+
+@contract
+class CourseCompleted(EventPayload):
+    """The person completed a course; Italian courses also give the CEFR level reached."""
+
+    event_type = "intake.course_completed"
+    version = 1
+
+    course_id: UUID
+    kind: str
+    project_id: str
+    completed_on: date
+    hours: str = Field(pattern=AMOUNT)
+    level_before: str | None = None
+    level_reached: str | None = None
+    levels_gained: int | None = None
 
 
 @contract
