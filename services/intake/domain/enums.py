@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from shared.events import contracts as _contracts
+
 
 class LegalStatus(StrEnum):
     asylum_seeker = "asylum_seeker"
@@ -114,15 +116,8 @@ class EducationLevel(StrEnum):
     doctorate = "doctorate"
 
 
-class AgeBand(StrEnum):
-    # Member names match shared.events.contracts.AgeBand so the two map one to one.
-    under_18 = "under_18"
-    a18_24 = "18_24"
-    a25_34 = "25_34"
-    a35_44 = "35_44"
-    a45_54 = "45_54"
-    a55_64 = "55_64"
-    a65_plus = "65_plus"
+# One age-band vocabulary for the platform: the wire contract's, so a band never needs mapping.
+AgeBand = _contracts.AgeBand
 
 
 # Lower bound of each band, oldest first, so the first bound not above the age wins.

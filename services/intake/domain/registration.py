@@ -8,7 +8,7 @@ from typing import Any
 
 from intake.domain.duplicates import match_key, normalise_name
 from intake.domain.enums import age_band
-from shared.events.contracts import AgeBand, BeneficiaryRegistered
+from shared.events.contracts import BeneficiaryRegistered
 
 PERSONAL_FIELDS = (
     "first_name", "last_name", "birth_date", "birth_country", "citizenship", "fiscal_code",
@@ -40,7 +40,7 @@ def registered_event(
 ) -> BeneficiaryRegistered:
     """The coarse facts other services need; the birth date leaves only as an age band."""
     return BeneficiaryRegistered(
-        registered_on=registered_on, sex=sex, age_band=AgeBand(age_band(birth_date, registered_on).value),
+        registered_on=registered_on, sex=sex, age_band=age_band(birth_date, registered_on),
         legal_status=legal_status, reception=reception, household_size=household_size, children=children,
         single_parent=single_parent, italian_level=italian_level, languages=languages,
         project_ids=project_ids,
