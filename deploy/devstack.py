@@ -34,7 +34,7 @@ def start_services(*, log_dir: Path | None) -> dict[str, subprocess.Popen]:
         out = open(log_dir / f"{service}.log", "ab") if log_dir else None  # noqa: SIM115
         procs[service] = subprocess.Popen(
             [sys.executable, "-m", service], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
-            start_new_session=log_dir is not None,
+            start_new_session=True,  # Ctrl-C reaches this supervisor only, which stops them in order
         )
     return procs
 
@@ -91,6 +91,9 @@ def _urls() -> str:
 def main(command: str) -> None:
     STATE.mkdir(parents=True, exist_ok=True)
     if command == "run":
+        # Explicit handlers: a shell that starts us in the background leaves SIGINT ignored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         procs = start_services(log_dir=None)
         try:
             wait_healthy(procs)
