@@ -5,16 +5,29 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from intake.adapters.vault import Vault
-from intake.entrypoints.http import router
+from intake.entrypoints import errors, http, http_activities, http_path, http_projects
 from intake.settings import IntakeSettings, settings
-from shared.events.contracts import BeneficiaryErased, BeneficiaryRegistered
+from shared.events.contracts import (
+    AssessmentRecorded,
+    BeneficiaryErased,
+    BeneficiaryRegistered,
+    CourseCompleted,
+    CourseEnrolled,
+    GoalOutcomeRecorded,
+    InterventionRecorded,
+    PathStatusChanged,
+    PlanAgreed,
+)
 from shared.http import create_app
 from shared.runtime import EventWiring, Runtime
 from shared.topics import INTAKE_EVENTS
 
 
 def wiring() -> EventWiring:
-    return EventWiring(publishes=INTAKE_EVENTS, published=[BeneficiaryRegistered, BeneficiaryErased])
+    return EventWiring(publishes=INTAKE_EVENTS, published=[
+        BeneficiaryRegistered, BeneficiaryErased, AssessmentRecorded, PlanAgreed, GoalOutcomeRecorded,
+        PathStatusChanged, InterventionRecorded, CourseEnrolled, CourseCompleted,
+    ])
 
 
 def build_app(config: IntakeSettings | None = None) -> FastAPI:
@@ -24,4 +37,7 @@ def build_app(config: IntakeSettings | None = None) -> FastAPI:
     def attach(_runtime: Runtime, app: FastAPI) -> None:
         app.state.vault = vault
 
-    return create_app(Runtime(config, wiring()), title="Percorsi intake", routers=[router], on_start=attach)
+    routers = [http.router, http_path.router, http_activities.router, http_projects.router]
+    app = create_app(Runtime(config, wiring()), title="Percorsi intake", routers=routers, on_start=attach)
+    errors.install(app)
+    return app

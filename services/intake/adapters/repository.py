@@ -89,22 +89,31 @@ _LIST_COLUMNS = """
 async def list_page(
     conn: asyncpg.Connection, *, organisation_id: str, limit: int, offset: int,
     fiscal_code_index: bytes | None = None, name_indexes: Sequence[bytes] = (), status: str | None = None,
-    project_id: str | None = None,
+    project_id: str | None = None, operator: str | None = None, due_by: date | None = None,
+    today: date | None = None,
 ) -> tuple[int, list[asyncpg.Record]]:
-    """One page of an organisation's people, newest first, with the total that match."""
+    """One page of an organisation's people, newest first, with the total that match. `operator`:
+    registered by them or responsible for one of their goals. `due_by`: an open goal due by then
+    (overdue ones included, they are still open), or must_leave_by or permit expiry from `today` to then."""
     where = """
         b.organisation_id = $1
         AND ($2::bytea IS NULL OR b.fiscal_code_index = $2)
         AND (cardinality($3::bytea[]) = 0 OR b.name_index @> $3)
         AND ($4::text IS NULL OR b.path_status = $4)
         AND ($5::text IS NULL OR $5 = ANY(b.project_ids))
+        AND ($6::text IS NULL OR b.registered_by = $6 OR EXISTS (
+            SELECT 1 FROM goals g WHERE g.beneficiary_id = b.beneficiary_id AND g.responsible_operator = $6))
+        AND ($7::date IS NULL OR b.must_leave_by BETWEEN $8 AND $7 OR b.permit_expiry BETWEEN $8 AND $7
+             OR EXISTS (SELECT 1 FROM goals g WHERE g.beneficiary_id = b.beneficiary_id
+                        AND g.status IN ('open', 'replanned') AND g.deadline <= $7))
     """
-    args = (organisation_id, fiscal_code_index, list(name_indexes), status, project_id)
+    args = (organisation_id, fiscal_code_index, list(name_indexes), status, project_id, operator, due_by,
+            today or date.today())
     total = await conn.fetchval(f"SELECT count(*) FROM beneficiaries b WHERE {where}", *args)
     rows = await conn.fetch(
         f"""
         SELECT {_LIST_COLUMNS} FROM beneficiaries b LEFT JOIN person_keys k USING (beneficiary_id)
-        WHERE {where} ORDER BY b.created_at DESC, b.beneficiary_id LIMIT $6 OFFSET $7
+        WHERE {where} ORDER BY b.created_at DESC, b.beneficiary_id LIMIT $9 OFFSET $10
         """,
         *args, limit, offset,
     )
@@ -134,4 +143,47 @@ async def log_access(
         SELECT $1, $2, $3, unnest($4::uuid[]), $5, $6
         """,
         actor, actor_role, organisation_id, list(beneficiary_ids), action, purpose,
+    )
+
+
+async def lock(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id: UUID) -> asyncpg.Record | None:
+    """The person's row and key, locked FOR UPDATE until the caller's transaction ends."""
+    return await conn.fetchrow(
+        """
+        SELECT b.beneficiary_id, b.path_status, b.project_ids, b.italian_level, b.erased_at, k.wrapped_key
+        FROM beneficiaries b LEFT JOIN person_keys k USING (beneficiary_id)
+        WHERE b.organisation_id = $1 AND b.beneficiary_id = $2
+        FOR UPDATE OF b
+        """,
+        organisation_id, beneficiary_id,
+    )
+
+
+async def set_path_status(conn: asyncpg.Connection, *, beneficiary_id: UUID, status: str) -> None:
+    await conn.execute("UPDATE beneficiaries SET path_status = $2 WHERE beneficiary_id = $1", beneficiary_id, status)
+
+
+async def set_italian_level(conn: asyncpg.Connection, *, beneficiary_id: UUID, level: str) -> None:
+    await conn.execute("UPDATE beneficiaries SET italian_level = $2 WHERE beneficiary_id = $1", beneficiary_id, level)
+
+
+async def erase(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> None:
+    """Destroy the person's key and every searchable trace; the coarse attributes stay for counts."""
+    await conn.execute("DELETE FROM person_keys WHERE beneficiary_id = $1", beneficiary_id)
+    await conn.execute(
+        """
+        UPDATE beneficiaries SET personal = NULL, fiscal_code_index = NULL, match_key_index = NULL,
+            name_index = '{}', vulnerabilities = '{}', erased_at = now()
+        WHERE beneficiary_id = $1
+        """,
+        beneficiary_id,
+    )
+
+
+async def log_erasure(
+    conn: asyncpg.Connection, *, beneficiary_id: UUID, organisation_id: str, reason: str, erased_by: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO erasures (beneficiary_id, organisation_id, reason, erased_by) VALUES ($1, $2, $3, $4)",
+        beneficiary_id, organisation_id, reason, erased_by,
     )

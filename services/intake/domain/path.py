@@ -56,3 +56,25 @@ def transition(current: PathStatus, target: PathStatus) -> PathStatus:
     if target not in ALLOWED_TRANSITIONS[current]:
         raise ForbiddenTransition(current, target)
     return target
+
+
+# Only agreeing a plan moves a path to plan_agreed: a plan_agreed path without a plan would mislead.
+REACHED_BY_PLAN = PathStatus.plan_agreed
+
+
+class ReasonCategory(StrEnum):
+    """Why a path moved, in coarse terms other services may see; the words stay in intake.
+    Deliberately no health, religion or similar category: those are GDPR art. 9 data."""
+
+    plan_agreed = "plan_agreed"
+    plan_started = "plan_started"
+    resumed = "resumed"
+    employment = "employment"
+    autonomous_housing = "autonomous_housing"
+    left_reception = "left_reception"
+    moved_away = "moved_away"
+    transferred_to_other_service = "transferred_to_other_service"
+    stopped_attending = "stopped_attending"
+    project_ended = "project_ended"
+    personal_circumstances = "personal_circumstances"
+    other = "other"

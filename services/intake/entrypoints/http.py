@@ -56,6 +56,10 @@ async def list_beneficiaries(
     fiscal_code: str | None = Query(None, max_length=16),
     status: str | None = None,
     project_id: str | None = None,
+    operator: str | None = Query(None, max_length=200, description="registered by, or responsible for a goal"),
+    deadline_within_days: int | None = Query(
+        None, ge=0, le=3650, description="an open goal, must_leave_by or permit expiry due within N days"
+    ),
     purpose: str | None = Query(None, min_length=3, max_length=200,
                                 description="why personal data is read; required to see it, audited"),
     limit: int = Query(50, ge=1, le=500),
@@ -63,7 +67,10 @@ async def list_beneficiaries(
 ) -> dict:
     """The caller's organisation's people, newest first; filters combine."""
     pool, vault = _parts(request)
-    filters = people.Filters(name=name, fiscal_code=fiscal_code, status=status, project_id=project_id)
+    filters = people.Filters(
+        name=name, fiscal_code=fiscal_code, status=status, project_id=project_id, operator=operator,
+        deadline_within_days=deadline_within_days,
+    )
     try:
         return await people.list_people(
             pool, vault, principal, filters, limit=limit, offset=offset, purpose=purpose, today=date.today()

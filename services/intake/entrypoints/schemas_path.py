@@ -10,7 +10,7 @@ from enum import StrEnum
 from pydantic import Field, ValidationInfo, field_validator
 
 from intake.domain.enums import COURSE_KINDS, InterventionKind, VulnerabilityFlag
-from intake.domain.path import PathStatus
+from intake.domain.path import PathStatus, ReasonCategory
 from intake.domain.plan import Area, Phase, PlanRuleViolation, check_phases
 from intake.entrypoints.schemas_common import InputModel, LongText, PastDate, Text, rule_error, unique
 
@@ -135,6 +135,8 @@ class GoalOutcomeIn(InputModel):
 class PathTransitionIn(InputModel):
     to: PathStatus
     reason: LongText
+    # What other services see instead of the reason's words.
+    reason_category: ReasonCategory = ReasonCategory.other
 
 
 class InterventionIn(InputModel):

@@ -4,7 +4,7 @@ why, and each person whose data is read is written to the audit log in the same 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -26,6 +26,8 @@ class Filters:
     fiscal_code: str | None = None
     status: str | None = None
     project_id: str | None = None
+    operator: str | None = None
+    deadline_within_days: int | None = None
 
 
 class PersonalDataRefused(Exception):
@@ -44,7 +46,7 @@ async def list_people(
         total, rows = await repository.list_page(
             conn, organisation_id=principal.organisation_id, limit=limit, offset=offset,
             fiscal_code_index=fc_index, name_indexes=name_indexes, status=filters.status,
-            project_id=filters.project_id,
+            project_id=filters.project_id, operator=filters.operator, due_by=_due_by(filters, today), today=today,
         )
         items = [_present(r, vault if purpose else None, today) for r in rows]
         if purpose:
@@ -72,6 +74,11 @@ async def get_person(
                 purpose=purpose,
             )
         return _present(row, vault if purpose else None, today)
+
+
+def _due_by(filters: Filters, today: date) -> date | None:
+    days = filters.deadline_within_days
+    return None if days is None else today + timedelta(days=days)
 
 
 def _check_may_read(principal: Principal, purpose: str | None) -> None:

@@ -7,10 +7,17 @@ import asyncpg
 
 from reporting.adapters import repository
 from shared.events.contracts import (
+    AssessmentRecorded,
     BeneficiaryErased,
     BeneficiaryRegistered,
+    CourseCompleted,
+    CourseEnrolled,
     EmploymentCandidateWaiting,
+    GoalOutcomeRecorded,
     HousingCandidateWaiting,
+    InterventionRecorded,
+    PathStatusChanged,
+    PlanAgreed,
 )
 from shared.events.envelope import Event
 
@@ -34,10 +41,13 @@ async def on_timeline_event(conn: asyncpg.Connection, event: Event) -> None:
     await repository.add_to_timeline(conn, envelope=event.envelope)
 
 
+TIMELINE_ONLY = [
+    HousingCandidateWaiting, EmploymentCandidateWaiting, AssessmentRecorded, PlanAgreed, GoalOutcomeRecorded,
+    PathStatusChanged, InterventionRecorded, CourseEnrolled, CourseCompleted,
+]
 HANDLERS = {
     BeneficiaryRegistered.event_type: on_registered,
     BeneficiaryErased.event_type: on_erased,
-    HousingCandidateWaiting.event_type: on_timeline_event,
-    EmploymentCandidateWaiting.event_type: on_timeline_event,
+    **{contract.event_type: on_timeline_event for contract in TIMELINE_ONLY},
 }
-CONSUMED = [BeneficiaryRegistered, BeneficiaryErased, HousingCandidateWaiting, EmploymentCandidateWaiting]
+CONSUMED = [BeneficiaryRegistered, BeneficiaryErased, *TIMELINE_ONLY]

@@ -1,0 +1,119 @@
+"""SQL for interventions, courses, enrolments and completions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class NewIntervention:
+    intervention_id: UUID
+    beneficiary_id: UUID
+    organisation_id: str
+    kind: str
+    on_date: date
+    duration_minutes: int
+    hours: Decimal | None
+    operator_id: str
+    project_id: str
+    cost_eur: Decimal | None
+    course_id: UUID | None
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class NewCourse:
+    course_id: UUID
+    organisation_id: str
+    kind: str
+    title: str
+    project_id: str
+    start_date: date
+    end_date: date
+    hours: Decimal
+    created_by: str
+
+
+async def insert_intervention(conn: asyncpg.Connection, i: NewIntervention) -> None:
+    await conn.execute(
+        """
+        INSERT INTO interventions (intervention_id, beneficiary_id, organisation_id, kind, on_date, duration_minutes,
+            hours, operator_id, project_id, cost_eur, course_id, recorded_by)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        """,
+        i.intervention_id, i.beneficiary_id, i.organisation_id, i.kind, i.on_date, i.duration_minutes, i.hours,
+        i.operator_id, i.project_id, i.cost_eur, i.course_id, i.recorded_by,
+    )
+
+
+async def interventions_of(
+    conn: asyncpg.Connection, *, beneficiary_id: UUID, limit: int, offset: int
+) -> tuple[int, list[asyncpg.Record]]:
+    """One page of the person's interventions, latest first, with their total."""
+    total = await conn.fetchval("SELECT count(*) FROM interventions WHERE beneficiary_id = $1", beneficiary_id)
+    rows = await conn.fetch(
+        """
+        SELECT intervention_id, kind, on_date, duration_minutes, hours, operator_id, project_id, cost_eur, course_id
+        FROM interventions WHERE beneficiary_id = $1
+        ORDER BY on_date DESC, created_at DESC, intervention_id LIMIT $2 OFFSET $3
+        """,
+        beneficiary_id, limit, offset,
+    )
+    return total, rows
+
+
+async def insert_course(conn: asyncpg.Connection, c: NewCourse) -> None:
+    await conn.execute(
+        """
+        INSERT INTO courses (course_id, organisation_id, kind, title, project_id, start_date, end_date, hours,
+            created_by)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        """,
+        c.course_id, c.organisation_id, c.kind, c.title, c.project_id, c.start_date, c.end_date, c.hours,
+        c.created_by,
+    )
+
+
+async def course(conn: asyncpg.Connection, *, organisation_id: str, course_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT * FROM courses WHERE organisation_id = $1 AND course_id = $2", organisation_id, course_id
+    )
+
+
+async def enrol(
+    conn: asyncpg.Connection, *, course_id: UUID, beneficiary_id: UUID, enrolled_on: date, enrolled_by: str
+) -> bool:
+    """False when the person was enrolled already."""
+    return bool(await conn.fetchval(
+        """
+        INSERT INTO course_enrolments (course_id, beneficiary_id, enrolled_on, enrolled_by) VALUES ($1, $2, $3, $4)
+        ON CONFLICT DO NOTHING RETURNING true
+        """,
+        course_id, beneficiary_id, enrolled_on, enrolled_by,
+    ))
+
+
+async def is_enrolled(conn: asyncpg.Connection, *, course_id: UUID, beneficiary_id: UUID) -> bool:
+    return bool(await conn.fetchval(
+        "SELECT 1 FROM course_enrolments WHERE course_id = $1 AND beneficiary_id = $2", course_id, beneficiary_id
+    ))
+
+
+async def complete(
+    conn: asyncpg.Connection, *, course_id: UUID, beneficiary_id: UUID, completed_on: date,
+    level_before: str | None, level_reached: str | None, recorded_by: str,
+) -> bool:
+    """False when the person had completed the course already."""
+    return bool(await conn.fetchval(
+        """
+        INSERT INTO course_completions (course_id, beneficiary_id, completed_on, level_before, level_reached,
+            recorded_by)
+        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true
+        """,
+        course_id, beneficiary_id, completed_on, level_before, level_reached, recorded_by,
+    ))

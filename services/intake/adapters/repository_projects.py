@@ -1,0 +1,70 @@
+"""SQL for funding projects and their budget by work package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import asyncpg
+
+
+class ProjectCodeTaken(Exception):
+    """The lead organisation already has a project with this code."""
+
+
+@dataclass(frozen=True)
+class NewProject:
+    lead_organisation_id: str
+    code: str
+    funder: str
+    title: str
+    partners: list[str]
+    territories: list[str]
+    start_date: date
+    end_date: date
+    budget: list[tuple[str, Decimal]]
+    created_by: str
+
+
+async def insert(conn: asyncpg.Connection, p: NewProject) -> None:
+    try:
+        await conn.execute(
+            """
+            INSERT INTO projects (lead_organisation_id, code, funder, title, partners, territories, start_date,
+                end_date, created_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """,
+            p.lead_organisation_id, p.code, p.funder, p.title, p.partners, p.territories, p.start_date, p.end_date,
+            p.created_by,
+        )
+    except asyncpg.UniqueViolationError:
+        raise ProjectCodeTaken(p.code) from None
+    await conn.executemany(
+        "INSERT INTO project_budget (lead_organisation_id, code, work_package, amount_eur) VALUES ($1, $2, $3, $4)",
+        [(p.lead_organisation_id, p.code, package, amount) for package, amount in p.budget],
+    )
+
+
+_VISIBLE = "(p.lead_organisation_id = $1 OR $1 = ANY(p.partners))"
+
+
+async def visible_to(conn: asyncpg.Connection, *, organisation_id: str) -> list[asyncpg.Record]:
+    """Projects the organisation leads or is a partner in, with their budget lines as JSON."""
+    return await conn.fetch(
+        f"""
+        SELECT p.*, COALESCE(
+            (SELECT json_agg(json_build_object('work_package', b.work_package, 'amount_eur', b.amount_eur::text)
+                             ORDER BY b.work_package)
+             FROM project_budget b WHERE (b.lead_organisation_id, b.code) = (p.lead_organisation_id, p.code)),
+            '[]'::json) AS budget
+        FROM projects p WHERE {_VISIBLE} ORDER BY p.start_date DESC, p.code
+        """,
+        organisation_id,
+    )
+
+
+async def is_visible(conn: asyncpg.Connection, *, organisation_id: str, code: str) -> bool:
+    """True when a project with this code is led by, or has as partner, the organisation."""
+    query = f"SELECT 1 FROM projects p WHERE {_VISIBLE} AND p.code = $2"
+    return bool(await conn.fetchval(query, organisation_id, code))

@@ -1,0 +1,41 @@
+"""Courses people attend (Italian, IT basics, vocational training) and what completing one means."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from intake.domain.enums import InterventionKind, ItalianLevel, levels_gained
+
+# Only Italian courses end with a CEFR level.
+LEVELLED = frozenset({InterventionKind.italian_course, InterventionKind.italian_for_work_course})
+
+
+class CourseRuleViolation(ValueError):
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}")
+        self.field = field
+        self.rule = rule
+
+
+def check_dates(start: date, end: date) -> None:
+    if end < start:
+        raise CourseRuleViolation("end_date", f"end date {end.isoformat()} is before start date {start.isoformat()}")
+
+
+def check_completion(kind: InterventionKind, start: date, completed_on: date, level: ItalianLevel | None) -> None:
+    """A course is completed on or after its start, and only Italian courses give a level."""
+    if completed_on < start:
+        raise CourseRuleViolation(
+            "completed_on", f"{completed_on.isoformat()} is before the course started ({start.isoformat()})"
+        )
+    if level is not None and kind not in LEVELLED:
+        raise CourseRuleViolation(
+            "level_reached", f"a '{kind}' course gives no CEFR level; only {', '.join(sorted(LEVELLED))} do"
+        )
+
+
+def level_after(before: ItalianLevel, reached: ItalianLevel | None) -> ItalianLevel:
+    """The person's Italian level once a course is completed: never lowered by a course."""
+    if reached is None or levels_gained(before, reached) <= 0:
+        return before
+    return reached

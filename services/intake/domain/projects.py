@@ -1,0 +1,59 @@
+"""Funding projects (FAMI, ESF, foundations...): a lead organisation, partners, territories,
+dates and a budget by work package."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Funder(StrEnum):
+    fami = "fami"
+    esf = "esf"
+    foundation = "foundation"
+    municipality = "municipality"
+    region = "region"
+    other = "other"
+
+
+class WorkPackage(StrEnum):
+    work = "work"
+    housing = "housing"
+    social = "social"
+    management = "management"
+
+
+class ProjectRuleViolation(ValueError):
+    """A project rule was broken; field names the offending field."""
+
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}")
+        self.field = field
+        self.rule = rule
+
+
+def check_period(start: date, end: date) -> None:
+    if end <= start:
+        raise ProjectRuleViolation(
+            "end_date", f"end date {end.isoformat()} must be after start date {start.isoformat()}"
+        )
+
+
+def check_budget(lines: Iterable[tuple[WorkPackage, Decimal]]) -> Decimal:
+    """The budget total; each work package appears once."""
+    seen: set[WorkPackage] = set()
+    total = Decimal(0)
+    for index, (package, amount) in enumerate(lines):
+        if package in seen:
+            raise ProjectRuleViolation(f"budget.{index}.work_package", f"work package '{package}' is listed twice")
+        seen.add(package)
+        total += amount
+    return total
+
+
+def check_partners(lead: str, partners: Iterable[str]) -> None:
+    for index, partner in enumerate(partners):
+        if partner == lead:
+            raise ProjectRuleViolation(f"partners.{index}", f"'{partner}' is the lead organisation, not a partner")

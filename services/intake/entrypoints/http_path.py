@@ -1,0 +1,82 @@
+"""Routes along a person's path: assessment, plan and goals, status moves, erasure."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from intake.entrypoints.schemas import AssessmentIn, GoalOutcomeIn, PathTransitionIn, PlanIn
+from intake.entrypoints.schemas_common import today_in_italy
+from intake.entrypoints.schemas_courses import ErasureIn
+from intake.service_layer import assessment, erasure, plan, plan_view, transitions
+from shared.auth import Principal, Role, require
+
+router = APIRouter(prefix="/api/v1/beneficiaries/{beneficiary_id}", tags=["intake: path"])
+OPERATORS = require(Role.operator, Role.admin)
+ADMINS = require(Role.admin)
+
+
+def _parts(request: Request):  # noqa: ANN202
+    return request.app.state.runtime.pool, request.app.state.vault
+
+
+@router.post("/assessments", status_code=201)
+async def record_assessment(
+    beneficiary_id: UUID, body: AssessmentIn, request: Request, principal: Principal = Depends(OPERATORS)
+) -> dict:
+    """Record a skills assessment (bilancio di competenze)."""
+    pool, vault = _parts(request)
+    assessment_id = await assessment.record(pool, vault, principal, beneficiary_id, body, today=today_in_italy())
+    return {"assessment_id": str(assessment_id)}
+
+
+@router.post("/plan", status_code=201)
+async def agree_plan(
+    beneficiary_id: UUID, body: PlanIn, request: Request, principal: Principal = Depends(OPERATORS)
+) -> dict:
+    """Agree the individual plan; the path moves from taken_in_charge to plan_agreed."""
+    pool, vault = _parts(request)
+    goal_ids = await plan.agree(pool, vault, principal, beneficiary_id, body, today=today_in_italy())
+    return {"goal_ids": [str(g) for g in goal_ids], "path_status": "plan_agreed"}
+
+
+@router.get("/plan")
+async def read_plan(
+    beneficiary_id: UUID, request: Request, principal: Principal = Depends(OPERATORS),
+    purpose: str | None = Query(None, min_length=3, max_length=200,
+                                description="why titles and reasons are read; required to see them, audited"),
+) -> dict:
+    pool, vault = _parts(request)
+    return await plan_view.read_plan(pool, vault, principal, beneficiary_id, purpose=purpose)
+
+
+@router.post("/goals/{goal_id}/outcome", status_code=201)
+async def record_goal_outcome(
+    beneficiary_id: UUID, goal_id: UUID, body: GoalOutcomeIn, request: Request,
+    principal: Principal = Depends(OPERATORS),
+) -> dict:
+    """Record a goal as met, missed or replanned; each outcome is a new history entry."""
+    pool, vault = _parts(request)
+    event = await plan.record_outcome(pool, vault, principal, beneficiary_id, goal_id, body, today=today_in_italy())
+    return {"goal_id": str(goal_id), "outcome": event.outcome, "deadline": event.deadline.isoformat()}
+
+
+@router.post("/transitions", status_code=201)
+async def change_path_status(
+    beneficiary_id: UUID, body: PathTransitionIn, request: Request, principal: Principal = Depends(OPERATORS)
+) -> dict:
+    """Move the path; a move the path model forbids answers 409 naming from, to and the allowed targets."""
+    pool, vault = _parts(request)
+    event = await transitions.change_status(pool, vault, principal, beneficiary_id, body, today=today_in_italy())
+    return {"from": event.from_status, "to": event.to_status, "reason_category": event.reason_category}
+
+
+@router.post("/erasure")
+async def erase_beneficiary(
+    beneficiary_id: UUID, body: ErasureIn, request: Request, principal: Principal = Depends(ADMINS)
+) -> dict:
+    """Destroy the person's personal data (crypto-shredding); anonymous counts stay."""
+    pool, _vault = _parts(request)
+    await erasure.erase(pool, principal, beneficiary_id, reason=body.reason, today=today_in_italy())
+    return {"beneficiary_id": str(beneficiary_id), "erased": True}

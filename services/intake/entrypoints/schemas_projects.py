@@ -1,0 +1,57 @@
+"""Request bodies for funding projects. The lead organisation is the caller's, from the token."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator
+
+from intake.domain.projects import Funder, ProjectRuleViolation, WorkPackage, check_budget, check_period
+from intake.entrypoints.schemas_common import InputModel, Text, rule_error, unique
+
+ProjectCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")]
+OrganisationId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+ProvinceCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class BudgetLineIn(InputModel):
+    work_package: WorkPackage
+    amount_eur: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+
+
+class ProjectIn(InputModel):
+    funder: Funder
+    code: ProjectCode
+    title: Text
+    partners: list[OrganisationId] = Field(default_factory=list)
+    territories: list[ProvinceCode] = Field(min_length=1, description="Italian province codes, e.g. RM, MI")
+    start_date: dt.date
+    end_date: dt.date
+    budget: list[BudgetLineIn] = Field(default_factory=list)
+
+    @field_validator("partners", "territories")
+    @classmethod
+    def _without_repeats(cls, value: list[str]) -> list[str]:
+        return unique(value)
+
+    @field_validator("end_date")
+    @classmethod
+    def _ends_after_start(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start_date")
+        if start is not None:
+            try:
+                check_period(start, value)
+            except ProjectRuleViolation as exc:
+                raise rule_error("end_before_start", exc.rule) from exc
+        return value
+
+    @field_validator("budget")
+    @classmethod
+    def _each_package_once(cls, value: list[BudgetLineIn]) -> list[BudgetLineIn]:
+        try:
+            check_budget((line.work_package, line.amount_eur) for line in value)
+        except ProjectRuleViolation as exc:
+            raise rule_error("work_package_repeated", exc.rule) from exc
+        return value

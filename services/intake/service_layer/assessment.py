@@ -1,0 +1,48 @@
+"""Recording a skills assessment (bilancio di competenze). The assessment as entered is sealed
+with the person's key; the coarse form is stored in plain and announced."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from intake.adapters import repository_path
+from intake.adapters.vault import Vault
+from intake.domain.assessment import need_keywords, skill_name
+from intake.domain.plan import Area
+from intake.entrypoints.schemas import AssessmentIn
+from intake.service_layer.commands import emit, locked_person, seal
+from shared.auth import Principal
+from shared.events.contracts import AssessmentRecorded, NeedKeywords, SectorYears, SkillLevel
+
+
+def assessment_event(assessment_id: UUID, data: AssessmentIn, today: date) -> AssessmentRecorded:
+    """What other services learn: skill levels, sectors, need keywords, how many vulnerabilities."""
+    return AssessmentRecorded(
+        assessment_id=assessment_id,
+        assessed_on=today,
+        skills=[SkillLevel(name=skill_name(s.name), level=s.level) for s in data.skills],
+        work_experience=[SectorYears(sector=w.sector, years=w.years) for w in data.work_experience],
+        needs=NeedKeywords(**{area.value: need_keywords(area, getattr(data.needs, area.value)) for area in Area}),
+        vulnerability_count=len(data.vulnerabilities),
+    )
+
+
+async def record(
+    pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, data: AssessmentIn, *, today: date
+) -> UUID:
+    assessment_id = uuid4()
+    event = assessment_event(assessment_id, data, today)
+    coarse = event.model_dump(mode="json")
+    async with pool.acquire() as conn, conn.transaction():
+        person = await locked_person(conn, principal, beneficiary_id)
+        await repository_path.insert_assessment(conn, repository_path.NewAssessment(
+            assessment_id=assessment_id, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id,
+            assessed_on=today, skills=coarse["skills"], work_experience=coarse["work_experience"],
+            need_keywords=coarse["needs"], vulnerability_count=event.vulnerability_count,
+            notes=seal(vault, person, data.model_dump(mode="json")), recorded_by=principal.subject,
+        ))
+        await emit(conn, principal, beneficiary_id, event)
+    return assessment_id

@@ -1,0 +1,98 @@
+"""Courses (Italian, IT basics, vocational training): created per organisation and project,
+people enrolled and their completions recorded, each with its event."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from intake.adapters import repository, repository_activities, repository_projects
+from intake.domain.courses import CourseRuleViolation, check_completion, level_after
+from intake.domain.enums import InterventionKind, ItalianLevel, levels_gained
+from intake.entrypoints.schemas_courses import CompletionIn, CourseIn, EnrolmentIn
+from intake.service_layer.commands import emit, locked_person
+from intake.service_layer.errors import Conflict, NotFound, RuleBroken
+from intake.service_layer.interventions import amount
+from shared.auth import Principal
+from shared.events.contracts import CourseCompleted, CourseEnrolled
+
+
+async def create(pool: asyncpg.Pool, principal: Principal, data: CourseIn) -> UUID:
+    """A course charged to a project the caller's organisation leads or is a partner in."""
+    course_id = uuid4()
+    async with pool.acquire() as conn, conn.transaction():
+        if not await repository_projects.is_visible(conn, organisation_id=principal.organisation_id,
+                                                    code=data.project_id):
+            raise RuleBroken("project_id", "unknown_project",
+                             f"no project '{data.project_id}' led by or partnered with your organisation")
+        await repository_activities.insert_course(conn, repository_activities.NewCourse(
+            course_id=course_id, organisation_id=principal.organisation_id, kind=data.kind.value, title=data.title,
+            project_id=data.project_id, start_date=data.start_date, end_date=data.end_date, hours=data.hours,
+            created_by=principal.subject,
+        ))
+    return course_id
+
+
+async def enrol(
+    pool: asyncpg.Pool, principal: Principal, course_id: UUID, data: EnrolmentIn, *, today: date
+) -> CourseEnrolled:
+    async with pool.acquire() as conn, conn.transaction():
+        course = await _course(conn, principal, course_id)
+        person = await locked_person(conn, principal, data.beneficiary_id)
+        if course["project_id"] not in person["project_ids"]:
+            raise RuleBroken("beneficiary_id", "project_not_enrolled",
+                             f"the person is not in project '{course['project_id']}', which this course is charged to")
+        if not await repository_activities.enrol(conn, course_id=course_id, beneficiary_id=data.beneficiary_id,
+                                                 enrolled_on=today, enrolled_by=principal.subject):
+            raise Conflict(f"beneficiary {data.beneficiary_id} is enrolled in course {course_id} already",
+                           rule="already_enrolled")
+        event = CourseEnrolled(
+            course_id=course_id, kind=course["kind"], project_id=course["project_id"], enrolled_on=today,
+            start_date=course["start_date"], end_date=course["end_date"], hours=amount(course["hours"]),
+        )
+        await emit(conn, principal, data.beneficiary_id, event, project_id=course["project_id"])
+    return event
+
+
+async def complete(pool: asyncpg.Pool, principal: Principal, course_id: UUID, data: CompletionIn) -> CourseCompleted:
+    """Record a completion; an Italian course's level raises the person's level, never lowers it."""
+    async with pool.acquire() as conn, conn.transaction():
+        course = await _course(conn, principal, course_id)
+        person = await locked_person(conn, principal, data.beneficiary_id)
+        if not await repository_activities.is_enrolled(conn, course_id=course_id, beneficiary_id=data.beneficiary_id):
+            raise Conflict(f"beneficiary {data.beneficiary_id} is not enrolled in course {course_id}",
+                           rule="not_enrolled")
+        kind = InterventionKind(course["kind"])
+        try:
+            check_completion(kind, course["start_date"], data.completed_on, data.level_reached)
+        except CourseRuleViolation as exc:
+            raise RuleBroken(exc.field, "completion_rule", exc.rule) from None
+        before = ItalianLevel(person["italian_level"])
+        reached = data.level_reached
+        if not await repository_activities.complete(
+            conn, course_id=course_id, beneficiary_id=data.beneficiary_id, completed_on=data.completed_on,
+            level_before=before.value if reached else None, level_reached=reached.value if reached else None,
+            recorded_by=principal.subject,
+        ):
+            raise Conflict(f"beneficiary {data.beneficiary_id} completed course {course_id} already",
+                           rule="already_completed")
+        after = level_after(before, reached)
+        if after != before:
+            await repository.set_italian_level(conn, beneficiary_id=data.beneficiary_id, level=after.value)
+        event = CourseCompleted(
+            course_id=course_id, kind=kind.value, project_id=course["project_id"], completed_on=data.completed_on,
+            hours=amount(course["hours"]), level_before=before.value if reached else None,
+            level_reached=reached.value if reached else None,
+            levels_gained=levels_gained(before, reached) if reached else None,
+        )
+        await emit(conn, principal, data.beneficiary_id, event, project_id=course["project_id"])
+    return event
+
+
+async def _course(conn: asyncpg.Connection, principal: Principal, course_id: UUID) -> asyncpg.Record:
+    course = await repository_activities.course(conn, organisation_id=principal.organisation_id, course_id=course_id)
+    if course is None:
+        raise NotFound(f"no course {course_id} in your organisation")
+    return course
