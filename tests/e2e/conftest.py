@@ -22,6 +22,7 @@ E2E_PORTS = {"intake": 18001, "housing": 18002, "employment": 18003, "reporting"
 async def services(real_servers, tmp_path_factory):
     env = {f"PERCORSI_{s.upper()}_HTTP_PORT": str(p) for s, p in E2E_PORTS.items()}
     env |= {f"PERCORSI_{s.upper()}_DATABASE": f"percorsi_{s}_e2e" for s in SERVICES}
+    saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     await prepare()
     logs = tmp_path_factory.mktemp("service-logs")
@@ -37,6 +38,11 @@ async def services(real_servers, tmp_path_factory):
         yield {s: f"http://127.0.0.1:{p}" for s, p in E2E_PORTS.items()}
     finally:
         stop([p.pid for p in procs.values()])
+        for key, value in saved.items():  # later tests see the environment they started with
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
         for service in SERVICES:
             log = (logs / f"{service}.log").read_text(errors="replace")
             sys.stderr.write(f"--- {service} log tail ---\n{log[-1500:]}\n")

@@ -10,6 +10,8 @@ pytestmark = pytest.mark.unit
 
 
 def test_service_variables_are_prefixed_and_beat_the_defaults(monkeypatch):
+    for var in ("PERCORSI_HOUSING_DATABASE", "PERCORSI_HOUSING_DATABASE_URL", "PERCORSI_EMPLOYMENT_HTTP_PORT"):
+        monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PERCORSI_HOUSING_HTTP_PORT", "9102")
     monkeypatch.setenv("PERCORSI_POSTGRES_DSN", "postgresql://u:p@db:5432/postgres")
     housing = ServiceSettings.for_service("housing", http_port=8002)
