@@ -34,10 +34,15 @@ def record_for(envelope: Envelope, topic: str, carrier: Mapping[str, str] | None
     return OutboxRecord(envelope.event_id, topic, key_of(envelope), encode(envelope), headers)
 
 
-_INSERT = """
-INSERT INTO outbox (event_id, topic, key, value, headers)
-SELECT e, t, k, v, h::jsonb
-FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::bytea[], $5::text[]) AS r(e, t, k, v, h)
+# One round trip: the rows, and the notification PostgreSQL delivers to the relay at commit.
+_INSERT = f"""
+WITH added AS (
+    INSERT INTO outbox (event_id, topic, key, value, headers)
+    SELECT e, t, k, v, h::jsonb
+    FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::bytea[], $5::text[]) AS r(e, t, k, v, h)
+    RETURNING 1
+)
+SELECT pg_notify('{NOTIFY_CHANNEL}', '') FROM (SELECT 1 FROM added LIMIT 1) AS any_added
 """
 
 
@@ -53,7 +58,6 @@ async def add(conn: asyncpg.Connection, records: Sequence[OutboxRecord]) -> None
         [r.value for r in records],
         [json.dumps(dict(r.headers)) for r in records],
     )
-    await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
 
 
 async def add_events(conn: asyncpg.Connection, topic: str, envelopes: Sequence[Envelope]) -> None:

@@ -46,11 +46,15 @@ def issue_token(
     return jwt.encode(claims, settings.local_secret.get_secret_value(), algorithm="HS256")
 
 
+_VERIFIED_CACHE_SIZE = 4096
+
+
 class TokenVerifier:
     """Turns a bearer token into a Principal; build one per process and share it, it caches oidc keys."""
 
     def __init__(self, settings: AuthSettings) -> None:
         self._settings = settings
+        self._verified: dict[str, tuple[Principal, float]] = {}
         self._jwks: jwt.PyJWKClient | None = None
         if settings.mode == "oidc":
             assert settings.oidc_jwks_url is not None
@@ -66,7 +70,11 @@ class TokenVerifier:
         return self._jwks is not None
 
     def verify(self, token: str) -> Principal:
-        """Check signature, issuer, audience and expiry, then read role and organisation claims."""
+        """Check signature, issuer, audience and expiry, then read role and organisation claims.
+        A token already verified is answered from a small cache until its own expiry."""
+        cached = self._verified.get(token)
+        if cached is not None and cached[1] > time.time():
+            return cached[0]
         try:
             claims = self._decode(token)
         except jwt.PyJWKClientConnectionError:
@@ -74,7 +82,11 @@ class TokenVerifier:
             raise KeysUnavailable("identity provider signing keys are unavailable") from None
         except jwt.PyJWTError as exc:
             raise AuthError(self._reason(exc)) from None
-        return self._principal(claims)
+        principal = self._principal(claims)
+        if len(self._verified) >= _VERIFIED_CACHE_SIZE:
+            self._verified.pop(next(iter(self._verified)))  # oldest first: dicts keep insertion order
+        self._verified[token] = (principal, float(claims["exp"]))
+        return principal
 
     def _decode(self, token: str) -> dict[str, Any]:
         settings = self._settings

@@ -41,8 +41,12 @@ class NewBeneficiary:
 
 async def lock_identity(conn: asyncpg.Connection, *indexes: bytes | None) -> None:
     """Serialise registrations that could be duplicates of each other, until commit."""
-    for index in sorted(i for i in indexes if i):
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))", index.hex())
+    keys = sorted(i.hex() for i in indexes if i)  # sorted: two registrations never wait on each other in a cycle
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS l(k, n) "
+        "ORDER BY n",
+        keys,
+    )
 
 
 async def find_duplicates(
@@ -61,10 +65,8 @@ async def find_duplicates(
 
 async def insert(conn: asyncpg.Connection, b: NewBeneficiary) -> None:
     await conn.execute(
-        "INSERT INTO person_keys (beneficiary_id, wrapped_key) VALUES ($1, $2)", b.beneficiary_id, b.wrapped_key
-    )
-    await conn.execute(
         """
+        WITH person_key AS (INSERT INTO person_keys (beneficiary_id, wrapped_key) VALUES ($1, $24))
         INSERT INTO beneficiaries (
             beneficiary_id, organisation_id, personal, fiscal_code_index, match_key_index, name_index, sex,
             age_band, legal_status, reception, must_leave_by, permit_expiry, household_size, children,
@@ -75,7 +77,7 @@ async def insert(conn: asyncpg.Connection, b: NewBeneficiary) -> None:
         b.beneficiary_id, b.organisation_id, b.personal, b.fiscal_code_index, b.match_key_index, b.name_index,
         b.sex, b.age_band, b.legal_status, b.reception, b.must_leave_by, b.permit_expiry, b.household_size,
         b.children, b.single_parent, b.italian_level, b.languages, b.vulnerabilities, b.project_ids,
-        b.consent_date, b.consent_scope, b.registered_on, b.registered_by,
+        b.consent_date, b.consent_scope, b.registered_on, b.registered_by, b.wrapped_key,
     )
 
 
