@@ -36,6 +36,7 @@ class Batched:
 
     handle: Callable[[asyncpg.Connection, Sequence[Event]], Awaitable[None]]
 
+_MAX_LINKS = 128  # a batch span links to this many of its records' traces, not thousands
 _POISON_NS = UUID("6f1c1f0e-7d0a-4a59-9a55-3c1d1b2f0a11")
 TRANSIENT = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.TooManyConnectionsError)
 
@@ -119,9 +120,9 @@ class IdempotentConsumer:
             for item in run:
                 await self._handle(conn, handler, item)
             return
-        links = [Link(c) for c in (_span_context(i.record) for i in run) if c is not None]
+        links = [Link(c) for c in (_span_context(i.record) for i in run[:_MAX_LINKS]) if c is not None]
         with _tracer.start_as_current_span(
-            f"process {event_type} batch", kind=SpanKind.CONSUMER, links=links[:128],
+            f"process {event_type} batch", kind=SpanKind.CONSUMER, links=links,
             attributes={"messaging.system": "kafka", "messaging.consumer.group.name": self._group,
                         "messaging.batch.message_count": len(run)},
         ):

@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from aiokafka.partitioner import murmur2
 from faststream.kafka import KafkaBroker
 
 from shared import outbox
@@ -122,7 +123,11 @@ async def test_relay_publishes_every_committed_row_in_order_per_key_under_concur
     records = await read_all(real_servers.kafka, topic, at_least=total)
     assert len(records) == total  # nothing skipped, nothing published twice
     assert first_occurrence_order(records) == expected
-    assert all(dict(r.headers).get("traceparent") is not None or True for r in records)
+    partitions_of_key = defaultdict(set)
+    for r in records:
+        partitions_of_key[r.key].add(r.partition)
+    # Each person on one partition, the one Kafka's default partitioner picks for the key.
+    assert {k: p for k, p in partitions_of_key.items()} == {k: {(murmur2(k) & 0x7FFFFFFF) % 3} for k in expected}
 
 
 async def test_relay_killed_after_publishing_and_before_marking_loses_and_reorders_nothing(
