@@ -59,12 +59,17 @@ class IdempotentConsumer:
     """Applies `handlers` (event type → handler) to records; borrows the pool, owns nothing."""
 
     def __init__(
-        self, pool: asyncpg.Pool, handlers: Mapping[str, Handler | Batched], *, group: str, retries: int = 3
+        self, pool: asyncpg.Pool | None, handlers: Mapping[str, Handler | Batched], *, group: str,
+        retries: int = 3,
     ) -> None:
         self._pool = pool
         self._handlers = dict(handlers)
         self._group = group
         self._retries = retries
+
+    def bind(self, pool: asyncpg.Pool) -> None:
+        """Give the consumer its pool, when it was declared before the pool existed."""
+        self._pool = pool
 
     @property
     def event_types(self) -> list[str]:

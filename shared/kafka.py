@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Union
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from opentelemetry.metrics import Observation
+from pydantic import BaseModel, create_model
 
 from shared.consumer import IdempotentConsumer
-from shared.events.envelope import EventPayload
+from shared.events.envelope import Envelope, EventPayload
 from shared.telemetry import meter
 from shared.topics import ALL_TOPICS, TopicSpec
 
@@ -52,9 +54,16 @@ def subscribe(
     """Register the service's batch subscriber: records reach `consumer` raw, so a poison one is
     dead-lettered instead of failing the batch; offsets commit only after the effects commit."""
 
-    async def on_records(_body: list[bytes], msg: KafkaMessage) -> None:
+    async def on_records(events: list[bytes] | None, msg: KafkaMessage) -> None:
         records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
         await consumer.handle_records(records)
+
+    if consumes:
+        # The records are decoded by the consumer, not by FastStream (a poison record must not fail
+        # the batch), so the body reaches the handler as None; the annotation documents, for the
+        # AsyncAPI document, the envelopes this subscriber accepts.
+        documented = list[consumed_envelope(group_id, consumes)] | None
+        on_records.__annotations__ = {"events": documented, "msg": KafkaMessage, "return": None}
 
     types = ", ".join(c.event_type for c in consumes) or "none"
     subscriber = broker.subscriber(
@@ -73,8 +82,15 @@ def subscribe(
     return subscriber
 
 
-async def _raw_decoder(msg: KafkaMessage) -> list[bytes]:
-    return list(msg.body) if isinstance(msg.body, list) else [msg.body]
+async def _raw_decoder(_msg: KafkaMessage) -> None:
+    return None
+
+
+def consumed_envelope(group_id: str, consumes: Sequence[type[EventPayload]]) -> type[BaseModel]:
+    """The envelope with the payloads `group_id` handles, as one schema for the AsyncAPI document."""
+    payload = Union[tuple(consumes)] if len(consumes) > 1 else consumes[0]  # noqa: UP007
+    name = "".join(part.title() for part in group_id.replace("percorsi-", "").split("-")) + "ConsumedEvent"
+    return create_model(name, __base__=Envelope, payload=(payload, ...))
 
 
 class LagMonitor:

@@ -50,8 +50,10 @@ class Runtime:
             logger=logging.getLogger("faststream"), log_level=logging.DEBUG,  # our JSON lines; per-record at DEBUG
         )
         self._subscriber: object | None = None
+        self._consumer: IdempotentConsumer | None = None
         self._tasks: list[asyncio.Task] = []
         self._declare_publishers()
+        self._declare_subscriber()
 
     def _declare_publishers(self) -> None:
         # Declared for the AsyncAPI document; the relay, not FastStream, sends these records.
@@ -61,6 +63,19 @@ class Runtime:
                     self.wiring.publishes.name, schema=contract, title=f"{contract.event_type}:publish",
                     description=(contract.__doc__ or "").strip() + " Keyed by beneficiary_id; sent through the outbox.",
                 )
+
+    def _declare_subscriber(self) -> None:
+        # Declared here, not at start, so the AsyncAPI document is whole before the service runs;
+        # the consumer gets its pool when the runtime starts.
+        if not self.wiring.handlers:
+            return
+        group = f"percorsi-{self.settings.service}"
+        self._consumer = IdempotentConsumer(None, self.wiring.handlers, group=group,
+                                            retries=self.settings.consumer_retries)
+        self._subscriber = subscribe(
+            self.broker, self._consumer, topics=self.wiring.consumes, group_id=group,
+            max_records=self.settings.consumer_max_records, consumes=self.wiring.consumed,
+        )
 
     def asyncapi(self) -> AsyncAPI:
         return AsyncAPI(self.broker, title=f"Percorsi {self.settings.service} events", version="1.0.0")
@@ -75,14 +90,8 @@ class Runtime:
             idle_poll_s=s.relay_idle_poll_s,
         )
         self._spawn(self.relay.run, "relay")
-        if self.wiring.handlers:
-            consumer = IdempotentConsumer(
-                self.pool, self.wiring.handlers, group=f"percorsi-{s.service}", retries=s.consumer_retries
-            )
-            self._subscriber = subscribe(
-                self.broker, consumer, topics=self.wiring.consumes, group_id=f"percorsi-{s.service}",
-                max_records=s.consumer_max_records, consumes=self.wiring.consumed,
-            )
+        if self._consumer is not None:
+            self._consumer.bind(self.pool)
             self._spawn(LagMonitor(self._subscriber, f"percorsi-{s.service}").run, "lag")
         await self.broker.start()
 

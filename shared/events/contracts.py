@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from shared.events.envelope import EventPayload
 from shared.events.registry import contract
@@ -55,6 +55,46 @@ class BeneficiaryErased(EventPayload):
     version = 1
 
     erased_on: date
+
+
+CorrectableField = Literal[
+    "first_name", "last_name", "sex", "birth_date", "birth_country", "citizenship", "fiscal_code", "legal_status",
+    "permit", "reception", "household", "italian_level", "education", "languages", "driving_licence", "contacts",
+    "vulnerabilities",
+]
+_CORRECTED_ATTRIBUTES = (
+    "sex", "age_band", "legal_status", "reception", "household_size", "children", "single_parent", "italian_level",
+    "languages",
+)
+
+
+@contract
+class BeneficiaryCorrected(EventPayload):
+    """Registration data were corrected. Only the names of the corrected fields travel, with the new
+    value of each coarse attribute that changed; an attribute left out did not change."""
+
+    event_type = "intake.beneficiary_corrected"
+    version = 1
+
+    corrected_on: date
+    corrected_fields: list[CorrectableField] = Field(min_length=1)
+    sex: str | None = Field(None, pattern="^[FMX]$")
+    age_band: AgeBand | None = None
+    legal_status: str | None = None
+    reception: str | None = None
+    household_size: int | None = Field(None, ge=1)
+    children: int | None = Field(None, ge=0)
+    single_parent: bool | None = None
+    italian_level: str | None = None
+    languages: list[str] | None = None
+
+    @model_serializer(mode="wrap")
+    def _only_changed(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {k: v for k, v in handler(self).items() if v is not None or k not in _CORRECTED_ATTRIBUTES}
+
+    def changed_attributes(self) -> dict[str, Any]:
+        """The coarse attributes this correction changed, with their new values."""
+        return {k: getattr(self, k) for k in _CORRECTED_ATTRIBUTES if getattr(self, k) is not None}
 
 
 # Decimal amounts travel as strings so no float rounding touches money or reported hours.
@@ -145,12 +185,8 @@ class PathStatusChanged(EventPayload):
     changed_on: date
 
 
-@contract
-class InterventionRecorded(EventPayload):
-    """An intervention (orientation, mediation, course lesson...) was delivered and charged to a project."""
-
-    event_type = "intake.intervention_recorded"
-    version = 1
+class _InterventionFacts(EventPayload):
+    """The coarse facts of one intervention, shared by its recording and its correction."""
 
     intervention_id: UUID
     kind: str
@@ -160,6 +196,25 @@ class InterventionRecorded(EventPayload):
     project_id: str
     cost_eur: str | None = Field(None, pattern=AMOUNT, description="decimal as text")
     course_id: UUID | None = None
+
+
+@contract
+class InterventionRecorded(_InterventionFacts):
+    """An intervention (orientation, mediation, course lesson...) was delivered and charged to a project."""
+
+    event_type = "intake.intervention_recorded"
+    version = 1
+
+
+@contract
+class InterventionCorrected(_InterventionFacts):
+    """An intervention was recorded again, correctly: `intervention_id` is the new record and replaces
+    `corrected_intervention_id` in every count; the reason stays in intake."""
+
+    event_type = "intake.intervention_corrected"
+    version = 1
+
+    corrected_intervention_id: UUID
 
 
 @contract

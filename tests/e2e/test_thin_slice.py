@@ -43,6 +43,12 @@ async def test_every_service_reports_healthy_kafka_and_postgres(services, http):
         assert (await http.get(f"{url}/openapi.json")).status_code == 200
         spec = (await http.get(f"{url}/asyncapi.json")).json()
         assert spec["asyncapi"].startswith("3.")
+        assert spec["channels"], f"{url} documents the events it publishes or consumes"
+    schemas = {s: set((await http.get(f"{u}/asyncapi.json")).json()["components"]["schemas"])
+               for s, u in services.items()}
+    assert {"BeneficiaryRegistered", "BeneficiaryErased"} <= schemas["intake"]  # published
+    assert "BeneficiaryRegistered" in schemas["housing"] and "HousingCandidateWaiting" in schemas["housing"]
+    assert {"BeneficiaryRegistered", "HousingCandidateWaiting", "EmploymentCandidateWaiting"} <= schemas["reporting"]
 
 
 async def test_registration_reaches_housing_employment_and_the_indicators(
