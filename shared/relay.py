@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -59,8 +60,11 @@ class OutboxRelay:
         service: str,
         batch_size: int = 1000,
         idle_poll_s: float = 1.0,
+        keep_sent_s: float = 7 * 24 * 3600,
     ) -> None:
         self._pool = pool
+        self._keep_sent_s = keep_sent_s
+        self._next_prune = 0.0
         self._producer = producer
         self._service = service
         self._batch_size = batch_size
@@ -90,6 +94,7 @@ class OutboxRelay:
                     while True:
                         sent = await self.publish_batch(conn)
                         if sent < self._batch_size:
+                            await self._prune(conn)
                             await self._sleep_until_woken()
                 finally:
                     await conn.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK)
@@ -153,6 +158,17 @@ class OutboxRelay:
                 self._partition_of.clear()
             cached = self._partition_of[(topic, key)] = (murmur2(key) & 0x7FFFFFFF) % count
         return cached
+
+    async def _prune(self, conn: asyncpg.Connection) -> None:
+        """Forget rows published longer ago than the retention, at most once a minute: Kafka keeps
+        the events, the outbox only has to bridge a crash."""
+        now = time.monotonic()
+        if now < self._next_prune:
+            return
+        self._next_prune = now + 60
+        await conn.execute(
+            "DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => $1)", self._keep_sent_s
+        )
 
     def _on_notify(self, *_args: object) -> None:
         self._wake.set()

@@ -40,6 +40,7 @@ class ServiceSettings(PlatformSettings):
     pool_max_size: int = 10
     relay_batch_size: int = Field(1000, ge=1, le=10_000)
     relay_idle_poll_s: float = Field(1.0, gt=0)
+    outbox_keep_sent_hours: float = Field(168, ge=0)
     consumer_max_records: int = Field(1000, ge=1)
     consumer_retries: int = Field(3, ge=0)
 

@@ -276,3 +276,30 @@ async def test_failing_handler_is_retried_then_dead_lettered_and_the_batch_goes_
     assert len(attempts) == 3  # once in the batch, then two isolated attempts
     outcome = await pool.fetchval("SELECT outcome FROM processed_events WHERE event_id = $1", bad.event_id)
     assert outcome == "dead_lettered"
+
+
+async def test_relay_forgets_published_rows_after_the_retention_and_never_unsent_ones(real_servers, probe_db):
+    _, pool = probe_db
+    topic = await new_topic(real_servers.kafka)
+    await write(pool, topic, [probe_event(uuid4()) for _ in range(20)])
+    producer = idempotent_producer(real_servers.kafka, "test-relay")
+    await producer.start()
+    relay = OutboxRelay(pool, producer, service="probe", idle_poll_s=0.1, keep_sent_s=0)
+    task = asyncio.create_task(relay.run())
+    try:
+        deadline = time.monotonic() + 20
+        while await pool.fetchval("SELECT count(*) FROM outbox"):
+            assert time.monotonic() < deadline, "published rows were not pruned"
+            await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await producer.stop()
+    assert len(await read_all(real_servers.kafka, topic, at_least=20)) == 20
+    unsent = probe_event(uuid4())
+    await write(pool, topic, [unsent])
+    async with pool.acquire() as conn:
+        await relay._prune(conn)  # within the minute: no second prune, and never an unsent row
+        relay._next_prune = 0
+        await relay._prune(conn)
+    assert await pool.fetchval("SELECT event_id FROM outbox WHERE sent_at IS NULL") == unsent.event_id
