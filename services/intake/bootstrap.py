@@ -9,11 +9,13 @@ from intake.entrypoints import errors, http, http_activities, http_path, http_pr
 from intake.settings import IntakeSettings, settings
 from shared.events.contracts import (
     AssessmentRecorded,
+    BeneficiaryCorrected,
     BeneficiaryErased,
     BeneficiaryRegistered,
     CourseCompleted,
     CourseEnrolled,
     GoalOutcomeRecorded,
+    InterventionCorrected,
     InterventionRecorded,
     PathStatusChanged,
     PlanAgreed,
@@ -26,7 +28,8 @@ from shared.topics import INTAKE_EVENTS
 def wiring() -> EventWiring:
     return EventWiring(publishes=INTAKE_EVENTS, published=[
         BeneficiaryRegistered, BeneficiaryErased, AssessmentRecorded, PlanAgreed, GoalOutcomeRecorded,
-        PathStatusChanged, InterventionRecorded, CourseEnrolled, CourseCompleted,
+        PathStatusChanged, InterventionRecorded, CourseEnrolled, CourseCompleted, BeneficiaryCorrected,
+        InterventionCorrected,
     ])
 
 

@@ -149,10 +149,10 @@ async def log_access(
 
 
 async def lock(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id: UUID) -> asyncpg.Record | None:
-    """The person's row and key, locked FOR UPDATE until the caller's transaction ends."""
+    """The person's whole row and key, locked FOR UPDATE until the caller's transaction ends."""
     return await conn.fetchrow(
         """
-        SELECT b.beneficiary_id, b.path_status, b.project_ids, b.italian_level, b.erased_at, k.wrapped_key
+        SELECT b.*, k.wrapped_key
         FROM beneficiaries b LEFT JOIN person_keys k USING (beneficiary_id)
         WHERE b.organisation_id = $1 AND b.beneficiary_id = $2
         FOR UPDATE OF b

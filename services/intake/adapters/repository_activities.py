@@ -24,6 +24,7 @@ class NewIntervention:
     cost_eur: Decimal | None
     course_id: UUID | None
     recorded_by: str
+    corrects: UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -43,28 +44,63 @@ async def insert_intervention(conn: asyncpg.Connection, i: NewIntervention) -> N
     await conn.execute(
         """
         INSERT INTO interventions (intervention_id, beneficiary_id, organisation_id, kind, on_date, duration_minutes,
-            hours, operator_id, project_id, cost_eur, course_id, recorded_by)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            hours, operator_id, project_id, cost_eur, course_id, recorded_by, corrects)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
         """,
         i.intervention_id, i.beneficiary_id, i.organisation_id, i.kind, i.on_date, i.duration_minutes, i.hours,
-        i.operator_id, i.project_id, i.cost_eur, i.course_id, i.recorded_by,
+        i.operator_id, i.project_id, i.cost_eur, i.course_id, i.recorded_by, i.corrects,
     )
+
+
+_WITH_SUPERSEDED_BY = """
+    FROM interventions i LEFT JOIN interventions s ON s.corrects = i.intervention_id
+"""
 
 
 async def interventions_of(
-    conn: asyncpg.Connection, *, beneficiary_id: UUID, limit: int, offset: int
+    conn: asyncpg.Connection, *, beneficiary_id: UUID, limit: int, offset: int, include_superseded: bool = False
 ) -> tuple[int, list[asyncpg.Record]]:
-    """One page of the person's interventions, latest first, with their total."""
-    total = await conn.fetchval("SELECT count(*) FROM interventions WHERE beneficiary_id = $1", beneficiary_id)
+    """One page of the person's interventions, latest first, with their total; superseded ones (a
+    later row corrects them) only when asked for."""
+    where = "WHERE i.beneficiary_id = $1 AND ($2 OR s.intervention_id IS NULL)"
+    total = await conn.fetchval(f"SELECT count(*) {_WITH_SUPERSEDED_BY} {where}", beneficiary_id, include_superseded)
     rows = await conn.fetch(
-        """
-        SELECT intervention_id, kind, on_date, duration_minutes, hours, operator_id, project_id, cost_eur, course_id
-        FROM interventions WHERE beneficiary_id = $1
-        ORDER BY on_date DESC, created_at DESC, intervention_id LIMIT $2 OFFSET $3
+        f"""
+        SELECT i.intervention_id, i.kind, i.on_date, i.duration_minutes, i.hours, i.operator_id, i.project_id,
+            i.cost_eur, i.course_id, i.corrects, s.intervention_id AS superseded_by
+        {_WITH_SUPERSEDED_BY} {where}
+        ORDER BY i.on_date DESC, i.created_at DESC, i.intervention_id LIMIT $3 OFFSET $4
         """,
-        beneficiary_id, limit, offset,
+        beneficiary_id, include_superseded, limit, offset,
     )
     return total, rows
+
+
+async def intervention(
+    conn: asyncpg.Connection, *, beneficiary_id: UUID, intervention_id: UUID
+) -> asyncpg.Record | None:
+    """One of the person's interventions, with the row that corrects it if any."""
+    return await conn.fetchrow(
+        f"SELECT i.*, s.intervention_id AS superseded_by {_WITH_SUPERSEDED_BY} "
+        "WHERE i.beneficiary_id = $1 AND i.intervention_id = $2",
+        beneficiary_id, intervention_id,
+    )
+
+
+async def current_of(conn: asyncpg.Connection, *, intervention_id: UUID) -> UUID:
+    """The end of the chain of corrections from `intervention_id`: the row that counts now."""
+    return await conn.fetchval(
+        """
+        WITH RECURSIVE chain (intervention_id) AS (
+            SELECT $1::uuid
+            UNION ALL
+            SELECT i.intervention_id FROM interventions i JOIN chain c ON i.corrects = c.intervention_id
+        )
+        SELECT c.intervention_id FROM chain c
+        WHERE NOT EXISTS (SELECT 1 FROM interventions i WHERE i.corrects = c.intervention_id)
+        """,
+        intervention_id,
+    )
 
 
 async def insert_course(conn: asyncpg.Connection, c: NewCourse) -> None:

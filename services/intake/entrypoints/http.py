@@ -8,8 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
-from intake.entrypoints.schemas import BeneficiaryIn
-from intake.service_layer import people, registration
+from intake.entrypoints.schemas import BeneficiaryCorrectionIn, BeneficiaryIn
+from intake.entrypoints.schemas_common import today_in_italy
+from intake.service_layer import corrections, people, registration
 from shared.auth import Principal, Role, require
 
 router = APIRouter(prefix="/api/v1", tags=["intake"])
@@ -35,17 +36,41 @@ async def register_beneficiary(
             pool, vault, principal, body, today=date.today(), confirm_distinct=confirm_distinct
         )
     except registration.DuplicatesFound as exc:
-        return JSONResponse(
-            status_code=409,
-            content={
-                "detail": "possible duplicate: link to an existing person instead of registering again",
-                "matches": [{"beneficiary_id": str(m.beneficiary_id), "reasons": list(m.reasons)}
-                            for m in exc.matches],
-                "can_confirm_distinct": exc.overridable,
-            },
-        )
+        return _duplicates(exc, "possible duplicate: link to an existing person instead of registering again")
     return JSONResponse(status_code=201, content={"beneficiary_id": str(beneficiary_id),
                                                   "path_status": "taken_in_charge"})
+
+
+@router.post("/beneficiaries/{beneficiary_id}/corrections", status_code=201)
+async def correct_beneficiary(
+    beneficiary_id: UUID,
+    body: BeneficiaryCorrectionIn,
+    request: Request,
+    principal: Principal = Depends(OPERATORS),
+    confirm_distinct: bool = Query(False, description="correct despite a same-name-and-birth match"),
+) -> JSONResponse:
+    """Correct registration fields; the whole registration must stay valid, and a corrected identity
+    that matches another person answers 409 with the matches, as registration does."""
+    pool, vault = _parts(request)
+    try:
+        event = await corrections.correct(
+            pool, vault, principal, beneficiary_id, body, today=today_in_italy(), confirm_distinct=confirm_distinct
+        )
+    except registration.DuplicatesFound as exc:
+        return _duplicates(exc, "the corrected identity matches another person: link to them instead")
+    return JSONResponse(status_code=201, content={"beneficiary_id": str(beneficiary_id),
+                                                  "corrected_fields": list(event.corrected_fields)})
+
+
+def _duplicates(exc: registration.DuplicatesFound, detail: str) -> JSONResponse:
+    return JSONResponse(
+        status_code=409,
+        content={
+            "detail": detail,
+            "matches": [{"beneficiary_id": str(m.beneficiary_id), "reasons": list(m.reasons)} for m in exc.matches],
+            "can_confirm_distinct": exc.overridable,
+        },
+    )
 
 
 @router.get("/beneficiaries")

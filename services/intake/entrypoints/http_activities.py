@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from intake.entrypoints.schemas import InterventionIn
+from intake.entrypoints.schemas import InterventionCorrectionIn, InterventionIn
 from intake.entrypoints.schemas_common import today_in_italy
 from intake.entrypoints.schemas_courses import CompletionIn, CourseIn, EnrolmentIn
 from intake.service_layer import courses, interventions
@@ -29,13 +29,28 @@ async def record_intervention(
     return {"intervention_id": str(event.intervention_id)}
 
 
+@router.post("/beneficiaries/{beneficiary_id}/interventions/{intervention_id}/corrections", status_code=201)
+async def correct_intervention(
+    beneficiary_id: UUID, intervention_id: UUID, body: InterventionCorrectionIn, request: Request,
+    principal: Principal = Depends(OPERATORS),
+) -> dict:
+    """Record the intervention again, correctly; the old record stays and is superseded. Correcting a
+    superseded record answers 409 naming the current one."""
+    event = await interventions.correct(_pool(request), request.app.state.vault, principal, beneficiary_id,
+                                        intervention_id, body, today=today_in_italy())
+    return {"intervention_id": str(event.intervention_id), "corrects": str(event.corrected_intervention_id)}
+
+
 @router.get("/beneficiaries/{beneficiary_id}/interventions")
 async def list_interventions(
     beneficiary_id: UUID, request: Request, principal: Principal = Depends(OPERATORS),
     limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    include_superseded: bool = Query(False, description="also the records later corrections replaced"),
 ) -> dict:
-    """The person's interventions, latest first."""
-    return await interventions.list_for(_pool(request), principal, beneficiary_id, limit=limit, offset=offset)
+    """The person's current interventions, latest first; each says which record it `corrects` and,
+    when superseded, which record it is `superseded_by`."""
+    return await interventions.list_for(_pool(request), principal, beneficiary_id, limit=limit, offset=offset,
+                                        include_superseded=include_superseded)
 
 
 @router.post("/courses", status_code=201)

@@ -1,5 +1,6 @@
 """The intake request schemas in one place, for the routes to import."""
 
+from intake.entrypoints.schemas_corrections import BeneficiaryCorrectionIn, InterventionCorrectionIn
 from intake.entrypoints.schemas_path import (
     AssessmentIn,
     GoalIn,
@@ -28,6 +29,7 @@ from intake.entrypoints.schemas_registration import (
 
 __all__ = [
     "AssessmentIn",
+    "BeneficiaryCorrectionIn",
     "BeneficiaryIn",
     "ChildIn",
     "ConsentIn",
@@ -38,6 +40,7 @@ __all__ = [
     "GoalOutcome",
     "GoalOutcomeIn",
     "HouseholdIn",
+    "InterventionCorrectionIn",
     "InterventionIn",
     "NeedsIn",
     "PathTransitionIn",

@@ -27,3 +27,12 @@ class RuleBroken(ValueError):
         self.field = field
         self.rule = rule
         self.message = message
+
+
+class Invalid(ValueError):
+    """Fields break the request schema's rules once merged with stored data; each error names its
+    field, rule and type as a 422 body does."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__("; ".join(f"{e['field']}: {e['rule']}" for e in errors))
+        self.errors = errors

@@ -1,21 +1,33 @@
-"""Recording the interventions delivered to a person, each charged to one of the person's projects."""
+"""Recording the interventions delivered to a person, each charged to one of the person's projects, and
+correcting one by a new record that supersedes it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
 
-from intake.adapters import repository, repository_activities
-from intake.entrypoints.schemas import InterventionIn
-from intake.service_layer.commands import emit, locked_person
-from intake.service_layer.errors import NotFound, RuleBroken
+from intake.adapters import repository, repository_activities, repository_corrections
+from intake.adapters.vault import Vault
+from intake.domain.corrections import changed_fields
+from intake.entrypoints.schemas import InterventionCorrectionIn, InterventionIn
+from intake.service_layer.commands import emit, locked_person, seal
+from intake.service_layer.errors import Conflict, NotFound, RuleBroken
 from shared.auth import Principal
-from shared.events.contracts import InterventionRecorded
+from shared.events.contracts import InterventionCorrected, InterventionRecorded
 
 CENTS = Decimal("0.01")
+# Request field -> column, for naming what a correction changed.
+_FIELD_COLUMNS = {
+    "kind": "kind", "date": "on_date", "duration_minutes": "duration_minutes", "hours": "hours",
+    "operator_id": "operator_id", "project_id": "project_id", "cost_eur": "cost_eur", "course_id": "course_id",
+}
+FIELDS = tuple(_FIELD_COLUMNS)
 
 
 def amount(value: Decimal | None) -> str | None:
@@ -26,27 +38,76 @@ def amount(value: Decimal | None) -> str | None:
 async def record(
     pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, data: InterventionIn
 ) -> InterventionRecorded:
-    intervention_id = uuid4()
     async with pool.acquire() as conn, conn.transaction():
         person = await locked_person(conn, principal, beneficiary_id)
-        if data.project_id not in person["project_ids"]:
-            raise RuleBroken("project_id", "project_not_enrolled",
-                             f"'{data.project_id}' is not one of the person's projects "
-                             f"({', '.join(person['project_ids'])}); an intervention is charged to one of them")
-        course_id = await _course_of(conn, principal, data) if data.course_id else None
-        await repository_activities.insert_intervention(conn, repository_activities.NewIntervention(
-            intervention_id=intervention_id, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id,
-            kind=data.kind.value, on_date=data.date, duration_minutes=data.duration_minutes, hours=data.hours,
-            operator_id=data.operator_id, project_id=data.project_id, cost_eur=data.cost_eur, course_id=course_id,
-            recorded_by=principal.subject,
-        ))
-        event = InterventionRecorded(
-            intervention_id=intervention_id, kind=data.kind.value, date=data.date,
-            duration_minutes=data.duration_minutes, hours=amount(data.hours), project_id=data.project_id,
-            cost_eur=amount(data.cost_eur), course_id=course_id,
-        )
+        row = await _new_intervention(conn, principal, person, data)
+        await repository_activities.insert_intervention(conn, row)
+        event = InterventionRecorded(**_facts(row))
         await emit(conn, principal, beneficiary_id, event, project_id=data.project_id)
     return event
+
+
+async def correct(
+    pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, intervention_id: UUID,
+    data: InterventionCorrectionIn, *, today: date,
+) -> InterventionCorrected:
+    """Record the intervention again, correctly, as a new row that supersedes the old one; the old
+    row stays as recorded. Only the current row of a chain of corrections may be corrected."""
+    async with pool.acquire() as conn, conn.transaction():
+        person = await locked_person(conn, principal, beneficiary_id)
+        old = await repository_activities.intervention(conn, beneficiary_id=beneficiary_id,
+                                                       intervention_id=intervention_id)
+        if old is None:
+            raise NotFound(f"no intervention {intervention_id} of beneficiary {beneficiary_id}")
+        if old["superseded_by"] is not None:
+            current = await repository_activities.current_of(conn, intervention_id=intervention_id)
+            raise Conflict(
+                f"intervention {intervention_id} was corrected already; correct the current one, {current}",
+                rule="superseded", superseded_by=str(old["superseded_by"]), current_intervention_id=str(current),
+            )
+        row = await _new_intervention(conn, principal, person, data, corrects=intervention_id)
+        fields = changed_fields(_by_field(old), _by_field(asdict(row)), FIELDS)
+        if not fields:
+            raise Conflict("the correction changes nothing: every field has the value recorded", rule="no_change")
+        await repository_activities.insert_intervention(conn, row)
+        await repository_corrections.append(conn, repository_corrections.NewCorrection(
+            beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, target="intervention",
+            intervention_id=row.intervention_id, corrected_intervention_id=intervention_id, fields=fields,
+            reason=seal(vault, person, {"reason": data.reason}), corrected_on=today, corrected_by=principal.subject,
+        ))
+        event = InterventionCorrected(**_facts(row), corrected_intervention_id=intervention_id)
+        await emit(conn, principal, beneficiary_id, event, project_id=data.project_id)
+    return event
+
+
+async def _new_intervention(
+    conn: asyncpg.Connection, principal: Principal, person: asyncpg.Record, data: InterventionIn,
+    corrects: UUID | None = None,
+) -> repository_activities.NewIntervention:
+    """The row to store, once the project and course are checked against stored data."""
+    if data.project_id not in person["project_ids"]:
+        raise RuleBroken("project_id", "project_not_enrolled",
+                         f"'{data.project_id}' is not one of the person's projects "
+                         f"({', '.join(person['project_ids'])}); an intervention is charged to one of them")
+    course_id = await _course_of(conn, principal, data) if data.course_id else None
+    return repository_activities.NewIntervention(
+        intervention_id=uuid4(), beneficiary_id=person["beneficiary_id"], organisation_id=principal.organisation_id,
+        kind=data.kind.value, on_date=data.date, duration_minutes=data.duration_minutes, hours=data.hours,
+        operator_id=data.operator_id, project_id=data.project_id, cost_eur=data.cost_eur, course_id=course_id,
+        recorded_by=principal.subject, corrects=corrects,
+    )
+
+
+def _facts(row: repository_activities.NewIntervention) -> dict[str, Any]:
+    """What the events tell of an intervention."""
+    return {"intervention_id": row.intervention_id, "kind": row.kind, "date": row.on_date,
+            "duration_minutes": row.duration_minutes, "hours": amount(row.hours), "project_id": row.project_id,
+            "cost_eur": amount(row.cost_eur), "course_id": row.course_id}
+
+
+def _by_field(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """An intervention's facts by request field name."""
+    return {field: columns[column] for field, column in _FIELD_COLUMNS.items()}
 
 
 async def _course_of(conn: asyncpg.Connection, principal: Principal, data: InterventionIn) -> UUID:
@@ -68,13 +129,14 @@ async def _course_of(conn: asyncpg.Connection, principal: Principal, data: Inter
 
 
 async def list_for(
-    pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, *, limit: int, offset: int
+    pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, *, limit: int, offset: int,
+    include_superseded: bool = False,
 ) -> dict[str, Any]:
     async with pool.acquire() as conn, conn.transaction():
         if await repository.get(conn, organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id) is None:
             raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
         total, rows = await repository_activities.interventions_of(
-            conn, beneficiary_id=beneficiary_id, limit=limit, offset=offset
+            conn, beneficiary_id=beneficiary_id, limit=limit, offset=offset, include_superseded=include_superseded
         )
     items = [{**dict(r), "hours": amount(r["hours"]), "cost_eur": amount(r["cost_eur"])} for r in rows]
     return {"total": total, "limit": limit, "offset": offset, "items": items}

@@ -76,7 +76,7 @@ async def register(
         found = await repository.find_duplicates(
             conn, organisation_id=principal.organisation_id, fiscal_code_index=fc_index, match_key_index=mk_index
         )
-        matches = [_duplicate(r) for r in found]
+        matches = [duplicate_of(r) for r in found]
         same_code = any("same fiscal code" in m.reasons for m in matches)
         if matches and (same_code or not confirm_distinct):
             raise DuplicatesFound(matches, overridable=not same_code)
@@ -85,7 +85,8 @@ async def register(
     return beneficiary_id
 
 
-def _duplicate(record: asyncpg.Record) -> Duplicate:
+def duplicate_of(record: asyncpg.Record) -> Duplicate:
+    """A person the duplicate query found, with the reasons they matched."""
     reasons = []
     if record["same_fiscal_code"]:
         reasons.append("same fiscal code")

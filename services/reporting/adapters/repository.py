@@ -23,6 +23,21 @@ async def add_person(
     )
 
 
+async def correct_person(
+    conn: asyncpg.Connection, *, beneficiary_id: UUID, sex: str | None = None, age_band: str | None = None,
+    legal_status: str | None = None,
+) -> None:
+    """New values of the counted attributes; None keeps the one stored."""
+    await conn.execute(
+        """
+        UPDATE people SET sex = coalesce($2, sex), age_band = coalesce($3, age_band),
+            legal_status = coalesce($4, legal_status)
+        WHERE beneficiary_id = $1
+        """,
+        beneficiary_id, sex, age_band, legal_status,
+    )
+
+
 async def mark_erased(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> None:
     await conn.execute("UPDATE people SET erased = true WHERE beneficiary_id = $1", beneficiary_id)
 

@@ -1,0 +1,88 @@
+"""SQL for corrections: the corrected registration, the duplicate check against the other people,
+and the append-only log of corrections. Every function takes the caller's connection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class CorrectedRegistration:
+    beneficiary_id: UUID
+    personal: bytes
+    fiscal_code_index: bytes | None
+    match_key_index: bytes
+    name_index: list[bytes]
+    sex: str
+    age_band: str
+    legal_status: str
+    reception: str
+    must_leave_by: date | None
+    permit_expiry: date | None
+    household_size: int
+    children: int
+    single_parent: bool
+    italian_level: str
+    languages: list[str]
+    vulnerabilities: list[str]
+
+
+@dataclass(frozen=True)
+class NewCorrection:
+    beneficiary_id: UUID
+    organisation_id: str
+    target: str
+    fields: list[str]
+    reason: bytes
+    corrected_on: date
+    corrected_by: str
+    intervention_id: UUID | None = None
+    corrected_intervention_id: UUID | None = None
+
+
+async def update_registration(conn: asyncpg.Connection, c: CorrectedRegistration) -> None:
+    """The person's sealed data, search indexes and coarse columns after a correction."""
+    await conn.execute(
+        """
+        UPDATE beneficiaries SET personal = $2, fiscal_code_index = $3, match_key_index = $4, name_index = $5,
+            sex = $6, age_band = $7, legal_status = $8, reception = $9, must_leave_by = $10, permit_expiry = $11,
+            household_size = $12, children = $13, single_parent = $14, italian_level = $15, languages = $16,
+            vulnerabilities = $17
+        WHERE beneficiary_id = $1
+        """,
+        c.beneficiary_id, c.personal, c.fiscal_code_index, c.match_key_index, c.name_index, c.sex, c.age_band,
+        c.legal_status, c.reception, c.must_leave_by, c.permit_expiry, c.household_size, c.children,
+        c.single_parent, c.italian_level, c.languages, c.vulnerabilities,
+    )
+
+
+async def find_other_duplicates(
+    conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id: UUID, fiscal_code_index: bytes | None,
+    match_key_index: bytes | None,
+) -> list[asyncpg.Record]:
+    """People other than `beneficiary_id` with that fiscal code or name-and-birth key; None checks nothing."""
+    return await conn.fetch(
+        """
+        SELECT beneficiary_id, fiscal_code_index = $3 AS same_fiscal_code, match_key_index = $4 AS same_name_birth
+        FROM beneficiaries
+        WHERE organisation_id = $1 AND beneficiary_id <> $2 AND erased_at IS NULL
+          AND (fiscal_code_index = $3 OR match_key_index = $4)
+        """,
+        organisation_id, beneficiary_id, fiscal_code_index, match_key_index,
+    )
+
+
+async def append(conn: asyncpg.Connection, c: NewCorrection) -> None:
+    await conn.execute(
+        """
+        INSERT INTO corrections (beneficiary_id, organisation_id, target, intervention_id,
+            corrected_intervention_id, fields, reason, corrected_on, corrected_by)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        """,
+        c.beneficiary_id, c.organisation_id, c.target, c.intervention_id, c.corrected_intervention_id, c.fields,
+        c.reason, c.corrected_on, c.corrected_by,
+    )

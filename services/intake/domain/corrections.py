@@ -1,0 +1,95 @@
+"""Correcting a registration: the registration rebuilt from what intake keeps, the fields a
+correction really changes, the coarse columns that follow, and the event that tells other services
+only the names of the changed fields and the new coarse values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, get_args
+
+from intake.domain.enums import age_band
+from intake.domain.registration import PERSONAL_FIELDS
+from shared.events.contracts import BeneficiaryCorrected, CorrectableField
+
+CORRECTABLE_FIELDS: tuple[str, ...] = get_args(CorrectableField)
+# The coarse attributes other services learn about; vulnerabilities (GDPR art. 9) never leave intake.
+EVENT_ATTRIBUTES = (
+    "sex", "age_band", "legal_status", "reception", "household_size", "children", "single_parent", "italian_level",
+    "languages",
+)
+COLUMNS = (*EVENT_ATTRIBUTES, "must_leave_by", "permit_expiry", "vulnerabilities")
+
+
+def as_entered(personal: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:
+    """The registration in its request form (JSON values), from the opened personal blob and the row.
+    Only the number of children is kept, never their ages, so each stands in with age 0."""
+    return {
+        **{k: personal.get(k) for k in PERSONAL_FIELDS},
+        "sex": row["sex"],
+        "legal_status": row["legal_status"],
+        "reception": {"kind": row["reception"], "centre": personal.get("reception_centre"),
+                      "must_leave_by": _iso(row["must_leave_by"])},
+        "household": {"children": [{"age": 0}] * row["children"], "single_parent": row["single_parent"],
+                      "size": row["household_size"]},
+        "italian_level": row["italian_level"],
+        "languages": list(row["languages"]),
+        "vulnerabilities": list(row["vulnerabilities"]),
+        "consent": {"given": True, "date": _iso(row["consent_date"]), "scope": list(row["consent_scope"])},
+        "project_ids": list(row["project_ids"]),
+    }
+
+
+def kept(registration: Mapping[str, Any]) -> dict[str, Any]:
+    """Each correctable field as intake keeps it, so a correction that keeps nothing new changes nothing."""
+    form = {field: registration.get(field) for field in CORRECTABLE_FIELDS}
+    household = registration["household"]
+    form["household"] = (household["size"], len(household["children"]), household["single_parent"])
+    return form
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any], fields: Iterable[str]) -> list[str]:
+    """The names among `fields` whose values differ, in the order given."""
+    return [f for f in fields if before.get(f) != after.get(f)]
+
+
+def born_after(registration: Mapping[str, Any], registered_on: date) -> bool:
+    return date.fromisoformat(registration["birth_date"]) > registered_on
+
+
+def columns(registration: Mapping[str, Any], *, registered_on: date) -> dict[str, Any]:
+    """The coarse columns of a validated registration (JSON values); the age band is the one at
+    registration, as when the person was taken in charge."""
+    reception, household, permit = registration["reception"], registration["household"], registration.get("permit")
+    return {
+        "sex": registration["sex"],
+        "age_band": age_band(date.fromisoformat(registration["birth_date"]), registered_on).value,
+        "legal_status": registration["legal_status"],
+        "reception": reception["kind"],
+        "household_size": household["size"],
+        "children": len(household["children"]),
+        "single_parent": household["single_parent"],
+        "italian_level": registration["italian_level"],
+        "languages": list(registration["languages"]),
+        "must_leave_by": _date(reception.get("must_leave_by")),
+        "permit_expiry": _date(permit["expiry_date"]) if permit else None,
+        "vulnerabilities": list(registration["vulnerabilities"]),
+    }
+
+
+def corrected_event(
+    fields: list[str], before: Mapping[str, Any], after: Mapping[str, Any], *, corrected_on: date
+) -> BeneficiaryCorrected:
+    """The correction as other services see it: field names, and the coarse attributes that changed."""
+    attributes = changed_fields(before, after, EVENT_ATTRIBUTES)
+    return BeneficiaryCorrected(
+        corrected_on=corrected_on, corrected_fields=fields, **{a: after[a] for a in attributes}
+    )
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value is not None else None

@@ -1,0 +1,61 @@
+"""Request bodies that correct what was recorded: a registration's fields, or an intervention."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import model_validator
+
+from intake.domain.enums import ItalianLevel, LegalStatus, Sex, VulnerabilityFlag
+from intake.entrypoints.schemas_common import (
+    BirthDate,
+    Citizenship,
+    CountryCode,
+    InputModel,
+    LanguageCode,
+    Text,
+    rule_error,
+)
+from intake.entrypoints.schemas_path import InterventionIn
+from intake.entrypoints.schemas_registration import ContactsIn, EducationIn, HouseholdIn, PermitIn, ReceptionIn
+
+
+class BeneficiaryCorrectionIn(InputModel):
+    """Any of the registration's correctable fields, and why. A field sent as null clears an optional
+    one. Merged with the stored fields, the whole registration is validated again as BeneficiaryIn."""
+
+    first_name: Text | None = None
+    last_name: Text | None = None
+    sex: Sex | None = None
+    birth_date: BirthDate | None = None
+    birth_country: CountryCode | None = None
+    citizenship: Citizenship | None = None
+    fiscal_code: str | None = None
+    legal_status: LegalStatus | None = None
+    permit: PermitIn | None = None
+    reception: ReceptionIn | None = None
+    household: HouseholdIn | None = None
+    italian_level: ItalianLevel | None = None
+    education: EducationIn | None = None
+    languages: list[LanguageCode] | None = None
+    driving_licence: bool | None = None
+    contacts: ContactsIn | None = None
+    vulnerabilities: list[VulnerabilityFlag] | None = None
+    # Sealed with the person's key: it may name people and facts, so it never leaves intake.
+    reason: Text
+
+    @model_validator(mode="after")
+    def _corrects_something(self) -> BeneficiaryCorrectionIn:
+        if not self.model_fields_set - {"reason"}:
+            raise rule_error("correction_empty", "name at least one field to correct besides the reason")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent (nulls included), as JSON values."""
+        return self.model_dump(mode="json", include=self.model_fields_set - {"reason"})
+
+
+class InterventionCorrectionIn(InterventionIn):
+    """The intervention as it should have been recorded, whole, and why the record was wrong."""
+
+    reason: Text

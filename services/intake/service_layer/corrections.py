@@ -1,0 +1,102 @@
+"""Correcting a registration: the fields sent are merged with what is stored and the whole is
+validated again as a registration; a new identity is checked against the other people; the
+personal data are resealed with the person's key; the correction is logged, append-only, and
+announced by field names and coarse values only, all in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from pydantic import ValidationError
+
+from intake.adapters import repository, repository_corrections
+from intake.adapters.vault import Vault
+from intake.domain import corrections
+from intake.domain.registration import duplicate_key, name_tokens, split_personal
+from intake.entrypoints.schemas import BeneficiaryCorrectionIn, BeneficiaryIn
+from intake.service_layer.commands import emit, locked_person, open_notes, seal
+from intake.service_layer.errors import Conflict, Invalid, RuleBroken
+from intake.service_layer.registration import DuplicatesFound, duplicate_of
+from shared.auth import Principal
+from shared.events.contracts import BeneficiaryCorrected
+
+
+async def correct(
+    pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, data: BeneficiaryCorrectionIn,
+    *, today: date, confirm_distinct: bool = False,
+) -> BeneficiaryCorrected:
+    """Apply the correction; raises Invalid, RuleBroken, Conflict or DuplicatesFound and then changes nothing."""
+    async with pool.acquire() as conn, conn.transaction():
+        person = await locked_person(conn, principal, beneficiary_id)
+        current = corrections.as_entered(open_notes(vault, person, person["personal"]), person)
+        corrected = _validated({**current, **data.changes()})
+        fields = corrections.changed_fields(
+            corrections.kept(current), corrections.kept(corrected), corrections.CORRECTABLE_FIELDS
+        )
+        if not fields:
+            raise Conflict("the correction changes nothing: every field sent has the value stored", rule="no_change")
+        if corrections.born_after(corrected, person["registered_on"]):
+            raise RuleBroken("birth_date", "born_after_registration",
+                             f"a person registered on {person['registered_on'].isoformat()} was born before that")
+        columns = corrections.columns(corrected, registered_on=person["registered_on"])
+        identity = _identity(vault, corrected)
+        await _refuse_duplicates(conn, principal, person, identity, confirm_distinct=confirm_distinct)
+        personal, _ = split_personal(corrected)
+        await repository_corrections.update_registration(conn, repository_corrections.CorrectedRegistration(
+            beneficiary_id=beneficiary_id, personal=seal(vault, person, personal), **identity,
+            **{c: columns[c] for c in corrections.COLUMNS},
+        ))
+        await repository_corrections.append(conn, repository_corrections.NewCorrection(
+            beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, target="registration",
+            fields=fields, reason=seal(vault, person, {"reason": data.reason}), corrected_on=today,
+            corrected_by=principal.subject,
+        ))
+        event = corrections.corrected_event(fields, dict(person), columns, corrected_on=today)
+        await emit(conn, principal, beneficiary_id, event, project_id=person["project_ids"][0])
+    return event
+
+
+def _validated(merged: dict[str, Any]) -> dict[str, Any]:
+    """The merged registration checked by every rule of a registration, as JSON values."""
+    try:
+        return BeneficiaryIn.model_validate(merged).model_dump(mode="json")
+    except ValidationError as exc:
+        raise Invalid([
+            {"field": ".".join(str(p) for p in e["loc"]) or "body", "rule": e["msg"], "type": e["type"]}
+            for e in exc.errors()
+        ]) from None
+
+
+def _identity(vault: Vault, registration: dict[str, Any]) -> dict[str, Any]:
+    """The blind indexes that find and match the person."""
+    first, last, code = registration["first_name"], registration["last_name"], registration["fiscal_code"]
+    key = duplicate_key(first, last, date.fromisoformat(registration["birth_date"]), registration["birth_country"])
+    return {
+        "fiscal_code_index": vault.blind_index("fiscal_code", code) if code else None,
+        "match_key_index": vault.blind_index("match_key", key),
+        "name_index": [vault.blind_index("name", t) for t in name_tokens(first, last)],
+    }
+
+
+async def _refuse_duplicates(
+    conn: asyncpg.Connection, principal: Principal, person: asyncpg.Record, identity: dict[str, Any], *,
+    confirm_distinct: bool,
+) -> None:
+    """Check only a key the correction changed: an unchanged one was checked when it was stored, and a
+    same-name match confirmed distinct then must not block later corrections."""
+    fc_index = identity["fiscal_code_index"] if identity["fiscal_code_index"] != person["fiscal_code_index"] else None
+    mk_index = identity["match_key_index"] if identity["match_key_index"] != person["match_key_index"] else None
+    if fc_index is None and mk_index is None:
+        return
+    await repository.lock_identity(conn, fc_index, mk_index)
+    found = await repository_corrections.find_other_duplicates(
+        conn, organisation_id=principal.organisation_id, beneficiary_id=person["beneficiary_id"],
+        fiscal_code_index=fc_index, match_key_index=mk_index,
+    )
+    matches = [duplicate_of(r) for r in found]
+    same_code = any("same fiscal code" in m.reasons for m in matches)
+    if matches and (same_code or not confirm_distinct):
+        raise DuplicatesFound(matches, overridable=not same_code)
