@@ -1,0 +1,55 @@
+"""The events that cross services. They carry the beneficiary's opaque id (in the envelope) and
+only coarse attributes other services need: never names, birth dates, fiscal codes, documents,
+contacts, addresses or free text. Importing this package registers every contract."""
+
+from shared.events.contracts.matching import (
+    EmploymentCandidateWaiting,
+    HousingCandidateWaiting,
+)
+from shared.events.contracts.path import (
+    AMOUNT,
+    Area,
+    AssessmentRecorded,
+    CourseCompleted,
+    CourseEnrolled,
+    GoalOutcomeRecorded,
+    GoalSummary,
+    InterventionCorrected,
+    InterventionRecorded,
+    NeedKeywords,
+    PathStatusChanged,
+    PlanAgreed,
+    SectorYears,
+    SkillLevel,
+)
+from shared.events.contracts.people import (
+    AgeBand,
+    BeneficiaryCorrected,
+    BeneficiaryErased,
+    BeneficiaryRegistered,
+    CorrectableField,
+)
+
+__all__ = [
+    "AMOUNT",
+    "Area",
+    "AgeBand",
+    "AssessmentRecorded",
+    "BeneficiaryCorrected",
+    "BeneficiaryErased",
+    "BeneficiaryRegistered",
+    "CorrectableField",
+    "CourseCompleted",
+    "CourseEnrolled",
+    "EmploymentCandidateWaiting",
+    "GoalOutcomeRecorded",
+    "GoalSummary",
+    "HousingCandidateWaiting",
+    "InterventionCorrected",
+    "InterventionRecorded",
+    "NeedKeywords",
+    "PathStatusChanged",
+    "PlanAgreed",
+    "SectorYears",
+    "SkillLevel",
+]

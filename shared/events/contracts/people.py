@@ -1,0 +1,96 @@
+"""Events about the person: taken in charge, corrected, erased. Coarse attributes only."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
+
+from shared.events.envelope import EventPayload
+from shared.events.registry import contract
+
+
+class AgeBand(StrEnum):
+    under_18 = "under_18"
+    a18_24 = "18_24"
+    a25_34 = "25_34"
+    a35_44 = "35_44"
+    a45_54 = "45_54"
+    a55_64 = "55_64"
+    a65_plus = "65_plus"
+
+
+@contract
+class BeneficiaryRegistered(EventPayload):
+    """Intake took a person in charge."""
+
+    event_type = "intake.beneficiary_registered"
+    version = 1
+
+    registered_on: date
+    sex: str = Field(pattern="^[FMX]$")
+    age_band: AgeBand
+    legal_status: str
+    reception: str | None = None
+    household_size: int = Field(ge=1)
+    children: int = Field(0, ge=0)
+    single_parent: bool = False
+    italian_level: str | None = None
+    languages: list[str] = Field(default_factory=list)
+    area: str | None = Field(None, description="province code where the path runs, e.g. RM")
+    project_ids: list[str] = Field(default_factory=list)
+
+
+@contract
+class BeneficiaryErased(EventPayload):
+    """The person's personal data was destroyed on request; anonymous counts stand."""
+
+    event_type = "intake.beneficiary_erased"
+    version = 1
+
+    erased_on: date
+
+
+CorrectableField = Literal[
+    "first_name", "last_name", "sex", "birth_date", "birth_country", "citizenship", "fiscal_code", "legal_status",
+    "permit", "reception", "household", "italian_level", "education", "languages", "driving_licence", "contacts",
+    "vulnerabilities",
+]
+_CORRECTED_ATTRIBUTES = (
+    "sex", "age_band", "legal_status", "reception", "household_size", "children", "single_parent", "italian_level",
+    "languages",
+)
+
+
+@contract
+class BeneficiaryCorrected(EventPayload):
+    """Registration data were corrected. Only the names of the corrected fields travel, with the new
+    value of each coarse attribute that changed; an attribute left out did not change."""
+
+    event_type = "intake.beneficiary_corrected"
+    version = 1
+
+    corrected_on: date
+    corrected_fields: list[CorrectableField] = Field(min_length=1)
+    sex: str | None = Field(None, pattern="^[FMX]$")
+    age_band: AgeBand | None = None
+    legal_status: str | None = None
+    reception: str | None = None
+    household_size: int | None = Field(None, ge=1)
+    children: int | None = Field(None, ge=0)
+    single_parent: bool | None = None
+    italian_level: str | None = None
+    languages: list[str] | None = None
+
+    @model_serializer(mode="wrap")
+    def _only_changed(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {k: v for k, v in handler(self).items() if v is not None or k not in _CORRECTED_ATTRIBUTES}
+
+    def changed_attributes(self) -> dict[str, Any]:
+        """The coarse attributes this correction changed, with their new values."""
+        return {k: getattr(self, k) for k in _CORRECTED_ATTRIBUTES if getattr(self, k) is not None}
+
+
+# Decimal amounts travel as strings so no float rounding touches money or reported hours.
