@@ -5,17 +5,25 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import asyncpg
 import httpx
 
+from intake.bootstrap import build_app
 from intake.domain.fiscal_code import MONTH_LETTERS, check_character
+from intake.settings import IntakeSettings
 from shared.auth import AuthSettings, Role, issue_token
+from shared.db import drop_database, ensure_database, migrate
+from shared.settings import PlatformSettings
+
+INTAKE_DIR = Path(__file__).resolve().parents[2] / "services" / "intake"
 
 ORG = "coop-a"
 OTHER_ORG = "coop-b"
@@ -116,3 +124,26 @@ def assert_no_personal_data(events: Iterable[OutboxEvent], secrets: Iterable[str
         text = (event.raw.decode() + event.raw_headers).casefold()
         for secret in secrets:
             assert secret.casefold() not in text, f"{secret!r} leaked into {event.event_type}"
+
+
+@asynccontextmanager
+async def running_intake(real_servers, prefix: str) -> AsyncIterator[Intake]:
+    """Intake in-process on a fresh database of the session's PostgreSQL, relaying to its Kafka."""
+    name = f"{prefix}_{uuid4().hex[:10]}"
+    await ensure_database(real_servers.postgres, name)
+    dsn = PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres).database_dsn(name)
+    await migrate(dsn, INTAKE_DIR)
+    app = build_app(IntakeSettings.for_service("intake", http_port=0, database_url=dsn))
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+                yield Intake(client, app.state.runtime.pool, app)
+    finally:
+        await drop_database(real_servers.postgres, name)
+
+
+def errors_of(response: httpx.Response) -> dict[str, str]:
+    """field -> error type, from a 422 body."""
+    assert response.status_code == 422, response.text
+    return {e["field"]: e["type"] for e in response.json()["errors"]}

@@ -16,8 +16,6 @@ import httpx
 import pytest
 from aiokafka.structs import ConsumerRecord
 
-from intake.bootstrap import build_app
-from intake.settings import IntakeSettings
 from reporting.adapters import repository as reporting_repository
 from reporting.domain.indicators import Cell
 from reporting.service_layer.handlers import CONSUMED, HANDLERS
@@ -32,9 +30,11 @@ from tests.integration.intake_support import (
     Intake,
     OutboxEvent,
     assert_no_personal_data,
+    errors_of,
     fiscal_code,
     headers,
     registration,
+    running_intake,
 )
 
 pytestmark = pytest.mark.integration
@@ -46,23 +46,8 @@ CORRECTED = "intake.beneficiary_corrected"
 
 @pytest.fixture(scope="module")
 async def intake(real_servers, topics):
-    name = f"it_corr_{uuid4().hex[:10]}"
-    await ensure_database(real_servers.postgres, name)
-    dsn = PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres).database_dsn(name)
-    await migrate(dsn, SERVICES / "intake")
-    app = build_app(IntakeSettings.for_service("intake", http_port=0, database_url=dsn))
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-                yield Intake(client, app.state.runtime.pool, app)
-    finally:
-        await drop_database(real_servers.postgres, name)
-
-
-def errors_of(response: httpx.Response) -> dict[str, str]:
-    assert response.status_code == 422, response.text
-    return {e["field"]: e["type"] for e in response.json()["errors"]}
+    async with running_intake(real_servers, "it_corr") as running:
+        yield running
 
 
 def born(years_ago: int) -> str:

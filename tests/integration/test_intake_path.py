@@ -13,11 +13,7 @@ import asyncpg
 import httpx
 import pytest
 
-from intake.bootstrap import build_app
-from intake.settings import IntakeSettings
 from shared.auth import Role
-from shared.db import drop_database, ensure_database, migrate
-from shared.settings import PlatformSettings
 from tests.integration.intake_support import (
     ORG,
     OTHER_ORG,
@@ -25,8 +21,10 @@ from tests.integration.intake_support import (
     SECOND_PROJECT,
     Intake,
     assert_no_personal_data,
+    errors_of,
     headers,
     registration,
+    running_intake,
 )
 
 pytestmark = pytest.mark.integration
@@ -43,24 +41,8 @@ def days(n: int) -> str:
 
 @pytest.fixture(scope="module")
 async def intake(real_servers, topics):
-    name = f"it_intake_{uuid4().hex[:10]}"
-    await ensure_database(real_servers.postgres, name)
-    dsn = PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres).database_dsn(name)
-    await migrate(dsn, INTAKE_DIR)
-    app = build_app(IntakeSettings.for_service("intake", http_port=0, database_url=dsn))
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-                yield Intake(client, app.state.runtime.pool, app)
-    finally:
-        await drop_database(real_servers.postgres, name)
-
-
-def errors_of(response: httpx.Response) -> dict[str, str]:
-    """field -> error type, from a 422 body."""
-    assert response.status_code == 422, response.text
-    return {e["field"]: e["type"] for e in response.json()["errors"]}
+    async with running_intake(real_servers, "it_intake") as running:
+        yield running
 
 
 PLAN = {"goals": [

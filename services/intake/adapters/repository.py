@@ -12,10 +12,11 @@ import asyncpg
 
 
 @dataclass(frozen=True)
-class NewBeneficiary:
+class PersonColumns:
+    """What registration writes and a correction rewrites: the sealed data, its search indexes and
+    the coarse attributes."""
+
     beneficiary_id: UUID
-    organisation_id: str
-    wrapped_key: bytes
     personal: bytes
     fiscal_code_index: bytes | None
     match_key_index: bytes
@@ -32,6 +33,12 @@ class NewBeneficiary:
     italian_level: str
     languages: list[str]
     vulnerabilities: list[str]
+
+
+@dataclass(frozen=True)
+class NewBeneficiary(PersonColumns):
+    organisation_id: str
+    wrapped_key: bytes
     project_ids: list[str]
     consent_date: date
     consent_scope: list[str]

@@ -9,26 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
-
-@dataclass(frozen=True)
-class CorrectedRegistration:
-    beneficiary_id: UUID
-    personal: bytes
-    fiscal_code_index: bytes | None
-    match_key_index: bytes
-    name_index: list[bytes]
-    sex: str
-    age_band: str
-    legal_status: str
-    reception: str
-    must_leave_by: date | None
-    permit_expiry: date | None
-    household_size: int
-    children: int
-    single_parent: bool
-    italian_level: str
-    languages: list[str]
-    vulnerabilities: list[str]
+from intake.adapters.repository import PersonColumns
 
 
 @dataclass(frozen=True)
@@ -44,7 +25,7 @@ class NewCorrection:
     corrected_intervention_id: UUID | None = None
 
 
-async def update_registration(conn: asyncpg.Connection, c: CorrectedRegistration) -> None:
+async def update_registration(conn: asyncpg.Connection, c: PersonColumns) -> None:
     """The person's sealed data, search indexes and coarse columns after a correction."""
     await conn.execute(
         """

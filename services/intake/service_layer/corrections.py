@@ -45,7 +45,7 @@ async def correct(
         identity = _identity(vault, corrected)
         await _refuse_duplicates(conn, principal, person, identity, confirm_distinct=confirm_distinct)
         personal, _ = split_personal(corrected)
-        await repository_corrections.update_registration(conn, repository_corrections.CorrectedRegistration(
+        await repository_corrections.update_registration(conn, repository.PersonColumns(
             beneficiary_id=beneficiary_id, personal=seal(vault, person, personal), **identity,
             **{c: columns[c] for c in corrections.COLUMNS},
         ))
