@@ -17,6 +17,7 @@ KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-19093}
 PG_PORT=${PG_PORT:-55432}
 PG_MAJOR=${PG_MAJOR:-15}
 PG_DATA=$STATE/postgres
+PG_SOCKET_DIR=$STATE/pg-socket  # the services connect here: cheaper than TCP on loopback
 KAFKA_DATA=$STATE/kafka
 LOGS=$STATE/logs
 
@@ -74,8 +75,8 @@ wait_port() { # host port seconds what
 start_postgres() {
   [ -n "${PERCORSI_POSTGRES_DSN:-}" ] && { log "using PostgreSQL at PERCORSI_POSTGRES_DSN"; return 0; }
   local bin; bin=$(pg_bin)
-  mkdir -p "$STATE" "$LOGS"
-  if is_root; then chown postgres "$LOGS"; chmod 755 "$STATE"; fi
+  mkdir -p "$STATE" "$LOGS" "$PG_SOCKET_DIR"
+  if is_root; then chown postgres "$LOGS" "$PG_SOCKET_DIR"; chmod 755 "$STATE"; fi
   if [ ! -s "$PG_DATA/PG_VERSION" ]; then
     log "creating PostgreSQL cluster in $PG_DATA"
     rm -rf "$PG_DATA"; mkdir -p "$PG_DATA"
@@ -94,8 +95,8 @@ CONF
   if as_pg "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
     log "PostgreSQL already running on 127.0.0.1:$PG_PORT"
   else
-    as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t 60 start >/dev/null
-    log "PostgreSQL started on 127.0.0.1:$PG_PORT"
+    as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -o "-k $PG_SOCKET_DIR" -w -t 60 start >/dev/null
+    log "PostgreSQL started on 127.0.0.1:$PG_PORT and $PG_SOCKET_DIR"
   fi
 }
 
@@ -151,6 +152,6 @@ case "${1:-}" in
       echo "postgres: running"; else echo "postgres: stopped"; fi ;;
   env)
     echo "KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}"
-    echo "PERCORSI_POSTGRES_DSN=${PERCORSI_POSTGRES_DSN:-postgresql://postgres@127.0.0.1:$PG_PORT/postgres}" ;;
+    echo "PERCORSI_POSTGRES_DSN=${PERCORSI_POSTGRES_DSN:-postgresql://postgres@/postgres?host=$PG_SOCKET_DIR&port=$PG_PORT}" ;;
   *) die "usage: $0 install|start|stop|status|env" ;;
 esac

@@ -28,7 +28,7 @@ def start() -> tuple[str, str, bool]:
         shutil.rmtree(STATE, ignore_errors=True)
         _infra("start")
     kafka = external_kafka or f"127.0.0.1:{TEST_PORTS['KAFKA_PORT']}"
-    pg = external_pg or f"postgresql://postgres@127.0.0.1:{TEST_PORTS['PG_PORT']}/postgres"
+    pg = external_pg or f"postgresql://postgres@/postgres?host={STATE / 'pg-socket'}&port={TEST_PORTS['PG_PORT']}"
     os.environ["KAFKA_BOOTSTRAP_SERVERS"] = kafka
     os.environ["PERCORSI_POSTGRES_DSN"] = pg
     return kafka, pg, started

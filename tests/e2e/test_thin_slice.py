@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 
 from shared.auth import Role
+from shared.settings import PlatformSettings
 from shared.topics import HOUSING_EVENTS, INTAKE_EVENTS
 from tests.e2e.conftest import token
 from tests.e2e.people import registration
@@ -95,7 +96,7 @@ async def test_registration_reaches_housing_employment_and_the_indicators(
 
 
 async def test_invalid_registration_names_each_field_and_stores_nothing(services, http, real_servers):
-    dsn = real_servers.postgres.rsplit("/", 1)[0] + "/percorsi_intake_e2e"
+    dsn = PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres).database_dsn("percorsi_intake_e2e")
     conn = await asyncpg.connect(dsn)
     try:
         before = await conn.fetchval("SELECT count(*) FROM beneficiaries"), await conn.fetchval(
