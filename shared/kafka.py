@@ -50,6 +50,7 @@ def subscribe(
     group_id: str,
     max_records: int,
     consumes: Sequence[type[EventPayload]] = (),
+    batch_timeout_ms: int = 50,
 ) -> object:
     """Register the service's batch subscriber: records reach `consumer` raw, so a poison one is
     dead-lettered instead of failing the batch; offsets commit only after the effects commit."""
@@ -71,7 +72,7 @@ def subscribe(
         group_id=group_id,
         batch=True,
         max_records=max_records,
-        batch_timeout_ms=50,
+        batch_timeout_ms=batch_timeout_ms,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         decoder=_raw_decoder,

@@ -75,6 +75,7 @@ class Runtime:
         self._subscriber = subscribe(
             self.broker, self._consumer, topics=self.wiring.consumes, group_id=group,
             max_records=self.settings.consumer_max_records, consumes=self.wiring.consumed,
+            batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
         )
 
     def asyncapi(self) -> AsyncAPI:

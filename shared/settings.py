@@ -47,6 +47,9 @@ class ServiceSettings(PlatformSettings):
     relay_idle_poll_s: float = Field(1.0, gt=0)
     outbox_keep_sent_hours: float = Field(168, ge=0)
     consumer_max_records: int = Field(1000, ge=1)
+    # How long a fetch waits to fill a batch: longer means fewer transactions per event under load,
+    # at most this much added latency when idle.
+    consumer_batch_timeout_ms: int = Field(200, ge=0)
     consumer_retries: int = Field(3, ge=0)
 
     @classmethod
