@@ -65,7 +65,7 @@ async def pipeline_produce(bootstrap: str, topic: str, dsn: str, n: int) -> None
 
     await asyncio.gather(*(writer(chunks[w::WRITERS]) for w in range(WRITERS)))
     while await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND topic = $1", topic):
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     await producer.stop()
@@ -76,15 +76,29 @@ async def pipeline_consume(bootstrap: str, topic: str, dsn: str, n: int) -> None
     pool = await create_pool(dsn, min_size=2, max_size=4)
     broker = KafkaBroker(bootstrap, logger=None)
     consumer = IdempotentConsumer(pool, {HousingCandidateWaiting.event_type: Batched(apply_effects)}, group="bench")
+    finished = asyncio.Event()
+    committed = 0
+    handle = consumer.handle_records
+
+    async def counting(records) -> None:  # counted once the batch's transaction has committed
+        nonlocal committed
+        await handle(records)
+        committed += len(records)
+        if committed >= n:
+            finished.set()
+
+    consumer.handle_records = counting
     subscriber = subscribe(broker, consumer, topics=[TopicSpec(topic)], group_id=f"bench-{topic}", max_records=1000)
     await broker.start()
     await _await_assignment(subscriber)
     say(ready=True)
-    async with pool.acquire() as conn:
-        while await conn.fetchval("SELECT count(*) FROM processed_events WHERE topic = $1", topic) < n:
-            await asyncio.sleep(0.005)
+    await finished.wait()
     say(finished=time.time())
     await broker.stop()
+    async with pool.acquire() as conn:  # the effects really are there, once each
+        applied = await conn.fetchval("SELECT count(*) FROM processed_events WHERE topic = $1", topic)
+    if applied != n:
+        raise SystemExit(f"{applied} events tracked, expected {n}")
     await pool.close()
 
 
