@@ -13,14 +13,25 @@ import pytest
 from deploy.bootstrap import SERVICES, prepare
 from deploy.devstack import stop, wait_healthy
 from shared.auth import AuthSettings, Role, issue_token
+from tests.e2e.otlp_collector import Collector
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_PORTS = {"intake": 18001, "housing": 18002, "employment": 18003, "reporting": 18004}
 
 
 @pytest.fixture(scope="session")
-async def services(real_servers, tmp_path_factory):
+def collector():
+    """Where the services export their spans and metrics over OTLP during the e2e session."""
+    running = Collector()
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="session")
+async def services(real_servers, tmp_path_factory, collector):
     env = {f"PERCORSI_{s.upper()}_HTTP_PORT": str(p) for s, p in E2E_PORTS.items()}
+    env |= {"OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "200",
+            "OTEL_METRIC_EXPORT_INTERVAL": "1000"}
     env |= {f"PERCORSI_{s.upper()}_DATABASE": f"percorsi_{s}_e2e" for s in SERVICES}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)

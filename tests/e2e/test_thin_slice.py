@@ -145,7 +145,7 @@ async def test_same_fiscal_code_is_offered_for_linking_not_created_twice(service
 
 
 async def test_one_trace_follows_the_event_from_http_through_kafka_to_the_consumers(
-    services, http, real_servers, registered_personal_data
+    services, http, real_servers, registered_personal_data, collector
 ):
     trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
     body = registration("Idil", "Abdullahi", "F", date(2000, 3, 3))
@@ -163,3 +163,25 @@ async def test_one_trace_follows_the_event_from_http_through_kafka_to_the_consum
         return carried(await read_all(real_servers.kafka, HOUSING_EVENTS.name))
 
     await wait_for(housing_continued)
+
+    # And the spans, exported over OTLP, form that one trace across the services.
+    wanted = {
+        ("percorsi-intake", "POST /api/v1/beneficiaries"),
+        ("percorsi-housing", "process intake.beneficiary_registered"),
+        ("percorsi-employment", "process intake.beneficiary_registered"),
+        ("percorsi-reporting", "process intake.beneficiary_registered"),
+        ("percorsi-reporting", "process housing.candidate_waiting"),
+    }
+
+    async def exported():
+        return wanted <= collector.spans_of(trace_id)
+
+    await wait_for(exported)
+
+
+async def test_metrics_are_exported_over_otlp(services, collector):
+    async def exported():
+        return {("percorsi-housing", "events.handled"), ("percorsi-intake", "outbox.backlog"),
+                ("percorsi-housing", "consumer.lag")} <= collector.metrics
+
+    await wait_for(exported, timeout_s=20)
