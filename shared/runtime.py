@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
-from shared.consumer import Handler, IdempotentConsumer
+from shared.consumer import Batched, Handler, IdempotentConsumer
 from shared.db import create_pool
 from shared.events.envelope import EventPayload
 from shared.kafka import LagMonitor, subscribe
@@ -32,7 +32,7 @@ class EventWiring:
     publishes: TopicSpec | None = None
     published: Sequence[type[EventPayload]] = ()
     consumes: Sequence[TopicSpec] = ()
-    handlers: Mapping[str, Handler] = field(default_factory=dict)
+    handlers: Mapping[str, Handler | Batched] = field(default_factory=dict)
     consumed: Sequence[type[EventPayload]] = ()
 
 
