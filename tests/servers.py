@@ -10,7 +10,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".test-data"
-TEST_PORTS = {"KAFKA_PORT": "29092", "KAFKA_CONTROLLER_PORT": "29093", "PG_PORT": "56432"}
+# PERCORSI_TEST_PORT_OFFSET moves every port a test session opens, so two sessions (two work trees)
+# can run side by side on one machine.
+PORT_OFFSET = int(os.environ.get("PERCORSI_TEST_PORT_OFFSET", "0"))
+TEST_PORTS = {name: str(port + PORT_OFFSET)
+              for name, port in {"KAFKA_PORT": 29092, "KAFKA_CONTROLLER_PORT": 29093, "PG_PORT": 56432}.items()}
 
 
 def _infra(command: str) -> None:

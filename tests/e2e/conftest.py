@@ -13,10 +13,12 @@ import pytest
 from deploy.bootstrap import SERVICES, prepare
 from deploy.devstack import stop, wait_healthy
 from shared.auth import AuthSettings, Role, issue_token
+from tests import servers
 from tests.e2e.otlp_collector import Collector
 
 ROOT = Path(__file__).resolve().parents[2]
-E2E_PORTS = {"intake": 18001, "housing": 18002, "employment": 18003, "reporting": 18004}
+E2E_PORTS = {s: p + servers.PORT_OFFSET
+             for s, p in {"intake": 18001, "housing": 18002, "employment": 18003, "reporting": 18004}.items()}
 
 
 @pytest.fixture(scope="session")
