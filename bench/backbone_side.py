@@ -22,6 +22,7 @@ from shared.events.contracts import HousingCandidateWaiting
 from shared.kafka import subscribe
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.settings import PlatformSettings
+from shared.telemetry import setup_telemetry
 from shared.topics import TopicSpec
 
 WRITE_BATCH = 100  # events per outbox transaction
@@ -147,4 +148,5 @@ SIDES = {
 
 if __name__ == "__main__":
     mode, role, topic, dsn, n = sys.argv[1:6]
+    setup_telemetry(f"bench-{role}", None)  # the services' telemetry, as `make run` configures it
     asyncio.run(SIDES[(mode, role)](PlatformSettings().kafka_bootstrap_servers, topic, dsn, int(n)))

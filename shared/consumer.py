@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from uuid import UUID, uuid5
 
 import asyncpg
 from aiokafka.structs import ConsumerRecord
-from opentelemetry.trace import Link, SpanContext, SpanKind, get_current_span
+from opentelemetry.propagate import inject
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context, use_span
 
 from shared import outbox
 from shared.events.codec import PoisonEvent, decode
@@ -32,11 +33,11 @@ Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
 @dataclass(frozen=True)
 class Batched:
     """A handler that takes a run of consecutive events of one type in one call, so its effects
-    can be written in one statement; its span links to each event's trace."""
+    are written in a few statements, not a few per event."""
 
     handle: Callable[[asyncpg.Connection, Sequence[Event]], Awaitable[None]]
 
-_MAX_LINKS = 128  # a batch span links to this many of its records' traces, not thousands
+
 _POISON_NS = UUID("6f1c1f0e-7d0a-4a59-9a55-3c1d1b2f0a11")
 TRANSIENT = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.TooManyConnectionsError)
 
@@ -120,28 +121,36 @@ class IdempotentConsumer:
                 log.warning("record dead-lettered", extra=_where(item))
 
     async def _handle_run(self, conn: asyncpg.Connection, event_type: str, run: list[_Item]) -> None:
+        """Each event gets its own span, a child of the trace its record arrived with, so one trace
+        follows a person's event through every consumer even when a batch is handled in one call;
+        the events a handler causes continue that span (Event.trace_context)."""
         handler = self._handlers[event_type]
-        if not isinstance(handler, Batched):
-            for item in run:
-                await self._handle(conn, handler, item)
-            return
-        links = [Link(c) for c in (_span_context(i.record) for i in run[:_MAX_LINKS]) if c is not None]
-        with _tracer.start_as_current_span(
-            f"process {event_type} batch", kind=SpanKind.CONSUMER, links=links,
-            attributes={"messaging.system": "kafka", "messaging.consumer.group.name": self._group,
-                        "messaging.batch.message_count": len(run)},
-        ):
-            await handler.handle(conn, [i.event for i in run if i.event])
+        spans = [self._start_span(item) for item in run]
+        try:
+            events = [replace(i.event, trace_context=_carrier_of(span)) for i, span in zip(run, spans, strict=True)]
+            if isinstance(handler, Batched):
+                await handler.handle(conn, events)
+            else:
+                for event, span in zip(events, spans, strict=True):
+                    with use_span(span, record_exception=False, set_status_on_exception=False):
+                        await handler(conn, event)
+        except Exception as exc:
+            for span in spans:
+                span.record_exception(exc)
+                span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+            raise
+        finally:
+            for span in spans:
+                span.end()
 
-    async def _handle(self, conn: asyncpg.Connection, handler: Handler, item: _Item) -> None:
+    def _start_span(self, item: _Item) -> Span:
         assert item.event is not None
-        carrier = carrier_from_kafka(item.record.headers or ())
-        with _tracer.start_as_current_span(
-            f"process {item.event.event_type}", context=context_from(carrier), kind=SpanKind.CONSUMER,
+        return _tracer.start_span(
+            f"process {item.event.event_type}", context=context_from(carrier_from_kafka(item.record.headers or ())),
+            kind=SpanKind.CONSUMER,
             attributes={"messaging.system": "kafka", "messaging.consumer.group.name": self._group,
                         "percorsi.event_id": str(item.event_id)},
-        ):
-            await handler(conn, item.event)
+        )
 
     async def _apply_alone(self, item: _Item) -> None:
         last: Exception | None = None
@@ -202,9 +211,10 @@ async def _dead_letter(conn: asyncpg.Connection, items: Sequence[_Item], group: 
     )
 
 
-def _span_context(record: ConsumerRecord) -> SpanContext | None:
-    context = get_current_span(context_from(carrier_from_kafka(record.headers or ()))).get_span_context()
-    return context if context.is_valid else None
+def _carrier_of(span: Span) -> dict[str, str]:
+    carrier: dict[str, str] = {}
+    inject(carrier, context=set_span_in_context(span))
+    return carrier
 
 
 def _positional_id(record: ConsumerRecord) -> UUID:

@@ -51,6 +51,8 @@ def subscribe(
     max_records: int,
     consumes: Sequence[type[EventPayload]] = (),
     batch_timeout_ms: int = 50,
+    fetch_min_bytes: int = 1,
+    fetch_max_wait_ms: int = 500,
 ) -> object:
     """Register the service's batch subscriber: records reach `consumer` raw, so a poison one is
     dead-lettered instead of failing the batch; offsets commit only after the effects commit."""
@@ -73,6 +75,8 @@ def subscribe(
         batch=True,
         max_records=max_records,
         batch_timeout_ms=batch_timeout_ms,
+        fetch_min_bytes=fetch_min_bytes,
+        fetch_max_wait_ms=fetch_max_wait_ms,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         decoder=_raw_decoder,

@@ -11,7 +11,7 @@ from uuid import UUID
 import asyncpg
 
 from shared.events.codec import encode, key_of
-from shared.events.envelope import Envelope
+from shared.events.envelope import Envelope, Event
 from shared.telemetry import current_carrier
 
 NOTIFY_CHANNEL = "percorsi_outbox"
@@ -64,3 +64,8 @@ async def add_events(conn: asyncpg.Connection, topic: str, envelopes: Sequence[E
     """Serialise `envelopes` and add them to the outbox for `topic`."""
     carrier = current_carrier()
     await add(conn, [record_for(e, topic, carrier) for e in envelopes])
+
+
+async def add_caused(conn: asyncpg.Connection, topic: str, caused: Sequence[tuple[Envelope, Event]]) -> None:
+    """Add events caused by consumed ones, each continuing the trace of the event that caused it."""
+    await add(conn, [record_for(envelope, topic, cause.trace_context) for envelope, cause in caused])

@@ -76,6 +76,8 @@ class Runtime:
             self.broker, self._consumer, topics=self.wiring.consumes, group_id=group,
             max_records=self.settings.consumer_max_records, consumes=self.wiring.consumed,
             batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
+            fetch_min_bytes=self.settings.consumer_fetch_min_bytes,
+            fetch_max_wait_ms=self.settings.consumer_fetch_max_wait_ms,
         )
 
     def asyncapi(self) -> AsyncAPI:

@@ -50,6 +50,11 @@ class ServiceSettings(PlatformSettings):
     # How long a fetch waits to fill a batch: longer means fewer transactions per event under load,
     # at most this much added latency when idle.
     consumer_batch_timeout_ms: int = Field(200, ge=0)
+    # The broker holds a fetch until this many bytes are ready or the wait is over: under load each
+    # transaction and offset commit then carries tens of events instead of one, when idle an event
+    # waits at most the wait.
+    consumer_fetch_min_bytes: int = Field(64 * 1024, ge=1)
+    consumer_fetch_max_wait_ms: int = Field(100, ge=0, le=5000)
     consumer_retries: int = Field(3, ge=0)
 
     @classmethod

@@ -15,6 +15,7 @@ from opentelemetry.sdk.metrics.export import InMemoryMetricReader, MetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 from pythonjsonlogger.json import JsonFormatter
 
 _local_reader: InMemoryMetricReader | None = None
@@ -53,7 +54,9 @@ def setup_telemetry(service: str, otlp_endpoint: str | None) -> None:
     if _local_reader is not None:
         return
     resource = Resource.create({"service.name": f"percorsi-{service}"})
-    tracer_provider = TracerProvider(resource=resource)
+    # With nowhere to export, spans are not recorded: their ids still travel (Kafka headers, log
+    # lines) at a fraction of the cost of recording attributes nobody will read.
+    tracer_provider = TracerProvider(resource=resource, sampler=None if otlp_endpoint else ALWAYS_OFF)
     readers: list[MetricReader] = [_local_reader := InMemoryMetricReader()]
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter

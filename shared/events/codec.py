@@ -48,6 +48,15 @@ def envelope_for(
     )
 
 
+def envelope_caused_by(payload: EventPayload, cause: Envelope, *, producer: str) -> Envelope:
+    """A new event about the same person, caused by `cause`: same organisation, project and
+    correlation, `cause` as its causation."""
+    return envelope_for(
+        payload, beneficiary_id=cause.beneficiary_id, organisation_id=cause.organisation_id, producer=producer,
+        correlation_id=cause.correlation_id, causation_id=cause.event_id, project_id=cause.project_id,
+    )
+
+
 def encode(envelope: Envelope) -> bytes:
     return envelope.model_dump_json().encode()
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
@@ -45,10 +46,12 @@ class EventPayload(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """An envelope whose payload has been validated against its contract."""
+    """An envelope whose payload has been validated against its contract; a consumed event also
+    carries the trace context of its processing, which the events it causes continue."""
 
     envelope: Envelope
     payload: EventPayload
+    trace_context: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def event_id(self) -> UUID:

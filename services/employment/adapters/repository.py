@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
@@ -9,19 +11,27 @@ import asyncpg
 from employment.domain.candidates import WorkCandidate
 
 
-async def add_candidate(conn: asyncpg.Connection, *, candidate: WorkCandidate, event_id: UUID) -> bool:
-    """Insert the candidate; False when they were already there."""
-    status = await conn.execute(
+async def add_candidates(
+    conn: asyncpg.Connection, *, candidates: Sequence[WorkCandidate], event_ids: Sequence[UUID]
+) -> set[UUID]:
+    """Insert the candidates in one statement (`event_ids[i]` registered `candidates[i]`); returns
+    the ids of the registration events whose person was not a candidate already. Languages go as
+    one JSON list per person: PostgreSQL's arrays of arrays must be rectangular."""
+    rows = await conn.fetch(
         """
         INSERT INTO candidates (beneficiary_id, organisation_id, since, age_band, italian_level, languages,
                                 area, registered_event)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        SELECT b, o, s, a, i, array(SELECT jsonb_array_elements_text(l::jsonb)), r, e
+        FROM unnest($1::uuid[], $2::text[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[],
+                    $8::uuid[]) AS c(b, o, s, a, i, l, r, e)
         ON CONFLICT (beneficiary_id) DO NOTHING
+        RETURNING registered_event
         """,
-        candidate.beneficiary_id, candidate.organisation_id, candidate.since, candidate.age_band,
-        candidate.italian_level, list(candidate.languages), candidate.area, event_id,
+        [c.beneficiary_id for c in candidates], [c.organisation_id for c in candidates],
+        [c.since for c in candidates], [c.age_band for c in candidates], [c.italian_level for c in candidates],
+        [json.dumps(c.languages) for c in candidates], [c.area for c in candidates], list(event_ids),
     )
-    return status.endswith(" 1")
+    return {r["registered_event"] for r in rows}
 
 
 async def list_candidates(conn: asyncpg.Connection, *, organisation_id: str, limit: int, offset: int) -> list[dict]:

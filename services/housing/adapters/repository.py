@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
@@ -9,19 +10,25 @@ import asyncpg
 from housing.domain.waiting import HousingCandidate
 
 
-async def add_waiting(conn: asyncpg.Connection, *, candidate: HousingCandidate, event_id: UUID) -> bool:
-    """Insert the candidate; False when they were already waiting."""
-    status = await conn.execute(
+async def add_waiting(
+    conn: asyncpg.Connection, *, candidates: Sequence[HousingCandidate], event_ids: Sequence[UUID]
+) -> set[UUID]:
+    """Insert the candidates in one statement (`event_ids[i]` registered `candidates[i]`); returns
+    the ids of the registration events whose person was not waiting already."""
+    rows = await conn.fetch(
         """
         INSERT INTO waiting_list (beneficiary_id, organisation_id, since, household_size, children,
                                   reception, area, registered_event)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::int[], $5::int[], $6::text[], $7::text[],
+                             $8::uuid[])
         ON CONFLICT (beneficiary_id) DO NOTHING
+        RETURNING registered_event
         """,
-        candidate.beneficiary_id, candidate.organisation_id, candidate.since, candidate.household_size,
-        candidate.children, candidate.reception, candidate.area, event_id,
+        [c.beneficiary_id for c in candidates], [c.organisation_id for c in candidates],
+        [c.since for c in candidates], [c.household_size for c in candidates], [c.children for c in candidates],
+        [c.reception for c in candidates], [c.area for c in candidates], list(event_ids),
     )
-    return status.endswith(" 1")
+    return {r["registered_event"] for r in rows}
 
 
 async def list_waiting(conn: asyncpg.Connection, *, organisation_id: str, limit: int, offset: int) -> list[dict]:

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
 
 from reporting.domain.indicators import Cell
+from reporting.domain.people import CountedPerson
 from shared.events.envelope import Envelope
 
 
-async def add_person(
-    conn: asyncpg.Connection, *, envelope: Envelope, registered_on, sex: str, age_band: str,
-    legal_status: str, area: str | None,
-) -> None:
+async def add_people(conn: asyncpg.Connection, people: Sequence[CountedPerson]) -> None:
+    """Insert the people counted by the indicators in one statement; a person already there stays."""
+    if not people:
+        return
     await conn.execute(
         """
         INSERT INTO people (beneficiary_id, organisation_id, registered_on, sex, age_band, legal_status, area)
-        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (beneficiary_id) DO NOTHING
+        SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[])
+        ON CONFLICT (beneficiary_id) DO NOTHING
         """,
-        envelope.beneficiary_id, envelope.organisation_id, registered_on, sex, age_band, legal_status, area,
+        *(list(column) for column in zip(*people, strict=True)),
     )
 
 
@@ -38,18 +41,22 @@ async def correct_person(
     )
 
 
-async def mark_erased(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> None:
-    await conn.execute("UPDATE people SET erased = true WHERE beneficiary_id = $1", beneficiary_id)
+async def mark_erased(conn: asyncpg.Connection, *, beneficiary_ids: Sequence[UUID]) -> None:
+    await conn.execute("UPDATE people SET erased = true WHERE beneficiary_id = ANY($1::uuid[])", beneficiary_ids)
 
 
-async def add_to_timeline(conn: asyncpg.Connection, *, envelope: Envelope) -> None:
+async def add_to_timeline(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
+    """Put the events on their people's timelines in one statement, each once."""
     await conn.execute(
         """
         INSERT INTO timeline (event_id, beneficiary_id, organisation_id, event_type, occurred_at, producer, payload)
-        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING
+        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::text[],
+                             $7::jsonb[])
+        ON CONFLICT (event_id) DO NOTHING
         """,
-        envelope.event_id, envelope.beneficiary_id, envelope.organisation_id, envelope.event_type,
-        envelope.occurred_at, envelope.producer, envelope.payload,
+        [e.event_id for e in envelopes], [e.beneficiary_id for e in envelopes],
+        [e.organisation_id for e in envelopes], [e.event_type for e in envelopes],
+        [e.occurred_at for e in envelopes], [e.producer for e in envelopes], [e.payload for e in envelopes],
     )
 
 

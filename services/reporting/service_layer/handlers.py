@@ -3,10 +3,13 @@ corrections and erasures also update the anonymous attributes the indicators cou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import asyncpg
 
 from reporting.adapters import repository
-from reporting.domain.people import corrected_attributes
+from reporting.domain.people import corrected_attributes, counted_person
+from shared.consumer import Batched
 from shared.events.contracts import (
     AssessmentRecorded,
     BeneficiaryCorrected,
@@ -25,32 +28,30 @@ from shared.events.contracts import (
 from shared.events.envelope import Event
 
 
-async def on_registered(conn: asyncpg.Connection, event: Event) -> None:
-    p = event.payload
-    assert isinstance(p, BeneficiaryRegistered)
-    await repository.add_person(
-        conn, envelope=event.envelope, registered_on=p.registered_on, sex=p.sex, age_band=p.age_band.value,
-        legal_status=p.legal_status, area=p.area,
-    )
-    await repository.add_to_timeline(conn, envelope=event.envelope)
+async def on_registered(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+    await repository.add_people(conn, [
+        counted_person(e.beneficiary_id, e.envelope.organisation_id, e.payload) for e in events
+    ])
+    await repository.add_to_timeline(conn, [e.envelope for e in events])
 
 
-async def on_corrected(conn: asyncpg.Connection, event: Event) -> None:
-    p = event.payload
-    assert isinstance(p, BeneficiaryCorrected)
-    changes = corrected_attributes(p.changed_attributes())
-    if changes:
-        await repository.correct_person(conn, beneficiary_id=event.beneficiary_id, **changes)
-    await repository.add_to_timeline(conn, envelope=event.envelope)
+async def on_corrected(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+    for event in events:  # rare: one statement each, in order, as a later correction wins
+        p = event.payload
+        assert isinstance(p, BeneficiaryCorrected)
+        changes = corrected_attributes(p.changed_attributes())
+        if changes:
+            await repository.correct_person(conn, beneficiary_id=event.beneficiary_id, **changes)
+    await repository.add_to_timeline(conn, [e.envelope for e in events])
 
 
-async def on_erased(conn: asyncpg.Connection, event: Event) -> None:
-    await repository.mark_erased(conn, beneficiary_id=event.beneficiary_id)
-    await repository.add_to_timeline(conn, envelope=event.envelope)
+async def on_erased(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+    await repository.mark_erased(conn, beneficiary_ids=[e.beneficiary_id for e in events])
+    await repository.add_to_timeline(conn, [e.envelope for e in events])
 
 
-async def on_timeline_event(conn: asyncpg.Connection, event: Event) -> None:
-    await repository.add_to_timeline(conn, envelope=event.envelope)
+async def on_timeline_event(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+    await repository.add_to_timeline(conn, [e.envelope for e in events])
 
 
 TIMELINE_ONLY = [
@@ -58,9 +59,9 @@ TIMELINE_ONLY = [
     PathStatusChanged, InterventionRecorded, CourseEnrolled, CourseCompleted, InterventionCorrected,
 ]
 HANDLERS = {
-    BeneficiaryRegistered.event_type: on_registered,
-    BeneficiaryErased.event_type: on_erased,
-    BeneficiaryCorrected.event_type: on_corrected,
-    **{contract.event_type: on_timeline_event for contract in TIMELINE_ONLY},
+    BeneficiaryRegistered.event_type: Batched(on_registered),
+    BeneficiaryErased.event_type: Batched(on_erased),
+    BeneficiaryCorrected.event_type: Batched(on_corrected),
+    **{contract.event_type: Batched(on_timeline_event) for contract in TIMELINE_ONLY},
 }
 CONSUMED = [BeneficiaryRegistered, BeneficiaryErased, BeneficiaryCorrected, *TIMELINE_ONLY]
