@@ -12,13 +12,14 @@ from uuid import UUID, uuid5
 
 import asyncpg
 from aiokafka.structs import ConsumerRecord
+from opentelemetry.context import attach, detach
 from opentelemetry.propagate import inject
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context, use_span
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
 
 from shared import outbox
 from shared.events.codec import PoisonEvent, decode
 from shared.events.envelope import Event
-from shared.telemetry import carrier_from_kafka, context_from, meter, tracer
+from shared.telemetry import carrier_from_kafka, context_from, meter, spans_recorded, tracer
 from shared.topics import DEAD_LETTER
 
 log = logging.getLogger(__name__)
@@ -121,19 +122,24 @@ class IdempotentConsumer:
                 log.warning("record dead-lettered", extra=_where(item))
 
     async def _handle_run(self, conn: asyncpg.Connection, event_type: str, run: list[_Item]) -> None:
-        """Each event gets its own span, a child of the trace its record arrived with, so one trace
-        follows a person's event through every consumer even when a batch is handled in one call;
-        the events a handler causes continue that span (Event.trace_context)."""
+        """Each event is handled in its own trace context: its own span, a child of the trace its
+        record arrived with, when spans are recorded; that trace itself when they are not. The
+        events a handler causes continue it (Event.trace_context), so one trace follows a person's
+        event through every consumer even when a batch is handled in one call."""
         handler = self._handlers[event_type]
-        spans = [self._start_span(item) for item in run]
+        spans = [self._start_span(item) for item in run] if spans_recorded() else []
+        contexts = [_carrier_of(span) for span in spans] or [carrier_from_kafka(i.record.headers or ()) for i in run]
+        events = [replace(item.event, trace_context=c) for item, c in zip(run, contexts, strict=True)]
         try:
-            events = [replace(i.event, trace_context=_carrier_of(span)) for i, span in zip(run, spans, strict=True)]
             if isinstance(handler, Batched):
                 await handler.handle(conn, events)
             else:
-                for event, span in zip(events, spans, strict=True):
-                    with use_span(span, record_exception=False, set_status_on_exception=False):
+                for event in events:
+                    token = attach(context_from(event.trace_context))
+                    try:
                         await handler(conn, event)
+                    finally:
+                        detach(token)
         except Exception as exc:
             for span in spans:
                 span.record_exception(exc)

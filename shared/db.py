@@ -19,9 +19,18 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(typ, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+async def _keep_session(_conn: asyncpg.Connection) -> None:
+    """Return a connection to the pool without asyncpg's default reset (RESET ALL, UNLISTEN *,
+    CLOSE ALL, unlock all advisory locks: one more round trip on every release). asyncpg still
+    rolls back an open transaction; nothing here leaves session state on a pooled connection but
+    the relay, which unlistens and unlocks before it gives its connection back."""
+
+
 async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
     """A pool whose connections speak JSON for json/jsonb columns. The caller owns and closes it."""
-    return await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection)
+    return await asyncpg.create_pool(
+        dsn, min_size=min_size, max_size=max_size, init=_init_connection, reset=_keep_session
+    )
 
 
 async def ensure_database(server_dsn: str, database: str) -> bool:

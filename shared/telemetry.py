@@ -69,6 +69,12 @@ def setup_telemetry(service: str, otlp_endpoint: str | None) -> None:
     metrics.set_meter_provider(MeterProvider(resource=resource, metric_readers=readers))
 
 
+def spans_recorded() -> bool:
+    """Whether spans started now are recorded for export; when not, only trace ids travel."""
+    provider = trace.get_tracer_provider()
+    return isinstance(provider, TracerProvider) and provider.sampler is not ALWAYS_OFF
+
+
 def metric_snapshot() -> dict[str, float]:
     """Current values of this process's metrics, summed over attributes, for /health."""
     if _local_reader is None:
