@@ -315,18 +315,21 @@ async def test_goal_outcomes_follow_the_plan_rules_and_append_history(intake: In
 
 # --- path transitions -------------------------------------------------------------------------
 
-# The path of domain.md, with the early exits path.py allows; plan_agreed is reached by a plan.
+# The path of domain.md, with the early exits path.py allows; plan_agreed is reached by a plan. ROUTE
+# interrupts before any plan, so that path resumes to taken_in_charge (with a plan: to in_progress,
+# test_an_interrupted_path_resumes_where_it_really_is).
 ALLOWED = [
     ("taken_in_charge", "plan_agreed"), ("taken_in_charge", "interrupted"), ("taken_in_charge", "transferred"),
     ("plan_agreed", "in_progress"), ("plan_agreed", "interrupted"), ("plan_agreed", "transferred"),
     ("in_progress", "autonomy_reached"), ("in_progress", "interrupted"), ("in_progress", "transferred"),
-    ("interrupted", "in_progress"),
+    ("interrupted", "taken_in_charge"),
 ]
 STATUSES = ["taken_in_charge", "plan_agreed", "in_progress", "autonomy_reached", "interrupted", "transferred"]
 ROUTE = {"taken_in_charge": [], "plan_agreed": ["plan_agreed"], "in_progress": ["plan_agreed", "in_progress"],
          "interrupted": ["interrupted"], "autonomy_reached": ["plan_agreed", "in_progress", "autonomy_reached"],
          "transferred": ["transferred"]}
-CATEGORY = {"in_progress": "plan_started", "interrupted": "moved_away", "transferred": "transferred_to_other_service",
+CATEGORY = {"taken_in_charge": "resumed", "in_progress": "plan_started",
+            "interrupted": "moved_away", "transferred": "transferred_to_other_service",
             "autonomy_reached": "employment"}
 
 
@@ -379,6 +382,8 @@ async def test_forbidden_transitions_answer_409_naming_from_to_allowed_and_why(i
             assert body["reason"]
             if by_plan_only:
                 assert "agreeing a plan" in body["reason"]
+            if (start, target) == ("interrupted", "in_progress"):
+                assert "no plan was agreed" in body["reason"]
             if not allowed[start]:
                 assert "final" in body["reason"]
         assert await intake.fetchval("SELECT path_status FROM beneficiaries WHERE beneficiary_id = $1", person) == start
@@ -386,6 +391,34 @@ async def test_forbidden_transitions_answer_409_naming_from_to_allowed_and_why(i
     person = await intake.register()
     assert errors_of(await move(intake, person, "closed")) == {"to": "enum"}
     assert errors_of(await move(intake, person, "interrupted", category="illness")) == {"reason_category": "enum"}
+
+
+async def test_an_interrupted_path_resumes_where_it_really_is(intake: Intake):
+    with_plan = await intake.register()
+    await walk_to(intake, with_plan, "plan_agreed")
+    assert (await move(intake, with_plan, "interrupted", "moved_away")).status_code == 201
+    back = await move(intake, with_plan, "taken_in_charge", "resumed")
+    assert back.status_code == 409
+    assert (back.json()["allowed"], back.json()["rule"]) == (["in_progress"], "forbidden_transition")
+    assert "agreed plan" in back.json()["reason"]
+    assert (await move(intake, with_plan, "in_progress", "resumed")).status_code == 201
+
+    without_plan = await intake.register()
+    assert (await move(intake, without_plan, "interrupted", "stopped_attending")).status_code == 201
+    refused = await move(intake, without_plan, "in_progress", "resumed")
+    assert refused.status_code == 409
+    assert (refused.json()["from"], refused.json()["to"], refused.json()["allowed"]) == (
+        "interrupted", "in_progress", ["taken_in_charge"])
+    assert "no plan was agreed" in refused.json()["reason"]
+    assert await intake.fetchval("SELECT path_status FROM beneficiaries WHERE beneficiary_id = $1",
+                                 without_plan) == "interrupted"
+    assert (await move(intake, without_plan, "taken_in_charge", "resumed")).status_code == 201
+    await agree_plan(intake, without_plan)
+    assert (await move(intake, without_plan, "in_progress")).status_code == 201
+    moves = await intake.fetch("SELECT from_status, to_status FROM path_transitions WHERE beneficiary_id = $1 "
+                               "ORDER BY seq", without_plan)
+    assert [tuple(m) for m in moves] == [("taken_in_charge", "interrupted"), ("interrupted", "taken_in_charge"),
+                                         ("taken_in_charge", "plan_agreed"), ("plan_agreed", "in_progress")]
 
 
 async def test_concurrent_moves_of_one_person_are_serialised(intake: Intake):
