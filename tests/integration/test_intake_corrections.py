@@ -241,7 +241,8 @@ async def test_a_correction_that_duplicates_another_person_answers_409(intake: I
         response = await correct(intake, coded, same_code, org=org, **params)
         assert response.status_code == 409, response.text
         assert response.json()["matches"] == [
-            {"beneficiary_id": str(existing), "reasons": ["same fiscal code", "same name, birth date and country"]}]
+            {"beneficiary_id": str(existing), "reasons": ["same fiscal code", "same name, birth date and country"],
+             "link": f"/api/v1/beneficiaries/{existing}/projects"}]
         assert response.json()["can_confirm_distinct"] is False
     assert await state(intake, coded) == before
 
@@ -249,7 +250,8 @@ async def test_a_correction_that_duplicates_another_person_answers_409(intake: I
     response = await correct(intake, uncoded, identity | {"reason": "r"}, org=org)
     assert response.status_code == 409, response.text
     assert response.json()["matches"] == [
-        {"beneficiary_id": str(existing), "reasons": ["same name, birth date and country"]}]
+        {"beneficiary_id": str(existing), "reasons": ["same name, birth date and country"],
+         "link": f"/api/v1/beneficiaries/{existing}/projects"}]
     assert response.json()["can_confirm_distinct"] is True
     assert await state(intake, uncoded) == before
 

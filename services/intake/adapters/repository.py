@@ -172,6 +172,11 @@ async def set_path_status(conn: asyncpg.Connection, *, beneficiary_id: UUID, sta
     await conn.execute("UPDATE beneficiaries SET path_status = $2 WHERE beneficiary_id = $1", beneficiary_id, status)
 
 
+async def set_projects(conn: asyncpg.Connection, *, beneficiary_id: UUID, project_ids: list[str]) -> None:
+    await conn.execute("UPDATE beneficiaries SET project_ids = $2 WHERE beneficiary_id = $1", beneficiary_id,
+                       project_ids)
+
+
 async def set_italian_level(conn: asyncpg.Connection, *, beneficiary_id: UUID, level: str) -> None:
     await conn.execute("UPDATE beneficiaries SET italian_level = $2 WHERE beneficiary_id = $1", beneficiary_id, level)
 

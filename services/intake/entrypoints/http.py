@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 
 from intake.entrypoints.schemas import BeneficiaryCorrectionIn, BeneficiaryIn
 from intake.entrypoints.schemas_common import today_in_italy
-from intake.service_layer import corrections, people, registration
+from intake.entrypoints.schemas_projects import ProjectEnrolmentIn
+from intake.service_layer import corrections, people, projects, registration
 from shared.auth import Principal, Role, require
 
 router = APIRouter(prefix="/api/v1", tags=["intake"])
@@ -36,7 +37,8 @@ async def register_beneficiary(
             pool, vault, principal, body, today=date.today(), confirm_distinct=confirm_distinct
         )
     except registration.DuplicatesFound as exc:
-        return _duplicates(exc, "possible duplicate: link to an existing person instead of registering again")
+        return _duplicates(exc, "possible duplicate: link to an existing person instead of registering again, "
+                                "by enrolling them in your project: POST {\"project_id\": ...} to the match's link")
     return JSONResponse(status_code=201, content={"beneficiary_id": str(beneficiary_id),
                                                   "path_status": "taken_in_charge"})
 
@@ -57,9 +59,20 @@ async def correct_beneficiary(
             pool, vault, principal, beneficiary_id, body, today=today_in_italy(), confirm_distinct=confirm_distinct
         )
     except registration.DuplicatesFound as exc:
-        return _duplicates(exc, "the corrected identity matches another person: link to them instead")
+        return _duplicates(exc, "the corrected identity matches another person: link to them instead "
+                                "(POST {\"project_id\": ...} to the match's link)")
     return JSONResponse(status_code=201, content={"beneficiary_id": str(beneficiary_id),
                                                   "corrected_fields": list(event.corrected_fields)})
+
+
+@router.post("/beneficiaries/{beneficiary_id}/projects", status_code=201)
+async def enrol_in_project(
+    beneficiary_id: UUID, body: ProjectEnrolmentIn, request: Request, principal: Principal = Depends(OPERATORS)
+) -> dict:
+    """Enrol a person already taken in charge in one more project: the 'link' a duplicate answer offers."""
+    pool, _ = _parts(request)
+    project_ids = await projects.enrol(pool, principal, beneficiary_id, body, today=today_in_italy())
+    return {"beneficiary_id": str(beneficiary_id), "project_ids": project_ids}
 
 
 def _duplicates(exc: registration.DuplicatesFound, detail: str) -> JSONResponse:
@@ -67,7 +80,8 @@ def _duplicates(exc: registration.DuplicatesFound, detail: str) -> JSONResponse:
         status_code=409,
         content={
             "detail": detail,
-            "matches": [{"beneficiary_id": str(m.beneficiary_id), "reasons": list(m.reasons)} for m in exc.matches],
+            "matches": [{"beneficiary_id": str(m.beneficiary_id), "reasons": list(m.reasons),
+                         "link": f"/api/v1/beneficiaries/{m.beneficiary_id}/projects"} for m in exc.matches],
             "can_confirm_distinct": exc.overridable,
         },
     )
