@@ -11,6 +11,7 @@ import asyncpg
 
 from intake.adapters import repository
 from intake.adapters.vault import Vault
+from intake.domain.permit import PermitFlag, permit_flags
 from intake.domain.registration import duplicate_key, name_tokens, registered_event, split_personal
 from intake.entrypoints.schemas import BeneficiaryIn
 from intake.service_layer import projects
@@ -18,6 +19,12 @@ from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for
 from shared.topics import INTAKE_EVENTS
+
+
+@dataclass(frozen=True)
+class Registered:
+    beneficiary_id: UUID
+    permit_status: PermitFlag | None  # None when no permit was given
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ class DuplicatesFound(Exception):
 async def register(
     pool: asyncpg.Pool, vault: Vault, principal: Principal, data: BeneficiaryIn, *,
     today: date, confirm_distinct: bool = False,
-) -> UUID:
+) -> Registered:
     """Register `data` for the caller's organisation; raises Invalid for a project the organisation is
     not in, DuplicatesFound for a person already there. The same fiscal code is never registered
     twice; a same-name-and-birth match may be confirmed as a different person."""
@@ -85,7 +92,7 @@ async def register(
             raise DuplicatesFound(matches, overridable=not same_code)
         await repository.insert(conn, row)
         await outbox.add_events(conn, INTAKE_EVENTS.name, [envelope])
-    return beneficiary_id
+    return Registered(beneficiary_id, permit_flags(data.permit.expiry_date, today) if data.permit else None)
 
 
 def duplicate_of(record: asyncpg.Record) -> Duplicate:
