@@ -11,7 +11,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
+
+import httpx
 
 from deploy.bootstrap import SERVICES, prepare
 from deploy.devstack import stop, wait_healthy
@@ -23,6 +26,19 @@ WARMUP_S = 3
 DURATION_S = 15
 IN_FLIGHT = 16
 LUA = Path(__file__).resolve().parent / "register.lua"
+PROJECT = "FAMI-BENCH"  # the project register.lua takes people in charge in
+
+
+def create_project(base_url: str, organisation_id: str) -> None:
+    """Registration refuses unknown projects, so an admin of the bench organisation registers PROJECT first."""
+    admin = issue_token(AuthSettings(), subject="bench-admin", role=Role.admin, organisation_id=organisation_id)
+    today = date.today()
+    body = {"funder": "fami", "code": PROJECT, "title": "Bench", "territories": ["RM"],
+            "start_date": (today - timedelta(days=1)).isoformat(),
+            "end_date": (today + timedelta(days=365)).isoformat(),
+            "budget": [{"work_package": "work", "amount_eur": "1000"}]}
+    response = httpx.post(f"{base_url}/api/v1/projects", json=body, headers={"Authorization": f"Bearer {admin}"})
+    response.raise_for_status()
 
 
 def wrk(url: str, token: str, seconds: int) -> tuple[int, float, float, int]:
@@ -52,9 +68,11 @@ def run() -> list[tuple[str, float, str]]:
     }
     try:
         wait_healthy(procs, timeout_s=90)
-        url = f"http://127.0.0.1:{PORTS['intake']}/api/v1/beneficiaries"
-        token = issue_token(AuthSettings(), subject="bench", role=Role.operator,
-                            organisation_id=f"bench-{int(time.time())}")
+        base_url = f"http://127.0.0.1:{PORTS['intake']}"
+        url = f"{base_url}/api/v1/beneficiaries"
+        organisation_id = f"bench-{int(time.time())}"
+        create_project(base_url, organisation_id)
+        token = issue_token(AuthSettings(), subject="bench", role=Role.operator, organisation_id=organisation_id)
         wrk(url, token, WARMUP_S)
         requests, elapsed, p99, errors = wrk(url, token, DURATION_S)
     finally:

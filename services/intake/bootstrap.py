@@ -10,6 +10,7 @@ from intake.settings import IntakeSettings, settings
 from shared.events.contracts import (
     AssessmentRecorded,
     BeneficiaryCorrected,
+    BeneficiaryEnrolledInProject,
     BeneficiaryErased,
     BeneficiaryRegistered,
     CourseCompleted,
@@ -29,7 +30,7 @@ def wiring() -> EventWiring:
     return EventWiring(publishes=INTAKE_EVENTS, published=[
         BeneficiaryRegistered, BeneficiaryErased, AssessmentRecorded, PlanAgreed, GoalOutcomeRecorded,
         PathStatusChanged, InterventionRecorded, CourseEnrolled, CourseCompleted, BeneficiaryCorrected,
-        InterventionCorrected,
+        InterventionCorrected, BeneficiaryEnrolledInProject,
     ])
 
 

@@ -21,6 +21,14 @@ def fiscal_code(surname3: str, name3: str, birth: date, sex: str, place: str = "
     return first15 + check_char(first15)
 
 
+def project(code: str) -> dict:
+    """A funding line for an admin to register (POST /api/v1/projects) before people are taken in charge in it."""
+    return {"funder": "fami", "code": code, "title": "Rifugiato Cittadino", "territories": ["RM"],
+            "start_date": (date.today() - timedelta(days=30)).isoformat(),
+            "end_date": (date.today() + timedelta(days=700)).isoformat(),
+            "budget": [{"work_package": "work", "amount_eur": "50000"}]}
+
+
 def registration(first: str, last: str, sex: str, birth: date, *, with_code: bool = True, **extra) -> dict:
     body = {
         "first_name": first, "last_name": last, "sex": sex, "birth_date": birth.isoformat(),

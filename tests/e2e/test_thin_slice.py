@@ -13,7 +13,7 @@ from shared.auth import Role
 from shared.settings import PlatformSettings
 from shared.topics import HOUSING_EVENTS, INTAKE_EVENTS
 from tests.e2e.conftest import token
-from tests.e2e.people import registration
+from tests.e2e.people import project, registration
 from tests.kafka_support import read_all
 
 pytestmark = pytest.mark.e2e
@@ -29,8 +29,18 @@ async def wait_for(probe, timeout_s: float = 15.0):
         await asyncio.sleep(0.2)
 
 
+async def ensure_projects(http, services, org: str, codes: list[str]) -> None:
+    """An admin of `org` registers each of its projects not registered yet, as registration requires."""
+    url = f"{services['intake']}/api/v1/projects"
+    known = {p["code"] for p in (await http.get(url, headers=token(Role.operator, org))).json()["items"]}
+    for code in sorted(set(codes) - known):
+        created = await http.post(url, json=project(code), headers=token(Role.admin, org))
+        assert created.status_code == 201, created.text
+
+
 async def register(http, services, body: dict, personal: list[str], org: str = "coop-a", **headers) -> dict:
     personal += [body["first_name"], body["last_name"], body.get("fiscal_code") or body["first_name"]]
+    await ensure_projects(http, services, org, body["project_ids"])
     response = await http.post(f"{services['intake']}/api/v1/beneficiaries", json=body,
                                headers=token(Role.operator, org) | headers)
     assert response.status_code == 201, response.text

@@ -7,7 +7,7 @@ import itertools
 import json
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,19 @@ _NAMES = [("Amina", "Warsame"), ("Yonas", "Tesfaye"), ("Fatou", "Diallo"), ("Oma
 def headers(role: Role = Role.operator, org: str = ORG, sub: str = "op-1") -> dict[str, str]:
     token = issue_token(AuthSettings(), subject=sub, role=role, organisation_id=org)
     return {"Authorization": f"Bearer {token}"}
+
+
+def project_body(code: str, org: str) -> dict[str, Any]:
+    """A funding line `org` leads, with OTHER_ORG as partner unless it is the lead."""
+    today = date.today()
+    return {
+        "funder": "fami", "code": code, "title": "Rifugiato Cittadino",
+        "partners": [OTHER_ORG] if org != OTHER_ORG else [], "territories": ["RM", "LT"],
+        "start_date": (today - timedelta(days=100)).isoformat(), "end_date": (today + timedelta(days=900)).isoformat(),
+        "budget": [{"work_package": "work", "amount_eur": "120000.00"},
+                   {"work_package": "housing", "amount_eur": 80000},
+                   {"work_package": "management", "amount_eur": "15000.50"}],
+    }
 
 
 def fiscal_code(last: str, first: str, birth: date, sex: str) -> str:
@@ -74,12 +87,27 @@ class Intake:
     client: httpx.AsyncClient
     pool: asyncpg.Pool
     app: Any
+    _projects: set[tuple[str, str]] = field(default_factory=set)
 
     async def register(self, body: dict[str, Any] | None = None, *, org: str = ORG, sub: str = "op-1") -> UUID:
-        response = await self.client.post("/api/v1/beneficiaries", json=body or registration(),
-                                          headers=headers(org=org, sub=sub))
+        """Register a person, once the projects they are taken in charge in exist for `org`."""
+        body = body or registration()
+        await self.ensure_projects(org, body["project_ids"])
+        response = await self.client.post("/api/v1/beneficiaries", json=body, headers=headers(org=org, sub=sub))
         assert response.status_code == 201, response.text
         return UUID(response.json()["beneficiary_id"])
+
+    async def ensure_projects(self, org: str, codes: Iterable[str]) -> None:
+        """Each project `org` is not yet in is registered by an admin of `org`, as its lead."""
+        missing = {c for c in codes if (org, c) not in self._projects}
+        if missing:
+            listed = await self.client.get("/api/v1/projects", headers=headers(org=org))
+            missing -= {p["code"] for p in listed.json()["items"]}
+        for code in sorted(missing):
+            created = await self.client.post("/api/v1/projects", json=project_body(code, org),
+                                             headers=headers(Role.admin, org=org, sub="admin-1"))
+            assert created.status_code == 201, created.text
+        self._projects |= {(org, c) for c in codes}
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
         async with self.pool.acquire() as conn:

@@ -16,6 +16,7 @@ import httpx
 import pytest
 from aiokafka.structs import ConsumerRecord
 
+from intake.adapters.vault import VaultError
 from reporting.adapters import repository as reporting_repository
 from reporting.domain.indicators import Cell
 from reporting.service_layer.handlers import CONSUMED, HANDLERS
@@ -78,7 +79,8 @@ async def state(intake: Intake, person: UUID) -> tuple:
     """Everything a refused correction must leave as it was."""
     row = await intake.fetchrow("SELECT * FROM beneficiaries WHERE beneficiary_id = $1", person)
     logged = await intake.fetchval("SELECT count(*) FROM corrections WHERE beneficiary_id = $1", person)
-    return dict(row), logged, await intake.event_types(person)
+    versions = await intake.fetchval("SELECT count(*) FROM registration_versions WHERE beneficiary_id = $1", person)
+    return dict(row), logged, versions, await intake.event_types(person)
 
 
 async def corrected_events(intake: Intake, person: UUID) -> list[OutboxEvent]:
@@ -135,6 +137,39 @@ async def test_a_misspelled_name_is_corrected_sealed_searchable_and_logged(intak
     assert_no_personal_data(events[1:], ["Abdirahman", "Farah", "Hodan", "battitura", "Aurora", "example.org"])
 
 
+async def test_each_superseded_registration_is_kept_sealed_append_only_until_erasure(intake: Intake):
+    org = "coop-corr-versions"
+    body = registration(first_name="Abdirahmann", last_name="Farah", legal_status="special_protection")
+    person = await intake.register(body, org=org)
+    first = await correct(intake, person, {"first_name": "Abdirahman", "reason": "battitura"}, org=org)
+    second = await correct(intake, person, {"legal_status": "refugee", "reason": "decisione commissione"}, org=org)
+    assert (first.status_code, second.status_code) == (201, 201)
+
+    key = await intake.fetchval("SELECT wrapped_key FROM person_keys WHERE beneficiary_id = $1", person)
+    versions = await intake.fetch(
+        "SELECT v.registration, c.fields FROM registration_versions v JOIN corrections c ON c.seq = v.correction_seq "
+        "WHERE v.beneficiary_id = $1 ORDER BY v.seq", person)
+    assert [v["fields"] for v in versions] == [["first_name"], ["legal_status"]]
+    assert all(b"Abdirahman" not in bytes(v["registration"]) for v in versions)
+    opened = [unseal(intake, person, key, bytes(v["registration"])) for v in versions]
+    assert [(o["first_name"], o["legal_status"]) for o in opened] == [
+        ("Abdirahmann", "special_protection"), ("Abdirahman", "special_protection")]
+    assert opened[0]["contacts"] == body["contacts"] | {"address": None}
+    assert opened[0]["household"] == body["household"]
+    async with intake.pool.acquire() as conn:
+        with pytest.raises(asyncpg.PostgresError, match="append-only"):
+            await conn.execute("UPDATE registration_versions SET registration = '' WHERE beneficiary_id = $1", person)
+        with pytest.raises(asyncpg.PostgresError, match="append-only"):
+            await conn.execute("DELETE FROM registration_versions WHERE beneficiary_id = $1", person)
+
+    erased = await intake.client.post(f"/api/v1/beneficiaries/{person}/erasure", json={"reason": "art. 17"},
+                                      headers=headers(Role.admin, org=org))
+    assert erased.status_code == 200, erased.text
+    assert await intake.fetchval("SELECT wrapped_key FROM person_keys WHERE beneficiary_id = $1", person) is None
+    with pytest.raises(VaultError):  # the versions stay, but nothing opens them once the key is destroyed
+        unseal(intake, person, None, bytes(versions[0]["registration"]))
+
+
 async def test_a_birth_date_correction_moves_the_age_band_in_the_row_and_the_event(intake: Intake):
     org = "coop-corr-age"
     person = await intake.register(registration(birth_date=born(30)), org=org)
@@ -183,15 +218,21 @@ async def test_coarse_values_travel_only_when_they_change_and_sensitive_ones_nev
         "languages": ["so", "en", "it"]}
     assert_no_personal_data([event], ["victim_of_violence", "questura"])
 
-    # The household is kept as size, number of children and single parent: the ages are not kept,
-    # so the same household with other ages changes nothing.
+    # The children's ages are kept, sealed: other ages are a correction of the household that changes
+    # no coarse value, so only the field name travels; a later correction keeps them.
+    assert (await personal(intake, person, org))["children_ages"] == [4, 7]
     other_ages = household | {"children": [{"age": 5}, {"age": 9}]}
+    aged = await correct(intake, person, {"household": other_ages, "reason": "r"}, org=org)
+    assert aged.status_code == 201, aged.text
+    assert (await corrected_events(intake, person))[-1].payload == {
+        "corrected_on": TODAY.isoformat(), "corrected_fields": ["household"]}
     again = await correct(intake, person, {"household": other_ages, "reason": "r"}, org=org)
     assert again.status_code == 409 and again.json()["rule"] == "no_change"
     # An optional field sent as null is cleared.
     cleared = await correct(intake, person, {"contacts": None, "reason": "numero non più attivo"}, org=org)
     assert cleared.status_code == 201, cleared.text
     assert (await personal(intake, person, org))["contacts"] is None
+    assert (await personal(intake, person, org))["children_ages"] == [5, 9]
     assert (await corrected_events(intake, person))[-1].payload["corrected_fields"] == ["contacts"]
 
 
@@ -241,7 +282,8 @@ async def test_a_correction_that_duplicates_another_person_answers_409(intake: I
         response = await correct(intake, coded, same_code, org=org, **params)
         assert response.status_code == 409, response.text
         assert response.json()["matches"] == [
-            {"beneficiary_id": str(existing), "reasons": ["same fiscal code", "same name, birth date and country"]}]
+            {"beneficiary_id": str(existing), "reasons": ["same fiscal code", "same name, birth date and country"],
+             "link": f"/api/v1/beneficiaries/{existing}/projects"}]
         assert response.json()["can_confirm_distinct"] is False
     assert await state(intake, coded) == before
 
@@ -249,7 +291,8 @@ async def test_a_correction_that_duplicates_another_person_answers_409(intake: I
     response = await correct(intake, uncoded, identity | {"reason": "r"}, org=org)
     assert response.status_code == 409, response.text
     assert response.json()["matches"] == [
-        {"beneficiary_id": str(existing), "reasons": ["same name, birth date and country"]}]
+        {"beneficiary_id": str(existing), "reasons": ["same name, birth date and country"],
+         "link": f"/api/v1/beneficiaries/{existing}/projects"}]
     assert response.json()["can_confirm_distinct"] is True
     assert await state(intake, uncoded) == before
 

@@ -23,6 +23,7 @@ from tests.integration.intake_support import (
     assert_no_personal_data,
     errors_of,
     headers,
+    project_body,
     registration,
     running_intake,
 )
@@ -74,12 +75,7 @@ async def move(intake: Intake, beneficiary_id: UUID, to: str, category: str = "o
 
 # --- projects ---------------------------------------------------------------------------------
 
-PROJECT_BODY = {
-    "funder": "fami", "code": PROJECT, "title": "Rifugiato Cittadino", "partners": [OTHER_ORG],
-    "territories": ["RM", "LT"], "start_date": days(-100), "end_date": days(900),
-    "budget": [{"work_package": "work", "amount_eur": "120000.00"}, {"work_package": "housing", "amount_eur": 80000},
-               {"work_package": "management", "amount_eur": "15000.50"}],
-}
+PROJECT_BODY = project_body(PROJECT, ORG)
 
 
 async def test_projects_admin_creates_lead_and_partners_list(intake: Intake):
@@ -129,6 +125,70 @@ async def test_projects_refuse_bad_input_roles_and_a_taken_code(intake: Intake):
     other = await intake.client.post("/api/v1/projects", json=PROJECT_BODY | {"partners": []},
                                      headers=headers(Role.admin, org="coop-z"))
     assert other.status_code == 201, other.text
+
+
+async def test_registration_refuses_projects_the_organisation_is_not_in(intake: Intake):
+    org = "coop-typo"
+    await intake.ensure_projects(org, [PROJECT])
+    await intake.client.post("/api/v1/projects", json=project_body("THEIRS-1", "coop-stranger") | {"partners": []},
+                             headers=headers(Role.admin, org="coop-stranger"))
+    before = (await intake.fetchval("SELECT count(*) FROM beneficiaries"), await intake.fetchval(
+        "SELECT count(*) FROM outbox"))
+    for project_ids, expected in [
+        ([PROJECT, "FAMI-2024-01"], {"project_ids.1": "unknown_project"}),  # a typo
+        (["THEIRS-1"], {"project_ids.0": "unknown_project"}),  # another organisation's project
+        (["NOPE-1", "NOPE-2"], {"project_ids.0": "unknown_project", "project_ids.1": "unknown_project"}),
+    ]:
+        response = await intake.client.post("/api/v1/beneficiaries", json=registration(project_ids=project_ids),
+                                            headers=headers(org=org))
+        assert errors_of(response) == expected, project_ids
+        assert "POST /api/v1/projects" in response.json()["errors"][0]["rule"]
+    assert (await intake.fetchval("SELECT count(*) FROM beneficiaries"), await intake.fetchval(
+        "SELECT count(*) FROM outbox")) == before
+    # A partner of the lead organisation takes people in charge in the lead's project.
+    partner = await intake.client.post("/api/v1/beneficiaries", json=registration(), headers=headers(org=OTHER_ORG))
+    assert partner.status_code == 201, partner.text
+
+
+async def test_a_person_is_enrolled_in_another_project_through_the_outbox(intake: Intake):
+    org = "coop-enrol"
+    await intake.ensure_projects(org, [SECOND_PROJECT])
+    body = registration(with_code=True)
+    person = await intake.register(body, org=org)
+    url = f"/api/v1/beneficiaries/{person}/projects"
+    op = headers(org=org)
+
+    duplicate = await intake.client.post("/api/v1/beneficiaries", json=body | {"project_ids": [SECOND_PROJECT]},
+                                         headers=op)
+    assert duplicate.status_code == 409
+    [match] = duplicate.json()["matches"]
+    assert (match["beneficiary_id"], match["link"]) == (str(person), url)
+    assert "POST" in duplicate.json()["detail"] and "link" in duplicate.json()["detail"]
+
+    assert errors_of(await intake.client.post(url, json={"project_id": "NOPE-1"}, headers=op)) == {
+        "project_id": "unknown_project"}
+    assert errors_of(await intake.client.post(url, json={"project_id": " "}, headers=op)) == {"project_id": "blank"}
+    assert (await intake.client.post(url, json={"project_id": SECOND_PROJECT}, headers=headers(Role.housing, org=org))
+            ).status_code == 403
+    assert (await intake.client.post(url, json={"project_id": SECOND_PROJECT}, headers=headers(org="coop-z"))
+            ).status_code == 404
+    assert await intake.event_types(person) == ["intake.beneficiary_registered"]
+
+    enrolled = await intake.client.post(url, json={"project_id": SECOND_PROJECT}, headers=op)
+    assert enrolled.status_code == 201, enrolled.text
+    assert enrolled.json() == {"beneficiary_id": str(person), "project_ids": [PROJECT, SECOND_PROJECT]}
+    again = await intake.client.post(url, json={"project_id": SECOND_PROJECT}, headers=op)
+    assert (again.status_code, again.json()["rule"], again.json()["field"]) == (409, "already_enrolled", "project_id")
+    assert await intake.fetchval("SELECT project_ids FROM beneficiaries WHERE beneficiary_id = $1", person) == [
+        PROJECT, SECOND_PROJECT]
+    events = await intake.events(person)
+    assert [e.event_type for e in events] == ["intake.beneficiary_registered", "intake.beneficiary_enrolled_in_project"]
+    assert events[1].payload == {"project_id": SECOND_PROJECT, "enrolled_on": TODAY.isoformat()}
+    assert events[1].envelope["project_id"] == SECOND_PROJECT
+    assert_no_personal_data(events, [body["first_name"], body["last_name"], body["fiscal_code"]])
+    charged = await intake.client.post(f"/api/v1/beneficiaries/{person}/interventions",
+                                       json=intervention(project_id=SECOND_PROJECT), headers=op)
+    assert charged.status_code == 201, charged.text
 
 
 # --- assessment -------------------------------------------------------------------------------
@@ -315,18 +375,21 @@ async def test_goal_outcomes_follow_the_plan_rules_and_append_history(intake: In
 
 # --- path transitions -------------------------------------------------------------------------
 
-# The path of domain.md, with the early exits path.py allows; plan_agreed is reached by a plan.
+# The path of domain.md, with the early exits path.py allows; plan_agreed is reached by a plan. ROUTE
+# interrupts before any plan, so that path resumes to taken_in_charge (with a plan: to in_progress,
+# test_an_interrupted_path_resumes_where_it_really_is).
 ALLOWED = [
     ("taken_in_charge", "plan_agreed"), ("taken_in_charge", "interrupted"), ("taken_in_charge", "transferred"),
     ("plan_agreed", "in_progress"), ("plan_agreed", "interrupted"), ("plan_agreed", "transferred"),
     ("in_progress", "autonomy_reached"), ("in_progress", "interrupted"), ("in_progress", "transferred"),
-    ("interrupted", "in_progress"),
+    ("interrupted", "taken_in_charge"),
 ]
 STATUSES = ["taken_in_charge", "plan_agreed", "in_progress", "autonomy_reached", "interrupted", "transferred"]
 ROUTE = {"taken_in_charge": [], "plan_agreed": ["plan_agreed"], "in_progress": ["plan_agreed", "in_progress"],
          "interrupted": ["interrupted"], "autonomy_reached": ["plan_agreed", "in_progress", "autonomy_reached"],
          "transferred": ["transferred"]}
-CATEGORY = {"in_progress": "plan_started", "interrupted": "moved_away", "transferred": "transferred_to_other_service",
+CATEGORY = {"taken_in_charge": "resumed", "in_progress": "plan_started",
+            "interrupted": "moved_away", "transferred": "transferred_to_other_service",
             "autonomy_reached": "employment"}
 
 
@@ -379,6 +442,8 @@ async def test_forbidden_transitions_answer_409_naming_from_to_allowed_and_why(i
             assert body["reason"]
             if by_plan_only:
                 assert "agreeing a plan" in body["reason"]
+            if (start, target) == ("interrupted", "in_progress"):
+                assert "no plan was agreed" in body["reason"]
             if not allowed[start]:
                 assert "final" in body["reason"]
         assert await intake.fetchval("SELECT path_status FROM beneficiaries WHERE beneficiary_id = $1", person) == start
@@ -386,6 +451,34 @@ async def test_forbidden_transitions_answer_409_naming_from_to_allowed_and_why(i
     person = await intake.register()
     assert errors_of(await move(intake, person, "closed")) == {"to": "enum"}
     assert errors_of(await move(intake, person, "interrupted", category="illness")) == {"reason_category": "enum"}
+
+
+async def test_an_interrupted_path_resumes_where_it_really_is(intake: Intake):
+    with_plan = await intake.register()
+    await walk_to(intake, with_plan, "plan_agreed")
+    assert (await move(intake, with_plan, "interrupted", "moved_away")).status_code == 201
+    back = await move(intake, with_plan, "taken_in_charge", "resumed")
+    assert back.status_code == 409
+    assert (back.json()["allowed"], back.json()["rule"]) == (["in_progress"], "forbidden_transition")
+    assert "agreed plan" in back.json()["reason"]
+    assert (await move(intake, with_plan, "in_progress", "resumed")).status_code == 201
+
+    without_plan = await intake.register()
+    assert (await move(intake, without_plan, "interrupted", "stopped_attending")).status_code == 201
+    refused = await move(intake, without_plan, "in_progress", "resumed")
+    assert refused.status_code == 409
+    assert (refused.json()["from"], refused.json()["to"], refused.json()["allowed"]) == (
+        "interrupted", "in_progress", ["taken_in_charge"])
+    assert "no plan was agreed" in refused.json()["reason"]
+    assert await intake.fetchval("SELECT path_status FROM beneficiaries WHERE beneficiary_id = $1",
+                                 without_plan) == "interrupted"
+    assert (await move(intake, without_plan, "taken_in_charge", "resumed")).status_code == 201
+    await agree_plan(intake, without_plan)
+    assert (await move(intake, without_plan, "in_progress")).status_code == 201
+    moves = await intake.fetch("SELECT from_status, to_status FROM path_transitions WHERE beneficiary_id = $1 "
+                               "ORDER BY seq", without_plan)
+    assert [tuple(m) for m in moves] == [("taken_in_charge", "interrupted"), ("interrupted", "taken_in_charge"),
+                                         ("taken_in_charge", "plan_agreed"), ("plan_agreed", "in_progress")]
 
 
 async def test_concurrent_moves_of_one_person_are_serialised(intake: Intake):
@@ -703,7 +796,8 @@ async def test_lists_filter_by_operator_and_deadline_and_page(intake: Intake):
 
 async def test_new_events_are_in_the_asyncapi_document_and_reach_kafka(intake: Intake):
     document = (await intake.client.get("/asyncapi.json")).text
-    for event_type in ("intake.assessment_recorded", "intake.plan_agreed", "intake.goal_outcome_recorded",
+    for event_type in ("intake.beneficiary_enrolled_in_project",
+                       "intake.assessment_recorded", "intake.plan_agreed", "intake.goal_outcome_recorded",
                        "intake.path_status_changed", "intake.intervention_recorded", "intake.course_enrolled",
                        "intake.course_completed", "intake.beneficiary_erased"):
         assert f"{event_type}:publish" in document

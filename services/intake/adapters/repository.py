@@ -90,7 +90,8 @@ async def insert(conn: asyncpg.Connection, b: NewBeneficiary) -> None:
 
 _LIST_COLUMNS = """
     b.beneficiary_id, b.sex, b.age_band, b.legal_status, b.reception, b.must_leave_by, b.permit_expiry,
-    b.household_size, b.italian_level, b.project_ids, b.path_status, b.registered_on, b.erased_at,
+    b.household_size, b.children, b.single_parent, b.italian_level, b.languages, b.vulnerabilities,
+    b.consent_date, b.consent_scope, b.project_ids, b.path_status, b.registered_on, b.erased_at,
     b.personal, k.wrapped_key
 """
 
@@ -99,11 +100,12 @@ async def list_page(
     conn: asyncpg.Connection, *, organisation_id: str, limit: int, offset: int,
     fiscal_code_index: bytes | None = None, name_indexes: Sequence[bytes] = (), status: str | None = None,
     project_id: str | None = None, operator: str | None = None, due_by: date | None = None,
-    today: date | None = None,
+    closed_statuses: Sequence[str] = (),
 ) -> tuple[int, list[asyncpg.Record]]:
     """One page of an organisation's people, newest first, with the total that match. `operator`:
-    registered by them or responsible for one of their goals. `due_by`: an open goal due by then
-    (overdue ones included, they are still open), or must_leave_by or permit expiry from `today` to then."""
+    registered by them or responsible for one of their goals. `due_by`: people not erased and whose path
+    is not in `closed_statuses`, with an open goal, must_leave_by or permit expiry on or before then
+    (overdue ones included: they are the most urgent)."""
     where = """
         b.organisation_id = $1
         AND ($2::bytea IS NULL OR b.fiscal_code_index = $2)
@@ -112,12 +114,14 @@ async def list_page(
         AND ($5::text IS NULL OR $5 = ANY(b.project_ids))
         AND ($6::text IS NULL OR b.registered_by = $6 OR EXISTS (
             SELECT 1 FROM goals g WHERE g.beneficiary_id = b.beneficiary_id AND g.responsible_operator = $6))
-        AND ($7::date IS NULL OR b.must_leave_by BETWEEN $8 AND $7 OR b.permit_expiry BETWEEN $8 AND $7
-             OR EXISTS (SELECT 1 FROM goals g WHERE g.beneficiary_id = b.beneficiary_id
-                        AND g.status IN ('open', 'replanned') AND g.deadline <= $7))
+        AND ($7::date IS NULL OR (
+            b.erased_at IS NULL AND b.path_status <> ALL($8::text[])
+            AND (b.must_leave_by <= $7 OR b.permit_expiry <= $7
+                 OR EXISTS (SELECT 1 FROM goals g WHERE g.beneficiary_id = b.beneficiary_id
+                            AND g.status IN ('open', 'replanned') AND g.deadline <= $7))))
     """
     args = (organisation_id, fiscal_code_index, list(name_indexes), status, project_id, operator, due_by,
-            today or date.today())
+            list(closed_statuses))
     total = await conn.fetchval(f"SELECT count(*) FROM beneficiaries b WHERE {where}", *args)
     rows = await conn.fetch(
         f"""
@@ -141,9 +145,9 @@ async def get(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id:
 
 async def log_access(
     conn: asyncpg.Connection, *, actor: str, actor_role: str, organisation_id: str,
-    beneficiary_ids: Sequence[UUID], action: str, purpose: str,
+    beneficiary_ids: Sequence[UUID | None], action: str, purpose: str,
 ) -> None:
-    """One audit row per person read, in one statement."""
+    """One audit row per person read, in one statement (None: a search that found nobody)."""
     if not beneficiary_ids:
         return
     await conn.execute(
@@ -170,6 +174,11 @@ async def lock(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id
 
 async def set_path_status(conn: asyncpg.Connection, *, beneficiary_id: UUID, status: str) -> None:
     await conn.execute("UPDATE beneficiaries SET path_status = $2 WHERE beneficiary_id = $1", beneficiary_id, status)
+
+
+async def set_projects(conn: asyncpg.Connection, *, beneficiary_id: UUID, project_ids: list[str]) -> None:
+    await conn.execute("UPDATE beneficiaries SET project_ids = $2 WHERE beneficiary_id = $1", beneficiary_id,
+                       project_ids)
 
 
 async def set_italian_level(conn: asyncpg.Connection, *, beneficiary_id: UUID, level: str) -> None:

@@ -57,13 +57,25 @@ async def find_other_duplicates(
     )
 
 
-async def append(conn: asyncpg.Connection, c: NewCorrection) -> None:
-    await conn.execute(
+async def append(conn: asyncpg.Connection, c: NewCorrection) -> int:
+    """Log the correction; returns its sequence number."""
+    return await conn.fetchval(
         """
         INSERT INTO corrections (beneficiary_id, organisation_id, target, intervention_id,
             corrected_intervention_id, fields, reason, corrected_on, corrected_by)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        RETURNING seq
         """,
         c.beneficiary_id, c.organisation_id, c.target, c.intervention_id, c.corrected_intervention_id, c.fields,
         c.reason, c.corrected_on, c.corrected_by,
+    )
+
+
+async def keep_superseded(
+    conn: asyncpg.Connection, *, beneficiary_id: UUID, correction_seq: int, registration: bytes
+) -> None:
+    """The sealed registration as it stood before correction `correction_seq`, appended, never edited."""
+    await conn.execute(
+        "INSERT INTO registration_versions (beneficiary_id, correction_seq, registration) VALUES ($1, $2, $3)",
+        beneficiary_id, correction_seq, registration,
     )

@@ -110,6 +110,10 @@ async def plan_of(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> tuple[as
     return plan, goals
 
 
+async def has_plan(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> bool:
+    return bool(await conn.fetchval("SELECT 1 FROM plans WHERE beneficiary_id = $1", beneficiary_id))
+
+
 async def append_transition(
     conn: asyncpg.Connection, *, beneficiary_id: UUID, from_status: str, to_status: str, reason_category: str,
     notes: bytes, changed_on: date, changed_by: str,

@@ -64,7 +64,13 @@ async def visible_to(conn: asyncpg.Connection, *, organisation_id: str) -> list[
     )
 
 
-async def is_visible(conn: asyncpg.Connection, *, organisation_id: str, code: str) -> bool:
-    """True when a project with this code is led by, or has as partner, the organisation."""
-    query = f"SELECT 1 FROM projects p WHERE {_VISIBLE} AND p.code = $2"
-    return bool(await conn.fetchval(query, organisation_id, code))
+async def not_visible(conn: asyncpg.Connection, *, organisation_id: str, codes: list[str]) -> list[str]:
+    """The codes among `codes`, in their order, of no project the organisation leads or is a partner in."""
+    return [r["code"] for r in await conn.fetch(
+        f"""
+        SELECT u.code FROM unnest($2::text[]) WITH ORDINALITY AS u(code, n)
+        WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE {_VISIBLE} AND p.code = u.code)
+        ORDER BY u.n
+        """,
+        organisation_id, codes,
+    )]

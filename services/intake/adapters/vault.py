@@ -2,7 +2,10 @@
 
 Each person's data key (DEK) is random, wrapped with the service's master key (KEK) and stored
 apart from the data; the personal fields are one AES-GCM blob bound to the person's id.
-Destroying the wrapped DEK makes every copy of the blob unreadable, backups included. Searches
+Destroying the wrapped DEK makes every copy of the blob unreadable wherever no copy of that wrapped
+DEK survives: the live database, and backups taken without the person_keys table. A backup that
+holds person_keys from before the erasure still opens the blob with the master key, until that
+backup is destroyed or expires (or the master key is rotated and the old one destroyed). Searches
 use keyed hashes (blind indexes), never plaintext."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, get_args
 
 from intake.domain.enums import age_band
-from intake.domain.registration import PERSONAL_FIELDS
+from intake.domain.registration import CHILDREN_AGES, PERSONAL_FIELDS
 from shared.events.contracts import BeneficiaryCorrected, CorrectableField
 
 CORRECTABLE_FIELDS: tuple[str, ...] = get_args(CorrectableField)
@@ -22,16 +22,15 @@ COLUMNS = (*EVENT_ATTRIBUTES, "must_leave_by", "permit_expiry", "vulnerabilities
 
 
 def as_entered(personal: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:
-    """The registration in its request form (JSON values), from the opened personal blob and the row.
-    Only the number of children is kept, never their ages, so each stands in with age 0."""
+    """The registration in its request form (JSON values), from the opened personal blob and the row."""
     return {
         **{k: personal.get(k) for k in PERSONAL_FIELDS},
         "sex": row["sex"],
         "legal_status": row["legal_status"],
         "reception": {"kind": row["reception"], "centre": personal.get("reception_centre"),
                       "must_leave_by": _iso(row["must_leave_by"])},
-        "household": {"children": [{"age": 0}] * row["children"], "single_parent": row["single_parent"],
-                      "size": row["household_size"]},
+        "household": {"children": [{"age": age} for age in _children_ages(personal, row)],
+                      "single_parent": row["single_parent"], "size": row["household_size"]},
         "italian_level": row["italian_level"],
         "languages": list(row["languages"]),
         "vulnerabilities": list(row["vulnerabilities"]),
@@ -42,10 +41,16 @@ def as_entered(personal: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str,
 
 def kept(registration: Mapping[str, Any]) -> dict[str, Any]:
     """Each correctable field as intake keeps it, so a correction that keeps nothing new changes nothing."""
-    form = {field: registration.get(field) for field in CORRECTABLE_FIELDS}
-    household = registration["household"]
-    form["household"] = (household["size"], len(household["children"]), household["single_parent"])
-    return form
+    return {field: registration.get(field) for field in CORRECTABLE_FIELDS}
+
+
+def _children_ages(personal: Mapping[str, Any], row: Mapping[str, Any]) -> list[int]:
+    ages = personal.get(CHILDREN_AGES)
+    if ages is None:
+        # Sealed before the ages were kept: only their number is known, so each stands in as 0 until
+        # a correction of the household gives the real ones.
+        return [0] * row["children"]
+    return list(ages)
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any], fields: Iterable[str]) -> list[str]:

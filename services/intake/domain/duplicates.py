@@ -55,6 +55,11 @@ def normalise_name(name: str) -> list[str]:
     return letters_only.split()
 
 
+def has_letters(name: str) -> bool:
+    """True when the name keeps at least one letter once normalised, as a match key needs."""
+    return bool(normalise_name(name))
+
+
 def match_key(first_name: str, last_name: str, birth_date: date, birth_country: str) -> str:
     """A deterministic key equal for the same person however the names were spaced, split or ordered."""
     letters = "".join(normalise_name(first_name) + normalise_name(last_name))

@@ -16,12 +16,13 @@ class PathStatus(StrEnum):
 
 # People leave before their plan starts (they move to another city, another reception centre
 # takes them, or they simply stop coming), so a path can be interrupted or transferred from
-# taken_in_charge and plan_agreed too, not only once it is in progress.
+# taken_in_charge and plan_agreed too, not only once it is in progress. An interrupted path resumes
+# where it really can be: see resume_target.
 ALLOWED_TRANSITIONS: dict[PathStatus, frozenset[PathStatus]] = {
     PathStatus.taken_in_charge: frozenset({PathStatus.plan_agreed, PathStatus.interrupted, PathStatus.transferred}),
     PathStatus.plan_agreed: frozenset({PathStatus.in_progress, PathStatus.interrupted, PathStatus.transferred}),
     PathStatus.in_progress: frozenset({PathStatus.autonomy_reached, PathStatus.interrupted, PathStatus.transferred}),
-    PathStatus.interrupted: frozenset({PathStatus.in_progress}),
+    PathStatus.interrupted: frozenset({PathStatus.in_progress, PathStatus.taken_in_charge}),
     PathStatus.autonomy_reached: frozenset(),
     PathStatus.transferred: frozenset(),
 }
@@ -29,20 +30,28 @@ ALLOWED_TRANSITIONS: dict[PathStatus, frozenset[PathStatus]] = {
 TERMINAL_STATES = frozenset(status for status, targets in ALLOWED_TRANSITIONS.items() if not targets)
 
 
-class ForbiddenTransition(ValueError):
-    """The path cannot move from its current status to the requested one."""
+def resume_target(*, has_plan: bool) -> PathStatus:
+    """Where an interrupted path resumes. A path is in progress only on an agreed plan, so without
+    one it goes back to taken_in_charge, the only status held before an interruption without a plan."""
+    return PathStatus.in_progress if has_plan else PathStatus.taken_in_charge
 
-    def __init__(self, current: PathStatus, target: PathStatus) -> None:
-        allowed = allowed_targets(current)
+
+class ForbiddenTransition(ValueError):
+    """The path cannot move from its current status to the requested one; `reason` says why."""
+
+    def __init__(self, current: PathStatus, target: PathStatus, allowed: frozenset[PathStatus], reason: str) -> None:
         allowed_text = ", ".join(sorted(allowed)) if allowed else f"none, '{current}' is final"
-        super().__init__(f"path cannot move from '{current}' to '{target}'; allowed: {allowed_text}")
+        super().__init__(f"path cannot move from '{current}' to '{target}' ({reason}); allowed: {allowed_text}")
         self.current = current
         self.target = target
         self.allowed = allowed
+        self.reason = reason
 
 
-def allowed_targets(current: PathStatus) -> frozenset[PathStatus]:
-    """The statuses a path in the current status may move to."""
+def allowed_targets(current: PathStatus, *, has_plan: bool) -> frozenset[PathStatus]:
+    """The statuses a path in the current status may move to, given whether a plan was agreed."""
+    if current is PathStatus.interrupted:
+        return frozenset({resume_target(has_plan=has_plan)})
     return ALLOWED_TRANSITIONS[current]
 
 
@@ -51,11 +60,23 @@ def is_terminal(status: PathStatus) -> bool:
     return status in TERMINAL_STATES
 
 
-def transition(current: PathStatus, target: PathStatus) -> PathStatus:
-    """The new status, or ForbiddenTransition if the table does not allow the move."""
-    if target not in ALLOWED_TRANSITIONS[current]:
-        raise ForbiddenTransition(current, target)
+def transition(current: PathStatus, target: PathStatus, *, has_plan: bool) -> PathStatus:
+    """The new status, or ForbiddenTransition naming the allowed targets and why."""
+    allowed = allowed_targets(current, has_plan=has_plan)
+    if target not in allowed:
+        raise ForbiddenTransition(current, target, allowed, _why_not(current, has_plan=has_plan))
     return target
+
+
+def _why_not(current: PathStatus, *, has_plan: bool) -> str:
+    if is_terminal(current):
+        return "a final status: nothing follows it"
+    if current is PathStatus.interrupted and has_plan:
+        return "an interrupted path with an agreed plan resumes to 'in_progress'"
+    if current is PathStatus.interrupted:
+        return ("no plan was agreed, so the path resumes to 'taken_in_charge', where it was before the "
+                "interruption; it is in progress only once a plan is agreed")
+    return "the path model does not allow this move"
 
 
 # Only agreeing a plan moves a path to plan_agreed: a plan_agreed path without a plan would mislead.

@@ -57,3 +57,14 @@ def check_partners(lead: str, partners: Iterable[str]) -> None:
     for index, partner in enumerate(partners):
         if partner == lead:
             raise ProjectRuleViolation(f"partners.{index}", f"'{partner}' is the lead organisation, not a partner")
+
+
+class AlreadyEnrolled(ValueError):
+    """The person is in that project already."""
+
+
+def enrolled_in(current: list[str], code: str) -> list[str]:
+    """The person's projects once enrolled in `code` too, in the order they joined."""
+    if code in current:
+        raise AlreadyEnrolled(f"the person is already in project '{code}'")
+    return [*current, code]

@@ -8,6 +8,7 @@ from typing import Any
 
 from intake.domain.duplicates import match_key, normalise_name
 from intake.domain.enums import age_band
+from intake.domain.fiscal_code import parse_fiscal_code
 from shared.events.contracts import BeneficiaryRegistered
 
 PERSONAL_FIELDS = (
@@ -15,11 +16,15 @@ PERSONAL_FIELDS = (
     "permit", "contacts", "education", "driving_licence",
 )
 
+CHILDREN_AGES = "children_ages"
+
 
 def split_personal(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(personal, coarse) from a validated registration dumped to JSON-able values."""
     personal = {k: data.get(k) for k in PERSONAL_FIELDS}
     personal["reception_centre"] = (data.get("reception") or {}).get("centre")
+    # The children's ages are about minors: sealed with the person's data; their count is a column.
+    personal[CHILDREN_AGES] = [child["age"] for child in (data.get("household") or {}).get("children", [])]
     coarse = {k: v for k, v in data.items() if k not in PERSONAL_FIELDS}
     return personal, coarse
 
@@ -45,3 +50,11 @@ def registered_event(
         single_parent=single_parent, italian_level=italian_level, languages=languages,
         project_ids=project_ids,
     )
+
+
+def personal_view(opened: dict[str, Any], *, vulnerabilities: list[str]) -> dict[str, Any]:
+    """What a reader with a stated purpose sees: the sealed fields (the children's ages among them), the
+    vulnerabilities (GDPR art. 9, so never shown without a purpose) and whether the fiscal code is provisional."""
+    code = opened.get("fiscal_code")
+    provisional = None if code is None else parse_fiscal_code(code).provisional
+    return {**opened, "vulnerabilities": vulnerabilities, "fiscal_code_provisional": provisional}

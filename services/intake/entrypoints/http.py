@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
+from intake.domain.path import PathStatus
 from intake.entrypoints.schemas import BeneficiaryCorrectionIn, BeneficiaryIn
-from intake.entrypoints.schemas_common import today_in_italy
-from intake.service_layer import corrections, people, registration
+from intake.entrypoints.schemas_common import Name, today_in_italy
+from intake.entrypoints.schemas_projects import ProjectEnrolmentIn
+from intake.service_layer import corrections, people, projects, registration
 from shared.auth import Principal, Role, require
 
 router = APIRouter(prefix="/api/v1", tags=["intake"])
@@ -32,13 +33,16 @@ async def register_beneficiary(
     """Take a person in charge. A possible duplicate answers 409 with the people to link to."""
     pool, vault = _parts(request)
     try:
-        beneficiary_id = await registration.register(
-            pool, vault, principal, body, today=date.today(), confirm_distinct=confirm_distinct
+        registered = await registration.register(
+            pool, vault, principal, body, today=today_in_italy(), confirm_distinct=confirm_distinct
         )
     except registration.DuplicatesFound as exc:
-        return _duplicates(exc, "possible duplicate: link to an existing person instead of registering again")
-    return JSONResponse(status_code=201, content={"beneficiary_id": str(beneficiary_id),
-                                                  "path_status": "taken_in_charge"})
+        return _duplicates(exc, "possible duplicate: link to an existing person instead of registering again, "
+                                "by enrolling them in your project: POST {\"project_id\": ...} to the match's link")
+    content = {"beneficiary_id": str(registered.beneficiary_id), "path_status": "taken_in_charge"}
+    if registered.permit_status is not None:
+        content["permit_status"] = registered.permit_status
+    return JSONResponse(status_code=201, content=content)
 
 
 @router.post("/beneficiaries/{beneficiary_id}/corrections", status_code=201)
@@ -57,9 +61,20 @@ async def correct_beneficiary(
             pool, vault, principal, beneficiary_id, body, today=today_in_italy(), confirm_distinct=confirm_distinct
         )
     except registration.DuplicatesFound as exc:
-        return _duplicates(exc, "the corrected identity matches another person: link to them instead")
+        return _duplicates(exc, "the corrected identity matches another person: link to them instead "
+                                "(POST {\"project_id\": ...} to the match's link)")
     return JSONResponse(status_code=201, content={"beneficiary_id": str(beneficiary_id),
                                                   "corrected_fields": list(event.corrected_fields)})
+
+
+@router.post("/beneficiaries/{beneficiary_id}/projects", status_code=201)
+async def enrol_in_project(
+    beneficiary_id: UUID, body: ProjectEnrolmentIn, request: Request, principal: Principal = Depends(OPERATORS)
+) -> dict:
+    """Enrol a person already taken in charge in one more project: the 'link' a duplicate answer offers."""
+    pool, _ = _parts(request)
+    project_ids = await projects.enrol(pool, principal, beneficiary_id, body, today=today_in_italy())
+    return {"beneficiary_id": str(beneficiary_id), "project_ids": project_ids}
 
 
 def _duplicates(exc: registration.DuplicatesFound, detail: str) -> JSONResponse:
@@ -67,7 +82,8 @@ def _duplicates(exc: registration.DuplicatesFound, detail: str) -> JSONResponse:
         status_code=409,
         content={
             "detail": detail,
-            "matches": [{"beneficiary_id": str(m.beneficiary_id), "reasons": list(m.reasons)} for m in exc.matches],
+            "matches": [{"beneficiary_id": str(m.beneficiary_id), "reasons": list(m.reasons),
+                         "link": f"/api/v1/beneficiaries/{m.beneficiary_id}/projects"} for m in exc.matches],
             "can_confirm_distinct": exc.overridable,
         },
     )
@@ -77,10 +93,10 @@ def _duplicates(exc: registration.DuplicatesFound, detail: str) -> JSONResponse:
 async def list_beneficiaries(
     request: Request,
     principal: Principal = Depends(READERS),
-    name: str | None = Query(None, max_length=200),
-    fiscal_code: str | None = Query(None, max_length=16),
-    status: str | None = None,
-    project_id: str | None = None,
+    name: Name | None = Query(None, description="any words of the name; needs a purpose, audited"),
+    fiscal_code: str | None = Query(None, max_length=16, description="needs a purpose, audited"),
+    status: PathStatus | None = None,
+    project_id: str | None = Query(None, max_length=40, description="a project the organisation is in"),
     operator: str | None = Query(None, max_length=200, description="registered by, or responsible for a goal"),
     deadline_within_days: int | None = Query(
         None, ge=0, le=3650, description="an open goal, must_leave_by or permit expiry due within N days"
@@ -98,7 +114,7 @@ async def list_beneficiaries(
     )
     try:
         return await people.list_people(
-            pool, vault, principal, filters, limit=limit, offset=offset, purpose=purpose, today=date.today()
+            pool, vault, principal, filters, limit=limit, offset=offset, purpose=purpose, today=today_in_italy()
         )
     except people.PersonalDataRefused as exc:
         raise HTTPException(403, detail=str(exc)) from None
@@ -113,7 +129,7 @@ async def get_beneficiary(
 ) -> dict:
     pool, vault = _parts(request)
     try:
-        found = await people.get_person(pool, vault, principal, beneficiary_id, purpose=purpose, today=date.today())
+        found = await people.get_person(pool, vault, principal, beneficiary_id, purpose=purpose, today=today_in_italy())
     except people.PersonalDataRefused as exc:
         raise HTTPException(403, detail=str(exc)) from None
     if found is None:

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from intake.domain.duplicates import has_letters
+
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 
 try:
@@ -39,6 +41,12 @@ class InputModel(BaseModel):
 def _not_blank(value: str) -> str:
     if not value:
         raise rule_error("blank", "must not be blank")
+    return value
+
+
+def _has_letters(value: str) -> str:
+    if not has_letters(value):
+        raise rule_error("name_without_letters", f"'{value}' has no letter: a name needs at least one")
     return value
 
 
@@ -96,6 +104,7 @@ def unique(values: list[Any]) -> list[Any]:
 
 
 Text = Annotated[str, StringConstraints(max_length=200), AfterValidator(_not_blank)]
+Name = Annotated[Text, AfterValidator(_has_letters)]
 LongText = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_not_blank)]
 CountryCode = Annotated[str, AfterValidator(_country_code)]
 Citizenship = Annotated[str, AfterValidator(_citizenship)]

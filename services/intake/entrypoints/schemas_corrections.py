@@ -13,6 +13,7 @@ from intake.entrypoints.schemas_common import (
     CountryCode,
     InputModel,
     LanguageCode,
+    Name,
     Text,
     rule_error,
 )
@@ -24,8 +25,8 @@ class BeneficiaryCorrectionIn(InputModel):
     """Any of the registration's correctable fields, and why. A field sent as null clears an optional
     one. Merged with the stored fields, the whole registration is validated again as BeneficiaryIn."""
 
-    first_name: Text | None = None
-    last_name: Text | None = None
+    first_name: Name | None = None
+    last_name: Name | None = None
     sex: Sex | None = None
     birth_date: BirthDate | None = None
     birth_country: CountryCode | None = None

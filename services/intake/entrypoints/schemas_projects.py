@@ -55,3 +55,9 @@ class ProjectIn(InputModel):
         except ProjectRuleViolation as exc:
             raise rule_error("work_package_repeated", exc.rule) from exc
         return value
+
+
+class ProjectEnrolmentIn(InputModel):
+    """One more project for a person already taken in charge (led by or partnered with the caller's organisation)."""
+
+    project_id: Text

@@ -26,6 +26,7 @@ from intake.entrypoints.schemas_common import (
     CountryCode,
     InputModel,
     LanguageCode,
+    Name,
     PastDate,
     PastYear,
     Text,
@@ -189,8 +190,8 @@ class ConsentIn(InputModel):
 
 class BeneficiaryIn(InputModel):
     # sex and birth_date come before fiscal_code, whose rule cross-checks them.
-    first_name: Text
-    last_name: Text
+    first_name: Name
+    last_name: Name
     sex: Sex
     birth_date: BirthDate
     birth_country: CountryCode

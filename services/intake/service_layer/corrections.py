@@ -1,7 +1,8 @@
 """Correcting a registration: the fields sent are merged with what is stored and the whole is
 validated again as a registration; a new identity is checked against the other people; the
-personal data are resealed with the person's key; the correction is logged, append-only, and
-announced by field names and coarse values only, all in one transaction."""
+personal data are resealed with the person's key; the correction is logged and the registration it
+supersedes kept whole, sealed with the same key, both append-only; the correction is announced by
+field names and coarse values only, all in one transaction."""
 
 from __future__ import annotations
 
@@ -49,11 +50,15 @@ async def correct(
             beneficiary_id=beneficiary_id, personal=seal(vault, person, personal), **identity,
             **{c: columns[c] for c in corrections.COLUMNS},
         ))
-        await repository_corrections.append(conn, repository_corrections.NewCorrection(
+        correction_seq = await repository_corrections.append(conn, repository_corrections.NewCorrection(
             beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, target="registration",
             fields=fields, reason=seal(vault, person, {"reason": data.reason}), corrected_on=today,
             corrected_by=principal.subject,
         ))
+        await repository_corrections.keep_superseded(
+            conn, beneficiary_id=beneficiary_id, correction_seq=correction_seq,
+            registration=seal(vault, person, current),
+        )
         event = corrections.corrected_event(fields, dict(person), columns, corrected_on=today)
         await emit(conn, principal, beneficiary_id, event, project_id=person["project_ids"][0])
     return event

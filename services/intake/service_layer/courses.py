@@ -8,10 +8,11 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from intake.adapters import repository, repository_activities, repository_projects
+from intake.adapters import repository, repository_activities
 from intake.domain.courses import CourseRuleViolation, check_completion, level_after
 from intake.domain.enums import InterventionKind, ItalianLevel, levels_gained
 from intake.entrypoints.schemas_courses import CompletionIn, CourseIn, EnrolmentIn
+from intake.service_layer import projects
 from intake.service_layer.commands import emit, locked_person
 from intake.service_layer.errors import Conflict, NotFound, RuleBroken
 from intake.service_layer.interventions import amount
@@ -23,10 +24,7 @@ async def create(pool: asyncpg.Pool, principal: Principal, data: CourseIn) -> UU
     """A course charged to a project the caller's organisation leads or is a partner in."""
     course_id = uuid4()
     async with pool.acquire() as conn, conn.transaction():
-        if not await repository_projects.is_visible(conn, organisation_id=principal.organisation_id,
-                                                    code=data.project_id):
-            raise RuleBroken("project_id", "unknown_project",
-                             f"no project '{data.project_id}' led by or partnered with your organisation")
+        await projects.refuse_unknown(conn, principal, {"project_id": data.project_id})
         await repository_activities.insert_course(conn, repository_activities.NewCourse(
             course_id=course_id, organisation_id=principal.organisation_id, kind=data.kind.value, title=data.title,
             project_id=data.project_id, start_date=data.start_date, end_date=data.end_date, hours=data.hours,

@@ -1,5 +1,7 @@
 """Erasure on request (GDPR art. 17) by crypto-shredding: the person's key is destroyed, so every
-sealed copy of their data, backups included, becomes unreadable; anonymous counts stand."""
+sealed copy of their data (the current registration, its superseded versions, notes, reasons)
+becomes unreadable wherever the key no longer exists; a backup that still holds the person_keys
+row keeps them readable until that backup is gone. Anonymous counts stand."""
 
 from __future__ import annotations
 

@@ -1,17 +1,25 @@
-"""Funding projects: an admin of the lead organisation registers one; leads and partners list them."""
+"""Funding projects: an admin of the lead organisation registers one; leads and partners list them;
+people are taken in charge in them, and enrolled in more later."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
-from intake.adapters import repository_projects
-from intake.domain.projects import ProjectRuleViolation, check_partners
-from intake.entrypoints.schemas_projects import ProjectIn
-from intake.service_layer.errors import Conflict, RuleBroken
+from intake.adapters import repository, repository_projects
+from intake.domain.projects import AlreadyEnrolled, ProjectRuleViolation, check_partners, enrolled_in
+from intake.entrypoints.schemas_projects import ProjectEnrolmentIn, ProjectIn
+from intake.service_layer.commands import emit, locked_person
+from intake.service_layer.errors import Conflict, Invalid, RuleBroken
 from shared.auth import Principal
+from shared.events.contracts import BeneficiaryEnrolledInProject
+
+UNKNOWN_PROJECT = "unknown_project"
 
 
 async def create(pool: asyncpg.Pool, principal: Principal, data: ProjectIn) -> dict[str, Any]:
@@ -35,6 +43,39 @@ async def create(pool: asyncpg.Pool, principal: Principal, data: ProjectIn) -> d
                            field="code") from None
     return {"code": data.code, "lead_organisation_id": lead,
             "budget_total_eur": str(sum((b.amount_eur for b in data.budget), Decimal(0)))}
+
+
+async def refuse_unknown(conn: asyncpg.Connection, principal: Principal, codes: Mapping[str, str]) -> None:
+    """Invalid, naming each field (field -> project code) whose project the caller's organisation neither
+    leads nor is a partner in: a typo would otherwise be stored and refuse every later intervention."""
+    unknown = set(await repository_projects.not_visible(
+        conn, organisation_id=principal.organisation_id, codes=list(codes.values())
+    ))
+    errors = [
+        {"field": field, "type": UNKNOWN_PROJECT,
+         "rule": f"no project '{code}' led by or partnered with your organisation; an admin of the lead "
+                 "organisation registers it with POST /api/v1/projects"}
+        for field, code in codes.items() if code in unknown
+    ]
+    if errors:
+        raise Invalid(errors)
+
+
+async def enrol(
+    pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, data: ProjectEnrolmentIn, *, today: date
+) -> list[str]:
+    """Enrol a person already taken in charge in one more project; returns the person's projects."""
+    async with pool.acquire() as conn, conn.transaction():
+        person = await locked_person(conn, principal, beneficiary_id)
+        await refuse_unknown(conn, principal, {"project_id": data.project_id})
+        try:
+            project_ids = enrolled_in(list(person["project_ids"]), data.project_id)
+        except AlreadyEnrolled as exc:
+            raise Conflict(str(exc), rule="already_enrolled", field="project_id") from None
+        await repository.set_projects(conn, beneficiary_id=beneficiary_id, project_ids=project_ids)
+        event = BeneficiaryEnrolledInProject(project_id=data.project_id, enrolled_on=today)
+        await emit(conn, principal, beneficiary_id, event, project_id=data.project_id)
+    return project_ids
 
 
 async def visible(pool: asyncpg.Pool, principal: Principal) -> list[dict[str, Any]]:

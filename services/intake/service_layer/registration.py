@@ -11,12 +11,20 @@ import asyncpg
 
 from intake.adapters import repository
 from intake.adapters.vault import Vault
+from intake.domain.permit import PermitFlag, permit_flags
 from intake.domain.registration import duplicate_key, name_tokens, registered_event, split_personal
 from intake.entrypoints.schemas import BeneficiaryIn
+from intake.service_layer import projects
 from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for
 from shared.topics import INTAKE_EVENTS
+
+
+@dataclass(frozen=True)
+class Registered:
+    beneficiary_id: UUID
+    permit_status: PermitFlag | None  # None when no permit was given
 
 
 @dataclass(frozen=True)
@@ -37,9 +45,10 @@ class DuplicatesFound(Exception):
 async def register(
     pool: asyncpg.Pool, vault: Vault, principal: Principal, data: BeneficiaryIn, *,
     today: date, confirm_distinct: bool = False,
-) -> UUID:
-    """Register `data` for the caller's organisation; raises DuplicatesFound. The same fiscal code
-    is never registered twice; a same-name-and-birth match may be confirmed as a different person."""
+) -> Registered:
+    """Register `data` for the caller's organisation; raises Invalid for a project the organisation is
+    not in, DuplicatesFound for a person already there. The same fiscal code is never registered
+    twice; a same-name-and-birth match may be confirmed as a different person."""
     beneficiary_id = uuid4()
     fc_index = vault.blind_index("fiscal_code", data.fiscal_code) if data.fiscal_code else None
     mk_index = vault.blind_index(
@@ -72,6 +81,7 @@ async def register(
         project_id=data.project_ids[0],
     )
     async with pool.acquire() as conn, conn.transaction():
+        await projects.refuse_unknown(conn, principal, {f"project_ids.{i}": c for i, c in enumerate(data.project_ids)})
         await repository.lock_identity(conn, fc_index, mk_index)
         found = await repository.find_duplicates(
             conn, organisation_id=principal.organisation_id, fiscal_code_index=fc_index, match_key_index=mk_index
@@ -82,7 +92,7 @@ async def register(
             raise DuplicatesFound(matches, overridable=not same_code)
         await repository.insert(conn, row)
         await outbox.add_events(conn, INTAKE_EVENTS.name, [envelope])
-    return beneficiary_id
+    return Registered(beneficiary_id, permit_flags(data.permit.expiry_date, today) if data.permit else None)
 
 
 def duplicate_of(record: asyncpg.Record) -> Duplicate:

@@ -40,11 +40,11 @@ async def move(
 ) -> PathStatusChanged:
     """Apply the move to a locked person, keep it in path_transitions, and return its event."""
     current = PathStatus(person["path_status"])
+    has_plan = await repository_path.has_plan(conn, beneficiary_id=person["beneficiary_id"])
     try:
-        new = transition(current, target)
+        new = transition(current, target, has_plan=has_plan)
     except ForbiddenTransition as exc:
-        why = "a final status: nothing follows it" if not exc.allowed else "the path model does not allow this move"
-        raise TransitionRefused(current, target, exc.allowed, why) from None
+        raise TransitionRefused(current, target, exc.allowed, exc.reason) from None
     await repository.set_path_status(conn, beneficiary_id=person["beneficiary_id"], status=new.value)
     await repository_path.append_transition(
         conn, beneficiary_id=person["beneficiary_id"], from_status=current.value, to_status=new.value,
@@ -63,9 +63,11 @@ async def change_status(
     async with pool.acquire() as conn, conn.transaction():
         person = await locked_person(conn, principal, beneficiary_id)
         current = PathStatus(person["path_status"])
-        if data.to == REACHED_BY_PLAN and data.to in allowed_targets(current):
+        # Only a path without a plan can move to plan_agreed, and only by agreeing one.
+        without_plan = allowed_targets(current, has_plan=False)
+        if data.to == REACHED_BY_PLAN and data.to in without_plan:
             why = f"'{REACHED_BY_PLAN}' is reached by agreeing a plan: POST /api/v1/beneficiaries/{beneficiary_id}/plan"
-            raise TransitionRefused(current, data.to, allowed_targets(current) - {REACHED_BY_PLAN}, why)
+            raise TransitionRefused(current, data.to, without_plan - {REACHED_BY_PLAN}, why)
         event = await move(
             conn, vault, principal, person, data.to, category=data.reason_category, reason=data.reason, today=today
         )

@@ -25,6 +25,7 @@ from shared.events.contracts.path import (
 from shared.events.contracts.people import (
     AgeBand,
     BeneficiaryCorrected,
+    BeneficiaryEnrolledInProject,
     BeneficiaryErased,
     BeneficiaryRegistered,
     CorrectableField,
@@ -36,6 +37,7 @@ __all__ = [
     "AgeBand",
     "AssessmentRecorded",
     "BeneficiaryCorrected",
+    "BeneficiaryEnrolledInProject",
     "BeneficiaryErased",
     "BeneficiaryRegistered",
     "CorrectableField",

@@ -44,6 +44,17 @@ class BeneficiaryRegistered(EventPayload):
 
 
 @contract
+class BeneficiaryEnrolledInProject(EventPayload):
+    """A person already taken in charge joined one more project (the envelope's project_id is it too)."""
+
+    event_type = "intake.beneficiary_enrolled_in_project"
+    version = 1
+
+    project_id: str
+    enrolled_on: date
+
+
+@contract
 class BeneficiaryErased(EventPayload):
     """The person's personal data was destroyed on request; anonymous counts stand."""
 

@@ -55,14 +55,25 @@ def test_the_stored_registration_rebuilds_to_a_valid_one_that_keeps_the_same():
     original = BeneficiaryIn.model_validate(REGISTRATION).model_dump(mode="json")
     assert corrections.kept(validated) == corrections.kept(original)
     assert rebuilt["reception"] == {"kind": "cas", "centre": "Casa Aurora", "must_leave_by": "2030-01-31"}
-    assert rebuilt["household"]["size"] == 3 and len(rebuilt["household"]["children"]) == 2
+    assert rebuilt["household"] == {"size": 3, "children": [{"age": 4}, {"age": 9}], "single_parent": True}
+
+
+def test_the_childrens_ages_are_sealed_not_columns_and_a_legacy_blob_stands_in_with_zeros():
+    personal, row = stored()
+    assert personal["children_ages"] == [4, 9] and row["children"] == 2
+    assert "children_ages" not in row
+    legacy = {k: v for k, v in personal.items() if k != "children_ages"}
+    assert corrections.as_entered(legacy, row)["household"]["children"] == [{"age": 0}, {"age": 0}]
 
 
 def test_changed_fields_compare_what_is_kept():
     before = corrections.kept(REGISTRATION)
     other_ages = REGISTRATION | {"household": {"size": 3, "children": [{"age": 1}, {"age": 2}],
                                                 "single_parent": True}}
-    assert corrections.changed_fields(before, corrections.kept(other_ages), corrections.CORRECTABLE_FIELDS) == []
+    assert corrections.changed_fields(before, corrections.kept(other_ages), corrections.CORRECTABLE_FIELDS) == [
+        "household"]
+    same = REGISTRATION | {"household": {"children": [{"age": 4}, {"age": 9}], "single_parent": True, "size": 3}}
+    assert corrections.changed_fields(before, corrections.kept(same), corrections.CORRECTABLE_FIELDS) == []
     moved = REGISTRATION | {"last_name": "Warsane", "languages": ["so", "it"]}
     assert corrections.changed_fields(before, corrections.kept(moved), corrections.CORRECTABLE_FIELDS) == [
         "last_name", "languages"]
