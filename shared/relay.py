@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Iterator
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -21,7 +22,7 @@ from opentelemetry.trace import Link, SpanContext, SpanKind
 
 from shared import failpoints
 from shared.outbox import NOTIFY_CHANNEL
-from shared.telemetry import context_from, kafka_headers, meter, tracer
+from shared.telemetry import context_from, kafka_headers, meter, spans_recorded, tracer
 
 log = logging.getLogger(__name__)
 _RELAY_LOCK = 727_002
@@ -29,11 +30,18 @@ _MAX_LINKS = 128  # the batch span links to this many of its records' traces, no
 _tracer = tracer(__name__)
 _meter = meter(__name__)
 _published = _meter.create_counter("outbox.published", unit="{event}", description="events relayed")
+_set_aside = _meter.create_counter(
+    "outbox.set_aside", unit="{event}", description="outbox rows too large for Kafka, kept with the reason"
+)
 
 
 def _span_context(carrier: dict[str, str]) -> SpanContext | None:
     context = trace.get_current_span(context_from(carrier)).get_span_context()
     return context if context.is_valid else None
+
+
+def _size(row: asyncpg.Record) -> int:
+    return len(row["key"]) + len(row["value"]) + sum(len(k) + len(v) for k, v in row["headers"].items())
 
 
 def idempotent_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
@@ -61,7 +69,9 @@ class OutboxRelay:
         batch_size: int = 1000,
         idle_poll_s: float = 1.0,
         keep_sent_s: float = 7 * 24 * 3600,
+        max_record_bytes: int = 1_000_000,
     ) -> None:
+        self._max_record_bytes = max_record_bytes
         self._pool = pool
         self._keep_sent_s = keep_sent_s
         self._next_prune = 0.0
@@ -102,50 +112,91 @@ class OutboxRelay:
                 await conn.remove_listener(NOTIFY_CHANNEL, self._on_notify)
 
     async def publish_batch(self, conn: asyncpg.Connection) -> int:
-        """Publish up to one batch of unsent rows and mark them sent; returns how many."""
+        """Publish up to one batch of unsent rows and mark the delivered ones sent; returns how many
+        rows it handled. A row too large for Kafka is set aside with the reason instead of stalling
+        its partition for good; any other failure marks what was delivered and raises, so the
+        rest is retried in seq order."""
         rows = await conn.fetch(
-            "SELECT seq, topic, key, value, headers FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1",
+            "SELECT seq, topic, key, value, headers FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL "
+            "ORDER BY seq LIMIT $1",
             self._batch_size,
         )
         if not rows:
             self.backlog = 0
             return 0
-        links = [Link(c) for c in (_span_context(r["headers"]) for r in rows[:_MAX_LINKS]) if c is not None]
+        oversized = [r for r in rows if _size(r) > self._max_record_bytes]
+        sendable = [r for r in rows if _size(r) <= self._max_record_bytes] if oversized else rows
+        links = [Link(c) for c in (_span_context(r["headers"]) for r in rows[:_MAX_LINKS]) if c is not None] \
+            if spans_recorded() else []
         with _tracer.start_as_current_span(
             "publish outbox batch", kind=SpanKind.PRODUCER, links=links,
             attributes={"messaging.system": "kafka", "messaging.batch.message_count": len(rows)},
         ):
-            await asyncio.gather(*await self._send_batches(rows))
+            outcomes = await asyncio.gather(*[
+                self._send_in_order(topic, partition, run) for (topic, partition), run in
+                (await self._by_partition(sendable)).items()
+            ])
         failpoints.hit("relay.after_publish")  # published, not yet marked: the worst moment to die
-        await conn.execute(
-            "UPDATE outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])", [r["seq"] for r in rows]
-        )
-        _published.add(len(rows), {"service": self._service})
+        delivered = [seq for seqs, _ in outcomes for seq in seqs]
+        await conn.execute("UPDATE outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])", delivered)
+        _published.add(len(delivered), {"service": self._service})
+        if oversized:
+            await self._set_aside(conn, oversized)
+        failure = next((error for _, error in outcomes if error is not None), None)
+        if failure is not None:
+            raise failure
         full = len(rows) == self._batch_size
-        self.backlog = await conn.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL") if full else 0
+        self.backlog = await conn.fetchval(
+            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL") if full else 0
         return len(rows)
 
-    async def _send_batches(self, rows: list[asyncpg.Record]) -> list[asyncio.Future]:
-        """Fill one record batch per partition, in seq order, and hand each to the producer whole:
-        per-record sends cost more CPU than the rest of the relay together. The stored trace
+    async def _by_partition(self, rows: list[asyncpg.Record]) -> dict[tuple[str, int], list[asyncpg.Record]]:
+        """The rows of each partition, in seq order."""
+        runs: dict[tuple[str, int], list[asyncpg.Record]] = {}
+        for row in rows:
+            runs.setdefault((row["topic"], await self._partition(row["topic"], row["key"])), []).append(row)
+        return runs
+
+    async def _send_in_order(
+        self, topic: str, partition: int, rows: list[asyncpg.Record]
+    ) -> tuple[list[int], BaseException | None]:
+        """Hand one partition's rows to the producer as whole record batches (per-record sends cost
+        more CPU than the rest of the relay together). A second batch of the same partition goes only
+        once the first is acknowledged, so a batch that fails is never overtaken by a later one.
+        Returns the seqs delivered and the failure that stopped the rest, if any. The stored trace
         context travels unchanged, so each consumer's span is a child of the request that caused
         the event."""
-        open_batches: dict[tuple[str, int], object] = {}
-        deliveries: list[asyncio.Future] = []
+        delivered: list[int] = []
+        for batch, seqs in self._record_batches(rows):
+            try:
+                await (await self._producer.send_batch(batch, topic, partition=partition))
+            except Exception as exc:  # reported to the caller, which marks what went and raises it
+                return delivered, exc
+            delivered += seqs
+        return delivered, None
+
+    def _record_batches(self, rows: list[asyncpg.Record]) -> Iterator[tuple[object, list[int]]]:
+        batch, seqs = self._producer.create_batch(), []
         for row in rows:
-            topic = row["topic"]
-            target = (topic, await self._partition(topic, row["key"]))
-            batch = open_batches.get(target) or self._producer.create_batch()
             record = {"timestamp": None, "key": row["key"], "value": row["value"],
                       "headers": kafka_headers(row["headers"])}
-            if batch.append(**record) is None:  # full: send it and start the next, order kept
-                deliveries.append(await self._producer.send_batch(batch, topic, partition=target[1]))
-                batch = self._producer.create_batch()
+            if batch.append(**record) is None:  # full: this one starts the next batch
+                yield batch, seqs
+                batch, seqs = self._producer.create_batch(), []
                 batch.append(**record)
-            open_batches[target] = batch
-        for (topic, partition), batch in open_batches.items():
-            deliveries.append(await self._producer.send_batch(batch, topic, partition=partition))
-        return deliveries
+            seqs.append(row["seq"])
+        yield batch, seqs
+
+    async def _set_aside(self, conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:
+        reason = f"record larger than {self._max_record_bytes} bytes, the most Kafka accepts"
+        await conn.execute(
+            "UPDATE outbox SET failed_at = now(), failure = $2 WHERE seq = ANY($1::bigint[])",
+            [r["seq"] for r in rows], reason,
+        )
+        _set_aside.add(len(rows), {"service": self._service})
+        for row in rows:
+            log.error("outbox row set aside, not published", extra={"seq": row["seq"], "topic": row["topic"],
+                                                                   "reason": reason})
 
     async def _partition(self, topic: str, key: bytes) -> int:
         """The partition Kafka's default partitioner picks for a key: murmur2, positive, modulo."""
