@@ -51,6 +51,8 @@ class ServiceSettings(PlatformSettings):
     # at most this much added latency when idle.
     consumer_batch_timeout_ms: int = Field(200, ge=0)
     consumer_retries: int = Field(3, ge=0)
+    # Longer than any redelivery can come late: a record whose tracking row is gone would act again.
+    consumer_keep_processed_days: float = Field(30, gt=0)
 
     @classmethod
     def for_service(cls, service: str, *, http_port: int, **overrides: object) -> ServiceSettings:
