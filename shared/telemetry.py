@@ -13,7 +13,7 @@ from opentelemetry import context, metrics, propagate, trace
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader, MetricReader
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from pythonjsonlogger.json import JsonFormatter
 
@@ -54,6 +54,7 @@ def setup_telemetry(service: str, otlp_endpoint: str | None) -> None:
         return
     resource = Resource.create({"service.name": f"percorsi-{service}"})
     tracer_provider = TracerProvider(resource=resource)
+    tracer_provider.add_span_processor(RedactQueryStrings())
     readers: list[MetricReader] = [_local_reader := InMemoryMetricReader()]
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
@@ -64,6 +65,33 @@ def setup_telemetry(service: str, otlp_endpoint: str | None) -> None:
         readers.append(PeriodicExportingMetricReader(OTLPMetricExporter()))
     trace.set_tracer_provider(tracer_provider)
     metrics.set_meter_provider(MeterProvider(resource=resource, metric_readers=readers))
+
+
+class RedactQueryStrings(SpanProcessor):
+    """Query strings carry what users search for (intake's `name`, `fiscal_code`, `purpose`): a span
+    keeps their keys and never their values. FastAPI's native telemetry sets `url.query` as it
+    starts the server span, so it is rewritten here, while the span still takes attributes; the
+    full-URL attributes other instrumentations set at start are treated alike."""
+
+    def on_start(self, span: Span, parent_context: context.Context | None = None) -> None:
+        attributes = span.attributes or {}
+        for key in _URL_ATTRIBUTES:
+            value = attributes.get(key)
+            if isinstance(value, str):
+                span.set_attribute(key, redact_query(value, whole=key == "url.query"))
+
+
+_URL_ATTRIBUTES = ("url.query", "url.full", "http.url", "http.target")
+
+
+def redact_query(value: str, *, whole: bool) -> str:
+    """`value` with each query parameter's value replaced; `whole` when `value` is the query itself."""
+    head, sep, query = ("", "", value) if whole else value.partition("?")
+    if not whole and not sep:
+        return value
+    pairs = [part.partition("=") for part in query.partition("#")[0].split("&") if part]
+    # A part without "=" is all value ("?Amina"): nothing of it is kept.
+    return head + sep + "&".join(f"{key}=REDACTED" if eq else "REDACTED" for key, eq, _ in pairs)
 
 
 def metric_snapshot() -> dict[str, float]:
