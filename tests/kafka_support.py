@@ -63,6 +63,23 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicParti
     return [TopicPartition(topic, p) for p in sorted(metadata.partitions_for_topic(topic) or ())]
 
 
+async def read_every_topic(bootstrap: str) -> list[ConsumerRecord]:
+    """Every record of every topic on the broker (the platform's, the tests' own, Kafka's internal
+    ones), each from its beginning to its current end."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        topics = await admin.list_topics()
+    finally:
+        await admin.close()
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        return await _drain(consumer, [tp for topic in sorted(topics) for tp in await _partitions(consumer, topic)])
+    finally:
+        await consumer.stop()
+
+
 async def _drain(consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> list[ConsumerRecord]:
     if not partitions:
         return []

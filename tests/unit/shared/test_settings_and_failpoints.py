@@ -28,7 +28,8 @@ def test_database_url_overrides_the_derived_dsn(monkeypatch):
 
 @pytest.fixture
 def no_servers_named(monkeypatch):
-    for var in ("KAFKA_BOOTSTRAP_SERVERS", "PERCORSI_POSTGRES_DSN", "PERCORSI_HOUSING_DATABASE_URL"):
+    for var in ("KAFKA_BOOTSTRAP_SERVERS", "PERCORSI_POSTGRES_DSN", "PERCORSI_HOUSING_DATABASE",
+                "PERCORSI_HOUSING_DATABASE_URL"):
         monkeypatch.delenv(var, raising=False)
     return monkeypatch
 
