@@ -14,9 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-
-from deploy.bootstrap import SERVICES
+from deploy.services import SERVICES
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = Path(os.environ.get("PERCORSI_STATE", ROOT / ".data"))
@@ -42,6 +40,8 @@ def start_services(*, log_dir: Path | None) -> dict[str, subprocess.Popen]:
 def wait_healthy(procs: dict[str, subprocess.Popen], timeout_s: float = 60,
                  ports: dict[str, int] | None = None) -> None:
     """Return once each service answers /health with 200 (on `ports`, else its configured port)."""
+    import httpx  # here, not at the top: `down` runs without .venv, on the standard library alone
+
     ports = ports or {s: _port(s) for s in procs}
     deadline = time.monotonic() + timeout_s
     pending = set(procs)
