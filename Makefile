@@ -10,7 +10,7 @@ install: .venv/.installed
 	@deploy/infra.sh install
 
 .venv/.installed: requirements.lock
-	@test -x $(PY) || python3 -m venv .venv
+	@deploy/infra.sh venv
 	@.venv/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 	@.venv/bin/uv pip install -q --python $(PY) -r requirements.lock
 	@touch $@
@@ -24,8 +24,12 @@ up: install
 down:
 	@deploy/run.sh down
 
+ROLE ?= operator
+ORG ?= org-demo
+SUB ?= $(ROLE)-user
+
 token: .venv/.installed
-	@$(PY) -m shared.token --role $(or $(ROLE),operator) --org $(or $(ORG),org-demo) --sub $(or $(SUB),$(ROLE)-user)
+	@$(PY) -m shared.token --role $(ROLE) --org $(ORG) --sub $(SUB)
 
 # The whole suite; the test session starts its own Kafka and PostgreSQL on other ports.
 test: install lint

@@ -8,11 +8,11 @@ import logging
 import sys
 from pathlib import Path
 
+from deploy.services import SERVICES
 from shared.db import ensure_database, migrate
 from shared.kafka import ensure_topics
 from shared.settings import PlatformSettings, ServiceSettings
 
-SERVICES = {"intake": 8001, "housing": 8002, "employment": 8003, "reporting": 8004}
 SERVICES_DIR = Path(__file__).resolve().parent.parent / "services"
 
 log = logging.getLogger("bootstrap")

@@ -14,9 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-
-from deploy.bootstrap import SERVICES
+from deploy.services import SERVICES
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = Path(os.environ.get("PERCORSI_STATE", ROOT / ".data"))
@@ -39,7 +37,12 @@ def start_services(*, log_dir: Path | None) -> dict[str, subprocess.Popen]:
     return procs
 
 
-def wait_healthy(procs: dict[str, subprocess.Popen], timeout_s: float = 60) -> None:
+def wait_healthy(procs: dict[str, subprocess.Popen], timeout_s: float = 60,
+                 ports: dict[str, int] | None = None) -> None:
+    """Return once each service answers /health with 200 (on `ports`, else its configured port)."""
+    import httpx  # here, not at the top: `down` runs without .venv, on the standard library alone
+
+    ports = ports or {s: _port(s) for s in procs}
     deadline = time.monotonic() + timeout_s
     pending = set(procs)
     while pending:
@@ -47,7 +50,7 @@ def wait_healthy(procs: dict[str, subprocess.Popen], timeout_s: float = 60) -> N
             if procs[service].poll() is not None:
                 raise SystemExit(f"{service} exited with {procs[service].returncode}; see its log")
             try:
-                if httpx.get(f"http://127.0.0.1:{_port(service)}/health", timeout=2).status_code == 200:
+                if httpx.get(f"http://127.0.0.1:{ports[service]}/health", timeout=2).status_code == 200:
                     pending.discard(service)
             except httpx.HTTPError:
                 pass

@@ -2,7 +2,9 @@
 # Installs and starts the real servers Percorsi runs on, on loopback, in project-local folders:
 #   Apache Kafka (KRaft, single node) resolved from Maven Central and run on the machine's JDK,
 #   PostgreSQL from Debian's packages, in a private cluster.
-# Usage: deploy/infra.sh install|start|stop|status
+# Usage: deploy/infra.sh install|start|stop|status|env|venv
+#   env: the KAFKA_BOOTSTRAP_SERVERS and PERCORSI_POSTGRES_DSN of these servers, as NAME=value lines
+#   venv: creates .venv with the machine's python3 (installing Debian's python3-venv when missing)
 # Environment: PERCORSI_STATE (default .data), KAFKA_PORT (19092), PG_PORT (55432).
 # When KAFKA_BOOTSTRAP_SERVERS or PERCORSI_POSTGRES_DSN is set, that server is the user's and is left alone.
 set -euo pipefail
@@ -51,9 +53,20 @@ install_postgres() {
   # The Debian package starts its own cluster on 5432; Percorsi never uses it.
 }
 
+# Kafka 3.9 runs on Java 17 or newer here; an older `java` first on PATH fails later, obscurely.
+check_java() {
+  local version major
+  version=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+  major=${version#1.}; major=${major%%.*}
+  [[ "$major" =~ ^[0-9]+$ ]] && [ "$major" -ge 17 ] && return 0
+  die "Kafka needs Java 17 or newer, but $(command -v java) is Java ${version:-of unknown version}: install \
+openjdk-17-jre-headless (apt-get install openjdk-17-jre-headless) and put it first on PATH"
+}
+
 install_kafka() {
   [ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ] && return 0
   command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  check_java
   [ -f "$KAFKA_LIB/kafka_2.13-$KAFKA_VERSION.jar" ] && return 0
   command -v mvn >/dev/null || apt_install maven
   log "resolving Apache Kafka $KAFKA_VERSION from Maven Central into $KAFKA_LIB"
@@ -85,7 +98,7 @@ start_postgres() {
     cat >>"$PG_DATA/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
-unix_socket_directories = ''
+unix_socket_directories = '$PG_SOCKET_DIR'
 max_connections = 200
 shared_buffers = 256MB
 fsync = on
@@ -95,7 +108,9 @@ CONF
   if as_pg "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
     log "PostgreSQL already running on 127.0.0.1:$PG_PORT"
   else
-    as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -o "-k $PG_SOCKET_DIR" -w -t 60 start >/dev/null
+    # The same port and socket folder as the config, again on the command line, which wins: a cluster
+    # whose state folder moved, or a PG_PORT changed since initdb, still listens where `env` says.
+    as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -o "-p $PG_PORT -k $PG_SOCKET_DIR" -w -t 60 start >/dev/null
     log "PostgreSQL started on 127.0.0.1:$PG_PORT and $PG_SOCKET_DIR"
   fi
 }
@@ -142,8 +157,18 @@ stop_postgres() {
   fi
 }
 
+make_venv() {
+  local venv=$ROOT/.venv
+  [ -x "$venv/bin/python" ] && return 0
+  # Debian's python3 ships venv's ensurepip apart, in python3-venv.
+  python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
+  rm -rf "$venv"  # what a failed attempt may have left
+  python3 -m venv "$venv"
+}
+
 case "${1:-}" in
   install) install_postgres; install_kafka ;;
+  venv) make_venv ;;
   start) install_postgres; install_kafka; start_postgres; start_kafka ;;
   stop) stop_kafka; stop_postgres ;;
   status)
@@ -153,5 +178,5 @@ case "${1:-}" in
   env)
     echo "KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}"
     echo "PERCORSI_POSTGRES_DSN=${PERCORSI_POSTGRES_DSN:-postgresql://postgres@/postgres?host=$PG_SOCKET_DIR&port=$PG_PORT}" ;;
-  *) die "usage: $0 install|start|stop|status|env" ;;
+  *) die "usage: $0 install|start|stop|status|env|venv" ;;
 esac

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
@@ -17,8 +18,9 @@ from opentelemetry.propagate import inject
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
 
 from shared import outbox
-from shared.events.codec import PoisonEvent, decode
+from shared.events.codec import PoisonEvent, decode_envelope, decode_payload
 from shared.events.envelope import Event
+from shared.events.registry import current
 from shared.telemetry import carrier_from_kafka, context_from, meter, spans_recorded, tracer
 from shared.topics import DEAD_LETTER
 
@@ -40,7 +42,16 @@ class Batched:
 
 
 _POISON_NS = UUID("6f1c1f0e-7d0a-4a59-9a55-3c1d1b2f0a11")
-TRANSIENT = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.TooManyConnectionsError)
+# The database is away or going away (restart, failover, shutdown, still starting): retry, then rewind
+# to the batch's first record. Never the event's fault, so never a dead letter.
+CONNECTION_LOST = (
+    OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.TooManyConnectionsError,
+    asyncpg.AdminShutdownError, asyncpg.CrashShutdownError, asyncpg.CannotConnectNowError,
+)
+# The transaction lost a race with another one: running it again is the fix.
+CONFLICT = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
+TRANSIENT = CONNECTION_LOST + CONFLICT
+_TRANSIENT_ATTEMPTS = 5
 
 
 @dataclass
@@ -64,6 +75,9 @@ class IdempotentConsumer:
         self, pool: asyncpg.Pool | None, handlers: Mapping[str, Handler | Batched], *, group: str,
         retries: int = 3,
     ) -> None:
+        unknown = sorted(t for t in handlers if current(t) is None)
+        if unknown:
+            raise ValueError(f"handlers for event types with no registered contract: {', '.join(unknown)}")
         self._pool = pool
         self._handlers = dict(handlers)
         self._group = group
@@ -90,13 +104,16 @@ class IdempotentConsumer:
                 await self._apply_alone(item)
 
     def _decode(self, record: ConsumerRecord) -> _Item:
+        """Envelope first: a type this consumer does not handle is ignored unvalidated, so another
+        service's payload (or a newer version of it) is never this consumer's poison."""
         try:
-            event = decode(record.value)
+            envelope = decode_envelope(record.value)
+            if envelope.event_type not in self._handlers:
+                return _Item(record, envelope.event_id, None, None)
+            event = decode_payload(envelope)
         except PoisonEvent as exc:
             return _Item(record, _positional_id(record), None, str(exc))
-        if event is None or event.event_type not in self._handlers:
-            ignored_id = event.event_id if event else _positional_id(record)
-            return _Item(record, ignored_id, None, None)
+        assert event is not None  # __init__ refused handlers for types without a contract
         return _Item(record, event.event_id, event, None)
 
     async def _apply(self, items: Sequence[_Item]) -> None:
@@ -173,13 +190,23 @@ class IdempotentConsumer:
         await self._with_transient_retry(lambda: self._apply([item]))
 
     async def _with_transient_retry(self, step: Callable[[], Awaitable[None]]) -> None:
-        for attempt in range(5):
+        """Run `step`, again in place after a transient error; the last one propagates (a rewind)."""
+        for attempt in range(_TRANSIENT_ATTEMPTS):
             try:
                 return await step()
-            except TRANSIENT:
-                if attempt == 4:
+            except TRANSIENT as exc:
+                if attempt == _TRANSIENT_ATTEMPTS - 1:
                     raise
-                await asyncio.sleep(0.2 * 2**attempt)
+                log.info("transient database error, retrying", extra={"error": type(exc).__name__})
+                await asyncio.sleep(_backoff(exc, attempt))
+
+
+def _backoff(exc: Exception, attempt: int) -> float:
+    """A conflict clears as soon as the other transaction ends: retry soon, jittered so the two do not
+    meet again. A server that is away takes longer to come back."""
+    if isinstance(exc, CONFLICT):
+        return random.uniform(0, 0.05 * 2**attempt)
+    return 0.2 * 2**attempt
 
 
 async def _track(conn: asyncpg.Connection, items: Sequence[_Item], group: str) -> set[UUID]:

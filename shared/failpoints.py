@@ -7,12 +7,14 @@ import os
 import signal
 from collections import Counter
 
+from shared.environment import DEV_ENVS
+
 _hits: Counter[str] = Counter()
 
 
 def hit(name: str) -> None:
     spec = os.environ.get("PERCORSI_FAILPOINT")
-    if not spec or os.environ.get("PERCORSI_ENV", "local") not in ("local", "test"):
+    if not spec or os.environ.get("PERCORSI_ENV", "local") not in DEV_ENVS:
         return
     target, _, count = spec.partition(":")
     if target != name:

@@ -21,6 +21,7 @@ from shared.kafka import LagMonitor, subscribe
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.settings import ServiceSettings
 from shared.topics import TopicSpec
+from shared.tracking import TrackingRetention
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,8 @@ class Runtime:
         if self._consumer is not None:
             self._consumer.bind(self.pool)
             self._spawn(LagMonitor(self._subscriber, f"percorsi-{s.service}").run, "lag")
+            retention = TrackingRetention(self.pool, keep_s=s.consumer_keep_processed_days * 86_400)
+            self._spawn(retention.run, "tracking-retention")
         await self.broker.start()
 
     async def stop(self) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.environment import DEV_ENVS, Environment
 
 LOCAL_KAFKA = "127.0.0.1:19092"
 # deploy/infra.sh's cluster, through its Unix socket in the project's state folder (TCP on
@@ -21,11 +24,29 @@ class PlatformSettings(BaseSettings):
 
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    env: str = Field("local", validation_alias="PERCORSI_ENV")
+    env: Environment = Field("local", validation_alias="PERCORSI_ENV")
     kafka_bootstrap_servers: str = Field(LOCAL_KAFKA, validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     postgres_dsn: str = Field(LOCAL_POSTGRES, validation_alias="PERCORSI_POSTGRES_DSN")
     otlp_endpoint: str | None = Field(None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
     log_level: str = Field("INFO", validation_alias="PERCORSI_LOG_LEVEL")
+
+    @model_validator(mode="after")
+    def _servers_named_outside_dev(self) -> Self:
+        """Outside local runs and tests, Kafka and PostgreSQL are named, never defaulted to loopback."""
+        if self.env not in DEV_ENVS:
+            missing = [var for name, var in self._servers_needed() if not self._explicit(name)]
+            if missing:
+                raise ValueError(
+                    f"{' and '.join(missing)} must be set when PERCORSI_ENV={self.env!r}: "
+                    "the loopback defaults are for local runs and tests only"
+                )
+        return self
+
+    def _servers_needed(self) -> list[tuple[str, str]]:
+        return [("kafka_bootstrap_servers", "KAFKA_BOOTSTRAP_SERVERS"), ("postgres_dsn", "PERCORSI_POSTGRES_DSN")]
+
+    def _explicit(self, name: str) -> bool:
+        return name in self.model_fields_set and bool(getattr(self, name))
 
     def database_dsn(self, database: str) -> str:
         """The server DSN pointed at one database."""
@@ -56,6 +77,8 @@ class ServiceSettings(PlatformSettings):
     consumer_fetch_min_bytes: int = Field(64 * 1024, ge=1)
     consumer_fetch_max_wait_ms: int = Field(100, ge=0, le=5000)
     consumer_retries: int = Field(3, ge=0)
+    # Longer than any redelivery can come late: a record whose tracking row is gone would act again.
+    consumer_keep_processed_days: float = Field(30, gt=0)
 
     @classmethod
     def for_service(cls, service: str, *, http_port: int, **overrides: object) -> ServiceSettings:
@@ -65,6 +88,10 @@ class ServiceSettings(PlatformSettings):
         defaults = {"service": service, "http_port": http_port, "database": f"percorsi_{service}"}
         unset = {k: v for k, v in defaults.items() if k not in settings.model_fields_set}
         return settings.model_copy(update=unset)
+
+    def _servers_needed(self) -> list[tuple[str, str]]:
+        needed = super()._servers_needed()
+        return [n for n in needed if n[0] != "postgres_dsn"] if self.database_url else needed
 
     @property
     def dsn(self) -> str:

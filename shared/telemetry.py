@@ -13,7 +13,7 @@ from opentelemetry import context, metrics, propagate, trace
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader, MetricReader
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 from pythonjsonlogger.json import JsonFormatter
@@ -57,6 +57,7 @@ def setup_telemetry(service: str, otlp_endpoint: str | None) -> None:
     # With nowhere to export, spans are not recorded: their ids still travel (Kafka headers, log
     # lines) at a fraction of the cost of recording attributes nobody will read.
     tracer_provider = TracerProvider(resource=resource, sampler=None if otlp_endpoint else ALWAYS_OFF)
+    tracer_provider.add_span_processor(RedactQueryStrings())
     readers: list[MetricReader] = [_local_reader := InMemoryMetricReader()]
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
@@ -73,6 +74,33 @@ def spans_recorded() -> bool:
     """Whether spans started now are recorded for export; when not, only trace ids travel."""
     provider = trace.get_tracer_provider()
     return isinstance(provider, TracerProvider) and provider.sampler is not ALWAYS_OFF
+
+
+class RedactQueryStrings(SpanProcessor):
+    """Query strings carry what users search for (intake's `name`, `fiscal_code`, `purpose`): a span
+    keeps their keys and never their values. FastAPI's native telemetry sets `url.query` as it
+    starts the server span, so it is rewritten here, while the span still takes attributes; the
+    full-URL attributes other instrumentations set at start are treated alike."""
+
+    def on_start(self, span: Span, parent_context: context.Context | None = None) -> None:
+        attributes = span.attributes or {}
+        for key in _URL_ATTRIBUTES:
+            value = attributes.get(key)
+            if isinstance(value, str):
+                span.set_attribute(key, redact_query(value, whole=key == "url.query"))
+
+
+_URL_ATTRIBUTES = ("url.query", "url.full", "http.url", "http.target")
+
+
+def redact_query(value: str, *, whole: bool) -> str:
+    """`value` with each query parameter's value replaced; `whole` when `value` is the query itself."""
+    head, sep, query = ("", "", value) if whole else value.partition("?")
+    if not whole and not sep:
+        return value
+    pairs = [part.partition("=") for part in query.partition("#")[0].split("&") if part]
+    # A part without "=" is all value ("?Amina"): nothing of it is kept.
+    return head + sep + "&".join(f"{key}=REDACTED" if eq else "REDACTED" for key, eq, _ in pairs)
 
 
 def metric_snapshot() -> dict[str, float]:

@@ -36,9 +36,46 @@ async def _read_to_end(bootstrap: str, topic: str) -> list[ConsumerRecord]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        metadata = await consumer._client.fetch_all_metadata()
-        partitions = [TopicPartition(topic, p) for p in sorted(metadata.partitions_for_topic(topic) or ())]
-        return await _drain(consumer, partitions)
+        return await _drain(consumer, await _partitions(consumer, topic))
+    finally:
+        await consumer.stop()
+
+
+async def group_caught_up(bootstrap: str, group: str, topic: str) -> bool:
+    """Whether `group` has committed, on every partition of `topic`, the partition's end offset:
+    every record there now, duplicates included, went through the group's consumer."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await consumer.start()
+    await admin.start()
+    try:
+        partitions = await _partitions(consumer, topic)
+        ends = await consumer.end_offsets(partitions)
+        committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
+        return all((committed[tp].offset if tp in committed else 0) >= ends[tp] for tp in partitions)
+    finally:
+        await admin.close()
+        await consumer.stop()
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
+    metadata = await consumer._client.fetch_all_metadata()
+    return [TopicPartition(topic, p) for p in sorted(metadata.partitions_for_topic(topic) or ())]
+
+
+async def read_every_topic(bootstrap: str) -> list[ConsumerRecord]:
+    """Every record of every topic on the broker (the platform's, the tests' own, Kafka's internal
+    ones), each from its beginning to its current end."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        topics = await admin.list_topics()
+    finally:
+        await admin.close()
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        return await _drain(consumer, [tp for topic in sorted(topics) for tp in await _partitions(consumer, topic)])
     finally:
         await consumer.stop()
 

@@ -5,9 +5,10 @@ from typing import Literal, Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.environment import DEV_ENVS, Environment
+
 # Known to everyone who reads this file, so it is accepted only where nothing real is at stake.
 DEV_LOCAL_SECRET = "percorsi-dev-secret-not-for-use-outside-local-runs"
-DEV_ENVS = frozenset({"local", "test"})
 # HS256 keys shorter than the hash output are easier to brute-force (RFC 7518 section 3.2).
 MIN_SECRET_BYTES = 32
 
@@ -17,7 +18,7 @@ class AuthSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="PERCORSI_AUTH_", populate_by_name=True)
 
-    env: str = Field("local", validation_alias="PERCORSI_ENV")
+    env: Environment = Field("local", validation_alias="PERCORSI_ENV")
     mode: Literal["local", "oidc"] = "local"
     local_secret: SecretStr = SecretStr(DEV_LOCAL_SECRET)
     issuer: str = "percorsi-local"

@@ -77,7 +77,12 @@ def decode_envelope(value: bytes | None) -> Envelope:
 
 def decode(value: bytes | None) -> Event | None:
     """Parse and validate a record; None for an event type this platform does not know."""
-    envelope = decode_envelope(value)
+    return decode_payload(decode_envelope(value))
+
+
+def decode_payload(envelope: Envelope) -> Event | None:
+    """Validate (and upcast) a parsed envelope's payload; None for an event type this platform does
+    not know. A consumer calls it only for the types it handles: others' payloads are not its concern."""
     model = current(envelope.event_type)
     if model is None:
         return None

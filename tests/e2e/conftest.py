@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -13,7 +15,7 @@ import pytest
 from deploy.bootstrap import SERVICES, prepare
 from deploy.devstack import stop, wait_healthy
 from shared.auth import AuthSettings, Role, issue_token
-from tests import servers
+from tests import personal_data, servers
 from tests.e2e.otlp_collector import Collector
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,30 +37,39 @@ async def services(real_servers, tmp_path_factory, collector):
     env |= {"OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "200",
             "OTEL_METRIC_EXPORT_INTERVAL": "1000"}
     env |= {f"PERCORSI_{s.upper()}_DATABASE": f"percorsi_{s}_e2e" for s in SERVICES}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    await prepare()
+    with environment(env):  # the services' databases, for prepare(); nothing in this process after it
+        await prepare()
     logs = tmp_path_factory.mktemp("service-logs")
     procs = {}
     for service in SERVICES:
         procs[service] = subprocess.Popen(
             [sys.executable, "-m", service], cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'services'}"},
+            env={**os.environ, **env, "PYTHONPATH": f"{ROOT}:{ROOT / 'services'}"},
             stdout=open(logs / f"{service}.log", "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
         )
     try:
-        wait_healthy(procs, timeout_s=90)
+        wait_healthy(procs, timeout_s=90, ports=E2E_PORTS)
         yield {s: f"http://127.0.0.1:{p}" for s, p in E2E_PORTS.items()}
     finally:
         stop([p.pid for p in procs.values()])
-        for key, value in saved.items():  # later tests see the environment they started with
+        for service in SERVICES:
+            log = (logs / f"{service}.log").read_text(errors="replace")
+            sys.stderr.write(f"--- {service} log tail ---\n{log[-1500:]}\n")
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """os.environ with `values` set, as it was again afterwards."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        for service in SERVICES:
-            log = (logs / f"{service}.log").read_text(errors="replace")
-            sys.stderr.write(f"--- {service} log tail ---\n{log[-1500:]}\n")
 
 
 def token(role: Role, org: str = "coop-a", sub: str = "op-1") -> dict[str, str]:
@@ -67,11 +78,11 @@ def token(role: Role, org: str = "coop-a", sub: str = "op-1") -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def registered_personal_data() -> list[str]:
-    """Every name and fiscal code the e2e tests register: none may appear on any topic."""
-    return []
+    """Every name and fiscal code registered in the session: none may appear on any topic."""
+    return personal_data.REGISTERED
 
 
 @pytest.fixture
 async def http():
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with httpx.AsyncClient(timeout=10, event_hooks={"request": [personal_data.note_request]}) as client:
         yield client

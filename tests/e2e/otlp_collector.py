@@ -13,10 +13,12 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 
 
 class Collector:
-    """Spans as (service, trace id, span name) and metric names per service, as received."""
+    """Spans as (service, trace id, span name), each span's attributes as text, and metric names per
+    service, as received."""
 
     def __init__(self) -> None:
         self.spans: list[tuple[str, str, str]] = []
+        self.span_attributes: list[tuple[str, str, dict[str, str]]] = []  # (service, span name, attributes)
         self.metrics: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         collector = self
@@ -49,6 +51,8 @@ class Collector:
                     service = _service(rs.resource)
                     for ss in rs.scope_spans:
                         self.spans += [(service, span.trace_id.hex(), span.name) for span in ss.spans]
+                        self.span_attributes += [(service, span.name, _attributes(span.attributes))
+                                                 for span in ss.spans]
             elif path == "/v1/metrics":
                 request = ExportMetricsServiceRequest.FromString(body)
                 for rm in request.resource_metrics:
@@ -60,9 +64,21 @@ class Collector:
         with self._lock:
             return {(service, name) for service, trace, name in self.spans if trace == trace_id}
 
+    def attributes_of(self, service: str, name: str) -> list[dict[str, str]]:
+        with self._lock:
+            return [attrs for s, n, attrs in self.span_attributes if (s, n) == (service, name)]
+
+    def all_attribute_values(self) -> bytes:
+        with self._lock:
+            return "\n".join(v for _, _, attrs in self.span_attributes for v in attrs.values()).encode()
+
     def close(self) -> None:
         self._server.shutdown()
 
 
 def _service(resource) -> str:
     return next((a.value.string_value for a in resource.attributes if a.key == "service.name"), "?")
+
+
+def _attributes(attributes) -> dict[str, str]:
+    return {a.key: str(getattr(a.value, a.value.WhichOneof("value") or "string_value")) for a in attributes}

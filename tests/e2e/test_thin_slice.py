@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from datetime import date
 
@@ -15,6 +16,7 @@ from shared.topics import HOUSING_EVENTS, INTAKE_EVENTS
 from tests.e2e.conftest import token
 from tests.e2e.people import project, registration
 from tests.kafka_support import read_all
+from tests.personal_data import matcher
 
 pytestmark = pytest.mark.e2e
 
@@ -60,6 +62,11 @@ async def test_every_service_reports_healthy_kafka_and_postgres(services, http):
     assert {"BeneficiaryRegistered", "BeneficiaryErased"} <= schemas["intake"]  # published
     assert "BeneficiaryRegistered" in schemas["housing"] and "HousingCandidateWaiting" in schemas["housing"]
     assert {"BeneficiaryRegistered", "HousingCandidateWaiting", "EmploymentCandidateWaiting"} <= schemas["reporting"]
+
+
+async def test_the_services_settings_stay_theirs_and_the_test_process_exports_nothing(services):
+    assert "OTEL_EXPORTER_OTLP_ENDPOINT" not in os.environ  # in-process apps never export to the collector
+    assert not [s for s in services if os.environ.get(f"PERCORSI_{s.upper()}_DATABASE") == f"percorsi_{s}_e2e"]
 
 
 async def test_registration_reaches_housing_employment_and_the_indicators(
@@ -187,6 +194,19 @@ async def test_one_trace_follows_the_event_from_http_through_kafka_to_the_consum
         return wanted <= collector.spans_of(trace_id)
 
     await wait_for(exported)
+
+    # A search by name and fiscal code: its server span keeps the query's keys, never its values.
+    search = {"name": body["last_name"], "fiscal_code": body["fiscal_code"], "purpose": f"call {body['first_name']}"}
+    found = await http.get(f"{services['intake']}/api/v1/beneficiaries", params=search,
+                           headers=token(Role.operator, "coop-trace"))
+    assert found.status_code == 200, found.text
+
+    async def search_exported():
+        return [a for a in collector.attributes_of("percorsi-intake", "GET /api/v1/beneficiaries")
+                if a.get("url.query", "").startswith("name=")]
+
+    assert (await wait_for(search_exported))[0]["url.query"] == "name=REDACTED&fiscal_code=REDACTED&purpose=REDACTED"
+    assert matcher(registered_personal_data)(collector.all_attribute_values()) == set()
 
 
 async def test_metrics_are_exported_over_otlp(services, collector):

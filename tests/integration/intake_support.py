@@ -22,6 +22,7 @@ from intake.settings import IntakeSettings
 from shared.auth import AuthSettings, Role, issue_token
 from shared.db import drop_database, ensure_database, migrate
 from shared.settings import PlatformSettings
+from tests import personal_data
 
 INTAKE_DIR = Path(__file__).resolve().parents[2] / "services" / "intake"
 
@@ -165,7 +166,8 @@ async def running_intake(real_servers, prefix: str) -> AsyncIterator[Intake]:
     try:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+            async with httpx.AsyncClient(transport=transport, base_url="http://intake",
+                                         event_hooks={"request": [personal_data.note_request]}) as client:
                 yield Intake(client, app.state.runtime.pool, app)
     finally:
         await drop_database(real_servers.postgres, name)
