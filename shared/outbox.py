@@ -14,7 +14,7 @@ from shared.events.codec import encode, key_of
 from shared.events.envelope import Envelope, Event
 from shared.telemetry import current_carrier
 
-NOTIFY_CHANNEL = "percorsi_outbox"
+NOTIFY_CHANNEL = "percorsi_outbox"  # notified by the outbox's trigger (shared/migrations/0005_*)
 
 
 @dataclass(frozen=True)
@@ -34,30 +34,33 @@ def record_for(envelope: Envelope, topic: str, carrier: Mapping[str, str] | None
     return OutboxRecord(envelope.event_id, topic, key_of(envelope), encode(envelope), headers)
 
 
-# One round trip: the rows, and the notification PostgreSQL delivers to the relay at commit.
-_INSERT = f"""
-WITH added AS (
-    INSERT INTO outbox (event_id, topic, key, value, headers)
-    SELECT e, t, k, v, h::jsonb
-    FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::bytea[], $5::text[]) AS r(e, t, k, v, h)
-    RETURNING 1
-)
-SELECT pg_notify('{NOTIFY_CHANNEL}', '') FROM (SELECT 1 FROM added LIMIT 1) AS any_added
-"""
+def _insert(first_param: int) -> str:
+    p = first_param
+    return (
+        "INSERT INTO outbox (event_id, topic, key, value, headers) SELECT e, t, k, v, h::jsonb "
+        f"FROM unnest(${p}::uuid[], ${p + 1}::text[], ${p + 2}::bytea[], ${p + 3}::bytea[], ${p + 4}::text[]) "
+        "AS r(e, t, k, v, h)"
+    )
+
+
+def _columns(records: Sequence[OutboxRecord]) -> list[list]:
+    return [
+        [r.event_id for r in records], [r.topic for r in records], [r.key for r in records],
+        [r.value for r in records], [json.dumps(dict(r.headers)) for r in records],
+    ]
+
+
+def insert_cte(records: Sequence[OutboxRecord], *, first_param: int) -> tuple[str, list[list]]:
+    """The outbox insert as a CTE (`outbox_added AS (...)`) and its arguments, numbered from
+    `first_param`, so a command's state change and its events go in one statement, one round trip.
+    The outbox's statement trigger wakes the relay at commit however the rows were inserted."""
+    return f"outbox_added AS ({_insert(first_param)})", _columns(records)
 
 
 async def add(conn: asyncpg.Connection, records: Sequence[OutboxRecord]) -> None:
     """Insert the records in one statement, in order, and wake the relay at commit."""
-    if not records:
-        return
-    await conn.execute(
-        _INSERT,
-        [r.event_id for r in records],
-        [r.topic for r in records],
-        [r.key for r in records],
-        [r.value for r in records],
-        [json.dumps(dict(r.headers)) for r in records],
-    )
+    if records:
+        await conn.execute(_insert(1), *_columns(records))
 
 
 async def add_events(conn: asyncpg.Connection, topic: str, envelopes: Sequence[Envelope]) -> None:

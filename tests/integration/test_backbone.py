@@ -303,3 +303,41 @@ async def test_relay_forgets_published_rows_after_the_retention_and_never_unsent
         relay._next_prune = 0
         await relay._prune(conn)
     assert await pool.fetchval("SELECT event_id FROM outbox WHERE sent_at IS NULL") == unsent.event_id
+
+
+async def test_a_commit_wakes_the_relay_also_when_its_events_ride_in_the_command_statement(real_servers, probe_db):
+    """The outbox's trigger notifies the relay: with its idle poll at a minute, rows added on their own
+    and rows inserted as a CTE of another statement both leave within seconds of their commit."""
+    _, pool = probe_db
+    topic = await new_topic(real_servers.kafka)
+    producer = idempotent_producer(real_servers.kafka, "test-relay")
+    await producer.start()
+    relay = asyncio.create_task(OutboxRelay(pool, producer, service="probe", idle_poll_s=60).run())
+
+    async def sent_within(event_id: UUID, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if await pool.fetchval("SELECT sent_at IS NOT NULL FROM outbox WHERE event_id = $1", event_id):
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+    try:
+        await asyncio.sleep(1.0)  # the relay has found the outbox empty and sleeps on its minute-long poll
+        alone = probe_event(uuid4())
+        await write(pool, topic, [alone])
+        assert await sent_within(alone.event_id, 5)
+
+        await asyncio.sleep(0.5)
+        riding = probe_event(uuid4())
+        cte, args = outbox.insert_cte([outbox.record_for(riding, topic)], first_param=3)
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute(f"WITH {cte} INSERT INTO effects (event_id, beneficiary_id) VALUES ($1, $2)",
+                               riding.event_id, riding.beneficiary_id, *args)
+        assert await sent_within(riding.event_id, 5)
+        published = {Envelope.model_validate_json(r.value).event_id for r in await read_all(real_servers.kafka, topic)}
+        assert {alone.event_id, riding.event_id} <= published
+    finally:
+        relay.cancel()
+        await asyncio.gather(relay, return_exceptions=True)
+        await producer.stop()

@@ -10,6 +10,9 @@ from uuid import UUID
 
 import asyncpg
 
+from intake.adapters.repository_projects import VISIBLE_TO_ORGANISATION
+from shared import outbox
+
 
 @dataclass(frozen=True)
 class PersonColumns:
@@ -46,14 +49,36 @@ class NewBeneficiary(PersonColumns):
     registered_by: str
 
 
+def _lock_keys(indexes: Sequence[bytes | None]) -> list[str]:
+    return sorted(i.hex() for i in indexes if i)  # sorted: two registrations never wait on each other in a cycle
+
+
+def _lock_sql(param: int) -> str:
+    """Advisory locks on the keys in text-array parameter `param`, taken in order until commit."""
+    return (f"SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${param}::text[]) "
+            "WITH ORDINALITY AS l(k, n) ORDER BY n")
+
+
 async def lock_identity(conn: asyncpg.Connection, *indexes: bytes | None) -> None:
     """Serialise registrations that could be duplicates of each other, until commit."""
-    keys = sorted(i.hex() for i in indexes if i)  # sorted: two registrations never wait on each other in a cycle
-    await conn.execute(
-        "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS l(k, n) "
-        "ORDER BY n",
-        keys,
+    await conn.execute(_lock_sql(1), _lock_keys(indexes))
+
+
+async def lock_identity_and_find_unknown_projects(
+    conn: asyncpg.Connection, *indexes: bytes | None, organisation_id: str, project_codes: Sequence[str]
+) -> list[str]:
+    """lock_identity, then the codes among `project_codes` (in their order) of no project the organisation
+    leads or partners, in one round trip: a registration's checks before its duplicate search."""
+    rows = await conn.fetch(
+        f"""
+        WITH locked AS MATERIALIZED ({_lock_sql(3)})
+        SELECT u.code FROM (SELECT count(*) FROM locked) AS l, unnest($2::text[]) WITH ORDINALITY AS u(code, n)
+        WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE {VISIBLE_TO_ORGANISATION} AND p.code = u.code)
+        ORDER BY u.n
+        """,
+        organisation_id, list(project_codes), _lock_keys(indexes),
     )
+    return [r["code"] for r in rows]
 
 
 async def find_duplicates(
@@ -70,10 +95,12 @@ async def find_duplicates(
     )
 
 
-async def insert(conn: asyncpg.Connection, b: NewBeneficiary) -> None:
+async def insert(conn: asyncpg.Connection, b: NewBeneficiary, events: Sequence[outbox.OutboxRecord]) -> None:
+    """The person, their key and the events announcing them, in one statement (one round trip)."""
+    events_cte, event_args = outbox.insert_cte(events, first_param=25)
     await conn.execute(
-        """
-        WITH person_key AS (INSERT INTO person_keys (beneficiary_id, wrapped_key) VALUES ($1, $24))
+        f"""
+        WITH person_key AS (INSERT INTO person_keys (beneficiary_id, wrapped_key) VALUES ($1, $24)), {events_cte}
         INSERT INTO beneficiaries (
             beneficiary_id, organisation_id, personal, fiscal_code_index, match_key_index, name_index, sex,
             age_band, legal_status, reception, must_leave_by, permit_expiry, household_size, children,
@@ -84,7 +111,7 @@ async def insert(conn: asyncpg.Connection, b: NewBeneficiary) -> None:
         b.beneficiary_id, b.organisation_id, b.personal, b.fiscal_code_index, b.match_key_index, b.name_index,
         b.sex, b.age_band, b.legal_status, b.reception, b.must_leave_by, b.permit_expiry, b.household_size,
         b.children, b.single_parent, b.italian_level, b.languages, b.vulnerabilities, b.project_ids,
-        b.consent_date, b.consent_scope, b.registered_on, b.registered_by, b.wrapped_key,
+        b.consent_date, b.consent_scope, b.registered_on, b.registered_by, b.wrapped_key, *event_args,
     )
 
 

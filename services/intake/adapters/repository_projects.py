@@ -46,7 +46,8 @@ async def insert(conn: asyncpg.Connection, p: NewProject) -> None:
     )
 
 
-_VISIBLE = "(p.lead_organisation_id = $1 OR $1 = ANY(p.partners))"
+# Projects the organisation in parameter $1 leads or is a partner in.
+VISIBLE_TO_ORGANISATION = "(p.lead_organisation_id = $1 OR $1 = ANY(p.partners))"
 
 
 async def visible_to(conn: asyncpg.Connection, *, organisation_id: str) -> list[asyncpg.Record]:
@@ -58,7 +59,7 @@ async def visible_to(conn: asyncpg.Connection, *, organisation_id: str) -> list[
                              ORDER BY b.work_package)
              FROM project_budget b WHERE (b.lead_organisation_id, b.code) = (p.lead_organisation_id, p.code)),
             '[]'::json) AS budget
-        FROM projects p WHERE {_VISIBLE} ORDER BY p.start_date DESC, p.code
+        FROM projects p WHERE {VISIBLE_TO_ORGANISATION} ORDER BY p.start_date DESC, p.code
         """,
         organisation_id,
     )
@@ -69,7 +70,7 @@ async def not_visible(conn: asyncpg.Connection, *, organisation_id: str, codes: 
     return [r["code"] for r in await conn.fetch(
         f"""
         SELECT u.code FROM unnest($2::text[]) WITH ORDINALITY AS u(code, n)
-        WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE {_VISIBLE} AND p.code = u.code)
+        WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE {VISIBLE_TO_ORGANISATION} AND p.code = u.code)
         ORDER BY u.n
         """,
         organisation_id, codes,

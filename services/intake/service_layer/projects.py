@@ -3,7 +3,7 @@ people are taken in charge in them, and enrolled in more later."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -48,9 +48,13 @@ async def create(pool: asyncpg.Pool, principal: Principal, data: ProjectIn) -> d
 async def refuse_unknown(conn: asyncpg.Connection, principal: Principal, codes: Mapping[str, str]) -> None:
     """Invalid, naming each field (field -> project code) whose project the caller's organisation neither
     leads nor is a partner in: a typo would otherwise be stored and refuse every later intervention."""
-    unknown = set(await repository_projects.not_visible(
+    refuse(codes, unknown=await repository_projects.not_visible(
         conn, organisation_id=principal.organisation_id, codes=list(codes.values())
     ))
+
+
+def refuse(codes: Mapping[str, str], *, unknown: Collection[str]) -> None:
+    """Invalid, naming each field (field -> project code) whose code is among `unknown`."""
     errors = [
         {"field": field, "type": UNKNOWN_PROJECT,
          "rule": f"no project '{code}' led by or partnered with your organisation; an admin of the lead "

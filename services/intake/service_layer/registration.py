@@ -80,9 +80,12 @@ async def register(
         event, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, producer="intake",
         project_id=data.project_ids[0],
     )
+    codes = {f"project_ids.{i}": code for i, code in enumerate(data.project_ids)}
+    announced = outbox.record_for(envelope, INTAKE_EVENTS.name)
     async with pool.acquire() as conn, conn.transaction():
-        await projects.refuse_unknown(conn, principal, {f"project_ids.{i}": c for i, c in enumerate(data.project_ids)})
-        await repository.lock_identity(conn, fc_index, mk_index)
+        projects.refuse(codes, unknown=await repository.lock_identity_and_find_unknown_projects(
+            conn, fc_index, mk_index, organisation_id=principal.organisation_id, project_codes=list(codes.values()),
+        ))
         found = await repository.find_duplicates(
             conn, organisation_id=principal.organisation_id, fiscal_code_index=fc_index, match_key_index=mk_index
         )
@@ -90,8 +93,7 @@ async def register(
         same_code = any("same fiscal code" in m.reasons for m in matches)
         if matches and (same_code or not confirm_distinct):
             raise DuplicatesFound(matches, overridable=not same_code)
-        await repository.insert(conn, row)
-        await outbox.add_events(conn, INTAKE_EVENTS.name, [envelope])
+        await repository.insert(conn, row, [announced])
     return Registered(beneficiary_id, permit_flags(data.permit.expiry_date, today) if data.permit else None)
 
 
