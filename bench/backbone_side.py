@@ -21,7 +21,7 @@ from shared.events.codec import encode, envelope_for, key_of
 from shared.events.contracts import HousingCandidateWaiting
 from shared.kafka import subscribe
 from shared.relay import OutboxRelay, idempotent_producer
-from shared.settings import PlatformSettings
+from shared.settings import PlatformSettings, ServiceSettings
 from shared.telemetry import setup_telemetry
 from shared.topics import TopicSpec
 
@@ -89,7 +89,13 @@ async def pipeline_consume(bootstrap: str, topic: str, dsn: str, n: int) -> None
             finished.set()
 
     consumer.handle_records = counting
-    subscriber = subscribe(broker, consumer, topics=[TopicSpec(topic)], group_id=f"bench-{topic}", max_records=1000)
+    service = ServiceSettings()  # the consumer settings every service runs with
+    subscriber = subscribe(
+        broker, consumer, topics=[TopicSpec(topic)], group_id=f"bench-{topic}",
+        max_records=service.consumer_max_records,
+        batch_timeout_ms=service.consumer_batch_timeout_ms, fetch_min_bytes=service.consumer_fetch_min_bytes,
+        fetch_max_wait_ms=service.consumer_fetch_max_wait_ms,
+    )
     await broker.start()
     await _await_assignment(subscriber)
     say(ready=True)

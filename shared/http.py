@@ -3,6 +3,7 @@ document, and 422 bodies that name each bad field and the rule it broke."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
@@ -32,6 +33,9 @@ def create_app(
         await runtime.start()
         if on_start:
             on_start(runtime, app)
+        # What start-up built lives as long as the process: out of the collector's sight, a full
+        # collection no longer walks it, which keeps such pauses out of request latency.
+        gc.freeze()
         try:
             yield
         finally:

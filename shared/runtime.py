@@ -91,7 +91,8 @@ class Runtime:
         await self.producer.start()
         self.relay = OutboxRelay(
             self.pool, self.producer, service=s.service, batch_size=s.relay_batch_size,
-            idle_poll_s=s.relay_idle_poll_s, keep_sent_s=s.outbox_keep_sent_hours * 3600,
+            idle_poll_s=s.relay_idle_poll_s, linger_s=s.relay_linger_ms / 1000,
+            keep_sent_s=s.outbox_keep_sent_hours * 3600,
         )
         self._spawn(self.relay.run, "relay")
         if self._consumer is not None:

@@ -66,6 +66,7 @@ class ServiceSettings(PlatformSettings):
     pool_max_size: int = 10
     relay_batch_size: int = Field(1000, ge=1, le=10_000)
     relay_idle_poll_s: float = Field(1.0, gt=0)
+    relay_linger_ms: float = Field(10, ge=0, le=1000)  # after a wake-up, before the next batch is read
     outbox_keep_sent_hours: float = Field(168, ge=0)
     consumer_max_records: int = Field(1000, ge=1)
     # How long a fetch waits to fill a batch: longer means fewer transactions per event under load,
