@@ -13,6 +13,7 @@ import pytest
 from shared import outbox
 from shared.events.codec import key_of
 from shared.relay import OutboxRelay, idempotent_producer
+from tests.integration.intake_support import running_intake
 from tests.integration.test_backbone import first_occurrence_order, outbox_order, probe_event, write
 from tests.kafka_support import new_topic, read_all
 
@@ -68,3 +69,17 @@ async def test_a_row_too_large_is_set_aside_and_every_other_row_is_published_in_
     records = await read_all(real_servers.kafka, topic, at_least=7 + 7 + len(later))
     assert len(records) == 7 + 7 + len(later)
     assert first_occurrence_order(records) == expected  # every other row, in seq order per person
+
+
+async def test_health_counts_the_set_aside_rows(real_servers, topics):
+    async with running_intake(real_servers, "it_health") as intake:
+        assert (await intake.client.get("/health")).json()["outbox_set_aside"] == 0
+        await intake.pool.execute(
+            "INSERT INTO outbox (event_id, topic, key, value, failed_at, failure) "
+            "VALUES ($1, 'percorsi.intake.events', 'k', 'v', now(), 'too large')", uuid4())
+        body = (await intake.client.get("/health")).json()
+        assert (body["status"], body["outbox_set_aside"]) == ("ok", 1)
+        async with intake.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SET LOCAL enable_seqscan = off")  # a table this small is scanned anyway
+            plan = await conn.fetchval("EXPLAIN (FORMAT JSON) SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL")
+        assert "outbox_failed" in str(plan)  # an index of the failed rows alone can answer the count
