@@ -62,6 +62,7 @@ def _platform_router(runtime: Runtime) -> APIRouter:
         ok = all(c["ok"] for c in checks.values())
         body = {"service": runtime.settings.service, "status": "ok" if ok else "degraded", **checks,
                 "outbox_backlog": runtime.relay.backlog if runtime.relay else None,
+                "outbox_set_aside": await runtime.outbox_set_aside() if checks["postgres"]["ok"] else None,
                 "metrics": metric_snapshot()}
         return JSONResponse(body, status_code=200 if ok else 503)
 

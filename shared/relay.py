@@ -90,6 +90,10 @@ class OutboxRelay:
             description="outbox rows not yet published",
         )
 
+    async def set_aside_count(self) -> int:
+        """How many rows were set aside (failed_at set): they wait for an operator, not the relay."""
+        return await self._pool.fetchval("SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL")
+
     def _observe_backlog(self, _options):  # noqa: ANN001
         from opentelemetry.metrics import Observation
 

@@ -122,6 +122,14 @@ class Runtime:
         """Live checks of PostgreSQL and Kafka, each with a short timeout."""
         return {"postgres": await _check(self._ping_postgres()), "kafka": await _check(self._ping_kafka())}
 
+    async def outbox_set_aside(self) -> int | None:
+        """Outbox rows set aside as too large for Kafka; None when the count does not come back."""
+        if self.relay is None:
+            return None
+        with contextlib.suppress(Exception):
+            return await asyncio.wait_for(self.relay.set_aside_count(), 3.0)
+        return None
+
     async def _ping_postgres(self) -> None:
         assert self.pool is not None
         async with self.pool.acquire() as conn:

@@ -53,6 +53,7 @@ async def test_every_service_reports_healthy_kafka_and_postgres(services, http):
     for url in services.values():
         body = (await http.get(f"{url}/health")).json()
         assert body["status"] == "ok" and body["kafka"]["ok"] and body["postgres"]["ok"], body
+        assert body["outbox_set_aside"] == 0, body
         assert (await http.get(f"{url}/openapi.json")).status_code == 200
         spec = (await http.get(f"{url}/asyncapi.json")).json()
         assert spec["asyncapi"].startswith("3.")
