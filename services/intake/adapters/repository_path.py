@@ -143,3 +143,12 @@ async def append_transition(
 async def goal_history_of(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
     """Every change to the person's goals, oldest first."""
     return await conn.fetch("SELECT * FROM goal_history WHERE beneficiary_id = $1 ORDER BY seq", beneficiary_id)
+
+
+async def entered_status_on(conn: asyncpg.Connection, *, beneficiary_id: UUID, status: str) -> date | None:
+    """The day the person's path last moved to `status`, if it ever did."""
+    return await conn.fetchval(
+        "SELECT changed_on FROM path_transitions WHERE beneficiary_id = $1 AND to_status = $2 "
+        "ORDER BY seq DESC LIMIT 1",
+        beneficiary_id, status,
+    )
