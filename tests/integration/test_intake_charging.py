@@ -79,7 +79,7 @@ async def test_a_correction_is_held_to_the_projects_dates_too(intake: Intake):
 
 
 async def close_path(intake: Intake, person: UUID, status: str, on: date) -> None:
-    """The path as closed `on` a past day: a transition dated today cannot be followed by a past
+    """The path moved to `status` on a past day: a transition dated today cannot be followed by a past
     activity, so the day is written directly, as a move made days ago would have left it."""
     async with intake.pool.acquire() as conn:
         await conn.execute(
@@ -112,13 +112,10 @@ async def test_a_path_closed_today_by_a_transition_still_takes_todays_work(intak
     assert (await post_intervention(intake, person, intervention())).status_code == 201
 
 
-async def test_an_interrupted_path_still_takes_interventions(intake: Intake):
+async def test_an_interrupted_path_is_not_closed_and_takes_later_interventions(intake: Intake):
     person = await person_in(intake, PROJECT)
-    moved = await intake.client.post(f"/api/v1/beneficiaries/{person}/transitions",
-                                     json={"to": "interrupted", "reason": "non si presenta",
-                                           "reason_category": "stopped_attending"}, headers=OPERATOR)
-    assert moved.status_code == 201, moved.text
-    assert (await post_intervention(intake, person, intervention())).status_code == 201
+    await close_path(intake, person, "interrupted", TODAY - timedelta(days=10))
+    assert (await post_intervention(intake, person, intervention(date=days(-3)))).status_code == 201
 
 
 COURSE = {"kind": "it_course", "title": "Informatica di base", "project_id": PROJECT, "start_date": days(-30),
