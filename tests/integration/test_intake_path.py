@@ -194,7 +194,8 @@ async def test_a_person_is_enrolled_in_another_project_through_the_outbox(intake
 # --- assessment -------------------------------------------------------------------------------
 
 ASSESSMENT = {
-    "skills": [{"name": "  Cucina   Etiope ", "level": 4}, {"name": "Welding", "level": 2}],
+    "skills": [{"name": "  Cucina   Etiope ", "level": 4}, {"name": "Welding", "level": 2},
+               {"name": "Aiuto cuoco alla Trattoria Bekele", "level": 4}],
     "work_experience": [{"sector": "I", "years": 3.5}, {"sector": "F", "years": 1}],
     "needs": {"work": ["Tirocinio", "job search"], "housing": ["autonomous lease", "vicino all'ospedale Spallanzani"],
               "social": ["terapia per il trauma"]},
@@ -211,7 +212,7 @@ async def test_assessment_is_stored_sealed_and_announced_without_personal_data(i
 
     row = await intake.fetchrow("SELECT * FROM assessments WHERE assessment_id = $1", assessment_id)
     assert row["beneficiary_id"] == person and row["organisation_id"] == ORG and row["recorded_by"] == "op-1"
-    assert row["skills"] == [{"name": "cucina etiope", "level": 4}, {"name": "welding", "level": 2}]
+    assert row["skills_per_level"] == [{"level": 2, "count": 1}, {"level": 4, "count": 2}]
     assert row["work_experience"] == [{"sector": "I", "years": 3.5}, {"sector": "F", "years": 1.0}]
     assert row["need_keywords"] == {"work": ["traineeship", "job_search"], "housing": ["autonomous_lease", "other"],
                                     "social": ["other"]}
@@ -221,19 +222,22 @@ async def test_assessment_is_stored_sealed_and_announced_without_personal_data(i
     sealed = intake.app.state.vault.open(person, key, bytes(row["notes"]))
     assert sealed["needs"]["housing"][1] == "vicino all'ospedale Spallanzani"
     assert sealed["vulnerabilities"] == ["health_condition", "victim_of_violence"]
+    assert [s["name"] for s in sealed["skills"]] == ["Cucina   Etiope", "Welding", "Aiuto cuoco alla Trattoria Bekele"]
 
     events = await intake.events(person)
     assert [e.event_type for e in events] == ["intake.beneficiary_registered", "intake.assessment_recorded"]
     payload = events[1].payload
+    assert events[1].envelope["schema_version"] == 2
     assert payload == {
         "assessment_id": str(assessment_id), "assessed_on": TODAY.isoformat(),
-        "skills": [{"name": "cucina etiope", "level": 4}, {"name": "welding", "level": 2}],
+        "skills_per_level": [{"level": 2, "count": 1}, {"level": 4, "count": 2}],
         "work_experience": [{"sector": "I", "years": 3.5}, {"sector": "F", "years": 1.0}],
         "needs": {"work": ["traineeship", "job_search"], "housing": ["autonomous_lease", "other"], "social": ["other"]},
         "vulnerability_count": 2,
     }
     assert_no_personal_data(events[1:], ["Spallanzani", "trauma", "health_condition", "victim", "Warsame",
-                                         "Tesfaye", "Diallo", "Haidari", "Okafor"])
+                                         "Tesfaye", "Diallo", "Haidari", "Okafor", "Bekele", "Trattoria",
+                                         "cucina", "welding", "\"name\""])
 
 
 async def test_assessment_bad_input_stores_nothing(intake: Intake):

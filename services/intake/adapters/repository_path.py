@@ -17,7 +17,7 @@ class NewAssessment:
     beneficiary_id: UUID
     organisation_id: str
     assessed_on: date
-    skills: list[dict[str, Any]]
+    skills_per_level: list[dict[str, Any]]
     work_experience: list[dict[str, Any]]
     need_keywords: dict[str, list[str]]
     vulnerability_count: int
@@ -39,12 +39,24 @@ class NewGoal:
 async def insert_assessment(conn: asyncpg.Connection, a: NewAssessment) -> None:
     await conn.execute(
         """
-        INSERT INTO assessments (assessment_id, beneficiary_id, organisation_id, assessed_on, skills,
+        INSERT INTO assessments (assessment_id, beneficiary_id, organisation_id, assessed_on, skills_per_level,
             work_experience, need_keywords, vulnerability_count, notes, recorded_by)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         """,
-        a.assessment_id, a.beneficiary_id, a.organisation_id, a.assessed_on, a.skills, a.work_experience,
+        a.assessment_id, a.beneficiary_id, a.organisation_id, a.assessed_on, a.skills_per_level, a.work_experience,
         a.need_keywords, a.vulnerability_count, a.notes, a.recorded_by,
+    )
+
+
+async def assessments_of(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
+    """The person's assessments, newest first."""
+    return await conn.fetch(
+        """
+        SELECT assessment_id, assessed_on, recorded_by, skills_per_level, work_experience, need_keywords,
+            vulnerability_count, notes
+        FROM assessments WHERE beneficiary_id = $1 ORDER BY assessed_on DESC, created_at DESC, assessment_id
+        """,
+        beneficiary_id,
     )
 
 
@@ -131,3 +143,12 @@ async def append_transition(
 async def goal_history_of(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
     """Every change to the person's goals, oldest first."""
     return await conn.fetch("SELECT * FROM goal_history WHERE beneficiary_id = $1 ORDER BY seq", beneficiary_id)
+
+
+async def entered_status_on(conn: asyncpg.Connection, *, beneficiary_id: UUID, status: str) -> date | None:
+    """The day the person's path last moved to `status`, if it ever did."""
+    return await conn.fetchval(
+        "SELECT changed_on FROM path_transitions WHERE beneficiary_id = $1 AND to_status = $2 "
+        "ORDER BY seq DESC LIMIT 1",
+        beneficiary_id, status,
+    )

@@ -1,5 +1,6 @@
 """What of a skills assessment (bilancio di competenze) may leave intake: needs become keywords
-from a closed vocabulary, skill names a normalised form, vulnerabilities only a count."""
+from a closed vocabulary, skills a count per level (their names are free text and stay sealed),
+vulnerabilities only a count."""
 
 from __future__ import annotations
 
@@ -61,5 +62,5 @@ def need_keywords(area: Area, needs: Iterable[str]) -> list[str]:
 
 
 def skill_name(name: str) -> str:
-    """A skill's name as compared and reported: case-folded, single spaces."""
+    """A skill's name as compared for repeats: case-folded, single spaces."""
     return " ".join(name.casefold().split())

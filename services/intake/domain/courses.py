@@ -22,6 +22,14 @@ def check_dates(start: date, end: date) -> None:
         raise CourseRuleViolation("end_date", f"end date {end.isoformat()} is before start date {start.isoformat()}")
 
 
+def check_enrolment(course_end: date, enrolled_on: date) -> None:
+    """A person joins a course before it ends (early enrolment, before it starts, is common)."""
+    if enrolled_on > course_end:
+        raise CourseRuleViolation(
+            "enrolled_on", f"{enrolled_on.isoformat()} is after the course ended ({course_end.isoformat()})"
+        )
+
+
 def check_completion(kind: InterventionKind, start: date, completed_on: date, level: ItalianLevel | None) -> None:
     """A course is completed on or after its start, and only Italian courses give a level."""
     if completed_on < start:

@@ -144,3 +144,24 @@ def age_band(birth_date: date, on: date) -> AgeBand:
     """The age band a person born on birth_date falls in on the given day."""
     age = age_on(birth_date, on)
     return next(band for floor, band in _BAND_FLOORS if age >= floor)
+
+
+ADULT_AGE = 18
+
+
+class LegalStatusRuleViolation(ValueError):
+    """The legal status does not fit the person's age."""
+
+
+def check_legal_status_age(legal_status: LegalStatus, birth_date: date, on: date) -> None:
+    """An unaccompanied minor (MSNA) is under 18 on the day they are registered. Only the completed
+    age counts: many minors are registered born on 1 January, and they are adults from that day."""
+    if legal_status is not LegalStatus.unaccompanied_minor or birth_date > on:
+        return
+    age = age_on(birth_date, on)
+    if age >= ADULT_AGE:
+        raise LegalStatusRuleViolation(
+            f"'{legal_status}' is for people under {ADULT_AGE} on the registration date: born on "
+            f"{birth_date.isoformat()}, the person is {age} on {on.isoformat()}; correct birth_date or choose "
+            "another legal_status (e.g. asylum_seeker)"
+        )

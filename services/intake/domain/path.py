@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 
@@ -77,6 +78,24 @@ def _why_not(current: PathStatus, *, has_plan: bool) -> str:
         return ("no plan was agreed, so the path resumes to 'taken_in_charge', where it was before the "
                 "interruption; it is in progress only once a plan is agreed")
     return "the path model does not allow this move"
+
+
+class ClosedPath(ValueError):
+    """An activity dated after the person's path was closed."""
+
+
+def check_open_on(status: PathStatus, closed_on: date | None, on: date) -> None:
+    """Activities (interventions, course enrolments) may be dated on or before the day a path was
+    closed (autonomy_reached, transferred): operators often record last week's work after closing,
+    and funders count it. After that day the person is no longer this organisation's to follow (a
+    transferred person is another service's), so nothing more is charged. An interrupted path is not
+    closed: it may resume (domain.md), and reaching out to the person, or helping them when they come
+    back before the path is formally resumed, is work an operator records and a funder counts."""
+    if is_terminal(status) and closed_on is not None and on > closed_on:
+        raise ClosedPath(
+            f"{on.isoformat()} is after the path was closed as '{status}' on {closed_on.isoformat()}: "
+            "only activities up to that day can be recorded"
+        )
 
 
 # Only agreeing a plan moves a path to plan_agreed: a plan_agreed path without a plan would mislead.

@@ -41,6 +41,15 @@ def check_period(start: date, end: date) -> None:
         )
 
 
+def check_runs_on(code: str, start: date, end: date, on: date, field: str) -> None:
+    """Funders pay only for what happens while their project runs: `on` must lie in [start, end]."""
+    if not start <= on <= end:
+        raise ProjectRuleViolation(
+            field, f"{on.isoformat()} is outside project '{code}', which runs from {start.isoformat()} to "
+                   f"{end.isoformat()}: only activities within a project's dates can be charged to it",
+        )
+
+
 def check_budget(lines: Iterable[tuple[WorkPackage, Decimal]]) -> Decimal:
     """The budget total; each work package appears once."""
     seen: set[WorkPackage] = set()

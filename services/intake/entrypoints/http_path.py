@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from intake.entrypoints.schemas import AssessmentIn, GoalOutcomeIn, PathTransitionIn, PlanIn
 from intake.entrypoints.schemas_common import today_in_italy
 from intake.entrypoints.schemas_courses import ErasureIn
-from intake.service_layer import assessment, erasure, plan, plan_view, transitions
+from intake.service_layer import assessment, assessment_view, erasure, plan, plan_view, transitions
 from shared.auth import Principal, Role, require
 
 router = APIRouter(prefix="/api/v1/beneficiaries/{beneficiary_id}", tags=["intake: path"])
@@ -29,6 +29,18 @@ async def record_assessment(
     pool, vault = _parts(request)
     assessment_id = await assessment.record(pool, vault, principal, beneficiary_id, body, today=today_in_italy())
     return {"assessment_id": str(assessment_id)}
+
+
+@router.get("/assessments")
+async def read_assessments(
+    beneficiary_id: UUID, request: Request, principal: Principal = Depends(OPERATORS),
+    purpose: str | None = Query(None, min_length=3, max_length=200,
+                                description="why skill names, needs as written and vulnerability flags are read; "
+                                            "required to see them, audited"),
+) -> dict:
+    """The person's assessments, newest first: the coarse part always, the sealed part with a purpose."""
+    pool, vault = _parts(request)
+    return await assessment_view.read_assessments(pool, vault, principal, beneficiary_id, purpose=purpose)
 
 
 @router.post("/plan", status_code=201)

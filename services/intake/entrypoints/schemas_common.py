@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from intake.domain.duplicates import has_letters
@@ -24,6 +24,12 @@ except ZoneInfoNotFoundError:  # pragma: no cover - slim images may lack tzdata
 def today_in_italy() -> dt.date:
     """Today's date where the operators work, so late-evening entries are not 'in the future'."""
     return dt.datetime.now(_ITALY).date()
+
+
+def registration_day(info: ValidationInfo) -> dt.date:
+    """The day a registration is judged on: today, or the day it was made when a correction validates
+    it again (the `registered_on` validation context)."""
+    return (info.context or {}).get("registered_on") or today_in_italy()
 
 
 def rule_error(rule: str, message: str) -> PydanticCustomError:

@@ -43,6 +43,8 @@ class CourseIn(InputModel):
 
 class EnrolmentIn(InputModel):
     beneficiary_id: UUID
+    # Today unless given: an enrolment recorded late keeps the day it happened.
+    enrolled_on: PastDate | None = None
 
 
 class CompletionIn(InputModel):

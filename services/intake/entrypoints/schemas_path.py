@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from intake.domain.assessment import skill_name
 from intake.domain.enums import COURSE_KINDS, InterventionKind, VulnerabilityFlag
 from intake.domain.path import PathStatus, ReasonCategory
 from intake.domain.plan import Area, Phase, PlanRuleViolation, check_phases
@@ -54,7 +55,7 @@ class AssessmentIn(InputModel):
     def _each_skill_once(cls, value: list[SkillIn]) -> list[SkillIn]:
         seen: set[str] = set()
         for skill in value:
-            name = skill.name.casefold()
+            name = skill_name(skill.name)
             if name in seen:
                 raise rule_error("skill_repeated", f"skill '{skill.name}' is listed more than once")
             seen.add(name)

@@ -13,10 +13,12 @@ from intake.domain.enums import (
     EducationLevel,
     ItalianLevel,
     LegalStatus,
+    LegalStatusRuleViolation,
     PermitDocument,
     ReceptionKind,
     Sex,
     VulnerabilityFlag,
+    check_legal_status_age,
 )
 from intake.domain.fiscal_code import consistent_with, parse_fiscal_code
 from intake.domain.permit import PermitRuleViolation, check_dates, check_number
@@ -30,6 +32,7 @@ from intake.entrypoints.schemas_common import (
     PastDate,
     PastYear,
     Text,
+    registration_day,
     rule_error,
     unique,
 )
@@ -228,6 +231,19 @@ class BeneficiaryIn(InputModel):
                     "fiscal code does not match the registration: " + "; ".join(mismatches),
                 )
         return code.value
+
+    @field_validator("legal_status")
+    @classmethod
+    def _minor_under_18(cls, value: LegalStatus, info: ValidationInfo) -> LegalStatus:
+        """Checked on the registration date: today, or the stored one when a correction re-validates
+        the registration (context `registered_on`), so a minor who has since turned 18 stays valid."""
+        birth_date = info.data.get("birth_date")
+        if birth_date is not None:
+            try:
+                check_legal_status_age(value, birth_date, registration_day(info))
+            except LegalStatusRuleViolation as exc:
+                raise rule_error("unaccompanied_minor_of_age", str(exc)) from exc
+        return value
 
     @field_validator("languages", "vulnerabilities")
     @classmethod

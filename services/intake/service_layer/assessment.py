@@ -1,5 +1,6 @@
-"""Recording a skills assessment (bilancio di competenze). The assessment as entered is sealed
-with the person's key; the coarse form is stored in plain and announced."""
+"""Recording a skills assessment (bilancio di competenze). The assessment as entered (skill names,
+needs as written, vulnerability flags) is sealed with the person's key; the coarse form is stored
+in plain and announced."""
 
 from __future__ import annotations
 
@@ -10,20 +11,21 @@ import asyncpg
 
 from intake.adapters import repository_path
 from intake.adapters.vault import Vault
-from intake.domain.assessment import need_keywords, skill_name
+from intake.domain.assessment import need_keywords
 from intake.domain.plan import Area
 from intake.entrypoints.schemas import AssessmentIn
 from intake.service_layer.commands import emit, locked_person, seal
 from shared.auth import Principal
-from shared.events.contracts import AssessmentRecorded, NeedKeywords, SectorYears, SkillLevel
+from shared.events.contracts import AssessmentRecorded, NeedKeywords, SectorYears, skills_per_level
 
 
 def assessment_event(assessment_id: UUID, data: AssessmentIn, today: date) -> AssessmentRecorded:
-    """What other services learn: skill levels, sectors, need keywords, how many vulnerabilities."""
+    """What other services learn: how many skills at each level, sectors, need keywords, how many
+    vulnerabilities; never a skill's name, which an operator typed."""
     return AssessmentRecorded(
         assessment_id=assessment_id,
         assessed_on=today,
-        skills=[SkillLevel(name=skill_name(s.name), level=s.level) for s in data.skills],
+        skills_per_level=skills_per_level(s.level for s in data.skills),
         work_experience=[SectorYears(sector=w.sector, years=w.years) for w in data.work_experience],
         needs=NeedKeywords(**{area.value: need_keywords(area, getattr(data.needs, area.value)) for area in Area}),
         vulnerability_count=len(data.vulnerabilities),
@@ -40,7 +42,7 @@ async def record(
         person = await locked_person(conn, principal, beneficiary_id)
         await repository_path.insert_assessment(conn, repository_path.NewAssessment(
             assessment_id=assessment_id, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id,
-            assessed_on=today, skills=coarse["skills"], work_experience=coarse["work_experience"],
+            assessed_on=today, skills_per_level=coarse["skills_per_level"], work_experience=coarse["work_experience"],
             need_keywords=coarse["needs"], vulnerability_count=event.vulnerability_count,
             notes=seal(vault, person, data.model_dump(mode="json")), recorded_by=principal.subject,
         ))

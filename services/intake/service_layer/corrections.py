@@ -33,7 +33,7 @@ async def correct(
     async with pool.acquire() as conn, conn.transaction():
         person = await locked_person(conn, principal, beneficiary_id)
         current = corrections.as_entered(open_notes(vault, person, person["personal"]), person)
-        corrected = _validated({**current, **data.changes()})
+        corrected = _validated({**current, **data.changes()}, registered_on=person["registered_on"])
         fields = corrections.changed_fields(
             corrections.kept(current), corrections.kept(corrected), corrections.CORRECTABLE_FIELDS
         )
@@ -64,10 +64,11 @@ async def correct(
     return event
 
 
-def _validated(merged: dict[str, Any]) -> dict[str, Any]:
-    """The merged registration checked by every rule of a registration, as JSON values."""
+def _validated(merged: dict[str, Any], *, registered_on: date) -> dict[str, Any]:
+    """The merged registration checked by every rule of a registration, on the day it was registered,
+    as JSON values."""
     try:
-        return BeneficiaryIn.model_validate(merged).model_dump(mode="json")
+        return BeneficiaryIn.model_validate(merged, context={"registered_on": registered_on}).model_dump(mode="json")
     except ValidationError as exc:
         raise Invalid([
             {"field": ".".join(str(p) for p in e["loc"]) or "body", "rule": e["msg"], "type": e["type"]}

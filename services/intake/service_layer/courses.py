@@ -9,10 +9,11 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from intake.adapters import repository, repository_activities
-from intake.domain.courses import CourseRuleViolation, check_completion, level_after
+from intake.domain.courses import CourseRuleViolation, check_completion, check_enrolment, level_after
 from intake.domain.enums import InterventionKind, ItalianLevel, levels_gained
 from intake.entrypoints.schemas_courses import CompletionIn, CourseIn, EnrolmentIn
 from intake.service_layer import projects
+from intake.service_layer.chargeable import check_chargeable, check_project_runs
 from intake.service_layer.commands import emit, locked_person
 from intake.service_layer.errors import Conflict, NotFound, RuleBroken
 from intake.service_layer.interventions import amount
@@ -21,10 +22,13 @@ from shared.events.contracts import CourseCompleted, CourseEnrolled
 
 
 async def create(pool: asyncpg.Pool, principal: Principal, data: CourseIn) -> UUID:
-    """A course charged to a project the caller's organisation leads or is a partner in."""
+    """A course charged to a project the caller's organisation leads or is a partner in, held within
+    the project's dates."""
     course_id = uuid4()
     async with pool.acquire() as conn, conn.transaction():
         await projects.refuse_unknown(conn, principal, {"project_id": data.project_id})
+        for field, day in (("start_date", data.start_date), ("end_date", data.end_date)):
+            await check_project_runs(conn, principal, data.project_id, day, field=field)
         await repository_activities.insert_course(conn, repository_activities.NewCourse(
             course_id=course_id, organisation_id=principal.organisation_id, kind=data.kind.value, title=data.title,
             project_id=data.project_id, start_date=data.start_date, end_date=data.end_date, hours=data.hours,
@@ -36,18 +40,26 @@ async def create(pool: asyncpg.Pool, principal: Principal, data: CourseIn) -> UU
 async def enrol(
     pool: asyncpg.Pool, principal: Principal, course_id: UUID, data: EnrolmentIn, *, today: date
 ) -> CourseEnrolled:
+    """Enrol the person on `enrolled_on` (today unless given): a day the course's project runs, not after
+    the course ended, and not after the person's path was closed."""
+    enrolled_on = data.enrolled_on or today
     async with pool.acquire() as conn, conn.transaction():
         course = await _course(conn, principal, course_id)
         person = await locked_person(conn, principal, data.beneficiary_id)
         if course["project_id"] not in person["project_ids"]:
             raise RuleBroken("beneficiary_id", "project_not_enrolled",
                              f"the person is not in project '{course['project_id']}', which this course is charged to")
+        try:
+            check_enrolment(course["end_date"], enrolled_on)
+        except CourseRuleViolation as exc:
+            raise RuleBroken(exc.field, "enrolled_after_course", exc.rule) from None
+        await check_chargeable(conn, principal, person, course["project_id"], enrolled_on, field="enrolled_on")
         if not await repository_activities.enrol(conn, course_id=course_id, beneficiary_id=data.beneficiary_id,
-                                                 enrolled_on=today, enrolled_by=principal.subject):
+                                                 enrolled_on=enrolled_on, enrolled_by=principal.subject):
             raise Conflict(f"beneficiary {data.beneficiary_id} is enrolled in course {course_id} already",
                            rule="already_enrolled")
         event = CourseEnrolled(
-            course_id=course_id, kind=course["kind"], project_id=course["project_id"], enrolled_on=today,
+            course_id=course_id, kind=course["kind"], project_id=course["project_id"], enrolled_on=enrolled_on,
             start_date=course["start_date"], end_date=course["end_date"], hours=amount(course["hours"]),
         )
         await emit(conn, principal, data.beneficiary_id, event, project_id=course["project_id"])

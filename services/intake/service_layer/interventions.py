@@ -16,6 +16,7 @@ from intake.adapters import repository, repository_activities, repository_correc
 from intake.adapters.vault import Vault
 from intake.domain.corrections import changed_fields
 from intake.entrypoints.schemas import InterventionCorrectionIn, InterventionIn
+from intake.service_layer.chargeable import check_chargeable
 from intake.service_layer.commands import emit, locked_person, seal
 from intake.service_layer.errors import Conflict, NotFound, RuleBroken
 from shared.auth import Principal
@@ -84,11 +85,13 @@ async def _new_intervention(
     conn: asyncpg.Connection, principal: Principal, person: asyncpg.Record, data: InterventionIn,
     corrects: UUID | None = None,
 ) -> repository_activities.NewIntervention:
-    """The row to store, once the project and course are checked against stored data."""
+    """The row to store, once the project (one of the person's, running on the day), the path (not
+    closed before the day) and the course are checked against stored data."""
     if data.project_id not in person["project_ids"]:
         raise RuleBroken("project_id", "project_not_enrolled",
                          f"'{data.project_id}' is not one of the person's projects "
                          f"({', '.join(person['project_ids'])}); an intervention is charged to one of them")
+    await check_chargeable(conn, principal, person, data.project_id, data.date, field="date")
     course_id = await _course_of(conn, principal, data) if data.course_id else None
     return repository_activities.NewIntervention(
         intervention_id=uuid4(), beneficiary_id=person["beneficiary_id"], organisation_id=principal.organisation_id,

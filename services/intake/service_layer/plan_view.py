@@ -8,9 +8,10 @@ from uuid import UUID
 
 import asyncpg
 
-from intake.adapters import repository, repository_path
-from intake.adapters.vault import Vault, VaultError
+from intake.adapters import repository_path
+from intake.adapters.vault import Vault
 from intake.service_layer.errors import NotFound
+from intake.service_layer.reads import Opener, person_for_read
 from shared.auth import Principal
 
 
@@ -18,40 +19,19 @@ async def read_plan(
     pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, *, purpose: str | None
 ) -> dict[str, Any]:
     async with pool.acquire() as conn, conn.transaction():
-        person = await repository.get(conn, organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
-        if person is None:
-            raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
+        person = await person_for_read(conn, principal, beneficiary_id, action="read_plan", purpose=purpose)
         plan, goals = await repository_path.plan_of(conn, beneficiary_id=beneficiary_id)
         if plan is None:
             raise NotFound(f"beneficiary {beneficiary_id} has no plan yet")
         history = await repository_path.goal_history_of(conn, beneficiary_id=beneficiary_id)
-        if purpose:
-            await repository.log_access(
-                conn, actor=principal.subject, actor_role=principal.role.value,
-                organisation_id=principal.organisation_id, beneficiary_ids=[beneficiary_id], action="read_plan",
-                purpose=purpose,
-            )
-    opener = _Opener(vault, beneficiary_id, person["wrapped_key"]) if purpose else None
+    opener = Opener(vault, person) if purpose else None
     return {
         "agreed_on": plan["agreed_on"],
         "goals": [_goal(g, [h for h in history if h["goal_id"] == g["goal_id"]], opener) for g in goals],
     }
 
 
-class _Opener:
-    def __init__(self, vault: Vault, beneficiary_id: UUID, wrapped_key: bytes | None) -> None:
-        self._vault, self._id, self._key = vault, beneficiary_id, wrapped_key
-
-    def __call__(self, sealed: bytes | None) -> dict[str, Any] | None:
-        if sealed is None:
-            return None
-        try:
-            return self._vault.open(self._id, self._key, sealed)
-        except VaultError:
-            return None  # erased: the key is gone
-
-
-def _goal(row: asyncpg.Record, history: list[asyncpg.Record], opener: _Opener | None) -> dict[str, Any]:
+def _goal(row: asyncpg.Record, history: list[asyncpg.Record], opener: Opener | None) -> dict[str, Any]:
     goal = {k: row[k] for k in ("goal_id", "area", "deadline", "status", "closed_on", "responsible_operator")}
     goal["phase_dues"] = list(row["phase_dues"])
     goal["history"] = [{k: h[k] for k in ("change", "status", "deadline", "recorded_on", "recorded_by")}

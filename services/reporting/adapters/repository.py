@@ -9,7 +9,7 @@ import asyncpg
 
 from reporting.domain.indicators import Cell
 from reporting.domain.people import CountedPerson
-from shared.events.envelope import Envelope
+from shared.events.envelope import Event
 
 
 async def add_people(conn: asyncpg.Connection, people: Sequence[CountedPerson]) -> None:
@@ -45,8 +45,11 @@ async def mark_erased(conn: asyncpg.Connection, *, beneficiary_ids: Sequence[UUI
     await conn.execute("UPDATE people SET erased = true WHERE beneficiary_id = ANY($1::uuid[])", beneficiary_ids)
 
 
-async def add_to_timeline(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
-    """Put the events on their people's timelines in one statement, each once."""
+async def add_to_timeline(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+    """Put the events on their people's timelines in one statement, each once. The payload stored is
+    the validated one in its current contract's shape (upcast), never the bytes as received: a field
+    an old version carried and the current one dropped (v1 assessments' skill names) is not kept."""
+    envelopes = [e.envelope for e in events]
     await conn.execute(
         """
         INSERT INTO timeline (event_id, beneficiary_id, organisation_id, event_type, occurred_at, producer, payload)
@@ -56,7 +59,8 @@ async def add_to_timeline(conn: asyncpg.Connection, envelopes: Sequence[Envelope
         """,
         [e.event_id for e in envelopes], [e.beneficiary_id for e in envelopes],
         [e.organisation_id for e in envelopes], [e.event_type for e in envelopes],
-        [e.occurred_at for e in envelopes], [e.producer for e in envelopes], [e.payload for e in envelopes],
+        [e.occurred_at for e in envelopes], [e.producer for e in envelopes],
+        [e.payload.model_dump(mode="json") for e in events],
     )
 
 

@@ -32,7 +32,7 @@ async def on_registered(conn: asyncpg.Connection, events: Sequence[Event]) -> No
     await repository.add_people(conn, [
         counted_person(e.beneficiary_id, e.envelope.organisation_id, e.payload) for e in events
     ])
-    await repository.add_to_timeline(conn, [e.envelope for e in events])
+    await repository.add_to_timeline(conn, events)
 
 
 async def on_corrected(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
@@ -42,16 +42,16 @@ async def on_corrected(conn: asyncpg.Connection, events: Sequence[Event]) -> Non
         changes = corrected_attributes(p.changed_attributes())
         if changes:
             await repository.correct_person(conn, beneficiary_id=event.beneficiary_id, **changes)
-    await repository.add_to_timeline(conn, [e.envelope for e in events])
+    await repository.add_to_timeline(conn, events)
 
 
 async def on_erased(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
     await repository.mark_erased(conn, beneficiary_ids=[e.beneficiary_id for e in events])
-    await repository.add_to_timeline(conn, [e.envelope for e in events])
+    await repository.add_to_timeline(conn, events)
 
 
 async def on_timeline_event(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
-    await repository.add_to_timeline(conn, [e.envelope for e in events])
+    await repository.add_to_timeline(conn, events)
 
 
 TIMELINE_ONLY = [

@@ -20,7 +20,8 @@ from shared.events.contracts.path import (
     PathStatusChanged,
     PlanAgreed,
     SectorYears,
-    SkillLevel,
+    SkillsAtLevel,
+    skills_per_level,
 )
 from shared.events.contracts.people import (
     AgeBand,
@@ -53,5 +54,6 @@ __all__ = [
     "PathStatusChanged",
     "PlanAgreed",
     "SectorYears",
-    "SkillLevel",
+    "SkillsAtLevel",
+    "skills_per_level",
 ]

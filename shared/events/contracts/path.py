@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.envelope import EventPayload
-from shared.events.registry import contract
+from shared.events.registry import contract, upcaster
 
 AMOUNT = r"^\d{1,10}(\.\d{1,2})?$"
 Area = Literal["work", "housing", "social"]
@@ -20,9 +22,17 @@ class _Part(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-class SkillLevel(_Part):
-    name: str = Field(max_length=200, description="normalised skill name")
+class SkillsAtLevel(_Part):
+    """How many of the assessed skills are at one level; the skills' names are free text an operator
+    typed (they may name an employer or a person), so they stay sealed in intake."""
+
     level: int = Field(ge=1, le=5)
+    count: int = Field(ge=1)
+
+
+def skills_per_level(levels: Iterable[int]) -> list[SkillsAtLevel]:
+    """The count of skills at each level present, lowest level first."""
+    return [SkillsAtLevel(level=level, count=n) for level, n in sorted(Counter(levels).items())]
 
 
 class SectorYears(_Part):
@@ -40,17 +50,27 @@ class NeedKeywords(_Part):
 
 @contract
 class AssessmentRecorded(EventPayload):
-    """A skills assessment was recorded. Vulnerabilities (GDPR art. 9) leave intake only as a count."""
+    """A skills assessment was recorded. Only controlled values travel: skills as a count per level,
+    experience by ATECO section, needs as vocabulary keywords; vulnerabilities (GDPR art. 9) only as
+    a count. v1 carried each skill's name, operator free text: its upcaster keeps only the levels."""
 
     event_type = "intake.assessment_recorded"
-    version = 1
+    version = 2
 
     assessment_id: UUID
     assessed_on: date
-    skills: list[SkillLevel] = Field(default_factory=list)
+    skills_per_level: list[SkillsAtLevel] = Field(default_factory=list)
     work_experience: list[SectorYears] = Field(default_factory=list)
     needs: NeedKeywords
     vulnerability_count: int = Field(0, ge=0)
+
+
+@upcaster(AssessmentRecorded.event_type, 1)
+def _assessment_names_dropped(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 -> v2: each skill's name is dropped, the levels counted."""
+    rest = {k: v for k, v in payload.items() if k != "skills"}
+    counted = skills_per_level(int(s["level"]) for s in payload.get("skills", []))
+    return {**rest, "skills_per_level": [c.model_dump() for c in counted]}
 
 
 class GoalSummary(_Part):

@@ -1,0 +1,46 @@
+"""Whether an activity may be charged to a project on a day: the project runs that day, and the
+person's path was not closed before it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import asyncpg
+
+from intake.adapters import repository_path, repository_projects
+from intake.domain.path import ClosedPath, PathStatus, check_open_on, is_terminal
+from intake.domain.projects import ProjectRuleViolation, check_runs_on
+from intake.service_layer.errors import RuleBroken
+from shared.auth import Principal
+
+OUTSIDE_PROJECT = "outside_project_period"
+PATH_CLOSED = "path_closed"
+
+
+async def check_project_runs(
+    conn: asyncpg.Connection, principal: Principal, project_id: str, on: date, *, field: str
+) -> None:
+    """RuleBroken naming `field` when `on` is outside the project's start and end dates."""
+    period = await repository_projects.period_of(conn, organisation_id=principal.organisation_id, code=project_id)
+    if period is None:
+        return  # not visible: the callers' own checks name the project
+    try:
+        check_runs_on(project_id, period["start_date"], period["end_date"], on, field)
+    except ProjectRuleViolation as exc:
+        raise RuleBroken(exc.field, OUTSIDE_PROJECT, exc.rule) from None
+
+
+async def check_chargeable(
+    conn: asyncpg.Connection, principal: Principal, person: asyncpg.Record, project_id: str, on: date, *, field: str
+) -> None:
+    """The project runs on `on` and the person's path was still open then (see check_open_on)."""
+    await check_project_runs(conn, principal, project_id, on, field=field)
+    status = PathStatus(person["path_status"])
+    if not is_terminal(status):
+        return
+    closed_on = await repository_path.entered_status_on(conn, beneficiary_id=person["beneficiary_id"],
+                                                        status=status.value)
+    try:
+        check_open_on(status, closed_on, on)
+    except ClosedPath as exc:
+        raise RuleBroken(field, PATH_CLOSED, str(exc)) from None

@@ -1,0 +1,47 @@
+"""What every read of a person's sealed records shares: the person must be the caller's
+organisation's, a read with a stated purpose is audited in the reading transaction, and sealed
+notes open only while the person's key exists."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from intake.adapters import repository
+from intake.adapters.vault import Vault, VaultError
+from intake.service_layer.errors import NotFound
+from shared.auth import Principal
+
+
+async def person_for_read(
+    conn: asyncpg.Connection, principal: Principal, beneficiary_id: UUID, *, action: str, purpose: str | None
+) -> asyncpg.Record:
+    """The person's row and wrapped key, or NotFound; with a purpose, the read is written to
+    pii_access_log as `action`, in the caller's transaction."""
+    person = await repository.get(conn, organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
+    if person is None:
+        raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
+    if purpose:
+        await repository.log_access(
+            conn, actor=principal.subject, actor_role=principal.role.value,
+            organisation_id=principal.organisation_id, beneficiary_ids=[beneficiary_id], action=action,
+            purpose=purpose,
+        )
+    return person
+
+
+class Opener:
+    """Opens one person's sealed notes; None for a note never written or a person erased."""
+
+    def __init__(self, vault: Vault, person: asyncpg.Record) -> None:
+        self._vault, self._id, self._key = vault, person["beneficiary_id"], person["wrapped_key"]
+
+    def __call__(self, sealed: bytes | None) -> dict[str, Any] | None:
+        if sealed is None:
+            return None
+        try:
+            return self._vault.open(self._id, self._key, sealed)
+        except VaultError:
+            return None  # erased: the key is gone

@@ -1,0 +1,72 @@
+"""Unaccompanied minors over HTTP on the real PostgreSQL: 18 or older on the registration date is
+refused at registration and in corrections, which judge the age on the day the person was registered."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from uuid import UUID
+
+import pytest
+
+from tests.integration.intake_support import Intake, errors_of, headers, registration, running_intake
+
+pytestmark = pytest.mark.integration
+
+TODAY = date.today()
+
+
+def years_ago(years: int, days: int = 0) -> str:
+    """The birth date of someone who turns `years` `days` days from today (negative: days ago)."""
+    try:
+        birthday = TODAY.replace(year=TODAY.year - years)
+    except ValueError:  # 29 February
+        birthday = date(TODAY.year - years, 3, 1)
+    return (birthday + timedelta(days=days)).isoformat()
+
+
+@pytest.fixture(scope="module")
+async def intake(real_servers, topics):
+    async with running_intake(real_servers, "it_minors") as running:
+        yield running
+
+
+async def counts(intake: Intake) -> tuple[int, int]:
+    return (await intake.fetchval("SELECT count(*) FROM beneficiaries"),
+            await intake.fetchval("SELECT count(*) FROM outbox"))
+
+
+async def test_an_adult_registered_as_unaccompanied_minor_is_refused_and_nothing_stored(intake: Intake):
+    await intake.ensure_projects("coop-a", registration()["project_ids"])
+    before = await counts(intake)
+    for birth_date in (years_ago(18), years_ago(25), f"{TODAY.year - 18}-01-01"):
+        body = registration(legal_status="unaccompanied_minor", birth_date=birth_date)
+        response = await intake.client.post("/api/v1/beneficiaries", json=body, headers=headers())
+        assert errors_of(response) == {"legal_status": "unaccompanied_minor_of_age"}, birth_date
+        assert "birth_date" in response.json()["errors"][0]["rule"]
+    assert await counts(intake) == before
+    # 18 tomorrow: still a minor today.
+    assert await intake.register(registration(legal_status="unaccompanied_minor", birth_date=years_ago(18, 1)))
+
+
+async def correct(intake: Intake, person: UUID, body: dict):
+    return await intake.client.post(f"/api/v1/beneficiaries/{person}/corrections", json=body | {"reason": "r"},
+                                    headers=headers())
+
+
+async def test_corrections_apply_the_rule_on_the_registration_date(intake: Intake):
+    minor = await intake.register(registration(legal_status="unaccompanied_minor", birth_date=years_ago(16)))
+    adult = await intake.register(registration(legal_status="asylum_seeker", birth_date=years_ago(30)))
+    corrected_before = await intake.fetchval("SELECT count(*) FROM corrections")
+    refused = [await correct(intake, minor, {"birth_date": years_ago(19)}),
+               await correct(intake, adult, {"legal_status": "unaccompanied_minor"})]
+    for response in refused:
+        assert errors_of(response) == {"legal_status": "unaccompanied_minor_of_age"}
+    assert await intake.fetchval("SELECT count(*) FROM corrections") == corrected_before
+
+    # Registered at 17 some 200 days ago, 18 for ten days now: still valid, and corrections go through.
+    grown = await intake.register(registration(legal_status="unaccompanied_minor", birth_date=years_ago(18, 100)))
+    async with intake.pool.acquire() as conn:
+        await conn.execute("UPDATE beneficiaries SET registered_on = $2 WHERE beneficiary_id = $1", grown,
+                           TODAY - timedelta(days=200))
+    ok = await correct(intake, grown, {"italian_level": "A2", "birth_date": years_ago(18, -10)})
+    assert ok.status_code == 201, ok.text
