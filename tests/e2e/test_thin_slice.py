@@ -175,7 +175,10 @@ async def test_one_trace_follows_the_event_from_http_through_kafka_to_the_consum
                    and dict(r.headers).get("traceparent", b"").split(b"-")[1] == trace_id.encode()
                    for r in records)
 
-    assert carried(await read_all(real_servers.kafka, INTAKE_EVENTS.name))
+    async def intake_published():  # the relay sends it after the commit, not before the 201
+        return carried(await read_all(real_servers.kafka, INTAKE_EVENTS.name))
+
+    await wait_for(intake_published)
 
     async def housing_continued():  # housing's own event, caused by the registration, is in the same trace
         return carried(await read_all(real_servers.kafka, HOUSING_EVENTS.name))

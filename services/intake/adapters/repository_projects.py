@@ -81,7 +81,7 @@ async def period_of(conn: asyncpg.Connection, *, organisation_id: str, code: str
     """Start and end of the project `code` the organisation leads or, failing that, is a partner in."""
     return await conn.fetchrow(
         f"""
-        SELECT p.start_date, p.end_date FROM projects p WHERE {_VISIBLE} AND p.code = $2
+        SELECT p.start_date, p.end_date FROM projects p WHERE {VISIBLE_TO_ORGANISATION} AND p.code = $2
         ORDER BY (p.lead_organisation_id = $1) DESC, p.start_date LIMIT 1
         """,
         organisation_id, code,
