@@ -157,7 +157,7 @@ async def test_intake_migration_keeps_only_counts_of_old_assessments(real_server
                                assessment, person, json.dumps(V1_SKILLS))
         finally:
             await conn.close()
-        assert await migrate(dsn, SERVICES / "intake") == ["intake/0006_assessment_skill_counts.sql"]
+        assert "intake/0006_assessment_skill_counts.sql" in await migrate(dsn, SERVICES / "intake")
         conn = await asyncpg.connect(dsn)
         try:
             row = await conn.fetchrow("SELECT to_jsonb(a) AS a FROM assessments a WHERE assessment_id = $1",
@@ -202,7 +202,7 @@ async def test_reporting_timeline_keeps_no_skill_names_old_or_new(real_servers, 
                     "INSERT INTO timeline (event_id, beneficiary_id, organisation_id, event_type, occurred_at, "
                     "producer, payload) VALUES ($1, $2, $3, $4, now(), 'intake', $5)",
                     UUID(envelope["event_id"]), person, ORG, envelope["event_type"], envelope["payload"])
-            assert await migrate(dsn, SERVICES / "reporting") == ["reporting/0002_timeline_without_skill_names.sql"]
+            assert "reporting/0002_timeline_without_skill_names.sql" in await migrate(dsn, SERVICES / "reporting")
             # A v1 event still on the topic, consumed now: upcast, stored in the current shape.
             consumer = IdempotentConsumer(pool, HANDLERS, group="reporting-test")
             await consumer.handle_records([v1_record(person, 1)])

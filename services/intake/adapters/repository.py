@@ -82,16 +82,28 @@ async def lock_identity_and_find_unknown_projects(
 
 
 async def find_duplicates(
-    conn: asyncpg.Connection, *, organisation_id: str, fiscal_code_index: bytes | None, match_key_index: bytes
+    conn: asyncpg.Connection, *, organisation_id: str, fiscal_code_index: bytes | None,
+    match_key_index: bytes | None, other_than: UUID | None = None,
 ) -> list[asyncpg.Record]:
+    """The organisation's people (but `other_than`) with that fiscal code or name-and-birth key; None
+    checks nothing. The keyed hashes are looked up first, on their own indexes, and the organisation
+    filtered after (a materialised CTE keeps it there): otherwise, for an organisation the statistics
+    do not know yet (a new one, or one growing fast), the planner walks all its people instead."""
     return await conn.fetch(
         """
-        SELECT beneficiary_id, fiscal_code_index = $2 AS same_fiscal_code, match_key_index = $3 AS same_name_birth
-        FROM beneficiaries
-        WHERE organisation_id = $1 AND erased_at IS NULL
-          AND ((fiscal_code_index = $2 AND $2 IS NOT NULL) OR match_key_index = $3)
+        WITH same AS MATERIALIZED (
+            SELECT beneficiary_id, organisation_id, erased_at, fiscal_code_index, match_key_index
+            FROM beneficiaries WHERE fiscal_code_index = $2
+            UNION
+            SELECT beneficiary_id, organisation_id, erased_at, fiscal_code_index, match_key_index
+            FROM beneficiaries WHERE match_key_index = $3
+        )
+        SELECT beneficiary_id, coalesce(fiscal_code_index = $2, false) AS same_fiscal_code,
+               coalesce(match_key_index = $3, false) AS same_name_birth
+        FROM same
+        WHERE organisation_id = $1 AND erased_at IS NULL AND beneficiary_id IS DISTINCT FROM $4
         """,
-        organisation_id, fiscal_code_index, match_key_index,
+        organisation_id, fiscal_code_index, match_key_index, other_than,
     )
 
 

@@ -41,22 +41,6 @@ async def update_registration(conn: asyncpg.Connection, c: PersonColumns) -> Non
     )
 
 
-async def find_other_duplicates(
-    conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id: UUID, fiscal_code_index: bytes | None,
-    match_key_index: bytes | None,
-) -> list[asyncpg.Record]:
-    """People other than `beneficiary_id` with that fiscal code or name-and-birth key; None checks nothing."""
-    return await conn.fetch(
-        """
-        SELECT beneficiary_id, fiscal_code_index = $3 AS same_fiscal_code, match_key_index = $4 AS same_name_birth
-        FROM beneficiaries
-        WHERE organisation_id = $1 AND beneficiary_id <> $2 AND erased_at IS NULL
-          AND (fiscal_code_index = $3 OR match_key_index = $4)
-        """,
-        organisation_id, beneficiary_id, fiscal_code_index, match_key_index,
-    )
-
-
 async def append(conn: asyncpg.Connection, c: NewCorrection) -> int:
     """Log the correction; returns its sequence number."""
     return await conn.fetchval(

@@ -98,8 +98,8 @@ async def _refuse_duplicates(
     if fc_index is None and mk_index is None:
         return
     await repository.lock_identity(conn, fc_index, mk_index)
-    found = await repository_corrections.find_other_duplicates(
-        conn, organisation_id=principal.organisation_id, beneficiary_id=person["beneficiary_id"],
+    found = await repository.find_duplicates(
+        conn, organisation_id=principal.organisation_id, other_than=person["beneficiary_id"],
         fiscal_code_index=fc_index, match_key_index=mk_index,
     )
     matches = [duplicate_of(r) for r in found]
