@@ -246,14 +246,27 @@ async def test_duplicate_search_looks_the_hashes_up_even_for_an_organisation_the
                            "SET auto_explain.log_buffers = on; SET auto_explain.log_level = notice; "
                            "SET auto_explain.log_format = json")
         plans: list[str] = []
-        conn.add_log_listener(lambda _conn, message: plans.append(message.message))
-        for attempt in range(8):  # past the prepared statement's custom plans, into its generic one
-            known = await conn.fetchval("SELECT match_key_index FROM beneficiaries WHERE organisation_id = $1 "
-                                        "OFFSET $2 LIMIT 1", org, attempt)
-            plans.clear()
-            found = await find_duplicates(conn, organisation_id=org, fiscal_code_index=None, match_key_index=known)
-            assert [r["same_name_birth"] for r in found] == [True]
-            searched = [p for p in plans if "same_fiscal_code" in p]
-            assert searched, plans
-            buffers = [int(n) for n in re.findall(r'"Shared Hit Blocks": (\d+)', searched[-1])]
-            assert max(buffers) < 50, f"the search read {max(buffers)} buffers: {searched[-1][:2000]}"
+
+        def note(_conn, message) -> None:
+            plans.append(message.message)
+
+        conn.add_log_listener(note)
+        try:
+            await search_eight_times(conn, org, plans)
+        finally:
+            conn.remove_log_listener(note)
+            await conn.execute("RESET ALL")  # the pool hands this connection on as it is
+
+
+async def search_eight_times(conn, org: str, plans: list[str]) -> None:
+    """Searches past the prepared statement's custom plans, into its generic one: each a lookup."""
+    for attempt in range(8):
+        known = await conn.fetchval("SELECT match_key_index FROM beneficiaries WHERE organisation_id = $1 "
+                                    "OFFSET $2 LIMIT 1", org, attempt)
+        plans.clear()
+        found = await find_duplicates(conn, organisation_id=org, fiscal_code_index=None, match_key_index=known)
+        assert [r["same_name_birth"] for r in found] == [True]
+        searched = [p for p in plans if "same_fiscal_code" in p]
+        assert searched, plans
+        buffers = [int(n) for n in re.findall(r'"Shared Hit Blocks": (\d+)', searched[-1])]
+        assert max(buffers) < 50, f"the search read {max(buffers)} buffers: {searched[-1][:2000]}"
