@@ -21,7 +21,8 @@ from deploy.devstack import stop, wait_healthy
 from shared.auth import AuthSettings, Role, issue_token
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = {"intake": 38001, "housing": 38002, "employment": 38003, "reporting": 38004}
+# Below the kernel's ephemeral range (32768-60999): a client socket can never hold them when a service binds.
+PORTS = {"intake": 28001, "housing": 28002, "employment": 28003, "reporting": 28004}
 WARMUP_S = 3
 DURATION_S = 15
 IN_FLIGHT = 16

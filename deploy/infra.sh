@@ -5,7 +5,7 @@
 # Usage: deploy/infra.sh install|start|stop|status|env|venv
 #   env: the KAFKA_BOOTSTRAP_SERVERS and PERCORSI_POSTGRES_DSN of these servers, as NAME=value lines
 #   venv: creates .venv with the machine's python3 (installing Debian's python3-venv when missing)
-# Environment: PERCORSI_STATE (default .data), KAFKA_PORT (19092), PG_PORT (55432).
+# Environment: PERCORSI_STATE (default .data), KAFKA_PORT (19092), PG_PORT (15432).
 # When KAFKA_BOOTSTRAP_SERVERS or PERCORSI_POSTGRES_DSN is set, that server is the user's and is left alone.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +16,7 @@ KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$ROOT
 KAFKA_LIB=$CACHE/kafka/$KAFKA_VERSION/lib
 KAFKA_PORT=${KAFKA_PORT:-19092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-19093}
-PG_PORT=${PG_PORT:-55432}
+PG_PORT=${PG_PORT:-15432}
 PG_MAJOR=${PG_MAJOR:-15}
 PG_DATA=$STATE/postgres
 PG_SOCKET_DIR=$STATE/pg-socket  # the services connect here: cheaper than TCP on loopback

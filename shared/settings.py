@@ -13,9 +13,9 @@ from shared.environment import DEV_ENVS, Environment
 
 LOCAL_KAFKA = "127.0.0.1:19092"
 # deploy/infra.sh's cluster, through its Unix socket in the project's state folder (TCP on
-# 127.0.0.1:55432 works too, at a higher cost per round trip).
+# 127.0.0.1:15432 works too, at a higher cost per round trip).
 LOCAL_POSTGRES = (
-    f"postgresql://postgres@/postgres?host={Path(__file__).resolve().parents[1] / '.data' / 'pg-socket'}&port=55432"
+    f"postgresql://postgres@/postgres?host={Path(__file__).resolve().parents[1] / '.data' / 'pg-socket'}&port=15432"
 )
 
 

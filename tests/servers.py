@@ -14,7 +14,7 @@ STATE = ROOT / ".test-data"
 # can run side by side on one machine.
 PORT_OFFSET = int(os.environ.get("PERCORSI_TEST_PORT_OFFSET", "0"))
 TEST_PORTS = {name: str(port + PORT_OFFSET)
-              for name, port in {"KAFKA_PORT": 29092, "KAFKA_CONTROLLER_PORT": 29093, "PG_PORT": 56432}.items()}
+              for name, port in {"KAFKA_PORT": 29092, "KAFKA_CONTROLLER_PORT": 29093, "PG_PORT": 25432}.items()}
 
 
 def _infra(command: str) -> None:
