@@ -76,6 +76,7 @@ class OutboxRelay:
         self._pool = pool
         self._keep_sent_s = keep_sent_s
         self._next_prune = 0.0
+        self._next_backlog_count = 0.0
         self._producer = producer
         self._service = service
         self._batch_size = batch_size
@@ -151,10 +152,19 @@ class OutboxRelay:
         failure = next((error for _, error in outcomes if error is not None), None)
         if failure is not None:
             raise failure
-        full = len(rows) == self._batch_size
-        self.backlog = await conn.fetchval(
-            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL") if full else 0
+        await self._measure_backlog(conn, full=len(rows) == self._batch_size)
         return len(rows)
+
+    async def _measure_backlog(self, conn: asyncpg.Connection, *, full: bool) -> None:
+        """A batch short of full left nothing behind; after a full one, count what waits, at most once
+        a second: while a backlog drains, a count per batch would cost as much as a tenth of the batch."""
+        now = time.monotonic()
+        if not full:
+            self.backlog = 0
+        elif now >= self._next_backlog_count:
+            self._next_backlog_count = now + 1.0
+            self.backlog = await conn.fetchval(
+                "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
 
     async def _by_partition(self, rows: list[asyncpg.Record]) -> dict[tuple[str, int], list[asyncpg.Record]]:
         """The rows of each partition, in seq order."""
