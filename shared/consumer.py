@@ -18,7 +18,7 @@ from opentelemetry.propagate import inject
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
 
 from shared import outbox
-from shared.events.codec import PoisonEvent, decode_envelope, decode_payload
+from shared.events.codec import Decoder, PoisonEvent
 from shared.events.envelope import Event
 from shared.events.registry import current
 from shared.telemetry import carrier_from_kafka, context_from, meter, spans_recorded, tracer
@@ -80,6 +80,7 @@ class IdempotentConsumer:
             raise ValueError(f"handlers for event types with no registered contract: {', '.join(unknown)}")
         self._pool = pool
         self._handlers = dict(handlers)
+        self._decoder = Decoder(self._handlers)
         self._group = group
         self._retries = retries
 
@@ -104,17 +105,13 @@ class IdempotentConsumer:
                 await self._apply_alone(item)
 
     def _decode(self, record: ConsumerRecord) -> _Item:
-        """Envelope first: a type this consumer does not handle is ignored unvalidated, so another
+        """A type this consumer does not handle is ignored, its payload unvalidated, so another
         service's payload (or a newer version of it) is never this consumer's poison."""
         try:
-            envelope = decode_envelope(record.value)
-            if envelope.event_type not in self._handlers:
-                return _Item(record, envelope.event_id, None, None)
-            event = decode_payload(envelope)
+            envelope, event = self._decoder.decode(record.value)
         except PoisonEvent as exc:
             return _Item(record, _positional_id(record), None, str(exc))
-        assert event is not None  # __init__ refused handlers for types without a contract
-        return _Item(record, event.event_id, event, None)
+        return _Item(record, envelope.event_id, event, None)
 
     async def _apply(self, items: Sequence[_Item]) -> None:
         async with self._pool.acquire() as conn, conn.transaction():

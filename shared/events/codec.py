@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal, Union
 from uuid import UUID, uuid4
 
-from pydantic import ValidationError
+from pydantic import Field, TypeAdapter, ValidationError, create_model
 
 from shared.events import contracts as _contracts  # noqa: F401  (registers the contracts)
 from shared.events.envelope import Envelope, Event, EventPayload, utcnow
@@ -93,6 +94,46 @@ def decode_payload(envelope: Envelope) -> Event | None:
     except ValueError as exc:
         raise PoisonEvent(str(exc)) from None
     return Event(envelope=envelope, payload=payload)
+
+
+class Decoder:
+    """Decodes the records of a consumer that handles `event_types`. A record of one of them at its
+    current version is parsed and validated in one pass, envelope and payload together (the common
+    case, at about half the cost of two); anything else takes the two-step path, envelope first, then
+    upcasting and the payload for a handled type only, which also names what is wrong with a poison
+    record. The envelope of a one-pass event carries its payload as the contract, not a dict: read
+    the payload from the Event."""
+
+    def __init__(self, event_types: Collection[str]) -> None:
+        self._handled = frozenset(event_types)
+        typed = [_typed_envelope(model) for t in sorted(self._handled) if (model := current(t)) is not None]
+        self._one_pass: TypeAdapter | None = None
+        if len(typed) == 1:
+            self._one_pass = TypeAdapter(typed[0])
+        elif typed:
+            self._one_pass = TypeAdapter(Annotated[Union[tuple(typed)], Field(discriminator="event_type")])  # noqa: UP007
+
+    def decode(self, value: bytes | None) -> tuple[Envelope, Event | None]:
+        """The record's envelope, and its event when the type is handled; raises PoisonEvent."""
+        if self._one_pass is not None and value:
+            try:
+                envelope = self._one_pass.validate_json(value)
+            except ValidationError:
+                pass  # another type or version, or poison: the two-step path tells which
+            else:
+                return envelope, Event(envelope=envelope, payload=envelope.payload)
+        envelope = decode_envelope(value)
+        if envelope.event_type not in self._handled:
+            return envelope, None
+        return envelope, decode_payload(envelope)
+
+
+def _typed_envelope(contract: type[EventPayload]) -> type[Envelope]:
+    return create_model(
+        f"{contract.__name__}Envelope", __base__=Envelope,
+        event_type=(Literal[contract.event_type], ...), schema_version=(Literal[contract.version], ...),
+        payload=(contract, ...),
+    )
 
 
 def _errors(exc: ValidationError) -> str:
