@@ -59,7 +59,8 @@ def envelope_caused_by(payload: EventPayload, cause: Envelope, *, producer: str)
 
 
 def encode(envelope: Envelope) -> bytes:
-    return envelope.model_dump_json().encode()
+    # The envelope's own serializer (a typed envelope's too), bytes straight from pydantic-core.
+    return envelope.__pydantic_serializer__.to_json(envelope)
 
 
 def key_of(envelope: Envelope) -> bytes:

@@ -145,3 +145,10 @@ def test_decoder_tolerates_unknown_fields_and_upcasts_old_versions(monkeypatch):
     assert decoder.decode(json.dumps(raw).encode())[1].payload == Renamed(household_size=3)
     raw.update(schema_version=2, payload={"household_size": 4, "added_later": True}, also_new=1)
     assert decoder.decode(json.dumps(raw).encode())[1].payload == Renamed(household_size=4)
+
+
+def test_an_envelope_read_in_one_pass_encodes_back_to_the_same_event(recwarn):
+    value = encode(registered())
+    envelope, _ = Decoder(["intake.beneficiary_registered"]).decode(value)
+    assert json.loads(encode(envelope)) == json.loads(value)
+    assert not [w for w in recwarn if "serializ" in str(w.message).lower()]
