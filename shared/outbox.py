@@ -10,8 +10,8 @@ from uuid import UUID
 
 import asyncpg
 
-from shared.events.codec import encode, key_of
-from shared.events.envelope import Envelope, Event
+from shared.events.codec import encode, envelope_caused_by, key_of
+from shared.events.envelope import Envelope, Event, EventPayload
 from shared.telemetry import current_carrier
 
 NOTIFY_CHANNEL = "percorsi_outbox"  # notified by the outbox's trigger (shared/migrations/0005_*)
@@ -69,6 +69,12 @@ async def add_events(conn: asyncpg.Connection, topic: str, envelopes: Sequence[E
     await add(conn, [record_for(e, topic, carrier) for e in envelopes])
 
 
-async def add_caused(conn: asyncpg.Connection, topic: str, caused: Sequence[tuple[Envelope, Event]]) -> None:
-    """Add events caused by consumed ones, each continuing the trace of the event that caused it."""
-    await add(conn, [record_for(envelope, topic, cause.trace_context) for envelope, cause in caused])
+async def add_caused(
+    conn: asyncpg.Connection, topic: str, caused: Sequence[tuple[EventPayload, Event]], *, producer: str
+) -> None:
+    """Add events caused by consumed ones (payload, cause): each about the cause's person, in its
+    correlation, and continuing the trace of the event that caused it."""
+    await add(conn, [
+        record_for(envelope_caused_by(payload, cause.envelope, producer=producer), topic, cause.trace_context)
+        for payload, cause in caused
+    ])

@@ -10,7 +10,6 @@ from housing.adapters import repository
 from housing.domain.waiting import candidate_from, waiting_event
 from shared import outbox
 from shared.consumer import Batched
-from shared.events.codec import envelope_caused_by
 from shared.events.contracts import BeneficiaryRegistered
 from shared.events.envelope import Event
 from shared.topics import HOUSING_EVENTS
@@ -21,9 +20,8 @@ async def on_beneficiaries_registered(conn: asyncpg.Connection, events: Sequence
     candidates = [candidate_from(e.beneficiary_id, e.envelope.organisation_id, e.payload) for e in events]
     added = await repository.add_waiting(conn, candidates=candidates, event_ids=[e.event_id for e in events])
     await outbox.add_caused(conn, HOUSING_EVENTS.name, [
-        (envelope_caused_by(waiting_event(candidate), e.envelope, producer="housing"), e)
-        for e, candidate in zip(events, candidates, strict=True) if e.event_id in added
-    ])
+        (waiting_event(candidate), e) for e, candidate in zip(events, candidates, strict=True) if e.event_id in added
+    ], producer="housing")
 
 
 HANDLERS = {BeneficiaryRegistered.event_type: Batched(on_beneficiaries_registered)}

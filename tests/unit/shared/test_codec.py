@@ -65,14 +65,22 @@ def test_newer_version_than_known_is_poison():
         decode(json.dumps(raw).encode())
 
 
-def test_upcasters_bring_an_old_payload_to_the_current_shape(monkeypatch):
-    class Renamed(EventPayload):
-        event_type = "test.renamed"
-        version = 2
-        household_size: int
+class Renamed(EventPayload):
+    """A contract at v2 whose v1 called the field `size`."""
 
+    event_type = "test.renamed"
+    version = 2
+    household_size: int
+
+
+@pytest.fixture
+def renamed(monkeypatch):
     monkeypatch.setitem(registry._CONTRACTS, Renamed.event_type, Renamed)
     monkeypatch.setitem(registry._UPCASTERS, ("test.renamed", 1), lambda p: {"household_size": p["size"]})
+    return Renamed
+
+
+def test_upcasters_bring_an_old_payload_to_the_current_shape(renamed):
     raw = json.loads(encode(waiting()))
     raw.update(event_type="test.renamed", schema_version=1, payload={"size": 3})
     assert decode(json.dumps(raw).encode()).payload == Renamed(household_size=3)
@@ -131,14 +139,7 @@ def test_decoder_names_what_is_wrong_with_a_handled_event():
         decoder.decode(b"\x00garbage")
 
 
-def test_decoder_tolerates_unknown_fields_and_upcasts_old_versions(monkeypatch):
-    class Renamed(EventPayload):
-        event_type = "test.renamed"
-        version = 2
-        household_size: int
-
-    monkeypatch.setitem(registry._CONTRACTS, Renamed.event_type, Renamed)
-    monkeypatch.setitem(registry._UPCASTERS, ("test.renamed", 1), lambda p: {"household_size": p["size"]})
+def test_decoder_tolerates_unknown_fields_and_upcasts_old_versions(renamed):
     decoder = Decoder(["test.renamed", "housing.candidate_waiting"])
     raw = json.loads(encode(waiting()))
     raw.update(event_type="test.renamed", schema_version=1, payload={"size": 3})
