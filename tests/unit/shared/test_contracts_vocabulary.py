@@ -17,16 +17,7 @@ from shared.events.contracts import (
     InterventionRecorded,
     NeedKeywords,
     PathStatusChanged,
-)
-from shared.events.contracts.vocabulary import (
-    CefrLevel,
-    CourseKind,
-    HousingNeed,
-    InterventionKind,
-    PathStatus,
-    ReasonCategory,
-    SocialNeed,
-    WorkNeed,
+    vocabulary,
 )
 
 pytestmark = pytest.mark.unit
@@ -50,21 +41,22 @@ def intervention(**change) -> dict:
 
 
 def test_the_published_vocabularies_are_unchanged():
-    assert [s.value for s in PathStatus] == [
+    assert [s.value for s in vocabulary.PathStatus] == [
         "taken_in_charge", "plan_agreed", "in_progress", "autonomy_reached", "interrupted", "transferred"]
-    assert [r.value for r in ReasonCategory] == [
+    assert [r.value for r in vocabulary.ReasonCategory] == [
         "plan_agreed", "plan_started", "resumed", "employment", "autonomous_housing", "left_reception", "moved_away",
         "transferred_to_other_service", "stopped_attending", "project_ended", "personal_circumstances", "other"]
-    assert [k.value for k in InterventionKind] == [
+    assert [k.value for k in vocabulary.InterventionKind] == [
         "socio_legal", "job_orientation", "counselling", "intercultural_mediation", "italian_course",
         "italian_for_work_course", "it_course", "vocational_training", "skills_certification",
         "qualification_recognition", "cv_writing", "childcare", "mobility_support", "housing_search",
         "school_support", "social_cohesion_event", "other"]
-    assert sorted(get_args(CourseKind)) == ["it_course", "italian_course", "italian_for_work_course",
+    assert sorted(get_args(vocabulary.CourseKind)) == ["it_course", "italian_course", "italian_for_work_course",
                                             "vocational_training"]
-    assert [c.value for c in CefrLevel] == ["A0", "A1", "A2", "B1", "B2", "C1", "C2"]
-    assert (len(get_args(WorkNeed)), len(get_args(HousingNeed)), len(get_args(SocialNeed))) == (15, 9, 10)
-    assert all("other" in get_args(need) for need in (WorkNeed, HousingNeed, SocialNeed))
+    assert [c.value for c in vocabulary.CefrLevel] == ["A0", "A1", "A2", "B1", "B2", "C1", "C2"]
+    needs = {"work": vocabulary.WorkNeed, "housing": vocabulary.HousingNeed, "social": vocabulary.SocialNeed}
+    assert {area: len(get_args(words)) for area, words in needs.items()} == {"work": 15, "housing": 9, "social": 10}
+    assert all("other" in get_args(words) for words in needs.values())
 
 
 @pytest.mark.parametrize(("contract", "fields"), [
@@ -93,7 +85,7 @@ def test_needs_are_keywords_of_their_own_areas_vocabulary(needs):
 def test_a_record_with_a_value_outside_the_vocabulary_is_refused_when_read():
     raw = json.loads(encode(envelope_for(PathStatusChanged(**status_changed()), beneficiary_id=uuid4(),
                                          organisation_id="coop-a", producer="intake")))
-    assert decode(json.dumps(raw).encode()).payload.to_status is PathStatus.autonomy_reached
+    assert decode(json.dumps(raw).encode()).payload.to_status is vocabulary.PathStatus.autonomy_reached
     raw["payload"]["to_status"] = "closed"
     with pytest.raises(PoisonEvent, match="to_status"):
         decode(json.dumps(raw).encode())
