@@ -1,5 +1,6 @@
-"""What may be charged to a project, over HTTP on the real PostgreSQL: interventions, courses and
-enrolments only within the project's dates, and nothing dated after the person's path was closed."""
+"""What may be charged to a project, over HTTP on the real PostgreSQL: interventions, courses,
+enrolments and completions only within the project's dates, and nothing dated after the person's path
+was closed."""
 
 from __future__ import annotations
 
@@ -153,3 +154,44 @@ async def test_enrolments_are_dated_within_the_project_and_course_and_the_open_p
     body = {"beneficiary_id": str(closed), "enrolled_on": days(-10)}
     assert errors_of(await intake.client.post(url, json=body, headers=OPERATOR)) == {"enrolled_on": "path_closed"}
     assert await intake.fetchval("SELECT count(*) FROM course_enrolments WHERE beneficiary_id = $1", closed) == 0
+
+
+async def completions_of(intake: Intake, person: UUID) -> tuple[int, list[str]]:
+    count = await intake.fetchval("SELECT count(*) FROM course_completions WHERE beneficiary_id = $1", person)
+    return count, [t for t in await intake.event_types(person) if t == "intake.course_completed"]
+
+
+async def test_completions_are_dated_within_the_project_after_the_enrolment_and_by_the_open_path(intake: Intake):
+    ended = await intake.client.post("/api/v1/courses", headers=OPERATOR, json=COURSE | {
+        "project_id": ENDED, "start_date": days(-60), "end_date": days(-12)})
+    assert ended.status_code == 201, ended.text
+    ended_url = f"/api/v1/courses/{ended.json()['course_id']}"
+    person = await person_in(intake, ENDED)
+    enrolled = await intake.client.post(f"{ended_url}/enrolments", headers=OPERATOR,
+                                        json={"beneficiary_id": str(person), "enrolled_on": days(-40)})
+    assert enrolled.status_code == 201, enrolled.text
+    for completed_on, kind in ((days(-9), "outside_project_period"), (days(-41), "completion_rule")):
+        response = await intake.client.post(f"{ended_url}/completions", headers=OPERATOR,
+                                            json={"beneficiary_id": str(person), "completed_on": completed_on})
+        assert errors_of(response) == {"completed_on": kind}, completed_on
+    assert "was enrolled" in response.json()["errors"][0]["rule"]
+    assert await completions_of(intake, person) == (0, [])
+    done = await intake.client.post(f"{ended_url}/completions", headers=OPERATOR,
+                                    json={"beneficiary_id": str(person), "completed_on": days(-10)})
+    assert done.status_code == 201, done.text
+
+    course = await intake.client.post("/api/v1/courses", json=COURSE, headers=OPERATOR)
+    url = f"/api/v1/courses/{course.json()['course_id']}"
+    closed = await person_in(intake, PROJECT)
+    enrolled = await intake.client.post(f"{url}/enrolments", headers=OPERATOR,
+                                        json={"beneficiary_id": str(closed), "enrolled_on": days(-30)})
+    assert enrolled.status_code == 201, enrolled.text
+    await close_path(intake, closed, "autonomy_reached", TODAY - timedelta(days=20))
+    response = await intake.client.post(f"{url}/completions", headers=OPERATOR,
+                                        json={"beneficiary_id": str(closed), "completed_on": days(-19)})
+    assert errors_of(response) == {"completed_on": "path_closed"}
+    assert await completions_of(intake, closed) == (0, [])
+    on_closing = await intake.client.post(f"{url}/completions", headers=OPERATOR,
+                                          json={"beneficiary_id": str(closed), "completed_on": days(-20)})
+    assert on_closing.status_code == 201, on_closing.text
+    assert await completions_of(intake, closed) == (1, ["intake.course_completed"])

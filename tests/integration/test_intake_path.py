@@ -580,7 +580,9 @@ async def test_courses_enrolments_and_completions(intake: Intake):
     assert early.status_code == 409 and early.json()["rule"] == "not_enrolled"
     assert errors_of(await intake.client.post(enrol, json={"beneficiary_id": str(outsider)}, headers=OPERATOR)) == {
         "beneficiary_id": "project_not_enrolled"}
-    assert (await intake.client.post(enrol, json={"beneficiary_id": str(person)}, headers=OPERATOR)).status_code == 201
+    enrolled = await intake.client.post(enrol, json={"beneficiary_id": str(person), "enrolled_on": days(-20)},
+                                        headers=OPERATOR)
+    assert enrolled.status_code == 201, enrolled.text
     twice = await intake.client.post(enrol, json={"beneficiary_id": str(person)}, headers=OPERATOR)
     assert twice.status_code == 409 and twice.json()["rule"] == "already_enrolled"
     assert (await intake.client.post(f"/api/v1/courses/{uuid4()}/enrolments", json={"beneficiary_id": str(person)},

@@ -134,10 +134,12 @@ async def enrol(
     ))
 
 
-async def is_enrolled(conn: asyncpg.Connection, *, course_id: UUID, beneficiary_id: UUID) -> bool:
-    return bool(await conn.fetchval(
-        "SELECT 1 FROM course_enrolments WHERE course_id = $1 AND beneficiary_id = $2", course_id, beneficiary_id
-    ))
+async def enrolled_on(conn: asyncpg.Connection, *, course_id: UUID, beneficiary_id: UUID) -> date | None:
+    """The day the person was enrolled in the course; None when they are not."""
+    return await conn.fetchval(
+        "SELECT enrolled_on FROM course_enrolments WHERE course_id = $1 AND beneficiary_id = $2",
+        course_id, beneficiary_id,
+    )
 
 
 async def complete(

@@ -7,27 +7,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import get_args
 
 from intake.domain.plan import Area
+from shared.events.contracts.vocabulary import HousingNeed, SocialNeed, WorkNeed
 
 OTHER = "other"
 
-# Keywords per area, from the interventions domain.md lists; anything else is reported as 'other'.
-# No health keywords: a need naming a condition is GDPR art. 9 data and stays sealed in intake.
+# Keywords per area: the wire's vocabulary (shared.events.contracts.vocabulary), 'other' for the rest.
 NEED_KEYWORDS: dict[Area, frozenset[str]] = {
-    Area.work: frozenset({
-        "job_search", "job_orientation", "traineeship", "work_bursary", "vocational_training",
-        "skills_certification", "qualification_recognition", "cv_writing", "italian_for_work", "it_basics",
-        "driving_licence", "mobility", "childcare", "self_employment",
-    }),
-    Area.housing: frozenset({
-        "autonomous_lease", "housing_search", "landlord_mediation", "rent_advance", "furniture", "utilities",
-        "cohousing", "family_hosting",
-    }),
-    Area.social: frozenset({
-        "italian_course", "socio_legal", "counselling", "school_support", "social_cohesion", "clubs",
-        "sport", "cultural_activities", "civic_orientation",
-    }),
+    area: frozenset(get_args(vocabulary)) - {OTHER}
+    for area, vocabulary in ((Area.work, WorkNeed), (Area.housing, HousingNeed), (Area.social, SocialNeed))
 }
 
 # Italian and common variants operators write, mapped to the keyword they mean.

@@ -30,12 +30,16 @@ def check_enrolment(course_end: date, enrolled_on: date) -> None:
         )
 
 
-def check_completion(kind: InterventionKind, start: date, completed_on: date, level: ItalianLevel | None) -> None:
-    """A course is completed on or after its start, and only Italian courses give a level."""
-    if completed_on < start:
-        raise CourseRuleViolation(
-            "completed_on", f"{completed_on.isoformat()} is before the course started ({start.isoformat()})"
-        )
+def check_completion(
+    kind: InterventionKind, start: date, enrolled_on: date, completed_on: date, level: ItalianLevel | None
+) -> None:
+    """A course is completed on or after both its start and the person's enrolment (which may come
+    before the start, or after it), and only Italian courses give a level."""
+    for began, what in ((start, "the course started"), (enrolled_on, "the person was enrolled")):
+        if completed_on < began:
+            raise CourseRuleViolation(
+                "completed_on", f"{completed_on.isoformat()} is before {what} ({began.isoformat()})"
+            )
     if level is not None and kind not in LEVELLED:
         raise CourseRuleViolation(
             "level_reached", f"a '{kind}' course gives no CEFR level; only {', '.join(sorted(LEVELLED))} do"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import get_args
 
 from shared.events import contracts as _contracts
+from shared.events.contracts import vocabulary as _vocabulary
 
 
 class LegalStatus(StrEnum):
@@ -31,19 +33,8 @@ class ReceptionKind(StrEnum):
 IN_RECEPTION = frozenset({ReceptionKind.cas, ReceptionKind.sai, ReceptionKind.first_reception})
 
 
-class ItalianLevel(StrEnum):
-    A0 = "A0"
-    A1 = "A1"
-    A2 = "A2"
-    B1 = "B1"
-    B2 = "B2"
-    C1 = "C1"
-    C2 = "C2"
-
-    @property
-    def rank(self) -> int:
-        """Position on the CEFR scale: A0 is 0, C2 is 6."""
-        return list(ItalianLevel).index(self)
+# The wire's own vocabularies (shared.events.contracts.vocabulary): what intake decides is what travels.
+ItalianLevel = _vocabulary.CefrLevel
 
 
 def levels_gained(before: ItalianLevel, after: ItalianLevel) -> int:
@@ -63,34 +54,8 @@ class Sex(StrEnum):
     X = "X"
 
 
-class InterventionKind(StrEnum):
-    socio_legal = "socio_legal"
-    job_orientation = "job_orientation"
-    counselling = "counselling"
-    intercultural_mediation = "intercultural_mediation"
-    italian_course = "italian_course"
-    italian_for_work_course = "italian_for_work_course"
-    it_course = "it_course"
-    vocational_training = "vocational_training"
-    skills_certification = "skills_certification"
-    qualification_recognition = "qualification_recognition"
-    cv_writing = "cv_writing"
-    childcare = "childcare"
-    mobility_support = "mobility_support"
-    housing_search = "housing_search"
-    school_support = "school_support"
-    social_cohesion_event = "social_cohesion_event"
-    other = "other"
-
-
-COURSE_KINDS = frozenset(
-    {
-        InterventionKind.italian_course,
-        InterventionKind.italian_for_work_course,
-        InterventionKind.it_course,
-        InterventionKind.vocational_training,
-    }
-)
+InterventionKind = _vocabulary.InterventionKind
+COURSE_KINDS: frozenset[InterventionKind] = frozenset(get_args(_vocabulary.CourseKind))
 
 
 class VulnerabilityFlag(StrEnum):

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
+from shared.events.contracts import vocabulary as _vocabulary
 
-class PathStatus(StrEnum):
-    taken_in_charge = "taken_in_charge"
-    plan_agreed = "plan_agreed"
-    in_progress = "in_progress"
-    autonomy_reached = "autonomy_reached"
-    interrupted = "interrupted"
-    transferred = "transferred"
+# The statuses and reason categories are the wire's own (shared.events.contracts.vocabulary).
+PathStatus = _vocabulary.PathStatus
 
 
 # People leave before their plan starts (they move to another city, another reception centre
@@ -102,19 +97,4 @@ def check_open_on(status: PathStatus, closed_on: date | None, on: date) -> None:
 REACHED_BY_PLAN = PathStatus.plan_agreed
 
 
-class ReasonCategory(StrEnum):
-    """Why a path moved, in coarse terms other services may see; the words stay in intake.
-    Deliberately no health, religion or similar category: those are GDPR art. 9 data."""
-
-    plan_agreed = "plan_agreed"
-    plan_started = "plan_started"
-    resumed = "resumed"
-    employment = "employment"
-    autonomous_housing = "autonomous_housing"
-    left_reception = "left_reception"
-    moved_away = "moved_away"
-    transferred_to_other_service = "transferred_to_other_service"
-    stopped_attending = "stopped_attending"
-    project_ended = "project_ended"
-    personal_circumstances = "personal_circumstances"
-    other = "other"
+ReasonCategory = _vocabulary.ReasonCategory

@@ -67,18 +67,23 @@ async def enrol(
 
 
 async def complete(pool: asyncpg.Pool, principal: Principal, course_id: UUID, data: CompletionIn) -> CourseCompleted:
-    """Record a completion; an Italian course's level raises the person's level, never lowers it."""
+    """Record a completion dated on or after the course's start and the person's enrolment, on a day the
+    course's project runs and not after the person's path was closed; an Italian course's level raises
+    the person's level, never lowers it."""
     async with pool.acquire() as conn, conn.transaction():
         course = await _course(conn, principal, course_id)
         person = await locked_person(conn, principal, data.beneficiary_id)
-        if not await repository_activities.is_enrolled(conn, course_id=course_id, beneficiary_id=data.beneficiary_id):
+        enrolled_on = await repository_activities.enrolled_on(conn, course_id=course_id,
+                                                              beneficiary_id=data.beneficiary_id)
+        if enrolled_on is None:
             raise Conflict(f"beneficiary {data.beneficiary_id} is not enrolled in course {course_id}",
                            rule="not_enrolled")
         kind = InterventionKind(course["kind"])
         try:
-            check_completion(kind, course["start_date"], data.completed_on, data.level_reached)
+            check_completion(kind, course["start_date"], enrolled_on, data.completed_on, data.level_reached)
         except CourseRuleViolation as exc:
             raise RuleBroken(exc.field, "completion_rule", exc.rule) from None
+        await check_chargeable(conn, principal, person, course["project_id"], data.completed_on, field="completed_on")
         before = ItalianLevel(person["italian_level"])
         reached = data.level_reached
         if not await repository_activities.complete(

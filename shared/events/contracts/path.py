@@ -11,6 +11,16 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.events.contracts.vocabulary import (
+    CefrLevel,
+    CourseKind,
+    HousingNeed,
+    InterventionKind,
+    PathStatus,
+    ReasonCategory,
+    SocialNeed,
+    WorkNeed,
+)
 from shared.events.envelope import EventPayload
 from shared.events.registry import contract, upcaster
 
@@ -43,9 +53,9 @@ class SectorYears(_Part):
 class NeedKeywords(_Part):
     """Needs per area as keywords of a closed vocabulary ('other' for the rest), never the words written."""
 
-    work: list[str] = Field(default_factory=list)
-    housing: list[str] = Field(default_factory=list)
-    social: list[str] = Field(default_factory=list)
+    work: list[WorkNeed] = Field(default_factory=list)
+    housing: list[HousingNeed] = Field(default_factory=list)
+    social: list[SocialNeed] = Field(default_factory=list)
 
 
 @contract
@@ -113,9 +123,9 @@ class PathStatusChanged(EventPayload):
     event_type = "intake.path_status_changed"
     version = 1
 
-    from_status: str
-    to_status: str
-    reason_category: str
+    from_status: PathStatus
+    to_status: PathStatus
+    reason_category: ReasonCategory
     changed_on: date
 
 
@@ -123,7 +133,7 @@ class _InterventionFacts(EventPayload):
     """The coarse facts of one intervention, shared by its recording and its correction."""
 
     intervention_id: UUID
-    kind: str
+    kind: InterventionKind
     date: dt.date
     duration_minutes: int = Field(ge=1)
     hours: str | None = Field(None, pattern=AMOUNT, description="mediation hours, decimal as text")
@@ -159,7 +169,7 @@ class CourseEnrolled(EventPayload):
     version = 1
 
     course_id: UUID
-    kind: str
+    kind: CourseKind
     project_id: str
     enrolled_on: date
     start_date: date
@@ -175,10 +185,10 @@ class CourseCompleted(EventPayload):
     version = 1
 
     course_id: UUID
-    kind: str
+    kind: CourseKind
     project_id: str
     completed_on: date
     hours: str = Field(pattern=AMOUNT)
-    level_before: str | None = None
-    level_reached: str | None = None
+    level_before: CefrLevel | None = None
+    level_reached: CefrLevel | None = None
     levels_gained: int | None = None

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from intake.domain.courses import CourseRuleViolation, check_enrolment
+from intake.domain.courses import CourseRuleViolation, check_completion, check_enrolment
+from intake.domain.enums import InterventionKind
 from intake.domain.path import ClosedPath, PathStatus, check_open_on
 from intake.domain.projects import ProjectRuleViolation, check_runs_on
 
@@ -47,3 +48,15 @@ def test_an_enrolment_comes_before_the_course_ends_early_ones_welcome():
     with pytest.raises(CourseRuleViolation) as caught:
         check_enrolment(date(2026, 3, 1), date(2026, 3, 2))
     assert caught.value.field == "enrolled_on"
+
+
+@pytest.mark.parametrize(("enrolled_on", "completed_on", "said"), [
+    (date(2026, 2, 1), date(2026, 2, 28), "before the course started (2026-03-01)"),
+    (date(2026, 3, 10), date(2026, 3, 9), "before the person was enrolled (2026-03-10)"),
+])
+def test_a_completion_comes_on_or_after_both_the_course_start_and_the_enrolment(enrolled_on, completed_on, said):
+    start, kind = date(2026, 3, 1), InterventionKind.it_course
+    check_completion(kind, start, enrolled_on, max(start, enrolled_on), None)
+    with pytest.raises(CourseRuleViolation) as caught:
+        check_completion(kind, start, enrolled_on, completed_on, None)
+    assert caught.value.field == "completed_on" and said in caught.value.rule

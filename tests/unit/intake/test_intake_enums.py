@@ -1,8 +1,11 @@
 from datetime import date
+from typing import get_args
 
 import pytest
 
+from intake.domain.assessment import NEED_KEYWORDS, OTHER
 from intake.domain.enums import (
+    COURSE_KINDS,
     AgeBand,
     InterventionKind,
     ItalianLevel,
@@ -14,6 +17,9 @@ from intake.domain.enums import (
     age_on,
     levels_gained,
 )
+from intake.domain.path import PathStatus, ReasonCategory
+from intake.domain.plan import Area
+from shared.events.contracts import vocabulary
 
 pytestmark = pytest.mark.unit
 
@@ -99,3 +105,11 @@ def test_unaccompanied_minor_registered_on_1_january_ages_on_new_year():
 def test_age_before_birth_is_an_error():
     with pytest.raises(ValueError, match="before birth date 2000-06-15"):
         age_on(date(2000, 6, 15), date(2000, 6, 14))
+
+
+def test_intakes_path_vocabularies_are_the_wire_contracts_own():
+    assert (PathStatus, ReasonCategory, InterventionKind, ItalianLevel) == (
+        vocabulary.PathStatus, vocabulary.ReasonCategory, vocabulary.InterventionKind, vocabulary.CefrLevel)
+    assert COURSE_KINDS == set(get_args(vocabulary.CourseKind))
+    wire = {Area.work: vocabulary.WorkNeed, Area.housing: vocabulary.HousingNeed, Area.social: vocabulary.SocialNeed}
+    assert {area: NEED_KEYWORDS[area] | {OTHER} for area in Area} == {a: set(get_args(w)) for a, w in wire.items()}
