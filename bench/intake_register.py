@@ -19,8 +19,11 @@ import httpx
 from deploy.bootstrap import SERVICES, prepare
 from deploy.devstack import stop, wait_healthy
 from shared.auth import AuthSettings, Role, issue_token
+from shared.db import drop_database
+from shared.settings import PlatformSettings
 
 ROOT = Path(__file__).resolve().parent.parent
+DATABASES = {s: f"percorsi_{s}_bench" for s in SERVICES}  # the benchmark's own, dropped at each run
 # Below the kernel's ephemeral range (32768-60999): a client socket can never hold them when a service binds.
 PORTS = {"intake": 28001, "housing": 28002, "employment": 28003, "reporting": 28004}
 WARMUP_S = 3
@@ -55,11 +58,20 @@ def wrk(url: str, token: str, seconds: int) -> tuple[int, float, float, int]:
     return int(requests), int(micros) / 1e6, float(p99_ms), int(errors)
 
 
+async def fresh_databases() -> None:
+    """Every run starts from empty databases, so a figure does not depend on how many runs came
+    before it; the run itself takes some thousands of people in charge."""
+    platform = PlatformSettings()
+    for database in DATABASES.values():
+        await drop_database(platform.postgres_dsn, database)
+    await prepare(platform)
+
+
 def run() -> list[tuple[str, float, str]]:
     env = {f"PERCORSI_{s.upper()}_HTTP_PORT": str(p) for s, p in PORTS.items()}
-    env |= {f"PERCORSI_{s.upper()}_DATABASE": f"percorsi_{s}_bench" for s in SERVICES}
+    env |= {f"PERCORSI_{s.upper()}_DATABASE": database for s, database in DATABASES.items()}
     os.environ.update(env)
-    asyncio.run(prepare())
+    asyncio.run(fresh_databases())
     logs = Path(tempfile.mkdtemp(prefix="percorsi-bench-"))
     procs = {
         s: subprocess.Popen([sys.executable, "-m", s], cwd=ROOT, stdout=open(logs / f"{s}.log", "wb"),  # noqa: SIM115
