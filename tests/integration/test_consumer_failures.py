@@ -11,7 +11,9 @@ import asyncpg
 import pytest
 from aiokafka.structs import ConsumerRecord
 
-from shared.consumer import IdempotentConsumer
+import shared.consumer as consumer_module
+from shared import outbox
+from shared.consumer import Batched, IdempotentConsumer
 from shared.events.codec import encode, key_of
 from shared.events.contracts import HousingCandidateWaiting
 from shared.events.envelope import Event
@@ -107,3 +109,27 @@ async def test_a_server_going_away_rewinds_the_batch_and_never_dead_letters(prob
     assert len(calls) == 5  # retried in place first
     assert await outcomes(pool) == []
     assert await dead_letters(pool) == 0
+
+
+@pytest.mark.parametrize("recorded", [False, True], ids=["spans not recorded", "spans recorded"])
+async def test_events_a_batch_causes_continue_each_cause_s_trace(probe_db, monkeypatch, recorded):
+    """Whether spans are recorded (an OTLP endpoint) or not (the default), each event a batched
+    handler causes carries the trace id of the record that caused it, not the batch's or a new one."""
+    monkeypatch.setattr(consumer_module, "spans_recorded", lambda: recorded)
+    _, pool = probe_db
+
+    async def announce(conn, events) -> None:
+        await outbox.add_caused(conn, "probe.caused", [(e.payload, e) for e in events], producer="probe")
+
+    consumer = IdempotentConsumer(pool, {HousingCandidateWaiting.event_type: Batched(announce)}, group="probe")
+    traces = [f"{i:032x}" for i in (0xA1, 0xB2, 0xC3)]
+    causes = [probe_event(uuid4()) for _ in traces]
+    records = [
+        ConsumerRecord("probe.events", 0, next(_offsets), 0, 0, key_of(e), encode(e), None, 36, 0,
+                       [("traceparent", f"00-{trace}-00f067aa0ba902b7-01".encode())])
+        for e, trace in zip(causes, traces, strict=True)
+    ]
+    await consumer.handle_records(records)
+    rows = await pool.fetch("SELECT value, headers FROM outbox WHERE topic = 'probe.caused' ORDER BY seq")
+    caused_by = {json.loads(bytes(r["value"]))["causation_id"]: r["headers"]["traceparent"].split("-")[1] for r in rows}
+    assert caused_by == {str(e.event_id): trace for e, trace in zip(causes, traces, strict=True)}
