@@ -3,6 +3,7 @@ person's path was not closed before it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import asyncpg
@@ -18,14 +19,16 @@ PATH_CLOSED = "path_closed"
 
 
 async def check_project_runs(
-    conn: asyncpg.Connection, principal: Principal, project_id: str, on: date, *, field: str
+    conn: asyncpg.Connection, principal: Principal, project_id: str, days: Mapping[str, date]
 ) -> None:
-    """RuleBroken naming `field` when `on` is outside the project's start and end dates."""
+    """RuleBroken naming the first field of `days` (field -> day) whose day is outside the project's
+    start and end dates; the project's period is read once."""
     period = await repository_projects.period_of(conn, organisation_id=principal.organisation_id, code=project_id)
     if period is None:
         return  # not visible: the callers' own checks name the project
     try:
-        check_runs_on(project_id, period["start_date"], period["end_date"], on, field)
+        for field, on in days.items():
+            check_runs_on(project_id, period["start_date"], period["end_date"], on, field)
     except ProjectRuleViolation as exc:
         raise RuleBroken(exc.field, OUTSIDE_PROJECT, exc.rule) from None
 
@@ -34,7 +37,7 @@ async def check_chargeable(
     conn: asyncpg.Connection, principal: Principal, person: asyncpg.Record, project_id: str, on: date, *, field: str
 ) -> None:
     """The project runs on `on` and the person's path was still open then (see check_open_on)."""
-    await check_project_runs(conn, principal, project_id, on, field=field)
+    await check_project_runs(conn, principal, project_id, {field: on})
     status = PathStatus(person["path_status"])
     if not is_terminal(status):
         return

@@ -27,8 +27,8 @@ async def create(pool: asyncpg.Pool, principal: Principal, data: CourseIn) -> UU
     course_id = uuid4()
     async with pool.acquire() as conn, conn.transaction():
         await projects.refuse_unknown(conn, principal, {"project_id": data.project_id})
-        for field, day in (("start_date", data.start_date), ("end_date", data.end_date)):
-            await check_project_runs(conn, principal, data.project_id, day, field=field)
+        await check_project_runs(conn, principal, data.project_id,
+                                 {"start_date": data.start_date, "end_date": data.end_date})
         await repository_activities.insert_course(conn, repository_activities.NewCourse(
             course_id=course_id, organisation_id=principal.organisation_id, kind=data.kind.value, title=data.title,
             project_id=data.project_id, start_date=data.start_date, end_date=data.end_date, hours=data.hours,
