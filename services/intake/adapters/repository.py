@@ -10,7 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
-from intake.adapters.repository_projects import VISIBLE_TO_ORGANISATION
+from intake.adapters.repository_projects import NOT_VISIBLE
 from shared import outbox
 
 
@@ -68,17 +68,13 @@ async def lock_identity_and_find_unknown_projects(
     conn: asyncpg.Connection, *indexes: bytes | None, organisation_id: str, project_codes: Sequence[str]
 ) -> list[str]:
     """lock_identity, then the codes among `project_codes` (in their order) of no project the organisation
-    leads or partners, in one round trip: a registration's checks before its duplicate search."""
-    rows = await conn.fetch(
-        f"""
-        WITH locked AS MATERIALIZED ({_lock_sql(3)})
-        SELECT u.code FROM (SELECT count(*) FROM locked) AS l, unnest($2::text[]) WITH ORDINALITY AS u(code, n)
-        WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE {VISIBLE_TO_ORGANISATION} AND p.code = u.code)
-        ORDER BY u.n
-        """,
+    leads or partners, in one round trip: a registration's checks before its duplicate search. The count
+    is one row whatever the codes, so every lock is taken before the codes are looked at."""
+    return list(await conn.fetchval(
+        f"WITH locked AS MATERIALIZED ({_lock_sql(3)}) "
+        f"SELECT array({NOT_VISIBLE}) FROM (SELECT count(*) FROM locked) AS taken",
         organisation_id, list(project_codes), _lock_keys(indexes),
-    )
-    return [r["code"] for r in rows]
+    ))
 
 
 async def find_duplicates(

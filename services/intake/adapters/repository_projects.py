@@ -65,16 +65,17 @@ async def visible_to(conn: asyncpg.Connection, *, organisation_id: str) -> list[
     )
 
 
+# The codes in parameter $2, in their order, of no project the organisation in $1 leads or partners.
+NOT_VISIBLE = f"""
+    SELECT u.code FROM unnest($2::text[]) WITH ORDINALITY AS u(code, n)
+    WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE {VISIBLE_TO_ORGANISATION} AND p.code = u.code)
+    ORDER BY u.n
+"""
+
+
 async def not_visible(conn: asyncpg.Connection, *, organisation_id: str, codes: list[str]) -> list[str]:
     """The codes among `codes`, in their order, of no project the organisation leads or is a partner in."""
-    return [r["code"] for r in await conn.fetch(
-        f"""
-        SELECT u.code FROM unnest($2::text[]) WITH ORDINALITY AS u(code, n)
-        WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE {VISIBLE_TO_ORGANISATION} AND p.code = u.code)
-        ORDER BY u.n
-        """,
-        organisation_id, codes,
-    )]
+    return [r["code"] for r in await conn.fetch(NOT_VISIBLE, organisation_id, codes)]
 
 
 async def period_of(conn: asyncpg.Connection, *, organisation_id: str, code: str) -> asyncpg.Record | None:
