@@ -131,8 +131,9 @@ class OutboxRelay:
         if not rows:
             self.backlog = 0
             return 0
-        oversized = [r for r in rows if _size(r) > self._max_record_bytes]
-        sendable = [r for r in rows if _size(r) <= self._max_record_bytes] if oversized else rows
+        sendable, oversized = [], []
+        for row in rows:
+            (sendable if _size(row) <= self._max_record_bytes else oversized).append(row)
         links = [Link(c) for c in (_span_context(r["headers"]) for r in rows[:_MAX_LINKS]) if c is not None] \
             if spans_recorded() else []
         with _tracer.start_as_current_span(
