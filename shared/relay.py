@@ -1,10 +1,13 @@
-"""The outbox relay: publishes committed outbox rows to Kafka, in seq order, and marks them sent.
+"""The outbox relay: publishes committed outbox rows to Kafka, in seq order, and moves its cursor.
 
-Rows are claimed by status (`sent_at IS NULL`), never by "seq above the last one seen", so a row
-whose transaction commits late is still published. One relay per database publishes at a time
-(a session advisory lock); writers of one beneficiary serialise on that beneficiary's row, so
-seq order is commit order for each key. A crash after publish and before marking republishes
-the same bytes: consumers are idempotent on event_id."""
+Progress is one cursor (`outbox_relay.published_seq`, shared/migrations/0007_*): rows at or below
+it are published or set aside. Seqs are taken in one order and committed in another, so a missing
+seq below a visible one may still commit: the relay stops at such a gap until it is settled, that
+is until every transaction that could fill it has ended (`SettledGaps`), and never skips a row whose
+transaction commits late. One relay per database publishes at a time (a session advisory lock);
+writers of one beneficiary serialise on that beneficiary's row, so seq order is commit order for
+each key. A crash after publish and before the cursor moves republishes the same bytes: consumers
+are idempotent on event_id."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -33,6 +36,58 @@ _published = _meter.create_counter("outbox.published", unit="{event}", descripti
 _set_aside = _meter.create_counter(
     "outbox.set_aside", unit="{event}", description="outbox rows too large for Kafka, kept with the reason"
 )
+
+
+# The rows above the cursor, with the reading snapshot's xmin and an id taken after that snapshot
+# (`bound`: above every transaction id assigned before it), in one statement so that all three come
+# from the same snapshot. A row with a NULL seq means the outbox had nothing above the cursor.
+_CLAIM = """
+SELECT s.xmin, s.bound, o.seq, o.topic, o.key, o.value, o.headers, o.failed_at IS NOT NULL AS set_aside
+FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin,
+             pg_current_xact_id()::text::bigint AS bound) AS s
+LEFT JOIN LATERAL (SELECT seq, topic, key, value, headers, failed_at FROM outbox
+                   WHERE seq > $1 ORDER BY seq LIMIT $2) AS o ON true
+"""
+
+
+class SettledGaps:
+    """Which missing seqs can no longer appear. A transaction takes its id before its first seq (the
+    outbox's seq default), so one that holds a seq below a row visible to a read had its id before
+    that read's snapshot, below the read's `bound`. A read remembers its highest visible seq with
+    its bound; once a later snapshot's xmin is above that bound, every such transaction has ended,
+    and a seq up to the remembered one that is still missing never will appear (its statement
+    failed or its transaction rolled back). The snapshot's own xmax cannot serve as the bound: it is
+    one past the latest completed id, and a running transaction may hold an id above it."""
+
+    _KEEP = 64  # reads remembered while a long transaction holds xmin back; more are merged
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[int, int]] = []  # (highest visible seq, bound), both ascending
+        self.settled = 0
+
+    def observe(self, highest: int, xmin: int, bound: int) -> int:
+        """Take one read's highest visible seq, its snapshot's xmin and its bound; returns the seq up
+        to which every gap is settled."""
+        if highest > self.settled:
+            if len(self._pending) < self._KEEP:
+                self._pending.append((highest, bound))
+            else:  # merged into the latest: it settles later, never too early
+                self._pending[-1] = (highest, bound)
+        while self._pending and self._pending[0][1] < xmin:
+            self.settled = max(self.settled, self._pending.pop(0)[0])
+        return self.settled
+
+
+def passable(cursor: int, seqs: Sequence[int], settled: int) -> int:
+    """How many of `seqs` (ascending, all above `cursor`) may go now: all of them up to the first
+    gap that is not settled (a missing seq above `settled` may still commit, and it may be the
+    same person's earlier event)."""
+    last = cursor
+    for n, seq in enumerate(seqs):
+        if seq > last + 1 and seq - 1 > settled:
+            return n
+        last = seq
+    return len(seqs)
 
 
 def _span_context(carrier: dict[str, str]) -> SpanContext | None:
@@ -68,6 +123,7 @@ class OutboxRelay:
         service: str,
         batch_size: int = 1000,
         idle_poll_s: float = 1.0,
+        gap_poll_s: float = 0.05,
         linger_s: float = 0.01,
         keep_sent_s: float = 7 * 24 * 3600,
         max_record_bytes: int = 1_000_000,
@@ -81,10 +137,14 @@ class OutboxRelay:
         self._service = service
         self._batch_size = batch_size
         self._idle_poll_s = idle_poll_s
+        self._gap_poll_s = gap_poll_s
         self._linger_s = linger_s
         self._wake = asyncio.Event()
         self._partition_counts: dict[str, int] = {}
         self._partition_of: dict[tuple[str, bytes], int] = {}
+        self._cursor: int | None = None  # read from the database once the lock is held
+        self._gaps = SettledGaps()
+        self._at_gap = False
         self.backlog = 0
         _meter.create_observable_gauge(
             "outbox.backlog", callbacks=[self._observe_backlog], unit="{event}",
@@ -107,6 +167,7 @@ class OutboxRelay:
             try:
                 while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):  # noqa: ASYNC110
                     await asyncio.sleep(self._idle_poll_s)
+                self._cursor = None  # another relay may have moved it while this one waited
                 try:
                     while True:
                         sent = await self.publish_batch(conn)
@@ -119,42 +180,53 @@ class OutboxRelay:
                 await conn.remove_listener(NOTIFY_CHANNEL, self._on_notify)
 
     async def publish_batch(self, conn: asyncpg.Connection) -> int:
-        """Publish up to one batch of unsent rows and mark the delivered ones sent; returns how many
-        rows it handled. A row too large for Kafka is set aside with the reason instead of stalling
-        its partition for good; any other failure marks what was delivered and raises, so the
-        rest is retried in seq order."""
-        rows = await conn.fetch(
-            "SELECT seq, topic, key, value, headers FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL "
-            "ORDER BY seq LIMIT $1",
-            self._batch_size,
-        )
+        """Publish up to one batch of the rows above the cursor, up to the first gap not yet settled,
+        and move the cursor past what was delivered; returns how many rows it passed. A row too large
+        for Kafka is set aside with the reason instead of stalling its partition for good; any other
+        failure moves the cursor up to the first row not delivered and raises, so the rest is retried
+        in seq order (rows after it that were delivered go again: consumers are idempotent)."""
+        if self._cursor is None:
+            self._cursor = await conn.fetchval("SELECT published_seq FROM outbox_relay")
+        found = await conn.fetch(_CLAIM, self._cursor, self._batch_size)
+        rows = [row for row in found if row["seq"] is not None]
         if not rows:
-            self.backlog = 0
+            self.backlog, self._at_gap = 0, False
+            return 0
+        settled = self._gaps.observe(rows[-1]["seq"], found[0]["xmin"], found[0]["bound"])
+        ready = rows[:passable(self._cursor, [row["seq"] for row in rows], settled)]
+        self._at_gap = len(ready) < len(rows)
+        if not ready:
             return 0
         sendable, oversized = [], []
-        for row in rows:
-            (sendable if _size(row) <= self._max_record_bytes else oversized).append(row)
-        links = [Link(c) for c in (_span_context(r["headers"]) for r in rows[:_MAX_LINKS]) if c is not None] \
+        for row in ready:
+            if not row["set_aside"]:
+                (sendable if _size(row) <= self._max_record_bytes else oversized).append(row)
+        links = [Link(c) for c in (_span_context(r["headers"]) for r in sendable[:_MAX_LINKS]) if c is not None] \
             if spans_recorded() else []
         with _tracer.start_as_current_span(
             "publish outbox batch", kind=SpanKind.PRODUCER, links=links,
-            attributes={"messaging.system": "kafka", "messaging.batch.message_count": len(rows)},
+            attributes={"messaging.system": "kafka", "messaging.batch.message_count": len(sendable)},
         ):
             outcomes = await asyncio.gather(*[
                 self._send_in_order(topic, partition, run) for (topic, partition), run in
                 (await self._by_partition(sendable)).items()
             ])
-        failpoints.hit("relay.after_publish")  # published, not yet marked: the worst moment to die
-        delivered = [seq for seqs, _ in outcomes for seq in seqs]
-        await conn.execute("UPDATE outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])", delivered)
-        _published.add(len(delivered), {"service": self._service})
+        failpoints.hit("relay.after_publish")  # published, cursor not yet moved: the worst moment to die
+        delivered = {seq for seqs, _ in outcomes for seq in seqs}
         if oversized:
             await self._set_aside(conn, oversized)
+        undelivered = [row["seq"] for row in sendable if row["seq"] not in delivered]
+        cursor = ready[-1]["seq"] if not undelivered else max(
+            (row["seq"] for row in ready if row["seq"] < undelivered[0]), default=self._cursor)
+        if cursor != self._cursor:
+            await conn.execute("UPDATE outbox_relay SET published_seq = $1", cursor)
+            self._cursor = cursor
+        _published.add(len(delivered), {"service": self._service})
         failure = next((error for _, error in outcomes if error is not None), None)
         if failure is not None:
             raise failure
         await self._measure_backlog(conn, full=len(rows) == self._batch_size)
-        return len(rows)
+        return len(ready)
 
     async def _measure_backlog(self, conn: asyncpg.Connection, *, full: bool) -> None:
         """A batch short of full left nothing behind; after a full one, count what waits, at most once
@@ -165,7 +237,7 @@ class OutboxRelay:
         elif now >= self._next_backlog_count:
             self._next_backlog_count = now + 1.0
             self.backlog = await conn.fetchval(
-                "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
+                "SELECT count(*) FROM outbox WHERE seq > $1 AND failed_at IS NULL", self._cursor)
 
     async def _by_partition(self, rows: list[asyncpg.Record]) -> dict[tuple[str, int], list[asyncpg.Record]]:
         """The rows of each partition, in seq order."""
@@ -228,25 +300,26 @@ class OutboxRelay:
         return cached
 
     async def _prune(self, conn: asyncpg.Connection) -> None:
-        """Forget rows published longer ago than the retention, at most once a minute: Kafka keeps
-        the events, the outbox only has to bridge a crash."""
+        """Forget published rows written longer ago than the retention, at most once a minute: Kafka
+        keeps the events, the outbox only has to bridge a crash. Set-aside rows wait for an operator."""
         now = time.monotonic()
         if now < self._next_prune:
             return
         self._next_prune = now + 60
         await conn.execute(
-            "DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => $1)", self._keep_sent_s
+            "DELETE FROM outbox WHERE created_at < now() - make_interval(secs => $1) AND seq <= $2 "
+            "AND failed_at IS NULL", self._keep_sent_s, self._cursor,
         )
 
     def _on_notify(self, *_args: object) -> None:
         self._wake.set()
 
     async def _sleep_until_woken(self) -> None:
-        """Until a commit adds rows (or the idle poll is due), then a short linger, so that under load
-        the rows of many commits leave in one cycle (one read, one produce, one mark) instead of one
-        or two each."""
+        """Until a commit adds rows (or the poll is due: soon while rows wait behind a gap, whose
+        rollback notifies no one), then a short linger, so that under load the rows of many commits
+        leave in one cycle (one read, one produce, one cursor move) instead of one or two each."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self._idle_poll_s)
+            await asyncio.wait_for(self._wake.wait(), self._gap_poll_s if self._at_gap else self._idle_poll_s)
         if self._linger_s:
             await asyncio.sleep(self._linger_s)
         self._wake.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import subprocess
@@ -49,14 +50,21 @@ async def apply_effect(conn, event: Event) -> None:
 HANDLERS = {HousingCandidateWaiting.event_type: apply_effect}
 
 
-async def write(pool, topic: str, envelopes: list[Envelope], *, hold_s: float = 0.0) -> None:
-    async with pool.acquire() as conn, conn.transaction():
-        # As the services do: writers of one beneficiary serialise, so seq order is commit order per key.
-        for key in sorted({str(e.beneficiary_id) for e in envelopes}):
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
-        await outbox.add_events(conn, topic, envelopes)
-        if hold_s:
-            await asyncio.sleep(hold_s)  # commit late, after rows with higher seq have committed
+class RolledBack(Exception):
+    pass
+
+
+async def write(pool, topic: str, envelopes: list[Envelope], *, hold_s: float = 0.0, roll_back: bool = False) -> None:
+    with contextlib.suppress(RolledBack):
+        async with pool.acquire() as conn, conn.transaction():
+            # As the services do: writers of one beneficiary serialise, so seq order is commit order per key.
+            for key in sorted({str(e.beneficiary_id) for e in envelopes}):
+                await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
+            await outbox.add_events(conn, topic, envelopes)
+            if hold_s:
+                await asyncio.sleep(hold_s)  # commit late, after rows with higher seq have committed
+            if roll_back:  # its seqs stay missing for good
+                raise RolledBack
 
 
 async def outbox_order(pool) -> dict[bytes, list[UUID]]:
@@ -82,7 +90,7 @@ async def relay_until_empty(pool, bootstrap: str, timeout_s: float = 30) -> None
     try:
         task = asyncio.create_task(OutboxRelay(pool, producer, service="probe", batch_size=200).run())
         deadline = time.monotonic() + timeout_s
-        while await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"):
+        while await pool.fetchval("SELECT count(*) FROM outbox_pending"):
             assert time.monotonic() < deadline, "relay did not drain the outbox"
             await asyncio.sleep(0.05)
         task.cancel()
@@ -102,7 +110,7 @@ async def test_relay_publishes_every_committed_row_in_order_per_key_under_concur
     async def writer() -> None:
         for _ in range(25):
             envelopes = [probe_event(rng.choice(people)) for _ in range(rng.randint(1, 3))]
-            await write(pool, topic, envelopes, hold_s=rng.choice([0, 0, 0.01]))
+            await write(pool, topic, envelopes, hold_s=rng.choice([0, 0, 0.01]), roll_back=rng.random() < 0.15)
 
     producer = idempotent_producer(real_servers.kafka, "test-relay")
     await producer.start()
@@ -110,7 +118,7 @@ async def test_relay_publishes_every_committed_row_in_order_per_key_under_concur
     try:
         await asyncio.gather(*(writer() for _ in range(8)))  # the relay runs while they commit
         deadline = time.monotonic() + 30
-        while await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"):
+        while await pool.fetchval("SELECT count(*) FROM outbox_pending"):
             assert time.monotonic() < deadline
             await asyncio.sleep(0.05)
     finally:
@@ -144,14 +152,14 @@ async def test_relay_killed_after_publishing_and_before_marking_loses_and_reorde
     env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT}/services", "PERCORSI_FAILPOINT": "relay.after_publish:3"}
     crashed = subprocess.run(cmd, env=env, cwd=ROOT, timeout=60, capture_output=True)
     assert crashed.returncode == -9, crashed.stderr.decode()[-2000:]
-    unsent = await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+    unsent = await pool.fetchval("SELECT count(*) FROM outbox_pending")
     assert unsent == 600 - 2 * 50  # batches 1-2 marked; batch 3 published but never marked
 
     env.pop("PERCORSI_FAILPOINT")
     restarted = subprocess.Popen(cmd, env=env, cwd=ROOT)
     try:
         deadline = time.monotonic() + 60
-        while await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"):
+        while await pool.fetchval("SELECT count(*) FROM outbox_pending"):
             assert time.monotonic() < deadline, "restarted relay did not drain the outbox"
             await asyncio.sleep(0.1)
     finally:
@@ -302,7 +310,7 @@ async def test_relay_forgets_published_rows_after_the_retention_and_never_unsent
         await relay._prune(conn)  # within the minute: no second prune, and never an unsent row
         relay._next_prune = 0
         await relay._prune(conn)
-    assert await pool.fetchval("SELECT event_id FROM outbox WHERE sent_at IS NULL") == unsent.event_id
+    assert await pool.fetchval("SELECT event_id FROM outbox_pending") == unsent.event_id
 
 
 async def test_a_commit_wakes_the_relay_also_when_its_events_ride_in_the_command_statement(real_servers, probe_db):
@@ -317,7 +325,7 @@ async def test_a_commit_wakes_the_relay_also_when_its_events_ride_in_the_command
     async def sent_within(event_id: UUID, seconds: float) -> bool:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            if await pool.fetchval("SELECT sent_at IS NOT NULL FROM outbox WHERE event_id = $1", event_id):
+            if await pool.fetchval("SELECT NOT EXISTS (SELECT 1 FROM outbox_pending WHERE event_id = $1)", event_id):
                 return True
             await asyncio.sleep(0.05)
         return False
@@ -341,3 +349,64 @@ async def test_a_commit_wakes_the_relay_also_when_its_events_ride_in_the_command
         relay.cancel()
         await asyncio.gather(relay, return_exceptions=True)
         await producer.stop()
+
+
+async def test_a_row_committed_after_later_seqs_is_never_skipped_and_a_rolled_back_one_holds_nothing_up(
+    real_servers, probe_db
+):
+    """The relay's cursor passes a missing seq only once no running transaction can still commit it:
+    rows behind it wait for it, and go as soon as it commits or rolls back (a rollback notifies no
+    one, so the relay polls soon while rows wait behind a gap)."""
+    _, pool = probe_db
+    topic = await new_topic(real_servers.kafka)
+    producer = idempotent_producer(real_servers.kafka, "test-relay")
+    await producer.start()
+    relay = asyncio.create_task(OutboxRelay(pool, producer, service="probe", idle_poll_s=60).run())
+
+    async def pending() -> set[UUID]:
+        return {r["event_id"] for r in await pool.fetch("SELECT event_id FROM outbox_pending")}
+
+    async def drained_within(seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while await pending():
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
+
+    try:
+        for outcome in ("commit", "rollback"):
+            early, later = probe_event(uuid4()), probe_event(uuid4())
+            async with pool.acquire() as conn:
+                slow = conn.transaction()
+                await slow.start()
+                await outbox.add_events(conn, topic, [early])  # takes its seq, commits last
+                await write(pool, topic, [later])
+                await asyncio.sleep(1.0)
+                assert await pending() == {later.event_id}  # waits behind the seq that may still commit
+                await (slow.commit() if outcome == "commit" else slow.rollback())
+            assert await drained_within(5), outcome
+        published = [Envelope.model_validate_json(r.value).event_id for r in await read_all(real_servers.kafka, topic)]
+        assert len(published) == 3 and early.event_id not in published
+    finally:
+        relay.cancel()
+        await asyncio.gather(relay, return_exceptions=True)
+        await producer.stop()
+
+
+async def test_a_transaction_has_its_id_before_it_takes_an_outbox_seq(probe_db):
+    """What lets the relay settle a gap (shared/relay.py, SettledGaps): a seq's holder had its
+    transaction id before the seq. A trigger that runs after the row's defaults and before the
+    insert itself (which would assign the id anyway) sees whether the id is already there."""
+    _, pool = probe_db
+    async with pool.acquire() as conn:
+        await conn.execute("""
+            CREATE FUNCTION outbox_id_seen() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN NEW.failure := coalesce(pg_current_xact_id_if_assigned()::text, 'no id yet'); RETURN NEW; END $$;
+            CREATE TRIGGER outbox_id_seen BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION outbox_id_seen();
+        """)
+        for _ in range(40):  # nextval takes an id itself only when it WAL-logs, one call in 32
+            async with conn.transaction():  # a fresh transaction, nothing written before the outbox row
+                await outbox.add_events(conn, "probe.topic", [probe_event(uuid4())])
+        seen = [row["failure"] for row in await conn.fetch("SELECT failure FROM outbox ORDER BY seq")]
+        assert len(seen) == 40 and "no id yet" not in seen

@@ -492,7 +492,8 @@ async def test_corrections_are_in_the_asyncapi_document_and_reach_kafka(intake: 
     org = "coop-corr-kafka"
     person = await intake.register(org=org)
     assert (await correct(intake, person, {"italian_level": "A2", "reason": "r"}, org=org)).status_code == 201
-    query = "SELECT count(*) FROM outbox WHERE key = $1 AND headers->>'event_type' = $2 AND sent_at IS NOT NULL"
+    query = ("SELECT count(*) FROM outbox WHERE key = $1 AND headers->>'event_type' = $2 "
+             "AND seq <= (SELECT published_seq FROM outbox_relay)")
     for _ in range(150):
         if await intake.fetchval(query, str(person).encode(), CORRECTED) == 1:
             break

@@ -808,8 +808,8 @@ async def test_new_events_are_in_the_asyncapi_document_and_reach_kafka(intake: I
                        "intake.course_completed", "intake.beneficiary_erased"):
         assert f"{event_type}:publish" in document
     for _ in range(150):
-        if await intake.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0:
+        if await intake.fetchval("SELECT count(*) FROM outbox_pending") == 0:
             break
         await asyncio.sleep(0.2)
-    assert await intake.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0
+    assert await intake.fetchval("SELECT count(*) FROM outbox_pending") == 0
     assert await intake.fetchval("SELECT count(*) FROM outbox") > 20

@@ -9,7 +9,7 @@ from aiokafka.errors import KafkaTimeoutError
 from aiokafka.partitioner import murmur2
 from aiokafka.producer.message_accumulator import BatchBuilder
 
-from shared.relay import OutboxRelay
+from shared.relay import OutboxRelay, SettledGaps, passable
 
 pytestmark = pytest.mark.unit
 TOPIC = "percorsi.probe.events"
@@ -62,28 +62,45 @@ class FakeProducer:
 
 
 class FakeOutbox:
-    """The outbox table, answering only the statements publish_batch runs."""
+    """The outbox table and the relay's cursor, answering only the statements publish_batch runs.
+    `hidden` seqs are taken but not committed (yet, or ever), by the `running` transaction ids. Each
+    read's snapshot has the oldest running id as its xmin (the next id when none runs); then the read
+    takes the next id itself, its bound."""
 
-    def __init__(self, keys: list[bytes]) -> None:
+    def __init__(self, keys: list[bytes], *, hidden: set[int] = frozenset()) -> None:
         self.rows = [{"seq": seq, "topic": TOPIC, "key": key, "value": b"%03d" % seq + b"." * 40,
-                      "headers": {"event_type": "probe"}, "sent": False, "failed": False}
+                      "headers": {"event_type": "probe"}, "failed": False}
                      for seq, key in enumerate(keys, start=1)]
+        self.hidden = set(hidden)
+        self.cursor = 0
+        self.running: set[int] = set()
+        self.next_id = 100
 
     def sent(self) -> list[int]:
-        return [r["seq"] for r in self.rows if r["sent"]]
+        return [r["seq"] for r in self.rows
+                if r["seq"] <= self.cursor and not r["failed"] and r["seq"] not in self.hidden]
 
-    async def fetch(self, sql: str, limit: int) -> list[dict]:
-        assert "WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY seq LIMIT $1" in sql, sql
-        return [r for r in self.rows if not r["sent"] and not r["failed"]][:limit]
+    async def fetch(self, sql: str, cursor: int, limit: int) -> list[dict]:
+        assert "WHERE seq > $1 ORDER BY seq LIMIT $2" in sql and "pg_current_snapshot()" in sql, sql
+        above = [r for r in self.rows if r["seq"] > cursor and r["seq"] not in self.hidden][:limit]
+        snapshot = {"xmin": min(self.running | {self.next_id}), "bound": self.next_id}
+        self.next_id += 1
+        return [{**r, "set_aside": r["failed"], **snapshot} for r in above] or [{"seq": None, **snapshot}]
 
-    async def execute(self, sql: str, seqs: list[int], *_: object) -> None:
-        column = {"sent_at": "sent", "failed_at": "failed"}[sql.removeprefix("UPDATE outbox SET ").split()[0]]
-        for row in self.rows:
-            row[column] = row[column] or row["seq"] in seqs
+    async def execute(self, sql: str, *args: object) -> None:
+        if sql == "UPDATE outbox_relay SET published_seq = $1":
+            assert args[0] > self.cursor, "the cursor only moves forward"
+            self.cursor = args[0]
+        else:
+            assert sql.startswith("UPDATE outbox SET failed_at = now()"), sql
+            for row in self.rows:
+                row["failed"] = row["failed"] or row["seq"] in args[0]
 
-    async def fetchval(self, sql: str) -> int:
-        assert sql == "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL", sql
-        return sum(not r["sent"] and not r["failed"] for r in self.rows)
+    async def fetchval(self, sql: str, *args: object) -> int:
+        if sql == "SELECT published_seq FROM outbox_relay":
+            return self.cursor
+        assert sql == "SELECT count(*) FROM outbox WHERE seq > $1 AND failed_at IS NULL", sql
+        return sum(r["seq"] > args[0] and not r["failed"] for r in self.rows)
 
 
 def relay(producer: FakeProducer) -> OutboxRelay:
@@ -95,7 +112,7 @@ def test_the_fixture_keys_land_where_the_tests_say():
 
 
 @pytest.mark.parametrize("failing", [0, 1])
-async def test_a_failed_batch_marks_only_what_was_delivered_and_is_never_overtaken_in_its_partition(failing):
+async def test_a_failed_batch_stops_the_cursor_before_it_and_is_never_overtaken_in_its_partition(failing):
     outbox = FakeOutbox([A, B, A, B, A, B, A, B, A, A])
     a_batches, b_batches = [[1, 3], [5, 7], [9, 10]], [[2, 4], [6, 8]]
     producer = FakeProducer(fail={(PA, failing)})
@@ -105,13 +122,14 @@ async def test_a_failed_batch_marks_only_what_was_delivered_and_is_never_overtak
 
     assert producer.batches_to(PB) == b_batches  # the other partition went on
     assert producer.batches_to(PA) == a_batches[:failing + 1]  # none after the failed one
-    delivered_of_a = [seq for batch in a_batches[:failing] for seq in batch]
-    assert outbox.sent() == sorted(delivered_of_a + [2, 4, 6, 8])
+    first_undelivered = a_batches[failing][0]
+    assert outbox.cursor == first_undelivered - 1  # everything before the failed batch's first row
 
-    retry, unsent = FakeProducer(), 10 - len(outbox.sent())
-    assert await relay(retry).publish_batch(outbox) == unsent
+    retry, left = FakeProducer(), 10 - outbox.cursor
+    assert await relay(retry).publish_batch(outbox) == left
     assert retry.batches_to(PA) == a_batches[failing:]  # the rest of A, from the failed batch, in seq order
-    assert retry.batches_to(PB) == []
+    # B's rows above the cursor go again (delivered twice: consumers are idempotent), in seq order
+    assert retry.batches_to(PB) == [b for b in b_batches if b[0] > first_undelivered - 1]
     assert outbox.sent() == list(range(1, 11))
 
 
@@ -134,3 +152,60 @@ async def test_a_partitions_next_batch_waits_for_the_previous_ones_delivery():
     producer.sent[-1][2].set_result(None)
     assert await publishing == 6
     assert outbox.sent() == [1, 2, 3, 4, 5, 6]
+
+
+async def test_a_row_committed_late_is_published_before_the_later_rows_that_wait_behind_it():
+    outbox = FakeOutbox([A, B, A, A], hidden={2})  # seq 2 taken by a transaction still running
+    outbox.running = {50}
+    producer = FakeProducer()
+    relaying = relay(producer)
+
+    assert await relaying.publish_batch(outbox) == 1  # seq 1 only: 3 and 4 wait behind the gap
+    assert outbox.sent() == [1]
+    assert await relaying.publish_batch(outbox) == 0  # still running: still waiting
+    outbox.hidden.clear()  # it commits
+    outbox.running.clear()
+    assert await relaying.publish_batch(outbox) == 3
+    assert producer.batches_to(PA) == [[1], [3, 4]] and producer.batches_to(PB) == [[2]]
+    assert outbox.sent() == [1, 2, 3, 4]
+
+
+async def test_a_gap_left_by_a_rollback_is_passed_once_every_transaction_that_could_fill_it_has_ended():
+    outbox = FakeOutbox([A, B, A, A], hidden={2})
+    outbox.running = {50}  # it may hold seq 2
+    relaying = relay(FakeProducer())
+    assert await relaying.publish_batch(outbox) == 1
+    assert await relaying.publish_batch(outbox) == 0  # still running
+    outbox.running.clear()  # it rolls back: seq 2 never appears
+    assert await relaying.publish_batch(outbox) == 2
+    assert outbox.sent() == [1, 3, 4]
+
+
+async def test_a_gap_with_no_transaction_running_is_passed_at_the_next_read():
+    outbox = FakeOutbox([A, B, A], hidden={1, 2})  # both rolled back before the relay looked
+    relaying = relay(FakeProducer())
+    assert await relaying.publish_batch(outbox) == 0  # the read cannot settle its own gap: its id comes after
+    assert await relaying.publish_batch(outbox) == 1
+    assert outbox.sent() == [3]
+
+
+def test_settled_gaps_wait_for_xmin_to_pass_the_bound_of_the_read_that_saw_them():
+    gaps = SettledGaps()
+    assert gaps.observe(10, xmin=5, bound=8) == 0
+    assert gaps.observe(20, xmin=8, bound=12) == 0  # xmin must be above the bound, not at it
+    assert gaps.observe(25, xmin=9, bound=13) == 10  # the first read's bound is passed, not the second's
+    assert gaps.observe(25, xmin=14, bound=14) == 25
+    for n in range(200):  # a long transaction holds xmin back: the reads kept stay bounded
+        gaps.observe(100 + n, xmin=15, bound=20 + n)
+    assert len(gaps._pending) == SettledGaps._KEEP
+    assert gaps.observe(300, xmin=41, bound=300) == 120  # the reads whose bound is passed, each by its own
+    # The reads from the 64th on were merged into the latest one: they settle with it, later, never earlier.
+    assert gaps.observe(300, xmin=251, bound=300) == 162
+    assert gaps.observe(300, xmin=301, bound=301) == 300
+
+
+@pytest.mark.parametrize(("seqs", "settled", "n"), [
+    ([1, 2, 3], 0, 3), ([2, 3], 0, 0), ([2, 3], 1, 2), ([1, 3, 4], 1, 1), ([1, 3, 4], 2, 3), ([1, 5], 3, 1),
+])
+def test_passable_stops_at_the_first_gap_not_settled(seqs, settled, n):
+    assert passable(0, seqs, settled) == n
