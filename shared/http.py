@@ -3,7 +3,6 @@ document, and 422 bodies that name each bad field and the rule it broke."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
@@ -12,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from shared.auth import AuthSettings, TokenVerifier
+from shared.heap import settle_after_startup
 from shared.runtime import Runtime
 from shared.telemetry import metric_snapshot, setup_logging, setup_telemetry
 
@@ -33,9 +33,7 @@ def create_app(
         await runtime.start()
         if on_start:
             on_start(runtime, app)
-        # What start-up built lives as long as the process: out of the collector's sight, a full
-        # collection no longer walks it, which keeps such pauses out of request latency.
-        gc.freeze()
+        settle_after_startup()  # what start-up built, out of the collector's sight (shared/heap.py)
         try:
             yield
         finally:

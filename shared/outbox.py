@@ -3,13 +3,13 @@ change and the events it causes commit or roll back together."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
 import asyncpg
 
+from shared.db import json_text
 from shared.events.codec import encode, envelope_caused_by, key_of
 from shared.events.envelope import Envelope, Event, EventPayload
 from shared.telemetry import current_carrier
@@ -46,7 +46,7 @@ def _insert(first_param: int) -> str:
 def _columns(records: Sequence[OutboxRecord]) -> list[list]:
     return [
         [r.event_id for r in records], [r.topic for r in records], [r.key for r in records],
-        [r.value for r in records], [json.dumps(dict(r.headers)) for r in records],
+        [r.value for r in records], [json_text(dict(r.headers)) for r in records],
     ]
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
 
 from employment.domain.candidates import WorkCandidate
+from shared.db import json_text
 
 
 async def add_candidates(
@@ -29,7 +29,7 @@ async def add_candidates(
         """,
         [c.beneficiary_id for c in candidates], [c.organisation_id for c in candidates],
         [c.since for c in candidates], [c.age_band for c in candidates], [c.italian_level for c in candidates],
-        [json.dumps(c.languages) for c in candidates], [c.area for c in candidates], list(event_ids),
+        [json_text(c.languages) for c in candidates], [c.area for c in candidates], list(event_ids),
     )
     return {r["registered_event"] for r in rows}
 
