@@ -50,7 +50,7 @@ def subscribe(
     group_id: str,
     max_records: int,
     consumes: Sequence[type[EventPayload]] = (),
-    batch_timeout_ms: int = 50,
+    batch_timeout_ms: int = 20,
     fetch_min_bytes: int = 1,
     fetch_max_wait_ms: int = 500,
 ) -> object:
