@@ -22,7 +22,7 @@ from shared.kafka import ensure_topics
 from shared.settings import PlatformSettings
 
 EVENTS = 20_000
-ROUNDS = 3
+ROUNDS = 5
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = ROOT / "tests" / "integration" / "probe_service"
 
@@ -73,7 +73,7 @@ async def run() -> list[tuple[str, float, str]]:
     dsn = platform.database_dsn(database)
     await migrate(dsn, PROBE)
     try:
-        # Alternate the two, three times each, and keep the medians: the bare loop's rate swings
+        # Alternate the two, five times each, and keep the medians: the bare loop's rate swings
         # with the broker's JIT warmth and the machine's other work.
         raws, pipelines = [], []
         for _ in range(ROUNDS):

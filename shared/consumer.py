@@ -7,7 +7,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import groupby
 from uuid import UUID, uuid5
 
@@ -143,7 +143,7 @@ class IdempotentConsumer:
         handler = self._handlers[event_type]
         spans = [self._start_span(item) for item in run] if spans_recorded() else []
         contexts = [_carrier_of(span) for span in spans] or [carrier_from_kafka(i.record.headers or ()) for i in run]
-        events = [replace(item.event, trace_context=c) for item, c in zip(run, contexts, strict=True)]
+        events = [Event(item.event.envelope, item.event.payload, c) for item, c in zip(run, contexts, strict=True)]
         try:
             if isinstance(handler, Batched):
                 await handler.handle(conn, events)

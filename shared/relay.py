@@ -240,10 +240,20 @@ class OutboxRelay:
                 "SELECT count(*) FROM outbox WHERE seq > $1 AND failed_at IS NULL", self._cursor)
 
     async def _by_partition(self, rows: list[asyncpg.Record]) -> dict[tuple[str, int], list[asyncpg.Record]]:
-        """The rows of each partition, in seq order."""
+        """The rows of each partition, in seq order: the partition Kafka's default partitioner picks
+        for the key (murmur2, positive, modulo), remembered per key."""
+        for topic in {row["topic"] for row in rows} - self._partition_counts.keys():
+            self._partition_counts[topic] = len(await self._producer.partitions_for(topic))
+        if len(self._partition_of) > 100_000:
+            self._partition_of.clear()
         runs: dict[tuple[str, int], list[asyncpg.Record]] = {}
         for row in rows:
-            runs.setdefault((row["topic"], await self._partition(row["topic"], row["key"])), []).append(row)
+            topic, key = row["topic"], row["key"]
+            partition = self._partition_of.get((topic, key))
+            if partition is None:
+                partition = (murmur2(key) & 0x7FFFFFFF) % self._partition_counts[topic]
+                self._partition_of[(topic, key)] = partition
+            runs.setdefault((topic, partition), []).append(row)
         return runs
 
     async def _send_in_order(
@@ -267,12 +277,11 @@ class OutboxRelay:
     def _record_batches(self, rows: list[asyncpg.Record]) -> Iterator[tuple[object, list[int]]]:
         batch, seqs = self._producer.create_batch(), []
         for row in rows:
-            record = {"timestamp": None, "key": row["key"], "value": row["value"],
-                      "headers": kafka_headers(row["headers"])}
-            if batch.append(**record) is None:  # full: this one starts the next batch
+            key, value, headers = row["key"], row["value"], kafka_headers(row["headers"])
+            if batch.append(timestamp=None, key=key, value=value, headers=headers) is None:  # full: next batch
                 yield batch, seqs
                 batch, seqs = self._producer.create_batch(), []
-                batch.append(**record)
+                batch.append(timestamp=None, key=key, value=value, headers=headers)
             seqs.append(row["seq"])
         yield batch, seqs
 
@@ -286,18 +295,6 @@ class OutboxRelay:
         for row in rows:
             log.error("outbox row set aside, not published", extra={"seq": row["seq"], "topic": row["topic"],
                                                                    "reason": reason})
-
-    async def _partition(self, topic: str, key: bytes) -> int:
-        """The partition Kafka's default partitioner picks for a key: murmur2, positive, modulo."""
-        count = self._partition_counts.get(topic)
-        if count is None:
-            count = self._partition_counts[topic] = len(await self._producer.partitions_for(topic))
-        cached = self._partition_of.get((topic, key))
-        if cached is None:
-            if len(self._partition_of) > 100_000:
-                self._partition_of.clear()
-            cached = self._partition_of[(topic, key)] = (murmur2(key) & 0x7FFFFFFF) % count
-        return cached
 
     async def _prune(self, conn: asyncpg.Connection) -> None:
         """Forget published rows written longer ago than the retention, at most once a minute: Kafka
