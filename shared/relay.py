@@ -196,6 +196,7 @@ class OutboxRelay:
         ready = rows[:passable(self._cursor, [row["seq"] for row in rows], settled)]
         self._at_gap = len(ready) < len(rows)
         if not ready:
+            self.backlog = max(self.backlog, len(rows))  # at least these wait behind the gap
             return 0
         sendable, oversized = [], []
         for row in ready:
