@@ -34,12 +34,6 @@ def say(**message: object) -> None:
     print(json.dumps(message), flush=True)
 
 
-def started_up() -> None:
-    """What every side does once started, the raw loop's too: what the services do after start-up
-    (shared/heap.py), so that neither side's figure is the garbage collector's."""
-    settle_after_startup()
-
-
 def events(n: int) -> list:
     people = [uuid4() for _ in range(500)]
     return [
@@ -62,7 +56,7 @@ async def pipeline_produce(bootstrap: str, topic: str, dsn: str, n: int) -> None
     await producer.start()
     relay = OutboxRelay(pool, producer, service="bench", batch_size=1000)
     task = asyncio.create_task(relay.run())
-    started_up()
+    settle_after_startup()  # as the services do once started; every side, the raw loop's too
     todo = events(n)
     say(started=time.time())
     chunks = [todo[i:i + WRITE_BATCH] for i in range(0, n, WRITE_BATCH)]
@@ -109,7 +103,7 @@ async def pipeline_consume(bootstrap: str, topic: str, dsn: str, n: int) -> None
     )
     await broker.start()
     await _await_assignment(subscriber)
-    started_up()
+    settle_after_startup()
     say(ready=True)
     await finished.wait()
     say(finished=time.time())
@@ -125,7 +119,7 @@ async def raw_produce(bootstrap: str, topic: str, _dsn: str, n: int) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all",
                                 linger_ms=5, max_batch_size=256 * 1024)
     await producer.start()
-    started_up()
+    settle_after_startup()
     todo = events(n)
     say(started=time.time())  # from the same envelopes as the pipeline: serialising them is in both clocks
     futures = [await producer.send(topic, value=encode(e), key=key_of(e)) for e in todo]
@@ -139,7 +133,7 @@ async def raw_consume(bootstrap: str, topic: str, _dsn: str, n: int) -> None:
     await consumer.start()
     while not consumer.assignment():
         await consumer.getmany(timeout_ms=100)
-    started_up()
+    settle_after_startup()
     say(ready=True)
     seen = 0
     while seen < n:
