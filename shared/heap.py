@@ -6,7 +6,8 @@ longer walks it. A consumer allocates thousands of short-lived containers per ba
 envelopes, argument lists) that die with the batch; with CPython's default first threshold (700
 allocations) it ran about 600 collections for 20,000 events, 70-90 ms of its CPU, measured in the
 backbone benchmark's consumer. A first threshold of 50,000 brings that to a handful, 12-20 ms,
-for a young generation of a few megabytes at most."""
+while the young generation may hold up to 50,000 objects between collections (a few megabytes, by
+estimate, not measured)."""
 
 from __future__ import annotations
 
