@@ -190,13 +190,14 @@ class OutboxRelay:
         found = await conn.fetch(_CLAIM, self._cursor, self._batch_size)
         rows = [row for row in found if row["seq"] is not None]
         if not rows:
-            self.backlog, self._at_gap = 0, False
+            self._at_gap = False
+            await self._measure_backlog(conn, read=0, passed=0)
             return 0
         settled = self._gaps.observe(rows[-1]["seq"], found[0]["xmin"], found[0]["bound"])
         ready = rows[:passable(self._cursor, [row["seq"] for row in rows], settled)]
         self._at_gap = len(ready) < len(rows)
         if not ready:
-            self.backlog = max(self.backlog, len(rows))  # at least these wait behind the gap
+            await self._measure_backlog(conn, read=len(rows), passed=0)
             return 0
         sendable, oversized = [], []
         for row in ready:
@@ -226,15 +227,16 @@ class OutboxRelay:
         failure = next((error for _, error in outcomes if error is not None), None)
         if failure is not None:
             raise failure
-        await self._measure_backlog(conn, full=len(rows) == self._batch_size)
+        await self._measure_backlog(conn, read=len(rows), passed=len(ready))
         return len(ready)
 
-    async def _measure_backlog(self, conn: asyncpg.Connection, *, full: bool) -> None:
-        """A batch short of full left nothing behind; after a full one, count what waits, at most once
-        a second: while a backlog drains, a count per batch would cost as much as a tenth of the batch."""
+    async def _measure_backlog(self, conn: asyncpg.Connection, *, read: int, passed: int) -> None:
+        """A read short of a full batch saw all that waits: the rows it could not pass yet, behind a gap.
+        After a full one, count what waits, at most once a second: while a backlog drains, a count
+        per batch would cost as much as a tenth of the batch."""
         now = time.monotonic()
-        if not full:
-            self.backlog = 0
+        if read < self._batch_size:
+            self.backlog = read - passed
         elif now >= self._next_backlog_count:
             self._next_backlog_count = now + 1.0
             self.backlog = await conn.fetchval(
