@@ -12,7 +12,9 @@ install: .venv/.installed
 .venv/.installed: requirements.lock
 	@deploy/infra.sh venv
 	@.venv/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
-	@.venv/bin/uv pip install -q --python $(PY) -r requirements.lock
+	@# Bytecode compiled once here: uv leaves it out by default, and where PYTHONDONTWRITEBYTECODE is
+	@# set no process ever caches it, so every start (and every lazy import) would compile again.
+	@.venv/bin/uv pip install -q --compile-bytecode --python $(PY) -r requirements.lock
 	@touch $@
 
 run: install

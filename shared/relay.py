@@ -100,13 +100,13 @@ def _size(row: asyncpg.Record) -> int:
 
 
 def idempotent_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
-    """acks=all with idempotence: no duplicates from retries, order kept per partition."""
+    """acks=all with idempotence: no duplicates from retries, order kept per partition. No linger:
+    the relay hands over whole, closed record batches, which never wait for more records."""
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap_servers,
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
-        linger_ms=5,
         max_batch_size=256 * 1024,
         compression_type=None,
     )
@@ -278,14 +278,19 @@ class OutboxRelay:
         return delivered, None
 
     def _record_batches(self, rows: list[asyncpg.Record]) -> Iterator[tuple[object, list[int]]]:
+        """Whole record batches, each closed before it goes: a closed batch leaves at once, where an
+        open one waits out the producer's linger (a lingering batch may still take records from
+        `send`; these are complete), measured at about 5 ms more for every relay cycle's acks."""
         batch, seqs = self._producer.create_batch(), []
         for row in rows:
             key, value, headers = row["key"], row["value"], kafka_headers(row["headers"])
             if batch.append(timestamp=None, key=key, value=value, headers=headers) is None:  # full: next batch
+                batch.close()
                 yield batch, seqs
                 batch, seqs = self._producer.create_batch(), []
                 batch.append(timestamp=None, key=key, value=value, headers=headers)
             seqs.append(row["seq"])
+        batch.close()
         yield batch, seqs
 
     async def _set_aside(self, conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:

@@ -40,6 +40,7 @@ class FakeProducer:
     def __init__(self, *, fail: set[tuple[int, int]] = frozenset(), settle: bool = True) -> None:
         self.fail, self.settle = fail, settle
         self.sent: list[tuple[int, list[int], asyncio.Future]] = []
+        self.handed_open = 0  # batches handed over still open: aiokafka would hold them for its linger
 
     def create_batch(self) -> RecordingBatch:
         return RecordingBatch()
@@ -51,6 +52,7 @@ class FakeProducer:
         future = asyncio.get_running_loop().create_future()
         nth = len(self.batches_to(partition))
         self.sent.append((partition, batch.seqs, future))
+        self.handed_open += not batch.closed()
         if (partition, nth) in self.fail:
             future.set_exception(KafkaTimeoutError(f"batch {nth} of partition {partition}"))
         elif self.settle:
@@ -131,6 +133,14 @@ async def test_a_failed_batch_stops_the_cursor_before_it_and_is_never_overtaken_
     # B's rows above the cursor go again (delivered twice: consumers are idempotent), in seq order
     assert retry.batches_to(PB) == [b for b in b_batches if b[0] > first_undelivered - 1]
     assert outbox.sent() == list(range(1, 11))
+
+
+async def test_every_batch_is_handed_over_closed_so_none_waits_for_more_records():
+    outbox = FakeOutbox([A, B, A, A, B, A, B])
+    producer = FakeProducer()
+    assert await relay(producer).publish_batch(outbox) == 7
+    assert len(producer.sent) == 4  # A: 1 3 | 4 6; B: 2 5 | 7
+    assert producer.handed_open == 0
 
 
 async def test_a_partitions_next_batch_waits_for_the_previous_ones_delivery():
