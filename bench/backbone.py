@@ -52,16 +52,30 @@ async def _message(proc: asyncio.subprocess.Process) -> dict:
     return json.loads(line)
 
 
+async def _drop_topic(bootstrap: str, name: str) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.delete_topics([name])
+    finally:
+        await admin.close()
+
+
 async def measure(mode: str, platform: PlatformSettings, dsn: str) -> float:
-    """Events per second for `mode` ('pipeline' or 'raw'), consumer and producer in two processes."""
+    """Events per second for `mode` ('pipeline' or 'raw'), consumer and producer in two processes.
+    The round's topic is deleted after it: the broker is `make run`'s, and the partitions of every
+    earlier run would otherwise pile up there, each one more for its background work."""
     topic = await _topic(platform.kafka_bootstrap_servers)
-    consumer = await _side(mode, "consume", topic, dsn)
-    await _message(consumer)  # {"ready": ...}: assigned its partitions
-    producer = await _side(mode, "produce", topic, dsn)
-    started = (await _message(producer))["started"]
-    finished = (await _message(consumer))["finished"]
-    await producer.wait()
-    await consumer.wait()
+    try:
+        consumer = await _side(mode, "consume", topic, dsn)
+        await _message(consumer)  # {"ready": ...}: assigned its partitions
+        producer = await _side(mode, "produce", topic, dsn)
+        started = (await _message(producer))["started"]
+        finished = (await _message(consumer))["finished"]
+        await producer.wait()
+        await consumer.wait()
+    finally:
+        await _drop_topic(platform.kafka_bootstrap_servers, topic)
     return EVENTS / (finished - started)
 
 
