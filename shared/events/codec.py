@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 from pydantic import Field, TypeAdapter, ValidationError, create_model
 
 from shared.events import contracts as _contracts  # noqa: F401  (registers the contracts)
-from shared.events.envelope import Envelope, Event, EventPayload, utcnow
+from shared.events.envelope import Envelope, Event, EventPayload, new_event_id, utcnow
 from shared.events.registry import current, upcast
 
 CONTENT_TYPE = "application/json"
@@ -34,7 +34,7 @@ def envelope_for(
     """Wrap a payload in a new envelope."""
     now = utcnow()
     return Envelope(
-        event_id=uuid4(),
+        event_id=new_event_id(),
         event_type=payload.event_type,
         schema_version=payload.version,
         occurred_at=occurred_at or now,

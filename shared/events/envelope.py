@@ -6,13 +6,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+from uuid_utils.compat import uuid7
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def new_event_id() -> UUID:
+    """A time-ordered id (UUIDv7, RFC 9562): every table keyed by event id (the outbox, each
+    consumer's processed_events, effects tables) takes new ids at the right edge of its index instead
+    of at a random leaf. With random (v4) ids, the database's CPU per event grew with the tables: in
+    the backbone benchmark, 0.37 to 0.6 s per 20,000 events over seven rounds in one database, where
+    v7 ids stayed at 0.35 to 0.45 s. The id carries its creation time to the millisecond, no more
+    than the envelope's recorded_at already says."""
+    return uuid7()
 
 
 class Envelope(BaseModel):
@@ -20,7 +31,7 @@ class Envelope(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    event_id: UUID = Field(default_factory=uuid4)
+    event_id: UUID = Field(default_factory=new_event_id)
     event_type: str
     schema_version: int = Field(ge=1)
     occurred_at: datetime

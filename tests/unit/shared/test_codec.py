@@ -7,7 +7,7 @@ import pytest
 from shared.events import registry
 from shared.events.codec import Decoder, PoisonEvent, decode, encode, envelope_for, key_of
 from shared.events.contracts import BeneficiaryRegistered, HousingCandidateWaiting
-from shared.events.envelope import EventPayload
+from shared.events.envelope import Envelope, EventPayload
 
 pytestmark = pytest.mark.unit
 
@@ -23,6 +23,14 @@ def test_roundtrip_keeps_envelope_and_typed_payload():
     assert event.envelope == envelope
     assert event.payload == HousingCandidateWaiting(since=date(2026, 3, 1))
     assert key_of(envelope) == str(envelope.beneficiary_id).encode()
+
+
+def test_event_ids_are_time_ordered_so_indexes_grow_at_one_edge():
+    ids = [waiting().event_id for _ in range(2000)]
+    assert {i.version for i in ids} == {7}
+    assert ids == sorted(ids)  # in creation order, within one millisecond too
+    assert len(set(ids)) == len(ids)
+    assert Envelope.model_validate(waiting().model_dump(exclude={"event_id"})).event_id.version == 7
 
 
 def test_unknown_fields_are_tolerated_in_envelope_and_payload():
