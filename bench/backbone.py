@@ -87,8 +87,12 @@ async def run() -> list[tuple[str, float, str]]:
     dsn = platform.database_dsn(database)
     await migrate(dsn, PROBE)
     try:
-        # Alternate the two, five times each, and keep the medians: the bare loop's rate swings
-        # with the broker's JIT warmth and the machine's other work.
+        # One round of each first, not counted: a broker just started runs its first rounds on cold
+        # JIT-compiled code (measured: up to 0.55 s of the broker's CPU in a round, 0.1-0.2 s once
+        # warm). Then alternate the two, five times each, and keep the medians: both rates swing
+        # with the machine's other work.
+        await measure("raw", platform, dsn)
+        await measure("pipeline", platform, dsn)
         raws, pipelines = [], []
         for _ in range(ROUNDS):
             raws.append(await measure("raw", platform, dsn))
