@@ -9,9 +9,11 @@ runs from the producer's first write to the consumer's last commit."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import statistics
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from uuid import uuid4
 
@@ -28,15 +30,28 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = ROOT / "tests" / "integration" / "probe_service"
 
 
-async def _topic(bootstrap: str) -> str:
-    name = f"bench.{uuid4().hex[:10]}"
+@contextlib.asynccontextmanager
+async def _admin(bootstrap: str) -> AsyncIterator[AIOKafkaAdminClient]:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        await admin.create_topics([NewTopic(name, 6, 1)])
+        yield admin
     finally:
         await admin.close()
-    return name
+
+
+@contextlib.asynccontextmanager
+async def _round_topic(bootstrap: str) -> AsyncIterator[str]:
+    """A new topic for one round, deleted after it: the broker is `make run`'s, and the partitions of
+    every earlier run would otherwise pile up there, each one more for its background work."""
+    name = f"bench.{uuid4().hex[:10]}"
+    async with _admin(bootstrap) as admin:
+        await admin.create_topics([NewTopic(name, 6, 1)])
+    try:
+        yield name
+    finally:
+        async with _admin(bootstrap) as admin:
+            await admin.delete_topics([name])
 
 
 async def _side(mode: str, role: str, topic: str, dsn: str) -> asyncio.subprocess.Process:
@@ -53,21 +68,9 @@ async def _message(proc: asyncio.subprocess.Process) -> dict:
     return json.loads(line)
 
 
-async def _drop_topic(bootstrap: str, name: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.delete_topics([name])
-    finally:
-        await admin.close()
-
-
 async def measure(mode: str, platform: PlatformSettings, dsn: str) -> float:
-    """Events per second for `mode` ('pipeline' or 'raw'), consumer and producer in two processes.
-    The round's topic is deleted after it: the broker is `make run`'s, and the partitions of every
-    earlier run would otherwise pile up there, each one more for its background work."""
-    topic = await _topic(platform.kafka_bootstrap_servers)
-    try:
+    """Events per second for `mode` ('pipeline' or 'raw'), consumer and producer in two processes."""
+    async with _round_topic(platform.kafka_bootstrap_servers) as topic:
         consumer = await _side(mode, "consume", topic, dsn)
         await _message(consumer)  # {"ready": ...}: assigned its partitions
         producer = await _side(mode, "produce", topic, dsn)
@@ -75,8 +78,6 @@ async def measure(mode: str, platform: PlatformSettings, dsn: str) -> float:
         finished = (await _message(consumer))["finished"]
         await producer.wait()
         await consumer.wait()
-    finally:
-        await _drop_topic(platform.kafka_bootstrap_servers, topic)
     return EVENTS / (finished - started)
 
 
