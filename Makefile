@@ -54,5 +54,7 @@ bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	@$(PY) -m bench
 
+# Also the clusters' folders kept outside the project when running as root (deploy/infra.sh).
 clean: down
-	rm -rf .data .test-data
+	@PERCORSI_STATE=.data deploy/infra.sh clean
+	@PERCORSI_STATE=.test-data deploy/infra.sh clean

@@ -3,6 +3,7 @@
     python -m deploy.devstack run    # foreground until Ctrl-C, which stops what it started
     python -m deploy.devstack up     # background; returns once every service answers healthy
     python -m deploy.devstack down   # stops what `up` started
+    python -m deploy.devstack is-up  # exit 0, saying so, when `up`'s services are running; else 1
 """
 
 from __future__ import annotations
@@ -84,6 +85,13 @@ def _alive(pid: int) -> bool:
         return True
 
 
+def running() -> list[int]:
+    """The pids `up` wrote that are still alive."""
+    if not PIDS.exists():
+        return []
+    return [pid for pid in map(int, PIDS.read_text().split()) if _alive(pid)]
+
+
 def _urls() -> str:
     return "\n".join(
         f"  {s:<11} http://127.0.0.1:{_port(s)}  (docs: /docs, events: /asyncapi.json, health: /health)"
@@ -108,9 +116,14 @@ def main(command: str) -> None:
             pass
         finally:
             stop([p.pid for p in procs.values()])
+    elif command == "is-up":
+        if not running():
+            raise SystemExit(1)
+        print(f"Percorsi is already up, left as it is (`make down` stops it):\n{_urls()}")
     elif command == "up":
-        if PIDS.exists() and any(_alive(int(p)) for p in PIDS.read_text().split()):
-            raise SystemExit("services already up: run `make down` first")
+        if running():
+            print(f"Percorsi is already up, left as it is (`make down` stops it):\n{_urls()}")
+            return
         logs = STATE / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         procs = start_services(log_dir=logs)

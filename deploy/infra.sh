@@ -2,10 +2,12 @@
 # Installs and starts the real servers Percorsi runs on, on loopback, in project-local folders:
 #   Apache Kafka (KRaft, single node) resolved from Maven Central and run on the machine's JDK,
 #   PostgreSQL from Debian's packages, in a private cluster.
-# Usage: deploy/infra.sh install|start|stop|status|env|venv
+# Usage: deploy/infra.sh install|start|stop|clean|status|env|venv
+#   clean: stops the servers and removes their state: the state folder and, as root, the cluster's folder
 #   env: the KAFKA_BOOTSTRAP_SERVERS and PERCORSI_POSTGRES_DSN of these servers, as NAME=value lines
 #   venv: creates .venv with the machine's python3 (installing Debian's python3-venv when missing)
-# Environment: PERCORSI_STATE (default .data), KAFKA_PORT (19092), PG_PORT (15432).
+# Environment: PERCORSI_STATE (default .data), KAFKA_PORT (19092), PG_PORT (15432),
+#   PERCORSI_PG_HOME (as root: where the cluster lives, default /var/lib/percorsi/<hash of the state path>).
 # When KAFKA_BOOTSTRAP_SERVERS or PERCORSI_POSTGRES_DSN is set, that server is the user's and is left alone.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,14 +20,33 @@ KAFKA_PORT=${KAFKA_PORT:-19092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-19093}
 PG_PORT=${PG_PORT:-15432}
 PG_MAJOR=${PG_MAJOR:-15}
-PG_DATA=$STATE/postgres
-PG_SOCKET_DIR=$STATE/pg-socket  # the services connect here: cheaper than TCP on loopback
 KAFKA_DATA=$STATE/kafka
 LOGS=$STATE/logs
+# The services connect through this socket folder: cheaper than TCP on loopback.
+PG_SOCKET_LINK=$STATE/pg-socket
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# As root, initdb and postgres run as Debian's 'postgres' user, who cannot reach a project in a
+# folder it may not traverse (root's home is drwx------). So the cluster's files, its socket and
+# its log live in a folder of that user's own, one per state folder (named by a hash of its
+# path, so two clones or a test session beside `make up` never share one); the state folder keeps
+# a symlink to the socket folder, so every client still connects to <state>/pg-socket. `clean`
+# removes that folder with the state. As any other user, all of it stays in the state folder.
+if is_root; then
+  PG_HOME=${PERCORSI_PG_HOME:-/var/lib/percorsi/$(printf '%s' "$STATE" | sha256sum | cut -c1-16)}
+  PG_DATA=$PG_HOME/data
+  PG_SOCKET_DIR=$PG_HOME/socket
+  PG_LOG=$PG_HOME/postgres.log
+else
+  PG_HOME=
+  PG_DATA=$STATE/postgres
+  PG_SOCKET_DIR=$PG_SOCKET_LINK
+  PG_LOG=$LOGS/postgres.log
+fi
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 die() { printf '[infra] error: %s\n' "$*" >&2; exit 1; }
-is_root() { [ "$(id -u)" = 0 ]; }
 
 pg_bin() {
   local d
@@ -88,8 +109,18 @@ wait_port() { # host port seconds what
 start_postgres() {
   [ -n "${PERCORSI_POSTGRES_DSN:-}" ] && { log "using PostgreSQL at PERCORSI_POSTGRES_DSN"; return 0; }
   local bin; bin=$(pg_bin)
-  mkdir -p "$STATE" "$LOGS" "$PG_SOCKET_DIR"
-  if is_root; then chown postgres "$LOGS" "$PG_SOCKET_DIR"; chmod 755 "$STATE"; fi
+  mkdir -p "$STATE" "$LOGS"
+  if is_root; then
+    stop_legacy_postgres
+    mkdir -p "$(dirname "$PG_HOME")" "$PG_HOME" "$PG_SOCKET_DIR"
+    chown postgres "$PG_HOME" "$PG_SOCKET_DIR"; chmod 700 "$PG_HOME"; chmod 755 "$PG_SOCKET_DIR"
+    printf '%s\n' "$STATE" >"$PG_HOME/state-path"  # whose cluster this is, for a human cleaning up
+    [ -L "$PG_SOCKET_LINK" ] || rm -rf "$PG_SOCKET_LINK"
+    ln -sfn "$PG_SOCKET_DIR" "$PG_SOCKET_LINK"
+    ln -sfn "$PG_LOG" "$LOGS/postgres.log"
+  else
+    mkdir -p "$PG_SOCKET_DIR"
+  fi
   if [ ! -s "$PG_DATA/PG_VERSION" ]; then
     log "creating PostgreSQL cluster in $PG_DATA"
     rm -rf "$PG_DATA"; mkdir -p "$PG_DATA"
@@ -110,7 +141,7 @@ CONF
   else
     # The same port and socket folder as the config, again on the command line, which wins: a cluster
     # whose state folder moved, or a PG_PORT changed since initdb, still listens where `env` says.
-    as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -o "-p $PG_PORT -k $PG_SOCKET_DIR" -w -t 60 start >/dev/null
+    as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -o "-p $PG_PORT -k $PG_SOCKET_DIR" -w -t 60 start >/dev/null
     log "PostgreSQL started on 127.0.0.1:$PG_PORT and $PG_SOCKET_DIR"
   fi
 }
@@ -157,6 +188,26 @@ stop_postgres() {
   fi
 }
 
+# A cluster an earlier version of this script kept in <state>/postgres, as root: stopped, so that
+# the new one can take the port; its files stay until `make clean`.
+stop_legacy_postgres() {
+  local legacy=$STATE/postgres bin
+  [ -s "$legacy/PG_VERSION" ] || return 0
+  bin=$(pg_bin) || return 0
+  if as_pg "$bin/pg_ctl" -D "$legacy" status >/dev/null 2>&1; then
+    as_pg "$bin/pg_ctl" -D "$legacy" -m fast -w stop >/dev/null && log "stopped the cluster in $legacy (an older layout)"
+  fi
+}
+
+clean() {
+  stop_kafka
+  stop_postgres
+  is_root && stop_legacy_postgres
+  if [ -n "$PG_HOME" ]; then rm -rf "$PG_HOME"; rmdir "$(dirname "$PG_HOME")" 2>/dev/null || true; fi
+  rm -rf "$STATE"
+  log "removed ${PG_HOME:+$PG_HOME and }$STATE"
+}
+
 make_venv() {
   local venv=$ROOT/.venv
   [ -x "$venv/bin/python" ] && return 0
@@ -171,12 +222,13 @@ case "${1:-}" in
   venv) make_venv ;;
   start) install_postgres; install_kafka; start_postgres; start_kafka ;;
   stop) stop_kafka; stop_postgres ;;
+  clean) clean ;;
   status)
     if kafka_pid >/dev/null; then echo "kafka: running (pid $(kafka_pid))"; else echo "kafka: stopped"; fi
     if [ -s "$PG_DATA/PG_VERSION" ] && as_pg "$(pg_bin)/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
       echo "postgres: running"; else echo "postgres: stopped"; fi ;;
   env)
     echo "KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}"
-    echo "PERCORSI_POSTGRES_DSN=${PERCORSI_POSTGRES_DSN:-postgresql://postgres@/postgres?host=$PG_SOCKET_DIR&port=$PG_PORT}" ;;
-  *) die "usage: $0 install|start|stop|status|env|venv" ;;
+    echo "PERCORSI_POSTGRES_DSN=${PERCORSI_POSTGRES_DSN:-postgresql://postgres@/postgres?host=$PG_SOCKET_LINK&port=$PG_PORT}" ;;
+  *) die "usage: $0 install|start|stop|clean|status|env|venv" ;;
 esac

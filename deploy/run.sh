@@ -21,6 +21,8 @@ case "${1:-}" in
     "$PY" -m deploy.bootstrap
     "$PY" -m deploy.devstack run ;;
   up)
+    # A platform already up is left as it is: no server is started, migrated or stopped again.
+    if "$PY" -m deploy.devstack is-up; then exit 0; fi
     deploy/infra.sh start
     export_servers
     "$PY" -m deploy.bootstrap

@@ -4,7 +4,6 @@ project-local folder on ports of their own, unless the environment names servers
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -28,8 +27,7 @@ def start() -> tuple[str, str, bool]:
     external_pg = os.environ.get("PERCORSI_POSTGRES_DSN")
     started = not (external_kafka and external_pg)
     if started:
-        _infra("stop")  # a session killed earlier may have left its servers behind
-        shutil.rmtree(STATE, ignore_errors=True)
+        _infra("clean")  # stops what a session killed earlier may have left, and removes its state
         _infra("start")
     kafka = external_kafka or f"127.0.0.1:{TEST_PORTS['KAFKA_PORT']}"
     pg = external_pg or f"postgresql://postgres@/postgres?host={STATE / 'pg-socket'}&port={TEST_PORTS['PG_PORT']}"

@@ -76,3 +76,31 @@ def test_make_token_defaults_to_an_operator_of_the_demo_organisation():
     payload = token.split(".")[1]
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     assert (claims["sub"], claims["role"], claims["org"]) == ("operator-user", "operator", "org-demo")
+
+
+def test_a_second_make_up_leaves_the_running_platform_as_it_was(tmp_path):
+    """`make up` while `up`'s services run says so and returns 0: it starts, migrates and stops nothing
+    (it used to stop Kafka and PostgreSQL under the running services)."""
+    service = subprocess.Popen(["sleep", "60"])
+    try:
+        (tmp_path / "services.pids").write_text(str(service.pid))
+        env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "PERCORSI_POSTGRES_DSN")}
+        done = subprocess.run([ROOT / "deploy" / "run.sh", "up"], env=env | {"PERCORSI_STATE": str(tmp_path)},
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert "Percorsi is already up, left as it is" in done.stdout
+        assert "[infra]" not in done.stderr  # no server was started or stopped
+        assert service.poll() is None
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["services.pids"]
+    finally:
+        service.kill()
+        service.wait()
+
+
+def test_devstack_is_up_answers_1_when_no_service_of_up_is_alive(tmp_path):
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (tmp_path / "services.pids").write_text(str(gone.pid))
+    done = subprocess.run([sys.executable, "-S", "-m", "deploy.devstack", "is-up"], cwd=ROOT, timeout=10,
+                          env={"PATH": os.environ["PATH"], "PERCORSI_STATE": str(tmp_path)}, capture_output=True)
+    assert done.returncode == 1
