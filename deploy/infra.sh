@@ -58,7 +58,8 @@ pg_bin() {
 
 # initdb and postgres refuse to run as root: as root, the cluster belongs to Debian's 'postgres'
 # system user (created by the package) and is run through runuser; otherwise as the caller.
-as_pg() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# From /, since the caller's folder may be one that user cannot enter.
+as_pg() { if is_root; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 apt_install() {
   is_root || die "missing $*: install them (sudo apt-get install $*) or run as root"

@@ -25,8 +25,10 @@ PG_PORT = str(25440 + servers.PORT_OFFSET)  # beside the session's own cluster
 def infra(command: str, state: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "PERCORSI_POSTGRES_DSN"}
     env |= {"PERCORSI_STATE": str(state), "PG_PORT": PG_PORT, "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1"}
-    return subprocess.run([ROOT / "deploy" / "infra.sh", command], env=env, capture_output=True, text=True,
-                          timeout=120, check=True)
+    done = subprocess.run([ROOT / "deploy" / "infra.sh", command], env=env, capture_output=True, text=True,
+                          timeout=120, check=True, cwd=state.parent.parent)  # run from the home folder
+    assert "Permission denied" not in done.stderr
+    return done
 
 
 async def test_postgres_starts_from_a_folder_the_postgres_user_cannot_traverse_and_clean_removes_all(tmp_path):
@@ -35,6 +37,7 @@ async def test_postgres_starts_from_a_folder_the_postgres_user_cannot_traverse_a
     state = home / "percorsi" / ".data"
     assert subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(home)]).returncode == 1
     cluster = Path("/var/lib/percorsi") / hashlib.sha256(str(state).encode()).hexdigest()[:16]
+    state.mkdir(parents=True)
     try:
         infra("start", state)
         dsn = dict(line.split("=", 1) for line in infra("env", state).stdout.splitlines())["PERCORSI_POSTGRES_DSN"]
