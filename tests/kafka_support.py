@@ -10,6 +10,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.structs import ConsumerRecord
 
+from tests.waiting import PATIENCE_S
+
 
 async def new_topic(bootstrap: str, partitions: int = 3) -> str:
     name = f"test.{uuid4().hex[:12]}"
@@ -22,8 +24,10 @@ async def new_topic(bootstrap: str, partitions: int = 3) -> str:
     return name
 
 
-async def read_all(bootstrap: str, topic: str, *, at_least: int = 0, timeout_s: float = 20) -> list[ConsumerRecord]:
-    """Every record of `topic` from the beginning to its current end (waiting for `at_least`)."""
+async def read_all(bootstrap: str, topic: str, *, at_least: int = 0,
+                   timeout_s: float = PATIENCE_S) -> list[ConsumerRecord]:
+    """Every record of `topic` from the beginning to its current end, once there are `at_least`
+    (the deadline only guards against a hang: fewer records then fail the caller's assertion)."""
     deadline = time.monotonic() + timeout_s
     while True:
         records = await _read_to_end(bootstrap, topic)

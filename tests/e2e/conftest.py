@@ -48,7 +48,7 @@ async def services(real_servers, tmp_path_factory, collector):
             stdout=open(logs / f"{service}.log", "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
         )
     try:
-        wait_healthy(procs, timeout_s=90, ports=E2E_PORTS)
+        wait_healthy(procs, timeout_s=150, ports=E2E_PORTS)  # four starts at once on two busy cores
         yield {s: f"http://127.0.0.1:{p}" for s, p in E2E_PORTS.items()}
     finally:
         stop([p.pid for p in procs.values()])
@@ -84,5 +84,5 @@ def registered_personal_data() -> list[str]:
 
 @pytest.fixture
 async def http():
-    async with httpx.AsyncClient(timeout=10, event_hooks={"request": [personal_data.note_request]}) as client:
+    async with httpx.AsyncClient(timeout=60, event_hooks={"request": [personal_data.note_request]}) as client:
         yield client

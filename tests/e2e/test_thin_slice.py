@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-import time
 from datetime import date
 
 import asyncpg
@@ -17,18 +15,14 @@ from tests.e2e.conftest import token
 from tests.e2e.people import project, registration
 from tests.kafka_support import read_all
 from tests.personal_data import matcher
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
 
-async def wait_for(probe, timeout_s: float = 15.0):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        result = await probe()
-        if result:
-            return result
-        assert time.monotonic() < deadline, "not reached in time"
-        await asyncio.sleep(0.2)
+async def wait_for(probe):
+    """`probe`'s first truthy answer: the services' events arrive when they arrive (tests/waiting.py)."""
+    return await eventually(probe, what=getattr(probe, "__name__", "probe"), every_s=0.2)
 
 
 async def ensure_projects(http, services, org: str, codes: list[str]) -> None:
@@ -87,7 +81,7 @@ async def test_registration_reaches_housing_employment_and_the_indicators(
         cells = {(c["sex"], c["age_band"]): c["count"] for c in body["beneficiaries"]["cells"]}
         return cells if sum(cells.values()) == 3 else None
 
-    cells = await wait_for(counted, timeout_s=10)
+    cells = await wait_for(counted)
     assert cells == {("F", "25_34"): 2, ("M", "25_34"): 1}
 
     async def waiting(service: str, path: str):
@@ -218,4 +212,4 @@ async def test_metrics_are_exported_over_otlp(services, collector):
         return {("percorsi-housing", "events.handled"), ("percorsi-intake", "outbox.backlog"),
                 ("percorsi-housing", "consumer.lag")} <= collector.metrics
 
-    await wait_for(exported, timeout_s=20)
+    await wait_for(exported)

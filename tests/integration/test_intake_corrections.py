@@ -5,7 +5,6 @@ names and coarse values only, and reporting applies it to the counts and the tim
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from tests.integration.intake_support import (
     registration,
     running_intake,
 )
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -494,8 +494,7 @@ async def test_corrections_are_in_the_asyncapi_document_and_reach_kafka(intake: 
     assert (await correct(intake, person, {"italian_level": "A2", "reason": "r"}, org=org)).status_code == 201
     query = ("SELECT count(*) FROM outbox WHERE key = $1 AND headers->>'event_type' = $2 "
              "AND seq <= (SELECT published_seq FROM outbox_relay)")
-    for _ in range(150):
-        if await intake.fetchval(query, str(person).encode(), CORRECTED) == 1:
-            break
-        await asyncio.sleep(0.2)
-    assert await intake.fetchval(query, str(person).encode(), CORRECTED) == 1
+    async def published() -> bool:
+        return await intake.fetchval(query, str(person).encode(), CORRECTED) == 1
+
+    await eventually(published, what="the correction published", every_s=0.2)

@@ -27,6 +27,7 @@ from tests.integration.intake_support import (
     registration,
     running_intake,
 )
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -807,9 +808,8 @@ async def test_new_events_are_in_the_asyncapi_document_and_reach_kafka(intake: I
                        "intake.path_status_changed", "intake.intervention_recorded", "intake.course_enrolled",
                        "intake.course_completed", "intake.beneficiary_erased"):
         assert f"{event_type}:publish" in document
-    for _ in range(150):
-        if await intake.fetchval("SELECT count(*) FROM outbox_pending") == 0:
-            break
-        await asyncio.sleep(0.2)
-    assert await intake.fetchval("SELECT count(*) FROM outbox_pending") == 0
+    async def published() -> bool:
+        return await intake.fetchval("SELECT count(*) FROM outbox_pending") == 0
+
+    await eventually(published, what="every event published", every_s=0.2)
     assert await intake.fetchval("SELECT count(*) FROM outbox") > 20

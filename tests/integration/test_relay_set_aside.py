@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from dataclasses import replace
 from uuid import uuid4
 
@@ -16,16 +15,17 @@ from shared.relay import OutboxRelay, idempotent_producer
 from tests.integration.intake_support import running_intake
 from tests.integration.test_backbone import first_occurrence_order, outbox_order, probe_event, write
 from tests.kafka_support import new_topic, read_all
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 LIMIT = 2000  # bytes of key, value and headers; a probe event is well under it
 
 
-async def claimed_all(pool, timeout_s: float = 20) -> None:
-    deadline = time.monotonic() + timeout_s
-    while await pool.fetchval("SELECT count(*) FROM outbox_pending"):
-        assert time.monotonic() < deadline, "relay did not work through the outbox"
-        await asyncio.sleep(0.05)
+async def claimed_all(pool) -> None:
+    async def drained() -> bool:
+        return await pool.fetchval("SELECT count(*) FROM outbox_pending") == 0
+
+    await eventually(drained, what="relay worked through the outbox", every_s=0.05)
 
 
 async def test_a_row_too_large_is_set_aside_and_every_other_row_is_published_in_order(
