@@ -10,6 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
+from intake.adapters.repository_caseload import IMPORT_LOCK
 from intake.adapters.repository_projects import NOT_VISIBLE
 from shared import outbox
 
@@ -47,6 +48,7 @@ class NewBeneficiary(PersonColumns):
     consent_scope: list[str]
     registered_on: date
     registered_by: str
+    taken_in_charge_on: date | None = None  # None: the day it is registered
 
 
 def _lock_keys(indexes: Sequence[bytes | None]) -> list[str]:
@@ -69,10 +71,12 @@ async def lock_identity_and_find_unknown_projects(
 ) -> list[str]:
     """lock_identity, then the codes among `project_codes` (in their order) of no project the organisation
     leads or partners, in one round trip: a registration's checks before its duplicate search. The count
-    is one row whatever the codes, so every lock is taken before the codes are looked at."""
+    is one row whatever the codes, so every lock is taken before the codes are looked at; the
+    organisation's import lock is taken shared (an import running there holds it exclusive)."""
     return list(await conn.fetchval(
-        f"WITH locked AS MATERIALIZED ({_lock_sql(3)}) "
-        f"SELECT array({NOT_VISIBLE}) FROM (SELECT count(*) FROM locked) AS taken",
+        f"WITH import_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared({IMPORT_LOCK})), "
+        f"locked AS MATERIALIZED ({_lock_sql(3)}) "
+        f"SELECT array({NOT_VISIBLE}) FROM (SELECT count(*) FROM locked, import_lock) AS taken",
         organisation_id, list(project_codes), _lock_keys(indexes),
     ))
 
@@ -105,7 +109,7 @@ async def find_duplicates(
 
 async def insert(conn: asyncpg.Connection, b: NewBeneficiary, events: Sequence[outbox.OutboxRecord]) -> None:
     """The person, their key and the events announcing them, in one statement (one round trip)."""
-    events_cte, event_args = outbox.insert_cte(events, first_param=25)
+    events_cte, event_args = outbox.insert_cte(events, first_param=26)
     await conn.execute(
         f"""
         WITH person_key AS (INSERT INTO person_keys (beneficiary_id, wrapped_key) VALUES ($1, $24)), {events_cte}
@@ -113,20 +117,21 @@ async def insert(conn: asyncpg.Connection, b: NewBeneficiary, events: Sequence[o
             beneficiary_id, organisation_id, personal, fiscal_code_index, match_key_index, name_index, sex,
             age_band, legal_status, reception, must_leave_by, permit_expiry, household_size, children,
             single_parent, italian_level, languages, vulnerabilities, project_ids, consent_date, consent_scope,
-            registered_on, registered_by)
-        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)
+            registered_on, registered_by, taken_in_charge_on)
+        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$25)
         """,
         b.beneficiary_id, b.organisation_id, b.personal, b.fiscal_code_index, b.match_key_index, b.name_index,
         b.sex, b.age_band, b.legal_status, b.reception, b.must_leave_by, b.permit_expiry, b.household_size,
         b.children, b.single_parent, b.italian_level, b.languages, b.vulnerabilities, b.project_ids,
-        b.consent_date, b.consent_scope, b.registered_on, b.registered_by, b.wrapped_key, *event_args,
+        b.consent_date, b.consent_scope, b.registered_on, b.registered_by, b.wrapped_key,
+        b.taken_in_charge_on or b.registered_on, *event_args,
     )
 
 
 _LIST_COLUMNS = """
     b.beneficiary_id, b.sex, b.age_band, b.legal_status, b.reception, b.must_leave_by, b.permit_expiry,
     b.household_size, b.children, b.single_parent, b.italian_level, b.languages, b.vulnerabilities,
-    b.consent_date, b.consent_scope, b.project_ids, b.path_status, b.registered_on, b.erased_at,
+    b.consent_date, b.consent_scope, b.project_ids, b.path_status, b.registered_on, b.taken_in_charge_on, b.erased_at,
     b.personal, k.wrapped_key
 """
 
@@ -221,7 +226,9 @@ async def set_italian_level(conn: asyncpg.Connection, *, beneficiary_id: UUID, l
 
 
 async def erase(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> None:
-    """Destroy the person's key and every searchable trace; the coarse attributes stay for counts."""
+    """Destroy the person's key and every searchable trace; the coarse attributes stay for counts, and
+    so does the keyed hash of the organisation's reference, so that importing an old file again never
+    brings an erased person back."""
     await conn.execute("DELETE FROM person_keys WHERE beneficiary_id = $1", beneficiary_id)
     await conn.execute(
         """

@@ -199,6 +199,9 @@ class BeneficiaryIn(InputModel):
     birth_date: BirthDate
     birth_country: CountryCode
     citizenship: Citizenship
+    # Before legal_status, whose minor rule is judged on this day; a caseload's history is dated in the past.
+    taken_in_charge_on: PastDate | None = Field(
+        None, description="the day the person was taken in charge, if before today (never in the future)")
     fiscal_code: str | None = None
     legal_status: LegalStatus
     permit: PermitIn | None = None
@@ -212,6 +215,15 @@ class BeneficiaryIn(InputModel):
     consent: ConsentIn
     project_ids: list[Text]
     vulnerabilities: list[VulnerabilityFlag] = Field(default_factory=list)
+
+    @field_validator("taken_in_charge_on")
+    @classmethod
+    def _not_before_birth(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        birth_date = info.data.get("birth_date")
+        if value is not None and birth_date is not None and value < birth_date:
+            raise rule_error("taken_in_charge_before_birth",
+                             f"{value.isoformat()} is before the birth date {birth_date.isoformat()}")
+        return value
 
     @field_validator("fiscal_code")
     @classmethod
@@ -240,7 +252,7 @@ class BeneficiaryIn(InputModel):
         birth_date = info.data.get("birth_date")
         if birth_date is not None:
             try:
-                check_legal_status_age(value, birth_date, registration_day(info))
+                check_legal_status_age(value, birth_date, info.data.get("taken_in_charge_on") or registration_day(info))
             except LegalStatusRuleViolation as exc:
                 raise rule_error("unaccompanied_minor_of_age", str(exc)) from exc
         return value

@@ -9,12 +9,14 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from intake.adapters import repository
+from intake.adapters import repository, repository_caseload
 from intake.adapters.vault import Vault
+from intake.domain import caseload
 from intake.domain.permit import PermitFlag, permit_flags
 from intake.domain.registration import duplicate_key, name_tokens, registered_event, split_personal
 from intake.entrypoints.schemas import BeneficiaryIn
 from intake.service_layer import projects
+from intake.service_layer.errors import Invalid
 from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for
@@ -74,7 +76,7 @@ async def register(
         italian_level=data.italian_level.value, languages=list(data.languages),
         vulnerabilities=[v.value for v in data.vulnerabilities], project_ids=list(data.project_ids),
         consent_date=data.consent.date, consent_scope=[s.value for s in data.consent.scope],
-        registered_on=today, registered_by=principal.subject,
+        registered_on=today, registered_by=principal.subject, taken_in_charge_on=data.taken_in_charge_on,
     )
     envelope = envelope_for(
         event, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, producer="intake",
@@ -86,6 +88,8 @@ async def register(
         projects.refuse(codes, unknown=await repository.lock_identity_and_find_unknown_projects(
             conn, fc_index, mk_index, organisation_id=principal.organisation_id, project_codes=list(codes.values()),
         ))
+        if data.taken_in_charge_on is not None:
+            await refuse_too_early(conn, principal.organisation_id, data.taken_in_charge_on, data.project_ids)
         found = await repository.find_duplicates(
             conn, organisation_id=principal.organisation_id, fiscal_code_index=fc_index, match_key_index=mk_index
         )
@@ -95,6 +99,15 @@ async def register(
             raise DuplicatesFound(matches, overridable=not same_code)
         await repository.insert(conn, row, [announced])
     return Registered(beneficiary_id, permit_flags(data.permit.expiry_date, today) if data.permit else None)
+
+
+async def refuse_too_early(conn: asyncpg.Connection, organisation_id: str, day: date, codes: list[str]) -> None:
+    """Invalid when the person was taken in charge before one of their projects started."""
+    starts = await repository_caseload.project_starts(conn, organisation_id=organisation_id, codes=codes)
+    early = caseload.too_early(day, codes, starts)
+    if early:
+        raise Invalid([{"field": e.field, "type": "taken_in_charge_before_project", "rule": e.message(day)}
+                       for e in early])
 
 
 def duplicate_of(record: asyncpg.Record) -> Duplicate:

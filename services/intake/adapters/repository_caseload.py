@@ -1,0 +1,81 @@
+"""SQL a caseload's import needs: project starts, and what the organisation already holds for many
+rows at once (references, fiscal codes, name-and-birth keys), each a single statement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import asyncpg
+
+from intake.adapters.repository_projects import VISIBLE_TO_ORGANISATION
+
+# Registrations take this lock shared, an import exclusive: no one registers in the organisation while
+# its import checks duplicates and stores, and registrations never wait on each other for it.
+IMPORT_LOCK = "hashtextextended('import:' || $1, 0)"
+
+
+async def project_starts(conn: asyncpg.Connection, *, organisation_id: str, codes: Sequence[str]) -> dict[str, date]:
+    """The start of each of `codes` the organisation leads or partners (the lead's own first)."""
+    rows = await conn.fetch(
+        f"""
+        SELECT DISTINCT ON (p.code) p.code, p.start_date FROM projects p
+        WHERE {VISIBLE_TO_ORGANISATION} AND p.code = ANY($2::text[])
+        ORDER BY p.code, (p.lead_organisation_id = $1) DESC, p.start_date
+        """,
+        organisation_id, list(codes),
+    )
+    return {r["code"]: r["start_date"] for r in rows}
+
+
+async def lock_for_import(conn: asyncpg.Connection, *, organisation_id: str) -> None:
+    await conn.execute(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})", organisation_id)
+
+
+async def known_references(
+    conn: asyncpg.Connection, *, organisation_id: str, indexes: Sequence[bytes]
+) -> dict[bytes, asyncpg.Record]:
+    """The organisation's people (erased ones too: their reference stays taken) by reference index."""
+    rows = await conn.fetch(
+        "SELECT reference_index, beneficiary_id, erased_at FROM beneficiaries "
+        "WHERE organisation_id = $1 AND reference_index = ANY($2::bytea[])",
+        organisation_id, list(indexes),
+    )
+    return {r["reference_index"]: r for r in rows}
+
+
+async def duplicates_of_many(
+    conn: asyncpg.Connection, *, organisation_id: str, fiscal_code_indexes: Sequence[bytes],
+    match_key_indexes: Sequence[bytes],
+) -> list[asyncpg.Record]:
+    """The organisation's people (not erased) with any of the fiscal codes or name-and-birth keys,
+    looked up on their own indexes first, as registration's duplicate search does."""
+    return await conn.fetch(
+        """
+        WITH same AS MATERIALIZED (
+            SELECT beneficiary_id, organisation_id, erased_at, fiscal_code_index, match_key_index
+            FROM beneficiaries WHERE fiscal_code_index = ANY($2::bytea[])
+            UNION
+            SELECT beneficiary_id, organisation_id, erased_at, fiscal_code_index, match_key_index
+            FROM beneficiaries WHERE match_key_index = ANY($3::bytea[])
+        )
+        SELECT beneficiary_id, fiscal_code_index, match_key_index FROM same
+        WHERE organisation_id = $1 AND erased_at IS NULL
+        """,
+        organisation_id, list(fiscal_code_indexes), list(match_key_indexes),
+    )
+
+
+BENEFICIARY_COLUMNS = (
+    "beneficiary_id", "organisation_id", "personal", "fiscal_code_index", "match_key_index", "name_index", "sex",
+    "age_band", "legal_status", "reception", "must_leave_by", "permit_expiry", "household_size", "children",
+    "single_parent", "italian_level", "languages", "vulnerabilities", "project_ids", "consent_date",
+    "consent_scope", "registered_on", "registered_by", "taken_in_charge_on", "reference_index",
+)
+
+
+async def copy_people(conn: asyncpg.Connection, people: Sequence[tuple], keys: Sequence[tuple]) -> None:
+    """Many people (rows in BENEFICIARY_COLUMNS order) and their wrapped keys, by COPY: the import's
+    bulk path, in the caller's transaction."""
+    await conn.copy_records_to_table("person_keys", records=keys, columns=("beneficiary_id", "wrapped_key"))
+    await conn.copy_records_to_table("beneficiaries", records=people, columns=BENEFICIARY_COLUMNS)
