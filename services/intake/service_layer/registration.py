@@ -16,7 +16,7 @@ from intake.domain.permit import PermitFlag, permit_flags
 from intake.domain.registration import duplicate_key, name_tokens, registered_event, split_personal
 from intake.entrypoints.schemas import BeneficiaryIn
 from intake.service_layer import projects
-from intake.service_layer.errors import Invalid
+from intake.service_layer.errors import Invalid, RuleViolation
 from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for
@@ -106,8 +106,7 @@ async def refuse_too_early(conn: asyncpg.Connection, organisation_id: str, day: 
     starts = await repository_caseload.project_starts(conn, organisation_id=organisation_id, codes=codes)
     early = caseload.too_early(day, codes, starts)
     if early:
-        raise Invalid([{"field": e.field, "type": "taken_in_charge_before_project", "rule": e.message(day)}
-                       for e in early])
+        raise Invalid([RuleViolation(e.field, "taken_in_charge_before_project", e.message(day)) for e in early])
 
 
 def duplicate_of(record: asyncpg.Record) -> Duplicate:
