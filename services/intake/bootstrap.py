@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from intake.adapters.vault import Vault
-from intake.entrypoints import http, http_activities, http_path, http_projects
+from intake.entrypoints import http, http_activities, http_import, http_path, http_projects
 from intake.settings import IntakeSettings, settings
 from shared.events.contracts import (
     AssessmentRecorded,
@@ -41,6 +41,6 @@ def build_app(config: IntakeSettings | None = None) -> FastAPI:
     def attach(_runtime: Runtime, app: FastAPI) -> None:
         app.state.vault = vault
 
-    routers = [http.router, http_path.router, http_activities.router, http_projects.router]
+    routers = [http.router, http_path.router, http_activities.router, http_projects.router, http_import.router]
     app = create_app(Runtime(config, wiring()), title="Percorsi intake", routers=routers, on_start=attach)
     return app
