@@ -40,10 +40,17 @@ def _intake() -> Figures:
     return intake_register.run()
 
 
+def _intake_import() -> Figures:
+    from bench import intake_import
+
+    return intake_import.run()
+
+
 # Each group measures one issue's figures; it imports its own code only when it runs.
 GROUPS: dict[str, Callable[[], Figures]] = {
     "backbone": _backbone,
     "intake": _intake,
+    "intake_import": _intake_import,
 }
 
 
@@ -55,10 +62,19 @@ def _chosen() -> list[str]:
     return only or list(GROUPS)
 
 
+def _export_servers() -> None:
+    """Where infra.sh's servers are (KAFKA_PORT, PG_PORT and PERCORSI_STATE move them), as run.sh exports them."""
+    out = subprocess.run([str(ROOT / "deploy" / "infra.sh"), "env"], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        name, _, value = line.partition("=")
+        os.environ[name] = value
+
+
 def main() -> None:
     groups = _chosen()
     started = not _running()
     _servers("start")
+    _export_servers()
     try:
         for group in groups:
             for name, value, unit in GROUPS[group]():
