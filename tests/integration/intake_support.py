@@ -52,10 +52,11 @@ def project_body(code: str, org: str) -> dict[str, Any]:
     }
 
 
-def fiscal_code(last: str, first: str, birth: date, sex: str) -> str:
+def fiscal_code(last: str, first: str, birth: date, sex: str, place: str = "Z345") -> str:
+    """A well-formed code; `place` is the birth place's cadastral code (Z345: Somalia, registration()'s)."""
     day = birth.day + (40 if sex == "F" else 0)
     first15 = f"{(last.upper() + 'XXX')[:3]}{(first.upper() + 'XXX')[:3]}{birth.year % 100:02d}"
-    first15 += f"{MONTH_LETTERS[birth.month - 1]}{day:02d}Z336"
+    first15 += f"{MONTH_LETTERS[birth.month - 1]}{day:02d}{place}"
     return first15 + check_character(first15)
 
 

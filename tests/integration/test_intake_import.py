@@ -112,7 +112,7 @@ async def test_a_dry_run_stores_nothing_and_says_what_would_be_stored(intake: In
 async def test_an_import_stores_every_row_sealed_with_its_event_and_a_second_import_creates_nothing(intake: Intake):
     rows = [person(n, ref=f"REAL-{n}") for n in range(10, 14)]
     rows[0]["fiscal_code"] = fiscal_code(str(rows[0]["last_name"]), str(rows[0]["first_name"]),
-                                         date(1980, 1, 1) + timedelta(days=970), "M")
+                                         date(1980, 1, 1) + timedelta(days=970), "M", place="Z368")
     personal_data.record({"fiscal_code": rows[0]["fiscal_code"]})
     rows[1]["children_ages"] = "4;7"
     rows[1]["household_size"] = "3"

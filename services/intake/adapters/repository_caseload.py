@@ -70,7 +70,8 @@ BENEFICIARY_COLUMNS = (
     "beneficiary_id", "organisation_id", "personal", "fiscal_code_index", "match_key_index", "name_index", "sex",
     "age_band", "legal_status", "reception", "must_leave_by", "permit_expiry", "household_size", "children",
     "single_parent", "italian_level", "languages", "vulnerabilities", "project_ids", "consent_date",
-    "consent_scope", "registered_on", "registered_by", "taken_in_charge_on", "reference_index",
+    "consent_scope", "registered_on", "registered_by", "taken_in_charge_on", "reference_index", "area",
+    "municipality", "accepted_areas",
 )
 
 

@@ -16,7 +16,7 @@ CORRECTABLE_FIELDS: tuple[str, ...] = get_args(CorrectableField)
 # The coarse attributes other services learn about; vulnerabilities (GDPR art. 9) never leave intake.
 EVENT_ATTRIBUTES = (
     "sex", "age_band", "legal_status", "reception", "household_size", "children", "single_parent", "italian_level",
-    "languages",
+    "languages", "area", "municipality", "accepted_areas",
 )
 COLUMNS = (*EVENT_ATTRIBUTES, "must_leave_by", "permit_expiry", "vulnerabilities")
 
@@ -36,6 +36,7 @@ def as_entered(personal: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str,
         "vulnerabilities": list(row["vulnerabilities"]),
         "consent": {"given": True, "date": _iso(row["consent_date"]), "scope": list(row["consent_scope"])},
         "project_ids": list(row["project_ids"]),
+        "accepted_areas": list(row["accepted_areas"]),
     }
 
 
@@ -79,6 +80,10 @@ def columns(registration: Mapping[str, Any], *, registered_on: date) -> dict[str
         "must_leave_by": _date(reception.get("must_leave_by")),
         "permit_expiry": _date(permit["expiry_date"]) if permit else None,
         "vulnerabilities": list(registration["vulnerabilities"]),
+        # A move is a correction of the residence: the province and municipality follow it.
+        "area": (registration.get("residence") or {}).get("province"),
+        "municipality": (registration.get("residence") or {}).get("municipality"),
+        "accepted_areas": list(registration.get("accepted_areas") or []),
     }
 
 

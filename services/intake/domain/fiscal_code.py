@@ -72,6 +72,11 @@ class FiscalCode:
         return None if self.provisional else int(_decode_digits(self.value[6:8]))
 
     @property
+    def place_code(self) -> str | None:
+        """The cadastral code of the birth place, omocodia undone (e.g. 'Z3N5' -> 'Z315'); None if provisional."""
+        return None if self.provisional else self.value[11] + _decode_digits(self.value[12:15])
+
+    @property
     def foreign_born(self) -> bool | None:
         """True when the place code is a foreign country ('Z' and 3 digits)."""
         return None if self.provisional else self.value[11] == FOREIGN_PLACE_LETTER

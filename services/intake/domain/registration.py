@@ -3,6 +3,7 @@ attributes in plain columns, and the event other services see."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -13,7 +14,7 @@ from shared.events.contracts import BeneficiaryRegistered
 
 PERSONAL_FIELDS = (
     "first_name", "last_name", "birth_date", "birth_country", "citizenship", "fiscal_code",
-    "permit", "contacts", "education", "driving_licence",
+    "permit", "contacts", "education", "driving_licence", "residence",
 )
 
 CHILDREN_AGES = "children_ages"
@@ -41,14 +42,19 @@ def duplicate_key(first_name: str, last_name: str, birth_date: date, birth_count
 def registered_event(
     *, registered_on: date, birth_date: date, sex: str, legal_status: str, reception: str,
     household_size: int, children: int, single_parent: bool, italian_level: str, languages: list[str],
-    project_ids: list[str],
+    project_ids: list[str], taken_in_charge_on: date | None = None, area: str | None = None,
+    municipality: str | None = None, accepted_areas: Sequence[str] = (), citizenship: str | None = None,
+    driving_licence: bool | None = None,
 ) -> BeneficiaryRegistered:
-    """The coarse facts other services need; the birth date leaves only as an age band."""
+    """The coarse facts other services need; the birth date leaves only as an age band (at the day the
+    person was taken in charge), the place as a province and a municipality code."""
     return BeneficiaryRegistered(
-        registered_on=registered_on, sex=sex, age_band=age_band(birth_date, registered_on),
+        registered_on=registered_on, sex=sex, age_band=age_band(birth_date, taken_in_charge_on or registered_on),
         legal_status=legal_status, reception=reception, household_size=household_size, children=children,
         single_parent=single_parent, italian_level=italian_level, languages=languages,
-        project_ids=project_ids,
+        project_ids=project_ids, taken_in_charge_on=taken_in_charge_on or registered_on, area=area,
+        municipality=municipality, accepted_areas=list(accepted_areas),
+        citizenship=citizenship if citizenship and len(citizenship) == 2 else None, driving_licence=driving_licence,
     )
 
 

@@ -18,7 +18,15 @@ from intake.entrypoints.schemas_common import (
     rule_error,
 )
 from intake.entrypoints.schemas_path import InterventionIn
-from intake.entrypoints.schemas_registration import ContactsIn, EducationIn, HouseholdIn, PermitIn, ReceptionIn
+from intake.entrypoints.schemas_registration import (
+    ContactsIn,
+    EducationIn,
+    HouseholdIn,
+    PermitIn,
+    ProvinceCode,
+    ReceptionIn,
+    ResidenceIn,
+)
 
 
 class BeneficiaryCorrectionIn(InputModel):
@@ -42,6 +50,8 @@ class BeneficiaryCorrectionIn(InputModel):
     driving_licence: bool | None = None
     contacts: ContactsIn | None = None
     vulnerabilities: list[VulnerabilityFlag] | None = None
+    residence: ResidenceIn | None = None  # the person moved
+    accepted_areas: list[ProvinceCode] | None = None
     # Sealed with the person's key: it may name people and facts, so it never leaves intake.
     reason: Text
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
+from intake.adapters import places_data
+from intake.domain import places
 from intake.domain.enums import (
     IN_RECEPTION,
     EducationLevel,
@@ -191,6 +194,30 @@ class ConsentIn(InputModel):
         return unique(value)
 
 
+ProvinceCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+IstatCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+
+
+class ResidenceIn(InputModel):
+    """Where the person lives or is hosted: the province, and the municipality by its ISTAT code
+    (either may be given alone; the province follows from the municipality)."""
+
+    province: ProvinceCode | None = None
+    municipality: IstatCode | None = None
+
+    @model_validator(mode="after")
+    def _real_place(self) -> ResidenceIn:
+        province, errors = places.residence(places_data.places(), province=self.province,
+                                            municipality=self.municipality)
+        if errors:
+            first = errors[0]
+            raise rule_error(first.rule, first.message)
+        if province is None:
+            raise rule_error("residence_empty", "give the province, the municipality's ISTAT code, or both")
+        self.province = province
+        return self
+
+
 class BeneficiaryIn(InputModel):
     # sex and birth_date come before fiscal_code, whose rule cross-checks them.
     first_name: Name
@@ -215,6 +242,17 @@ class BeneficiaryIn(InputModel):
     consent: ConsentIn
     project_ids: list[Text]
     vulnerabilities: list[VulnerabilityFlag] = Field(default_factory=list)
+    residence: ResidenceIn | None = None
+    accepted_areas: list[ProvinceCode] = Field(
+        default_factory=list, description="provinces where the person would accept to live or work")
+
+    @field_validator("accepted_areas")
+    @classmethod
+    def _real_provinces(cls, value: list[str]) -> list[str]:
+        unknown = places.unknown_provinces(places_data.places(), value, "accepted_areas")
+        if unknown:
+            raise rule_error("unknown_province", "; ".join(v.message for v in unknown))
+        return unique(value)
 
     @field_validator("taken_in_charge_on")
     @classmethod
@@ -242,6 +280,11 @@ class BeneficiaryIn(InputModel):
                     "fiscal_code_mismatch",
                     "fiscal code does not match the registration: " + "; ".join(mismatches),
                 )
+        birth_country = info.data.get("birth_country")
+        if code.place_code is not None and birth_country is not None:
+            wrong_place = places.birth_place_mismatch(places_data.places(), code.place_code, birth_country)
+            if wrong_place:
+                raise rule_error("fiscal_code_place", wrong_place)
         return code.value
 
     @field_validator("legal_status")

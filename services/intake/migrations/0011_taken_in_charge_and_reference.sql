@@ -1,9 +1,8 @@
 -- A registration can be dated in the past (a caseload taken in charge before Percorsi came), and an
 -- imported person carries the organisation's own reference for them, as a keyed hash (like the
 -- fiscal code's): importing the same file twice finds them and creates nothing new.
+-- NULL (people registered before this column) reads as registered_on.
 ALTER TABLE beneficiaries ADD COLUMN taken_in_charge_on date;
-UPDATE beneficiaries SET taken_in_charge_on = registered_on WHERE taken_in_charge_on IS NULL;
-ALTER TABLE beneficiaries ALTER COLUMN taken_in_charge_on SET NOT NULL;
 ALTER TABLE beneficiaries ADD COLUMN reference_index bytea;
 CREATE UNIQUE INDEX beneficiaries_reference ON beneficiaries (organisation_id, reference_index)
     WHERE reference_index IS NOT NULL;

@@ -21,6 +21,7 @@ from intake.domain import caseload
 from intake.domain.importing import CellError
 from intake.domain.registration import duplicate_key, name_tokens, registered_event, split_personal
 from intake.entrypoints.schemas import BeneficiaryIn
+from intake.service_layer.registration import place_attributes
 from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for
@@ -255,7 +256,7 @@ async def _store(
             reception=data.reception.kind.value, household_size=data.household.size,
             children=len(data.household.children), single_parent=data.household.single_parent,
             italian_level=data.italian_level.value, languages=list(data.languages),
-            project_ids=list(data.project_ids),
+            project_ids=list(data.project_ids), **place_attributes(data),
         )
         envelope = envelope_for(event, beneficiary_id=beneficiary_id, organisation_id=org, producer="intake",
                                 project_id=data.project_ids[0])
@@ -269,7 +270,7 @@ async def _store(
             len(data.household.children), data.household.single_parent, data.italian_level.value,
             list(data.languages), [v.value for v in data.vulnerabilities], list(data.project_ids),
             data.consent.date, [s.value for s in data.consent.scope], today, principal.subject, taken,
-            p.reference_index,
+            p.reference_index, event.area, event.municipality, list(event.accepted_areas),
         ))
     await repository_caseload.copy_people(conn, people, keys)
     await outbox.add(conn, records)

@@ -107,7 +107,7 @@ def _check_may_read(principal: Principal, purpose: str | None) -> None:
 _COARSE = (
     "beneficiary_id", "sex", "age_band", "legal_status", "reception", "must_leave_by", "permit_expiry",
     "household_size", "children", "single_parent", "italian_level", "languages", "project_ids", "path_status",
-    "registered_on", "taken_in_charge_on",
+    "registered_on", "taken_in_charge_on", "area", "municipality", "accepted_areas",
 )
 
 

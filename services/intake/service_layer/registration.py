@@ -63,6 +63,7 @@ async def register(
         reception=data.reception.kind.value, household_size=data.household.size,
         children=len(data.household.children), single_parent=data.household.single_parent,
         italian_level=data.italian_level.value, languages=list(data.languages), project_ids=list(data.project_ids),
+        **place_attributes(data),
     )
     row = repository.NewBeneficiary(
         beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id,
@@ -77,6 +78,7 @@ async def register(
         vulnerabilities=[v.value for v in data.vulnerabilities], project_ids=list(data.project_ids),
         consent_date=data.consent.date, consent_scope=[s.value for s in data.consent.scope],
         registered_on=today, registered_by=principal.subject, taken_in_charge_on=data.taken_in_charge_on,
+        area=event.area, municipality=event.municipality, accepted_areas=event.accepted_areas,
     )
     envelope = envelope_for(
         event, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, producer="intake",
@@ -99,6 +101,17 @@ async def register(
             raise DuplicatesFound(matches, overridable=not same_code)
         await repository.insert(conn, row, [announced])
     return Registered(beneficiary_id, permit_flags(data.permit.expiry_date, today) if data.permit else None)
+
+
+def place_attributes(data: BeneficiaryIn) -> dict:
+    """What the event and the row carry beyond the original registration: the day the path began,
+    where the person lives and would go, their citizenship and licence."""
+    return {
+        "taken_in_charge_on": data.taken_in_charge_on, "area": data.residence.province if data.residence else None,
+        "municipality": data.residence.municipality if data.residence else None,
+        "accepted_areas": list(data.accepted_areas), "citizenship": data.citizenship,
+        "driving_licence": data.driving_licence,
+    }
 
 
 async def refuse_too_early(conn: asyncpg.Connection, organisation_id: str, day: date, codes: list[str]) -> None:

@@ -79,7 +79,7 @@ class BeneficiaryErased(EventPayload):
 CorrectableField = Literal[
     "first_name", "last_name", "sex", "birth_date", "birth_country", "citizenship", "fiscal_code", "legal_status",
     "permit", "reception", "household", "italian_level", "education", "languages", "driving_licence", "contacts",
-    "vulnerabilities",
+    "vulnerabilities", "residence", "accepted_areas",
 ]
 _CORRECTED_ATTRIBUTES = (
     "sex", "age_band", "legal_status", "reception", "household_size", "children", "single_parent", "italian_level",
