@@ -5,7 +5,15 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from intake.adapters.vault import Vault
-from intake.entrypoints import http, http_activities, http_import, http_path, http_projects
+from intake.entrypoints import (
+    http,
+    http_activities,
+    http_audit,
+    http_consent,
+    http_import,
+    http_path,
+    http_projects,
+)
 from intake.settings import IntakeSettings, settings
 from shared.events.contracts import (
     AssessmentRecorded,
@@ -13,6 +21,8 @@ from shared.events.contracts import (
     BeneficiaryEnrolledInProject,
     BeneficiaryErased,
     BeneficiaryRegistered,
+    ConsentGiven,
+    ConsentWithdrawn,
     CourseCompleted,
     CourseEnrolled,
     GoalOutcomeRecorded,
@@ -30,7 +40,7 @@ def wiring() -> EventWiring:
     return EventWiring(publishes=INTAKE_EVENTS, published=[
         BeneficiaryRegistered, BeneficiaryErased, AssessmentRecorded, PlanAgreed, GoalOutcomeRecorded,
         PathStatusChanged, InterventionRecorded, CourseEnrolled, CourseCompleted, BeneficiaryCorrected,
-        InterventionCorrected, BeneficiaryEnrolledInProject,
+        InterventionCorrected, BeneficiaryEnrolledInProject, ConsentGiven, ConsentWithdrawn,
     ])
 
 
@@ -41,6 +51,7 @@ def build_app(config: IntakeSettings | None = None) -> FastAPI:
     def attach(_runtime: Runtime, app: FastAPI) -> None:
         app.state.vault = vault
 
-    routers = [http.router, http_path.router, http_activities.router, http_projects.router, http_import.router]
+    routers = [http.router, http_path.router, http_activities.router, http_projects.router, http_import.router,
+               http_audit.router, http_consent.router]
     app = create_app(Runtime(config, wiring()), title="Percorsi intake", routers=routers, on_start=attach)
     return app

@@ -149,7 +149,7 @@ async def list_page(
 ) -> tuple[int, list[asyncpg.Record]]:
     """One page of an organisation's people, newest first, with the total that match. `operator`:
     registered by them or responsible for one of their goals. `due_by`: people not erased and whose path
-    is not in `closed_statuses`, with an open goal, must_leave_by or permit expiry on or before then
+    is not in `closed_statuses`, with an open goal, must_leave_by, permit expiry or a consent's expiry on or before then
     (overdue ones included: they are the most urgent)."""
     where = """
         b.organisation_id = $1
@@ -163,7 +163,9 @@ async def list_page(
             b.erased_at IS NULL AND b.path_status <> ALL($8::text[])
             AND (b.must_leave_by <= $7 OR b.permit_expiry <= $7
                  OR EXISTS (SELECT 1 FROM goals g WHERE g.beneficiary_id = b.beneficiary_id
-                            AND g.status IN ('open', 'replanned') AND g.deadline <= $7))))
+                            AND g.status IN ('open', 'replanned') AND g.deadline <= $7)
+                 OR EXISTS (SELECT 1 FROM current_consents c WHERE c.beneficiary_id = b.beneficiary_id
+                            AND c.action = 'given' AND c.expires_on <= $7))))
     """
     args = (organisation_id, fiscal_code_index, list(name_indexes), status, project_id, operator, due_by,
             list(closed_statuses))

@@ -9,8 +9,9 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
-from intake.adapters import places_data
+from intake.adapters import consent_data, places_data
 from intake.domain import places
+from intake.domain.consent import GivenBy, LegalBasis, check_guardian
 from intake.domain.enums import (
     IN_RECEPTION,
     EducationLevel,
@@ -39,16 +40,15 @@ from intake.entrypoints.schemas_common import (
     rule_error,
     unique,
 )
+from shared.errors import RuleViolation
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _PHONE = re.compile(r"\+?[0-9][0-9 ]*")
 _PHONE_DIGITS = (6, 15)  # E.164 allows at most 15 digits
 
 
-class ConsentScope(StrEnum):
-    processing = "processing"
-    sharing_with_partners = "sharing_with_partners"
-    funder_reporting = "funder_reporting"
+# The purposes are a data file (services/intake/data/consent_purposes.csv); 'processing' is always among them.
+ConsentScope = StrEnum("ConsentScope", {code: code for code in consent_data.purposes()})  # type: ignore[misc]
 
 
 class PermitIn(InputModel):
@@ -175,6 +175,11 @@ class ConsentIn(InputModel):
     given: bool
     date: PastDate
     scope: list[ConsentScope]
+    legal_basis: LegalBasis = LegalBasis.consent
+    notice_version: Text = Field("unrecorded", max_length=40, description="version of the privacy notice shown")
+    given_by: GivenBy | None = Field(
+        None, description="the person, or the guardian of an unaccompanied minor (the default for one)")
+    expires_on: dt.date | None = None
 
     @field_validator("given")
     @classmethod
@@ -192,6 +197,15 @@ class ConsentIn(InputModel):
         if ConsentScope.processing not in value:
             raise rule_error("consent_scope_without_processing", "scope must include 'processing'")
         return unique(value)
+
+    @field_validator("expires_on")
+    @classmethod
+    def _expires_after_given(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        given_on = info.data.get("date")
+        if value is not None and given_on is not None and value <= given_on:
+            raise rule_error("expiry_not_after_given", f"expires_on {value.isoformat()} must be after "
+                                                       f"{given_on.isoformat()}")
+        return value
 
 
 ProvinceCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -298,6 +312,17 @@ class BeneficiaryIn(InputModel):
                 check_legal_status_age(value, birth_date, info.data.get("taken_in_charge_on") or registration_day(info))
             except LegalStatusRuleViolation as exc:
                 raise rule_error("unaccompanied_minor_of_age", str(exc)) from exc
+        return value
+
+    @field_validator("consent")
+    @classmethod
+    def _minor_consents_through_guardian(cls, value: ConsentIn, info: ValidationInfo) -> ConsentIn:
+        status = info.data.get("legal_status")
+        if status is not None and value.given_by is not None:
+            try:
+                check_guardian(value.given_by.value, status.value)
+            except RuleViolation as exc:
+                raise rule_error(exc.rule, exc.message) from None
         return value
 
     @field_validator("languages", "vulnerabilities")

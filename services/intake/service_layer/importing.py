@@ -15,12 +15,13 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from intake.adapters import repository_caseload, repository_projects
+from intake.adapters import repository_caseload, repository_consent, repository_projects
 from intake.adapters.vault import Vault
 from intake.domain import caseload
 from intake.domain.importing import CellError
 from intake.domain.registration import duplicate_key, name_tokens, registered_event, split_personal
 from intake.entrypoints.schemas import BeneficiaryIn
+from intake.service_layer import consent
 from intake.service_layer.registration import place_attributes
 from shared import outbox
 from shared.auth import Principal
@@ -241,7 +242,7 @@ async def _store(
     carrier: dict[str, str],
 ) -> None:
     """Seal and write the chunk's people with their events, as registration does, in bulk."""
-    people, keys, records = [], [], []
+    people, keys, records, consents = [], [], [], []
     org = principal.organisation_id
     for p in prepared:
         data = p.data
@@ -261,6 +262,11 @@ async def _store(
         envelope = envelope_for(event, beneficiary_id=beneficiary_id, organisation_id=org, producer="intake",
                                 project_id=data.project_ids[0])
         records.append(outbox.record_for(envelope, INTAKE_EVENTS.name, carrier))
+        rows, consent_events = consent.at_registration(data, beneficiary_id, org, principal.subject)
+        consents.extend(rows)
+        records.extend(outbox.record_for(envelope_for(
+            c, beneficiary_id=beneficiary_id, organisation_id=org, producer="intake", project_id=data.project_ids[0],
+            correlation_id=envelope.correlation_id), INTAKE_EVENTS.name, carrier) for c in consent_events)
         keys.append((beneficiary_id, sealed.wrapped_key))
         people.append((
             beneficiary_id, org, sealed.blob, p.fiscal_code_index, p.match_key_index,
@@ -273,4 +279,5 @@ async def _store(
             p.reference_index, event.area, event.municipality, list(event.accepted_areas),
         ))
     await repository_caseload.copy_people(conn, people, keys)
+    await repository_consent.copy(conn, consents)
     await outbox.add(conn, records)

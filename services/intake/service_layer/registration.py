@@ -9,13 +9,13 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from intake.adapters import repository, repository_caseload
+from intake.adapters import repository, repository_caseload, repository_consent
 from intake.adapters.vault import Vault
 from intake.domain import caseload
 from intake.domain.permit import PermitFlag, permit_flags
 from intake.domain.registration import duplicate_key, name_tokens, registered_event, split_personal
 from intake.entrypoints.schemas import BeneficiaryIn
-from intake.service_layer import projects
+from intake.service_layer import consent, projects
 from intake.service_layer.errors import Invalid, RuleViolation
 from shared import outbox
 from shared.auth import Principal
@@ -85,7 +85,12 @@ async def register(
         project_id=data.project_ids[0],
     )
     codes = {f"project_ids.{i}": code for i, code in enumerate(data.project_ids)}
-    announced = outbox.record_for(envelope, INTAKE_EVENTS.name)
+    consent_rows, consent_events = consent.at_registration(data, beneficiary_id, principal.organisation_id,
+                                                           principal.subject)
+    announced = [outbox.record_for(e, INTAKE_EVENTS.name) for e in (envelope, *(
+        envelope_for(c, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, producer="intake",
+                     project_id=data.project_ids[0], correlation_id=envelope.correlation_id)
+        for c in consent_events))]
     async with pool.acquire() as conn, conn.transaction():
         projects.refuse(codes, unknown=await repository.lock_identity_and_find_unknown_projects(
             conn, fc_index, mk_index, organisation_id=principal.organisation_id, project_codes=list(codes.values()),
@@ -99,7 +104,8 @@ async def register(
         same_code = any("same fiscal code" in m.reasons for m in matches)
         if matches and (same_code or not confirm_distinct):
             raise DuplicatesFound(matches, overridable=not same_code)
-        await repository.insert(conn, row, [announced])
+        await repository.insert(conn, row, announced)
+        await repository_consent.append(conn, consent_rows)
     return Registered(beneficiary_id, permit_flags(data.permit.expiry_date, today) if data.permit else None)
 
 

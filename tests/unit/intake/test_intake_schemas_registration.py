@@ -393,10 +393,11 @@ def test_consent_scope_must_include_processing():
     assert error["msg"] == "scope must include 'processing'"
 
 
-def test_consent_scope_from_the_fixed_set():
+def test_consent_scope_from_the_purposes_kept_as_data():
     error = only_error(changed("consent.scope", ["processing", "marketing"]))
     assert error["loc"] == ("consent", "scope", 1)
-    assert "'processing', 'sharing_with_partners' or 'funder_reporting'" in error["msg"]
+    assert ("'processing', 'sharing_with_partners', 'funder_reporting', 'housing_referral', 'employment_referral' "
+            "or 'communication'") in error["msg"]
 
 
 def test_at_least_one_project():

@@ -1,0 +1,67 @@
+"""SQL for consents: append a given or withdrawn row, read a person's current ones and history, and
+keep the person's `consent_scope` column (the purposes in force, what lists show) in step."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class ConsentRow:
+    beneficiary_id: UUID
+    organisation_id: str
+    purpose: str
+    action: str
+    on_date: date
+    recorded_by: str
+    legal_basis: str | None = None
+    notice_version: str | None = None
+    given_by: str | None = None
+    expires_on: date | None = None
+
+
+COLUMNS = ("beneficiary_id", "organisation_id", "purpose", "action", "legal_basis", "notice_version", "given_by",
+           "on_date", "expires_on", "recorded_by")
+
+
+def _record(c: ConsentRow) -> tuple:
+    return tuple(getattr(c, k) for k in COLUMNS)
+
+
+async def append(conn: asyncpg.Connection, rows: Sequence[ConsentRow]) -> None:
+    """The rows, in order, in one statement."""
+    if rows:
+        await conn.executemany(
+            f"INSERT INTO consents ({', '.join(COLUMNS)}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            [_record(r) for r in rows])
+
+
+async def copy(conn: asyncpg.Connection, rows: Sequence[ConsentRow]) -> None:
+    """Many rows by COPY (an import)."""
+    await conn.copy_records_to_table("consents", records=[_record(r) for r in rows], columns=COLUMNS)
+
+
+async def current(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT * FROM current_consents WHERE beneficiary_id = $1 ORDER BY purpose",
+                            beneficiary_id)
+
+
+async def history(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT * FROM consents WHERE beneficiary_id = $1 ORDER BY seq", beneficiary_id)
+
+
+async def refresh_scope(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> None:
+    """The person's consent_scope: the purposes whose latest row gives consent."""
+    await conn.execute(
+        """
+        UPDATE beneficiaries SET consent_scope = coalesce((
+            SELECT array_agg(purpose ORDER BY purpose) FROM current_consents
+            WHERE beneficiary_id = $1 AND action = 'given'), '{}')
+        WHERE beneficiary_id = $1
+        """,
+        beneficiary_id)

@@ -1,0 +1,83 @@
+"""The audit log over HTTP (admins): reads of personal data by person, user and period, paged; one
+person's access report; one person's data export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+
+from intake.service_layer import audit
+from shared.api import ERROR_RESPONSES, Page, PageQuery
+from shared.auth import Principal, Role, require
+
+router = APIRouter(prefix="/api/v1", tags=["audit"], responses=ERROR_RESPONSES)
+ADMINS = require(Role.admin)
+PURPOSE = Query(min_length=3, max_length=200, description="why the report is drawn up (audited)")
+
+
+class AccessRow(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    actor_role: str
+    beneficiary_id: UUID | None
+    action: str
+    purpose: str
+
+
+class Access(BaseModel):
+    at: datetime
+    actor: str
+    actor_role: str
+    action: str
+    purpose: str
+
+
+class Reader(BaseModel):
+    actor: str
+    role: str
+    reads: int
+    first: datetime
+    last: datetime
+    purposes: list[str]
+
+
+class AccessReport(BaseModel):
+    beneficiary_id: UUID
+    accesses: list[Access]
+    readers: list[Reader]
+
+
+@router.get("/audit/access", response_model=Page[AccessRow])
+async def access_log(
+    request: Request, principal: Principal = Depends(ADMINS), page: PageQuery = Depends(),
+    beneficiary_id: UUID | None = None, actor: str | None = Query(None, max_length=200),
+    since: datetime | None = Query(None, description="from this instant (ISO 8601), included"),
+    until: datetime | None = Query(None, description="to this instant, excluded"),
+) -> dict[str, Any]:
+    """The organisation's reads of personal data, newest first; filters combine."""
+    total, items = await audit.access_log(
+        request.app.state.runtime.pool, principal,
+        audit.AccessQuery(beneficiary_id=beneficiary_id, actor=actor, since=since, until=until),
+        limit=page.limit, offset=page.offset)
+    return page.page(items, total)
+
+
+@router.get("/beneficiaries/{beneficiary_id}/access-report", response_model=AccessReport)
+async def access_report(beneficiary_id: UUID, request: Request, purpose: str = PURPOSE,
+                        principal: Principal = Depends(ADMINS)) -> dict[str, Any]:
+    """Who read the person's data, when and why (the right of access, GDPR art. 15)."""
+    return await audit.access_report(request.app.state.runtime.pool, principal, beneficiary_id, purpose=purpose)
+
+
+@router.get("/beneficiaries/{beneficiary_id}/export", response_model=dict[str, Any])
+async def export(beneficiary_id: UUID, request: Request, purpose: str = PURPOSE,
+                 principal: Principal = Depends(ADMINS)) -> dict[str, Any]:
+    """Every registration version, correction, assessment, plan, intervention, course and consent of the
+    person, decrypted, as JSON; audited; 409 once the person is erased."""
+    return await audit.export(request.app.state.runtime.pool, request.app.state.vault, principal, beneficiary_id,
+                              purpose=purpose)

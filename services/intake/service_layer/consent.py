@@ -1,0 +1,120 @@
+"""Consent by purpose: recorded with the registration, given later, withdrawn at any time. Each
+change is an append-only row and an event in the same transaction (intake.consent_given /
+intake.consent_withdrawn), so housing stops offering and employment stops matching as soon as the
+consent they act on is withdrawn. A registration announces only the consents another service acts
+on (the purposes' `acted_on_by`); consent to processing is the registration itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from intake.adapters import consent_data, repository, repository_consent
+from intake.domain.consent import ConsentState, GivenBy, LegalBasis, check_give, check_guardian, check_withdraw
+from intake.entrypoints.schemas import BeneficiaryIn
+from intake.service_layer.commands import emit, locked_person
+from intake.service_layer.errors import NotFound
+from shared.auth import Principal
+from shared.events.contracts.consent import ConsentGiven, ConsentWithdrawn
+
+
+@dataclass(frozen=True)
+class GiveConsent:
+    purpose: str
+    given_on: date
+    legal_basis: LegalBasis
+    notice_version: str
+    given_by: GivenBy | None
+    expires_on: date | None = None
+
+
+def at_registration(data: BeneficiaryIn, beneficiary_id: UUID, organisation_id: str,
+                    recorded_by: str) -> tuple[list[repository_consent.ConsentRow], list[ConsentGiven]]:
+    """The registration's consent as one row per purpose, and the events of those another service acts on."""
+    c = data.consent
+    given_by = (c.given_by or (GivenBy.guardian if data.legal_status.value == "unaccompanied_minor"
+                               else GivenBy.person)).value
+    rows, events = [], []
+    purposes = consent_data.purposes()
+    for scope in c.scope:
+        rows.append(repository_consent.ConsentRow(
+            beneficiary_id, organisation_id, scope.value, "given", c.date, recorded_by, c.legal_basis.value,
+            c.notice_version, given_by, c.expires_on))
+        if purposes[scope.value].acted_on_by:
+            events.append(ConsentGiven(purpose=scope.value, given_on=c.date, legal_basis=c.legal_basis.value,
+                                       notice_version=c.notice_version, given_by=given_by, expires_on=c.expires_on))
+    return rows, events
+
+
+def _state(row: asyncpg.Record | None) -> ConsentState | None:
+    return None if row is None else ConsentState(row["purpose"], row["action"] == "given", row["expires_on"])
+
+
+async def _current(conn: asyncpg.Connection, beneficiary_id: UUID, purpose: str) -> ConsentState | None:
+    rows = await repository_consent.current(conn, beneficiary_id=beneficiary_id)
+    return _state(next((r for r in rows if r["purpose"] == purpose), None))
+
+
+async def give(pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, command: GiveConsent, *,
+               today: date) -> dict[str, Any]:
+    async with pool.acquire() as conn, conn.transaction():
+        person = await locked_person(conn, principal, beneficiary_id)
+        given_by = command.given_by or (GivenBy.guardian if person["legal_status"] == "unaccompanied_minor"
+                                        else GivenBy.person)
+        check_guardian(given_by.value, person["legal_status"])
+        check_give(command.purpose, list(consent_data.purposes()), command.given_on, command.expires_on,
+                   await _current(conn, beneficiary_id, command.purpose), today)
+        await repository_consent.append(conn, [repository_consent.ConsentRow(
+            beneficiary_id, principal.organisation_id, command.purpose, "given", command.given_on, principal.subject,
+            command.legal_basis.value, command.notice_version, given_by.value, command.expires_on)])
+        await repository_consent.refresh_scope(conn, beneficiary_id=beneficiary_id)
+        await emit(conn, principal, beneficiary_id, ConsentGiven(
+            purpose=command.purpose, given_on=command.given_on, legal_basis=command.legal_basis.value,
+            notice_version=command.notice_version, given_by=given_by.value, expires_on=command.expires_on),
+            project_id=person["project_ids"][0])
+        return await _view(conn, beneficiary_id, today)
+
+
+async def withdraw(pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, purpose: str, *,
+                   withdrawn_on: date, today: date) -> dict[str, Any]:
+    async with pool.acquire() as conn, conn.transaction():
+        person = await locked_person(conn, principal, beneficiary_id)
+        check_withdraw(purpose, await _current(conn, beneficiary_id, purpose), today)
+        await repository_consent.append(conn, [repository_consent.ConsentRow(
+            beneficiary_id, principal.organisation_id, purpose, "withdrawn", withdrawn_on, principal.subject)])
+        await repository_consent.refresh_scope(conn, beneficiary_id=beneficiary_id)
+        await emit(conn, principal, beneficiary_id, ConsentWithdrawn(purpose=purpose, withdrawn_on=withdrawn_on),
+                   project_id=person["project_ids"][0])
+        return await _view(conn, beneficiary_id, today)
+
+
+async def consents(pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, *, today: date) -> dict[str, Any]:
+    """The person's consents: no personal data, so no purpose is needed to read them."""
+    async with pool.acquire() as conn:
+        if await repository.get(conn, organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id) is None:
+            raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
+        return await _view(conn, beneficiary_id, today)
+
+
+async def _view(conn: asyncpg.Connection, beneficiary_id: UUID, today: date) -> dict[str, Any]:
+    """Each purpose's state today (in force, withdrawn, expired, or never given), and the history."""
+    latest = {r["purpose"]: r for r in await repository_consent.current(conn, beneficiary_id=beneficiary_id)}
+    purposes = []
+    for code, purpose in consent_data.purposes().items():
+        row = latest.get(code)
+        state = _state(row)
+        status = ("never_given" if state is None else "withdrawn" if not state.given
+                  else "in_force" if state.in_force(today) else "expired")
+        purposes.append({"purpose": code, "name": purpose.name_en, "status": status,
+                         "since": row["on_date"] if row else None, "expires_on": row["expires_on"] if row else None,
+                         "legal_basis": row["legal_basis"] if row else None,
+                         "notice_version": row["notice_version"] if row else None,
+                         "given_by": row["given_by"] if row else None})
+    history = [{k: r[k] for k in ("purpose", "action", "legal_basis", "notice_version", "given_by", "on_date",
+                                  "expires_on", "recorded_by", "recorded_at")}
+               for r in await repository_consent.history(conn, beneficiary_id=beneficiary_id)]
+    return {"beneficiary_id": beneficiary_id, "purposes": purposes, "history": history}

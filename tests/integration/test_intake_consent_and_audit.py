@@ -1,0 +1,172 @@
+"""Consent by purpose, the audit log, the access report and the data export, on real PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from uuid import UUID
+
+import pytest
+
+from shared.auth import Role
+from tests.integration.intake_support import PROJECT, Intake, errors_of, headers, registration, running_intake
+
+pytestmark = pytest.mark.integration
+ORG = "coop-consent"
+URL = "/api/v1/beneficiaries"
+ADMIN = headers(Role.admin, org=ORG, sub="dpo-1")
+
+
+@pytest.fixture(scope="module")
+async def intake(real_servers, topics):
+    async with running_intake(real_servers, "intake_consent") as running:
+        await running.ensure_projects(ORG, [PROJECT])
+        yield running
+
+
+def consent(*scope: str, **extra) -> dict:
+    return {"consent": {"given": True, "date": date.today().isoformat(), "scope": ["processing", *scope],
+                        "notice_version": "2025-03", **extra}}
+
+
+async def states(intake: Intake, person: UUID) -> dict[str, str]:
+    answer = await intake.client.get(f"{URL}/{person}/consents", headers=headers(org=ORG))
+    assert answer.status_code == 200, answer.text
+    return {p["purpose"]: p["status"] for p in answer.json()["purposes"]}
+
+
+async def test_registration_records_each_purpose_and_announces_those_another_service_acts_on(intake: Intake):
+    person = await intake.register(registration(**consent("housing_referral", "communication")), org=ORG)
+    assert (await states(intake, person)) == {
+        "processing": "in_force", "sharing_with_partners": "never_given", "funder_reporting": "never_given",
+        "housing_referral": "in_force", "employment_referral": "never_given", "communication": "in_force"}
+    events = await intake.events(person)
+    assert [e.event_type for e in events] == ["intake.beneficiary_registered", "intake.consent_given"]
+    assert events[1].payload == {"purpose": "housing_referral", "given_on": date.today().isoformat(),
+                                 "legal_basis": "consent", "notice_version": "2025-03", "given_by": "person",
+                                 "expires_on": None}
+    assert events[1].envelope["correlation_id"] == events[0].envelope["correlation_id"]
+
+
+async def test_consent_is_given_and_withdrawn_per_purpose_each_an_event(intake: Intake):
+    person = await intake.register(registration(**consent()), org=ORG)
+    given = await intake.client.post(f"{URL}/{person}/consents", headers=headers(org=ORG), json={
+        "purpose": "employment_referral", "given_on": date.today().isoformat(), "notice_version": "2025-03",
+        "expires_on": (date.today() + timedelta(days=365)).isoformat()})
+    assert given.status_code == 201, given.text
+    assert {p["purpose"]: p["status"] for p in given.json()["purposes"]}["employment_referral"] == "in_force"
+    again = await intake.client.post(f"{URL}/{person}/consents", headers=headers(org=ORG), json={
+        "purpose": "employment_referral", "given_on": date.today().isoformat(), "notice_version": "2025-03"})
+    assert again.status_code == 409 and again.json()["errors"][0]["rule"] == "consent_already_given"
+    withdrawn = await intake.client.post(f"{URL}/{person}/consents/employment_referral/withdrawal",
+                                         headers=headers(org=ORG))
+    assert withdrawn.status_code == 201, withdrawn.text
+    assert (await states(intake, person))["employment_referral"] == "withdrawn"
+    assert [e.event_type for e in await intake.events(person)] == [
+        "intake.beneficiary_registered", "intake.consent_given", "intake.consent_withdrawn"]
+    last = (await intake.events(person))[-1].payload
+    assert last == {"purpose": "employment_referral", "withdrawn_on": date.today().isoformat(), "cause": "withdrawn"}
+    twice = await intake.client.post(f"{URL}/{person}/consents/employment_referral/withdrawal",
+                                     headers=headers(org=ORG))
+    assert twice.status_code == 409 and twice.json()["errors"][0]["rule"] == "consent_not_given"
+    scope = await intake.fetchval("SELECT consent_scope FROM beneficiaries WHERE beneficiary_id = $1", person)
+    assert scope == ["processing"]
+    history = withdrawn.json()["history"]
+    assert [(h["purpose"], h["action"]) for h in history] == [
+        ("processing", "given"), ("employment_referral", "given"), ("employment_referral", "withdrawn")]
+
+
+async def test_consent_rules_answer_422_and_store_nothing(intake: Intake):
+    person = await intake.register(registration(**consent()), org=ORG)
+    before = await intake.fetchval("SELECT count(*) FROM consents WHERE beneficiary_id = $1", person)
+    base = {"given_on": date.today().isoformat(), "notice_version": "v1"}
+    unknown = await intake.client.post(f"{URL}/{person}/consents", headers=headers(org=ORG),
+                                       json=base | {"purpose": "marketing"})
+    assert errors_of(unknown) == {"purpose": "unknown_purpose"}
+    early = await intake.client.post(f"{URL}/{person}/consents", headers=headers(org=ORG),
+                                     json=base | {"purpose": "communication", "expires_on": base["given_on"]})
+    assert errors_of(early) == {"expires_on": "expiry_not_after_given"}
+    future = await intake.client.post(f"{URL}/{person}/consents", headers=headers(org=ORG), json=base | {
+        "purpose": "communication", "given_on": (date.today() + timedelta(days=2)).isoformat()})
+    assert errors_of(future) == {"given_on": "date_in_future"}
+    minor = registration(**consent(given_by="person"), legal_status="unaccompanied_minor",
+                         birth_date=(date.today() - timedelta(days=16 * 365)).isoformat())
+    refused = await intake.client.post(URL, json=minor, headers=headers(org=ORG))
+    assert errors_of(refused) == {"consent": "minor_consent_by_guardian"}
+    assert await intake.fetchval("SELECT count(*) FROM consents WHERE beneficiary_id = $1", person) == before
+
+
+async def test_an_expiring_consent_shows_in_the_deadline_list(intake: Intake):
+    soon = (date.today() + timedelta(days=5)).isoformat()
+    person = await intake.register(registration(**consent("communication", expires_on=soon)), org=ORG)
+    listed = await intake.client.get(URL, params={"deadline_within_days": 7}, headers=headers(org=ORG))
+    assert person in {UUID(i["beneficiary_id"]) for i in listed.json()["items"]}
+    later = await intake.client.get(URL, params={"deadline_within_days": 3}, headers=headers(org=ORG))
+    assert person not in {UUID(i["beneficiary_id"]) for i in later.json()["items"]}
+
+
+async def test_the_audit_log_lists_reads_by_person_user_and_period_paged(intake: Intake):
+    person = await intake.register(registration(), org=ORG)
+    other = await intake.register(registration(), org=ORG)
+    start = datetime.now(timezone.utc)
+    for who, whom in (("op-a", person), ("op-a", other), ("op-b", person)):
+        read = await intake.client.get(f"{URL}/{whom}", params={"purpose": f"casework by {who}"},
+                                       headers=headers(org=ORG, sub=who))
+        assert read.status_code == 200
+    log = await intake.client.get("/api/v1/audit/access", params={"beneficiary_id": str(person)}, headers=ADMIN)
+    assert log.status_code == 200, log.text
+    assert [(i["actor"], i["purpose"]) for i in log.json()["items"]] == [("op-b", "casework by op-b"),
+                                                                       ("op-a", "casework by op-a")]
+    by_user = await intake.client.get("/api/v1/audit/access", params={"actor": "op-a", "limit": 1}, headers=ADMIN)
+    assert (by_user.json()["total"], len(by_user.json()["items"]), by_user.json()["limit"]) == (2, 1, 1)
+    future = await intake.client.get("/api/v1/audit/access", headers=ADMIN, params={
+        "since": (start + timedelta(hours=1)).isoformat()})
+    assert future.json()["total"] == 0
+    since = await intake.client.get("/api/v1/audit/access", headers=ADMIN, params={"since": start.isoformat()})
+    assert since.json()["total"] == 3
+    assert (await intake.client.get("/api/v1/audit/access", headers=headers(org=ORG))).status_code == 403
+    other_org = await intake.client.get("/api/v1/audit/access", headers=headers(Role.admin, org="coop-else"))
+    assert other_org.json()["total"] == 0
+
+
+async def test_the_access_report_says_who_read_the_data_when_and_why_and_is_itself_audited(intake: Intake):
+    person = await intake.register(registration(), org=ORG)
+    for who in ("op-x", "op-x", "op-y"):
+        await intake.client.get(f"{URL}/{person}", params={"purpose": "housing search"},
+                                headers=headers(org=ORG, sub=who))
+    report = await intake.client.get(f"{URL}/{person}/access-report", params={"purpose": "art. 15 request"},
+                                     headers=ADMIN)
+    assert report.status_code == 200, report.text
+    readers = {r["actor"]: (r["reads"], r["purposes"]) for r in report.json()["readers"]}
+    assert readers["op-x"] == (2, ["housing search"]) and readers["op-y"] == (1, ["housing search"])
+    assert readers["dpo-1"] == (1, ["art. 15 request"])  # drawing the report up is a read too
+    assert (await intake.client.get(f"{URL}/{person}/access-report", headers=ADMIN)).status_code == 422
+
+
+async def test_the_export_holds_every_record_decrypted_is_audited_and_impossible_after_erasure(intake: Intake):
+    body = registration(**consent("housing_referral"))
+    person = await intake.register(body, org=ORG)
+    corrected = await intake.client.post(f"{URL}/{person}/corrections", headers=headers(org=ORG), json={
+        "italian_level": "B1", "reason": "tested at the CPIA"})
+    assert corrected.status_code == 201
+    plan = await intake.client.post(f"{URL}/{person}/plan", headers=headers(org=ORG), json={"goals": [
+        {"area": "housing", "title": "Casa a Torpignattara", "deadline": (date.today() + timedelta(days=90)).isoformat(),
+         "responsible_operator": "op-1"}]})
+    assert plan.status_code == 201, plan.text
+    exported = await intake.client.get(f"{URL}/{person}/export", params={"purpose": "data portability request"},
+                                       headers=ADMIN)
+    assert exported.status_code == 200, exported.text
+    data = exported.json()
+    assert data["registration"]["personal"]["last_name"] == body["last_name"]
+    assert data["registration"]["italian_level"] == "B1"
+    assert data["registration_versions"][0]["registration"]["italian_level"] == body["italian_level"]
+    assert data["corrections"][0]["reason"] == {"reason": "tested at the CPIA"}
+    assert data["goals"][0]["notes"]["title"] == "Casa a Torpignattara"
+    assert [c["purpose"] for c in data["consents"]] == ["processing", "housing_referral"]
+    audited = await intake.fetch("SELECT action, purpose FROM pii_access_log WHERE beneficiary_id = $1", person)
+    assert ("export", "data portability request") in [tuple(r) for r in audited]
+    erased = await intake.client.post(f"{URL}/{person}/erasure", headers=ADMIN, json={"reason": "art. 17 request"})
+    assert erased.status_code in (200, 201), erased.text
+    after = await intake.client.get(f"{URL}/{person}/export", params={"purpose": "again"}, headers=ADMIN)
+    assert after.status_code == 409 and after.json()["errors"][0]["rule"] == "erased"
+    assert (await intake.client.get(f"{URL}/{person}/export", params={"purpose": "peek"},
+                                    headers=headers(org=ORG))).status_code == 403
