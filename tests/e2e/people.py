@@ -14,7 +14,7 @@ def check_char(first15: str) -> str:
     return chr(ord("A") + total % 26)
 
 
-def fiscal_code(surname3: str, name3: str, birth: date, sex: str, place: str = "Z336") -> str:
+def fiscal_code(surname3: str, name3: str, birth: date, sex: str, place: str = "Z345") -> str:  # Somalia
     months = "ABCDEHLMPRST"
     day = birth.day + (40 if sex == "F" else 0)
     first15 = f"{surname3}{name3}{birth.year % 100:02d}{months[birth.month - 1]}{day:02d}{place}"

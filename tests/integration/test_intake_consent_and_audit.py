@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 import pytest
@@ -107,7 +107,7 @@ async def test_an_expiring_consent_shows_in_the_deadline_list(intake: Intake):
 async def test_the_audit_log_lists_reads_by_person_user_and_period_paged(intake: Intake):
     person = await intake.register(registration(), org=ORG)
     other = await intake.register(registration(), org=ORG)
-    start = datetime.now(timezone.utc)
+    start = datetime.now(UTC)
     for who, whom in (("op-a", person), ("op-a", other), ("op-b", person)):
         read = await intake.client.get(f"{URL}/{whom}", params={"purpose": f"casework by {who}"},
                                        headers=headers(org=ORG, sub=who))
@@ -148,9 +148,9 @@ async def test_the_export_holds_every_record_decrypted_is_audited_and_impossible
     corrected = await intake.client.post(f"{URL}/{person}/corrections", headers=headers(org=ORG), json={
         "italian_level": "B1", "reason": "tested at the CPIA"})
     assert corrected.status_code == 201
+    deadline = (date.today() + timedelta(days=90)).isoformat()
     plan = await intake.client.post(f"{URL}/{person}/plan", headers=headers(org=ORG), json={"goals": [
-        {"area": "housing", "title": "Casa a Torpignattara", "deadline": (date.today() + timedelta(days=90)).isoformat(),
-         "responsible_operator": "op-1"}]})
+        {"area": "housing", "title": "Casa a Torpignattara", "deadline": deadline, "responsible_operator": "op-1"}]})
     assert plan.status_code == 201, plan.text
     exported = await intake.client.get(f"{URL}/{person}/export", params={"purpose": "data portability request"},
                                        headers=ADMIN)
