@@ -227,3 +227,61 @@ async def test_italian_headers_and_file_level_refusals(intake: Intake):
     assert errors_of(await upload(intake, b"PK\x03\x04garbage", name="x.xlsx")) == {"file": "unreadable_file"}
     assert errors_of(await upload(intake, "\udcff".encode("utf-8", "surrogateescape") * 3 + b"\n")) == {
         "file": "unreadable_file"}
+
+
+INTERVENTIONS = ["reference", "person_reference", "kind", "date", "duration_minutes", "hours", "operator_id",
+                 "project_id", "cost_eur"]
+
+
+def intervention_csv(rows: list[dict[str, object]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(INTERVENTIONS)
+    for r in rows:
+        writer.writerow([r.get(h, "") for h in INTERVENTIONS])
+    return out.getvalue().encode()
+
+
+def intervention(ref: str, person_ref: str, **cells: object) -> dict[str, object]:
+    return {"reference": ref, "person_reference": person_ref, "kind": "job_orientation",
+            "date": (date.today() - timedelta(days=20)).isoformat(), "duration_minutes": "60", "operator_id": "op-7",
+            "project_id": PROJECT} | cells
+
+
+async def upload_interventions(intake: Intake, content: bytes, **params: object):
+    return await intake.client.post("/api/v1/imports/interventions", params=params, headers=ADMIN,
+                                    files={"file": ("interventions.csv", content)})
+
+
+async def test_interventions_come_in_for_imported_people_all_or_none_and_once(intake: Intake):
+    people = await upload(intake, as_csv([person(70, ref="P-70"), person(71, ref="P-71")]))
+    assert people.status_code == 201, people.text
+    ids = {i["reference"]: UUID(i["beneficiary_id"]) for i in people.json()["items"]}
+    good = [intervention("I-1", "P-70"),
+            intervention("I-2", "P-71", kind="intercultural_mediation", hours="1.5", cost_eur="12.50")]
+    bad = [*good, intervention("I-3", "NOBODY"),
+           intervention("I-4", "P-70", date=(date.today() - timedelta(days=200)).isoformat()),
+           intervention("I-5", "P-70", project_id="ESF-77"), intervention("I-1", "P-71"),
+           intervention("I-6", "P-70", kind="intercultural_mediation")]
+    refused = await upload_interventions(intake, intervention_csv(bad))
+    assert refused.status_code == 422
+    assert {(e["row"], e["column"], e["rule"]) for e in refused.json()["errors"]} == {
+        (4, "person_reference", "unknown_person"), (5, "date", "outside_project_period"),
+        (6, "project_id", "project_not_enrolled"), (7, "reference", "repeated_in_file"),
+        (8, "hours", "mediation_needs_hours")}
+    assert await intake.fetchval("SELECT count(*) FROM interventions WHERE beneficiary_id = ANY($1)",
+                                 list(ids.values())) == 0
+    dry = await upload_interventions(intake, intervention_csv(good), dry_run="true")
+    assert (dry.status_code, dry.json()["new"], dry.json()["stored"]) == (200, 2, False)
+    stored = await upload_interventions(intake, intervention_csv(good))
+    assert stored.status_code == 201, stored.text
+    assert [(i["reference"], UUID(i["beneficiary_id"])) for i in stored.json()["items"]] == [
+        ("I-1", ids["P-70"]), ("I-2", ids["P-71"])]
+    assert (await intake.event_types(ids["P-71"]))[-1] == "intake.intervention_recorded"
+    mediation = await intake.fetchrow("SELECT hours::text, cost_eur::text FROM interventions WHERE beneficiary_id = $1",
+                                      ids["P-71"])
+    assert tuple(mediation) == ("1.50", "12.50")
+    again = await upload_interventions(intake, intervention_csv(good))
+    assert (again.status_code, again.json()["new"], again.json()["already_imported"]) == (201, 0, 2)
+    assert await intake.fetchval("SELECT count(*) FROM interventions WHERE beneficiary_id = ANY($1)",
+                                 list(ids.values())) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import asyncpg
 
@@ -80,3 +81,40 @@ async def copy_people(conn: asyncpg.Connection, people: Sequence[tuple], keys: S
     bulk path, in the caller's transaction."""
     await conn.copy_records_to_table("person_keys", records=keys, columns=("beneficiary_id", "wrapped_key"))
     await conn.copy_records_to_table("beneficiaries", records=people, columns=BENEFICIARY_COLUMNS)
+
+
+async def people_by_reference(
+    conn: asyncpg.Connection, *, organisation_id: str, indexes: Sequence[bytes]
+) -> dict[bytes, asyncpg.Record]:
+    """The organisation's people by reference index, each row locked until commit, as a command on
+    one person locks it."""
+    rows = await conn.fetch(
+        "SELECT * FROM beneficiaries WHERE organisation_id = $1 AND reference_index = ANY($2::bytea[]) "
+        "ORDER BY beneficiary_id FOR UPDATE",
+        organisation_id, list(indexes),
+    )
+    return {r["reference_index"]: r for r in rows}
+
+
+async def known_intervention_references(
+    conn: asyncpg.Connection, *, organisation_id: str, indexes: Sequence[bytes]
+) -> dict[bytes, asyncpg.Record]:
+    rows = await conn.fetch(
+        "SELECT reference_index, intervention_id FROM interventions "
+        "WHERE organisation_id = $1 AND reference_index = ANY($2::bytea[])",
+        organisation_id, list(indexes),
+    )
+    return {r["reference_index"]: r for r in rows}
+
+
+async def insert_imported_intervention(conn: asyncpg.Connection, i: Any, reference_index: bytes) -> None:
+    """An intervention (repository_activities.NewIntervention) with the organisation's reference for it."""
+    await conn.execute(
+        """
+        INSERT INTO interventions (intervention_id, beneficiary_id, organisation_id, kind, on_date, duration_minutes,
+            hours, operator_id, project_id, cost_eur, course_id, recorded_by, reference_index)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        """,
+        i.intervention_id, i.beneficiary_id, i.organisation_id, i.kind, i.on_date, i.duration_minutes, i.hours,
+        i.operator_id, i.project_id, i.cost_eur, i.course_id, i.recorded_by, reference_index,
+    )

@@ -177,12 +177,16 @@ def parse_row(row: int, columns: Sequence[Column | None], values: Sequence[Any])
     if reference is None:
         errors.append(CellError("reference", "reference", "missing",
                                 "every row needs the organisation's own reference for the person"))
-    # A group (permit, contacts...) exists only when one of its cells is filled; consent is given by being here.
-    household = body.setdefault("household", {})
-    household.setdefault("children", [])
+    return ParsedRow(row, reference, body, errors)
+
+
+def as_registration(body: dict[str, Any]) -> dict[str, Any]:
+    """A people row's body as a registration: a group (permit, contacts...) exists only when one of its
+    cells is filled; the household has its children's list; consent is given by being in the file."""
+    body.setdefault("household", {}).setdefault("children", [])
     if "consent" in body:
         body["consent"]["given"] = True
-    return ParsedRow(row, reference, body, errors)
+    return body
 
 
 def _put(body: dict[str, Any], target: str, value: Any) -> None:

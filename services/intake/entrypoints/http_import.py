@@ -16,10 +16,19 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import to_json
 
 from intake.adapters import spreadsheets
-from intake.domain.importing import CellError, HeaderRefused, Template, parse_row, resolve_header, validation_errors
-from intake.entrypoints.schemas import BeneficiaryIn
+from intake.domain.importing import (
+    CellError,
+    HeaderRefused,
+    Template,
+    as_registration,
+    parse_row,
+    resolve_header,
+    validation_errors,
+)
+from intake.entrypoints.schemas import BeneficiaryIn, InterventionIn
 from intake.entrypoints.schemas_common import today_in_italy
-from intake.service_layer import importing
+from intake.service_layer import importing, importing_interventions
+from intake.service_layer.importing_interventions import InterventionRow
 from shared.api import ERROR_RESPONSES
 from shared.auth import Principal, Role, require
 from shared.errors import RuleViolation, Violations
@@ -31,6 +40,7 @@ MAX_ROWS = 200_000  # a national network's whole history; a larger file is split
 
 class Kind(StrEnum):
     people = "people"
+    interventions = "interventions"
 
 
 class Language(StrEnum):
@@ -61,6 +71,7 @@ class RowResult(BaseModel):
     reference: str | None
     outcome: str
     beneficiary_id: UUID | None = None
+    intervention_id: UUID | None = None
 
 
 class ImportResult(BaseModel):
@@ -104,18 +115,22 @@ async def import_file(
     is refused (the report says which and why)."""
     fmt = spreadsheets.file_format(file.file)
     template = spreadsheets.template(kind.value)
-    result = await importing.import_people(
-        request.app.state.runtime.pool, request.app.state.vault, principal, _rows(template, file.file, fmt),
-        dry_run=dry_run, today=today_in_italy(),
-    )
+    pool, vault = request.app.state.runtime.pool, request.app.state.vault
+    if kind is Kind.people:
+        result = await importing.import_people(pool, vault, principal, _people(template, file.file, fmt),
+                                               dry_run=dry_run, today=today_in_italy())
+    else:
+        result = await importing_interventions.import_interventions(
+            pool, vault, principal, _interventions(template, file.file, fmt), dry_run=dry_run, today=today_in_italy())
     status = 422 if not result.valid else 200 if dry_run else 201
     if report is ReportFormat.spreadsheet:
         return _spreadsheet(file, fmt, result, status, language.value)
     return Response(to_json(_json(result)), status_code=status, media_type="application/json")
 
 
-def _rows(template: Template, f, fmt: str) -> Iterator[importing.ImportRow]:  # noqa: ANN001
-    """The file's rows checked against the registration's rules, one at a time."""
+def _parsed(template: Template, f, fmt: str, model: type[BaseModel]):  # noqa: ANN001, ANN202
+    """(row, its parsed cells, the model it makes or None) for each data row, one at a time; the header
+    checked first, and the file refused whole when it cannot be read."""
     rows = spreadsheets.rows(f, fmt)
     try:
         first = next(rows, None)
@@ -130,15 +145,33 @@ def _rows(template: Template, f, fmt: str) -> Iterator[importing.ImportRow]:  # 
             if count > MAX_ROWS:
                 raise RuleViolation("file", "too_many_rows", f"more than {MAX_ROWS} rows: split the file")
             parsed = parse_row(number, columns, cells)
-            registration = None
+            extra = parsed.body.pop("person_reference", None)
+            if model is BeneficiaryIn:
+                as_registration(parsed.body)
+            made = None
             if not parsed.errors:
                 try:
-                    registration = BeneficiaryIn.model_validate(parsed.body)
+                    made = model.model_validate(parsed.body)
                 except ValidationError as exc:
                     parsed.errors.extend(validation_errors(known, exc.errors(include_url=False)))
-            yield importing.ImportRow(number, parsed.reference, registration, parsed.errors)
+            yield parsed, made, extra
     except spreadsheets.UnreadableFile as exc:
         raise RuleViolation("file", "unreadable_file", str(exc)) from None
+
+
+def _people(template: Template, f, fmt: str) -> Iterator[importing.ImportRow]:  # noqa: ANN001
+    """The file's rows checked against the registration's rules."""
+    for parsed, made, _ in _parsed(template, f, fmt, BeneficiaryIn):
+        yield importing.ImportRow(parsed.row, parsed.reference, made, parsed.errors)
+
+
+def _interventions(template: Template, f, fmt: str) -> Iterator[InterventionRow]:  # noqa: ANN001
+    """The file's rows checked against an intervention's rules."""
+    for parsed, made, person in _parsed(template, f, fmt, InterventionIn):
+        if person is None:
+            parsed.errors.append(CellError("person_reference", "person_reference", "missing",
+                                           "every row needs the reference of the person it was delivered to"))
+        yield InterventionRow(parsed.row, parsed.reference, person, made, parsed.errors)
 
 
 def _json(result: importing.ImportReport) -> dict[str, Any]:
@@ -151,8 +184,8 @@ def _json(result: importing.ImportReport) -> dict[str, Any]:
         "matches": [{"row": r.row, "beneficiary_id": m.beneficiary_id, "reasons": list(m.reasons),
                      "link": f"/api/v1/beneficiaries/{m.beneficiary_id}/projects"}
                     for r in result.rows for m in r.matches],
-        "items": [{"row": r.row, "reference": r.reference, "outcome": r.outcome, "beneficiary_id": r.beneficiary_id}
-                  for r in result.rows],
+        "items": [{"row": r.row, "reference": r.reference, "outcome": r.outcome, "beneficiary_id": r.beneficiary_id,
+                   **({"intervention_id": r.intervention_id} if r.intervention_id else {})} for r in result.rows],
     }
 
 
@@ -160,7 +193,7 @@ def _note(r: importing.RowOutcome) -> str:
     if r.errors:
         return "; ".join(_error_text(e) for e in r.errors)
     if r.outcome == "already_imported":
-        return f"already imported as {r.beneficiary_id}: nothing new"
+        return f"already imported as {r.intervention_id or r.beneficiary_id}: nothing new"
     return ""
 
 

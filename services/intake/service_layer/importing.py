@@ -56,6 +56,7 @@ class RowOutcome:
     beneficiary_id: UUID | None = None
     errors: list[CellError] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
+    intervention_id: UUID | None = None  # an interventions file's row
 
 
 @dataclass

@@ -43,7 +43,7 @@ async def record(
         person = await locked_person(conn, principal, beneficiary_id)
         row = await _new_intervention(conn, principal, person, data)
         await repository_activities.insert_intervention(conn, row)
-        event = InterventionRecorded(**_facts(row))
+        event = InterventionRecorded(**facts(row))
         await emit(conn, principal, beneficiary_id, event, project_id=data.project_id)
     return event
 
@@ -76,7 +76,7 @@ async def correct(
             intervention_id=row.intervention_id, corrected_intervention_id=intervention_id, fields=fields,
             reason=seal(vault, person, {"reason": data.reason}), corrected_on=today, corrected_by=principal.subject,
         ))
-        event = InterventionCorrected(**_facts(row), corrected_intervention_id=intervention_id)
+        event = InterventionCorrected(**facts(row), corrected_intervention_id=intervention_id)
         await emit(conn, principal, beneficiary_id, event, project_id=data.project_id)
     return event
 
@@ -101,7 +101,7 @@ async def _new_intervention(
     )
 
 
-def _facts(row: repository_activities.NewIntervention) -> dict[str, Any]:
+def facts(row: repository_activities.NewIntervention) -> dict[str, Any]:
     """What the events tell of an intervention."""
     return {"intervention_id": row.intervention_id, "kind": row.kind, "date": row.on_date,
             "duration_minutes": row.duration_minutes, "hours": amount(row.hours), "project_id": row.project_id,
