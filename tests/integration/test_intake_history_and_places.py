@@ -129,3 +129,23 @@ async def test_a_fiscal_code_place_must_be_the_birth_country_or_a_real_municipal
     assert await count(intake) == before
     accepted = await register(intake, body | {"fiscal_code": fiscal_code(last, first, birth, sex, place="Z345")})
     assert accepted.status_code == 201, accepted.text
+
+
+async def test_path_moves_can_be_dated_in_the_past_in_order_and_not_before_the_path_began(intake: Intake):
+    person = await intake.register(registration(taken_in_charge_on=ago(50)), org=ORG)
+    url = f"{URL}/{person}/transitions"
+
+    async def move(to: str, on: str | None):
+        body = {"to": to, "reason": "history", "reason_category": "other"} | ({"changed_on": on} if on else {})
+        return await intake.client.post(url, json=body, headers=headers(org=ORG))
+
+    assert errors_of(await move("interrupted", ago(51))) == {"changed_on": "before_taken_in_charge"}
+    moved = await move("interrupted", ago(40))
+    assert moved.status_code == 201, moved.text
+    assert errors_of(await move("taken_in_charge", ago(45))) == {"changed_on": "before_last_move"}
+    resumed = await move("taken_in_charge", ago(30))
+    assert resumed.status_code == 201, resumed.text
+    events = [e for e in await intake.events(person) if e.event_type == "intake.path_status_changed"]
+    assert [e.payload["changed_on"] for e in events] == [ago(40), ago(30)]
+    future = await move("interrupted", (date.today() + timedelta(days=1)).isoformat())
+    assert errors_of(future) == {"changed_on": "date_in_future"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
@@ -81,6 +82,11 @@ async def copy_people(conn: asyncpg.Connection, people: Sequence[tuple], keys: S
     bulk path, in the caller's transaction."""
     await conn.copy_records_to_table("person_keys", records=keys, columns=("beneficiary_id", "wrapped_key"))
     await conn.copy_records_to_table("beneficiaries", records=people, columns=BENEFICIARY_COLUMNS)
+
+
+async def last_move_on(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> date | None:
+    """The day of the person's latest path move, if any."""
+    return await conn.fetchval("SELECT max(changed_on) FROM path_transitions WHERE beneficiary_id = $1", beneficiary_id)
 
 
 async def people_by_reference(

@@ -138,6 +138,8 @@ class PathTransitionIn(InputModel):
     reason: LongText
     # What other services see instead of the reason's words.
     reason_category: ReasonCategory = ReasonCategory.other
+    changed_on: PastDate | None = Field(
+        None, description="the day the path moved, when recording its history (today when not given)")
 
 
 class InterventionIn(InputModel):

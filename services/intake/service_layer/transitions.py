@@ -7,7 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
-from intake.adapters import repository, repository_path
+from intake.adapters import repository, repository_caseload, repository_path
 from intake.adapters.vault import Vault
 from intake.domain.path import (
     REACHED_BY_PLAN,
@@ -19,7 +19,7 @@ from intake.domain.path import (
 )
 from intake.entrypoints.schemas import PathTransitionIn
 from intake.service_layer.commands import emit, locked_person, seal
-from intake.service_layer.errors import Conflict
+from intake.service_layer.errors import Conflict, RuleBroken
 from shared.auth import Principal
 from shared.events.contracts import PathStatusChanged
 
@@ -56,6 +56,20 @@ async def move(
     )
 
 
+async def _day_of_move(conn: asyncpg.Connection, person: asyncpg.Record, on: date) -> date:
+    """A move dated in the past (a caseload's history) comes after the person was taken in charge and
+    after the path's latest move, so the history stays in order."""
+    started = person["taken_in_charge_on"] or person["registered_on"]
+    if on < started:
+        raise RuleBroken("changed_on", "before_taken_in_charge",
+                         f"{on.isoformat()} is before the person was taken in charge ({started.isoformat()})")
+    last = await repository_caseload.last_move_on(conn, beneficiary_id=person["beneficiary_id"])
+    if last is not None and on < last:
+        raise RuleBroken("changed_on", "before_last_move",
+                         f"{on.isoformat()} is before the path's latest move ({last.isoformat()})")
+    return on
+
+
 async def change_status(
     pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, data: PathTransitionIn, *,
     today: date,
@@ -68,8 +82,9 @@ async def change_status(
         if data.to == REACHED_BY_PLAN and data.to in without_plan:
             why = f"'{REACHED_BY_PLAN}' is reached by agreeing a plan: POST /api/v1/beneficiaries/{beneficiary_id}/plan"
             raise TransitionRefused(current, data.to, without_plan - {REACHED_BY_PLAN}, why)
+        on = await _day_of_move(conn, person, data.changed_on or today)
         event = await move(
-            conn, vault, principal, person, data.to, category=data.reason_category, reason=data.reason, today=today
+            conn, vault, principal, person, data.to, category=data.reason_category, reason=data.reason, today=on
         )
         await emit(conn, principal, beneficiary_id, event)
     return event
