@@ -285,3 +285,53 @@ async def test_interventions_come_in_for_imported_people_all_or_none_and_once(in
     assert (again.status_code, again.json()["new"], again.json()["already_imported"]) == (201, 0, 2)
     assert await intake.fetchval("SELECT count(*) FROM interventions WHERE beneficiary_id = ANY($1)",
                                  list(ids.values())) == 2
+
+
+COURSES = ["course_reference", "kind", "title", "project_id", "start_date", "end_date", "hours", "person_reference",
+           "enrolled_on", "completed_on", "level_reached"]
+
+
+def course_csv(rows: list[dict[str, object]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COURSES)
+    for r in rows:
+        writer.writerow([r.get(h, "") for h in COURSES])
+    return out.getvalue().encode()
+
+
+def enrolment(person_ref: str, ref: str = "C-IT-A2", **cells: object) -> dict[str, object]:
+    return {"course_reference": ref, "kind": "italian_course", "title": "Italiano A2 serale", "project_id": PROJECT,
+            "start_date": (date.today() - timedelta(days=60)).isoformat(),
+            "end_date": (date.today() - timedelta(days=10)).isoformat(), "hours": "120",
+            "person_reference": person_ref} | cells
+
+
+async def test_courses_and_enrolments_come_in_once_each_with_their_events(intake: Intake):
+    people = await upload(intake, as_csv([person(80, ref="P-80"), person(81, ref="P-81")]))
+    assert people.status_code == 201, people.text
+    ids = {i["reference"]: UUID(i["beneficiary_id"]) for i in people.json()["items"]}
+    rows = [enrolment("P-80", completed_on=(date.today() - timedelta(days=10)).isoformat(), level_reached="A2"),
+            enrolment("P-81")]
+    bad = [*rows, enrolment("P-81", title="Italiano B1"), enrolment("NOBODY", ref="C-2"),
+           enrolment("P-80", ref="C-3", kind="job_orientation"),
+           enrolment("P-80", ref="C-4", start_date=(date.today() - timedelta(days=300)).isoformat())]
+    refused = await intake.client.post("/api/v1/imports/courses", headers=ADMIN,
+                                       files={"file": ("courses.csv", course_csv(bad))})
+    assert refused.status_code == 422, refused.text
+    assert {(e["row"], e["column"], e["rule"]) for e in refused.json()["errors"]} == {
+        (4, "title", "course_differs"), (5, "person_reference", "unknown_person"),
+        (6, "kind", "not_a_course_kind"), (7, "start_date", "outside_project_period")}
+    assert await intake.fetchval("SELECT count(*) FROM courses WHERE organisation_id = $1", ORG) == 0
+    stored = await intake.client.post("/api/v1/imports/courses", headers=ADMIN,
+                                      files={"file": ("courses.csv", course_csv(rows))})
+    assert stored.status_code == 201, stored.text
+    assert await intake.fetchval("SELECT count(*) FROM courses WHERE organisation_id = $1", ORG) == 1
+    assert (await intake.event_types(ids["P-80"]))[-2:] == ["intake.course_enrolled", "intake.course_completed"]
+    assert await intake.fetchval("SELECT italian_level FROM beneficiaries WHERE beneficiary_id = $1",
+                                 ids["P-80"]) == "A2"
+    again = await intake.client.post("/api/v1/imports/courses", headers=ADMIN,
+                                     files={"file": ("courses.csv", course_csv(rows))})
+    assert (again.status_code, again.json()["new"], again.json()["already_imported"]) == (201, 0, 2)
+    assert await intake.fetchval("SELECT count(*) FROM course_enrolments e JOIN courses c USING (course_id) "
+                                 "WHERE c.organisation_id = $1", ORG) == 2

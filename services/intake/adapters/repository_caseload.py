@@ -124,3 +124,12 @@ async def insert_imported_intervention(conn: asyncpg.Connection, i: Any, referen
         i.intervention_id, i.beneficiary_id, i.organisation_id, i.kind, i.on_date, i.duration_minutes, i.hours,
         i.operator_id, i.project_id, i.cost_eur, i.course_id, i.recorded_by, reference_index,
     )
+
+
+async def course_by_reference(conn: asyncpg.Connection, *, organisation_id: str, index: bytes) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM courses WHERE organisation_id = $1 AND reference_index = $2",
+                               organisation_id, index)
+
+
+async def set_course_reference(conn: asyncpg.Connection, *, course_id: UUID, index: bytes) -> None:
+    await conn.execute("UPDATE courses SET reference_index = $2 WHERE course_id = $1", course_id, index)

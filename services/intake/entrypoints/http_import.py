@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import to_json
 
 from intake.adapters import spreadsheets
+from intake.domain.enums import ItalianLevel
 from intake.domain.importing import (
     CellError,
     HeaderRefused,
@@ -26,8 +27,10 @@ from intake.domain.importing import (
     validation_errors,
 )
 from intake.entrypoints.schemas import BeneficiaryIn, InterventionIn
-from intake.entrypoints.schemas_common import today_in_italy
-from intake.service_layer import importing, importing_interventions
+from intake.entrypoints.schemas_common import InputModel, PastDate, today_in_italy
+from intake.entrypoints.schemas_courses import CourseIn
+from intake.service_layer import importing, importing_courses, importing_interventions
+from intake.service_layer.importing_courses import CourseRow
 from intake.service_layer.importing_interventions import InterventionRow
 from shared.api import ERROR_RESPONSES
 from shared.auth import Principal, Role, require
@@ -41,6 +44,7 @@ MAX_ROWS = 200_000  # a national network's whole history; a larger file is split
 class Kind(StrEnum):
     people = "people"
     interventions = "interventions"
+    courses = "courses"
 
 
 class Language(StrEnum):
@@ -56,6 +60,19 @@ class FileFormat(StrEnum):
 class ReportFormat(StrEnum):
     json = "json"
     spreadsheet = "spreadsheet"
+
+
+class EnrolmentRowIn(InputModel):
+    enrolled_on: PastDate | None = None  # the course's start when not given
+    completed_on: PastDate | None = None
+    level_reached: ItalianLevel | None = None
+
+
+class CourseRowIn(InputModel):
+    """A row of the courses file: its course, and the enrolment of the row's person, if any."""
+
+    course: CourseIn
+    enrolment: EnrolmentRowIn | None = None
 
 
 class RowError(BaseModel):
@@ -119,9 +136,12 @@ async def import_file(
     if kind is Kind.people:
         result = await importing.import_people(pool, vault, principal, _people(template, file.file, fmt),
                                                dry_run=dry_run, today=today_in_italy())
-    else:
+    elif kind is Kind.interventions:
         result = await importing_interventions.import_interventions(
             pool, vault, principal, _interventions(template, file.file, fmt), dry_run=dry_run, today=today_in_italy())
+    else:
+        result = await importing_courses.import_courses(
+            pool, vault, principal, _courses(template, file.file, fmt), dry_run=dry_run, today=today_in_italy())
     status = 422 if not result.valid else 200 if dry_run else 201
     if report is ReportFormat.spreadsheet:
         return _spreadsheet(file, fmt, result, status, language.value)
@@ -163,6 +183,16 @@ def _people(template: Template, f, fmt: str) -> Iterator[importing.ImportRow]:  
     """The file's rows checked against the registration's rules."""
     for parsed, made, _ in _parsed(template, f, fmt, BeneficiaryIn):
         yield importing.ImportRow(parsed.row, parsed.reference, made, parsed.errors)
+
+
+def _courses(template: Template, f, fmt: str) -> Iterator[CourseRow]:  # noqa: ANN001
+    """The file's rows checked against a course's and an enrolment's rules."""
+    for parsed, made, person in _parsed(template, f, fmt, CourseRowIn):
+        if made is not None and made.enrolment is not None and person is None:
+            parsed.errors.append(CellError("person_reference", "person_reference", "missing",
+                                           "an enrolment's row names the person enrolled"))
+        yield CourseRow(parsed.row, parsed.reference, person, made.course if made else None,
+                        made.enrolment if made else None, parsed.errors)
 
 
 def _interventions(template: Template, f, fmt: str) -> Iterator[InterventionRow]:  # noqa: ANN001
