@@ -117,7 +117,11 @@ def _date(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value).strip()
-    for form in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+    try:
+        return dt.date.fromisoformat(text).isoformat()  # in C: most files' dates, at a tenth of strptime's cost
+    except ValueError:
+        pass
+    for form in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return dt.datetime.strptime(text, form).date().isoformat()
         except ValueError:

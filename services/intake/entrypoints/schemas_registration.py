@@ -317,8 +317,10 @@ class BeneficiaryIn(InputModel):
     @field_validator("consent")
     @classmethod
     def _minor_consents_through_guardian(cls, value: ConsentIn, info: ValidationInfo) -> ConsentIn:
+        if value.given_by is None:  # before info.data, which copies every field validated so far
+            return value
         status = info.data.get("legal_status")
-        if status is not None and value.given_by is not None:
+        if status is not None:
             try:
                 check_guardian(value.given_by.value, status.value)
             except RuleViolation as exc:
