@@ -14,6 +14,8 @@ from intake.entrypoints import (
     http_path,
     http_projects,
 )
+from intake.entrypoints.schemas_common import today_in_italy
+from intake.service_layer import consent
 from intake.settings import IntakeSettings, settings
 from shared.events.contracts import (
     AssessmentRecorded,
@@ -48,8 +50,10 @@ def build_app(config: IntakeSettings | None = None) -> FastAPI:
     config = config or settings()
     vault = Vault(*config.keys())
 
-    def attach(_runtime: Runtime, app: FastAPI) -> None:
+    def attach(runtime: Runtime, app: FastAPI) -> None:
         app.state.vault = vault
+        # Supervised and stopped with the process's other background tasks.
+        runtime._spawn(lambda: consent.sweep_expiries(runtime.pool, today_in_italy), consent.EXPIRY_SWEEPER)
 
     routers = [http.router, http_path.router, http_activities.router, http_projects.router, http_import.router,
                http_audit.router, http_consent.router]

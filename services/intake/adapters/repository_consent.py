@@ -23,10 +23,11 @@ class ConsentRow:
     notice_version: str | None = None
     given_by: str | None = None
     expires_on: date | None = None
+    cause: str | None = None  # of a withdrawal: withdrawn or expired
 
 
 COLUMNS = ("beneficiary_id", "organisation_id", "purpose", "action", "legal_basis", "notice_version", "given_by",
-           "on_date", "expires_on", "recorded_by")
+           "on_date", "expires_on", "recorded_by", "cause")
 
 
 def _record(c: ConsentRow) -> tuple:
@@ -37,7 +38,7 @@ async def append(conn: asyncpg.Connection, rows: Sequence[ConsentRow]) -> None:
     """The rows, in order, in one statement."""
     if rows:
         await conn.executemany(
-            f"INSERT INTO consents ({', '.join(COLUMNS)}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            f"INSERT INTO consents ({', '.join(COLUMNS)}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             [_record(r) for r in rows])
 
 
@@ -53,6 +54,20 @@ async def current(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> list[asy
 
 async def history(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
     return await conn.fetch("SELECT * FROM consents WHERE beneficiary_id = $1 ORDER BY seq", beneficiary_id)
+
+
+async def expired(conn: asyncpg.Connection, *, today: date, limit: int) -> list[asyncpg.Record]:
+    """Consents in force by their rows whose expiry is before `today`, with the person's first project,
+    each person's row locked (people of erased paths left out: nothing more is recorded about them)."""
+    return await conn.fetch(
+        """
+        SELECT c.beneficiary_id, c.organisation_id, c.purpose, c.expires_on, b.project_ids[1] AS project_id
+        FROM current_consents c JOIN beneficiaries b USING (beneficiary_id)
+        WHERE c.action = 'given' AND c.expires_on < $1 AND b.erased_at IS NULL
+        ORDER BY c.beneficiary_id, c.purpose LIMIT $2
+        FOR UPDATE OF b
+        """,
+        today, limit)
 
 
 async def refresh_scope(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> None:

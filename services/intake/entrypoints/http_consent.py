@@ -55,6 +55,7 @@ class PurposeState(BaseModel):
 class ConsentChange(BaseModel):
     purpose: str
     action: str
+    cause: str | None = Field(None, description="of a withdrawal: withdrawn, or expired")
     legal_basis: str | None
     notice_version: str | None
     given_by: str | None

@@ -6,8 +6,10 @@ on (the purposes' `acted_on_by`); consent to processing is the registration itse
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -18,8 +20,11 @@ from intake.domain.consent import ConsentState, GivenBy, LegalBasis, check_give,
 from intake.entrypoints.schemas import BeneficiaryIn
 from intake.service_layer.commands import emit, locked_person
 from intake.service_layer.errors import NotFound
+from shared import outbox
 from shared.auth import Principal
+from shared.events.codec import envelope_for
 from shared.events.contracts.consent import ConsentGiven, ConsentWithdrawn
+from shared.topics import INTAKE_EVENTS
 
 
 @dataclass(frozen=True)
@@ -85,11 +90,47 @@ async def withdraw(pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUI
         person = await locked_person(conn, principal, beneficiary_id)
         check_withdraw(purpose, await _current(conn, beneficiary_id, purpose), today)
         await repository_consent.append(conn, [repository_consent.ConsentRow(
-            beneficiary_id, principal.organisation_id, purpose, "withdrawn", withdrawn_on, principal.subject)])
+            beneficiary_id, principal.organisation_id, purpose, "withdrawn", withdrawn_on, principal.subject,
+            cause="withdrawn")])
         await repository_consent.refresh_scope(conn, beneficiary_id=beneficiary_id)
         await emit(conn, principal, beneficiary_id, ConsentWithdrawn(purpose=purpose, withdrawn_on=withdrawn_on),
                    project_id=person["project_ids"][0])
         return await _view(conn, beneficiary_id, today)
+
+
+EXPIRY_SWEEPER = "consent-expiry"
+SWEEP_BATCH = 500
+
+
+async def expire_due(pool: asyncpg.Pool, *, today: date) -> int:
+    """Each consent whose expiry day has passed becomes a withdrawal (cause 'expired') with its event, the
+    day after it expired, so housing and employment stop acting on it as on a withdrawal. Returns how many."""
+    done = 0
+    while True:
+        async with pool.acquire() as conn, conn.transaction():
+            due = await repository_consent.expired(conn, today=today, limit=SWEEP_BATCH)
+            if not due:
+                return done
+            records = []
+            for d in due:
+                on = d["expires_on"] + timedelta(days=1)
+                await repository_consent.append(conn, [repository_consent.ConsentRow(
+                    d["beneficiary_id"], d["organisation_id"], d["purpose"], "withdrawn", on, EXPIRY_SWEEPER,
+                    cause="expired")])
+                await repository_consent.refresh_scope(conn, beneficiary_id=d["beneficiary_id"])
+                envelope = envelope_for(ConsentWithdrawn(purpose=d["purpose"], withdrawn_on=on, cause="expired"),
+                                        beneficiary_id=d["beneficiary_id"], organisation_id=d["organisation_id"],
+                                        producer="intake", project_id=d["project_id"])
+                records.append(outbox.record_for(envelope, INTAKE_EVENTS.name))
+            await outbox.add(conn, records)
+            done += len(due)
+
+
+async def sweep_expiries(pool: asyncpg.Pool, today: Callable[[], date], *, every_s: float = 3600) -> None:
+    """Run expire_due now and then every `every_s` (a consent expires by the day)."""
+    while True:
+        await expire_due(pool, today=today())
+        await asyncio.sleep(every_s)
 
 
 async def consents(pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, *, today: date) -> dict[str, Any]:
@@ -114,7 +155,7 @@ async def _view(conn: asyncpg.Connection, beneficiary_id: UUID, today: date) -> 
                          "legal_basis": row["legal_basis"] if row else None,
                          "notice_version": row["notice_version"] if row else None,
                          "given_by": row["given_by"] if row else None})
-    history = [{k: r[k] for k in ("purpose", "action", "legal_basis", "notice_version", "given_by", "on_date",
-                                  "expires_on", "recorded_by", "recorded_at")}
+    history = [{k: r[k] for k in ("purpose", "action", "cause", "legal_basis", "notice_version", "given_by",
+                                  "on_date", "expires_on", "recorded_by", "recorded_at")}
                for r in await repository_consent.history(conn, beneficiary_id=beneficiary_id)]
     return {"beneficiary_id": beneficiary_id, "purposes": purposes, "history": history}
