@@ -279,8 +279,8 @@ class OutboxRelay:
 
     def _record_batches(self, rows: list[asyncpg.Record]) -> Iterator[tuple[object, list[int]]]:
         """Whole record batches, each closed before it goes: a closed batch leaves at once whatever
-        the producer's linger, and no `send` can add to it. With the 5 ms linger the producer used to
-        have, open batches waited it out: about 5 ms more for every relay cycle's acks, measured."""
+        the producer's linger, and no `send` can add to it. An open batch would wait the linger out
+        before every relay cycle's acks."""
         batch, seqs = self._producer.create_batch(), []
         for row in rows:
             key, value, headers = row["key"], row["value"], kafka_headers(row["headers"])

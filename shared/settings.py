@@ -72,8 +72,8 @@ class ServiceSettings(PlatformSettings):
     # How long the subscriber waits for records when none are buffered. Under load it does not wait:
     # a batch is whatever the fetches brought (see fetch_min_bytes). When a wait ends empty,
     # FastStream's batch subscriber sleeps as long again before it looks, so an event that arrives
-    # then waits up to this much more: 200 ms put the first events of a burst 100-200 ms late. An
-    # idle subscriber looks 25 times a second at 20 ms, for a negligible CPU.
+    # then waits up to this much more; the README's Benchmarks section says what 200 ms cost and why
+    # 20 ms is cheap when idle.
     consumer_batch_timeout_ms: int = Field(20, ge=1)
     # The broker holds a fetch until this many bytes are ready or the wait is over: under load each
     # transaction and offset commit then carries tens of events instead of one, when idle an event
