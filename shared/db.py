@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TypeAlias
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 from pydantic_core import from_json, to_json
 
 log = logging.getLogger(__name__)
+
+# A connection as the code using it sees it: one of its own, or one borrowed from a pool (a proxy
+# with the same API, which the type checker does not take for a Connection).
+Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
 
 SHARED_MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 727_001  # advisory lock id: one migrator per database at a time

@@ -52,7 +52,7 @@ class Runtime:
         )
         self._subscriber: object | None = None
         self._consumer: IdempotentConsumer | None = None
-        self._tasks: list[asyncio.Task] = []
+        self._tasks: list[asyncio.Task[None]] = []
         self._declare_publishers()
         self._declare_subscriber()
 
@@ -140,7 +140,7 @@ class Runtime:
         await self.producer.client.fetch_all_metadata()
 
 
-async def _check(probe) -> dict[str, object]:  # noqa: ANN001
+async def _check(probe: Awaitable[object]) -> dict[str, object]:
     try:
         await asyncio.wait_for(probe, 3.0)
         return {"ok": True}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, model_validator
@@ -85,10 +85,10 @@ class ServiceSettings(PlatformSettings):
     consumer_keep_processed_days: float = Field(30, gt=0)
 
     @classmethod
-    def for_service(cls, service: str, *, http_port: int, **overrides: object) -> ServiceSettings:
+    def for_service(cls, service: str, *, http_port: int, **overrides: Any) -> Self:
         """Settings for `service`, reading PERCORSI_<SERVICE>_* for its own fields."""
         prefix = f"PERCORSI_{service.upper()}_"
-        settings = cls(_env_prefix=prefix, **overrides)  # type: ignore[call-arg]
+        settings = cls(_env_prefix=prefix, **overrides)
         defaults = {"service": service, "http_port": http_port, "database": f"percorsi_{service}"}
         unset = {k: v for k, v in defaults.items() if k not in settings.model_fields_set}
         return settings.model_copy(update=unset)

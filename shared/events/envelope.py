@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,13 +54,17 @@ class EventPayload(BaseModel):
     version: ClassVar[int]
 
 
+P = TypeVar("P", bound=EventPayload, covariant=True)
+
+
 @dataclass(frozen=True, slots=True)
-class Event:
+class Event(Generic[P]):
     """An envelope whose payload has been validated against its contract; a consumed event also
-    carries the trace context of its processing, which the events it causes continue."""
+    carries the trace context of its processing, which the events it causes continue. Generic over
+    the contract: a handler of `Event[BeneficiaryRegistered]` reads its payload's fields as typed."""
 
     envelope: Envelope
-    payload: EventPayload
+    payload: P
     trace_context: Mapping[str, str] = field(default_factory=dict)
 
     @property
