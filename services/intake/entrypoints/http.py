@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from intake.domain.path import PathStatus
-from intake.entrypoints.schemas import BeneficiaryCorrectionIn, BeneficiaryIn
-from intake.entrypoints.schemas_common import Name, today_in_italy
-from intake.entrypoints.schemas_projects import ProjectEnrolmentIn
 from intake.service_layer import corrections, people, projects, registration
+from intake.service_layer.commands import BeneficiaryCorrectionIn, BeneficiaryIn
+from intake.service_layer.commands_common import Name, today_in_italy
+from intake.service_layer.commands_projects import ProjectEnrolmentIn
 from shared.auth import Principal, Role, require
 
 router = APIRouter(prefix="/api/v1", tags=["intake"])

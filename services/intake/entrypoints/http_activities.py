@@ -6,10 +6,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from intake.entrypoints.schemas import InterventionCorrectionIn, InterventionIn
-from intake.entrypoints.schemas_common import today_in_italy
-from intake.entrypoints.schemas_courses import CompletionIn, CourseIn, EnrolmentIn
 from intake.service_layer import courses, interventions
+from intake.service_layer.commands import InterventionCorrectionIn, InterventionIn
+from intake.service_layer.commands_common import today_in_italy
+from intake.service_layer.commands_courses import CompletionIn, CourseIn, EnrolmentIn
 from shared.auth import Principal, Role, require
 
 router = APIRouter(prefix="/api/v1", tags=["intake: interventions"])

@@ -6,10 +6,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from intake.entrypoints.schemas import AssessmentIn, GoalOutcomeIn, PathTransitionIn, PlanIn
-from intake.entrypoints.schemas_common import today_in_italy
-from intake.entrypoints.schemas_courses import ErasureIn
 from intake.service_layer import assessment, assessment_view, erasure, plan, plan_view, transitions
+from intake.service_layer.commands import AssessmentIn, GoalOutcomeIn, PathTransitionIn, PlanIn
+from intake.service_layer.commands_common import today_in_italy
+from intake.service_layer.commands_courses import ErasureIn
 from shared.auth import Principal, Role, require
 
 router = APIRouter(prefix="/api/v1/beneficiaries/{beneficiary_id}", tags=["intake: path"])

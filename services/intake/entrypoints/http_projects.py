@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from intake.entrypoints.schemas_projects import ProjectIn
 from intake.service_layer import projects
+from intake.service_layer.commands_projects import ProjectIn
 from shared.auth import Principal, Role, require
 
 router = APIRouter(prefix="/api/v1/projects", tags=["intake: projects"])

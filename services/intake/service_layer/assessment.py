@@ -13,8 +13,8 @@ from intake.adapters import repository_path
 from intake.adapters.vault import Vault
 from intake.domain.assessment import need_keywords
 from intake.domain.plan import Area
-from intake.entrypoints.schemas import AssessmentIn
-from intake.service_layer.commands import emit, locked_person, seal
+from intake.service_layer.commands import AssessmentIn
+from intake.service_layer.person import emit, locked_person, seal
 from shared.auth import Principal
 from shared.events.contracts import AssessmentRecorded, NeedKeywords, SectorYears, skills_per_level
 

@@ -17,9 +17,9 @@ from intake.adapters import repository, repository_corrections
 from intake.adapters.vault import Vault
 from intake.domain import corrections
 from intake.domain.registration import duplicate_key, name_tokens, split_personal
-from intake.entrypoints.schemas import BeneficiaryCorrectionIn, BeneficiaryIn
-from intake.service_layer.commands import emit, locked_person, open_notes, seal
+from intake.service_layer.commands import BeneficiaryCorrectionIn, BeneficiaryIn
 from intake.service_layer.errors import Conflict, Invalid, RuleBroken
+from intake.service_layer.person import emit, locked_person, open_notes, seal
 from intake.service_layer.registration import DuplicatesFound, duplicate_of
 from shared.auth import Principal
 from shared.events.contracts import BeneficiaryCorrected

@@ -11,12 +11,12 @@ import asyncpg
 from intake.adapters import repository, repository_activities
 from intake.domain.courses import CourseRuleViolation, check_completion, check_enrolment, level_after
 from intake.domain.enums import InterventionKind, ItalianLevel, levels_gained
-from intake.entrypoints.schemas_courses import CompletionIn, CourseIn, EnrolmentIn
 from intake.service_layer import projects
 from intake.service_layer.chargeable import check_chargeable, check_project_runs
-from intake.service_layer.commands import emit, locked_person
+from intake.service_layer.commands_courses import CompletionIn, CourseIn, EnrolmentIn
 from intake.service_layer.errors import Conflict, NotFound, RuleBroken
 from intake.service_layer.interventions import amount
+from intake.service_layer.person import emit, locked_person
 from shared.auth import Principal
 from shared.events.contracts import CourseCompleted, CourseEnrolled
 

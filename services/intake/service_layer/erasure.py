@@ -11,7 +11,7 @@ from uuid import UUID
 import asyncpg
 
 from intake.adapters import repository
-from intake.service_layer.commands import emit, locked_person
+from intake.service_layer.person import emit, locked_person
 from shared.auth import Principal
 from shared.events.contracts import BeneficiaryErased
 

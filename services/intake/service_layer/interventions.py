@@ -15,10 +15,10 @@ import asyncpg
 from intake.adapters import repository, repository_activities, repository_corrections
 from intake.adapters.vault import Vault
 from intake.domain.corrections import changed_fields
-from intake.entrypoints.schemas import InterventionCorrectionIn, InterventionIn
 from intake.service_layer.chargeable import check_chargeable
-from intake.service_layer.commands import emit, locked_person, seal
+from intake.service_layer.commands import InterventionCorrectionIn, InterventionIn
 from intake.service_layer.errors import Conflict, NotFound, RuleBroken
+from intake.service_layer.person import emit, locked_person, seal
 from shared.auth import Principal
 from shared.events.contracts import InterventionCorrected, InterventionRecorded
 

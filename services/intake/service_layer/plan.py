@@ -13,9 +13,9 @@ from intake.adapters.repository_path import NewGoal
 from intake.adapters.vault import Vault
 from intake.domain import plan as rules
 from intake.domain.path import PathStatus, ReasonCategory
-from intake.entrypoints.schemas import GoalOutcome, GoalOutcomeIn, PlanIn
-from intake.service_layer.commands import emit, locked_person, open_notes, seal
+from intake.service_layer.commands import GoalOutcome, GoalOutcomeIn, PlanIn
 from intake.service_layer.errors import Conflict, NotFound, RuleBroken
+from intake.service_layer.person import emit, locked_person, open_notes, seal
 from intake.service_layer.transitions import move
 from shared.auth import Principal
 from shared.events.contracts import GoalOutcomeRecorded, GoalSummary, PlanAgreed

@@ -13,9 +13,9 @@ import asyncpg
 
 from intake.adapters import repository, repository_projects
 from intake.domain.projects import AlreadyEnrolled, ProjectRuleViolation, check_partners, enrolled_in
-from intake.entrypoints.schemas_projects import ProjectEnrolmentIn, ProjectIn
-from intake.service_layer.commands import emit, locked_person
+from intake.service_layer.commands_projects import ProjectEnrolmentIn, ProjectIn
 from intake.service_layer.errors import Conflict, Invalid, RuleBroken
+from intake.service_layer.person import emit, locked_person
 from shared.auth import Principal
 from shared.events.contracts import BeneficiaryEnrolledInProject
 

@@ -13,8 +13,8 @@ from intake.adapters import repository
 from intake.adapters.vault import Vault
 from intake.domain.permit import PermitFlag, permit_flags
 from intake.domain.registration import duplicate_key, name_tokens, registered_event, split_personal
-from intake.entrypoints.schemas import BeneficiaryIn
 from intake.service_layer import projects
+from intake.service_layer.commands import BeneficiaryIn
 from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for

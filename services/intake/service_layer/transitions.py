@@ -17,9 +17,9 @@ from intake.domain.path import (
     allowed_targets,
     transition,
 )
-from intake.entrypoints.schemas import PathTransitionIn
-from intake.service_layer.commands import emit, locked_person, seal
+from intake.service_layer.commands import PathTransitionIn
 from intake.service_layer.errors import Conflict
+from intake.service_layer.person import emit, locked_person, seal
 from shared.auth import Principal
 from shared.events.contracts import PathStatusChanged
 

@@ -1,4 +1,4 @@
-"""The request body that registers a person (presa in carico). The organisation comes from the token."""
+"""The command that registers a person (presa in carico). The organisation comes from the token."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from intake.domain.enums import (
 )
 from intake.domain.fiscal_code import consistent_with, parse_fiscal_code
 from intake.domain.permit import PermitRuleViolation, check_dates, check_number
-from intake.entrypoints.schemas_common import (
+from intake.service_layer.commands_common import (
     BirthDate,
     Citizenship,
     CountryCode,
