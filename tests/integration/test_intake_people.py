@@ -265,8 +265,8 @@ async def search_eight_times(conn, org: str, plans: list[str]) -> None:
                                     "OFFSET $2 LIMIT 1", org, attempt)
         plans.clear()
         found = await find_duplicates(conn, organisation_id=org, fiscal_code_index=None, match_key_index=known)
-        assert [r["same_name_birth"] for r in found] == [True]
-        searched = [p for p in plans if "same_fiscal_code" in p]
+        assert [r.match_key == known for r in found] == [True]
+        searched = [p for p in plans if "WITH same AS MATERIALIZED" in p]
         assert searched, plans
         buffers = [int(n) for n in re.findall(r'"Shared Hit Blocks": (\d+)', searched[-1])]
         assert max(buffers) < 50, f"the search read {max(buffers)} buffers: {searched[-1][:2000]}"

@@ -7,6 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
+from intake.domain.duplicates import DuplicatesFound
 from intake.domain.path import PathStatus
 from intake.service_layer import corrections, people, projects, registration
 from intake.service_layer.commands import BeneficiaryCorrectionIn, BeneficiaryIn
@@ -36,7 +37,7 @@ async def register_beneficiary(
         registered = await registration.register(
             pool, vault, principal, body, today=today_in_italy(), confirm_distinct=confirm_distinct
         )
-    except registration.DuplicatesFound as exc:
+    except DuplicatesFound as exc:
         return _duplicates(exc, "possible duplicate: link to an existing person instead of registering again, "
                                 "by enrolling them in your project: POST {\"project_id\": ...} to the match's link")
     content = {"beneficiary_id": str(registered.beneficiary_id), "path_status": "taken_in_charge"}
@@ -60,7 +61,7 @@ async def correct_beneficiary(
         event = await corrections.correct(
             pool, vault, principal, beneficiary_id, body, today=today_in_italy(), confirm_distinct=confirm_distinct
         )
-    except registration.DuplicatesFound as exc:
+    except DuplicatesFound as exc:
         return _duplicates(exc, "the corrected identity matches another person: link to them instead "
                                 "(POST {\"project_id\": ...} to the match's link)")
     return JSONResponse(status_code=201, content={"beneficiary_id": str(beneficiary_id),
@@ -77,12 +78,12 @@ async def enrol_in_project(
     return {"beneficiary_id": str(beneficiary_id), "project_ids": project_ids}
 
 
-def _duplicates(exc: registration.DuplicatesFound, detail: str) -> JSONResponse:
+def _duplicates(exc: DuplicatesFound, detail: str) -> JSONResponse:
     return JSONResponse(
         status_code=409,
         content={
             "detail": detail,
-            "matches": [{"beneficiary_id": str(m.beneficiary_id), "reasons": list(m.reasons),
+            "matches": [{"beneficiary_id": str(m.beneficiary_id), "reasons": [r.value for r in m.reasons],
                          "link": f"/api/v1/beneficiaries/{m.beneficiary_id}/projects"} for m in exc.matches],
             "can_confirm_distinct": exc.overridable,
         },

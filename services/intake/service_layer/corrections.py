@@ -16,11 +16,11 @@ from pydantic import ValidationError
 from intake.adapters import repository, repository_corrections
 from intake.adapters.vault import Vault
 from intake.domain import corrections
-from intake.domain.registration import duplicate_key, name_tokens, split_personal
+from intake.domain.duplicates import Candidate, ProtectedKeys, find_duplicates, protected_keys, refuse_duplicates
+from intake.domain.registration import name_tokens, split_personal
 from intake.service_layer.commands import BeneficiaryCorrectionIn, BeneficiaryIn
 from intake.service_layer.errors import Conflict, Invalid, RuleBroken
 from intake.service_layer.person import emit, locked_person, open_notes, seal
-from intake.service_layer.registration import DuplicatesFound, duplicate_of
 from shared.auth import Principal
 from shared.events.contracts import BeneficiaryCorrected
 
@@ -78,11 +78,14 @@ def _validated(merged: dict[str, Any], *, registered_on: date) -> dict[str, Any]
 
 def _identity(vault: Vault, registration: dict[str, Any]) -> dict[str, Any]:
     """The blind indexes that find and match the person."""
-    first, last, code = registration["first_name"], registration["last_name"], registration["fiscal_code"]
-    key = duplicate_key(first, last, date.fromisoformat(registration["birth_date"]), registration["birth_country"])
+    first, last = registration["first_name"], registration["last_name"]
+    keys = protected_keys(Candidate(
+        registration["fiscal_code"], first, last, date.fromisoformat(registration["birth_date"]),
+        registration["birth_country"],
+    ), vault.blind_index)
     return {
-        "fiscal_code_index": vault.blind_index("fiscal_code", code) if code else None,
-        "match_key_index": vault.blind_index("match_key", key),
+        "fiscal_code_index": keys.fiscal_code,
+        "match_key_index": keys.match_key,
         "name_index": [vault.blind_index("name", t) for t in name_tokens(first, last)],
     }
 
@@ -98,11 +101,9 @@ async def _refuse_duplicates(
     if fc_index is None and mk_index is None:
         return
     await repository.lock_identity(conn, fc_index, mk_index)
-    found = await repository.find_duplicates(
+    existing = await repository.find_duplicates(
         conn, organisation_id=principal.organisation_id, other_than=person["beneficiary_id"],
         fiscal_code_index=fc_index, match_key_index=mk_index,
     )
-    matches = [duplicate_of(r) for r in found]
-    same_code = any("same fiscal code" in m.reasons for m in matches)
-    if matches and (same_code or not confirm_distinct):
-        raise DuplicatesFound(matches, overridable=not same_code)
+    changed = ProtectedKeys(fiscal_code=fc_index, match_key=mk_index)
+    refuse_duplicates(find_duplicates(changed, existing), confirm_distinct=confirm_distinct)

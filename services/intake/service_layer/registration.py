@@ -11,8 +11,9 @@ import asyncpg
 
 from intake.adapters import repository
 from intake.adapters.vault import Vault
-from intake.domain.permit import PermitFlag, permit_flags
-from intake.domain.registration import duplicate_key, name_tokens, registered_event, split_personal
+from intake.domain.duplicates import find_duplicates, protected_keys, refuse_duplicates
+from intake.domain.permit import PermitFlag
+from intake.domain.registration import name_tokens, registered_event, split_personal
 from intake.service_layer import projects
 from intake.service_layer.commands import BeneficiaryIn
 from shared import outbox
@@ -27,33 +28,16 @@ class Registered:
     permit_status: PermitFlag | None  # None when no permit was given
 
 
-@dataclass(frozen=True)
-class Duplicate:
-    beneficiary_id: UUID
-    reasons: tuple[str, ...]
-
-
-class DuplicatesFound(Exception):
-    """The person seems registered already: offered for linking, not created twice."""
-
-    def __init__(self, matches: list[Duplicate], *, overridable: bool) -> None:
-        super().__init__("possible duplicate registration")
-        self.matches = matches
-        self.overridable = overridable
-
-
 async def register(
     pool: asyncpg.Pool, vault: Vault, principal: Principal, data: BeneficiaryIn, *,
     today: date, confirm_distinct: bool = False,
 ) -> Registered:
     """Register `data` for the caller's organisation; raises Invalid for a project the organisation is
-    not in, DuplicatesFound for a person already there. The same fiscal code is never registered
-    twice; a same-name-and-birth match may be confirmed as a different person."""
+    not in, DuplicatesFound for a person already there (the domain's duplicate policy decides)."""
     beneficiary_id = uuid4()
-    fc_index = vault.blind_index("fiscal_code", data.fiscal_code) if data.fiscal_code else None
-    mk_index = vault.blind_index(
-        "match_key", duplicate_key(data.first_name, data.last_name, data.birth_date, data.birth_country)
-    )
+    keys = protected_keys(data.candidate(), vault.blind_index)
+    fc_index, mk_index = keys.fiscal_code, keys.match_key
+    permit = data.permit.as_permit() if data.permit else None
     personal, _ = split_personal(data.model_dump(mode="json"))
     sealed = vault.seal(beneficiary_id, personal)
     event = registered_event(
@@ -69,7 +53,7 @@ async def register(
         name_index=[vault.blind_index("name", t) for t in name_tokens(data.first_name, data.last_name)],
         sex=data.sex.value, age_band=event.age_band.value, legal_status=data.legal_status.value,
         reception=data.reception.kind.value, must_leave_by=data.reception.must_leave_by,
-        permit_expiry=data.permit.expiry_date if data.permit else None, household_size=data.household.size,
+        permit_expiry=permit.expiry_date if permit else None, household_size=data.household.size,
         children=len(data.household.children), single_parent=data.household.single_parent,
         italian_level=data.italian_level.value, languages=list(data.languages),
         vulnerabilities=[v.value for v in data.vulnerabilities], project_ids=list(data.project_ids),
@@ -86,22 +70,10 @@ async def register(
         projects.refuse(codes, unknown=await repository.lock_identity_and_find_unknown_projects(
             conn, fc_index, mk_index, organisation_id=principal.organisation_id, project_codes=list(codes.values()),
         ))
-        found = await repository.find_duplicates(
+        existing = await repository.find_duplicates(
             conn, organisation_id=principal.organisation_id, fiscal_code_index=fc_index, match_key_index=mk_index
         )
-        matches = [duplicate_of(r) for r in found]
-        same_code = any("same fiscal code" in m.reasons for m in matches)
-        if matches and (same_code or not confirm_distinct):
-            raise DuplicatesFound(matches, overridable=not same_code)
+        refuse_duplicates(find_duplicates(keys, existing), confirm_distinct=confirm_distinct)
         await repository.insert(conn, row, [announced])
-    return Registered(beneficiary_id, permit_flags(data.permit.expiry_date, today) if data.permit else None)
+    return Registered(beneficiary_id, permit.flag(today) if permit else None)
 
-
-def duplicate_of(record: asyncpg.Record) -> Duplicate:
-    """A person the duplicate query found, with the reasons they matched."""
-    reasons = []
-    if record["same_fiscal_code"]:
-        reasons.append("same fiscal code")
-    if record["same_name_birth"]:
-        reasons.append("same name, birth date and country")
-    return Duplicate(record["beneficiary_id"], tuple(reasons))
