@@ -7,6 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
+from intake.domain.access import PersonalDataRefused
 from intake.domain.duplicates import DuplicatesFound
 from intake.domain.path import PathStatus
 from intake.service_layer import corrections, people, projects, registration
@@ -117,7 +118,7 @@ async def list_beneficiaries(
         return await people.list_people(
             pool, vault, principal, filters, limit=limit, offset=offset, purpose=purpose, today=today_in_italy()
         )
-    except people.PersonalDataRefused as exc:
+    except PersonalDataRefused as exc:
         raise HTTPException(403, detail=str(exc)) from None
 
 
@@ -131,7 +132,7 @@ async def get_beneficiary(
     pool, vault = _parts(request)
     try:
         found = await people.get_person(pool, vault, principal, beneficiary_id, purpose=purpose, today=today_in_italy())
-    except people.PersonalDataRefused as exc:
+    except PersonalDataRefused as exc:
         raise HTTPException(403, detail=str(exc)) from None
     if found is None:
         raise HTTPException(404, detail=f"no beneficiary {beneficiary_id} in your organisation")

@@ -11,6 +11,7 @@ import asyncpg
 
 from intake.adapters import repository
 from intake.adapters.vault import Vault, VaultError
+from intake.domain.access import access_for
 from intake.service_layer.errors import NotFound
 from shared.auth import Principal
 
@@ -20,14 +21,15 @@ async def person_for_read(
 ) -> asyncpg.Record:
     """The person's row and wrapped key, or NotFound; with a purpose, the read is written to
     pii_access_log as `action`, in the caller's transaction."""
+    access = access_for(principal.role.value, purpose, action=action)
     person = await repository.get(conn, organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
     if person is None:
         raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
-    if purpose:
+    if purpose and access.audit_action:
         await repository.log_access(
             conn, actor=principal.subject, actor_role=principal.role.value,
-            organisation_id=principal.organisation_id, beneficiary_ids=[beneficiary_id], action=action,
-            purpose=purpose,
+            organisation_id=principal.organisation_id, beneficiary_ids=[beneficiary_id],
+            action=access.audit_action, purpose=purpose,
         )
     return person
 

@@ -7,11 +7,13 @@ import pytest
 from intake.domain.duplicates import (
     Candidate,
     DuplicateMatch,
+    DuplicatesFound,
     ExistingKeys,
     MatchReason,
     match_key,
     normalise_name,
     protected_keys,
+    refuse_duplicates,
 )
 from intake.domain.duplicates import find_duplicates as find_by_keys
 
@@ -157,3 +159,21 @@ def test_protected_keys_are_compared_in_their_protected_form():
         ("b-8", (MatchReason.same_fiscal_code,)),
         ("b-9", (MatchReason.same_name_birth,)),
     ]
+
+
+def test_a_fiscal_code_match_blocks_even_when_confirmed_distinct():
+    matches = [DuplicateMatch("b-11", (MatchReason.same_fiscal_code,)),
+               DuplicateMatch("b-12", (MatchReason.same_name_birth,))]
+    with pytest.raises(DuplicatesFound) as refused:
+        refuse_duplicates(matches, confirm_distinct=True)
+    assert refused.value.matches == matches
+    assert refused.value.overridable is False
+
+
+def test_a_name_and_birth_match_refuses_until_confirmed_distinct():
+    matches = [DuplicateMatch("b-13", (MatchReason.same_name_birth,))]
+    with pytest.raises(DuplicatesFound) as refused:
+        refuse_duplicates(matches, confirm_distinct=False)
+    assert refused.value.overridable is True
+    assert refuse_duplicates(matches, confirm_distinct=True) is None
+    assert refuse_duplicates([], confirm_distinct=False) is None
