@@ -122,7 +122,7 @@ class Runtime:
     def _spawn(self, run: Callable[[], Awaitable[None]], name: str) -> None:
         self._tasks.append(asyncio.create_task(_supervised(run, name), name=f"{self.settings.service}-{name}"))
 
-    async def health(self) -> dict[str, object]:
+    async def health(self) -> dict[str, dict[str, object]]:
         """Live checks of PostgreSQL and Kafka, each with a short timeout."""
         return {"postgres": await _check(self._ping_postgres()), "kafka": await _check(self._ping_kafka())}
 

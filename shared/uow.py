@@ -16,10 +16,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Self, cast
 from uuid import UUID, uuid4
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from shared import outbox
 from shared.db import Connection
@@ -54,7 +55,7 @@ class UnitOfWork(ABC):
         self.emitted.append(envelope)
         return envelope
 
-    def emit_caused(self, payload: EventPayload, cause: Event) -> Envelope:
+    def emit_caused(self, payload: EventPayload, cause: Event[EventPayload]) -> Envelope:
         """Add an event caused by a consumed one: same person, organisation, project and correlation,
         continuing the trace the cause was handled in."""
         topic = self._topic()
@@ -132,23 +133,25 @@ class PostgresUnitOfWork(UnitOfWork):
     ) -> None:
         super().__init__(topic=topic, producer=producer)
         self._pool = pool
-        self._conn: Connection | None = connection
+        # A pooled connection is a proxy with the whole Connection API: repositories take it as one.
+        self._conn: asyncpg.Connection | None = cast(asyncpg.Connection | None, connection)
+        self._lease: PoolConnectionProxy | None = None
         self._owned = connection is None
         self._tx: asyncpg.transaction.Transaction | None = None
-        if connection is not None:
-            self._repositories(connection)
+        if self._conn is not None:
+            self._repositories(self._conn)
 
     @classmethod
     def joined(cls, connection: Connection, *, topic: str | None, producer: str) -> Self:
         return cls(None, topic=topic, producer=producer, connection=connection)
 
     @property
-    def connection(self) -> Connection:
+    def connection(self) -> asyncpg.Connection:
         if self._conn is None:
             raise RuntimeError("the unit of work has not begun: use `async with uow:`")
         return self._conn
 
-    def _repositories(self, conn: Connection) -> None:
+    def _repositories(self, conn: asyncpg.Connection) -> None:
         """Build the service's repositories on `conn` (a subclass sets its attributes here)."""
 
     async def _begin(self) -> None:
@@ -156,14 +159,15 @@ class PostgresUnitOfWork(UnitOfWork):
             return
         if self._pool is None:
             raise RuntimeError("a unit of work needs a pool or a joined connection")
-        self._conn = await self._pool.acquire()
+        self._lease = await self._pool.acquire()
+        self._conn = cast(asyncpg.Connection, self._lease)
         try:
             self._tx = self._conn.transaction()
             await self._tx.start()
             self._repositories(self._conn)
         except BaseException:
-            await self._pool.release(self._conn)
-            self._conn = None
+            await self._pool.release(self._lease)
+            self._conn = self._lease = None
             raise
 
     async def _write(self, records: Sequence[outbox.OutboxRecord]) -> None:
@@ -180,9 +184,9 @@ class PostgresUnitOfWork(UnitOfWork):
             self._tx = None
 
     async def _close(self) -> None:
-        if self._owned and self._conn is not None and self._pool is not None:
-            conn, self._conn = self._conn, None
-            await self._pool.release(conn)
+        if self._owned and self._lease is not None and self._pool is not None:
+            lease, self._conn, self._lease = self._lease, None, None
+            await self._pool.release(lease)
 
 
 class InMemoryUnitOfWork(UnitOfWork):
