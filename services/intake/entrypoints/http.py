@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from intake.domain.access import PersonalDataRefused
 from intake.domain.duplicates import DuplicatesFound
 from intake.domain.path import PathStatus
+from intake.entrypoints.deps import parts, unit_of_work
 from intake.service_layer import corrections, people, projects, registration
 from intake.service_layer.commands import BeneficiaryCorrectionIn, BeneficiaryIn
 from intake.service_layer.commands_common import Name, today_in_italy
@@ -21,10 +22,6 @@ OPERATORS = require(Role.operator, Role.admin)
 READERS = require(Role.operator, Role.admin, Role.housing, Role.employment)
 
 
-def _parts(request: Request):  # noqa: ANN202
-    return request.app.state.runtime.pool, request.app.state.vault
-
-
 @router.post("/beneficiaries", status_code=201)
 async def register_beneficiary(
     body: BeneficiaryIn,
@@ -33,10 +30,10 @@ async def register_beneficiary(
     confirm_distinct: bool = Query(False, description="register despite a same-name-and-birth match"),
 ) -> JSONResponse:
     """Take a person in charge. A possible duplicate answers 409 with the people to link to."""
-    pool, vault = _parts(request)
+    uow, vault = parts(request)
     try:
         registered = await registration.register(
-            pool, vault, principal, body, today=today_in_italy(), confirm_distinct=confirm_distinct
+            uow, vault, principal, body, today=today_in_italy(), confirm_distinct=confirm_distinct
         )
     except DuplicatesFound as exc:
         return _duplicates(exc, "possible duplicate: link to an existing person instead of registering again, "
@@ -57,10 +54,10 @@ async def correct_beneficiary(
 ) -> JSONResponse:
     """Correct registration fields; the whole registration must stay valid, and a corrected identity
     that matches another person answers 409 with the matches, as registration does."""
-    pool, vault = _parts(request)
+    uow, vault = parts(request)
     try:
         event = await corrections.correct(
-            pool, vault, principal, beneficiary_id, body, today=today_in_italy(), confirm_distinct=confirm_distinct
+            uow, vault, principal, beneficiary_id, body, today=today_in_italy(), confirm_distinct=confirm_distinct
         )
     except DuplicatesFound as exc:
         return _duplicates(exc, "the corrected identity matches another person: link to them instead "
@@ -74,8 +71,8 @@ async def enrol_in_project(
     beneficiary_id: UUID, body: ProjectEnrolmentIn, request: Request, principal: Principal = Depends(OPERATORS)
 ) -> dict:
     """Enrol a person already taken in charge in one more project: the 'link' a duplicate answer offers."""
-    pool, _ = _parts(request)
-    project_ids = await projects.enrol(pool, principal, beneficiary_id, body, today=today_in_italy())
+    uow = unit_of_work(request)
+    project_ids = await projects.enrol(uow, principal, beneficiary_id, body, today=today_in_italy())
     return {"beneficiary_id": str(beneficiary_id), "project_ids": project_ids}
 
 
@@ -109,14 +106,14 @@ async def list_beneficiaries(
     offset: int = Query(0, ge=0),
 ) -> dict:
     """The caller's organisation's people, newest first; filters combine."""
-    pool, vault = _parts(request)
+    uow, vault = parts(request)
     filters = people.Filters(
         name=name, fiscal_code=fiscal_code, status=status, project_id=project_id, operator=operator,
         deadline_within_days=deadline_within_days,
     )
     try:
         return await people.list_people(
-            pool, vault, principal, filters, limit=limit, offset=offset, purpose=purpose, today=today_in_italy()
+            uow, vault, principal, filters, limit=limit, offset=offset, purpose=purpose, today=today_in_italy()
         )
     except PersonalDataRefused as exc:
         raise HTTPException(403, detail=str(exc)) from None
@@ -129,9 +126,9 @@ async def get_beneficiary(
     principal: Principal = Depends(READERS),
     purpose: str | None = Query(None, min_length=3, max_length=200),
 ) -> dict:
-    pool, vault = _parts(request)
+    uow, vault = parts(request)
     try:
-        found = await people.get_person(pool, vault, principal, beneficiary_id, purpose=purpose, today=today_in_italy())
+        found = await people.get_person(uow, vault, principal, beneficiary_id, purpose=purpose, today=today_in_italy())
     except PersonalDataRefused as exc:
         raise HTTPException(403, detail=str(exc)) from None
     if found is None:

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from intake.entrypoints.deps import unit_of_work
 from intake.service_layer import courses, interventions
 from intake.service_layer.commands import InterventionCorrectionIn, InterventionIn
 from intake.service_layer.commands_common import today_in_italy
@@ -16,16 +17,12 @@ router = APIRouter(prefix="/api/v1", tags=["intake: interventions"])
 OPERATORS = require(Role.operator, Role.admin)
 
 
-def _pool(request: Request):  # noqa: ANN202
-    return request.app.state.runtime.pool
-
-
 @router.post("/beneficiaries/{beneficiary_id}/interventions", status_code=201)
 async def record_intervention(
     beneficiary_id: UUID, body: InterventionIn, request: Request, principal: Principal = Depends(OPERATORS)
 ) -> dict:
     """Record an intervention, charged to one of the person's projects."""
-    event = await interventions.record(_pool(request), principal, beneficiary_id, body)
+    event = await interventions.record(unit_of_work(request), principal, beneficiary_id, body)
     return {"intervention_id": str(event.intervention_id)}
 
 
@@ -36,7 +33,7 @@ async def correct_intervention(
 ) -> dict:
     """Record the intervention again, correctly; the old record stays and is superseded. Correcting a
     superseded record answers 409 naming the current one."""
-    event = await interventions.correct(_pool(request), request.app.state.vault, principal, beneficiary_id,
+    event = await interventions.correct(unit_of_work(request), request.app.state.vault, principal, beneficiary_id,
                                         intervention_id, body, today=today_in_italy())
     return {"intervention_id": str(event.intervention_id), "corrects": str(event.corrected_intervention_id)}
 
@@ -49,13 +46,13 @@ async def list_interventions(
 ) -> dict:
     """The person's current interventions, latest first; each says which record it `corrects` and,
     when superseded, which record it is `superseded_by`."""
-    return await interventions.list_for(_pool(request), principal, beneficiary_id, limit=limit, offset=offset,
+    return await interventions.list_for(unit_of_work(request), principal, beneficiary_id, limit=limit, offset=offset,
                                         include_superseded=include_superseded)
 
 
 @router.post("/courses", status_code=201)
 async def create_course(body: CourseIn, request: Request, principal: Principal = Depends(OPERATORS)) -> dict:
-    course_id = await courses.create(_pool(request), principal, body)
+    course_id = await courses.create(unit_of_work(request), principal, body)
     return {"course_id": str(course_id)}
 
 
@@ -63,7 +60,7 @@ async def create_course(body: CourseIn, request: Request, principal: Principal =
 async def enrol(
     course_id: UUID, body: EnrolmentIn, request: Request, principal: Principal = Depends(OPERATORS)
 ) -> dict:
-    await courses.enrol(_pool(request), principal, course_id, body, today=today_in_italy())
+    await courses.enrol(unit_of_work(request), principal, course_id, body, today=today_in_italy())
     return {"course_id": str(course_id), "beneficiary_id": str(body.beneficiary_id)}
 
 
@@ -72,6 +69,6 @@ async def complete(
     course_id: UUID, body: CompletionIn, request: Request, principal: Principal = Depends(OPERATORS)
 ) -> dict:
     """Record that the person completed the course (with the CEFR level reached, for Italian courses)."""
-    event = await courses.complete(_pool(request), principal, course_id, body)
+    event = await courses.complete(unit_of_work(request), principal, course_id, body)
     return {"course_id": str(course_id), "beneficiary_id": str(body.beneficiary_id),
             "level_reached": event.level_reached, "levels_gained": event.levels_gained}

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from intake.entrypoints.deps import parts, unit_of_work
 from intake.service_layer import assessment, assessment_view, erasure, plan, plan_view, transitions
 from intake.service_layer.commands import AssessmentIn, GoalOutcomeIn, PathTransitionIn, PlanIn
 from intake.service_layer.commands_common import today_in_italy
@@ -17,17 +18,13 @@ OPERATORS = require(Role.operator, Role.admin)
 ADMINS = require(Role.admin)
 
 
-def _parts(request: Request):  # noqa: ANN202
-    return request.app.state.runtime.pool, request.app.state.vault
-
-
 @router.post("/assessments", status_code=201)
 async def record_assessment(
     beneficiary_id: UUID, body: AssessmentIn, request: Request, principal: Principal = Depends(OPERATORS)
 ) -> dict:
     """Record a skills assessment (bilancio di competenze)."""
-    pool, vault = _parts(request)
-    assessment_id = await assessment.record(pool, vault, principal, beneficiary_id, body, today=today_in_italy())
+    uow, vault = parts(request)
+    assessment_id = await assessment.record(uow, vault, principal, beneficiary_id, body, today=today_in_italy())
     return {"assessment_id": str(assessment_id)}
 
 
@@ -39,8 +36,8 @@ async def read_assessments(
                                             "required to see them, audited"),
 ) -> dict:
     """The person's assessments, newest first: the coarse part always, the sealed part with a purpose."""
-    pool, vault = _parts(request)
-    return await assessment_view.read_assessments(pool, vault, principal, beneficiary_id, purpose=purpose)
+    uow, vault = parts(request)
+    return await assessment_view.read_assessments(uow, vault, principal, beneficiary_id, purpose=purpose)
 
 
 @router.post("/plan", status_code=201)
@@ -48,8 +45,8 @@ async def agree_plan(
     beneficiary_id: UUID, body: PlanIn, request: Request, principal: Principal = Depends(OPERATORS)
 ) -> dict:
     """Agree the individual plan; the path moves from taken_in_charge to plan_agreed."""
-    pool, vault = _parts(request)
-    goal_ids = await plan.agree(pool, vault, principal, beneficiary_id, body, today=today_in_italy())
+    uow, vault = parts(request)
+    goal_ids = await plan.agree(uow, vault, principal, beneficiary_id, body, today=today_in_italy())
     return {"goal_ids": [str(g) for g in goal_ids], "path_status": "plan_agreed"}
 
 
@@ -59,8 +56,8 @@ async def read_plan(
     purpose: str | None = Query(None, min_length=3, max_length=200,
                                 description="why titles and reasons are read; required to see them, audited"),
 ) -> dict:
-    pool, vault = _parts(request)
-    return await plan_view.read_plan(pool, vault, principal, beneficiary_id, purpose=purpose)
+    uow, vault = parts(request)
+    return await plan_view.read_plan(uow, vault, principal, beneficiary_id, purpose=purpose)
 
 
 @router.post("/goals/{goal_id}/outcome", status_code=201)
@@ -69,8 +66,8 @@ async def record_goal_outcome(
     principal: Principal = Depends(OPERATORS),
 ) -> dict:
     """Record a goal as met, missed or replanned; each outcome is a new history entry."""
-    pool, vault = _parts(request)
-    event = await plan.record_outcome(pool, vault, principal, beneficiary_id, goal_id, body, today=today_in_italy())
+    uow, vault = parts(request)
+    event = await plan.record_outcome(uow, vault, principal, beneficiary_id, goal_id, body, today=today_in_italy())
     return {"goal_id": str(goal_id), "outcome": event.outcome, "deadline": event.deadline.isoformat()}
 
 
@@ -79,8 +76,8 @@ async def change_path_status(
     beneficiary_id: UUID, body: PathTransitionIn, request: Request, principal: Principal = Depends(OPERATORS)
 ) -> dict:
     """Move the path; a move the path model forbids answers 409 naming from, to and the allowed targets."""
-    pool, vault = _parts(request)
-    event = await transitions.change_status(pool, vault, principal, beneficiary_id, body, today=today_in_italy())
+    uow, vault = parts(request)
+    event = await transitions.change_status(uow, vault, principal, beneficiary_id, body, today=today_in_italy())
     return {"from": event.from_status, "to": event.to_status, "reason_category": event.reason_category}
 
 
@@ -89,6 +86,6 @@ async def erase_beneficiary(
     beneficiary_id: UUID, body: ErasureIn, request: Request, principal: Principal = Depends(ADMINS)
 ) -> dict:
     """Destroy the person's personal data (crypto-shredding); anonymous counts stay."""
-    pool, _vault = _parts(request)
-    await erasure.erase(pool, principal, beneficiary_id, reason=body.reason, today=today_in_italy())
+    uow = unit_of_work(request)
+    await erasure.erase(uow, principal, beneficiary_id, reason=body.reason, today=today_in_italy())
     return {"beneficiary_id": str(beneficiary_id), "erased": True}

@@ -8,9 +8,6 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
-from intake.adapters import repository
 from intake.adapters.vault import Vault, VaultError
 from intake.domain.access import access_for
 from intake.domain.duplicates import normalise_name
@@ -18,7 +15,9 @@ from intake.domain.path import TERMINAL_STATES, PathStatus
 from intake.domain.permit import permit_flags
 from intake.domain.registration import personal_view
 from intake.service_layer import projects
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
+from shared.repository import Row
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ class Filters:
 
 
 async def list_people(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, filters: Filters, *, limit: int, offset: int,
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, filters: Filters, *, limit: int, offset: int,
     purpose: str | None, today: date,
 ) -> dict[str, Any]:
     """A page of people; with `purpose`, names and documents too, each read audited. Searching by name
@@ -45,11 +44,11 @@ async def list_people(
     access = access_for(principal.role.value, purpose, action="list", searches_identity=filters.searches_identity)
     name_indexes = [vault.blind_index("name", t) for t in normalise_name(filters.name or "")]
     fc_index = vault.blind_index("fiscal_code", filters.fiscal_code.strip().upper()) if filters.fiscal_code else None
-    async with pool.acquire() as conn, conn.transaction():
+    async with uow:
         if filters.project_id is not None:
-            await projects.refuse_unknown(conn, principal, {"query.project_id": filters.project_id})
-        total, rows = await repository.list_page(
-            conn, organisation_id=principal.organisation_id, limit=limit, offset=offset,
+            await projects.refuse_unknown(uow, principal, {"query.project_id": filters.project_id})
+        total, rows = await uow.people.list_page(
+            organisation_id=principal.organisation_id, limit=limit, offset=offset,
             fiscal_code_index=fc_index, name_indexes=name_indexes,
             status=filters.status.value if filters.status else None, project_id=filters.project_id,
             operator=filters.operator, due_by=_due_by(filters, today), closed_statuses=sorted(TERMINAL_STATES),
@@ -57,8 +56,8 @@ async def list_people(
         items = [_present(r, vault if access.personal else None, today) for r in rows]
         if purpose and access.audit_action:
             read: list[UUID | None] = [r["beneficiary_id"] for r in rows]
-            await repository.log_access(
-                conn, actor=principal.subject, actor_role=principal.role.value,
+            await uow.people.log_access(
+                actor=principal.subject, actor_role=principal.role.value,
                 organisation_id=principal.organisation_id,
                 beneficiary_ids=read or ([None] if filters.searches_identity else []),
                 action=access.audit_action, purpose=purpose,
@@ -67,17 +66,17 @@ async def list_people(
 
 
 async def get_person(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, *, purpose: str | None,
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, *, purpose: str | None,
     today: date,
 ) -> dict[str, Any] | None:
     access = access_for(principal.role.value, purpose, action="read")
-    async with pool.acquire() as conn, conn.transaction():
-        row = await repository.get(conn, organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
+    async with uow:
+        row = await uow.people.get(organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
         if row is None:
             return None
         if purpose and access.audit_action:
-            await repository.log_access(
-                conn, actor=principal.subject, actor_role=principal.role.value,
+            await uow.people.log_access(
+                actor=principal.subject, actor_role=principal.role.value,
                 organisation_id=principal.organisation_id, beneficiary_ids=[beneficiary_id],
                 action=access.audit_action, purpose=purpose,
             )
@@ -96,7 +95,7 @@ _COARSE = (
 )
 
 
-def _present(row: asyncpg.Record, vault: Vault | None, today: date) -> dict[str, Any]:
+def _present(row: Row, vault: Vault | None, today: date) -> dict[str, Any]:
     """The coarse attributes and the consent; with a vault (a purpose was stated) the personal part too."""
     item = {k: row[k] for k in _COARSE}
     item["consent"] = {"date": row["consent_date"], "scope": list(row["consent_scope"])}

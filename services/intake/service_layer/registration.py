@@ -1,13 +1,11 @@
 """Taking a person in charge: duplicate check, sealing personal data, storing, and announcing
-the registration through the outbox, all in one transaction."""
+the registration, all in one unit of work."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid4
-
-import asyncpg
 
 from intake.adapters import repository
 from intake.adapters.vault import Vault
@@ -16,10 +14,8 @@ from intake.domain.permit import PermitFlag
 from intake.domain.registration import name_tokens, registered_event, split_personal
 from intake.service_layer import projects
 from intake.service_layer.commands import BeneficiaryIn
-from shared import outbox
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
-from shared.events.codec import envelope_for
-from shared.topics import INTAKE_EVENTS
 
 
 @dataclass(frozen=True)
@@ -29,7 +25,7 @@ class Registered:
 
 
 async def register(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, data: BeneficiaryIn, *,
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, data: BeneficiaryIn, *,
     today: date, confirm_distinct: bool = False,
 ) -> Registered:
     """Register `data` for the caller's organisation; raises Invalid for a project the organisation is
@@ -60,20 +56,20 @@ async def register(
         consent_date=data.consent.date, consent_scope=[s.value for s in data.consent.scope],
         registered_on=today, registered_by=principal.subject,
     )
-    envelope = envelope_for(
-        event, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, producer="intake",
-        project_id=data.project_ids[0],
-    )
     codes = {f"project_ids.{i}": code for i, code in enumerate(data.project_ids)}
-    announced = outbox.record_for(envelope, INTAKE_EVENTS.name)
-    async with pool.acquire() as conn, conn.transaction():
-        projects.refuse(codes, unknown=await repository.lock_identity_and_find_unknown_projects(
-            conn, fc_index, mk_index, organisation_id=principal.organisation_id, project_codes=list(codes.values()),
+    async with uow:
+        # Announced first (a refusal below rolls it back with the rest), so the envelope is built before
+        # the identity locks are taken.
+        uow.emit(event, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id,
+                 project_id=data.project_ids[0])
+        projects.refuse(codes, unknown=await uow.people.lock_identity_and_find_unknown_projects(
+            fc_index, mk_index, organisation_id=principal.organisation_id, project_codes=list(codes.values()),
         ))
-        existing = await repository.find_duplicates(
-            conn, organisation_id=principal.organisation_id, fiscal_code_index=fc_index, match_key_index=mk_index
+        existing = await uow.people.find_duplicates(
+            organisation_id=principal.organisation_id, fiscal_code_index=fc_index, match_key_index=mk_index
         )
         refuse_duplicates(find_duplicates(keys, existing), confirm_distinct=confirm_distinct)
-        await repository.insert(conn, row, [announced])
+        # The person, their key and the event in one statement: one round trip (the UoW's pending event).
+        await uow.people.insert(row, uow.take_pending())
     return Registered(beneficiary_id, permit.flag(today) if permit else None)
 
