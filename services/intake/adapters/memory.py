@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +26,7 @@ from shared.topics import INTAKE_EVENTS
 from shared.uow import InMemoryUnitOfWork
 
 Row = dict[str, Any]
+CENTS = Decimal("0.01")
 _LIST_COLUMNS = (
     "beneficiary_id", "sex", "age_band", "legal_status", "reception", "must_leave_by", "permit_expiry",
     "household_size", "children", "single_parent", "italian_level", "languages", "vulnerabilities",
@@ -60,7 +62,9 @@ class InMemoryProjects:
         if any((r["lead_organisation_id"], r["code"]) == (p.lead_organisation_id, p.code) for r in self._t.projects):
             raise ProjectCodeTaken(p.code)
         row = asdict(p)
-        row["budget"] = [{"work_package": wp, "amount_eur": str(amount)} for wp, amount in sorted(p.budget)]
+        # numeric(14, 2), read back as text: always two decimal places
+        row["budget"] = [{"work_package": wp, "amount_eur": str(amount.quantize(CENTS))}
+                         for wp, amount in sorted(p.budget)]
         self._t.projects.append(row)
 
     def _visible(self, organisation_id: str) -> list[Row]:
@@ -301,6 +305,6 @@ class InMemoryIntakeUnitOfWork(InMemoryUnitOfWork):
         return copy.deepcopy(self.tables)
 
     def _restore(self, saved: object) -> None:
+        """In place: every unit of work sharing these tables sees the rollback, as on a database."""
         assert isinstance(saved, Tables)
-        self.tables = saved
-        self._bind()
+        self.tables.__dict__.update(saved.__dict__)
