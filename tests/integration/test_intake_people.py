@@ -150,6 +150,7 @@ async def test_searching_by_name_or_fiscal_code_needs_a_purpose_and_the_role_and
         response = await intake.client.get(URL, params=params, headers=headers(role, org=org))
         assert response.status_code == 403, (role, params)
         assert "name or fiscal code" in response.json()["detail"]
+        assert response.json()["errors"][0]["rule"] == "personal_data_refused"
     assert await audit(intake, org) == []
     # Without a name or fiscal code the coarse list stays open to the matching teams, unaudited.
     assert await listed(intake, org, Role.housing) == (1, {person})

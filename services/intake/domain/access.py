@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.errors import Forbidden
+
 # Roles whose work needs names and documents (role names as in the bearer token's `role` claim).
 PERSONAL_DATA_ROLES = frozenset({"operator", "admin"})
 
 
-class PersonalDataRefused(Exception):
-    """The caller's role may not read personal data, or stated no purpose where one is needed."""
+class PersonalDataRefused(Forbidden):
+    """The caller's role may not read personal data, or stated no purpose where one is needed (403)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, rule="personal_data_refused")
 
 
 @dataclass(frozen=True)

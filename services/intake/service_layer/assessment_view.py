@@ -30,14 +30,16 @@ COARSE = ("assessment_id", "assessed_on", "recorded_by", "skills_per_level", "wo
 
 
 async def read_assessments(
-    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, *, purpose: str | None
-) -> dict[str, Any]:
-    """The person's assessments, newest first; with a purpose, the sealed part of each too (audited)."""
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, *, purpose: str | None,
+    limit: int, offset: int,
+) -> tuple[int, list[dict[str, Any]]]:
+    """(how many, one page of) the person's assessments, newest first; with a purpose, the sealed part
+    of each shown too (the read audited). A person has a few: they are read whole and paged here."""
     async with uow:
         person = await person_for_read(uow, principal, beneficiary_id, action="read_assessments", purpose=purpose)
         rows = await uow.path.assessments_of(beneficiary_id=beneficiary_id)
     opener = Opener(vault, person) if purpose else None
-    return {"beneficiary_id": str(beneficiary_id), "items": [_assessment(r, opener) for r in rows]}
+    return len(rows), [_assessment(r, opener) for r in rows[offset:offset + limit]]
 
 
 def _assessment(row: Row, opener: Opener | None) -> dict[str, Any]:

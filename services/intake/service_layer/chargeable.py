@@ -8,7 +8,7 @@ from datetime import date
 
 from intake.domain.path import ClosedPath, PathStatus, check_open_on, is_terminal
 from intake.domain.projects import ProjectRuleViolation, check_runs_on
-from intake.service_layer.errors import RuleBroken
+from intake.service_layer.errors import RuleViolation
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
 from shared.repository import Row
@@ -20,7 +20,7 @@ PATH_CLOSED = "path_closed"
 async def check_project_runs(
     uow: IntakeUnitOfWork, principal: Principal, project_id: str, days: Mapping[str, date]
 ) -> None:
-    """RuleBroken naming the first field of `days` (field -> day) whose day is outside the project's
+    """RuleViolation naming the first field of `days` (field -> day) whose day is outside the project's
     start and end dates; the project's period is read once."""
     period = await uow.projects.period_of(organisation_id=principal.organisation_id, code=project_id)
     if period is None:
@@ -29,7 +29,7 @@ async def check_project_runs(
         for field, on in days.items():
             check_runs_on(project_id, period["start_date"], period["end_date"], on, field)
     except ProjectRuleViolation as exc:
-        raise RuleBroken(exc.field, OUTSIDE_PROJECT, exc.rule) from None
+        raise RuleViolation(exc.field, OUTSIDE_PROJECT, exc.rule) from None
 
 
 async def check_chargeable(
@@ -44,4 +44,4 @@ async def check_chargeable(
     try:
         check_open_on(status, closed_on, on)
     except ClosedPath as exc:
-        raise RuleBroken(field, PATH_CLOSED, str(exc)) from None
+        raise RuleViolation(field, PATH_CLOSED, str(exc)) from None

@@ -18,7 +18,7 @@ from intake.domain import corrections
 from intake.domain.duplicates import Candidate, ProtectedKeys, find_duplicates, protected_keys, refuse_duplicates
 from intake.domain.registration import name_tokens, split_personal
 from intake.service_layer.commands import BeneficiaryCorrectionIn, BeneficiaryIn
-from intake.service_layer.errors import Conflict, Invalid, RuleBroken, RuleViolation
+from intake.service_layer.errors import Conflict, RuleViolation, Violations
 from intake.service_layer.person import emit, locked_person, open_notes, seal
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
@@ -30,7 +30,7 @@ async def correct(
     uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, data: BeneficiaryCorrectionIn,
     *, today: date, confirm_distinct: bool = False,
 ) -> BeneficiaryCorrected:
-    """Apply the correction; raises Invalid, RuleBroken, Conflict or DuplicatesFound and then changes nothing."""
+    """Apply the correction; raises Violations, RuleViolation, Conflict or DuplicatesFound and then changes nothing."""
     async with uow:
         person = await locked_person(uow, principal, beneficiary_id)
         current = corrections.as_entered(open_notes(vault, person, person["personal"]), dict(person))
@@ -41,7 +41,7 @@ async def correct(
         if not fields:
             raise Conflict("the correction changes nothing: every field sent has the value stored", rule="no_change")
         if corrections.born_after(corrected, person["registered_on"]):
-            raise RuleBroken("birth_date", "born_after_registration",
+            raise RuleViolation("birth_date", "born_after_registration",
                              f"a person registered on {person['registered_on'].isoformat()} was born before that")
         columns = corrections.columns(corrected, registered_on=person["registered_on"])
         identity = _identity(vault, corrected)
@@ -71,7 +71,7 @@ def _validated(merged: dict[str, Any], *, registered_on: date) -> dict[str, Any]
     try:
         return BeneficiaryIn.model_validate(merged, context={"registered_on": registered_on}).model_dump(mode="json")
     except ValidationError as exc:
-        raise Invalid([
+        raise Violations([
             RuleViolation(".".join(str(p) for p in e["loc"]) or "body", e["type"], e["msg"]) for e in exc.errors()
         ]) from None
 

@@ -12,7 +12,7 @@ from intake.domain.enums import InterventionKind, ItalianLevel, levels_gained
 from intake.service_layer import projects
 from intake.service_layer.chargeable import check_chargeable, check_project_runs
 from intake.service_layer.commands_courses import CompletionIn, CourseIn, EnrolmentIn
-from intake.service_layer.errors import Conflict, NotFound, RuleBroken
+from intake.service_layer.errors import Conflict, NotFound, RuleViolation
 from intake.service_layer.interventions import amount
 from intake.service_layer.person import emit, locked_person
 from intake.service_layer.unit_of_work import PostgresIntakeUnitOfWork
@@ -47,12 +47,12 @@ async def enrol(
         course = await _course(uow, principal, course_id)
         person = await locked_person(uow, principal, data.beneficiary_id)
         if course["project_id"] not in person["project_ids"]:
-            raise RuleBroken("beneficiary_id", "project_not_enrolled",
+            raise RuleViolation("beneficiary_id", "project_not_enrolled",
                              f"the person is not in project '{course['project_id']}', which this course is charged to")
         try:
             check_enrolment(course["end_date"], enrolled_on)
         except CourseRuleViolation as exc:
-            raise RuleBroken(exc.field, "enrolled_after_course", exc.rule) from None
+            raise RuleViolation(exc.field, "enrolled_after_course", exc.rule) from None
         await check_chargeable(uow, principal, person, course["project_id"], enrolled_on, field="enrolled_on")
         if not await uow.activities.enrol(course_id=course_id, beneficiary_id=data.beneficiary_id,
                                                  enrolled_on=enrolled_on, enrolled_by=principal.subject):
@@ -83,7 +83,7 @@ async def complete(
         try:
             check_completion(kind, course["start_date"], enrolled_on, data.completed_on, data.level_reached)
         except CourseRuleViolation as exc:
-            raise RuleBroken(exc.field, "completion_rule", exc.rule) from None
+            raise RuleViolation(exc.field, "completion_rule", exc.rule) from None
         await check_chargeable(uow, principal, person, course["project_id"], data.completed_on, field="completed_on")
         before = ItalianLevel(person["italian_level"])
         reached = data.level_reached

@@ -15,7 +15,7 @@ from intake.adapters.vault import Vault
 from intake.domain.corrections import changed_fields
 from intake.service_layer.chargeable import check_chargeable
 from intake.service_layer.commands import InterventionCorrectionIn, InterventionIn
-from intake.service_layer.errors import Conflict, NotFound, RuleBroken
+from intake.service_layer.errors import Conflict, NotFound, RuleViolation
 from intake.service_layer.person import emit, locked_person, seal
 from intake.service_layer.unit_of_work import PostgresIntakeUnitOfWork
 from shared.auth import Principal
@@ -87,7 +87,7 @@ async def _new_intervention(
     """The row to store, once the project (one of the person's, running on the day), the path (not
     closed before the day) and the course are checked against stored data."""
     if data.project_id not in person["project_ids"]:
-        raise RuleBroken("project_id", "project_not_enrolled",
+        raise RuleViolation("project_id", "project_not_enrolled",
                          f"'{data.project_id}' is not one of the person's projects "
                          f"({', '.join(person['project_ids'])}); an intervention is charged to one of them")
     await check_chargeable(uow, principal, person, data.project_id, data.date, field="date")
@@ -117,15 +117,15 @@ async def _course_of(uow: PostgresIntakeUnitOfWork, principal: Principal, data: 
     try:
         course_id = UUID(str(data.course_id))
     except ValueError:
-        raise RuleBroken("course_id", "unknown_course", f"'{data.course_id}' is not a course id") from None
+        raise RuleViolation("course_id", "unknown_course", f"'{data.course_id}' is not a course id") from None
     course = await uow.activities.course(organisation_id=principal.organisation_id, course_id=course_id)
     if course is None:
-        raise RuleBroken("course_id", "unknown_course", f"no course {course_id} in your organisation")
+        raise RuleViolation("course_id", "unknown_course", f"no course {course_id} in your organisation")
     if course["kind"] != data.kind.value:
-        raise RuleBroken("course_id", "course_kind_mismatch",
+        raise RuleViolation("course_id", "course_kind_mismatch",
                          f"course {course_id} is a '{course['kind']}' course, not '{data.kind.value}'")
     if course["project_id"] != data.project_id:
-        raise RuleBroken("project_id", "course_project_mismatch",
+        raise RuleViolation("project_id", "course_project_mismatch",
                          f"course {course_id} is charged to '{course['project_id']}', not '{data.project_id}'")
     return course_id
 

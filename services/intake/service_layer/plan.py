@@ -12,7 +12,7 @@ from intake.adapters.vault import Vault
 from intake.domain import plan as rules
 from intake.domain.path import PathStatus, ReasonCategory
 from intake.service_layer.commands import GoalOutcome, GoalOutcomeIn, PlanIn
-from intake.service_layer.errors import Conflict, NotFound, RuleBroken
+from intake.service_layer.errors import Conflict, NotFound, RuleViolation
 from intake.service_layer.person import emit, locked_person, open_notes, seal
 from intake.service_layer.transitions import move
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -27,7 +27,7 @@ async def agree(
     """Store the plan and move the path taken_in_charge → plan_agreed; returns the goal ids."""
     for index, goal in enumerate(data.goals):
         if goal.deadline < today:
-            raise RuleBroken(f"goals.{index}.deadline", "deadline_in_past",
+            raise RuleViolation(f"goals.{index}.deadline", "deadline_in_past",
                              f"deadline {goal.deadline.isoformat()} is before today ({today.isoformat()})")
     goal_ids = [uuid4() for _ in data.goals]
     async with uow:
@@ -102,4 +102,4 @@ def _apply(goal: rules.Goal, data: GoalOutcomeIn, today: date) -> rules.Goal:
     except rules.PlanRuleViolation as exc:
         if exc.field == "status":
             raise Conflict(exc.rule, rule="goal_closed", goal_status=goal.status.value) from None
-        raise RuleBroken(exc.field, "deadline_not_later", exc.rule) from None
+        raise RuleViolation(exc.field, "deadline_not_later", exc.rule) from None

@@ -12,7 +12,7 @@ from uuid import UUID
 from intake.adapters import repository_projects
 from intake.domain.projects import AlreadyEnrolled, ProjectRuleViolation, check_partners, enrolled_in
 from intake.service_layer.commands_projects import ProjectEnrolmentIn, ProjectIn
-from intake.service_layer.errors import Conflict, Invalid, RuleBroken, RuleViolation
+from intake.service_layer.errors import Conflict, RuleViolation, Violations
 from intake.service_layer.person import emit, locked_person
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
@@ -28,7 +28,7 @@ async def create(uow: IntakeUnitOfWork, principal: Principal, data: ProjectIn) -
     try:
         check_partners(lead, data.partners)
     except ProjectRuleViolation as exc:
-        raise RuleBroken(exc.field, "lead_as_partner", exc.rule) from None
+        raise RuleViolation(exc.field, "lead_as_partner", exc.rule) from None
     project = repository_projects.NewProject(
         lead_organisation_id=lead, code=data.code, funder=data.funder.value, title=data.title,
         partners=list(data.partners), territories=list(data.territories), start_date=data.start_date,
@@ -46,7 +46,7 @@ async def create(uow: IntakeUnitOfWork, principal: Principal, data: ProjectIn) -
 
 
 async def refuse_unknown(uow: IntakeUnitOfWork, principal: Principal, codes: Mapping[str, str]) -> None:
-    """Invalid, naming each field (field -> project code) whose project the caller's organisation neither
+    """Violations, naming each field (field -> project code) whose project the caller's organisation neither
     leads nor is a partner in: a typo would otherwise be stored and refuse every later intervention."""
     refuse(codes, unknown=await uow.projects.not_visible(
         organisation_id=principal.organisation_id, codes=list(codes.values())
@@ -54,7 +54,7 @@ async def refuse_unknown(uow: IntakeUnitOfWork, principal: Principal, codes: Map
 
 
 def refuse(codes: Mapping[str, str], *, unknown: Collection[str]) -> None:
-    """Invalid, naming each field (field -> project code) whose code is among `unknown`."""
+    """Violations, naming each field (field -> project code) whose code is among `unknown`."""
     errors = [
         RuleViolation(field, UNKNOWN_PROJECT,
                       f"no project '{code}' led by or partnered with your organisation; an admin of the lead "
@@ -62,7 +62,7 @@ def refuse(codes: Mapping[str, str], *, unknown: Collection[str]) -> None:
         for field, code in codes.items() if code in unknown
     ]
     if errors:
-        raise Invalid(errors)
+        raise Violations(errors)
 
 
 async def enrol(
@@ -82,11 +82,15 @@ async def enrol(
     return project_ids
 
 
-async def visible(uow: IntakeUnitOfWork, principal: Principal) -> list[dict[str, Any]]:
+async def visible(
+    uow: IntakeUnitOfWork, principal: Principal, *, limit: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """(how many, one page of) the projects the caller's organisation leads or partners: a handful per
+    organisation, so they are read whole and paged here."""
     org = principal.organisation_id
     async with uow:
         rows = await uow.projects.visible_to(organisation_id=org)
-    return [_present(r, org) for r in rows]
+    return len(rows), [_present(r, org) for r in rows[offset:offset + limit]]
 
 
 def _present(row: Row, organisation_id: str) -> dict[str, Any]:

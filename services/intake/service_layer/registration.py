@@ -28,7 +28,7 @@ async def register(
     uow: IntakeUnitOfWork, vault: Vault, principal: Principal, data: BeneficiaryIn, *,
     today: date, confirm_distinct: bool = False,
 ) -> Registered:
-    """Register `data` for the caller's organisation; raises Invalid for a project the organisation is
+    """Register `data` for the caller's organisation; raises Violations for a project the organisation is
     not in, DuplicatesFound for a person already there (the domain's duplicate policy decides)."""
     beneficiary_id = uuid4()
     keys = protected_keys(data.candidate(), vault.blind_index)
