@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from intake.adapters.repository import NewBeneficiary, PersonColumns
+from intake.adapters.repository_activities import NewCourse, NewIntervention
 from intake.adapters.repository_corrections import NewCorrection
 from intake.adapters.repository_path import NewGoal
 from intake.adapters.repository_projects import NewProject, ProjectCodeTaken
@@ -234,3 +235,59 @@ class IntakeRepositoryContract:
         assert second > first
         assert (row["personal"], row["sex"], row["reception"], row["household_size"], list(row["languages"])) == (
             b"new", "M", "cas", 2, ["en"])
+
+    async def test_an_intervention_chain_reads_its_current_record_and_courses_take_people_once(self, uow, org):
+        person = await self.add(uow, new_person(org))
+        first, second, third = uuid4(), uuid4(), uuid4()
+
+        def record(intervention_id: UUID, on: date, corrects: UUID | None = None) -> NewIntervention:
+            return NewIntervention(
+                intervention_id=intervention_id, beneficiary_id=person, organisation_id=org,
+                kind="intercultural_mediation", on_date=on, duration_minutes=60, hours=Decimal("1.00"),
+                operator_id="med-1", project_id="P-1", cost_eur=Decimal("30.00"), course_id=None, recorded_by="op-1",
+                corrects=corrects)
+
+        other = uuid4()
+        async with uow:
+            await uow.activities.insert_intervention(record(first, TODAY))
+            await uow.activities.insert_intervention(record(other, TODAY - timedelta(days=3)))
+        async with uow:
+            await uow.activities.insert_intervention(record(second, TODAY - timedelta(days=1), corrects=first))
+        async with uow:
+            await uow.activities.insert_intervention(record(third, TODAY - timedelta(days=2), corrects=second))
+        async with uow:
+            total, current = await uow.activities.interventions_of(beneficiary_id=person, limit=10, offset=0)
+            everything = await uow.activities.interventions_of(beneficiary_id=person, limit=2, offset=1,
+                                                               include_superseded=True)
+            old = await uow.activities.intervention(beneficiary_id=person, intervention_id=first)
+            elsewhere = await uow.activities.intervention(beneficiary_id=uuid4(), intervention_id=first)
+            now = await uow.activities.current_of(intervention_id=first)
+        assert (total, [(r["intervention_id"], r["corrects"], r["superseded_by"]) for r in current]) == (
+            2, [(third, second, None), (other, None, None)])
+        assert set(current[0].keys()) == {"intervention_id", "kind", "on_date", "duration_minutes", "hours",
+                                          "operator_id", "project_id", "cost_eur", "course_id", "corrects",
+                                          "superseded_by"}
+        assert (everything[0], [r["intervention_id"] for r in everything[1]]) == (4, [second, third])
+        assert (old["superseded_by"], old["kind"], old["hours"], old["cost_eur"]) == (
+            second, "intercultural_mediation", Decimal("1.00"), Decimal("30.00"))
+        assert elsewhere is None and now == third
+
+        course = NewCourse(course_id=uuid4(), organisation_id=org, kind="italian_course", title="A2 serale",
+                           project_id="P-1", start_date=TODAY, end_date=TODAY + timedelta(days=60),
+                           hours=Decimal("40.00"), created_by="op-1")
+        async with uow:
+            await uow.activities.insert_course(course)
+            enrolled = [await uow.activities.enrol(course_id=course.course_id, beneficiary_id=person,
+                                                   enrolled_on=TODAY, enrolled_by="op-1") for _ in range(2)]
+            completed = [await uow.activities.complete(
+                course_id=course.course_id, beneficiary_id=person, completed_on=TODAY + timedelta(days=60),
+                level_before="A1", level_reached="A2", recorded_by="op-1") for _ in range(2)]
+        async with uow:
+            row = await uow.activities.course(organisation_id=org, course_id=course.course_id)
+            hidden = await uow.activities.course(organisation_id="another", course_id=course.course_id)
+            on = await uow.activities.enrolled_on(course_id=course.course_id, beneficiary_id=person)
+            never = await uow.activities.enrolled_on(course_id=course.course_id, beneficiary_id=uuid4())
+        assert enrolled == [True, False] and completed == [True, False]
+        assert (row["kind"], row["project_id"], row["end_date"], row["hours"]) == (
+            "italian_course", "P-1", TODAY + timedelta(days=60), Decimal("40.00"))
+        assert (hidden, on, never) == (None, TODAY, None)

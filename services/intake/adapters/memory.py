@@ -1,9 +1,8 @@
 """In-memory twins of intake's repositories and unit of work, for service-layer unit tests without
 servers. Each twin keeps the same names and parameters as the PostgreSQL repository it stands for
 (adapters/unit_of_work.py) and answers with the same row shapes (dicts with the columns' names);
-tests/contract/ runs one suite against both, so they cannot drift. Twins of the people, projects,
-path and corrections repositories; interventions and courses (Activities) have none yet, so the
-service-layer functions that use them take the PostgreSQL unit of work only."""
+tests/intake_repository_contract.py runs one suite against both, so they cannot drift. Every
+repository of intake's unit of work has its twin."""
 
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from intake.adapters.repository import NewBeneficiary, PersonColumns
+from intake.adapters.repository_activities import NewCourse, NewIntervention
 from intake.adapters.repository_corrections import NewCorrection
 from intake.adapters.repository_path import NewAssessment, NewGoal
 from intake.adapters.repository_projects import NewProject, ProjectCodeTaken
@@ -50,6 +50,10 @@ class Tables:
         self.goal_history: list[Row] = []
         self.path_transitions: list[Row] = []
         self.corrections: list[Row] = []
+        self.interventions: list[Row] = []
+        self.courses: dict[UUID, Row] = {}
+        self.course_enrolments: dict[tuple[UUID, UUID], Row] = {}
+        self.course_completions: dict[tuple[UUID, UUID], Row] = {}
         self.registration_versions: list[Row] = []
         self.seq = itertools.count(1)
 
@@ -272,6 +276,74 @@ class InMemoryPath:
         return moves[-1]["changed_on"] if moves else None
 
 
+class InMemoryActivities:
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    async def insert_intervention(self, i: NewIntervention) -> None:
+        self._t.interventions.append({**asdict(i), "created_seq": next(self._t.seq)})
+
+    def _superseded_by(self, intervention_id: UUID) -> UUID | None:
+        return next((i["intervention_id"] for i in self._t.interventions if i["corrects"] == intervention_id), None)
+
+    async def interventions_of(
+        self, *, beneficiary_id: UUID, limit: int, offset: int, include_superseded: bool = False
+    ) -> tuple[int, list[Row]]:
+        rows = [{**i, "superseded_by": self._superseded_by(i["intervention_id"])} for i in self._t.interventions
+                if i["beneficiary_id"] == beneficiary_id]
+        rows = [r for r in rows if include_superseded or r["superseded_by"] is None]
+        rows.sort(key=lambda r: r["intervention_id"])
+        rows.sort(key=lambda r: (r["on_date"], r["created_seq"]), reverse=True)
+        columns = ("intervention_id", "kind", "on_date", "duration_minutes", "hours", "operator_id", "project_id",
+                   "cost_eur", "course_id", "corrects", "superseded_by")
+        return len(rows), [{k: r[k] for k in columns} for r in rows[offset:offset + limit]]
+
+    async def intervention(self, *, beneficiary_id: UUID, intervention_id: UUID) -> Row | None:
+        found = next((i for i in self._t.interventions if i["intervention_id"] == intervention_id
+                      and i["beneficiary_id"] == beneficiary_id), None)
+        if found is None:
+            return None
+        row = {k: v for k, v in found.items() if k != "created_seq"}
+        return row | {"superseded_by": self._superseded_by(intervention_id)}
+
+    async def current_of(self, *, intervention_id: UUID) -> UUID:
+        current = intervention_id
+        while (later := self._superseded_by(current)) is not None:
+            current = later
+        return current
+
+    async def insert_course(self, c: NewCourse) -> None:
+        if c.course_id in self._t.courses:
+            raise ValueError(f"course {c.course_id} exists")
+        self._t.courses[c.course_id] = asdict(c)
+
+    async def course(self, *, organisation_id: str, course_id: UUID) -> Row | None:
+        found = self._t.courses.get(course_id)
+        return dict(found) if found is not None and found["organisation_id"] == organisation_id else None
+
+    async def enrol(self, *, course_id: UUID, beneficiary_id: UUID, enrolled_on: date, enrolled_by: str) -> bool:
+        if (course_id, beneficiary_id) in self._t.course_enrolments:
+            return False
+        self._t.course_enrolments[(course_id, beneficiary_id)] = {"enrolled_on": enrolled_on,
+                                                                  "enrolled_by": enrolled_by}
+        return True
+
+    async def enrolled_on(self, *, course_id: UUID, beneficiary_id: UUID) -> date | None:
+        found = self._t.course_enrolments.get((course_id, beneficiary_id))
+        return None if found is None else found["enrolled_on"]
+
+    async def complete(
+        self, *, course_id: UUID, beneficiary_id: UUID, completed_on: date, level_before: str | None,
+        level_reached: str | None, recorded_by: str,
+    ) -> bool:
+        if (course_id, beneficiary_id) in self._t.course_completions:
+            return False
+        self._t.course_completions[(course_id, beneficiary_id)] = {
+            "completed_on": completed_on, "level_before": level_before, "level_reached": level_reached,
+            "recorded_by": recorded_by}
+        return True
+
+
 class InMemoryCorrections:
     def __init__(self, tables: Tables) -> None:
         self._t = tables
@@ -300,6 +372,7 @@ class InMemoryIntakeUnitOfWork(InMemoryUnitOfWork):
         self.people = InMemoryPeople(self.tables, self.projects)
         self.path = InMemoryPath(self.tables)
         self.corrections = InMemoryCorrections(self.tables)
+        self.activities = InMemoryActivities(self.tables)
 
     def _snapshot(self) -> object:
         return copy.deepcopy(self.tables)

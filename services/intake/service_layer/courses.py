@@ -15,13 +15,13 @@ from intake.service_layer.commands_courses import CompletionIn, CourseIn, Enrolm
 from intake.service_layer.errors import Conflict, NotFound, RuleViolation
 from intake.service_layer.interventions import amount
 from intake.service_layer.person import emit, locked_person
-from intake.service_layer.unit_of_work import PostgresIntakeUnitOfWork
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
 from shared.events.contracts import CourseCompleted, CourseEnrolled
 from shared.repository import Row
 
 
-async def create(uow: PostgresIntakeUnitOfWork, principal: Principal, data: CourseIn) -> UUID:
+async def create(uow: IntakeUnitOfWork, principal: Principal, data: CourseIn) -> UUID:
     """A course charged to a project the caller's organisation leads or is a partner in, held within
     the project's dates."""
     course_id = uuid4()
@@ -38,7 +38,7 @@ async def create(uow: PostgresIntakeUnitOfWork, principal: Principal, data: Cour
 
 
 async def enrol(
-    uow: PostgresIntakeUnitOfWork, principal: Principal, course_id: UUID, data: EnrolmentIn, *, today: date
+    uow: IntakeUnitOfWork, principal: Principal, course_id: UUID, data: EnrolmentIn, *, today: date
 ) -> CourseEnrolled:
     """Enrol the person on `enrolled_on` (today unless given): a day the course's project runs, not after
     the course ended, and not after the person's path was closed."""
@@ -67,7 +67,7 @@ async def enrol(
 
 
 async def complete(
-    uow: PostgresIntakeUnitOfWork, principal: Principal, course_id: UUID, data: CompletionIn
+    uow: IntakeUnitOfWork, principal: Principal, course_id: UUID, data: CompletionIn
 ) -> CourseCompleted:
     """Record a completion dated on or after the course's start and the person's enrolment, on a day the
     course's project runs and not after the person's path was closed; an Italian course's level raises
@@ -107,7 +107,7 @@ async def complete(
     return event
 
 
-async def _course(uow: PostgresIntakeUnitOfWork, principal: Principal, course_id: UUID) -> Row:
+async def _course(uow: IntakeUnitOfWork, principal: Principal, course_id: UUID) -> Row:
     course = await uow.activities.course(organisation_id=principal.organisation_id, course_id=course_id)
     if course is None:
         raise NotFound(f"no course {course_id} in your organisation")

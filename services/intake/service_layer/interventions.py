@@ -17,7 +17,7 @@ from intake.service_layer.chargeable import check_chargeable
 from intake.service_layer.commands import InterventionCorrectionIn, InterventionIn
 from intake.service_layer.errors import Conflict, NotFound, RuleViolation
 from intake.service_layer.person import emit, locked_person, seal
-from intake.service_layer.unit_of_work import PostgresIntakeUnitOfWork
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
 from shared.events.contracts import InterventionCorrected, InterventionRecorded
 from shared.repository import Row
@@ -37,7 +37,7 @@ def amount(value: Decimal | None) -> str | None:
 
 
 async def record(
-    uow: PostgresIntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, data: InterventionIn
+    uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, data: InterventionIn
 ) -> InterventionRecorded:
     async with uow:
         person = await locked_person(uow, principal, beneficiary_id)
@@ -49,7 +49,7 @@ async def record(
 
 
 async def correct(
-    uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, intervention_id: UUID,
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, intervention_id: UUID,
     data: InterventionCorrectionIn, *, today: date,
 ) -> InterventionCorrected:
     """Record the intervention again, correctly, as a new row that supersedes the old one; the old
@@ -81,7 +81,7 @@ async def correct(
 
 
 async def _new_intervention(
-    uow: PostgresIntakeUnitOfWork, principal: Principal, person: Row, data: InterventionIn,
+    uow: IntakeUnitOfWork, principal: Principal, person: Row, data: InterventionIn,
     corrects: UUID | None = None,
 ) -> repository_activities.NewIntervention:
     """The row to store, once the project (one of the person's, running on the day), the path (not
@@ -112,7 +112,7 @@ def _by_field(columns: Row | Mapping[str, Any]) -> dict[str, Any]:
     return {field: columns[column] for field, column in _FIELD_COLUMNS.items()}
 
 
-async def _course_of(uow: PostgresIntakeUnitOfWork, principal: Principal, data: InterventionIn) -> UUID:
+async def _course_of(uow: IntakeUnitOfWork, principal: Principal, data: InterventionIn) -> UUID:
     """The course the intervention is a lesson of: the organisation's, of the same kind and project."""
     try:
         course_id = UUID(str(data.course_id))
@@ -131,7 +131,7 @@ async def _course_of(uow: PostgresIntakeUnitOfWork, principal: Principal, data: 
 
 
 async def list_for(
-    uow: PostgresIntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, *, limit: int, offset: int,
+    uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, *, limit: int, offset: int,
     include_superseded: bool = False,
 ) -> dict[str, Any]:
     async with uow:

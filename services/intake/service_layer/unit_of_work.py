@@ -2,8 +2,7 @@
 PostgreSQL (adapters/unit_of_work.py) or its in-memory twin (adapters/memory.py).
 
 The union is deliberate: each call the service layer makes is checked against both, so a twin that
-drifts from the real repository's names or parameters fails the type check. Work that touches
-interventions or courses needs `PostgresIntakeUnitOfWork`: those repositories have no twin yet."""
+drifts from the real repository's names or parameters fails the type check."""
 
 from __future__ import annotations
 

@@ -14,16 +14,25 @@ from intake.adapters.vault import Vault
 from intake.domain.access import PersonalDataRefused
 from intake.domain.duplicates import DuplicatesFound, MatchReason
 from intake.domain.path import PathStatus
-from intake.service_layer import erasure, people, plan, projects, registration, transitions
-from intake.service_layer.commands import BeneficiaryIn, PathTransitionIn, PlanIn
+from intake.service_layer import courses, erasure, interventions, people, plan, projects, registration, transitions
+from intake.service_layer.commands import (
+    BeneficiaryIn,
+    InterventionCorrectionIn,
+    InterventionIn,
+    PathTransitionIn,
+    PlanIn,
+)
+from intake.service_layer.commands_courses import CompletionIn, CourseIn, EnrolmentIn
 from intake.service_layer.commands_projects import ProjectEnrolmentIn, ProjectIn
-from intake.service_layer.errors import Conflict, NotFound, Violations
+from intake.service_layer.errors import Conflict, NotFound, RuleViolation, Violations
 from intake.service_layer.transitions import TransitionRefused
 from shared.auth import Principal, Role
 from shared.events.contracts import (
     BeneficiaryEnrolledInProject,
     BeneficiaryErased,
     BeneficiaryRegistered,
+    CourseCompleted,
+    InterventionRecorded,
     PathStatusChanged,
     PlanAgreed,
 )
@@ -196,3 +205,54 @@ async def test_erasure_destroys_the_key_announces_it_and_refuses_what_follows(wi
     with pytest.raises(Conflict) as refused:
         await erasure.erase(uow, ADMIN, done.beneficiary_id, reason="again", today=TODAY)
     assert refused.value.rule == "erased"
+
+
+async def test_an_intervention_is_charged_to_a_project_of_the_person_and_corrected_by_a_new_record(with_project,
+                                                                                                    vault):
+    uow = with_project
+    done = await registration.register(uow, vault, OPERATOR, person(), today=TODAY)
+    body = {"kind": "intercultural_mediation", "date": (TODAY - timedelta(days=2)).isoformat(),
+            "duration_minutes": 90, "hours": "1.50", "operator_id": "med-7", "project_id": PROJECT}
+    recorded = await interventions.record(uow, OPERATOR, done.beneficiary_id, InterventionIn.model_validate(body))
+    (announced,) = uow.committed_of(InterventionRecorded)
+    assert (announced.payload["hours"], announced.project_id) == ("1.50", PROJECT)
+    with pytest.raises(RuleViolation) as refused:
+        await interventions.record(uow, OPERATOR, done.beneficiary_id,
+                                   InterventionIn.model_validate(body | {"project_id": "ESF-77"}))
+    assert (refused.value.field, refused.value.rule) == ("project_id", "project_not_enrolled")
+    corrected = await interventions.correct(
+        uow, vault, OPERATOR, done.beneficiary_id, recorded.intervention_id,
+        InterventionCorrectionIn.model_validate(body | {"duration_minutes": 60, "hours": "1", "reason": "durata"}),
+        today=TODAY)
+    assert corrected.corrected_intervention_id == recorded.intervention_id
+    page = await interventions.list_for(uow, OPERATOR, done.beneficiary_id, limit=10, offset=0)
+    assert (page["total"], page["items"][0]["hours"], page["items"][0]["corrects"]) == (
+        1, "1.00", recorded.intervention_id)
+    with pytest.raises(Conflict) as again:
+        await interventions.correct(
+            uow, vault, OPERATOR, done.beneficiary_id, recorded.intervention_id,
+            InterventionCorrectionIn.model_validate(body | {"reason": "r"}), today=TODAY)
+    assert (again.value.rule, again.value.extra["current_intervention_id"]) == (
+        "superseded", str(corrected.intervention_id))
+
+
+async def test_a_completed_italian_course_raises_the_level_once(with_project, vault):
+    uow = with_project
+    done = await registration.register(uow, vault, OPERATOR, person(), today=TODAY)
+    course_id = await courses.create(uow, OPERATOR, CourseIn.model_validate({
+        "kind": "italian_course", "title": "A2 serale", "project_id": PROJECT,
+        "start_date": (TODAY - timedelta(days=60)).isoformat(), "end_date": (TODAY - timedelta(days=5)).isoformat(),
+        "hours": "40"}))
+    await courses.enrol(uow, OPERATOR, course_id, EnrolmentIn.model_validate(
+        {"beneficiary_id": str(done.beneficiary_id), "enrolled_on": (TODAY - timedelta(days=59)).isoformat()}),
+        today=TODAY)
+    completion = CompletionIn.model_validate({"beneficiary_id": str(done.beneficiary_id),
+                                              "completed_on": (TODAY - timedelta(days=5)).isoformat(),
+                                              "level_reached": "A2"})
+    event = await courses.complete(uow, OPERATOR, course_id, completion)
+    assert (event.level_before, event.level_reached, event.levels_gained) == ("A1", "A2", 1)
+    assert uow.tables.beneficiaries[done.beneficiary_id]["italian_level"] == "A2"
+    assert [e.payload["course_id"] for e in uow.committed_of(CourseCompleted)] == [str(course_id)]
+    with pytest.raises(Conflict) as twice:
+        await courses.complete(uow, OPERATOR, course_id, completion)
+    assert twice.value.rule == "already_completed"
