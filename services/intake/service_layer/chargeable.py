@@ -7,13 +7,12 @@ from collections.abc import Mapping
 from datetime import date
 
 from intake.domain.path import ClosedPath, PathStatus, check_open_on, is_terminal
-from intake.domain.projects import ProjectRuleViolation, check_runs_on
+from intake.domain.projects import check_runs_on
 from intake.service_layer.errors import RuleViolation
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
 from shared.repository import Row
 
-OUTSIDE_PROJECT = "outside_project_period"
 PATH_CLOSED = "path_closed"
 
 
@@ -25,11 +24,8 @@ async def check_project_runs(
     period = await uow.projects.period_of(organisation_id=principal.organisation_id, code=project_id)
     if period is None:
         return  # not visible: the callers' own checks name the project
-    try:
-        for field, on in days.items():
-            check_runs_on(project_id, period["start_date"], period["end_date"], on, field)
-    except ProjectRuleViolation as exc:
-        raise RuleViolation(exc.field, OUTSIDE_PROJECT, exc.rule) from None
+    for field, on in days.items():  # the domain's RuleViolation (outside_project_period) is the answer
+        check_runs_on(project_id, period["start_date"], period["end_date"], on, field)
 
 
 async def check_chargeable(

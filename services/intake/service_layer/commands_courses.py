@@ -37,7 +37,7 @@ class CourseIn(InputModel):
             try:
                 check_dates(start, value)
             except CourseRuleViolation as exc:
-                raise rule_error("end_before_start", exc.rule) from exc
+                raise rule_error(exc.rule, exc.message) from exc
         return value
 
 

@@ -87,7 +87,7 @@ class GoalIn(InputModel):
             try:
                 check_phases((Phase(title=p.title, due=p.due) for p in value), deadline)
             except PlanRuleViolation as exc:
-                raise rule_error("phase_after_deadline", str(exc)) from exc
+                raise rule_error(exc.rule, str(exc)) from exc
         return value
 
 

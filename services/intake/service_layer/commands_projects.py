@@ -44,7 +44,7 @@ class ProjectIn(InputModel):
             try:
                 check_period(start, value)
             except ProjectRuleViolation as exc:
-                raise rule_error("end_before_start", exc.rule) from exc
+                raise rule_error(exc.rule, exc.message) from exc
         return value
 
     @field_validator("budget")
@@ -53,7 +53,7 @@ class ProjectIn(InputModel):
         try:
             check_budget((line.work_package, line.amount_eur) for line in value)
         except ProjectRuleViolation as exc:
-            raise rule_error("work_package_repeated", exc.rule) from exc
+            raise rule_error(exc.rule, exc.message) from exc
         return value
 
 

@@ -69,7 +69,7 @@ class PermitIn(InputModel):
             try:
                 check_number(document, info.field_name or "number", value)
             except PermitRuleViolation as exc:
-                raise rule_error("permit_number_format", exc.rule) from exc
+                raise rule_error(exc.rule, exc.message) from exc
         return value
 
     @field_validator("expiry_date")
@@ -80,7 +80,7 @@ class PermitIn(InputModel):
             try:
                 check_dates(issue_date, value)
             except PermitRuleViolation as exc:
-                raise rule_error("expiry_before_issue", exc.rule) from exc
+                raise rule_error(exc.rule, exc.message) from exc
         return value
 
     def as_permit(self) -> Permit:
@@ -255,7 +255,7 @@ class BeneficiaryIn(InputModel):
             try:
                 check_legal_status_age(value, birth_date, registration_day(info))
             except LegalStatusRuleViolation as exc:
-                raise rule_error("unaccompanied_minor_of_age", str(exc)) from exc
+                raise rule_error(exc.rule, exc.message) from exc
         return value
 
     @field_validator("languages", "vulnerabilities")

@@ -7,7 +7,7 @@ from datetime import date
 from uuid import UUID, uuid4
 
 from intake.adapters import repository_activities
-from intake.domain.courses import CourseRuleViolation, check_completion, check_enrolment, level_after
+from intake.domain.courses import check_completion, check_enrolment, level_after
 from intake.domain.enums import InterventionKind, ItalianLevel, levels_gained
 from intake.service_layer import projects
 from intake.service_layer.chargeable import check_chargeable, check_project_runs
@@ -49,10 +49,7 @@ async def enrol(
         if course["project_id"] not in person["project_ids"]:
             raise RuleViolation("beneficiary_id", "project_not_enrolled",
                              f"the person is not in project '{course['project_id']}', which this course is charged to")
-        try:
-            check_enrolment(course["end_date"], enrolled_on)
-        except CourseRuleViolation as exc:
-            raise RuleViolation(exc.field, "enrolled_after_course", exc.rule) from None
+        check_enrolment(course["end_date"], enrolled_on)  # raises the domain's RuleViolation
         await check_chargeable(uow, principal, person, course["project_id"], enrolled_on, field="enrolled_on")
         if not await uow.activities.enrol(course_id=course_id, beneficiary_id=data.beneficiary_id,
                                                  enrolled_on=enrolled_on, enrolled_by=principal.subject):
@@ -80,10 +77,7 @@ async def complete(
             raise Conflict(f"beneficiary {data.beneficiary_id} is not enrolled in course {course_id}",
                            rule="not_enrolled")
         kind = InterventionKind(course["kind"])
-        try:
-            check_completion(kind, course["start_date"], enrolled_on, data.completed_on, data.level_reached)
-        except CourseRuleViolation as exc:
-            raise RuleViolation(exc.field, "completion_rule", exc.rule) from None
+        check_completion(kind, course["start_date"], enrolled_on, data.completed_on, data.level_reached)
         await check_chargeable(uow, principal, person, course["project_id"], data.completed_on, field="completed_on")
         before = ItalianLevel(person["italian_level"])
         reached = data.level_reached

@@ -100,6 +100,6 @@ def _apply(goal: rules.Goal, data: GoalOutcomeIn, today: date) -> rules.Goal:
         assert data.new_deadline is not None and data.reason is not None  # the schema requires both
         return rules.replan(goal, data.new_deadline, data.reason)
     except rules.PlanRuleViolation as exc:
-        if exc.field == "status":
-            raise Conflict(exc.rule, rule="goal_closed", goal_status=goal.status.value) from None
-        raise RuleViolation(exc.field, "deadline_not_later", exc.rule) from None
+        if exc.rule == "goal_closed":  # not the input's fault: the goal's state forbids it
+            raise Conflict(exc.message, rule=exc.rule, goal_status=goal.status.value) from None
+        raise

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from intake.adapters import repository_projects
-from intake.domain.projects import AlreadyEnrolled, ProjectRuleViolation, check_partners, enrolled_in
+from intake.domain.projects import AlreadyEnrolled, check_partners, enrolled_in
 from intake.service_layer.commands_projects import ProjectEnrolmentIn, ProjectIn
 from intake.service_layer.errors import Conflict, RuleViolation, Violations
 from intake.service_layer.person import emit, locked_person
@@ -25,10 +25,7 @@ UNKNOWN_PROJECT = "unknown_project"
 async def create(uow: IntakeUnitOfWork, principal: Principal, data: ProjectIn) -> dict[str, Any]:
     """Register a project led by the caller's organisation; a code already used there is a conflict."""
     lead = principal.organisation_id
-    try:
-        check_partners(lead, data.partners)
-    except ProjectRuleViolation as exc:
-        raise RuleViolation(exc.field, "lead_as_partner", exc.rule) from None
+    check_partners(lead, data.partners)  # raises the domain's RuleViolation
     project = repository_projects.NewProject(
         lead_organisation_id=lead, code=data.code, funder=data.funder.value, title=data.title,
         partners=list(data.partners), territories=list(data.territories), start_date=data.start_date,
