@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from intake.adapters.unit_of_work import PostgresIntakeUnitOfWork
 from intake.adapters.vault import Vault
 from intake.entrypoints import (
     http,
@@ -14,8 +15,8 @@ from intake.entrypoints import (
     http_path,
     http_projects,
 )
-from intake.entrypoints.schemas_common import today_in_italy
 from intake.service_layer import consent
+from intake.service_layer.commands_common import today_in_italy
 from intake.settings import IntakeSettings, settings
 from shared.events.contracts import (
     AssessmentRecorded,
@@ -52,8 +53,12 @@ def build_app(config: IntakeSettings | None = None) -> FastAPI:
 
     def attach(runtime: Runtime, app: FastAPI) -> None:
         app.state.vault = vault
+        pool = runtime.pool
+        if pool is None:
+            raise RuntimeError("the runtime started without a database pool")
+        app.state.unit_of_work = lambda: PostgresIntakeUnitOfWork(pool)
         # Supervised and stopped with the process's other background tasks.
-        runtime._spawn(lambda: consent.sweep_expiries(runtime.pool, today_in_italy), consent.EXPIRY_SWEEPER)
+        runtime._spawn(lambda: consent.sweep_expiries(pool, today_in_italy), consent.EXPIRY_SWEEPER)
 
     routers = [http.router, http_path.router, http_activities.router, http_projects.router, http_import.router,
                http_audit.router, http_consent.router]

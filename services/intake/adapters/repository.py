@@ -4,7 +4,7 @@ connection, so the caller's transaction decides what commits together."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
@@ -12,10 +12,12 @@ import asyncpg
 
 from intake.adapters.repository_caseload import IMPORT_LOCK
 from intake.adapters.repository_projects import NOT_VISIBLE
+from intake.domain.duplicates import ExistingKeys
 from shared import outbox
+from shared.db import Connection
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PersonColumns:
     """What registration writes and a correction rewrites: the sealed data, its search indexes and
     the coarse attributes."""
@@ -37,12 +39,12 @@ class PersonColumns:
     italian_level: str
     languages: list[str]
     vulnerabilities: list[str]
-    area: str | None  # the province where the person lives or is hosted
-    municipality: str | None  # its ISTAT code
-    accepted_areas: list[str]  # provinces where they would live or work
+    area: str | None = None  # the province where the person lives or is hosted
+    municipality: str | None = None  # its ISTAT code
+    accepted_areas: list[str] = field(default_factory=list)  # provinces where they would live or work
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NewBeneficiary(PersonColumns):
     organisation_id: str
     wrapped_key: bytes
@@ -52,6 +54,11 @@ class NewBeneficiary(PersonColumns):
     registered_on: date
     registered_by: str
     taken_in_charge_on: date | None = None  # None: the day it is registered
+    # How the consent of consent_scope was given; a trigger records it as one consents row per purpose.
+    consent_legal_basis: str = "consent"
+    consent_notice_version: str = "unrecorded"
+    consent_given_by: str = "person"
+    consent_expires_on: date | None = None
 
 
 def _lock_keys(indexes: Sequence[bytes | None]) -> list[str]:
@@ -64,13 +71,13 @@ def _lock_sql(param: int) -> str:
             "WITH ORDINALITY AS l(k, n) ORDER BY n")
 
 
-async def lock_identity(conn: asyncpg.Connection, *indexes: bytes | None) -> None:
+async def lock_identity(conn: Connection, *indexes: bytes | None) -> None:
     """Serialise registrations that could be duplicates of each other, until commit."""
     await conn.execute(_lock_sql(1), _lock_keys(indexes))
 
 
 async def lock_identity_and_find_unknown_projects(
-    conn: asyncpg.Connection, *indexes: bytes | None, organisation_id: str, project_codes: Sequence[str]
+    conn: Connection, *indexes: bytes | None, organisation_id: str, project_codes: Sequence[str]
 ) -> list[str]:
     """lock_identity, then the codes among `project_codes` (in their order) of no project the organisation
     leads or partners, in one round trip: a registration's checks before its duplicate search. The count
@@ -85,14 +92,15 @@ async def lock_identity_and_find_unknown_projects(
 
 
 async def find_duplicates(
-    conn: asyncpg.Connection, *, organisation_id: str, fiscal_code_index: bytes | None,
+    conn: Connection, *, organisation_id: str, fiscal_code_index: bytes | None,
     match_key_index: bytes | None, other_than: UUID | None = None,
-) -> list[asyncpg.Record]:
-    """The organisation's people (but `other_than`) with that fiscal code or name-and-birth key; None
-    checks nothing. The keyed hashes are looked up first, on their own indexes, and the organisation
-    filtered after (a materialised CTE keeps it there): otherwise, for an organisation the statistics
-    do not know yet (a new one, or one growing fast), the planner walks all its people instead."""
-    return await conn.fetch(
+) -> list[ExistingKeys]:
+    """The organisation's people (but `other_than`) with that fiscal code or name-and-birth key, with
+    their keys for the domain to match; None checks nothing. The keyed hashes are looked up first, on
+    their own indexes, and the organisation filtered after (a materialised CTE keeps it there):
+    otherwise, for an organisation the statistics do not know yet (a new one, or one growing fast),
+    the planner walks all its people instead."""
+    rows = await conn.fetch(
         """
         WITH same AS MATERIALIZED (
             SELECT beneficiary_id, organisation_id, erased_at, fiscal_code_index, match_key_index
@@ -101,18 +109,18 @@ async def find_duplicates(
             SELECT beneficiary_id, organisation_id, erased_at, fiscal_code_index, match_key_index
             FROM beneficiaries WHERE match_key_index = $3
         )
-        SELECT beneficiary_id, coalesce(fiscal_code_index = $2, false) AS same_fiscal_code,
-               coalesce(match_key_index = $3, false) AS same_name_birth
+        SELECT beneficiary_id, fiscal_code_index, match_key_index
         FROM same
         WHERE organisation_id = $1 AND erased_at IS NULL AND beneficiary_id IS DISTINCT FROM $4
         """,
         organisation_id, fiscal_code_index, match_key_index, other_than,
     )
+    return [ExistingKeys(r["beneficiary_id"], r["fiscal_code_index"], r["match_key_index"]) for r in rows]
 
 
-async def insert(conn: asyncpg.Connection, b: NewBeneficiary, events: Sequence[outbox.OutboxRecord]) -> None:
+async def insert(conn: Connection, b: NewBeneficiary, events: Sequence[outbox.OutboxRecord]) -> None:
     """The person, their key and the events announcing them, in one statement (one round trip)."""
-    events_cte, event_args = outbox.insert_cte(events, first_param=29)
+    events_cte, event_args = outbox.insert_cte(events, first_param=33)
     await conn.execute(
         f"""
         WITH person_key AS (INSERT INTO person_keys (beneficiary_id, wrapped_key) VALUES ($1, $24)), {events_cte}
@@ -120,14 +128,17 @@ async def insert(conn: asyncpg.Connection, b: NewBeneficiary, events: Sequence[o
             beneficiary_id, organisation_id, personal, fiscal_code_index, match_key_index, name_index, sex,
             age_band, legal_status, reception, must_leave_by, permit_expiry, household_size, children,
             single_parent, italian_level, languages, vulnerabilities, project_ids, consent_date, consent_scope,
-            registered_on, registered_by, taken_in_charge_on, area, municipality, accepted_areas)
-        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$25,$26,$27,$28)
+            registered_on, registered_by, taken_in_charge_on, area, municipality, accepted_areas, consent_legal_basis,
+            consent_notice_version, consent_given_by, consent_expires_on)
+        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$25,$26,$27,$28,
+                $29,$30,$31,$32)
         """,
         b.beneficiary_id, b.organisation_id, b.personal, b.fiscal_code_index, b.match_key_index, b.name_index,
         b.sex, b.age_band, b.legal_status, b.reception, b.must_leave_by, b.permit_expiry, b.household_size,
         b.children, b.single_parent, b.italian_level, b.languages, b.vulnerabilities, b.project_ids,
         b.consent_date, b.consent_scope, b.registered_on, b.registered_by, b.wrapped_key,
-        b.taken_in_charge_on or b.registered_on, b.area, b.municipality, list(b.accepted_areas), *event_args,
+        b.taken_in_charge_on or b.registered_on, b.area, b.municipality, list(b.accepted_areas),
+        b.consent_legal_basis, b.consent_notice_version, b.consent_given_by, b.consent_expires_on, *event_args,
     )
 
 
@@ -142,7 +153,7 @@ _LIST_COLUMNS = """
 
 
 async def list_page(
-    conn: asyncpg.Connection, *, organisation_id: str, limit: int, offset: int,
+    conn: Connection, *, organisation_id: str, limit: int, offset: int,
     fiscal_code_index: bytes | None = None, name_indexes: Sequence[bytes] = (), status: str | None = None,
     project_id: str | None = None, operator: str | None = None, due_by: date | None = None,
     closed_statuses: Sequence[str] = (),
@@ -180,7 +191,7 @@ async def list_page(
     return total, rows
 
 
-async def get(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id: UUID) -> asyncpg.Record | None:
+async def get(conn: Connection, *, organisation_id: str, beneficiary_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(
         f"""
         SELECT {_LIST_COLUMNS} FROM beneficiaries b LEFT JOIN person_keys k USING (beneficiary_id)
@@ -191,7 +202,7 @@ async def get(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id:
 
 
 async def log_access(
-    conn: asyncpg.Connection, *, actor: str, actor_role: str, organisation_id: str,
+    conn: Connection, *, actor: str, actor_role: str, organisation_id: str,
     beneficiary_ids: Sequence[UUID | None], action: str, purpose: str,
 ) -> None:
     """One audit row per person read, in one statement (None: a search that found nobody)."""
@@ -206,7 +217,7 @@ async def log_access(
     )
 
 
-async def lock(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id: UUID) -> asyncpg.Record | None:
+async def lock(conn: Connection, *, organisation_id: str, beneficiary_id: UUID) -> asyncpg.Record | None:
     """The person's whole row and key, locked FOR UPDATE until the caller's transaction ends."""
     return await conn.fetchrow(
         """
@@ -219,20 +230,20 @@ async def lock(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id
     )
 
 
-async def set_path_status(conn: asyncpg.Connection, *, beneficiary_id: UUID, status: str) -> None:
+async def set_path_status(conn: Connection, *, beneficiary_id: UUID, status: str) -> None:
     await conn.execute("UPDATE beneficiaries SET path_status = $2 WHERE beneficiary_id = $1", beneficiary_id, status)
 
 
-async def set_projects(conn: asyncpg.Connection, *, beneficiary_id: UUID, project_ids: list[str]) -> None:
+async def set_projects(conn: Connection, *, beneficiary_id: UUID, project_ids: list[str]) -> None:
     await conn.execute("UPDATE beneficiaries SET project_ids = $2 WHERE beneficiary_id = $1", beneficiary_id,
                        project_ids)
 
 
-async def set_italian_level(conn: asyncpg.Connection, *, beneficiary_id: UUID, level: str) -> None:
+async def set_italian_level(conn: Connection, *, beneficiary_id: UUID, level: str) -> None:
     await conn.execute("UPDATE beneficiaries SET italian_level = $2 WHERE beneficiary_id = $1", beneficiary_id, level)
 
 
-async def erase(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> None:
+async def erase(conn: Connection, *, beneficiary_id: UUID) -> None:
     """Destroy the person's key and every searchable trace; the coarse attributes stay for counts, and
     so does the keyed hash of the organisation's reference, so that importing an old file again never
     brings an erased person back."""
@@ -248,7 +259,7 @@ async def erase(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> None:
 
 
 async def log_erasure(
-    conn: asyncpg.Connection, *, beneficiary_id: UUID, organisation_id: str, reason: str, erased_by: str
+    conn: Connection, *, beneficiary_id: UUID, organisation_id: str, reason: str, erased_by: str
 ) -> None:
     await conn.execute(
         "INSERT INTO erasures (beneficiary_id, organisation_id, reason, erased_by) VALUES ($1, $2, $3, $4)",

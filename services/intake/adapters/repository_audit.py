@@ -8,9 +8,11 @@ from uuid import UUID
 
 import asyncpg
 
+from shared.db import Connection
+
 
 async def access_page(
-    conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id: UUID | None, actor: str | None,
+    conn: Connection, *, organisation_id: str, beneficiary_id: UUID | None, actor: str | None,
     since: datetime | None, until: datetime | None, limit: int, offset: int,
 ) -> tuple[int, list[asyncpg.Record]]:
     """The organisation's audit rows matching the filters (None: any), newest first, and how many match."""
@@ -24,14 +26,14 @@ async def access_page(
     return total, rows
 
 
-async def accesses_of(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id: UUID) -> list[asyncpg.Record]:
+async def accesses_of(conn: Connection, *, organisation_id: str, beneficiary_id: UUID) -> list[asyncpg.Record]:
     """Every audited read of the person, oldest first."""
     return await conn.fetch(
         "SELECT at, actor, actor_role, action, purpose FROM pii_access_log "
         "WHERE organisation_id = $1 AND beneficiary_id = $2 ORDER BY at, id", organisation_id, beneficiary_id)
 
 
-async def records_of(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> dict[str, list[asyncpg.Record]]:
+async def records_of(conn: Connection, *, beneficiary_id: UUID) -> dict[str, list[asyncpg.Record]]:
     """Everything intake holds about the person, sealed parts still sealed, each kind in its order."""
     queries = {
         "registration_versions": "SELECT seq, registration, superseded_at FROM registration_versions "

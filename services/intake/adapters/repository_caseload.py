@@ -11,13 +11,14 @@ from uuid import UUID
 import asyncpg
 
 from intake.adapters.repository_projects import VISIBLE_TO_ORGANISATION
+from shared.db import Connection
 
 # Registrations take this lock shared, an import exclusive: no one registers in the organisation while
 # its import checks duplicates and stores, and registrations never wait on each other for it.
 IMPORT_LOCK = "hashtextextended('import:' || $1, 0)"
 
 
-async def project_starts(conn: asyncpg.Connection, *, organisation_id: str, codes: Sequence[str]) -> dict[str, date]:
+async def project_starts(conn: Connection, *, organisation_id: str, codes: Sequence[str]) -> dict[str, date]:
     """The start of each of `codes` the organisation leads or partners (the lead's own first)."""
     rows = await conn.fetch(
         f"""
@@ -30,12 +31,12 @@ async def project_starts(conn: asyncpg.Connection, *, organisation_id: str, code
     return {r["code"]: r["start_date"] for r in rows}
 
 
-async def lock_for_import(conn: asyncpg.Connection, *, organisation_id: str) -> None:
+async def lock_for_import(conn: Connection, *, organisation_id: str) -> None:
     await conn.execute(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})", organisation_id)
 
 
 async def known_references(
-    conn: asyncpg.Connection, *, organisation_id: str, indexes: Sequence[bytes]
+    conn: Connection, *, organisation_id: str, indexes: Sequence[bytes]
 ) -> dict[bytes, asyncpg.Record]:
     """The organisation's people (erased ones too: their reference stays taken) by reference index."""
     rows = await conn.fetch(
@@ -47,7 +48,7 @@ async def known_references(
 
 
 async def duplicates_of_many(
-    conn: asyncpg.Connection, *, organisation_id: str, fiscal_code_indexes: Sequence[bytes],
+    conn: Connection, *, organisation_id: str, fiscal_code_indexes: Sequence[bytes],
     match_key_indexes: Sequence[bytes],
 ) -> list[asyncpg.Record]:
     """The organisation's people (not erased) with any of the fiscal codes or name-and-birth keys,
@@ -73,24 +74,25 @@ BENEFICIARY_COLUMNS = (
     "age_band", "legal_status", "reception", "must_leave_by", "permit_expiry", "household_size", "children",
     "single_parent", "italian_level", "languages", "vulnerabilities", "project_ids", "consent_date",
     "consent_scope", "registered_on", "registered_by", "taken_in_charge_on", "reference_index", "area",
-    "municipality", "accepted_areas",
+    "municipality", "accepted_areas", "consent_legal_basis", "consent_notice_version", "consent_given_by",
+    "consent_expires_on",
 )
 
 
-async def copy_people(conn: asyncpg.Connection, people: Sequence[tuple], keys: Sequence[tuple]) -> None:
+async def copy_people(conn: Connection, people: Sequence[tuple], keys: Sequence[tuple]) -> None:
     """Many people (rows in BENEFICIARY_COLUMNS order) and their wrapped keys, by COPY: the import's
     bulk path, in the caller's transaction."""
     await conn.copy_records_to_table("person_keys", records=keys, columns=("beneficiary_id", "wrapped_key"))
     await conn.copy_records_to_table("beneficiaries", records=people, columns=BENEFICIARY_COLUMNS)
 
 
-async def last_move_on(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> date | None:
+async def last_move_on(conn: Connection, *, beneficiary_id: UUID) -> date | None:
     """The day of the person's latest path move, if any."""
     return await conn.fetchval("SELECT max(changed_on) FROM path_transitions WHERE beneficiary_id = $1", beneficiary_id)
 
 
 async def people_by_reference(
-    conn: asyncpg.Connection, *, organisation_id: str, indexes: Sequence[bytes]
+    conn: Connection, *, organisation_id: str, indexes: Sequence[bytes]
 ) -> dict[bytes, asyncpg.Record]:
     """The organisation's people by reference index, each row locked until commit, as a command on
     one person locks it."""
@@ -103,7 +105,7 @@ async def people_by_reference(
 
 
 async def known_intervention_references(
-    conn: asyncpg.Connection, *, organisation_id: str, indexes: Sequence[bytes]
+    conn: Connection, *, organisation_id: str, indexes: Sequence[bytes]
 ) -> dict[bytes, asyncpg.Record]:
     rows = await conn.fetch(
         "SELECT reference_index, intervention_id FROM interventions "
@@ -113,7 +115,7 @@ async def known_intervention_references(
     return {r["reference_index"]: r for r in rows}
 
 
-async def insert_imported_intervention(conn: asyncpg.Connection, i: Any, reference_index: bytes) -> None:
+async def insert_imported_intervention(conn: Connection, i: Any, reference_index: bytes) -> None:
     """An intervention (repository_activities.NewIntervention) with the organisation's reference for it."""
     await conn.execute(
         """
@@ -126,10 +128,10 @@ async def insert_imported_intervention(conn: asyncpg.Connection, i: Any, referen
     )
 
 
-async def course_by_reference(conn: asyncpg.Connection, *, organisation_id: str, index: bytes) -> asyncpg.Record | None:
+async def course_by_reference(conn: Connection, *, organisation_id: str, index: bytes) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM courses WHERE organisation_id = $1 AND reference_index = $2",
                                organisation_id, index)
 
 
-async def set_course_reference(conn: asyncpg.Connection, *, course_id: UUID, index: bytes) -> None:
+async def set_course_reference(conn: Connection, *, course_id: UUID, index: bytes) -> None:
     await conn.execute("UPDATE courses SET reference_index = $2 WHERE course_id = $1", course_id, index)

@@ -10,6 +10,8 @@ from uuid import UUID
 
 import asyncpg
 
+from shared.db import Connection
+
 
 @dataclass(frozen=True)
 class ConsentRow:
@@ -34,7 +36,7 @@ def _record(c: ConsentRow) -> tuple:
     return tuple(getattr(c, k) for k in COLUMNS)
 
 
-async def append(conn: asyncpg.Connection, rows: Sequence[ConsentRow]) -> None:
+async def append(conn: Connection, rows: Sequence[ConsentRow]) -> None:
     """The rows, in order, in one statement."""
     if rows:
         await conn.executemany(
@@ -42,21 +44,21 @@ async def append(conn: asyncpg.Connection, rows: Sequence[ConsentRow]) -> None:
             [_record(r) for r in rows])
 
 
-async def copy(conn: asyncpg.Connection, rows: Sequence[ConsentRow]) -> None:
+async def copy(conn: Connection, rows: Sequence[ConsentRow]) -> None:
     """Many rows by COPY (an import)."""
     await conn.copy_records_to_table("consents", records=[_record(r) for r in rows], columns=COLUMNS)
 
 
-async def current(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
+async def current(conn: Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
     return await conn.fetch("SELECT * FROM current_consents WHERE beneficiary_id = $1 ORDER BY purpose",
                             beneficiary_id)
 
 
-async def history(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
+async def history(conn: Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
     return await conn.fetch("SELECT * FROM consents WHERE beneficiary_id = $1 ORDER BY seq", beneficiary_id)
 
 
-async def expired(conn: asyncpg.Connection, *, today: date, limit: int) -> list[asyncpg.Record]:
+async def expired(conn: Connection, *, today: date, limit: int) -> list[asyncpg.Record]:
     """Consents in force by their rows whose expiry is before `today`, with the person's first project,
     each person's row locked (people of erased paths left out: nothing more is recorded about them)."""
     return await conn.fetch(
@@ -70,7 +72,7 @@ async def expired(conn: asyncpg.Connection, *, today: date, limit: int) -> list[
         today, limit)
 
 
-async def refresh_scope(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> None:
+async def refresh_scope(conn: Connection, *, beneficiary_id: UUID) -> None:
     """The person's consent_scope: the purposes whose latest row gives consent."""
     await conn.execute(
         """

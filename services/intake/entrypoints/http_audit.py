@@ -8,8 +8,9 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
+from intake.entrypoints.deps import unit_of_work
 from intake.service_layer import audit
 from shared.api import ERROR_RESPONSES, Page, PageQuery
 from shared.auth import Principal, Role, require
@@ -61,7 +62,7 @@ async def access_log(
 ) -> dict[str, Any]:
     """The organisation's reads of personal data, newest first; filters combine."""
     total, items = await audit.access_log(
-        request.app.state.runtime.pool, principal,
+        unit_of_work(request), principal,
         audit.AccessQuery(beneficiary_id=beneficiary_id, actor=actor, since=since, until=until),
         limit=page.limit, offset=page.offset)
     return page.page(items, total)
@@ -71,13 +72,23 @@ async def access_log(
 async def access_report(beneficiary_id: UUID, request: Request, purpose: str = PURPOSE,
                         principal: Principal = Depends(ADMINS)) -> dict[str, Any]:
     """Who read the person's data, when and why (the right of access, GDPR art. 15)."""
-    return await audit.access_report(request.app.state.runtime.pool, principal, beneficiary_id, purpose=purpose)
+    return await audit.access_report(unit_of_work(request), principal, beneficiary_id, purpose=purpose)
 
 
-@router.get("/beneficiaries/{beneficiary_id}/export", response_model=dict[str, Any])
+class DataExport(BaseModel):
+    """Every record intake holds about the person; each kind a list of its records (see the README)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    beneficiary_id: UUID
+    organisation_id: str
+    registration: dict[str, Any]
+
+
+@router.get("/beneficiaries/{beneficiary_id}/export", response_model=DataExport)
 async def export(beneficiary_id: UUID, request: Request, purpose: str = PURPOSE,
                  principal: Principal = Depends(ADMINS)) -> dict[str, Any]:
     """Every registration version, correction, assessment, plan, intervention, course and consent of the
     person, decrypted, as JSON; audited; 409 once the person is erased."""
-    return await audit.export(request.app.state.runtime.pool, request.app.state.vault, principal, beneficiary_id,
+    return await audit.export(unit_of_work(request), request.app.state.vault, principal, beneficiary_id,
                               purpose=purpose)

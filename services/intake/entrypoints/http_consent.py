@@ -10,11 +10,11 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from intake.adapters import consent_data
 from intake.domain.consent import GivenBy, LegalBasis
-from intake.entrypoints.schemas_common import InputModel, PastDate, Text, today_in_italy
+from intake.entrypoints.deps import unit_of_work
 from intake.service_layer import consent
-from shared.api import ERROR_RESPONSES
+from intake.service_layer.commands_common import InputModel, PastDate, Text, today_in_italy
+from shared.api import ERROR_RESPONSES, Page, PageQuery
 from shared.auth import Principal, Role, require
 
 router = APIRouter(prefix="/api/v1", tags=["consent"], responses=ERROR_RESPONSES)
@@ -71,14 +71,16 @@ class ConsentsOut(BaseModel):
     history: list[ConsentChange]
 
 
-@router.get("/consent-purposes", response_model=list[PurposeOut])
-async def purposes(principal: Principal = Depends(OPERATORS)) -> list[dict[str, Any]]:
-    return [vars(p) for p in consent_data.purposes().values()]
+@router.get("/consent-purposes", response_model=Page[PurposeOut])
+async def purposes(principal: Principal = Depends(OPERATORS), page: PageQuery = Depends()) -> dict[str, Any]:
+    """The purposes a consent is given to (a data file), in its order."""
+    every = [vars(p) for p in consent.purposes().values()]
+    return page.page(every[page.offset:page.offset + page.limit], len(every))
 
 
 @router.get("/beneficiaries/{beneficiary_id}/consents", response_model=ConsentsOut)
 async def consents(beneficiary_id: UUID, request: Request, principal: Principal = Depends(OPERATORS)) -> dict:
-    return await consent.consents(request.app.state.runtime.pool, principal, beneficiary_id, today=today_in_italy())
+    return await consent.consents(unit_of_work(request), principal, beneficiary_id, today=today_in_italy())
 
 
 @router.post("/beneficiaries/{beneficiary_id}/consents", response_model=ConsentsOut, status_code=201)
@@ -88,7 +90,7 @@ async def give(beneficiary_id: UUID, body: ConsentGivenIn, request: Request,
     command = consent.GiveConsent(purpose=body.purpose, given_on=body.given_on, legal_basis=body.legal_basis,
                                   notice_version=body.notice_version, given_by=body.given_by,
                                   expires_on=body.expires_on)
-    return await consent.give(request.app.state.runtime.pool, principal, beneficiary_id, command,
+    return await consent.give(unit_of_work(request), principal, beneficiary_id, command,
                               today=today_in_italy())
 
 
@@ -99,6 +101,6 @@ async def withdraw(beneficiary_id: UUID, purpose: str, request: Request, body: W
     """Withdraw the consent to one purpose, at any time; emits intake.consent_withdrawn, on which housing and
     employment stop offering and matching the person."""
     today = today_in_italy()
-    return await consent.withdraw(request.app.state.runtime.pool, principal, beneficiary_id, purpose,
+    return await consent.withdraw(unit_of_work(request), principal, beneficiary_id, purpose,
                                   withdrawn_on=(body.withdrawn_on if body and body.withdrawn_on else today),
                                   today=today)

@@ -15,7 +15,6 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_json
 
-from intake.adapters import spreadsheets
 from intake.domain.enums import ItalianLevel
 from intake.domain.importing import (
     CellError,
@@ -26,10 +25,12 @@ from intake.domain.importing import (
     resolve_header,
     validation_errors,
 )
-from intake.entrypoints.schemas import BeneficiaryIn, InterventionIn
-from intake.entrypoints.schemas_common import InputModel, PastDate, today_in_italy
-from intake.entrypoints.schemas_courses import CourseIn
+from intake.entrypoints.deps import unit_of_work
+from intake.service_layer import caseload_files as spreadsheets
 from intake.service_layer import importing, importing_courses, importing_interventions
+from intake.service_layer.commands import BeneficiaryIn, InterventionIn
+from intake.service_layer.commands_common import InputModel, PastDate, today_in_italy
+from intake.service_layer.commands_courses import CourseIn
 from intake.service_layer.importing_courses import CourseRow
 from intake.service_layer.importing_interventions import InterventionRow
 from shared.api import ERROR_RESPONSES
@@ -132,16 +133,16 @@ async def import_file(
     is refused (the report says which and why)."""
     fmt = spreadsheets.file_format(file.file)
     template = spreadsheets.template(kind.value)
-    pool, vault = request.app.state.runtime.pool, request.app.state.vault
+    uow, vault = unit_of_work(request), request.app.state.vault
     if kind is Kind.people:
-        result = await importing.import_people(pool, vault, principal, _people(template, file.file, fmt),
+        result = await importing.import_people(uow, vault, principal, _people(template, file.file, fmt),
                                                dry_run=dry_run, today=today_in_italy())
     elif kind is Kind.interventions:
         result = await importing_interventions.import_interventions(
-            pool, vault, principal, _interventions(template, file.file, fmt), dry_run=dry_run, today=today_in_italy())
+            uow, vault, principal, _interventions(template, file.file, fmt), dry_run=dry_run, today=today_in_italy())
     else:
         result = await importing_courses.import_courses(
-            pool, vault, principal, _courses(template, file.file, fmt), dry_run=dry_run, today=today_in_italy())
+            uow, vault, principal, _courses(template, file.file, fmt), dry_run=dry_run, today=today_in_italy())
     status = 422 if not result.valid else 200 if dry_run else 201
     if report is ReportFormat.spreadsheet:
         return _spreadsheet(file, fmt, result, status, language.value)
@@ -173,7 +174,7 @@ def _parsed(template: Template, f, fmt: str, model: type[BaseModel]):  # noqa: A
                 try:
                     made = model.model_validate(parsed.body)
                 except ValidationError as exc:
-                    parsed.errors.extend(validation_errors(known, exc.errors(include_url=False)))
+                    parsed.errors.extend(validation_errors(known, [dict(e) for e in exc.errors(include_url=False)]))
             yield parsed, made, extra
     except spreadsheets.UnreadableFile as exc:
         raise RuleViolation("file", "unreadable_file", str(exc)) from None

@@ -15,11 +15,12 @@ from uuid import UUID
 
 import asyncpg
 
-from intake.adapters import consent_data, repository, repository_consent
+from intake.adapters import consent_data, repository_consent
 from intake.domain.consent import ConsentState, GivenBy, LegalBasis, check_give, check_guardian, check_withdraw
-from intake.entrypoints.schemas import BeneficiaryIn
-from intake.service_layer.commands import emit, locked_person
+from intake.service_layer.commands import BeneficiaryIn
 from intake.service_layer.errors import NotFound
+from intake.service_layer.person import emit, locked_person
+from intake.service_layer.unit_of_work import PostgresIntakeUnitOfWork
 from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for
@@ -37,22 +38,31 @@ class GiveConsent:
     expires_on: date | None = None
 
 
-def at_registration(data: BeneficiaryIn, beneficiary_id: UUID, organisation_id: str,
-                    recorded_by: str) -> tuple[list[repository_consent.ConsentRow], list[ConsentGiven]]:
-    """The registration's consent as one row per purpose, and the events of those another service acts on."""
+def purposes() -> dict:
+    """The consent purposes (a data file)."""
+    return consent_data.purposes()
+
+
+def _given_by(data: BeneficiaryIn) -> str:
     c = data.consent
-    given_by = (c.given_by or (GivenBy.guardian if data.legal_status.value == "unaccompanied_minor"
-                               else GivenBy.person)).value
-    rows, events = [], []
-    purposes = consent_data.purposes()
-    for scope in c.scope:
-        rows.append(repository_consent.ConsentRow(
-            beneficiary_id, organisation_id, scope.value, "given", c.date, recorded_by, c.legal_basis.value,
-            c.notice_version, given_by, c.expires_on))
-        if purposes[scope.value].acted_on_by:
-            events.append(ConsentGiven(purpose=scope.value, given_on=c.date, legal_basis=c.legal_basis.value,
-                                       notice_version=c.notice_version, given_by=given_by, expires_on=c.expires_on))
-    return rows, events
+    return (c.given_by or (GivenBy.guardian if data.legal_status.value == "unaccompanied_minor"
+                           else GivenBy.person)).value
+
+
+def columns(data: BeneficiaryIn) -> dict[str, Any]:
+    """How the registration's consent was given, as the person's row keeps it (a trigger turns the row's
+    consent into one consents row per purpose)."""
+    c = data.consent
+    return {"consent_legal_basis": c.legal_basis.value, "consent_notice_version": c.notice_version,
+            "consent_given_by": _given_by(data), "consent_expires_on": c.expires_on}
+
+
+def announced_at_registration(data: BeneficiaryIn) -> list[ConsentGiven]:
+    """The consent_given events of a registration: for the purposes another service acts on."""
+    c, acted_on = data.consent, consent_data.purposes()
+    return [ConsentGiven(purpose=s.value, given_on=c.date, legal_basis=c.legal_basis.value,
+                         notice_version=c.notice_version, given_by=_given_by(data), expires_on=c.expires_on)
+            for s in c.scope if acted_on[s.value].acted_on_by]
 
 
 def _state(row: asyncpg.Record | None) -> ConsentState | None:
@@ -64,10 +74,11 @@ async def _current(conn: asyncpg.Connection, beneficiary_id: UUID, purpose: str)
     return _state(next((r for r in rows if r["purpose"] == purpose), None))
 
 
-async def give(pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, command: GiveConsent, *,
+async def give(uow: PostgresIntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, command: GiveConsent, *,
                today: date) -> dict[str, Any]:
-    async with pool.acquire() as conn, conn.transaction():
-        person = await locked_person(conn, principal, beneficiary_id)
+    async with uow:
+        person = await locked_person(uow, principal, beneficiary_id)
+        conn = uow.connection
         given_by = command.given_by or (GivenBy.guardian if person["legal_status"] == "unaccompanied_minor"
                                         else GivenBy.person)
         check_guardian(given_by.value, person["legal_status"])
@@ -77,24 +88,25 @@ async def give(pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, c
             beneficiary_id, principal.organisation_id, command.purpose, "given", command.given_on, principal.subject,
             command.legal_basis.value, command.notice_version, given_by.value, command.expires_on)])
         await repository_consent.refresh_scope(conn, beneficiary_id=beneficiary_id)
-        await emit(conn, principal, beneficiary_id, ConsentGiven(
+        emit(uow, principal, person, ConsentGiven(
             purpose=command.purpose, given_on=command.given_on, legal_basis=command.legal_basis.value,
             notice_version=command.notice_version, given_by=given_by.value, expires_on=command.expires_on),
             project_id=person["project_ids"][0])
         return await _view(conn, beneficiary_id, today)
 
 
-async def withdraw(pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, purpose: str, *,
+async def withdraw(uow: PostgresIntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, purpose: str, *,
                    withdrawn_on: date, today: date) -> dict[str, Any]:
-    async with pool.acquire() as conn, conn.transaction():
-        person = await locked_person(conn, principal, beneficiary_id)
+    async with uow:
+        person = await locked_person(uow, principal, beneficiary_id)
+        conn = uow.connection
         check_withdraw(purpose, await _current(conn, beneficiary_id, purpose), today)
         await repository_consent.append(conn, [repository_consent.ConsentRow(
             beneficiary_id, principal.organisation_id, purpose, "withdrawn", withdrawn_on, principal.subject,
             cause="withdrawn")])
         await repository_consent.refresh_scope(conn, beneficiary_id=beneficiary_id)
-        await emit(conn, principal, beneficiary_id, ConsentWithdrawn(purpose=purpose, withdrawn_on=withdrawn_on),
-                   project_id=person["project_ids"][0])
+        emit(uow, principal, person, ConsentWithdrawn(purpose=purpose, withdrawn_on=withdrawn_on),
+             project_id=person["project_ids"][0])
         return await _view(conn, beneficiary_id, today)
 
 
@@ -133,12 +145,13 @@ async def sweep_expiries(pool: asyncpg.Pool, today: Callable[[], date], *, every
         await asyncio.sleep(every_s)
 
 
-async def consents(pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, *, today: date) -> dict[str, Any]:
+async def consents(uow: PostgresIntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, *,
+                   today: date) -> dict[str, Any]:
     """The person's consents: no personal data, so no purpose is needed to read them."""
-    async with pool.acquire() as conn:
-        if await repository.get(conn, organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id) is None:
+    async with uow:
+        if await uow.people.get(organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id) is None:
             raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
-        return await _view(conn, beneficiary_id, today)
+        return await _view(uow.connection, beneficiary_id, today)
 
 
 async def _view(conn: asyncpg.Connection, beneficiary_id: UUID, today: date) -> dict[str, Any]:

@@ -15,14 +15,16 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from intake.adapters import repository_caseload, repository_consent, repository_projects
+from intake.adapters import repository_caseload, repository_projects
 from intake.adapters.vault import Vault
 from intake.domain import caseload
+from intake.domain.duplicates import protected_keys
 from intake.domain.importing import CellError
-from intake.domain.registration import duplicate_key, name_tokens, registered_event, split_personal
-from intake.entrypoints.schemas import BeneficiaryIn
+from intake.domain.registration import name_tokens, registered_event, split_personal
 from intake.service_layer import consent
+from intake.service_layer.commands import BeneficiaryIn
 from intake.service_layer.registration import place_attributes
+from intake.service_layer.unit_of_work import PostgresIntakeUnitOfWork
 from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for
@@ -84,18 +86,22 @@ class _Seen:
     projects: dict[str, date | None] = field(default_factory=dict)  # code -> start (None: unknown)
 
 
+class Undo(Exception):
+    """Leaves an import's unit of work without committing: a dry run, or a refused row."""
+
+
 async def import_people(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, rows: Iterable[ImportRow], *, dry_run: bool,
-    today: date,
+    uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Principal, rows: Iterable[ImportRow], *,
+    dry_run: bool, today: date,
 ) -> ImportReport:
-    """Check every row; unless a dry run or a row is refused, store them all, each with its event."""
+    """Check every row; unless a dry run or a row is refused, store them all, each with its event. The
+    import's own SQL runs on the unit of work's connection (bulk lookups and COPY have no twin)."""
     report = ImportReport("people", dry_run)
     seen = _Seen()
     carrier = current_carrier()
-    async with pool.acquire() as conn:
-        tx = conn.transaction()
-        await tx.start()
-        try:
+    try:
+        async with uow:
+            conn = uow.connection
             # No registration in the organisation while its people are checked and stored.
             await repository_caseload.lock_for_import(conn, organisation_id=principal.organisation_id)
             for chunk in _chunks(iter(rows)):
@@ -103,13 +109,10 @@ async def import_people(
                 if not dry_run and report.valid and prepared:
                     await _store(conn, vault, principal, prepared, today, carrier)
             if dry_run or not report.valid:
-                await tx.rollback()
-            else:
-                await tx.commit()
-                report.stored = True
-        except BaseException:
-            await tx.rollback()
-            raise
+                raise Undo
+        report.stored = True
+    except Undo:
+        pass
     return report
 
 
@@ -140,12 +143,10 @@ async def _check(
         if r.registration is None or r.reference is None or outcome.errors:
             continue
         data = r.registration
+        keys = protected_keys(data.candidate(), vault.blind_index)
+        assert keys.match_key is not None
         candidates.append(_Prepared(
-            outcome, data, vault.blind_index("reference", r.reference),
-            vault.blind_index("fiscal_code", data.fiscal_code) if data.fiscal_code else None,
-            vault.blind_index("match_key", duplicate_key(data.first_name, data.last_name, data.birth_date,
-                                                         data.birth_country)),
-        ))
+            outcome, data, vault.blind_index("reference", r.reference), keys.fiscal_code, keys.match_key))
     if not candidates:
         return []
     known = await repository_caseload.known_references(
@@ -243,7 +244,7 @@ async def _store(
     carrier: dict[str, str],
 ) -> None:
     """Seal and write the chunk's people with their events, as registration does, in bulk."""
-    people, keys, records, consents = [], [], [], []
+    people, keys, records = [], [], []
     org = principal.organisation_id
     for p in prepared:
         data = p.data
@@ -263,8 +264,7 @@ async def _store(
         envelope = envelope_for(event, beneficiary_id=beneficiary_id, organisation_id=org, producer="intake",
                                 project_id=data.project_ids[0])
         records.append(outbox.record_for(envelope, INTAKE_EVENTS.name, carrier))
-        rows, consent_events = consent.at_registration(data, beneficiary_id, org, principal.subject)
-        consents.extend(rows)
+        consent_events = consent.announced_at_registration(data)
         records.extend(outbox.record_for(envelope_for(
             c, beneficiary_id=beneficiary_id, organisation_id=org, producer="intake", project_id=data.project_ids[0],
             correlation_id=envelope.correlation_id), INTAKE_EVENTS.name, carrier) for c in consent_events)
@@ -278,7 +278,7 @@ async def _store(
             list(data.languages), [v.value for v in data.vulnerabilities], list(data.project_ids),
             data.consent.date, [s.value for s in data.consent.scope], today, principal.subject, taken,
             p.reference_index, event.area, event.municipality, list(event.accepted_areas),
+            *consent.columns(data).values(),
         ))
-    await repository_caseload.copy_people(conn, people, keys)
-    await repository_consent.copy(conn, consents)
+    await repository_caseload.copy_people(conn, people, keys)  # a trigger records each one's consents
     await outbox.add(conn, records)

@@ -13,17 +13,16 @@ from datetime import date
 from typing import Any
 from uuid import uuid4
 
-import asyncpg
-
 from intake.adapters import repository, repository_activities, repository_caseload, repository_projects
 from intake.adapters.vault import Vault
-from intake.domain.courses import CourseRuleViolation, check_completion, check_enrolment, level_after
+from intake.domain.courses import check_completion, check_enrolment, level_after
 from intake.domain.enums import InterventionKind, ItalianLevel, levels_gained
 from intake.domain.importing import CellError
 from intake.service_layer.chargeable import check_chargeable, check_project_runs
-from intake.service_layer.errors import RuleBroken
-from intake.service_layer.importing import ImportReport, RowOutcome
+from intake.service_layer.errors import RuleViolation
+from intake.service_layer.importing import ImportReport, RowOutcome, Undo
 from intake.service_layer.interventions import amount
+from intake.service_layer.unit_of_work import PostgresIntakeUnitOfWork
 from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for
@@ -50,24 +49,24 @@ class _Refused(Exception):
         self.error = error
 
 
-async def import_courses(pool: asyncpg.Pool, vault: Vault, principal: Principal, rows: Iterable[CourseRow], *,
+async def import_courses(uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Principal,
+                         rows: Iterable[CourseRow], *,
                          dry_run: bool, today: date) -> ImportReport:
     report = ImportReport("courses", dry_run)
     courses: dict[bytes, tuple[int, dict[str, Any], Any]] = {}  # reference -> (first row, fields, course row)
     carrier = current_carrier()
-    async with pool.acquire() as conn:
-        tx = conn.transaction()
-        await tx.start()
-        try:
+    try:
+        async with uow:
+            conn = uow.connection
             for r in rows:
                 outcome = RowOutcome(r.row, r.reference, "invalid", errors=list(r.errors))
                 report.rows.append(outcome)
                 if r.course is None or r.reference is None or outcome.errors:
                     continue
                 try:
-                    course, created = await _course(conn, vault, principal, r, courses)
-                    events = await _enrolment(conn, vault, principal, r, course, today)
-                except (_Refused, RuleBroken) as exc:
+                    course, created = await _course(uow, vault, principal, r, courses)
+                    events = await _enrolment(uow, vault, principal, r, course, today)
+                except (_Refused, RuleViolation) as exc:
                     outcome.errors.append(exc.error if isinstance(exc, _Refused)
                                           else CellError(exc.field, exc.field, exc.rule, exc.message))
                     continue
@@ -79,21 +78,19 @@ async def import_courses(pool: asyncpg.Pool, vault: Vault, principal: Principal,
                         e, beneficiary_id=person, organisation_id=principal.organisation_id, producer="intake",
                         project_id=course["project_id"]), INTAKE_EVENTS.name, carrier) for person, e in events])
             if dry_run or not report.valid:
-                await tx.rollback()
-            else:
-                await tx.commit()
-                report.stored = True
-        except BaseException:
-            await tx.rollback()
-            raise
+                raise Undo
+        report.stored = True
+    except Undo:
+        pass
     return report
 
 
-async def _course(conn: asyncpg.Connection, vault: Vault, principal: Principal, r: CourseRow,
+async def _course(uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Principal, r: CourseRow,
                   courses: dict[bytes, tuple[int, dict[str, Any], Any]]) -> tuple[Any, bool]:
     """(the row's course, whether this row creates it). The course is created (inside the import's
     transaction, also for a dry run, which rolls back) at its first row."""
     data = r.course
+    assert data is not None
     fields = {f: getattr(data, f) for f in COURSE_FIELDS}
     index = vault.blind_index("course_reference", r.reference or "")
     if index in courses:
@@ -103,14 +100,14 @@ async def _course(conn: asyncpg.Connection, vault: Vault, principal: Principal, 
             raise _Refused(CellError(differing[0], f"course.{differing[0]}", "course_differs",
                                      f"the course's {', '.join(differing)} differ from row {first}"))
         return course, False
-    org = principal.organisation_id
+    org, conn = principal.organisation_id, uow.connection
     course = await repository_caseload.course_by_reference(conn, organisation_id=org, index=index)
     created = course is None
     if created:
         if await repository_projects.not_visible(conn, organisation_id=org, codes=[data.project_id]):
             raise _Refused(CellError("project_id", "course.project_id", "unknown_project",
                                      f"no project '{data.project_id}' led by or partnered with your organisation"))
-        await check_project_runs(conn, principal, data.project_id,
+        await check_project_runs(uow, principal, data.project_id,
                                  {"start_date": data.start_date, "end_date": data.end_date})
         course_id = uuid4()
         await repository_activities.insert_course(conn, repository_activities.NewCourse(
@@ -123,12 +120,13 @@ async def _course(conn: asyncpg.Connection, vault: Vault, principal: Principal, 
     return course, created
 
 
-async def _enrolment(conn: asyncpg.Connection, vault: Vault, principal: Principal, r: CourseRow, course: Any,
+async def _enrolment(uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Principal, r: CourseRow, course: Any,
                      today: date) -> list[tuple[Any, EventPayload]]:
     """The row's enrolment (and completion) with their events; none when the row has no person or the
     person was enrolled already."""
     if r.person_reference is None:
         return []
+    conn = uow.connection
     index = vault.blind_index("reference", r.person_reference)
     person = (await repository_caseload.people_by_reference(
         conn, organisation_id=principal.organisation_id, indexes=[index])).get(index)
@@ -140,11 +138,8 @@ async def _enrolment(conn: asyncpg.Connection, vault: Vault, principal: Principa
                                  f"the person is not in project '{course['project_id']}'"))
     e = r.enrolment
     enrolled_on = (e.enrolled_on if e else None) or course["start_date"]
-    try:
-        check_enrolment(course["end_date"], enrolled_on)
-    except CourseRuleViolation as exc:
-        raise RuleBroken("enrolled_on", "enrolled_after_course", exc.rule) from None
-    await check_chargeable(conn, principal, person, course["project_id"], enrolled_on, field="enrolled_on")
+    check_enrolment(course["end_date"], enrolled_on)
+    await check_chargeable(uow, principal, person, course["project_id"], enrolled_on, field="enrolled_on")
     beneficiary_id = person["beneficiary_id"]
     if not await repository_activities.enrol(conn, course_id=course["course_id"], beneficiary_id=beneficiary_id,
                                              enrolled_on=enrolled_on, enrolled_by=principal.subject):
@@ -156,11 +151,8 @@ async def _enrolment(conn: asyncpg.Connection, vault: Vault, principal: Principa
     if e is None or e.completed_on is None:
         return events
     kind, reached = InterventionKind(course["kind"]), e.level_reached
-    try:
-        check_completion(kind, course["start_date"], enrolled_on, e.completed_on, reached)
-    except CourseRuleViolation as exc:
-        raise RuleBroken(exc.field, "completion_rule", exc.rule) from None
-    await check_chargeable(conn, principal, person, course["project_id"], e.completed_on, field="completed_on")
+    check_completion(kind, course["start_date"], enrolled_on, e.completed_on, reached)
+    await check_chargeable(uow, principal, person, course["project_id"], e.completed_on, field="completed_on")
     before = ItalianLevel(person["italian_level"])
     await repository_activities.complete(
         conn, course_id=course["course_id"], beneficiary_id=beneficiary_id, completed_on=e.completed_on,

@@ -17,11 +17,12 @@ import asyncpg
 from intake.adapters import repository_activities, repository_caseload
 from intake.adapters.vault import Vault
 from intake.domain.importing import CellError
-from intake.entrypoints.schemas import InterventionIn
 from intake.service_layer.chargeable import check_chargeable
-from intake.service_layer.errors import RuleBroken
-from intake.service_layer.importing import ImportReport, RowOutcome
-from intake.service_layer.interventions import facts
+from intake.service_layer.commands import InterventionIn
+from intake.service_layer.errors import RuleViolation
+from intake.service_layer.importing import ImportReport, RowOutcome, Undo
+from intake.service_layer.interventions import _facts as facts
+from intake.service_layer.unit_of_work import PostgresIntakeUnitOfWork
 from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for
@@ -40,17 +41,17 @@ class InterventionRow:
 
 
 async def import_interventions(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, rows: Iterable[InterventionRow], *, dry_run: bool,
+    uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Principal, rows: Iterable[InterventionRow], *,
+    dry_run: bool,
     today: date,
 ) -> ImportReport:
     report = ImportReport("interventions", dry_run)
     org = principal.organisation_id
     seen: dict[bytes, int] = {}
     carrier = current_carrier()
-    async with pool.acquire() as conn:
-        tx = conn.transaction()
-        await tx.start()
-        try:
+    try:
+        async with uow:
+            conn = uow.connection
             for r in rows:
                 outcome = RowOutcome(r.row, r.reference, "invalid", errors=list(r.errors))
                 report.rows.append(outcome)
@@ -71,7 +72,7 @@ async def import_interventions(
                 people = await repository_caseload.people_by_reference(conn, organisation_id=org,
                                                                        indexes=[person_index])
                 person = people.get(person_index)
-                row = await _checked(conn, principal, person, r, outcome)
+                row = await _checked(uow, principal, person, r, outcome)
                 if row is None:
                     continue
                 outcome.outcome, outcome.beneficiary_id, outcome.intervention_id = (
@@ -82,17 +83,14 @@ async def import_interventions(
                                             organisation_id=org, producer="intake", project_id=row.project_id)
                     await outbox.add(conn, [outbox.record_for(envelope, INTAKE_EVENTS.name, carrier)])
             if dry_run or not report.valid:
-                await tx.rollback()
-            else:
-                await tx.commit()
-                report.stored = True
-        except BaseException:
-            await tx.rollback()
-            raise
+                raise Undo
+        report.stored = True
+    except Undo:
+        pass
     return report
 
 
-async def _checked(conn: asyncpg.Connection, principal: Principal, person: asyncpg.Record | None,
+async def _checked(uow: PostgresIntakeUnitOfWork, principal: Principal, person: asyncpg.Record | None,
                    r: InterventionRow, outcome: RowOutcome) -> repository_activities.NewIntervention | None:
     """The row to store, or None with the row's errors recorded on its outcome."""
     data = r.intervention
@@ -112,8 +110,8 @@ async def _checked(conn: asyncpg.Connection, principal: Principal, person: async
                                         f"({', '.join(person['project_ids'])})"))
         return None
     try:
-        await check_chargeable(conn, principal, person, data.project_id, data.date, field="date")
-    except RuleBroken as exc:
+        await check_chargeable(uow, principal, person, data.project_id, data.date, field="date")
+    except RuleViolation as exc:
         outcome.errors.append(CellError("date", exc.field, exc.rule, exc.message))
         return None
     return repository_activities.NewIntervention(

@@ -1,4 +1,4 @@
-"""The request body that registers a person (presa in carico). The organisation comes from the token."""
+"""The command that registers a person (presa in carico). The organisation comes from the token."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pydantic import Field, StringConstraints, ValidationInfo, field_validator, 
 from intake.adapters import consent_data, places_data
 from intake.domain import places
 from intake.domain.consent import GivenBy, LegalBasis, check_guardian
+from intake.domain.duplicates import Candidate
 from intake.domain.enums import (
     IN_RECEPTION,
     EducationLevel,
@@ -25,8 +26,8 @@ from intake.domain.enums import (
     check_legal_status_age,
 )
 from intake.domain.fiscal_code import consistent_with, parse_fiscal_code
-from intake.domain.permit import PermitRuleViolation, check_dates, check_number
-from intake.entrypoints.schemas_common import (
+from intake.domain.permit import Permit, PermitRuleViolation, check_dates, check_number
+from intake.service_layer.commands_common import (
     BirthDate,
     Citizenship,
     CountryCode,
@@ -69,9 +70,9 @@ class PermitIn(InputModel):
         document = info.data.get("document")
         if document is not None:
             try:
-                check_number(document, info.field_name, value)
+                check_number(document, info.field_name or "number", value)
             except PermitRuleViolation as exc:
-                raise rule_error("permit_number_format", exc.rule) from exc
+                raise rule_error(exc.rule, exc.message) from exc
         return value
 
     @field_validator("expiry_date")
@@ -82,8 +83,16 @@ class PermitIn(InputModel):
             try:
                 check_dates(issue_date, value)
             except PermitRuleViolation as exc:
-                raise rule_error("expiry_before_issue", exc.rule) from exc
+                raise rule_error(exc.rule, exc.message) from exc
         return value
+
+    def as_permit(self) -> Permit:
+        """The domain's permit, which checks the same rules again as it is built."""
+        return Permit(
+            document=self.document, reason=self.reason, number=self.number, questura=self.questura,
+            issue_date=self.issue_date, expiry_date=self.expiry_date, renewal_pending=self.renewal_pending,
+            registered_mail_number=self.registered_mail_number,
+        )
 
 
 class ReceptionIn(InputModel):
@@ -194,7 +203,7 @@ class ConsentIn(InputModel):
         if not value:
             raise rule_error("consent_scope_empty", "scope must list at least one purpose")
         # Registering the person is itself processing, so any consent must cover it.
-        if ConsentScope.processing not in value:
+        if "processing" not in value:  # ConsentScope's members come from a data file
             raise rule_error("consent_scope_without_processing", "scope must include 'processing'")
         return unique(value)
 
@@ -277,6 +286,10 @@ class BeneficiaryIn(InputModel):
                              f"{value.isoformat()} is before the birth date {birth_date.isoformat()}")
         return value
 
+    def candidate(self) -> Candidate:
+        """The person as the duplicate check sees them."""
+        return Candidate(self.fiscal_code, self.first_name, self.last_name, self.birth_date, self.birth_country)
+
     @field_validator("fiscal_code")
     @classmethod
     def _valid_and_consistent(cls, value: str | None, info: ValidationInfo) -> str | None:
@@ -311,7 +324,7 @@ class BeneficiaryIn(InputModel):
             try:
                 check_legal_status_age(value, birth_date, info.data.get("taken_in_charge_on") or registration_day(info))
             except LegalStatusRuleViolation as exc:
-                raise rule_error("unaccompanied_minor_of_age", str(exc)) from exc
+                raise rule_error(exc.rule, exc.message) from exc
         return value
 
     @field_validator("consent")
