@@ -1,0 +1,301 @@
+"""The global assignment of people to seats, kept optimal as events arrive.
+
+Each person takes at most one opening and each opening at most its free seats: a transportation
+problem. Its constraint matrix is totally unimodular, so the linear programme's basic optimum is
+integral and HiGHS's simplex solves the assignment exactly (no branch and bound, no gap). Only each
+person's best few pairs start as columns; then every pair in the pool is priced with the duals and
+those with a positive reduced score join, until none is left: the result is optimal over all
+feasible pairs, and `certificate()` proves it with a bound computed from the duals over the whole
+pool. After an event only the touched rows and columns change and the simplex restarts from its
+previous basis (warm start), and only the pairs touching a row whose dual fell are priced again
+(no other pair's reduced score can have risen); columns far from entering are dropped from the
+model after a full solve, since the simplex's cost per restart grows with its columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+import highspy
+import numpy as np
+
+from employment.domain.matching.model import Candidate, Policy, ScoreParts, Slot
+from employment.domain.matching.pool import EdgePool
+from employment.domain.matching.scoring import PLACEMENT_POINT, explain, feasible_pairs
+from employment.domain.matching.tables import Openings, People
+
+TOLERANCE = 1e-6
+CHUNK = 1000
+# Columns whose reduced score is below -KEEP_MARGIN points leave the model after a full solve (they
+# come back through pricing if the duals ever move that far).
+KEEP_MARGIN = 25.0
+# Past this many rows whose dual fell, pricing the whole pool is cheaper than gathering their pairs.
+LOCAL_PRICING_ROWS = 1500
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The assignment's total (solver points) and an upper bound on any assignment's, from the duals."""
+
+    total: float
+    bound: float
+    pairs_priced: int
+    columns: int
+
+    @property
+    def gap_pct(self) -> float:
+        return 0.0 if self.bound <= 0 else max(0.0, 100.0 * (self.bound - self.total) / self.bound)
+
+
+class MatchingEngine:
+    """Owns its HiGHS model; not shared between tasks (one engine per process, driven by one task)."""
+
+    def __init__(self, policy: Policy, today: date, *, seed_columns: int = 8) -> None:
+        self.policy, self.today, self.seed_columns = policy, today, seed_columns
+        self.people, self.openings, self.pool = People(), Openings(), EdgePool()
+        self.blocked: set[tuple[UUID, UUID]] = set()
+        self._h = highspy.Highs()
+        self._h.setOptionValue("output_flag", False)
+        self._h.setOptionValue("presolve", "off")
+        self._person_row: list[int] = []
+        self._opening_row: list[int] = []
+        self._col_edge = np.zeros(0, np.int64)
+        self._row_upper: list[float] = []
+        self._prices = np.zeros(0)
+        # pairs by row, built at load: person rows' pairs are contiguous; openings' through an ordering
+        self._person_ptr = np.zeros(1, np.int64)
+        self._opening_order = np.zeros(0, np.int64)
+        self._opening_ptr = np.zeros(1, np.int64)
+        self._indexed = 0  # pool pairs below this index are in the row index; later ones are priced always
+
+    # -- building ---------------------------------------------------------------------------------
+    @classmethod
+    def build(
+        cls, policy: Policy, today: date, people: Iterable[Candidate], slots: Iterable[Slot],
+        blocked: Iterable[tuple[UUID, UUID]] = (), *, seed_columns: int = 8,
+    ) -> MatchingEngine:
+        """The whole instance, solved (the full re-match)."""
+        engine = cls(policy, today, seed_columns=seed_columns)
+        engine._load(people, slots, set(blocked))
+        return engine
+
+    def _load(self, people: Iterable[Candidate], slots: Iterable[Slot], blocked: set[tuple[UUID, UUID]]) -> None:
+        self.blocked = blocked
+        for c in people:
+            self.people.put(c, self.policy)
+        for s in slots:
+            self.openings.put(s)
+        for _ in range(self.people.n):
+            self._new_row(1.0, self._person_row)
+        for r in range(self.openings.n):
+            self._new_row(float(self.openings["seats"][r]), self._opening_row)
+        o = np.arange(self.openings.n)
+        seeds: list[np.ndarray] = []
+        for start in range(0, self.people.n, CHUNK):
+            p = np.arange(start, min(start + CHUNK, self.people.n))
+            pi, oj, pts = self._unblocked(*feasible_pairs(self.people, p, self.openings, o, self.policy, self.today))
+            idx = self.pool.add(pi, oj, pts + PLACEMENT_POINT)
+            seeds.append(idx[_best_per_row(pi, pts, self.seed_columns)])
+        self._index_rows()
+        self._add_columns(np.concatenate(seeds) if seeds else np.zeros(0, np.int64))
+        self._solve(full=True)
+        self._compact()
+
+    def _index_rows(self) -> None:
+        n = self.pool.n
+        self._person_ptr = np.searchsorted(self.pool.person[:n], np.arange(self.people.n + 1)).astype(np.int64)
+        self._opening_order = np.argsort(self.pool.opening[:n], kind="stable")
+        self._opening_ptr = np.searchsorted(self.pool.opening[:n][self._opening_order],
+                                            np.arange(self.openings.n + 1)).astype(np.int64)
+        self._indexed = n
+
+    def _compact(self) -> None:
+        """Drop the columns that are far from entering, and the dead ones, from the model."""
+        sol = self._h.getSolution()
+        x = np.asarray(sol.col_value)
+        reduced = -np.asarray(sol.col_dual)  # the reduced score of each column in the maximisation
+        edges = self._col_edge
+        keep = (x > TOLERANCE) | ((reduced > -KEEP_MARGIN) & self.pool.alive[edges])
+        drop = np.flatnonzero(~keep).astype(np.int32)
+        if len(drop) == 0:
+            return
+        self._h.deleteCols(len(drop), drop)
+        self.pool.column[edges[drop]] = -1
+        self._col_edge = edges[keep]
+        self.pool.column[self._col_edge] = np.arange(len(self._col_edge))
+        self._h.run()
+        self._prices = self._duals()
+
+    def _new_row(self, upper: float, rows: list[int]) -> int:
+        r = len(self._row_upper)
+        self._h.addRow(0.0, upper, 0, np.zeros(0, np.int32), np.zeros(0))
+        self._row_upper.append(upper)
+        self._prices = np.append(self._prices, 0.0)
+        rows.append(r)
+        return r
+
+    def _unblocked(self, pi: np.ndarray, oj: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not self.blocked:
+            return pi, oj, pts
+        keys = {(self.people.rows.get(b), self.openings.rows.get(o)) for b, o in self.blocked}
+        keep = np.array([(int(a), int(b)) not in keys for a, b in zip(pi, oj, strict=True)], dtype=bool)
+        return pi[keep], oj[keep], pts[keep]
+
+    def _add_columns(self, edges: np.ndarray) -> None:
+        n = len(edges)
+        if n == 0:
+            return
+        prow = np.asarray(self._person_row, np.int32)[self.pool.person[edges]]
+        orow = np.asarray(self._opening_row, np.int32)[self.pool.opening[edges]]
+        index = np.empty(2 * n, np.int32)
+        index[0::2], index[1::2] = prow, orow
+        first = self._h.getNumCol()
+        self._h.addCols(n, -self.pool.weight[edges], np.zeros(n), np.ones(n), 2 * n,
+                        np.arange(0, 2 * n, 2, dtype=np.int32), index, np.ones(2 * n))
+        self.pool.column[edges] = np.arange(first, first + n)
+        self._col_edge = np.concatenate([self._col_edge, edges])
+
+    def _duals(self) -> np.ndarray:
+        """Each row's dual as a non-negative price of a person or a seat."""
+        return np.maximum(0.0, -np.asarray(self._h.getSolution().row_dual))
+
+    def _solve(self, *, full: bool = False) -> None:
+        """Simplex from the current basis, then price pairs until none can raise the total.
+
+        Invariant between calls: every pair outside the model has a reduced score <= 0 at
+        `self._prices`. After a change, only pairs touching a row whose price fell can break it."""
+        person_row = np.asarray(self._person_row, np.int64)
+        opening_row = np.asarray(self._opening_row, np.int64)
+        while True:
+            self._h.run()
+            status = self._h.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise RuntimeError(f"matching model not solved: {self._h.modelStatusToString(status)}")
+            u = self._duals()
+            candidates = None if full else self._touched(u, person_row, opening_row)
+            self._prices = u
+            if candidates is None:
+                candidates = self.pool.live()
+            candidates = candidates[(self.pool.column[candidates] < 0) & self.pool.alive[candidates]]
+            reduced = (self.pool.weight[candidates] - u[person_row[self.pool.person[candidates]]]
+                       - u[opening_row[self.pool.opening[candidates]]])
+            entering = candidates[reduced > TOLERANCE]
+            if len(entering) == 0:
+                return
+            self._add_columns(entering)
+            full = False
+
+    def _touched(self, u: np.ndarray, person_row: np.ndarray, opening_row: np.ndarray) -> np.ndarray | None:
+        """The pairs touching a row whose price fell, and every pair added since the index was built."""
+        fell = np.zeros(len(u), np.bool_)
+        fell[: len(self._prices)] = u[: len(self._prices)] < self._prices - TOLERANCE
+        people = np.flatnonzero(fell[person_row[: self.people.n]] if len(person_row) else fell[:0])
+        openings = np.flatnonzero(fell[opening_row[: self.openings.n]] if len(opening_row) else fell[:0])
+        if len(people) + len(openings) > LOCAL_PRICING_ROWS:
+            return None
+        parts = [np.arange(self._indexed, self.pool.n)]
+        indexed_people = people[people < len(self._person_ptr) - 1]
+        parts += [np.arange(self._person_ptr[p], self._person_ptr[p + 1]) for p in indexed_people]
+        indexed_openings = openings[openings < len(self._opening_ptr) - 1]
+        parts += [self._opening_order[self._opening_ptr[o]: self._opening_ptr[o + 1]] for o in indexed_openings]
+        return np.concatenate(parts)
+
+    # -- events -----------------------------------------------------------------------------------
+    def put_person(self, c: Candidate) -> None:
+        """A new or changed person: their pairs are computed again against every opening."""
+        known = c.beneficiary_id in self.people.rows
+        p = self.people.put(c, self.policy)
+        if known:
+            self._drop_columns(self.pool.kill_where(self.pool.person[: self.pool.n] == p))
+            self._set_row(self._person_row[p], 1.0)
+        else:
+            self._new_row(1.0, self._person_row)
+        pi, oj, pts = self._unblocked(*feasible_pairs(
+            self.people, np.array([p]), self.openings, np.arange(self.openings.n), self.policy, self.today))
+        self._add_columns(self.pool.add(pi, oj, pts + PLACEMENT_POINT))
+        self._solve()
+
+    def remove_person(self, beneficiary_id: UUID) -> None:
+        """Withdrawn consent, erasure, a placement under way: out of matching at once."""
+        p = self.people.kill(beneficiary_id)
+        if p is None:
+            return
+        self._drop_columns(self.pool.kill_where(self.pool.person[: self.pool.n] == p))
+        self._set_row(self._person_row[p], 0.0)
+        self._solve()
+
+    def put_opening(self, s: Slot) -> None:
+        known = s.opening_id in self.openings.rows
+        o = self.openings.put(s)
+        if known:
+            self._drop_columns(self.pool.kill_where(self.pool.opening[: self.pool.n] == o))
+            self._set_row(self._opening_row[o], float(max(s.seats, 0)))
+        else:
+            self._new_row(float(max(s.seats, 0)), self._opening_row)
+        pi, oj, pts = self._unblocked(*feasible_pairs(
+            self.people, np.arange(self.people.n), self.openings, np.array([o]), self.policy, self.today))
+        self._add_columns(self.pool.add(pi, oj, pts + PLACEMENT_POINT))
+        self._solve()
+
+    def remove_opening(self, opening_id: UUID) -> None:
+        o = self.openings.kill(opening_id)
+        if o is None:
+            return
+        self._drop_columns(self.pool.kill_where(self.pool.opening[: self.pool.n] == o))
+        self._set_row(self._opening_row[o], 0.0)
+        self._solve()
+
+    def block(self, beneficiary_id: UUID, opening_id: UUID) -> None:
+        """The pair was turned down: never proposed again."""
+        self.blocked.add((beneficiary_id, opening_id))
+        p, o = self.people.rows.get(beneficiary_id), self.openings.rows.get(opening_id)
+        if p is None or o is None:
+            return
+        n = self.pool.n
+        self._drop_columns(self.pool.kill_where((self.pool.person[:n] == p) & (self.pool.opening[:n] == o)))
+        self._solve()
+
+    def _drop_columns(self, cols: np.ndarray) -> None:
+        if len(cols):
+            self._h.changeColsBounds(len(cols), cols.astype(np.int32), np.zeros(len(cols)), np.zeros(len(cols)))
+
+    def _set_row(self, row: int, upper: float) -> None:
+        self._row_upper[row] = upper
+        self._h.changeRowBounds(row, 0.0, upper)
+
+    # -- reading ----------------------------------------------------------------------------------
+    def assignment(self) -> dict[UUID, UUID]:
+        """Who goes where: beneficiary id -> opening id."""
+        x = np.asarray(self._h.getSolution().col_value)
+        chosen = self._col_edge[np.flatnonzero(x > 0.5)]
+        return {self.people.ids[int(p)]: self.openings.ids[int(o)]
+                for p, o in zip(self.pool.person[chosen], self.pool.opening[chosen], strict=True)}
+
+    def explain(self, beneficiary_id: UUID, opening_id: UUID) -> ScoreParts:
+        return explain(self.people, self.people.rows[beneficiary_id], self.openings,
+                       self.openings.rows[opening_id], self.policy, self.today)
+
+    def certificate(self) -> Certificate:
+        """The total and a bound valid for every assignment over the whole pool (Lagrangian, from the duals)."""
+        x = np.asarray(self._h.getSolution().col_value)
+        if np.any((x > TOLERANCE) & (x < 1 - TOLERANCE)):
+            raise RuntimeError("fractional assignment: the model lost its transportation structure")
+        total = float(self.pool.weight[self._col_edge[x > 0.5]].sum())
+        u = self._duals()
+        live = self.pool.live()
+        slack = (self.pool.weight[live] - u[np.asarray(self._person_row)[self.pool.person[live]]]
+                 - u[np.asarray(self._opening_row)[self.pool.opening[live]]])
+        bound = float(u @ np.asarray(self._row_upper) + np.maximum(0.0, slack).sum())
+        return Certificate(total=total, bound=bound, pairs_priced=len(live), columns=len(self._col_edge))
+
+
+def _best_per_row(rows: np.ndarray, pts: np.ndarray, k: int) -> np.ndarray:
+    """Indices of each row's k best-scoring pairs (rows arrive grouped and sorted)."""
+    if len(rows) == 0:
+        return np.zeros(0, np.int64)
+    order = np.lexsort((-pts, rows))
+    sorted_rows = rows[order]
+    rank = np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows)
+    return order[rank < k]
