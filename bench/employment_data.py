@@ -58,7 +58,9 @@ def slot(rng: random.Random, today: date, i: int, seats: int) -> Slot:
     )
 
 
-def instance(n_people: int, n_openings: int, n_seats: int, *, seed: int, today: date) -> tuple[list[Candidate], list[Slot]]:
+def instance(
+    n_people: int, n_openings: int, n_seats: int, *, seed: int, today: date,
+) -> tuple[list[Candidate], list[Slot]]:
     """`n_people` people and `n_openings` openings holding `n_seats` seats in all (each at least one)."""
     rng = random.Random(seed)
     extra = n_seats - n_openings

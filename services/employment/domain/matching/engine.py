@@ -125,8 +125,7 @@ class MatchingEngine:
         self.pool.column[edges[drop]] = -1
         self._col_edge = edges[keep]
         self.pool.column[self._col_edge] = np.arange(len(self._col_edge))
-        self._h.run()
-        self._prices = self._duals()
+        self._prices = self._run()
 
     def _new_row(self, upper: float, rows: list[int]) -> int:
         r = len(self._row_upper)
@@ -157,6 +156,16 @@ class MatchingEngine:
         self.pool.column[edges] = np.arange(first, first + n)
         self._col_edge = np.concatenate([self._col_edge, edges])
 
+    def _run(self) -> np.ndarray:
+        """Re-optimise; the rows' prices (all 0 while the model has no column yet)."""
+        if self._h.getNumCol() == 0:
+            return np.zeros(len(self._row_upper))
+        self._h.run()
+        status = self._h.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"matching model not solved: {self._h.modelStatusToString(status)}")
+        return self._duals()
+
     def _duals(self) -> np.ndarray:
         """Each row's dual as a non-negative price of a person or a seat."""
         return np.maximum(0.0, -np.asarray(self._h.getSolution().row_dual))
@@ -169,11 +178,7 @@ class MatchingEngine:
         person_row = np.asarray(self._person_row, np.int64)
         opening_row = np.asarray(self._opening_row, np.int64)
         while True:
-            self._h.run()
-            status = self._h.getModelStatus()
-            if status != highspy.HighsModelStatus.kOptimal:
-                raise RuntimeError(f"matching model not solved: {self._h.modelStatusToString(status)}")
-            u = self._duals()
+            u = self._run()
             candidates = None if full else self._touched(u, person_row, opening_row)
             self._prices = u
             if candidates is None:
@@ -268,6 +273,8 @@ class MatchingEngine:
     # -- reading ----------------------------------------------------------------------------------
     def assignment(self) -> dict[UUID, UUID]:
         """Who goes where: beneficiary id -> opening id."""
+        if self._h.getNumCol() == 0:
+            return {}
         x = np.asarray(self._h.getSolution().col_value)
         chosen = self._col_edge[np.flatnonzero(x > 0.5)]
         return {self.people.ids[int(p)]: self.openings.ids[int(o)]
@@ -279,6 +286,8 @@ class MatchingEngine:
 
     def certificate(self) -> Certificate:
         """The total and a bound valid for every assignment over the whole pool (Lagrangian, from the duals)."""
+        if self._h.getNumCol() == 0:
+            return Certificate(total=0.0, bound=0.0, pairs_priced=0, columns=0)
         x = np.asarray(self._h.getSolution().col_value)
         if np.any((x > TOLERANCE) & (x < 1 - TOLERANCE)):
             raise RuntimeError("fractional assignment: the model lost its transportation structure")

@@ -38,7 +38,8 @@ def feasible(
     """The pairs that meet every hard requirement: level, licence, age, availability, hours, dates, seats, reach."""
     t = today.toordinal()
     start = openings["start"][o][None, :]
-    ok = people["alive"][p][:, None] & (openings["alive"][o] & (openings["seats"][o] > 0) & (openings["open_until"][o] >= t))[None, :]
+    bookable = openings["alive"][o] & (openings["seats"][o] > 0) & (openings["open_until"][o] >= t)
+    ok = people["alive"][p][:, None] & bookable[None, :]
     ok &= people["level"][p][:, None] >= openings["level"][o][None, :]
     ok &= people["licence"][p][:, None] | ~openings["licence"][o][None, :]
     ok &= people["adult_from"][p][:, None] <= np.maximum(start, t)
