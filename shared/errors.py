@@ -1,39 +1,57 @@
-"""Placeholder until the template lands on main (its version replaces this file at merge)."""
+"""What a command or a domain rule refuses, free of HTTP: the entrypoints (shared/api.py) turn each
+into one error body. Domains raise these directly, so a rule and its refusal live in one place."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 
-class DomainError(Exception):
-    pass
+class RuleViolation(ValueError):
+    """One field breaks one rule: answered 422 naming both. `rule` is a stable code a client can
+    switch on; `message` says it in words for a person."""
 
-
-class RuleViolation(DomainError):
     def __init__(self, field: str, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.rule, self.message = field, rule, message
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.rule = rule
+        self.message = message
 
 
-class Violations(DomainError):
-    def __init__(self, violations: list[RuleViolation]) -> None:
-        super().__init__("; ".join(v.message for v in violations))
-        self.violations = violations
+class Violations(ValueError):
+    """Several fields break rules at once: all are answered together, so a client fixes them in one go."""
+
+    def __init__(self, violations: Iterable[RuleViolation]) -> None:
+        self.violations = list(violations)
+        if not self.violations:
+            raise ValueError("Violations needs at least one RuleViolation")
+        super().__init__("; ".join(str(v) for v in self.violations))
 
 
-class NotFound(DomainError):
+class NotFound(LookupError):
+    """Nothing by that id for the caller (another organisation's data looks the same: absent)."""
+
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
 
 
-class Conflict(DomainError):
+class Conflict(Exception):
+    """Well-formed, but the current state forbids it (409). `field` names what the client could change,
+    where one thing does; `extra` carries what the client needs to act (allowed targets, matches)."""
+
     def __init__(self, detail: str, *, rule: str, field: str | None = None, **extra: Any) -> None:
         super().__init__(detail)
-        self.detail, self.rule, self.field, self.extra = detail, rule, field, extra
+        self.detail = detail
+        self.rule = rule
+        self.field = field
+        self.extra = extra
 
 
-class Forbidden(DomainError):
-    def __init__(self, detail: str) -> None:
+class Forbidden(PermissionError):
+    """The caller's role or purpose does not allow this (403)."""
+
+    def __init__(self, detail: str, *, rule: str = "forbidden") -> None:
         super().__init__(detail)
         self.detail = detail
+        self.rule = rule
