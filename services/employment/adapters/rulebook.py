@@ -23,7 +23,9 @@ class Rulebook:
     policy: Policy
     gazetteer: Gazetteer
     interruption_reasons: frozenset[str]
+    automatic_reasons: frozenset[str]
     stalled_after_days: int
+    ending_soon_days: int
 
 
 def _toml(name: str, folder: Path = RULES) -> dict:
@@ -43,5 +45,6 @@ def rulebook(rules: Path = RULES, data: Path = DATA) -> Rulebook:
         regions=parse_region_rules(_toml("traineeship_regions.toml", rules)),
         policy=parse_policy(_toml("matching.toml", rules)),
         gazetteer=gazetteer, interruption_reasons=reasons,
-        stalled_after_days=int(pipeline["stalled_after_days"]),
+        automatic_reasons=frozenset(pipeline["automatic_reasons"]),
+        stalled_after_days=int(pipeline["stalled_after_days"]), ending_soon_days=int(pipeline["ending_soon_days"]),
     )

@@ -21,6 +21,7 @@ from employment.domain.levels import (
     Payer,
     TraineeTarget,
 )
+from employment.domain.matching.model import Slot
 from employment.domain.places import Gazetteer, Municipality
 from employment.domain.regions import RegionRule, check_traineeship_terms, rule_for
 from shared.errors import RuleViolation, Violations
@@ -227,3 +228,15 @@ def validate_opening(o: Opening, *, gazetteer: Gazetteer, regions: Mapping[str, 
         check.need(False, "kind", "terms_of_kind", f"terms do not fit an opening of kind {o.kind.value}")
     check.done()
     return o
+
+
+def slot_of(o: Opening, *, free_seats: int, gazetteer: Gazetteer) -> Slot:
+    """The opening as the engine matches it: proposals close when a course or placement starts; a job offer
+    stays open until its end date, if any."""
+    site = gazetteer.by_code[o.municipality]
+    until = o.end_date if o.kind is OpeningKind.job_offer else o.start_date
+    return Slot(
+        opening_id=o.opening_id, sector=o.sector, latitude=site.latitude, longitude=site.longitude,
+        start_date=o.start_date, seats=free_seats if o.status == "open" else 0, weekly_hours=o.weekly_hours,
+        italian_level=o.requirements.italian_level, driving_licence=o.requirements.driving_licence, open_until=until,
+    )

@@ -1,8 +1,10 @@
 """The pipeline to work: one person's placement in one opening, moved along allowed steps only.
 
-Traineeships, bursaries and job offers: proposed -> interview -> started -> completed | interrupted;
-courses: proposed -> enrolled -> completed | dropped. `hired` is an outcome (from an interview, a
-traineeship under way or completed), carrying the contract type, the income and the workplace."""
+Traineeships and bursaries: proposed -> interview -> started -> completed | interrupted; job offers:
+proposed -> interview -> hired | interrupted; courses: proposed -> enrolled -> completed | dropped. A
+proposal may be declined (by the team or the person, with a reason; by the engine when a re-match
+gives the seat to someone else). `hired` is an outcome (from an interview, a traineeship or bursary
+under way or completed), carrying the contract type, the income and the workplace."""
 
 from __future__ import annotations
 
@@ -25,28 +27,29 @@ class Stage(StrEnum):
     interrupted = "interrupted"
     enrolled = "enrolled"
     dropped = "dropped"
+    declined = "declined"
     hired = "hired"
 
 
 _WORK = {
-    Stage.proposed: {Stage.interview, Stage.interrupted},
+    Stage.proposed: {Stage.interview, Stage.declined},
     Stage.interview: {Stage.started, Stage.interrupted, Stage.hired},
     Stage.started: {Stage.completed, Stage.interrupted, Stage.hired},
     Stage.completed: {Stage.hired},
 }
 _JOB = {
-    Stage.proposed: {Stage.interview, Stage.interrupted},
+    Stage.proposed: {Stage.interview, Stage.declined},
     Stage.interview: {Stage.hired, Stage.interrupted},
 }
 _COURSE = {
-    Stage.proposed: {Stage.enrolled, Stage.dropped},
+    Stage.proposed: {Stage.enrolled, Stage.declined},
     Stage.enrolled: {Stage.completed, Stage.dropped},
 }
 TRANSITIONS: dict[OpeningKind, dict[Stage, set[Stage]]] = {
     OpeningKind.traineeship: _WORK, OpeningKind.bursary: _WORK, OpeningKind.job_offer: _JOB,
     OpeningKind.course: _COURSE,
 }
-CLOSING_WITH_REASON = {Stage.interrupted, Stage.dropped}
+CLOSING_WITH_REASON = {Stage.interrupted, Stage.dropped, Stage.declined}
 # A placement in these stages holds its seat; the others released it.
 HOLDS_SEAT = {Stage.proposed, Stage.interview, Stage.started, Stage.enrolled}
 # Stages in the order the team reads conversion along them.
@@ -106,10 +109,6 @@ def advance(
     if hire is not None and hire.monthly_income_eur <= 0:
         raise RuleViolation("hire.monthly_income_eur", "positive", "the monthly income is positive")
     return replace(p, stage=to, since=on, reason=reason, hire=hire)
-
-
-def first_stage(kind: OpeningKind) -> Stage:
-    return Stage.proposed
 
 
 def starts_payments(p: Placement) -> bool:

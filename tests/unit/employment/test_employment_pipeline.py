@@ -17,14 +17,14 @@ pytestmark = pytest.mark.unit
 REASONS = frozenset({"found_other_work", "withdrew", "not_selected", "company_closed", "moved_away", "health", "other"})
 HIRE = Hire(ContractType.fixed_term, Decimal("1250.00"), 36, "058091")
 
-WORK = {("proposed", "interview"), ("proposed", "interrupted"), ("interview", "started"), ("interview", "interrupted"),
+WORK = {("proposed", "interview"), ("proposed", "declined"), ("interview", "started"), ("interview", "interrupted"),
         ("interview", "hired"), ("started", "completed"), ("started", "interrupted"), ("started", "hired"),
         ("completed", "hired")}
 ALLOWED = {
     OpeningKind.traineeship: WORK, OpeningKind.bursary: WORK,
-    OpeningKind.job_offer: {("proposed", "interview"), ("proposed", "interrupted"), ("interview", "hired"),
+    OpeningKind.job_offer: {("proposed", "interview"), ("proposed", "declined"), ("interview", "hired"),
                             ("interview", "interrupted")},
-    OpeningKind.course: {("proposed", "enrolled"), ("proposed", "dropped"), ("enrolled", "completed"),
+    OpeningKind.course: {("proposed", "enrolled"), ("proposed", "declined"), ("enrolled", "completed"),
                          ("enrolled", "dropped")},
 }
 
@@ -34,7 +34,7 @@ def placement(kind: OpeningKind, stage: Stage) -> Placement:
 
 
 def step(p: Placement, to: Stage, **kw):
-    if to in (Stage.interrupted, Stage.dropped):
+    if to in (Stage.interrupted, Stage.dropped, Stage.declined):
         kw.setdefault("reason", "withdrew")
     if to is Stage.hired:
         kw.setdefault("hire", HIRE)
