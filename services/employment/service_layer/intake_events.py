@@ -116,6 +116,7 @@ def handlers(app: Employment) -> dict[str, Callable[[UnitOfWork, Event], Awaitab
     def updating(change: Change) -> Callable[[UnitOfWork, Event], Awaitable[None]]:
         async def handle(uow_: UnitOfWork, e: Event) -> None:
             uow = as_work(uow_)
+            await app.matcher.lock(uow, e.envelope.organisation_id)
             person = await uow.people.get(e.beneficiary_id)
             if person is None or person.erased:
                 return
@@ -129,6 +130,7 @@ def handlers(app: Employment) -> dict[str, Callable[[UnitOfWork, Event], Awaitab
     def leaving(reason: str, change: Change) -> Callable[[UnitOfWork, Event], Awaitable[None]]:
         async def handle(uow_: UnitOfWork, e: Event) -> None:
             uow = as_work(uow_)
+            await app.matcher.lock(uow, e.envelope.organisation_id)
             person = await uow.people.get(e.beneficiary_id)
             if person is None:
                 return

@@ -57,6 +57,12 @@ class Matcher:
     engines: dict[str, _Kept] = field(default_factory=dict)
     rebuilds: int = 0
 
+    @staticmethod
+    async def lock(uow: EmploymentWork, organisation_id: str) -> None:
+        """Take the organisation's matching lock first, before any row a re-match may touch: every unit that
+        re-matches takes its locks in this one order, so two of them never wait on each other."""
+        await uow.settings.lock_version(organisation_id)
+
     async def rematch(self, uow: EmploymentWork, organisation_id: str, changes: list[Change], today: date) -> None:
         version = await uow.settings.lock_version(organisation_id)
         kept = self.engines.get(organisation_id)

@@ -31,6 +31,7 @@ async def record_opening(app: Employment, cmd: RecordOpening) -> Opening:
     """Store a new opening once every rule holds (nothing stored otherwise) and re-match."""
     opening = validate_opening(cmd.opening, gazetteer=app.rulebook.gazetteer, regions=app.rulebook.regions)
     async with app.uow() as uow:
+        await app.matcher.lock(uow, opening.organisation_id)
         await _check_fund(uow, opening)
         if await uow.openings.get(opening.organisation_id, opening.opening_id) is not None:
             raise Conflict("an opening with this id exists", rule="opening_exists", field="opening_id")
@@ -41,6 +42,7 @@ async def record_opening(app: Employment, cmd: RecordOpening) -> Opening:
 
 async def revise_opening(app: Employment, cmd: ReviseOpening) -> Opening:
     async with app.uow() as uow:
+        await app.matcher.lock(uow, cmd.opening.organisation_id)
         current = await uow.openings.get(cmd.opening.organisation_id, cmd.opening.opening_id, lock=True)
         if current is None:
             raise NotFound("no such opening")
@@ -61,6 +63,7 @@ async def revise_opening(app: Employment, cmd: ReviseOpening) -> Opening:
 async def close_opening(app: Employment, cmd: CloseOpening) -> Opening:
     """No more proposals for it; placements under way go on."""
     async with app.uow() as uow:
+        await app.matcher.lock(uow, cmd.organisation_id)
         current = await uow.openings.get(cmd.organisation_id, cmd.opening_id, lock=True)
         if current is None:
             raise NotFound("no such opening")

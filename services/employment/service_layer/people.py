@@ -43,6 +43,7 @@ async def set_availability(app: Employment, cmd: SetAvailability) -> Person:
     if cmd.max_weekly_hours is not None and not 1 <= cmd.max_weekly_hours <= 48:
         raise RuleViolation("max_weekly_hours", "weekly_hours_range", "weekly hours are 1 to 48")
     async with app.uow() as uow:
+        await app.matcher.lock(uow, cmd.organisation_id)
         p = await _person(uow, cmd.organisation_id, cmd.beneficiary_id)
         p = replace(p, available_from=cmd.available_from, max_weekly_hours=cmd.max_weekly_hours,
                     mobility=frozenset(cmd.mobility),
@@ -70,6 +71,7 @@ async def request(app: Employment, cmd: RequestRecognition) -> Recognition:
 async def move(app: Employment, cmd: MoveRecognition) -> Recognition:
     today = app.today()
     async with app.uow() as uow:
+        await app.matcher.lock(uow, cmd.organisation_id)
         r = await uow.titles.recognition(cmd.organisation_id, cmd.recognition_id)
         if r is None:
             raise NotFound("no such recognition")
@@ -85,6 +87,7 @@ async def move(app: Employment, cmd: MoveRecognition) -> Recognition:
 async def certify(app: Employment, cmd: RecordCertification) -> Certification:
     today = app.today()
     async with app.uow() as uow:
+        await app.matcher.lock(uow, cmd.organisation_id)
         p = await _person(uow, cmd.organisation_id, cmd.beneficiary_id)
         c = check_certification(Certification(uuid4(), p.beneficiary_id, cmd.organisation_id, cmd.sector,
                                               cmd.eqf_level, cmd.outcome, cmd.certified_on), today=today)

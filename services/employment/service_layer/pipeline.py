@@ -23,6 +23,7 @@ from shared.errors import Conflict, NotFound
 async def move_stage(app: Employment, cmd: MoveStage) -> Placement:
     today = app.today()
     async with app.uow() as uow:
+        await app.matcher.lock(uow, cmd.organisation_id)
         current = await uow.placements.get(cmd.organisation_id, cmd.placement_id)
         if current is None:
             raise NotFound("no such placement")
