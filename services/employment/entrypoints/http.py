@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Query
@@ -35,7 +35,7 @@ def placement_out(p: Placement, parts: dict[str, Any] | None = None) -> Placemen
 
 
 @router.post("/openings", status_code=201, response_model=OpeningOut)
-async def record(body: OpeningIn = Body(...), who: Principal = TEAM, app: Employment = APP) -> OpeningOut:
+async def record(body: Annotated[OpeningIn, Body()], who: Principal = TEAM, app: Employment = APP) -> OpeningOut:
     """Record a traineeship, bursary, course or job offer; checked whole against the rules on file."""
     return opening_out(await openings.record_opening(app, RecordOpening(body.domain(who.organisation_id))))
 
@@ -55,7 +55,7 @@ async def get_opening(opening_id: UUID, who: Principal = TEAM, app: Employment =
 
 
 @router.put("/openings/{opening_id}", response_model=OpeningOut)
-async def revise(opening_id: UUID, body: OpeningIn = Body(...), who: Principal = TEAM,
+async def revise(opening_id: UUID, body: Annotated[OpeningIn, Body()], who: Principal = TEAM,
                  app: Employment = APP) -> OpeningOut:
     return opening_out(await openings.revise_opening(app, ReviseOpening(body.domain(who.organisation_id, opening_id))))
 
