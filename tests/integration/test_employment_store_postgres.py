@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 from decimal import Decimal
-from uuid import uuid4
 
 import pytest
 

@@ -23,6 +23,7 @@ from employment.domain.openings import (
     TraineeshipTerms,
 )
 
+
 def _no_float(value: Any) -> Any:
     """Money travels as a decimal string: a JSON float may already have lost a cent."""
     if isinstance(value, float):

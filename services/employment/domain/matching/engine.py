@@ -14,7 +14,7 @@ model after a full solve, since the simplex's cost per restart grows with its co
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from uuid import UUID
 
@@ -30,7 +30,7 @@ TOLERANCE = 1e-6
 CHUNK = 1000
 # Columns whose reduced score is below -KEEP_MARGIN points leave the model after a full solve (they
 # come back through pricing if the duals ever move that far).
-KEEP_MARGIN = 25.0
+KEEP_MARGIN = 5.0
 # Past this many rows whose dual fell, pricing the whole pool is cheaper than gathering their pairs.
 LOCAL_PRICING_ROWS = 1500
 
@@ -64,6 +64,8 @@ class MatchingEngine:
         self._col_edge = np.zeros(0, np.int64)
         self._row_upper: list[float] = []
         self._prices = np.zeros(0)
+        self._x = np.zeros(0)  # the columns' values at the last optimum (kept while a change cannot move it)
+        self._slots: dict[UUID, Slot] = {}
         # pairs by row, built at load: person rows' pairs are contiguous; openings' through an ordering
         self._person_ptr = np.zeros(1, np.int64)
         self._opening_order = np.zeros(0, np.int64)
@@ -87,6 +89,7 @@ class MatchingEngine:
             self.people.put(c, self.policy)
         for s in slots:
             self.openings.put(s)
+            self._slots[s.opening_id] = s
         for _ in range(self.people.n):
             self._new_row(1.0, self._person_row)
         for r in range(self.openings.n):
@@ -117,7 +120,8 @@ class MatchingEngine:
         x = np.asarray(sol.col_value)
         reduced = -np.asarray(sol.col_dual)  # the reduced score of each column in the maximisation
         edges = self._col_edge
-        keep = (x > TOLERANCE) | ((reduced > -KEEP_MARGIN) & self.pool.alive[edges])
+        # basic columns have a reduced score of 0 and stay (the basis stays whole); so do the near ones
+        keep = (x > TOLERANCE) | ((reduced > -max(KEEP_MARGIN, 1e-3)) & self.pool.alive[edges])
         drop = np.flatnonzero(~keep).astype(np.int32)
         if len(drop) == 0:
             return
@@ -125,7 +129,7 @@ class MatchingEngine:
         self.pool.column[edges[drop]] = -1
         self._col_edge = edges[keep]
         self.pool.column[self._col_edge] = np.arange(len(self._col_edge))
-        self._prices = self._run()
+        self._solve(full=True)  # the duals may move with the model: the whole pool is priced again
 
     def _new_row(self, upper: float, rows: list[int]) -> int:
         r = len(self._row_upper)
@@ -155,6 +159,7 @@ class MatchingEngine:
                         np.arange(0, 2 * n, 2, dtype=np.int32), index, np.ones(2 * n))
         self.pool.column[edges] = np.arange(first, first + n)
         self._col_edge = np.concatenate([self._col_edge, edges])
+        self._x = np.concatenate([self._x, np.zeros(n)])
 
     def _run(self) -> np.ndarray:
         """Re-optimise; the rows' prices (all 0 while the model has no column yet)."""
@@ -164,11 +169,9 @@ class MatchingEngine:
         status = self._h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"matching model not solved: {self._h.modelStatusToString(status)}")
-        return self._duals()
-
-    def _duals(self) -> np.ndarray:
-        """Each row's dual as a non-negative price of a person or a seat."""
-        return np.maximum(0.0, -np.asarray(self._h.getSolution().row_dual))
+        solution = self._h.getSolution()
+        self._x = np.asarray(solution.col_value)
+        return np.maximum(0.0, -np.asarray(solution.row_dual))  # each row's price, non-negative
 
     def _solve(self, *, full: bool = False) -> None:
         """Simplex from the current basis, then price pairs until none can raise the total.
@@ -208,49 +211,79 @@ class MatchingEngine:
         return np.concatenate(parts)
 
     # -- events -----------------------------------------------------------------------------------
+    # Each event re-optimises only when the last optimum may no longer be one: a seat or person it used
+    # went away, a new pair has a positive reduced score at the current prices, or a row with a price
+    # lost the activity that price needs (complementary slackness). Otherwise the optimum stands as it
+    # is and the simplex is not even restarted.
+
     def put_person(self, c: Candidate) -> None:
         """A new or changed person: their pairs are computed again against every opening."""
         known = c.beneficiary_id in self.people.rows
         p = self.people.put(c, self.policy)
+        moved = False
         if known:
-            self._drop_columns(self.pool.kill_where(self.pool.person[: self.pool.n] == p))
-            self._set_row(self._person_row[p], 1.0)
+            moved = self._drop_columns(self.pool.kill_where(self.pool.person[: self.pool.n] == p))
+            row = self._person_row[p]
+            moved |= self._row_upper[row] == 0.0 and self._prices[row] > TOLERANCE
+            self._set_row(row, 1.0)
         else:
             self._new_row(1.0, self._person_row)
         pi, oj, pts = self._unblocked(*feasible_pairs(
             self.people, np.array([p]), self.openings, np.arange(self.openings.n), self.policy, self.today))
-        self._add_columns(self.pool.add(pi, oj, pts + PLACEMENT_POINT))
-        self._solve()
+        moved |= self._add_pairs(pi, oj, pts)
+        if moved:
+            self._solve()
 
     def remove_person(self, beneficiary_id: UUID) -> None:
         """Withdrawn consent, erasure, a placement under way: out of matching at once."""
         p = self.people.kill(beneficiary_id)
         if p is None:
             return
-        self._drop_columns(self.pool.kill_where(self.pool.person[: self.pool.n] == p))
+        moved = self._drop_columns(self.pool.kill_where(self.pool.person[: self.pool.n] == p))
         self._set_row(self._person_row[p], 0.0)
-        self._solve()
+        if moved:
+            self._solve()
 
     def put_opening(self, s: Slot) -> None:
+        before = self._slots.get(s.opening_id)
         known = s.opening_id in self.openings.rows
+        self._slots[s.opening_id] = s
         o = self.openings.put(s)
-        if known:
-            self._drop_columns(self.pool.kill_where(self.pool.opening[: self.pool.n] == o))
-            self._set_row(self._opening_row[o], float(max(s.seats, 0)))
+        seats = float(max(s.seats, 0))
+        if before is not None and replace(before, seats=s.seats) == s and before.seats > 0 and s.seats > 0:
+            if self._seats_changed(o, seats):
+                self._solve()
+            return
+        if not known:
+            self._new_row(seats, self._opening_row)
+            moved = False
         else:
-            self._new_row(float(max(s.seats, 0)), self._opening_row)
+            moved = self._drop_columns(self.pool.kill_where(self.pool.opening[: self.pool.n] == o))
+            row = self._opening_row[o]
+            self._set_row(row, seats)
+            moved |= self._prices[row] > TOLERANCE and seats > 0  # its seats had a price no one pays now
         pi, oj, pts = self._unblocked(*feasible_pairs(
             self.people, np.arange(self.people.n), self.openings, np.array([o]), self.policy, self.today))
-        self._add_columns(self.pool.add(pi, oj, pts + PLACEMENT_POINT))
-        self._solve()
+        moved |= self._add_pairs(pi, oj, pts)
+        if moved:
+            self._solve()
+
+    def _seats_changed(self, o: int, seats: float) -> bool:
+        """Only the number of seats changed: the optimum stands unless it uses more, or the seats had a price."""
+        row = self._opening_row[o]
+        used = int(np.count_nonzero(self.pool.opening[self._col_edge[self._x > 0.5]] == o))
+        self._set_row(row, seats)
+        return used > seats or (self._prices[row] > TOLERANCE and used < seats)
 
     def remove_opening(self, opening_id: UUID) -> None:
         o = self.openings.kill(opening_id)
+        self._slots.pop(opening_id, None)
         if o is None:
             return
-        self._drop_columns(self.pool.kill_where(self.pool.opening[: self.pool.n] == o))
+        moved = self._drop_columns(self.pool.kill_where(self.pool.opening[: self.pool.n] == o))
         self._set_row(self._opening_row[o], 0.0)
-        self._solve()
+        if moved:
+            self._solve()
 
     def block(self, beneficiary_id: UUID, opening_id: UUID) -> None:
         """The pair was turned down: never proposed again."""
@@ -259,12 +292,26 @@ class MatchingEngine:
         if p is None or o is None:
             return
         n = self.pool.n
-        self._drop_columns(self.pool.kill_where((self.pool.person[:n] == p) & (self.pool.opening[:n] == o)))
-        self._solve()
+        if self._drop_columns(self.pool.kill_where((self.pool.person[:n] == p) & (self.pool.opening[:n] == o))):
+            self._solve()
 
-    def _drop_columns(self, cols: np.ndarray) -> None:
-        if len(cols):
-            self._h.changeColsBounds(len(cols), cols.astype(np.int32), np.zeros(len(cols)), np.zeros(len(cols)))
+    def _add_pairs(self, pi: np.ndarray, oj: np.ndarray, pts: np.ndarray) -> bool:
+        """New pairs join the model; True when one of them could raise the total at the current prices."""
+        edges = self.pool.add(pi, oj, pts + PLACEMENT_POINT)
+        self._add_columns(edges)
+        person_row = np.asarray(self._person_row, np.int64)
+        opening_row = np.asarray(self._opening_row, np.int64)
+        reduced = self.pool.weight[edges] - self._prices[person_row[pi]] - self._prices[opening_row[oj]]
+        return bool(np.any(reduced > TOLERANCE))
+
+    def _drop_columns(self, cols: np.ndarray) -> bool:
+        """Close the columns of dead pairs; True when the optimum used one of them."""
+        if not len(cols):
+            return False
+        self._h.changeColsBounds(len(cols), cols.astype(np.int32), np.zeros(len(cols)), np.zeros(len(cols)))
+        used = bool(np.any(self._x[cols] > 0.5))
+        self._x[cols] = 0.0
+        return used
 
     def _set_row(self, row: int, upper: float) -> None:
         self._row_upper[row] = upper
@@ -273,9 +320,7 @@ class MatchingEngine:
     # -- reading ----------------------------------------------------------------------------------
     def assignment(self) -> dict[UUID, UUID]:
         """Who goes where: beneficiary id -> opening id."""
-        if self._h.getNumCol() == 0:
-            return {}
-        x = np.asarray(self._h.getSolution().col_value)
+        x = self._x
         chosen = self._col_edge[np.flatnonzero(x > 0.5)]
         return {self.people.ids[int(p)]: self.openings.ids[int(o)]
                 for p, o in zip(self.pool.person[chosen], self.pool.opening[chosen], strict=True)}
@@ -286,13 +331,11 @@ class MatchingEngine:
 
     def certificate(self) -> Certificate:
         """The total and a bound valid for every assignment over the whole pool (Lagrangian, from the duals)."""
-        if self._h.getNumCol() == 0:
-            return Certificate(total=0.0, bound=0.0, pairs_priced=0, columns=0)
-        x = np.asarray(self._h.getSolution().col_value)
+        x = self._x
         if np.any((x > TOLERANCE) & (x < 1 - TOLERANCE)):
             raise RuntimeError("fractional assignment: the model lost its transportation structure")
         total = float(self.pool.weight[self._col_edge[x > 0.5]].sum())
-        u = self._duals()
+        u = self._prices
         live = self.pool.live()
         slack = (self.pool.weight[live] - u[np.asarray(self._person_row)[self.pool.person[live]]]
                  - u[np.asarray(self._opening_row)[self.pool.opening[live]]])
