@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from employment.domain.levels import OpeningKind
@@ -23,7 +24,7 @@ class StageVisit:
     left_on: date | None
 
 
-def funnel(visits: Iterable[StageVisit], *, today: date) -> dict[UUID, dict]:
+def funnel(visits: Iterable[StageVisit], *, today: date) -> dict[UUID, dict[str, Any]]:
     """Per opening: how many reached each stage of its funnel, the share that went on to the next, and the
     mean days spent in each stage (a stage still current counts up to today)."""
     reached: dict[UUID, dict[Stage, set[UUID]]] = defaultdict(lambda: defaultdict(set))
@@ -33,7 +34,7 @@ def funnel(visits: Iterable[StageVisit], *, today: date) -> dict[UUID, dict]:
         kinds[v.opening_id] = v.kind
         reached[v.opening_id][v.stage].add(v.placement_id)
         days[v.opening_id][v.stage].append(((v.left_on or today) - v.entered_on).days)
-    out: dict[UUID, dict] = {}
+    out: dict[UUID, dict[str, Any]] = {}
     for opening, by_stage in reached.items():
         stages = FUNNEL[kinds[opening]]
         steps = []

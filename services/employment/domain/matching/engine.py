@@ -56,7 +56,7 @@ class MatchingEngine:
         self.policy, self.today, self.seed_columns = policy, today, seed_columns
         self.people, self.openings, self.pool = People(), Openings(), EdgePool()
         self.blocked: set[tuple[UUID, UUID]] = set()
-        self._h = highspy.Highs()
+        self._h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy's constructor has no annotations
         self._h.setOptionValue("output_flag", False)
         self._h.setOptionValue("presolve", "off")
         self._person_row: list[int] = []
@@ -171,7 +171,8 @@ class MatchingEngine:
             raise RuntimeError(f"matching model not solved: {self._h.modelStatusToString(status)}")
         solution = self._h.getSolution()
         self._x = np.asarray(solution.col_value)
-        return np.maximum(0.0, -np.asarray(solution.row_dual))  # each row's price, non-negative
+        prices: np.ndarray = np.maximum(0.0, -np.asarray(solution.row_dual))  # each row's price, non-negative
+        return prices
 
     def _solve(self, *, full: bool = False) -> None:
         """Simplex from the current basis, then price pairs until none can raise the total.

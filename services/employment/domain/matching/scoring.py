@@ -19,17 +19,20 @@ PLACEMENT_POINT = 1
 
 def _unit(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     la, lo = np.radians(lat), np.radians(lon)
-    return np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
+    unit: np.ndarray = np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
+    return unit
 
 
 def cosines(people: People, p: np.ndarray, openings: Openings, o: np.ndarray) -> np.ndarray:
     """Cosine of the central angle between each person and each opening, shape (len(p), len(o)): one
     matrix product, so reach is tested on all pairs before any distance is computed."""
-    return _unit(people["lat"][p], people["lon"][p]) @ _unit(openings["lat"][o], openings["lon"][o]).T
+    cos: np.ndarray = _unit(people["lat"][p], people["lon"][p]) @ _unit(openings["lat"][o], openings["lon"][o]).T
+    return cos
 
 
 def km(cos: np.ndarray) -> np.ndarray:
-    return EARTH_KM * np.arccos(np.clip(cos, -1.0, 1.0))
+    distance: np.ndarray = EARTH_KM * np.arccos(np.clip(cos, -1.0, 1.0))
+    return distance
 
 
 def feasible(
@@ -39,7 +42,7 @@ def feasible(
     t = today.toordinal()
     start = openings["start"][o][None, :]
     bookable = openings["alive"][o] & (openings["seats"][o] > 0) & (openings["open_until"][o] >= t)
-    ok = people["alive"][p][:, None] & bookable[None, :]
+    ok: np.ndarray = people["alive"][p][:, None] & bookable[None, :]
     ok &= people["level"][p][:, None] >= openings["level"][o][None, :]
     ok &= people["licence"][p][:, None] | ~openings["licence"][o][None, :]
     ok &= people["adult_from"][p][:, None] <= np.maximum(start, t)
@@ -70,7 +73,8 @@ def part_values(
 
 def points(parts: dict[str, np.ndarray], policy: Policy) -> np.ndarray:
     total = sum(policy.weights[k] * parts[k] for k in PARTS)
-    return np.rint(1000 * np.asarray(total)).astype(np.int64)
+    rounded: np.ndarray = np.rint(1000 * np.asarray(total)).astype(np.int64)
+    return rounded
 
 
 def feasible_pairs(
