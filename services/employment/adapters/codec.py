@@ -103,7 +103,7 @@ def placement_of(r: Any) -> Placement:
     return Placement(
         placement_id=r["placement_id"], opening_id=r["opening_id"], kind=OpeningKind(r["kind"]),
         beneficiary_id=r["beneficiary_id"], organisation_id=r["organisation_id"], stage=Stage(r["stage"]),
-        since=r["since"], score=r["score"], reason=r["reason"],
+        since=r["since"], score=r["score"], reason=r["reason"], pinned=r["pinned"],
         hire=None if h is None else Hire(ContractType(h["contract_type"]), Decimal(h["monthly_income_eur"]),
                                          int(h["weekly_hours"]), h["workplace_municipality"]),
     )

@@ -14,7 +14,7 @@ from employment.domain.funds import Fund, Instalment
 from employment.domain.levels import OpeningKind
 from employment.domain.openings import Opening
 from employment.domain.people import Person
-from employment.domain.pipeline import HOLDS_SEAT, Placement, Stage
+from employment.domain.pipeline import HOLDS_SEAT, Placement, Stage, holds_seat
 from employment.domain.stats import StageVisit
 from employment.domain.titles import Certification, CertificationOutcome, Recognition, RecognitionState
 
@@ -116,7 +116,7 @@ class MemorySettings:
 
 
 def _holds(p: Placement) -> bool:
-    return p.stage in HOLDS_SEAT and p.stage is not Stage.proposed
+    return holds_seat(p)
 
 
 class MemoryOpenings:
@@ -185,7 +185,7 @@ class MemoryPlacements:
 
     async def proposed(self, organisation_id: str) -> dict[UUID, Placement]:
         return {p.beneficiary_id: p for p, _ in self.s.placements.values()
-                if p.organisation_id == organisation_id and p.stage is Stage.proposed}
+                if p.organisation_id == organisation_id and p.stage is Stage.proposed and not p.pinned}
 
     async def page(self, organisation_id: str, *, stage: Stage | None, opening_id: UUID | None, limit: int,
                    offset: int) -> tuple[list[tuple[Placement, dict[str, Any]]], int]:

@@ -62,7 +62,8 @@ class PostgresOpenings:
         """Open openings and their seats not held by a placement past the proposal."""
         rows = await self._conn.fetch(
             """SELECT o.*, o.seats - count(p.placement_id) AS free FROM openings o
-               LEFT JOIN placements p ON p.opening_id = o.opening_id AND p.stage = ANY($2::text[])
+               LEFT JOIN placements p ON p.opening_id = o.opening_id AND (p.stage = ANY($2::text[]) OR p.pinned
+                   AND p.stage = 'proposed')
                WHERE o.organisation_id = $1 AND o.status = 'open' GROUP BY o.opening_id""",
             organisation_id, _SEAT_STAGES)
         return [(opening_of(r), int(r["free"])) for r in rows]
@@ -70,7 +71,8 @@ class PostgresOpenings:
     async def free_seats(self, opening_id: UUID) -> int:
         return await self._conn.fetchval(
             "SELECT o.seats - (SELECT count(*) FROM placements p WHERE p.opening_id = o.opening_id "
-            "AND p.stage = ANY($2::text[])) FROM openings o WHERE o.opening_id = $1", opening_id, _SEAT_STAGES)
+            "AND (p.stage = ANY($2::text[]) OR p.pinned AND p.stage = 'proposed')) FROM openings o "
+            "WHERE o.opening_id = $1", opening_id, _SEAT_STAGES)
 
     async def ending_between(self, organisation_id: str, first: date, last: date) -> list[dict[str, Any]]:
         rows = await self._conn.fetch(
@@ -88,8 +90,9 @@ class PostgresPlacements:
     async def add(self, p: Placement, parts: dict[str, Any]) -> None:
         await self._conn.execute(
             "INSERT INTO placements (placement_id, opening_id, beneficiary_id, organisation_id, kind, stage, since, "
-            "score, score_parts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", p.placement_id, p.opening_id,
-            p.beneficiary_id, p.organisation_id, p.kind.value, p.stage.value, p.since, p.score, parts)
+            "score, score_parts, pinned) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", p.placement_id,
+            p.opening_id, p.beneficiary_id, p.organisation_id, p.kind.value, p.stage.value, p.since, p.score, parts,
+            p.pinned)
         await self._conn.execute("INSERT INTO stage_history (placement_id, stage, entered_on) VALUES ($1, $2, $3)",
                                  p.placement_id, p.stage.value, p.since)
 
@@ -120,12 +123,13 @@ class PostgresPlacements:
     async def holding_seats(self, organisation_id: str) -> set[UUID]:
         """People whose placement is past the proposal and under way (they are out of matching)."""
         rows = await self._conn.fetch("SELECT beneficiary_id FROM placements WHERE organisation_id = $1 "
-                                      "AND stage = ANY($2::text[])", organisation_id, _SEAT_STAGES)
+                                      "AND (stage = ANY($2::text[]) OR pinned AND stage = 'proposed')",
+                                      organisation_id, _SEAT_STAGES)
         return {r["beneficiary_id"] for r in rows}
 
     async def proposed(self, organisation_id: str) -> dict[UUID, Placement]:
-        rows = await self._conn.fetch("SELECT * FROM placements WHERE organisation_id = $1 AND stage = 'proposed'",
-                                      organisation_id)
+        rows = await self._conn.fetch("SELECT * FROM placements WHERE organisation_id = $1 AND stage = 'proposed' "
+                                      "AND NOT pinned", organisation_id)
         return {r["beneficiary_id"]: placement_of(r) for r in rows}
 
     async def page(self, organisation_id: str, *, stage: Stage | None, opening_id: UUID | None, limit: int,

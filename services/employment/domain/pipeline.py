@@ -52,6 +52,11 @@ TRANSITIONS: dict[OpeningKind, dict[Stage, set[Stage]]] = {
 CLOSING_WITH_REASON = {Stage.interrupted, Stage.dropped, Stage.declined}
 # A placement in these stages holds its seat; the others released it.
 HOLDS_SEAT = {Stage.proposed, Stage.interview, Stage.started, Stage.enrolled}
+def holds_seat(p: Placement) -> bool:
+    """Past the proposal, or proposed by the team: the seat is the person's and the engine leaves both out."""
+    return p.stage in HOLDS_SEAT and (p.stage is not Stage.proposed or p.pinned)
+
+
 # Stages in the order the team reads conversion along them.
 FUNNEL: dict[OpeningKind, tuple[Stage, ...]] = {
     OpeningKind.traineeship: (Stage.proposed, Stage.interview, Stage.started, Stage.completed),
@@ -81,6 +86,7 @@ class Placement:
     score: int
     reason: str | None = None
     hire: Hire | None = None
+    pinned: bool = False  # proposed by the team, not by the engine: it holds its seat until moved on
 
     def allowed(self) -> set[Stage]:
         return TRANSITIONS[self.kind].get(self.stage, set())

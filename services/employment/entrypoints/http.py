@@ -16,12 +16,13 @@ from employment.entrypoints.schemas_work import (
     EndingOut,
     FunnelOut,
     PlacementOut,
+    ProposalIn,
     RematchOut,
     StageCountsOut,
     StepIn,
 )
-from employment.service_layer import openings, pipeline, queries
-from employment.service_layer.commands import CloseOpening, MoveStage, RecordOpening, ReviseOpening
+from employment.service_layer import openings, pipeline, proposals, queries
+from employment.service_layer.commands import CloseOpening, MoveStage, ProposePerson, RecordOpening, ReviseOpening
 from employment.service_layer.context import Employment
 from shared.api import ERROR_RESPONSES, Page, PageQuery
 
@@ -31,7 +32,7 @@ router = APIRouter(prefix="/api/v1", tags=["employment"], responses=ERROR_RESPON
 def placement_out(p: Placement, parts: dict[str, Any] | None = None) -> PlacementOut:
     return PlacementOut(placement_id=p.placement_id, opening_id=p.opening_id, beneficiary_id=p.beneficiary_id,
                         kind=p.kind.value, stage=p.stage, since=p.since, score=p.score, score_parts=parts or {},
-                        reason=p.reason, hire=plain(p.hire) if p.hire else None)
+                        reason=p.reason, hire=plain(p.hire) if p.hire else None, pinned=p.pinned)
 
 
 @router.post("/openings", status_code=201, response_model=OpeningOut)
@@ -66,12 +67,20 @@ async def close(opening_id: UUID, who: Principal = TEAM, app: Employment = APP) 
 
 
 @router.get("/proposals", response_model=Page[PlacementOut])
-async def proposals(status: Stage | None = Stage.proposed, opening_id: UUID | None = None,
+async def list_proposals(status: Stage | None = Stage.proposed, opening_id: UUID | None = None,
                     page: PageQuery = Depends(), who: Principal = TEAM, app: Employment = APP) -> dict:
     """Placements by status (proposed by default), each with its score's parts."""
     items, total = await queries.placements(app, who.organisation_id, stage=status, opening_id=opening_id,
                                             limit=page.limit, offset=page.offset)
     return page.page([placement_out(p, parts) for p, parts in items], total)
+
+
+@router.post("/openings/{opening_id}/proposals", status_code=201, response_model=PlacementOut)
+async def propose(opening_id: UUID, body: ProposalIn, who: Principal = TEAM, app: Employment = APP) -> PlacementOut:
+    """Propose one person by hand: the engine's rules hold (consent, work goal, every hard requirement, a
+    free seat: 409 or 422 naming which otherwise), and the seat is kept for them."""
+    return placement_out(await proposals.propose(app, ProposePerson(who.organisation_id, opening_id,
+                                                                    body.beneficiary_id)))
 
 
 @router.post("/placements/{placement_id}/steps", response_model=PlacementOut)

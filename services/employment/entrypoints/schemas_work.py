@@ -32,6 +32,10 @@ class StepIn(_In):
     hire: HireIn | None = None
 
 
+class ProposalIn(_In):
+    beneficiary_id: UUID
+
+
 class PlacementOut(BaseModel):
     placement_id: UUID
     opening_id: UUID
@@ -43,6 +47,7 @@ class PlacementOut(BaseModel):
     score_parts: dict[str, Any] = Field(default_factory=dict, description="each part's value, weight and points")
     reason: str | None = None
     hire: dict[str, Any] | None = None
+    pinned: bool = Field(False, description="proposed by the team: it keeps its seat through re-matching")
 
 
 class FundIn(_In):

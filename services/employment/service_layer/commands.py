@@ -32,6 +32,15 @@ class CloseOpening:
 
 
 @dataclass(frozen=True)
+class ProposePerson:
+    """The team proposes one person for one opening by hand; the engine keeps the seat for them."""
+
+    organisation_id: str
+    opening_id: UUID
+    beneficiary_id: UUID
+
+
+@dataclass(frozen=True)
 class CreateFund:
     organisation_id: str
     project_id: str

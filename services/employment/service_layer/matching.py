@@ -18,7 +18,7 @@ from employment.domain.matching.engine import MatchingEngine
 from employment.domain.matching.model import Candidate
 from employment.domain.openings import Opening, slot_of
 from employment.domain.people import Person, candidate_of, why_not_matched
-from employment.domain.pipeline import Placement, Stage, advance
+from employment.domain.pipeline import Placement, Stage, advance, holds_seat
 from employment.service_layer.events import proposal_made, stage_changed
 from employment.service_layer.unit_of_work import EmploymentWork
 
@@ -105,7 +105,7 @@ class Matcher:
         if isinstance(change, PersonChanged):
             p = await uow.people.get(change.beneficiary_id)
             active = await uow.placements.active_of(change.beneficiary_id)
-            holds = active is not None and active.stage is not Stage.proposed
+            holds = active is not None and holds_seat(active)
             c = None if p is None else await self._candidate(uow, p, holds)
             if c is None:
                 engine.remove_person(change.beneficiary_id)

@@ -13,7 +13,7 @@ from employment.domain.funds import Fund
 from employment.domain.levels import OpeningKind
 from employment.domain.openings import Opening
 from employment.domain.people import Person, why_not_matched
-from employment.domain.pipeline import Placement, Stage
+from employment.domain.pipeline import Placement, Stage, holds_seat
 from employment.domain.stats import funnel
 from employment.service_layer.context import Employment
 from shared.errors import NotFound
@@ -33,7 +33,7 @@ async def person(app: Employment, organisation_id: str, beneficiary_id: UUID) ->
         if p is None or p.organisation_id != organisation_id or p.erased:
             raise NotFound("no such person in the organisation")
         active = await uow.placements.active_of(beneficiary_id)
-        holds = active is not None and active.stage is not Stage.proposed
+        holds = active is not None and holds_seat(active)
         return {"person": p, "out_of_matching": why_not_matched(p, holds_seat=holds), "placement": active,
                 "recognitions": await uow.titles.recognitions_of(beneficiary_id),
                 "certifications": await uow.titles.certifications_of(beneficiary_id)}

@@ -281,3 +281,34 @@ async def test_a_rolled_back_rematch_is_rebuilt_from_the_tables(app, store, hand
     await matchable(app, handle)
     assert app.matcher.rebuilds == rebuilds + 1
     assert len(await proposals(app)) == 1
+
+
+async def test_a_hand_made_proposal_needs_consent_and_every_requirement_and_keeps_its_seat(app, store, handle):
+    from employment.service_layer.commands import ProposePerson
+    from employment.service_layer.proposals import propose
+    from tests.employment_support import registered
+
+    f = await fund(app)
+    o = await openings.record_opening(app, RecordOpening(opening(fund_id=f.fund_id, level="B2")))
+    no_consent = uuid4()
+    async with app.uow() as uow:
+        await handle[registered().event_type](uow, event(registered(), no_consent))
+    with pytest.raises(Conflict) as e:
+        await propose(app, ProposePerson(ORG, o.opening_id, no_consent))
+    assert e.value.rule == "no_consent_to_employment_referral"
+    low = await matchable(app, handle, italian_level="A2")
+    with pytest.raises(RuleViolation) as e:
+        await propose(app, ProposePerson(ORG, o.opening_id, low))
+    assert e.value.rule == "requirement_italian_level"
+    assert await proposals(app) == []
+    engine_pick = await matchable(app, handle, italian_level="C1")
+    (p, _), = await proposals(app)
+    assert p.beneficiary_id == engine_pick
+    other = await matchable(app, handle, italian_level="B2")
+    made = await propose(app, ProposePerson(ORG, o.opening_id, other))
+    assert made.pinned
+    (kept, _), = await proposals(app)
+    assert kept.placement_id == made.placement_id  # the engine's proposal gave way; the seat stays the team's
+    with pytest.raises(Conflict) as e:
+        await propose(app, ProposePerson(ORG, o.opening_id, engine_pick))
+    assert e.value.rule == "no_seat_left"

@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 
-from employment.domain.matching.model import PARTS, Policy, ScoreParts
+from employment.domain.matching.model import PARTS, Candidate, Policy, ScoreParts, Slot
 from employment.domain.matching.tables import Openings, People
 
 EARTH_KM = 6371.0
@@ -35,21 +35,50 @@ def km(cos: np.ndarray) -> np.ndarray:
     return distance
 
 
+def requirements(
+    people: People, p: np.ndarray, openings: Openings, o: np.ndarray, cos: np.ndarray, today: date,
+) -> dict[str, np.ndarray]:
+    """Each hard requirement as a mask over the pairs p x o, by name (what a refusal names)."""
+    t = today.toordinal()
+    start = np.maximum(openings["start"][o][None, :], t)
+    bookable = openings["alive"][o] & (openings["seats"][o] > 0) & (openings["open_until"][o] >= t)
+    return {
+        "seats_and_dates": np.broadcast_to(bookable[None, :], cos.shape),
+        "italian_level": people["level"][p][:, None] >= openings["level"][o][None, :],
+        "driving_licence": people["licence"][p][:, None] | ~openings["licence"][o][None, :],
+        "adult": people["adult_from"][p][:, None] <= start,
+        "availability": people["available_from"][p][:, None] <= start,
+        "weekly_hours": people["max_hours"][p][:, None] >= openings["hours"][o][None, :],
+        "reach": cos >= np.cos(people["reach"][p] / EARTH_KM)[:, None],
+    }
+
+
 def feasible(
     people: People, p: np.ndarray, openings: Openings, o: np.ndarray, cos: np.ndarray, today: date,
 ) -> np.ndarray:
     """The pairs that meet every hard requirement: level, licence, age, availability, hours, dates, seats, reach."""
-    t = today.toordinal()
-    start = openings["start"][o][None, :]
-    bookable = openings["alive"][o] & (openings["seats"][o] > 0) & (openings["open_until"][o] >= t)
-    ok: np.ndarray = people["alive"][p][:, None] & bookable[None, :]
-    ok &= people["level"][p][:, None] >= openings["level"][o][None, :]
-    ok &= people["licence"][p][:, None] | ~openings["licence"][o][None, :]
-    ok &= people["adult_from"][p][:, None] <= np.maximum(start, t)
-    ok &= people["available_from"][p][:, None] <= np.maximum(start, t)
-    ok &= people["max_hours"][p][:, None] >= openings["hours"][o][None, :]
-    ok &= cos >= np.cos(people["reach"][p] / EARTH_KM)[:, None]
+    ok: np.ndarray = np.broadcast_to(people["alive"][p][:, None], cos.shape).copy()
+    for mask in requirements(people, p, openings, o, cos, today).values():
+        ok &= mask
     return ok
+
+
+def unmet(c: Candidate, s: Slot, policy: Policy, today: date) -> list[str]:
+    """The hard requirements one person does not meet for one opening (none: they may be proposed)."""
+    people, openings = People(), Openings()
+    people.put(c, policy)
+    openings.put(s)
+    one = np.array([0])
+    masks = requirements(people, one, openings, one, cosines(people, one, openings, one), today)
+    return [name for name, mask in masks.items() if not bool(mask[0, 0])]
+
+
+def explain_pair(c: Candidate, s: Slot, policy: Policy, today: date) -> ScoreParts:
+    """The score's parts for one person and one opening outside any engine (a proposal made by hand)."""
+    people, openings = People(), Openings()
+    people.put(c, policy)
+    openings.put(s)
+    return explain(people, 0, openings, 0, policy, today)
 
 
 def part_values(
