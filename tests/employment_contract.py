@@ -164,6 +164,7 @@ class EmploymentStoreContract:
             assert await uow.titles.recognition(ORG, r.recognition_id) == moved
             assert await uow.titles.recognition("coop-b", r.recognition_id) is None
             assert await uow.titles.sectors_by_person(ORG) == ({}, {who: {"Q"}})
+            assert await uow.titles.sectors_of(who) == (set(), {"Q"})
 
     async def test_matching_version_and_declined_pairs(self, app: Employment):
         a, b = uuid4(), uuid4()

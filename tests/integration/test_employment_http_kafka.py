@@ -114,6 +114,10 @@ async def test_events_in_proposals_out_and_a_withdrawal_takes_the_person_out(rea
         await until(moved)
         person = (await emp.http.get(f"/api/v1/people/{holder}", headers=emp.auth())).json()
         assert person["person"]["out_of_matching"] == "no_consent_to_employment_referral"
+        by_hand = await emp.http.post(f"/api/v1/openings/{made.json()['opening_id']}/proposals", headers=emp.auth(),
+                                      json={"beneficiary_id": str(holder)})
+        assert by_hand.status_code == 409, by_hand.text
+        assert by_hand.json()["errors"][0]["rule"] == "no_consent_to_employment_referral"
 
         async def on_kafka():
             records = await read_all(real_servers.kafka, EMPLOYMENT_EVENTS.name)

@@ -79,6 +79,13 @@ class MemoryTitles:
         return sorted((c for c in self.s.certifications.values() if c.beneficiary_id == beneficiary_id),
                       key=lambda c: (c.certified_on, c.certification_id))
 
+    async def sectors_of(self, beneficiary_id: UUID) -> tuple[set[str], set[str]]:
+        certified = {c.sector for c in self.s.certifications.values()
+                     if c.beneficiary_id == beneficiary_id and c.outcome is CertificationOutcome.certified}
+        recognised = {r.sector for r in self.s.recognitions.values() if r.beneficiary_id == beneficiary_id
+                      and r.state is RecognitionState.recognised and r.sector is not None}
+        return certified, recognised
+
     async def sectors_by_person(self, organisation_id: str) -> tuple[dict[UUID, set[str]], dict[UUID, set[str]]]:
         certified: dict[UUID, set[str]] = {}
         for c in self.s.certifications.values():

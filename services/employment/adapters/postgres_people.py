@@ -95,6 +95,14 @@ class PostgresTitles:
         return [Certification(r["certification_id"], r["beneficiary_id"], r["organisation_id"], r["sector"],
                               r["eqf_level"], CertificationOutcome(r["outcome"]), r["certified_on"]) for r in rows]
 
+    async def sectors_of(self, beneficiary_id: UUID) -> tuple[set[str], set[str]]:
+        """The sectors one person is certified in, and those of their recognised qualifications."""
+        certified = await self._conn.fetch("SELECT sector FROM certifications WHERE beneficiary_id = $1 "
+                                           "AND outcome = 'certified'", beneficiary_id)
+        recognised = await self._conn.fetch("SELECT sector FROM recognitions WHERE beneficiary_id = $1 "
+                                            "AND state = 'recognised' AND sector IS NOT NULL", beneficiary_id)
+        return {r["sector"] for r in certified}, {r["sector"] for r in recognised}
+
     async def sectors_by_person(self, organisation_id: str) -> tuple[dict[UUID, set[str]], dict[UUID, set[str]]]:
         """Sectors each person is certified in, and sectors of their recognised qualifications."""
         certified: dict[UUID, set[str]] = {}

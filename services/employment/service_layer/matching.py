@@ -80,9 +80,8 @@ class Matcher:
     async def _candidate(self, uow: EmploymentWork, p: Person, holds_seat: bool) -> Candidate | None:
         if why_not_matched(p, holds_seat=holds_seat) is not None:
             return None
-        certified, recognised = await uow.titles.sectors_by_person(p.organisation_id)
-        return candidate_of(p, gazetteer=self.rulebook.gazetteer, certified=certified.get(p.beneficiary_id, ()),
-                            recognised=recognised.get(p.beneficiary_id, ()),
+        certified, recognised = await uow.titles.sectors_of(p.beneficiary_id)
+        return candidate_of(p, gazetteer=self.rulebook.gazetteer, certified=certified, recognised=recognised,
                             women_priority_projects=await uow.settings.women_priority_projects(p.organisation_id))
 
     async def _build(self, uow: EmploymentWork, organisation_id: str, today: date) -> MatchingEngine:

@@ -35,9 +35,8 @@ async def propose(app: Employment, cmd: ProposePerson) -> Placement:
         free = await uow.openings.free_seats(opening.opening_id)
         if opening.status != "open" or free < 1:
             raise Conflict("no seat left on the opening", rule="no_seat_left", field="opening_id")
-        certified, recognised = await uow.titles.sectors_by_person(cmd.organisation_id)
-        candidate = candidate_of(person, gazetteer=book.gazetteer, certified=certified.get(person.beneficiary_id, ()),
-                                 recognised=recognised.get(person.beneficiary_id, ()),
+        certified, recognised = await uow.titles.sectors_of(person.beneficiary_id)
+        candidate = candidate_of(person, gazetteer=book.gazetteer, certified=certified, recognised=recognised,
                                  women_priority_projects=await uow.settings.women_priority_projects(
                                      cmd.organisation_id))
         if candidate is None:
