@@ -11,8 +11,8 @@ from employment.service_layer.context import Employment
 from employment.service_layer.intake_events import CONSUMED, handlers
 from employment.service_layer.matching import Matcher
 from employment.service_layer.unit_of_work import PRODUCER, PostgresEmploymentUnitOfWork
+from employment.settings import EmploymentSettings, settings
 from shared.events.contracts import (
-    ConsentGiven,
     EmploymentCandidateWaiting,
     EmploymentHired,
     EmploymentIncomeChanged,
@@ -24,24 +24,19 @@ from shared.events.contracts import (
 )
 from shared.http import create_app
 from shared.runtime import EventWiring, Runtime
-from shared.settings import ServiceSettings
 from shared.topics import EMPLOYMENT_EVENTS, INTAKE_EVENTS
 
-HTTP_PORT = 8003
 PUBLISHED = [EmploymentCandidateWaiting, EmploymentProposalMade, EmploymentStageChanged, EmploymentHired,
              EmploymentIncomeChanged, EmploymentPaymentMade, QualificationRecognitionChanged, SkillsCertified]
-
-
-def settings() -> ServiceSettings:
-    return ServiceSettings.for_service("employment", http_port=HTTP_PORT)
 
 
 def _joined(conn):  # noqa: ANN001, ANN202 - the consumer's connection, typed by shared.consumer
     return PostgresEmploymentUnitOfWork.joined(conn, topic=EMPLOYMENT_EVENTS.name, producer=PRODUCER)
 
 
-def build_app(config: ServiceSettings | None = None) -> FastAPI:
-    book = rulebook()
+def build_app(config: EmploymentSettings | None = None) -> FastAPI:
+    config = config or settings()
+    book = rulebook(config.rules_dir, config.data_dir)
     runtime_box: list[Runtime] = []
 
     def unit_of_work() -> PostgresEmploymentUnitOfWork:
@@ -52,7 +47,7 @@ def build_app(config: ServiceSettings | None = None) -> FastAPI:
         publishes=EMPLOYMENT_EVENTS, published=PUBLISHED, consumes=[INTAKE_EVENTS], handlers=handlers(context),
         consumed=CONSUMED, unit_of_work=_joined,
     )
-    runtime = Runtime(config or settings(), wiring)
+    runtime = Runtime(config, wiring)
     runtime_box.append(runtime)
 
     def attach(_runtime: Runtime, app: FastAPI) -> None:
@@ -62,4 +57,4 @@ def build_app(config: ServiceSettings | None = None) -> FastAPI:
                                                                       http_people.router], on_start=attach)
 
 
-__all__ = ["build_app", "settings", "ConsentGiven"]
+__all__ = ["build_app", "settings"]

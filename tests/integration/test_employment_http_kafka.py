@@ -16,10 +16,11 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from employment.bootstrap import build_app
+from employment.settings import EmploymentSettings
 from shared.auth import AuthSettings, Role, issue_token
 from shared.db import drop_database, ensure_database, migrate
 from shared.events.codec import encode, envelope_for, key_of
-from shared.settings import PlatformSettings, ServiceSettings
+from shared.settings import PlatformSettings
 from shared.topics import EMPLOYMENT_EVENTS, INTAKE_EVENTS
 from tests.employment_support import consent, registered, withdrawal, work_plan
 from tests.integration.employment_db import SERVICE
@@ -45,8 +46,8 @@ async def running_employment(real_servers) -> AsyncIterator[Running]:
     dsn = PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres).database_dsn(name)
     await migrate(dsn, SERVICE)
     # a service name of its own: its consumer group reads intake's topic beside the e2e processes' group
-    config = ServiceSettings.for_service(f"employment-it-{uuid4().hex[:6]}", http_port=0, database_url=dsn,
-                                         KAFKA_BOOTSTRAP_SERVERS=real_servers.kafka)
+    config = EmploymentSettings.for_service(f"employment-it-{uuid4().hex[:6]}", http_port=0, database_url=dsn,
+                                            KAFKA_BOOTSTRAP_SERVERS=real_servers.kafka)
     app = build_app(config)
     try:
         async with app.router.lifespan_context(app):
