@@ -33,6 +33,9 @@ CHUNK = 1000
 KEEP_MARGIN = 5.0
 # Past this many rows whose dual fell, pricing the whole pool is cheaper than gathering their pairs.
 LOCAL_PRICING_ROWS = 1500
+# When many pairs could enter at once (after the first solve), only each person's best few join per round.
+ENTERING_CAP = 20_000
+ENTERING_PER_PERSON = 2
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Certificate:
 class MatchingEngine:
     """Owns its HiGHS model; not shared between tasks (one engine per process, driven by one task)."""
 
-    def __init__(self, policy: Policy, today: date, *, seed_columns: int = 8) -> None:
+    def __init__(self, policy: Policy, today: date, *, seed_columns: int = 6) -> None:
         self.policy, self.today, self.seed_columns = policy, today, seed_columns
         self.people, self.openings, self.pool = People(), Openings(), EdgePool()
         self.blocked: set[tuple[UUID, UUID]] = set()
@@ -76,7 +79,7 @@ class MatchingEngine:
     @classmethod
     def build(
         cls, policy: Policy, today: date, people: Iterable[Candidate], slots: Iterable[Slot],
-        blocked: Iterable[tuple[UUID, UUID]] = (), *, seed_columns: int = 8,
+        blocked: Iterable[tuple[UUID, UUID]] = (), *, seed_columns: int = 6,
     ) -> MatchingEngine:
         """The whole instance, solved (the full re-match)."""
         engine = cls(policy, today, seed_columns=seed_columns)
@@ -129,7 +132,9 @@ class MatchingEngine:
         self.pool.column[edges[drop]] = -1
         self._col_edge = edges[keep]
         self.pool.column[self._col_edge] = np.arange(len(self._col_edge))
-        self._solve(full=True)  # the duals may move with the model: the whole pool is priced again
+        # Every pair outside the model, the dropped ones included, had a reduced score <= 0 at the prices
+        # kept in `_prices`: the usual re-solve (pricing the pairs of rows whose price fell) keeps the proof.
+        self._solve()
 
     def _new_row(self, upper: float, rows: list[int]) -> int:
         r = len(self._row_upper)
@@ -193,6 +198,9 @@ class MatchingEngine:
             entering = candidates[reduced > TOLERANCE]
             if len(entering) == 0:
                 return
+            if len(entering) > ENTERING_CAP:  # the best few per person: a smaller model re-solves faster
+                entering = entering[_best_per_row(self.pool.person[entering], reduced[reduced > TOLERANCE],
+                                                  ENTERING_PER_PERSON)]
             self._add_columns(entering)
             full = False
 
