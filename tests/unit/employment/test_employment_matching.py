@@ -7,7 +7,7 @@ import itertools
 import random
 from dataclasses import replace
 from datetime import date, timedelta
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import highspy
 import numpy as np
@@ -109,28 +109,55 @@ def test_the_engine_equals_the_exact_mip_on_a_larger_instance():
     assert len(engine.assignment()) > 100
 
 
-def test_re_matching_after_events_equals_a_fresh_solve():
-    people, slots = instance(600, 120, 360, seed=11, today=TODAY)
+@pytest.mark.parametrize("seed", range(3))
+def test_re_matching_after_events_of_every_kind_equals_a_fresh_solve(seed):
+    people, slots = instance(600, 120, 360, seed=11 + seed, today=TODAY)
     engine = MatchingEngine.build(POLICY, TODAY, people, slots)
-    rng = random.Random(1)
+    rng = random.Random(seed)
     people_now = {p.beneficiary_id: p for p in people}
     slots_now = {s.opening_id: s for s in slots}
-    for k in range(30):
-        if k % 3 == 0:
+    blocked: set[tuple[UUID, UUID]] = set()
+    for k in range(60):
+        kind = k % 7
+        if kind == 0:
             gone = rng.choice(sorted(people_now))
             del people_now[gone]
             engine.remove_person(gone)
-        elif k % 3 == 1:
+        elif kind == 1:
             p = people_now[rng.choice(sorted(people_now))]
             people_now[p.beneficiary_id] = replace(p, driving_licence=True, mobility=p.mobility | {"car"})
             engine.put_person(people_now[p.beneficiary_id])
-        else:
+        elif kind == 2:  # seats only, up or down
             s = slots_now[rng.choice(sorted(slots_now))]
-            slots_now[s.opening_id] = replace(s, seats=s.seats + 2)
+            slots_now[s.opening_id] = replace(s, seats=max(1, s.seats + rng.choice([-1, 1, 2])))
             engine.put_opening(slots_now[s.opening_id])
+        elif kind == 3:  # another requirement
+            s = slots_now[rng.choice(sorted(slots_now))]
+            slots_now[s.opening_id] = replace(s, italian_level=rng.choice(["A0", "A2", "B1"]))
+            engine.put_opening(slots_now[s.opening_id])
+        elif kind == 4:
+            chosen = sorted(engine.assignment().items())
+            if chosen:
+                pair = rng.choice(chosen)
+                blocked.add(pair)
+                engine.block(*pair)
+        elif kind == 5:
+            gone = rng.choice(sorted(slots_now))
+            del slots_now[gone]
+            engine.remove_opening(gone)
+        else:  # someone new
+            newcomer = replace(rng.choice(people), beneficiary_id=uuid4())
+            people_now[newcomer.beneficiary_id] = newcomer
+            engine.put_person(newcomer)
         assert engine.certificate().gap_pct == pytest.approx(0.0, abs=1e-9)
-    fresh = MatchingEngine.build(POLICY, TODAY, people_now.values(), slots_now.values())
+    fresh = MatchingEngine.build(POLICY, TODAY, people_now.values(), slots_now.values(), blocked=blocked)
     assert engine.certificate().total == pytest.approx(fresh.certificate().total)
+    seats = {o: s.seats for o, s in slots_now.items()}
+    taken: dict[UUID, int] = {}
+    for person, o in engine.assignment().items():
+        assert person in people_now and o in slots_now and (person, o) not in blocked
+        taken[o] = taken.get(o, 0) + 1
+    assert all(n <= seats[o] for o, n in taken.items())
 
 
 def test_nobody_is_in_two_openings_and_no_opening_over_its_seats():

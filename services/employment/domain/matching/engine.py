@@ -128,7 +128,7 @@ class MatchingEngine:
         drop = np.flatnonzero(~keep).astype(np.int32)
         if len(drop) == 0:
             return
-        self._h.deleteCols(len(drop), drop)
+        _ok(self._h.deleteCols(len(drop), drop), "delete the columns far from entering")
         self.pool.column[edges[drop]] = -1
         self._col_edge = edges[keep]
         self.pool.column[self._col_edge] = np.arange(len(self._col_edge))
@@ -138,7 +138,7 @@ class MatchingEngine:
 
     def _new_row(self, upper: float, rows: list[int]) -> int:
         r = len(self._row_upper)
-        self._h.addRow(0.0, upper, 0, np.zeros(0, np.int32), np.zeros(0))
+        _ok(self._h.addRow(0.0, upper, 0, np.zeros(0, np.int32), np.zeros(0)), "add a row")
         self._row_upper.append(upper)
         self._prices = np.append(self._prices, 0.0)
         rows.append(r)
@@ -152,6 +152,8 @@ class MatchingEngine:
         return pi[keep], oj[keep], pts[keep]
 
     def _add_columns(self, edges: np.ndarray) -> None:
+        if len(np.unique(edges)) != len(edges) or np.any(self.pool.column[edges] >= 0):
+            raise RuntimeError("a pair would get a second column")  # its copy would outlive the pair's death
         n = len(edges)
         if n == 0:
             return
@@ -160,8 +162,8 @@ class MatchingEngine:
         index = np.empty(2 * n, np.int32)
         index[0::2], index[1::2] = prow, orow
         first = self._h.getNumCol()
-        self._h.addCols(n, -self.pool.weight[edges], np.zeros(n), np.ones(n), 2 * n,
-                        np.arange(0, 2 * n, 2, dtype=np.int32), index, np.ones(2 * n))
+        _ok(self._h.addCols(n, -self.pool.weight[edges], np.zeros(n), np.ones(n), 2 * n,
+                            np.arange(0, 2 * n, 2, dtype=np.int32), index, np.ones(2 * n)), "add columns")
         self.pool.column[edges] = np.arange(first, first + n)
         self._col_edge = np.concatenate([self._col_edge, edges])
         self._x = np.concatenate([self._x, np.zeros(n)])
@@ -217,7 +219,7 @@ class MatchingEngine:
         parts += [np.arange(self._person_ptr[p], self._person_ptr[p + 1]) for p in indexed_people]
         indexed_openings = openings[openings < len(self._opening_ptr) - 1]
         parts += [self._opening_order[self._opening_ptr[o]: self._opening_ptr[o + 1]] for o in indexed_openings]
-        return np.concatenate(parts)
+        return np.unique(np.concatenate(parts))  # a pair touching a fallen person and a fallen seat comes once
 
     # -- events -----------------------------------------------------------------------------------
     # Each event re-optimises only when the last optimum may no longer be one: a seat or person it used
@@ -317,14 +319,16 @@ class MatchingEngine:
         """Close the columns of dead pairs; True when the optimum used one of them."""
         if not len(cols):
             return False
-        self._h.changeColsBounds(len(cols), cols.astype(np.int32), np.zeros(len(cols)), np.zeros(len(cols)))
+        cols = np.unique(cols)  # HiGHS takes a set of columns in increasing order, and refuses others
+        _ok(self._h.changeColsBounds(len(cols), cols.astype(np.int32), np.zeros(len(cols)), np.zeros(len(cols))),
+            "close columns")
         used = bool(np.any(self._x[cols] > 0.5))
         self._x[cols] = 0.0
         return used
 
     def _set_row(self, row: int, upper: float) -> None:
         self._row_upper[row] = upper
-        self._h.changeRowBounds(row, 0.0, upper)
+        _ok(self._h.changeRowBounds(row, 0.0, upper), "change a row's bound")
 
     # -- reading ----------------------------------------------------------------------------------
     def assignment(self) -> dict[UUID, UUID]:
@@ -343,13 +347,35 @@ class MatchingEngine:
         x = self._x
         if np.any((x > TOLERANCE) & (x < 1 - TOLERANCE)):
             raise RuntimeError("fractional assignment: the model lost its transportation structure")
-        total = float(self.pool.weight[self._col_edge[x > 0.5]].sum())
+        chosen = self._col_edge[x > 0.5]
+        self._check_feasible(chosen)
+        total = float(self.pool.weight[chosen].sum())
         u = self._prices
         live = self.pool.live()
         slack = (self.pool.weight[live] - u[np.asarray(self._person_row)[self.pool.person[live]]]
                  - u[np.asarray(self._opening_row)[self.pool.opening[live]]])
         bound = float(u @ np.asarray(self._row_upper) + np.maximum(0.0, slack).sum())
+        if total > bound + 1e-6 * max(1.0, bound):
+            raise RuntimeError(f"the assignment's total {total} exceeds the bound {bound}: the duals are wrong")
         return Certificate(total=total, bound=bound, pairs_priced=len(live), columns=len(self._col_edge))
+
+    def _check_feasible(self, chosen: np.ndarray) -> None:
+        """The assignment checked on its own, not trusted from the solver: live pairs only, every person at
+        most once, every opening within its seats."""
+        if not np.all(self.pool.alive[chosen]):
+            raise RuntimeError("the assignment uses a pair that no longer exists")
+        people = np.bincount(self.pool.person[chosen], minlength=self.people.n)
+        seats = np.bincount(self.pool.opening[chosen], minlength=self.openings.n)
+        upper = np.asarray(self._row_upper)
+        if np.any(people > upper[np.asarray(self._person_row, np.int64)] + TOLERANCE) or np.any(
+                seats > upper[np.asarray(self._opening_row, np.int64)] + TOLERANCE):
+            raise RuntimeError("the assignment puts a person twice or an opening past its seats")
+
+
+def _ok(status: highspy.HighsStatus, what: str) -> None:
+    """HiGHS answers a refused model change with a status, not an exception: make it one."""
+    if status != highspy.HighsStatus.kOk:
+        raise RuntimeError(f"HiGHS refused to {what}: {status}")
 
 
 def _best_per_row(rows: np.ndarray, pts: np.ndarray, k: int) -> np.ndarray:
