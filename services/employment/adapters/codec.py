@@ -87,7 +87,7 @@ def person_of(r: Any) -> Person:
         driving_licence=r["driving_licence"], mobility=frozenset(r["mobility"]), childcare_need=r["childcare_need"],
         available_from=r["available_from"], max_weekly_hours=r["max_weekly_hours"],
         experience={k: float(v) for k, v in r["experience"].items()}, women_inactive=r["women_inactive"],
-        employed_since=r["employed_since"], erased=r["erased"],
+        employed_since=r["employed_since"], path_closed=r["path_closed"], erased=r["erased"],
     )
 
 

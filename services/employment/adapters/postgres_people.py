@@ -17,7 +17,7 @@ _PERSON_COLUMNS = (
     "beneficiary_id", "organisation_id", "registered_on", "sex", "age_band", "adult_from", "italian_level",
     "languages", "area", "municipality", "project_ids", "work_goal_since", "consent_since", "driving_licence",
     "mobility", "childcare_need", "available_from", "max_weekly_hours", "experience", "women_inactive",
-    "employed_since", "erased",
+    "employed_since", "path_closed", "erased",
 )
 
 

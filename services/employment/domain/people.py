@@ -37,6 +37,7 @@ class Person:
     experience: Mapping[str, float] = field(default_factory=dict)
     women_inactive: bool = False
     employed_since: date | None = None
+    path_closed: bool = False
     erased: bool = False
 
     @property
@@ -53,6 +54,8 @@ def why_not_matched(p: Person, *, holds_seat: bool) -> str | None:
         return "no_consent_to_employment_referral"
     if p.work_goal_since is None:
         return "no_work_goal_in_plan"
+    if p.path_closed:
+        return "path_closed"
     if p.employed_since is not None:
         return "employed"
     if holds_seat:

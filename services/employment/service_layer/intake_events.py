@@ -30,6 +30,7 @@ from shared.events.contracts import (
     CourseCompleted,
     EmploymentCandidateWaiting,
     InterventionRecorded,
+    PathStatusChanged,
     PlanAgreed,
 )
 from shared.events.contracts.consent import EMPLOYMENT_REFERRAL
@@ -87,6 +88,11 @@ def _course(p: Person, c: CourseCompleted) -> Person | None:
 
 def _consent(p: Person, c: ConsentGiven) -> Person | None:
     return replace(p, consent_since=c.given_on) if c.purpose == EMPLOYMENT_REFERRAL else None
+
+
+def _path(p: Person, c: PathStatusChanged) -> Person | None:
+    closed = c.to_status.value in ("autonomy_reached", "transferred")
+    return replace(p, path_closed=closed) if closed != p.path_closed else None
 
 
 def _enrolled(p: Person, e: BeneficiaryEnrolledInProject) -> Person:
@@ -156,9 +162,10 @@ def handlers(app: Employment) -> dict[str, Callable[[UnitOfWork, Event], Awaitab
         ConsentGiven.event_type: updating(_consent),
         ConsentWithdrawn.event_type: leaving("consent_withdrawn", withdrawn),
         BeneficiaryErased.event_type: leaving("erased", lambda p, _e: replace(p, erased=True)),
+        PathStatusChanged.event_type: leaving("no_longer_eligible", _path),
     }
 
 
 CONSUMED = [BeneficiaryRegistered, BeneficiaryCorrected, BeneficiaryEnrolledInProject, PlanAgreed,
             AssessmentRecorded, InterventionRecorded, CourseCompleted, ConsentGiven, ConsentWithdrawn,
-            BeneficiaryErased]
+            BeneficiaryErased, PathStatusChanged]

@@ -312,3 +312,19 @@ async def test_a_hand_made_proposal_needs_consent_and_every_requirement_and_keep
     with pytest.raises(Conflict) as e:
         await propose(app, ProposePerson(ORG, o.opening_id, engine_pick))
     assert e.value.rule == "no_seat_left"
+
+
+async def test_a_path_closed_at_intake_takes_the_person_out_and_declines_the_proposal(app, store, handle):
+    from shared.events.contracts import PathStatusChanged
+
+    f = await fund(app)
+    await openings.record_opening(app, RecordOpening(opening(fund_id=f.fund_id)))
+    who = await matchable(app, handle)
+    assert len(await proposals(app)) == 1
+    closed = PathStatusChanged(from_status="in_progress", to_status="autonomy_reached", reason_category="employment",
+                               changed_on=TODAY)
+    async with app.uow() as uow:
+        await handle[closed.event_type](uow, event(closed, who))
+    assert await proposals(app) == []
+    assert store.committed[-1].payload["reason"] == "no_longer_eligible"
+    assert (await queries.person(app, ORG, who))["out_of_matching"] == "path_closed"
