@@ -328,3 +328,30 @@ async def test_a_path_closed_at_intake_takes_the_person_out_and_declines_the_pro
     assert await proposals(app) == []
     assert store.committed[-1].payload["reason"] == "no_longer_eligible"
     assert (await queries.person(app, ORG, who))["out_of_matching"] == "path_closed"
+
+
+async def test_revising_an_opening_is_checked_whole_and_keeps_seats_under_way(app, store, handle):
+    from employment.service_layer.commands import ReviseOpening
+
+    f = await fund(app, "9000")
+    o = await openings.record_opening(app, RecordOpening(opening(fund_id=f.fund_id, seats=2)))
+    await matchable(app, handle)
+    await matchable(app, handle)
+    ps = [p for p, _ in await proposals(app)]
+    assert len(ps) == 2
+    for p in ps:
+        await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.interview, TODAY))
+    with pytest.raises(Conflict) as e:
+        await openings.revise_opening(app, ReviseOpening(replace(o, seats=1)))
+    assert e.value.rule == "seats_below_placements" and e.value.extra["held"] == 2
+    with pytest.raises(Violations) as v:
+        await openings.revise_opening(app, ReviseOpening(replace(o, seats=0, weekly_hours=90)))
+    assert {(x.field, x.rule) for x in v.value.violations} == {("seats", "at_least_one"),
+                                                               ("weekly_hours", "weekly_hours_range")}
+    with pytest.raises(RuleViolation) as e2:
+        await openings.revise_opening(app, ReviseOpening(replace(o, kind=OpeningKind.course)))
+    assert e2.value.rule == "kind_fixed"
+    revised = await openings.revise_opening(app, ReviseOpening(replace(o, seats=3, title="kitchen, three seats")))
+    assert (revised.seats, revised.title) == (3, "kitchen, three seats")
+    with pytest.raises(NotFound):
+        await openings.revise_opening(app, ReviseOpening(replace(o, opening_id=uuid4())))
