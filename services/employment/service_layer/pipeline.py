@@ -31,7 +31,7 @@ async def move_stage(app: Employment, cmd: MoveStage) -> Placement:
         assert opening is not None
         moved = advance(current, cmd.to, on=cmd.on or today, reasons=app.rulebook.interruption_reasons,
                         reason=cmd.reason, hire=cmd.hire)
-        if current.stage is Stage.proposed and moved.stage is not Stage.declined:
+        if current.stage is Stage.proposed and not current.pinned and moved.stage is not Stage.declined:
             await _check_seat(uow, opening)
         await uow.placements.move(current, moved)
         who = dict(beneficiary_id=moved.beneficiary_id, organisation_id=moved.organisation_id,

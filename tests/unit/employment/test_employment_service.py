@@ -312,6 +312,8 @@ async def test_a_hand_made_proposal_needs_consent_and_every_requirement_and_keep
     with pytest.raises(Conflict) as e:
         await propose(app, ProposePerson(ORG, o.opening_id, engine_pick))
     assert e.value.rule == "no_seat_left"
+    moved = await pipeline.move_stage(app, MoveStage(ORG, made.placement_id, Stage.interview, TODAY))
+    assert moved.stage is Stage.interview  # its own seat, not a second one
 
 
 async def test_a_path_closed_at_intake_takes_the_person_out_and_declines_the_proposal(app, store, handle):
