@@ -120,6 +120,28 @@ async def test_events_in_proposals_out_and_a_withdrawal_takes_the_person_out(rea
         assert by_hand.status_code == 409, by_hand.text
         assert by_hand.json()["errors"][0]["rule"] == "no_consent_to_employment_referral"
 
+        # the team moves the new proposal on over HTTP: the fund is committed, a month is paid once
+        second = (await emp.http.get("/api/v1/proposals", headers=emp.auth())).json()["items"][0]
+        steps = f"/api/v1/placements/{second['placement_id']}/steps"
+        for body in ({"to": "interview"}, {"to": "started", "on": "2099-02-01"}):
+            r = await emp.http.post(steps, headers=emp.auth(), json=body)
+            assert r.status_code == 200, r.text
+        r = await emp.http.post(steps, headers=emp.auth(), json={"to": "proposed"})
+        assert r.status_code == 409 and r.json()["allowed"] == ["completed", "hired", "interrupted"]
+        (f,) = (await emp.http.get("/api/v1/funds", headers=emp.auth())).json()["items"]
+        assert (f["committed_eur"], f["paid_eur"], f["uncommitted_eur"]) == ("1800.00", "0.00", "3200.00")
+        due = (await emp.http.get("/api/v1/payments/due", params={"month": "2099-02"}, headers=emp.auth())).json()
+        assert [(d["month_no"], d["amount_eur"]) for d in due] == [(1, "450.00")]
+        pay = f"/api/v1/placements/{second['placement_id']}/instalments/1/payment"
+        r = await emp.http.post(pay, headers=emp.auth(), json={"on": "2099-03-01"})
+        assert r.status_code == 201 and r.json()["amount_eur"] == "450.00", r.text
+        r = await emp.http.post(pay, headers=emp.auth(), json={"on": "2099-03-01"})
+        assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "instalment_paid"
+        stages = (await emp.http.get("/api/v1/stages", headers=emp.auth())).json()["stages"]
+        assert (stages["started"], stages["declined"]) == (1, 1)
+        (funnel,) = (await emp.http.get("/api/v1/pipeline", headers=emp.auth())).json()
+        assert funnel["reached"] == {"proposed": 2, "interview": 1, "started": 1, "completed": 0}
+
         async def on_kafka():
             records = await read_all(real_servers.kafka, EMPLOYMENT_EVENTS.name)
             mine = [json.loads(r.value) for r in records if r.key in (str(a).encode(), str(b).encode())]
@@ -129,6 +151,14 @@ async def test_events_in_proposals_out_and_a_withdrawal_takes_the_person_out(rea
 
         types = await until(on_kafka)
         assert (str(holder), "employment.stage_changed", "consent_withdrawn") in types
+
+        async def paid_on_kafka():
+            records = await read_all(real_servers.kafka, EMPLOYMENT_EVENTS.name)
+            return [json.loads(r.value)["payload"] for r in records if r.key == str(other).encode()
+                    and json.loads(r.value)["event_type"] == "employment.payment_made"]
+
+        (paid,) = await until(paid_on_kafka)
+        assert (paid["amount_eur"], paid["month"], paid["kind"]) == ("450.00", "2099-02", "bursary")
 
 
 async def test_the_api_answers_in_the_shared_shapes(real_servers, topics):
