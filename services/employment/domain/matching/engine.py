@@ -19,6 +19,7 @@ from employment.domain.matching.scoring import PLACEMENT_POINT, explain, feasibl
 from employment.domain.matching.transport import TOLERANCE, Certificate, TransportProblem, best_per_row
 
 CHUNK = 1000
+LIKELY_TAKERS = 20
 __all__ = ["Certificate", "MatchingEngine"]
 
 
@@ -102,10 +103,34 @@ class MatchingEngine(TransportProblem):
         p = self.people.kill(beneficiary_id)
         if p is None:
             return
+        held = self._held_by(p)
         moved = self._drop_columns(self.pool.kill_where(self.pool.person[: self.pool.n] == p))
         self._set_row(self._person_row[p], 0.0)
         if moved:
+            self._likely_takers(held)
             self._solve()
+
+    def _held_by(self, p: int) -> np.ndarray:
+        """The opening rows whose seat person row `p` holds in the current optimum."""
+        chosen = self._col_edge[self._x > 0.5]
+        return np.unique(self.pool.opening[chosen[self.pool.person[chosen] == p]])
+
+    def _likely_takers(self, openings: np.ndarray) -> None:
+        """Before re-solving for a seat that was freed, bring in the pairs that could take it (those that
+        would gain with the seat's price at 0): the first restart then usually ends the re-solve, instead of
+        a second one after pricing finds them."""
+        if not len(openings) or self._indexed == 0:
+            return
+        person_row = np.asarray(self._person_row, np.int64)
+        parts = [self._opening_order[self._opening_ptr[o]: self._opening_ptr[o + 1]] for o in openings
+                 if o < len(self._opening_ptr) - 1]
+        if not parts:
+            return
+        pairs = np.concatenate(parts)
+        pairs = pairs[(self.pool.column[pairs] < 0) & self.pool.alive[pairs]]
+        gain = self.pool.weight[pairs] - self._prices[person_row[self.pool.person[pairs]]]
+        pairs, gain = pairs[gain > TOLERANCE], gain[gain > TOLERANCE]
+        self._add_columns(pairs[np.argsort(-gain)[:LIKELY_TAKERS]])
 
     def put_opening(self, s: Slot) -> None:
         before = self._slots.get(s.opening_id)
@@ -156,6 +181,7 @@ class MatchingEngine(TransportProblem):
             return
         n = self.pool.n
         if self._drop_columns(self.pool.kill_where((self.pool.person[:n] == p) & (self.pool.opening[:n] == o))):
+            self._likely_takers(np.array([o]))
             self._solve()
 
     def _add_pairs(self, pi: np.ndarray, oj: np.ndarray, pts: np.ndarray) -> bool:
