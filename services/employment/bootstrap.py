@@ -22,12 +22,15 @@ from shared.events.contracts import (
     QualificationRecognitionChanged,
     SkillsCertified,
 )
+from shared.events.envelope import EventPayload
 from shared.http import create_app
 from shared.runtime import EventWiring, Runtime
 from shared.topics import EMPLOYMENT_EVENTS, INTAKE_EVENTS
 
-PUBLISHED = [EmploymentCandidateWaiting, EmploymentProposalMade, EmploymentStageChanged, EmploymentHired,
-             EmploymentIncomeChanged, EmploymentPaymentMade, QualificationRecognitionChanged, SkillsCertified]
+PUBLISHED: list[type[EventPayload]] = [
+    EmploymentCandidateWaiting, EmploymentProposalMade, EmploymentStageChanged, EmploymentHired,
+    EmploymentIncomeChanged, EmploymentPaymentMade, QualificationRecognitionChanged, SkillsCertified,
+]
 
 
 def _joined(conn):  # noqa: ANN001, ANN202 - the consumer's connection, typed by shared.consumer

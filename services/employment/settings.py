@@ -26,4 +26,4 @@ class EmploymentSettings(ServiceSettings):
 
 
 def settings() -> EmploymentSettings:
-    return EmploymentSettings.for_service("employment", http_port=HTTP_PORT)  # type: ignore[return-value]
+    return EmploymentSettings.for_service("employment", http_port=HTTP_PORT)

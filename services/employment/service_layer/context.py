@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 
 from employment.adapters.rulebook import Rulebook
 from employment.service_layer.matching import Matcher
-from employment.service_layer.unit_of_work import InMemoryEmploymentUnitOfWork, PostgresEmploymentUnitOfWork
-
-Work = PostgresEmploymentUnitOfWork | InMemoryEmploymentUnitOfWork
+from employment.service_layer.unit_of_work import Work
 
 
 def italian_today() -> date:
     return datetime.now(ZoneInfo("Europe/Rome")).date()
+
+
+__all__ = ["Employment", "Work", "italian_today"]
 
 
 @dataclass

@@ -34,7 +34,7 @@ from shared.events.contracts import (
     PlanAgreed,
 )
 from shared.events.contracts.consent import EMPLOYMENT_REFERRAL
-from shared.events.envelope import Event
+from shared.events.envelope import Event, EventPayload
 from shared.uow import UnitOfWork
 
 Change = Callable[[Person, Any], Person | None]
@@ -166,6 +166,7 @@ def handlers(app: Employment) -> dict[str, Callable[[UnitOfWork, Event], Awaitab
     }
 
 
-CONSUMED = [BeneficiaryRegistered, BeneficiaryCorrected, BeneficiaryEnrolledInProject, PlanAgreed,
-            AssessmentRecorded, InterventionRecorded, CourseCompleted, ConsentGiven, ConsentWithdrawn,
-            BeneficiaryErased, PathStatusChanged]
+CONSUMED: list[type[EventPayload]] = [
+    BeneficiaryRegistered, BeneficiaryCorrected, BeneficiaryEnrolledInProject, PlanAgreed, AssessmentRecorded,
+    InterventionRecorded, CourseCompleted, ConsentGiven, ConsentWithdrawn, BeneficiaryErased, PathStatusChanged,
+]

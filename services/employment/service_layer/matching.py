@@ -20,7 +20,7 @@ from employment.domain.openings import Opening, slot_of
 from employment.domain.people import Person, candidate_of, why_not_matched
 from employment.domain.pipeline import Placement, Stage, advance, holds_seat
 from employment.service_layer.events import proposal_made, stage_changed
-from employment.service_layer.unit_of_work import EmploymentWork
+from employment.service_layer.unit_of_work import Work
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,12 @@ class Matcher:
     rebuilds: int = 0
 
     @staticmethod
-    async def lock(uow: EmploymentWork, organisation_id: str) -> None:
+    async def lock(uow: Work, organisation_id: str) -> None:
         """Take the organisation's matching lock first, before any row a re-match may touch: every unit that
         re-matches takes its locks in this one order, so two of them never wait on each other."""
         await uow.settings.lock_version(organisation_id)
 
-    async def rematch(self, uow: EmploymentWork, organisation_id: str, changes: list[Change], today: date) -> None:
+    async def rematch(self, uow: Work, organisation_id: str, changes: list[Change], today: date) -> None:
         version = await uow.settings.lock_version(organisation_id)
         kept = self.engines.get(organisation_id)
         if kept is None or kept.version != version or kept.today != today:
@@ -77,14 +77,14 @@ class Matcher:
         await self._write(uow, kept.engine, organisation_id, today)
         kept.version = await uow.settings.bump_version(organisation_id)
 
-    async def _candidate(self, uow: EmploymentWork, p: Person, holds_seat: bool) -> Candidate | None:
+    async def _candidate(self, uow: Work, p: Person, holds_seat: bool) -> Candidate | None:
         if why_not_matched(p, holds_seat=holds_seat) is not None:
             return None
         certified, recognised = await uow.titles.sectors_of(p.beneficiary_id)
         return candidate_of(p, gazetteer=self.rulebook.gazetteer, certified=certified, recognised=recognised,
                             women_priority_projects=await uow.settings.women_priority_projects(p.organisation_id))
 
-    async def _build(self, uow: EmploymentWork, organisation_id: str, today: date) -> MatchingEngine:
+    async def _build(self, uow: Work, organisation_id: str, today: date) -> MatchingEngine:
         holding = await uow.placements.holding_seats(organisation_id)
         certified, recognised = await uow.titles.sectors_by_person(organisation_id)
         women = await uow.settings.women_priority_projects(organisation_id)
@@ -100,7 +100,7 @@ class Matcher:
         return MatchingEngine.build(self.rulebook.policy, today, people, slots,
                                     blocked=await uow.settings.declined(organisation_id))
 
-    async def _apply(self, uow: EmploymentWork, engine: MatchingEngine, organisation_id: str, change: Change) -> None:
+    async def _apply(self, uow: Work, engine: MatchingEngine, organisation_id: str, change: Change) -> None:
         if isinstance(change, PersonChanged):
             p = await uow.people.get(change.beneficiary_id)
             active = await uow.placements.active_of(change.beneficiary_id)
@@ -120,7 +120,7 @@ class Matcher:
         else:
             engine.block(change.beneficiary_id, change.opening_id)
 
-    async def _write(self, uow: EmploymentWork, engine: MatchingEngine, organisation_id: str, today: date) -> None:
+    async def _write(self, uow: Work, engine: MatchingEngine, organisation_id: str, today: date) -> None:
         """Make the proposals the optimum holds and decline those it no longer does."""
         wanted = engine.assignment()
         current = await uow.placements.proposed(organisation_id)
@@ -143,7 +143,7 @@ class Matcher:
             uow.emit(proposal_made(placement, opening, parts), beneficiary_id=person,
                      organisation_id=organisation_id, project_id=opening.project_id)
 
-    async def _decline(self, uow: EmploymentWork, placement: Placement, today: date) -> None:
+    async def _decline(self, uow: Work, placement: Placement, today: date) -> None:
         declined = advance(placement, Stage.declined, on=max(today, placement.since), reasons={"rematched"},
                            reason="rematched")
         await uow.placements.move(placement, declined)

@@ -16,8 +16,9 @@ from employment.domain.pipeline import Placement, Stage, advance, starts_payment
 from employment.service_layer.commands import MoveStage
 from employment.service_layer.context import Employment, Work
 from employment.service_layer.events import hired, income, stage_changed
-from employment.service_layer.matching import OpeningChanged, PairDeclined, PersonChanged
+from employment.service_layer.matching import Change, OpeningChanged, PairDeclined, PersonChanged
 from shared.errors import Conflict, NotFound
+from shared.events.envelope import EventPayload
 
 
 async def move_stage(app: Employment, cmd: MoveStage) -> Placement:
@@ -34,16 +35,14 @@ async def move_stage(app: Employment, cmd: MoveStage) -> Placement:
         if current.stage is Stage.proposed and not current.pinned and moved.stage is not Stage.declined:
             await _check_seat(uow, opening)
         await uow.placements.move(current, moved)
-        who = dict(beneficiary_id=moved.beneficiary_id, organisation_id=moved.organisation_id,
-                   project_id=opening.project_id)
-        uow.emit(stage_changed(current, moved, sector=opening.sector), **who)
-        await _money_and_income(uow, opening, current, moved, who)
+        _emit(uow, stage_changed(current, moved, sector=opening.sector), moved, opening)
+        await _money_and_income(uow, opening, current, moved)
         if moved.stage is Stage.hired and moved.hire is not None:
-            uow.emit(hired(moved, moved.hire, opening.sector), **who)
+            _emit(uow, hired(moved, moved.hire, opening.sector), moved, opening)
             person = await uow.people.get(moved.beneficiary_id)
             if person is not None:
                 await uow.people.put(replace(person, employed_since=moved.since))
-        changes = [PersonChanged(moved.beneficiary_id), OpeningChanged(opening.opening_id)]
+        changes: list[Change] = [PersonChanged(moved.beneficiary_id), OpeningChanged(opening.opening_id)]
         if moved.stage is Stage.declined:
             await uow.settings.decline(cmd.organisation_id, moved.beneficiary_id, opening.opening_id)
             changes.append(PairDeclined(moved.beneficiary_id, opening.opening_id))
@@ -58,7 +57,11 @@ async def _check_seat(uow: Work, opening: Opening) -> None:
         raise Conflict("no seat left on the opening", rule="no_seat_left", field="opening_id")
 
 
-async def _money_and_income(uow: Work, opening: Opening, before: Placement, after: Placement, who: dict) -> None:
+def _emit(uow: Work, payload: EventPayload, p: Placement, o: Opening) -> None:
+    uow.emit(payload, beneficiary_id=p.beneficiary_id, organisation_id=p.organisation_id, project_id=o.project_id)
+
+
+async def _money_and_income(uow: Work, opening: Opening, before: Placement, after: Placement) -> None:
     monthly = opening.project_pays_monthly()
     fund_id = opening.fund_id()
     if starts_payments(after):
@@ -71,18 +74,18 @@ async def _money_and_income(uow: Work, opening: Opening, before: Placement, afte
                 raise Conflict(f"the fund cannot cover EUR {total} for this placement: EUR {left} left uncommitted",
                                rule="fund_exhausted", field="fund_id", uncommitted_eur=str(left))
             await uow.instalments.add(opening.organisation_id, fund_id, plan)
-        uow.emit(income(_source(opening), _allowance(opening), after.since, _until(opening, after),
-                        opening.municipality), **who)
+        _emit(uow, income(_source(opening), _allowance(opening), after.since, _until(opening, after),
+                          opening.municipality), after, opening)
     ended_early = after.stage in (Stage.interrupted, Stage.hired) and before.stage is Stage.started
     if ended_early:
-        fund, released = await uow.instalments.cancel_unpaid(after.placement_id)
-        if fund is not None and released > 0:
-            await uow.funds.release(fund, released)
+        fund_of_instalments, released = await uow.instalments.cancel_unpaid(after.placement_id)
+        if fund_of_instalments is not None and released > 0:
+            await uow.funds.release(fund_of_instalments, released)
     if after.stage in (Stage.interrupted, Stage.completed) and before.stage is Stage.started:
-        uow.emit(income("none", Decimal("0"), after.since, None, None), **who)
+        _emit(uow, income("none", Decimal("0"), after.since, None, None), after, opening)
     if after.stage is Stage.hired and after.hire is not None:
-        uow.emit(income("contract", after.hire.monthly_income_eur, after.since, None,
-                        after.hire.workplace_municipality), **who)
+        _emit(uow, income("contract", after.hire.monthly_income_eur, after.since, None,
+                          after.hire.workplace_municipality), after, opening)
 
 
 def _source(o: Opening) -> str:

@@ -4,7 +4,6 @@ in memory (the twin the service layer's unit tests run on)."""
 from __future__ import annotations
 
 import copy
-from typing import Protocol
 
 import asyncpg
 
@@ -29,18 +28,6 @@ from shared.events.envelope import Envelope
 from shared.uow import InMemoryUnitOfWork, PostgresUnitOfWork, UnitOfWork
 
 PRODUCER = "employment"
-
-
-class EmploymentWork(Protocol):
-    """What the service layer sees: the shared unit of work's events plus employment's repositories."""
-
-    people: MemoryPeople | PostgresPeople
-    titles: MemoryTitles | PostgresTitles
-    settings: MemorySettings | PostgresSettings
-    openings: MemoryOpenings | PostgresOpenings
-    placements: MemoryPlacements | PostgresPlacements
-    funds: MemoryFunds | PostgresFunds
-    instalments: MemoryInstalments | PostgresInstalments
 
 
 class PostgresEmploymentUnitOfWork(PostgresUnitOfWork):
@@ -88,7 +75,11 @@ class MemoryStore:
         return InMemoryEmploymentUnitOfWork(self.state, self.committed)
 
 
-def as_work(uow: UnitOfWork) -> EmploymentWork:
-    """The unit of work with employment's repositories (both of employment's units have them)."""
+Work = PostgresEmploymentUnitOfWork | InMemoryEmploymentUnitOfWork
+"""What the service layer works through: the shared unit of work's events plus employment's repositories."""
+
+
+def as_work(uow: UnitOfWork) -> Work:
+    """The consumer's unit of work as employment's (the wiring builds employment's; anything else is a bug)."""
     assert isinstance(uow, PostgresEmploymentUnitOfWork | InMemoryEmploymentUnitOfWork)
-    return uow  # type: ignore[return-value]
+    return uow
