@@ -1,0 +1,137 @@
+"""The LP relaxation over the whole candidate graph, by column generation, and its rounding.
+
+The full graph of 10,000 households has hundreds of thousands of edges, too many for a MIP in seconds.
+The LP needs only the edges that can matter: start from each household's best few, solve, price every
+other edge against the duals (value - household's dual - size x bed price: plain numpy over all edges)
+and add those that would improve the LP, until none would. The final LP value is a proven upper bound
+on any assignment of the full graph; rounding keeps the LP's whole assignments and fills what is left
+with a small MIP (HiGHS), so the answer's distance from optimal is known, not assumed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from housing.domain.matching.solver import solve
+
+START_PER_HOUSEHOLD = 2
+ADD_PER_HOUSEHOLD = 2
+EPS = 1e-7
+
+
+@dataclass(frozen=True)
+class LPResult:
+    x: np.ndarray  # per edge of the graph, 0 where the column was never generated
+    objective: float  # the LP optimum over ALL edges (an upper bound on any integer assignment)
+    household_duals: np.ndarray
+    bed_prices: np.ndarray  # per place: the dual of its capacity row, the value of one more free bed
+    columns: int
+    rounds: int
+
+
+def _top_per_household(hi: np.ndarray, score: np.ndarray, k: int, mask: np.ndarray) -> np.ndarray:
+    """Indices of each household's k best edges among `mask`."""
+    cand = np.nonzero(mask)[0]
+    if not len(cand):
+        return cand
+    order = cand[np.lexsort((-score[cand], hi[cand]))]
+    h_sorted = hi[order]
+    first = np.searchsorted(h_sorted, h_sorted, side="left")
+    rank = np.arange(len(order)) - first
+    return order[rank < k]
+
+
+def solve_lp(hi: np.ndarray, pi: np.ndarray, w: np.ndarray, sizes: np.ndarray, n_households: int,
+             capacity: np.ndarray, *, time_limit: float = 60.0) -> LPResult:
+    """`sizes` per edge; `hi` in [0, n_households), `pi` indexes `capacity`."""
+    n_places = len(capacity)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("threads", 1)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    n_rows = n_households + n_places
+    h.addRows(n_rows, np.full(n_rows, -highspy.kHighsInf),
+              np.concatenate([np.ones(n_households), capacity.astype(np.float64)]),
+              0, np.zeros(n_rows + 1, dtype=np.int32)[:n_rows], np.zeros(0, dtype=np.int32), np.zeros(0))
+    in_master = np.zeros(len(hi), dtype=bool)
+    cols: list[np.ndarray] = []
+
+    def add(edges: np.ndarray) -> None:
+        n = len(edges)
+        starts = np.arange(0, 2 * n, 2, dtype=np.int32)
+        index = np.empty(2 * n, dtype=np.int32)
+        index[0::2] = hi[edges]
+        index[1::2] = n_households + pi[edges]
+        value = np.empty(2 * n)
+        value[0::2] = 1.0
+        value[1::2] = sizes[edges]
+        h.addCols(n, w[edges].astype(np.float64), np.zeros(n), np.ones(n), 2 * n, starts, index, value)
+        in_master[edges] = True
+        cols.append(edges)
+
+    positive = w > EPS
+    add(_top_per_household(hi, w, START_PER_HOUSEHOLD, positive))
+    rounds = 0
+    u = np.zeros(n_households)
+    v = np.zeros(n_places)
+    while True:
+        rounds += 1
+        h.run()
+        s = h.getSolution()
+        dual = np.abs(np.asarray(s.row_dual))
+        u, v = dual[:n_households], dual[n_households:]
+        reduced = w - u[hi] - sizes * v[pi]
+        better = (reduced > EPS) & ~in_master & positive
+        if not better.any():
+            break
+        add(_top_per_household(hi, reduced, ADD_PER_HOUSEHOLD, better))
+    order = np.concatenate(cols)
+    x = np.zeros(len(hi))
+    x[order] = np.asarray(s.col_value)
+    return LPResult(x, float(h.getInfo().objective_function_value), u, v, int(in_master.sum()), rounds)
+
+
+def round_lp(hi: np.ndarray, pi: np.ndarray, w: np.ndarray, sizes: np.ndarray, capacity: np.ndarray,
+             lp: LPResult, *, mip_edges: int = 3000, time_limit: float = 0.5, passes: int = 4) -> np.ndarray:
+    """An integer choice of edges. Keep the LP's whole assignments; on the beds left, solve the LP of the
+    households it split or left out and keep its whole assignments again (a vertex of this LP splits at
+    most one household per place, so each pass shrinks the rest fast); finish with a small MIP, or
+    best-value-first when the rest is still large."""
+    chosen = np.zeros(len(hi), dtype=bool)
+    placed = np.zeros(len(lp.household_duals), dtype=bool)
+    left = capacity.astype(np.int64).copy()
+    x = lp.x
+    for n in range(passes + 1):
+        fixed = (x > 1 - 1e-6) & ~chosen
+        chosen |= fixed
+        placed[hi[fixed]] = True
+        left -= np.rint(np.bincount(pi[fixed], weights=sizes[fixed], minlength=len(left))).astype(np.int64)
+        rest = ~placed[hi] & (sizes <= left[pi]) & (w > EPS)
+        idx = np.nonzero(rest)[0]
+        if not len(idx):
+            return chosen
+        if len(idx) <= mip_edges:
+            sub = solve(hi[idx], pi[idx], w[idx], sizes[idx], left, time_limit=time_limit, rel_gap=1e-4)
+            if sub.chosen.any():
+                chosen[idx[sub.chosen]] = True
+                return chosen
+            break
+        if n == passes:
+            break
+        hu, hl = np.unique(hi[idx], return_inverse=True)
+        pu, pl = np.unique(pi[idx], return_inverse=True)
+        sub_lp = solve_lp(hl, pl, w[idx], sizes[idx], len(hu), left[pu])
+        x = np.zeros(len(hi))
+        x[idx] = sub_lp.x
+        if not (sub_lp.x > 1 - 1e-6).any():
+            break
+    for e in idx[np.argsort(-w[idx], kind="stable")]:
+        if not placed[hi[e]] and sizes[e] <= left[pi[e]]:
+            placed[hi[e]] = True
+            left[pi[e]] -= sizes[e]
+            chosen[e] = True
+    return chosen
+
