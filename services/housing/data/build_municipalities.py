@@ -11,9 +11,9 @@ municipality, unlike a centroid of a coastal or crescent-shaped one)."""
 from __future__ import annotations
 
 import csv
+from importlib.util import find_spec
 from pathlib import Path
 
-from importlib.util import find_spec
 import pandas as pd
 import shapely
 

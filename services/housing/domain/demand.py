@@ -29,6 +29,14 @@ class Household:
     work_municipality: str | None = None
     vulnerable: bool = False
     excluded_places: frozenset[UUID] = field(default_factory=frozenset)  # declined pairs never proposed again
+    housing_goal: bool = False  # a housing goal in the individual plan
+    consent: bool = False  # consent to the housing referral
+    status: str = "waiting"  # waiting, housed, closed, erased
+
+    @property
+    def matchable(self) -> bool:
+        """On the waiting list the matcher works from: a housing goal, the consent, not housed."""
+        return self.status == "waiting" and self.housing_goal and self.consent
 
     def with_changes(self, **changes: object) -> Household:
         return replace(self, **changes)  # type: ignore[arg-type]

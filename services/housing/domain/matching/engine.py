@@ -11,6 +11,12 @@ import numpy as np
 
 from housing.domain.matching.graph import CandidateGraph
 from housing.domain.matching.lp import round_lp, solve_lp
+from housing.domain.matching.solver import solve
+
+# A sub-problem this small is solved exactly by branch and bound (the bound is then the MIP's own);
+# beyond it, the LP and its rounding, whose bound is the LP's value.
+EXACT_EDGES = 2000
+EXACT_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,7 @@ def component_slices(graph: CandidateGraph) -> list[np.ndarray]:
 
 
 def solve_edges(graph: CandidateGraph, idx: np.ndarray, weight: np.ndarray | None = None,
-                capacity: np.ndarray | None = None) -> tuple[np.ndarray, float, float]:
+                capacity: np.ndarray | None = None, exact_edges: int = EXACT_EDGES) -> tuple[np.ndarray, float, float]:
     """(chosen mask over idx, objective, LP bound) for one set of edges, re-indexed locally so the LP has
     rows only for the households and places it touches."""
     w = (graph.weight if weight is None else weight)[idx]
@@ -53,6 +59,9 @@ def solve_edges(graph: CandidateGraph, idx: np.ndarray, weight: np.ndarray | Non
     hu, hl = np.unique(graph.hi[idx], return_inverse=True)
     pu, pl = np.unique(graph.pi[idx], return_inverse=True)
     sizes = graph.households.size[graph.hi[idx]]
+    if len(idx) <= exact_edges:
+        exact = solve(hl, pl, w, sizes, cap[pu], time_limit=EXACT_SECONDS, rel_gap=1e-6)
+        return exact.chosen, exact.objective, exact.bound
     lp = solve_lp(hl, pl, w, sizes, len(hu), cap[pu])
     chosen = round_lp(hl, pl, w, sizes, cap[pu], lp)
     return chosen, float(w[chosen].sum()), lp.objective

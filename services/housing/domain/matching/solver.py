@@ -88,7 +88,8 @@ def _highs(time_limit: float) -> highspy.Highs:
 
 def solve(hi: np.ndarray, pi: np.ndarray, w: np.ndarray, sizes: np.ndarray, capacity: np.ndarray, *,
           time_limit: float = 10.0, rel_gap: float = 1e-3, start: np.ndarray | None = None) -> Solved:
-    """Best subset of the edges (`sizes` is each edge's household size; `pi` indexes `capacity`). `start` is a feasible choice
+    """Best subset of the edges (`sizes` is each edge's household size; `pi` indexes `capacity`).
+    `start` is a feasible choice
     to warm-start from (the current proposals): the answer is never worse than it."""
     useful = w > 1e-9
     if not useful.any():
