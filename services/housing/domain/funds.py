@@ -73,13 +73,12 @@ def money(value: Decimal, field: str) -> Decimal:
         raise RuleViolation(field, "amount_positive", "must be more than 0")
     if value != value.quantize(CENT):
         raise RuleViolation(field, "amount_cents", "at most two decimals (euro cents)")
-    return value
+    return value.quantize(CENT)
 
 
 def new_fund(fund_id: UUID, organisation_id: str, project_id: str, kind: FundKind, total: Decimal,
              cap_per_person: Decimal) -> Fund:
-    money(total, "total")
-    money(cap_per_person, "cap_per_person")
+    total, cap_per_person = money(total, "total"), money(cap_per_person, "cap_per_person")
     if cap_per_person > total:
         raise RuleViolation("cap_per_person", "cap_within_total", "the cap per person cannot exceed the total")
     return Fund(fund_id, organisation_id, project_id, kind, total, cap_per_person)
@@ -89,7 +88,7 @@ def request(support_id: UUID, fund: Fund, beneficiary_id: UUID, kind: SupportKin
             today: date, rules: FundRules, *, already: Decimal, months: int | None = None,
             monthly_rent: Decimal | None = None, lease_ref: str | None = None) -> Support:
     """`already`: what this person has requested, approved or been paid from this fund so far."""
-    money(amount, "amount")
+    amount = money(amount, "amount")
     if kind is SupportKind.rent_advance:
         if fund.kind is not FundKind.rent_advance:
             raise RuleViolation("fund_id", "fund_kind", "a rent advance is paid from a rent-advance fund")
@@ -97,7 +96,7 @@ def request(support_id: UUID, fund: Fund, beneficiary_id: UUID, kind: SupportKin
             raise RuleViolation("months", "rent_advance_months", f"months of rent from 1 to {rules.max_months}")
         if monthly_rent is None:
             raise RuleViolation("monthly_rent", "required", "a rent advance needs the lease's monthly rent")
-        money(monthly_rent, "monthly_rent")
+        monthly_rent = money(monthly_rent, "monthly_rent")
         if amount > monthly_rent * months:
             raise RuleViolation("amount", "advance_within_months",
                                 f"at most {months} months of rent: {monthly_rent * months} EUR")

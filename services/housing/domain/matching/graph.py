@@ -95,7 +95,8 @@ def build_graph(households: Sequence[Household], places: Sequence[Place], today:
     labels = {r: n for n, r in enumerate(sorted(set(roots.values())))}
     key_label = np.array([labels[roots[k]] for k in places_by_key], dtype=np.int64)
     comp_place = np.array([labels[roots[(p.organisation_id, p.province)]] for p in places], dtype=np.int64)
-    comp_house = np.where(first_key >= 0, key_label[np.maximum(first_key, 0)], -1) if len(households) else first_key
+    comp_house = (np.where(first_key >= 0, key_label[np.maximum(first_key, 0)], -1) if len(key_label)
+                  else np.full(len(households), -1, dtype=np.int64))
     parts = pair_parts(H, P, hi, pi, today, rules)
     weight = objective_weights(parts, H.size[hi].astype(np.float64), rules)
     return CandidateGraph(H, P, hi, pi, parts, weight, comp_place, comp_house)

@@ -42,6 +42,8 @@ def local_rematch(graph: CandidateGraph, place_of: np.ndarray, *, seed_household
     n_h = len(graph.households.items)
     cap = graph.places.capacity if capacity is None else capacity
     act = np.ones(n_h, dtype=bool) if active is None else active
+    if not len(cap) or not graph.edges:
+        return place_of.copy(), 0.0
     hs = np.fromiter(seed_households, dtype=np.int64)
     ps = np.fromiter(seed_places, dtype=np.int64)
     edge_active = act[graph.hi]
