@@ -5,7 +5,6 @@ race are serialised by the row lock PostgreSQL takes, and the loser sees the new
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -181,9 +180,9 @@ class PgProposals:
     async def add(self, p: Proposal, *, score: float, parts: dict[str, float]) -> None:
         await self._conn.execute(
             """INSERT INTO proposals (proposal_id, organisation_id, beneficiary_id, place_id, household_size, status,
-                   score, score_parts, made_on, last_step_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9,$10)""",
+                   score, score_parts, made_on, last_step_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)""",
             p.proposal_id, p.organisation_id, p.beneficiary_id, p.place_id, p.household_size, p.status.value, score,
-            json.dumps(parts), p.made_on, p.last_step_on)
+            parts, p.made_on, p.last_step_on)
 
     async def get(self, proposal_id: UUID, organisation_id: str) -> Proposal | None:
         r = await self._conn.fetchrow("SELECT * FROM proposals WHERE proposal_id = $1 AND organisation_id = $2",
