@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from housing.domain.matching.graph import CandidateGraph
-from housing.domain.matching.lp import round_lp, solve_lp
+from housing.domain.matching.lp import dive, round_lp, solve_lp
 from housing.domain.matching.solver import solve
 
 # A sub-problem this small is solved exactly by branch and bound (the bound is then the MIP's own);
@@ -63,6 +63,7 @@ def solve_edges(graph: CandidateGraph, idx: np.ndarray, weight: np.ndarray | Non
         exact = solve(hl, pl, w, sizes, cap[pu], time_limit=EXACT_SECONDS, rel_gap=1e-6)
         return exact.chosen, exact.objective, exact.bound
     lp = solve_lp(hl, pl, w, sizes, len(hu), cap[pu])
+    lp.x = dive(lp, hl, pl, sizes, cap[pu])
     chosen = round_lp(hl, pl, w, sizes, cap[pu], lp)
     return chosen, float(w[chosen].sum()), lp.objective
 

@@ -21,7 +21,7 @@ ADD_PER_HOUSEHOLD = 2
 EPS = 1e-7
 
 
-@dataclass(frozen=True)
+@dataclass
 class LPResult:
     x: np.ndarray  # per edge of the graph, 0 where the column was never generated
     objective: float  # the LP optimum over ALL edges (an upper bound on any integer assignment)
@@ -29,6 +29,8 @@ class LPResult:
     bed_prices: np.ndarray  # per place: the dual of its capacity row, the value of one more free bed
     columns: int
     rounds: int
+    model: highspy.Highs | None = None  # the solved master, kept for diving
+    column_edges: np.ndarray | None = None  # the edge of each of the master's columns
 
 
 def _top_per_household(hi: np.ndarray, score: np.ndarray, k: int, mask: np.ndarray) -> np.ndarray:
@@ -91,7 +93,7 @@ def solve_lp(hi: np.ndarray, pi: np.ndarray, w: np.ndarray, sizes: np.ndarray, n
     order = np.concatenate(cols)
     x = np.zeros(len(hi))
     x[order] = np.asarray(s.col_value)
-    return LPResult(x, float(h.getInfo().objective_function_value), u, v, int(in_master.sum()), rounds)
+    return LPResult(x, float(h.getInfo().objective_function_value), u, v, int(in_master.sum()), rounds, h, order)
 
 
 def round_lp(hi: np.ndarray, pi: np.ndarray, w: np.ndarray, sizes: np.ndarray, capacity: np.ndarray,
@@ -135,3 +137,45 @@ def round_lp(hi: np.ndarray, pi: np.ndarray, w: np.ndarray, sizes: np.ndarray, c
             chosen[e] = True
     return chosen
 
+
+
+def dive(lp: LPResult, hi: np.ndarray, pi: np.ndarray, sizes: np.ndarray, capacity: np.ndarray, *,
+         max_rounds: int = 20) -> np.ndarray:
+    """The LP's x after diving: fix to 1 each household's edge the LP already leans to (x >= 1/2, one
+    per household, as many per place as fit), re-solve the LP warm, and repeat while it stays feasible
+    and fractional. The LP moves everyone else around each fix, which fixing everything at once and
+    filling the rest cannot; what is still fractional at the end goes to `round_lp`."""
+    h, cols = lp.model, lp.column_edges
+    if h is None or cols is None:
+        return lp.x
+    x = np.asarray(h.getSolution().col_value)
+    best = x
+    fixed = np.zeros(len(cols), dtype=bool)
+    for _ in range(max_rounds):
+        frac = (x > 1e-6) & (x < 1 - 1e-6)
+        if not frac.any():
+            break
+        lean = np.nonzero(frac & (x >= 0.5))[0]
+        if not len(lean):
+            lean = np.array([int(np.argmax(np.where(frac, x, -1)))])
+        room = capacity.astype(np.float64) - np.bincount(pi[cols[fixed]], weights=sizes[cols[fixed]],
+                                                         minlength=len(capacity))
+        picks, households = [], set()
+        for c in lean[np.argsort(-x[lean], kind="stable")]:
+            e = cols[c]
+            if sizes[e] <= room[pi[e]] and hi[e] not in households:
+                room[pi[e]] -= sizes[e]
+                households.add(hi[e])
+                picks.append(c)
+        if not picks:
+            break
+        picks_a = np.array(picks, dtype=np.int32)
+        h.changeColsBounds(len(picks_a), picks_a, np.ones(len(picks_a)), np.ones(len(picks_a)))
+        fixed[picks_a] = True
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            break
+        x = best = np.asarray(h.getSolution().col_value)
+    out = np.zeros(len(hi))
+    out[cols] = best
+    return out
