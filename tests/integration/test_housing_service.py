@@ -263,3 +263,30 @@ async def test_full_rematch_reports_its_bound_and_lists(housing: Housing):
     assert soon["total"] == 3
     stalled = await proposals(h, stalled="true")
     assert stalled["total"] == 0
+
+
+async def test_a_decline_and_a_move_out_rematch_on_the_real_servers(housing: Housing):
+    h = housing
+    cheap = await flat(h, monthly_cost_per_bed="100.00")
+    dear = await flat(h, monthly_cost_per_bed="390.00")
+    a = await person(h)
+    p = await eventually(lambda: open_proposal_of(h, a))
+    assert p["place_id"] == cheap["place_id"]
+    r = await h.http.post(f"/api/v1/proposals/{p['proposal_id']}/decline", headers=h.auth,
+                          json={"actor": "person", "reason": "refuses_place"})
+    assert r.status_code == 200 and r.json()["decline_reason"] == "refuses_place"
+    again = await open_proposal_of(h, a)
+    assert again is not None and again["place_id"] == dear["place_id"]  # never the declined pair again
+    url = f"/api/v1/proposals/{again['proposal_id']}"
+    for action, body in [("accept", {}), ("confirm", {"actor": "host"}), ("confirm", {"actor": "person"}),
+                         ("move_in", {})]:
+        assert (await h.http.post(f"{url}/{action}", headers=h.auth, json=body)).status_code == 200
+    b = await person(h)
+    pb = await eventually(lambda: open_proposal_of(h, b))
+    assert pb["place_id"] == cheap["place_id"]
+    r = await h.http.post(f"{url}/move_out", headers=h.auth, json={"reason": "conflict"})
+    assert r.status_code == 200
+    waiting = (await h.http.get("/api/v1/waiting", params={"matchable": "true"}, headers=h.auth)).json()
+    assert str(a) in {w["beneficiary_id"] for w in waiting["items"]}  # back on the list
+    # the place just left and the one declined are never offered to a again; b keeps the cheap one
+    assert (await open_proposal_of(h, a)) is None

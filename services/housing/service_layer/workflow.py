@@ -98,6 +98,7 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
         elif cmd.action == "move_out":
             s, closes = move_out(p, cmd.reason or "", today, ctx.workflow)
             await uow.places.free_beds(place.place_id, p.household_size)
+            await uow.households.exclude(h.beneficiary_id, place.place_id)  # not offered the same place again
             await uow.households.save(h.with_changes(status="closed" if closes else "waiting"))
             uow.emit(moved_out(p, place, today, s.proposal.move_out_reason or "", closes),
                      beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
