@@ -143,3 +143,19 @@ def test_local_rematch_takes_out_a_household_that_left():
     active = np.array([False, True])
     after, _ = local_rematch(g, first, seed_households=[0], active=active)
     assert after.tolist() == [-1, 0]
+
+
+def test_the_cut_lp_bound_is_tighter_and_still_above_the_exact_optimum():
+    from housing.domain.matching.lp import solve_lp
+    from housing.domain.matching.solver import solve
+
+    hs, ps = Generator(9, GEO, provinces=("RM", "LT")).instance(300, 90, TODAY)
+    g = build_graph(hs, ps, TODAY, RULES, GEO)
+    sizes = g.households.size[g.hi]
+    exact = solve(g.hi, g.pi, g.weight, sizes, g.places.capacity, time_limit=30, rel_gap=1e-6)
+    plain = solve_lp(g.hi, g.pi, g.weight, sizes, len(hs), g.places.capacity, cuts=False)
+    cut = solve_lp(g.hi, g.pi, g.weight, sizes, len(hs), g.places.capacity)
+    assert exact.objective <= cut.objective + 1e-6 <= plain.objective + 2e-6
+    assert cut.objective < plain.objective  # the cuts bite on households of several sizes
+    m = full_match(g)
+    assert m.objective >= exact.objective * 0.99

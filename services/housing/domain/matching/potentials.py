@@ -21,7 +21,7 @@ def bed_prices(hi: np.ndarray, pi: np.ndarray, w: np.ndarray, sizes: np.ndarray,
     `sizes` per edge), times `scale` (1 is the paper's plain potential)."""
     if not len(hi):
         return np.zeros(len(capacity))
-    lp = solve_lp(hi, pi, w, sizes, n_households, capacity)
+    lp = solve_lp(hi, pi, w, sizes, n_households, capacity, cuts=False)  # the paper's plain LP
     return lp.bed_prices * scale
 
 
