@@ -52,6 +52,8 @@ class HousingStoreContract:
             assert (await uow.households.get(old.beneficiary_id)).excluded_places == {p.place_id}
             assert (await uow.households.get(new.beneficiary_id)).status == "housed"
             assert await uow.households.matchable("coop-other") == []
+            recent = await uow.households.arrived_since(ORG, TODAY - timedelta(days=10))
+            assert [h.beneficiary_id for h in recent] == [new.beneficiary_id]
 
     async def test_places_round_trip_beds_and_free_soon(self, make: MakeUoW):
         flat, host = place(beds_free=2), host_family(available_from=TODAY + timedelta(days=20))

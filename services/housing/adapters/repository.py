@@ -88,6 +88,16 @@ class PgHouseholds:
         total = await self._conn.fetchval(f"SELECT count(*) FROM households h WHERE {where}", organisation_id)
         return [_household(r) for r in rows], total
 
+    async def arrived_since(self, organisation_id: str, since: date) -> list[Household]:
+        return await _arrived_since(self._conn, organisation_id, since)
+
+
+async def _arrived_since(conn: asyncpg.Connection, organisation_id: str, since: date) -> list[Household]:
+    rows = await conn.fetch(
+        _HOUSEHOLD_SELECT + """ WHERE h.organisation_id = $1 AND h.waiting_since >= $2 AND h.housing_goal
+            AND h.status <> 'erased' ORDER BY h.waiting_since, h.beneficiary_id""", organisation_id, since)
+    return [_household(r) for r in rows]
+
 
 def _place(r: asyncpg.Record) -> Place:
     return Place(

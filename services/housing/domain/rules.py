@@ -52,6 +52,8 @@ class ScoringRules:
     urgency_horizon_days: int
     lead_days: int
     min_stay_days: int
+    forecast_weeks: int = 8
+    future_discount: float = 0.9
 
     def weight(self, part: str) -> float:
         return self.weights[PARTS.index(part)]
@@ -91,7 +93,11 @@ def scoring_rules(directory: Path = RULES_DIR) -> ScoringRules:
         waiting_horizon_days=int(_get(d, "waiting.horizon_days", src)),
         urgency_horizon_days=int(_get(d, "urgency.horizon_days", src)),
         lead_days=int(_get(d, "period.lead_days", src)), min_stay_days=int(_get(d, "period.min_stay_days", src)),
+        forecast_weeks=int(_get(d, "potentials.forecast_weeks", src)),
+        future_discount=float(_get(d, "potentials.future_discount", src)),
     )
+    if not 0 < rules.future_discount <= 1:
+        raise RulesError(f"{src}: potentials.future_discount must be in (0, 1]")
     if not 0 < rules.income_share_ceiling <= 1:
         raise RulesError(f"{src}: affordability.income_share_ceiling must be in (0, 1]")
     if rules.max_km <= 0 or rules.reference_rent_per_bed <= 0:

@@ -23,10 +23,13 @@ Action = Literal["accept", "confirm", "move_in", "move_out", "decline"]
 
 
 @router.post("/matching/run", response_model=RematchOut)
-async def run_matching(principal: Principal = Depends(TEAM), ctx: Context = Depends(context)) -> RematchOut:
+async def run_matching(principal: Principal = Depends(TEAM), ctx: Context = Depends(context),
+                       hold_for_arrivals: bool = Query(False, description="hold beds for expected arrivals: "
+                                                       "net each bed's potential off (no bound then)")) -> RematchOut:
     """The full re-match of the organisation's waiting list, with the solver's proven bound."""
+    cmd = Rematch(principal.organisation_id, ctx.today(), hold_for_arrivals=hold_for_arrivals)
     async with ctx.uow() as uow:
-        r = await rematch(uow, Rematch(principal.organisation_id, ctx.today()), ctx.scoring, ctx.workflow, ctx.geo)
+        r = await rematch(uow, cmd, ctx.scoring, ctx.workflow, ctx.geo)
     gap = None if not r.bound else round(100 * max(0.0, r.bound - r.objective) / r.bound, 3)
     return RematchOut(made=r.made, superseded=r.superseded, waiting=r.waiting, total_score=round(r.objective, 4),
                       proven_bound=None if r.bound is None else round(r.bound, 4), gap_pct=gap)

@@ -9,8 +9,8 @@ warm start: an event's re-match never lowers the total."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from uuid import UUID, uuid4
 
 import numpy as np
@@ -20,6 +20,7 @@ from housing.domain.geo import Municipalities
 from housing.domain.matching.engine import full_match
 from housing.domain.matching.graph import CandidateGraph, build_graph
 from housing.domain.matching.incremental import local_rematch
+from housing.domain.matching.potentials import adjusted, bed_prices
 from housing.domain.offer import Place
 from housing.domain.rules import ScoringRules, WorkflowRules
 from housing.domain.scoring import explain
@@ -34,6 +35,7 @@ class Rematch:
     today: date
     households: frozenset[UUID] = frozenset()  # seeds; none and no places: the full re-match
     places: frozenset[UUID] = frozenset()
+    hold_for_arrivals: bool = False  # the full re-match nets each bed's potential off (Ahani et al.)
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,32 @@ async def rematch(uow: HousingUnitOfWork, cmd: Rematch, scoring: ScoringRules, w
         place_of, _ = local_rematch(graph, current, seed_households=seeds_h, seed_places=seeds_p)
         bound = None
     else:
+        raw = graph.weight
+        if cmd.hold_for_arrivals:
+            forecast = await uow.households.arrived_since(cmd.organisation_id,
+                                                          cmd.today - timedelta(weeks=scoring.forecast_weeks))
+            graph.weight = _net_of_potentials(graph, households, places, forecast, cmd, scoring, geo)
         m = full_match(graph)
-        place_of, bound = m.place_of, m.bound
+        graph.weight = raw
+        place_of = m.place_of
+        bound = m.bound if not cmd.hold_for_arrivals else None  # a bound on the netted values says little
     return await _apply(uow, cmd, graph, households, places, ours, place_of, scoring, workflow, bound)
+
+
+def _net_of_potentials(graph: CandidateGraph, households: list[Household], places: list[Place],
+                       forecast: list[Household], cmd: Rematch, scoring: ScoringRules,
+                       geo: Municipalities) -> np.ndarray:
+    """Edge values minus size x each bed's potential: the capacity duals of the LP over the households
+    waiting now and the recent arrivals standing for the next ones (worth `future_discount` of one now,
+    so a household here is preferred to its like expected later)."""
+    expected = [replace(h, beneficiary_id=uuid4(), waiting_since=cmd.today, excluded_places=frozenset(),
+                        status="waiting", consent=True) for h in forecast]
+    both = build_graph(households + expected, places, cmd.today, scoring, geo, capacity=graph.places.capacity)
+    later = both.hi >= len(households)
+    w = np.where(later, both.weight * scoring.future_discount, both.weight)
+    prices = bed_prices(both.hi, both.pi, w, both.households.size[both.hi], len(households) + len(expected),
+                        graph.places.capacity)
+    return adjusted(graph.weight, graph.households.size[graph.hi].astype(np.float64), graph.pi, prices)
 
 
 def _edge_exists(graph: CandidateGraph, current: np.ndarray) -> np.ndarray:

@@ -51,6 +51,12 @@ class MemoryHouseholds:
         return _page(sorted(rows, key=lambda h: (h.waiting_since, str(h.beneficiary_id))), limit, offset)
 
 
+    async def arrived_since(self, organisation_id: str, since: date) -> list[Household]:
+        return sorted((h for h in self.rows.values() if h.organisation_id == organisation_id
+                       and h.waiting_since >= since and h.housing_goal and h.status != "erased"),
+                      key=lambda h: (h.waiting_since, str(h.beneficiary_id)))
+
+
 class MemoryPlaces:
     def __init__(self) -> None:
         self.rows: dict[UUID, tuple[Place, dict[str, Any], bool]] = {}

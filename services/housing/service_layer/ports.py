@@ -32,6 +32,10 @@ class Households(Protocol):
                       offset: int) -> tuple[list[Household], int]:
         """Longest-waiting first."""
 
+    async def arrived_since(self, organisation_id: str, since: date) -> list[Household]:
+        """Households that joined the list on or after `since` with a housing goal, whatever became of
+        them: the recent arrivals a forecast of the next ones is drawn from."""
+
 
 class Places(Protocol):
     async def add(self, p: Place, *, address: str | None, managing_organisation: str | None) -> None: ...

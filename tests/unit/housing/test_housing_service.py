@@ -305,3 +305,26 @@ async def test_twin_rolls_back_a_refused_unit():
     with pytest.raises(NotFound):
         await offer.record_place(t.ctx, flat(place_id=uuid4()))
     assert (await t.uow.places.get(snapshot.place_id, ORG))[0] == snapshot
+
+
+async def test_holding_for_arrivals_keeps_a_bed_for_the_kind_of_household_that_keeps_coming():
+    from housing.service_layer.matching import Rematch, rematch
+    from tests.unit.housing.support import household
+
+    t = Harness()
+    await offer.record_place(t.ctx, flat(gender_policy=GenderPolicy.families, beds_free=2))
+    for k in range(3):  # recent arrivals, housed since: single mothers, vulnerable
+        await t.uow.households.add(household(size=2, children=1, sex="F", vulnerable=True, status="housed",
+                                             waiting_since=TODAY - timedelta(days=7 * k + 3)))
+    couple = household(size=2, children=0, sex="M", waiting_since=TODAY - timedelta(days=2))
+    await t.uow.households.add(couple)
+
+    async def run(hold: bool):
+        async with t.uow as uow:
+            return await rematch(uow, Rematch(ORG, TODAY, hold_for_arrivals=hold), t.ctx.scoring, t.ctx.workflow,
+                                 t.ctx.geo)
+
+    held = await run(True)
+    assert held.made == 0 and await open_of(t, couple.beneficiary_id) is None
+    plain = await run(False)
+    assert plain.made == 1 and (await open_of(t, couple.beneficiary_id)) is not None
