@@ -31,6 +31,7 @@ START = date(2027, 1, 4)
 WEEKS = 52
 PROVINCES = ("RM", "LT", "FR", "VT", "RI", "NA", "CE", "SA")
 SAMPLES = 4  # sampled rests of the year per week's potentials
+FUTURE_DISCOUNT = 1.0  # a sampled arrival's value against one present now
 
 
 @dataclass
@@ -154,7 +155,8 @@ def _prices(year: Year, graph: CandidateGraph, present: np.ndarray, open_places:
     arrives = np.concatenate([np.full(len(open_places), week), future_week])
     g = build_graph(hs, places, START, rules, geo, capacity=capacity)
     ok = arrives[g.pi] <= last[g.hi]
-    prices = bed_prices(g.hi[ok], g.pi[ok], g.weight[ok], g.households.size[g.hi[ok]], len(hs), capacity)
+    w = np.where(g.hi >= len(present), g.weight * FUTURE_DISCOUNT, g.weight)
+    prices = bed_prices(g.hi[ok], g.pi[ok], w[ok], g.households.size[g.hi[ok]], len(hs), capacity)
     return prices[:len(open_places)]
 
 
