@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from housing.domain.matching.solver import solve
+from housing.domain.matching.solver import new_highs, solve
 
 START_PER_HOUSEHOLD = 2
 ADD_PER_HOUSEHOLD = 2
@@ -54,7 +54,7 @@ def solve_lp(hi: np.ndarray, pi: np.ndarray, w: np.ndarray, sizes: np.ndarray, n
     three). Without them the LP packs a place with halves of families that never fit whole, and its
     bound sits about 1 % above what any assignment reaches."""
     n_places = len(capacity)
-    h = highspy.Highs()
+    h = new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("threads", 1)
