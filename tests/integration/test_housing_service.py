@@ -108,17 +108,24 @@ async def test_fund_never_overspent_under_concurrent_approvals(housing: Housing)
     assert codes == [200, 200, 200, 409, 409, 409]
     refused = [a.json() for a in answers if a.status_code == 409]
     assert all(r["errors"][0]["rule"] == "fund_exhausted" for r in refused)
-    # the same support approved twice at once: one wins
-    again = await asyncio.gather(*(h.http.post(f"/api/v1/supports/{supports[0]}/approve", headers=h.auth)
+    # the same support approved three times at once, on a fund that could pay it thrice: one wins
+    big = (await h.http.post("/api/v1/funds", headers=h.auth, json={
+        "project_id": "FAMI-2026-8", "kind": "contributions", "total_eur": "900.00",
+        "cap_per_person_eur": "300.00"})).json()
+    one = (await h.http.post("/api/v1/supports", headers=h.auth, json={
+        "fund_id": big["fund_id"], "beneficiary_id": str(bid), "kind": "utilities", "amount_eur": "300.00"})).json()
+    again = await asyncio.gather(*(h.http.post(f"/api/v1/supports/{one['support_id']}/approve", headers=h.auth)
                                    for _ in range(3)))
-    assert all(a.status_code == 409 for a in again)
-    listed = (await h.http.get("/api/v1/funds", headers=h.auth)).json()["items"][0]
+    assert sorted(a.status_code for a in again) == [200, 409, 409]
+    funds_now = {f["fund_id"]: f for f in (await h.http.get("/api/v1/funds", headers=h.auth)).json()["items"]}
+    assert funds_now[big["fund_id"]]["committed_eur"] == "300.00"
+    listed = funds_now[fund["fund_id"]]
     assert listed["budget_eur"] == "1000.00" and listed["committed_eur"] == "900.00" and listed["paid_eur"] == "0.00"
     approved = [s for s, a in zip(supports, answers, strict=True) if a.status_code == 200]
     paid = await asyncio.gather(*(h.http.post(f"/api/v1/supports/{s}/pay", headers=h.auth) for s in approved))
     assert all(p.status_code == 200 for p in paid)
-    listed = (await h.http.get("/api/v1/funds", headers=h.auth)).json()["items"][0]
-    assert listed["paid_eur"] == "900.00" and listed["available_eur"] == "100.00"
+    listed = {f["fund_id"]: f for f in (await h.http.get("/api/v1/funds", headers=h.auth)).json()["items"]}
+    assert listed[fund["fund_id"]]["paid_eur"] == "900.00" and listed[fund["fund_id"]]["available_eur"] == "100.00"
 
 
 async def test_concurrent_rent_advance_approvals_on_a_small_fund(housing: Housing):
