@@ -297,3 +297,40 @@ async def test_a_decline_and_a_move_out_rematch_on_the_real_servers(housing: Hou
     assert str(a) in {w["beneficiary_id"] for w in waiting["items"]}  # back on the list
     # the place just left and the one declined are never offered to a again; b keeps the cheap one
     assert (await open_proposal_of(h, a)) is None
+
+
+async def test_every_hard_constraint_refuses_a_manual_proposal_on_the_real_servers(housing: Housing):
+    h = housing
+    a = await person(h, sex="M")
+    await eventually(lambda: _known(h, a))
+
+    async def all_matchable():
+        async with h.uow() as uow:
+            return len(await uow.households.matchable(h.org)) == 1
+    await eventually(all_matchable)
+    soon = (TODAY + timedelta(days=45)).isoformat()
+    cases = {
+        "hard_constraint_gender_policy": {"gender_policy": "women"},
+        "hard_constraint_host_preferences": {"kind": "host_family", "host_sexes": ["F"], "beds_total": 2,
+                                             "beds_free": 2, "available_from": TODAY.isoformat(),
+                                             "available_to": (TODAY + timedelta(days=200)).isoformat()},
+        "hard_constraint_period": {"available_from": soon},
+        "hard_constraint_area": {"municipality": "015146"},  # Milano: not a province the person accepts
+        "hard_constraint_capacity": {"beds_free": 0},
+    }
+    for rule, fields in cases.items():
+        place = await flat(h, **fields)
+        r = await h.http.post("/api/v1/proposals", headers=h.auth,
+                              json={"beneficiary_id": str(a), "place_id": place["place_id"]})
+        assert r.status_code == 422, (rule, r.text)
+        assert [e["rule"] for e in r.json()["errors"]] == [rule]
+    ok = await flat(h)
+    p = await eventually(lambda: open_proposal_of(h, a))
+    assert p["place_id"] == ok["place_id"]  # the one place that keeps every constraint
+    await h.http.post(f"/api/v1/proposals/{p['proposal_id']}/decline", headers=h.auth,
+                      json={"actor": "team", "reason": "duplicate_proposal"})
+    r = await h.http.post("/api/v1/proposals", headers=h.auth,
+                          json={"beneficiary_id": str(a), "place_id": ok["place_id"]})
+    assert r.status_code == 422 and [e["rule"] for e in r.json()["errors"]] == ["hard_constraint_declined_before"]
+    async with h.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM proposals WHERE beneficiary_id = $1", a) == 1
