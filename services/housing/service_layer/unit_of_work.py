@@ -6,7 +6,8 @@ import copy
 
 import asyncpg
 
-from housing.adapters.repository import PgFunds, PgHouseholds, PgPlaces, PgProposals, PgSupports
+from housing.adapters.repository import PgHouseholds, PgPlaces, PgProposals
+from housing.adapters.repository_funds import PgFunds, PgSupports
 from housing.service_layer.memory import MemoryFunds, MemoryHouseholds, MemoryPlaces, MemoryProposals, MemorySupports
 from housing.service_layer.ports import Funds, Households, Places, Proposals, Supports
 from shared.topics import HOUSING_EVENTS
