@@ -87,14 +87,14 @@ def _events() -> tuple[list[float], list[float]]:
     rng = np.random.default_rng(3)
     times, cpu = [], []
 
-    def timed(fn) -> None:  # type: ignore[no-untyped-def]
+    def timed(fn) -> None:
         nonlocal place_of
         start, c = time.perf_counter(), time.process_time()
         place_of = fn()
         times.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - c) * 1000)
 
-    def edges_of(h) -> None:  # type: ignore[no-untyped-def]
+    def edges_of(h) -> None:
         """The household's candidate edges and scores, computed afresh (what a real event costs)."""
         mine = [p for a in h.areas for p in by_key.get((h.organisation_id, a), [])]
         build_graph([h], mine, TODAY, rules, geo)
@@ -102,7 +102,7 @@ def _events() -> tuple[list[float], list[float]]:
     for k in range(20):  # a new household
         i = HOUSEHOLDS + k
 
-        def arrive(i: int = i):  # type: ignore[no-untyped-def]
+        def arrive(i: int = i):
             edges_of(hs[i])
             active[i] = True
             return local_rematch(graph, place_of, seed_households=[i], active=active, capacity=capacity)[0]
@@ -110,7 +110,7 @@ def _events() -> tuple[list[float], list[float]]:
     for k in range(10):  # a new place
         j = PLACES + k
 
-        def opened(j: int = j):  # type: ignore[no-untyped-def]
+        def opened(j: int = j):
             p = ps[j]
             build_graph([h for h in hs if p.province in h.areas], [p], TODAY, rules, geo)
             capacity[j] = graph.places.capacity[j]
@@ -119,7 +119,7 @@ def _events() -> tuple[list[float], list[float]]:
     for _ in range(10):  # a declined match: the pair is never proposed again
         i = int(rng.choice(np.nonzero(place_of >= 0)[0]))
 
-        def declined(i: int = i):  # type: ignore[no-untyped-def]
+        def declined(i: int = i):
             j = int(place_of[i])
             graph.weight[(graph.hi == i) & (graph.pi == j)] = 0.0
             return local_rematch(graph, place_of, seed_households=[i], seed_places=[j], active=active,
@@ -128,7 +128,7 @@ def _events() -> tuple[list[float], list[float]]:
     for _ in range(5):  # income and workplace changed
         i = int(rng.choice(np.nonzero(active)[0]))
 
-        def income(i: int = i):  # type: ignore[no-untyped-def]
+        def income(i: int = i):
             h = replace(hs[i], monthly_income=Decimal("1100"), work_municipality=ps[0].municipality)
             edges_of(h)
             return local_rematch(graph, place_of, seed_households=[i], active=active, capacity=capacity)[0]
@@ -136,7 +136,7 @@ def _events() -> tuple[list[float], list[float]]:
     for _ in range(5):  # consent withdrawn: out at once
         i = int(rng.choice(np.nonzero(place_of >= 0)[0]))
 
-        def withdrawn(i: int = i):  # type: ignore[no-untyped-def]
+        def withdrawn(i: int = i):
             j = int(place_of[i])
             active[i] = False
             return local_rematch(graph, place_of, seed_households=[i], seed_places=[j], active=active,
@@ -146,7 +146,7 @@ def _events() -> tuple[list[float], list[float]]:
     return times, cpu
 
 
-def _masked(graph, active, capacity):  # type: ignore[no-untyped-def]
+def _masked(graph, active, capacity):
     from housing.domain.matching.graph import CandidateGraph
 
     ok = active[graph.hi] & (capacity[graph.pi] > 0)
@@ -155,7 +155,7 @@ def _masked(graph, active, capacity):  # type: ignore[no-untyped-def]
                           graph.component_of_place, graph.component_of_household)
 
 
-def _check(graph, place_of, active, capacity) -> None:  # type: ignore[no-untyped-def]
+def _check(graph, place_of, active, capacity) -> None:
     """The events' answers keep every rule: no bed twice, only active households, only candidate pairs."""
     placed = place_of >= 0
     used = np.bincount(place_of[placed], weights=graph.households.size[placed], minlength=len(capacity))

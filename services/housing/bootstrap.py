@@ -19,12 +19,15 @@ from shared.events.contracts import (
     HousingProposalStatusChanged,
     HousingSupportChanged,
 )
+from shared.events.envelope import EventPayload
 from shared.http import create_app
 from shared.runtime import EventWiring, Runtime
 from shared.topics import EMPLOYMENT_EVENTS, HOUSING_EVENTS, INTAKE_EVENTS
 
-PUBLISHED = [HousingCandidateWaiting, HousingProposalMade, HousingProposalStatusChanged, HousingMovedIn,
-             HousingMovedOut, HousingSupportChanged]
+PUBLISHED: list[type[EventPayload]] = [
+    HousingCandidateWaiting, HousingProposalMade, HousingProposalStatusChanged, HousingMovedIn, HousingMovedOut,
+    HousingSupportChanged,
+]
 
 
 def context(config: HousingSettings) -> Context:
@@ -47,6 +50,7 @@ def build_app(config: HousingSettings | None = None) -> FastAPI:
 
     def attach(runtime: Runtime, app: FastAPI) -> None:
         pool = runtime.pool
+        assert pool is not None  # the runtime has started: on_start runs after the pool exists
         ctx.uow = lambda: postgres_uow(pool)
         app.state.housing = ctx
 

@@ -25,4 +25,4 @@ class HousingSettings(ServiceSettings):
 
 
 def settings() -> HousingSettings:
-    return HousingSettings.for_service("housing", http_port=HTTP_PORT)  # type: ignore[return-value]
+    return HousingSettings.for_service("housing", http_port=HTTP_PORT)

@@ -157,7 +157,8 @@ class PgPlaces:
     async def listing(self, organisation_id: str, *, free_by: date | None, limit: int,
                       offset: int) -> tuple[list[Place], int]:
         if free_by is None:
-            where, order, args = "organisation_id = $1 AND active", "place_id", [organisation_id]
+            args: list[object] = [organisation_id]
+            where, order = "organisation_id = $1 AND active", "place_id"
         else:
             where = ("organisation_id = $1 AND active AND beds_free > 0 AND (available_from IS NULL OR "
                      "available_from <= $2)")
@@ -215,7 +216,8 @@ class PgProposals:
 
     async def listing(self, organisation_id: str, *, status: Status | None, stalled_before: date | None,
                       limit: int, offset: int) -> tuple[list[tuple[Proposal, float, dict[str, float]]], int]:
-        where, args = ["organisation_id = $1"], [organisation_id]
+        where: list[str] = ["organisation_id = $1"]
+        args: list[object] = [organisation_id]
         if status is not None:
             args.append(status.value)
             where.append(f"status = ${len(args)}")

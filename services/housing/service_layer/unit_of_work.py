@@ -10,6 +10,7 @@ from housing.adapters.repository import PgHouseholds, PgPlaces, PgProposals
 from housing.adapters.repository_funds import PgFunds, PgSupports
 from housing.service_layer.memory import MemoryFunds, MemoryHouseholds, MemoryPlaces, MemoryProposals, MemorySupports
 from housing.service_layer.ports import Funds, Households, Places, Proposals, Supports
+from shared.db import Connection
 from shared.topics import HOUSING_EVENTS
 from shared.uow import InMemoryUnitOfWork, PostgresUnitOfWork, UnitOfWork
 
@@ -37,13 +38,19 @@ def postgres_uow(pool: asyncpg.Pool) -> PostgresHousingUnitOfWork:
     return PostgresHousingUnitOfWork(pool, topic=HOUSING_EVENTS.name, producer=PRODUCER)
 
 
-def joined_uow(conn: asyncpg.Connection) -> PostgresHousingUnitOfWork:
+def joined_uow(conn: Connection) -> PostgresHousingUnitOfWork:
     """For the consumer: joined to its transaction, so the tracking row commits with the effects."""
     return PostgresHousingUnitOfWork.joined(conn, topic=HOUSING_EVENTS.name, producer=PRODUCER)
 
 
 class InMemoryHousingUnitOfWork(InMemoryUnitOfWork, HousingUnitOfWork):
-    """One store shared by every unit made from it (`again()`), as the database is."""
+    """One store shared by every unit made from it, as the database is."""
+
+    households: MemoryHouseholds
+    places: MemoryPlaces
+    proposals: MemoryProposals
+    funds: MemoryFunds
+    supports: MemorySupports
 
     def __init__(self) -> None:
         super().__init__(topic=HOUSING_EVENTS.name, producer=PRODUCER)

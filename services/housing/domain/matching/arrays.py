@@ -98,7 +98,7 @@ class PlaceArrays:
 
     @classmethod
     def build(cls, items: Sequence[Place], geo: Municipalities, vocab: Vocabulary,
-              capacity: Sequence[int] | None = None) -> PlaceArrays:
+              capacity: Sequence[int] | np.ndarray | None = None) -> PlaceArrays:
         """`capacity` overrides each place's free beds (beds held by proposals already accepted are not free)."""
         coords = [geo.coordinates(p.municipality) for p in items]
         return cls(

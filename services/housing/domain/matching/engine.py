@@ -37,7 +37,8 @@ class Matching:
 
 def edge_choice(graph: CandidateGraph, place_of: np.ndarray) -> np.ndarray:
     """Edges chosen by a per-household assignment (e.g. the current proposals), as a bool mask."""
-    return (place_of[graph.hi] == graph.pi) & (place_of[graph.hi] >= 0)
+    chosen: np.ndarray = (place_of[graph.hi] == graph.pi) & (place_of[graph.hi] >= 0)
+    return chosen
 
 
 def component_slices(graph: CandidateGraph) -> list[np.ndarray]:

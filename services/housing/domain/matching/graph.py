@@ -55,7 +55,7 @@ def _find(parent: dict[Key, Key], k: Key) -> Key:
 
 
 def build_graph(households: Sequence[Household], places: Sequence[Place], today: date, rules: ScoringRules,
-                geo: Municipalities, capacity: Sequence[int] | None = None) -> CandidateGraph:
+                geo: Municipalities, capacity: Sequence[int] | np.ndarray | None = None) -> CandidateGraph:
     vocab = Vocabulary()
     H = HouseholdArrays.build(households, geo, vocab)
     P = PlaceArrays.build(places, geo, vocab, capacity)

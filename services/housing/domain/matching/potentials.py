@@ -27,4 +27,5 @@ def bed_prices(hi: np.ndarray, pi: np.ndarray, w: np.ndarray, sizes: np.ndarray,
 
 def adjusted(w: np.ndarray, sizes: np.ndarray, pi: np.ndarray, prices: np.ndarray) -> np.ndarray:
     """Edge values net of the beds' potentials; an edge not worth its beds' later value drops out."""
-    return w - sizes * prices[pi]
+    net: np.ndarray = w - sizes * prices[pi]
+    return net

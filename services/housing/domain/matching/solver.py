@@ -89,13 +89,13 @@ def new_highs() -> highspy.Highs:
     lines and in the services' stdout: that one is made with stdout pointed at /dev/null."""
     global _bannered
     if _bannered:
-        return highspy.Highs()
+        return highspy.Highs()  # type: ignore[no-untyped-call]
     sys.stdout.flush()
     saved = os.dup(1)
     null = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(null, 1)
-        h = highspy.Highs()
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
     finally:
         os.dup2(saved, 1)
         os.close(saved)
