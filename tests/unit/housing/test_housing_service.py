@@ -328,3 +328,24 @@ async def test_holding_for_arrivals_keeps_a_bed_for_the_kind_of_household_that_k
     assert held.made == 0 and await open_of(t, couple.beneficiary_id) is None
     plain = await run(False)
     assert plain.made == 1 and (await open_of(t, couple.beneficiary_id)) is not None
+
+
+async def test_a_goal_replanned_moves_the_urgency_date_and_a_goal_met_takes_the_person_out():
+    from shared.events.contracts import GoalOutcomeRecorded
+
+    t = Harness()
+    await offer.record_place(t.ctx, flat())
+    a = await t.person()
+    p = await open_of(t, a)
+    later = TODAY + timedelta(days=120)
+    await t.deliver(GoalOutcomeRecorded(goal_id=uuid4(), area="housing", outcome="replanned", recorded_on=TODAY,
+                                        deadline=later, previous_deadline=TODAY + timedelta(days=60)), a)
+    assert (await t.uow.households.get(a)).leave_by == later
+    await t.deliver(GoalOutcomeRecorded(goal_id=uuid4(), area="work", outcome="met", recorded_on=TODAY,
+                                        deadline=TODAY), a)
+    assert (await open_of(t, a)) is not None  # a work goal does not touch housing
+    await t.deliver(GoalOutcomeRecorded(goal_id=uuid4(), area="housing", outcome="met", recorded_on=TODAY,
+                                        deadline=TODAY), a)
+    assert await open_of(t, a) is None
+    closed = await t.uow.proposals.get(p.proposal_id, ORG)
+    assert (closed.decline_actor, closed.decline_reason) == ("administrative", "goal_closed")
