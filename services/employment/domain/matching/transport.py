@@ -53,6 +53,9 @@ class TransportProblem:
         self._h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy's constructor has no annotations
         self._h.setOptionValue("output_flag", False)
         self._h.setOptionValue("presolve", "off")
+        # HiGHS's thread pool is one per process, sized by the first run: every HiGHS user in the platform
+        # (housing's matcher too) asks for one thread, so none finds the pool sized otherwise and refused
+        _ok(self._h.setOptionValue("threads", 1), "run on one thread")
         self._person_row: list[int] = []
         self._opening_row: list[int] = []
         self._col_edge = np.zeros(0, np.int64)
