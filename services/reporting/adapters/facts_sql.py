@@ -1,0 +1,84 @@
+"""SQL for the fact tables: appends (each fact once, whoever writes it first: the consumer or a
+rebuild) and the person's timeline. Functions take the caller's connection; generation numbers come
+from `projection_generations`, never from a request, so formatting them into SQL is safe."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from reporting.domain.facts import Fact
+
+COLUMNS = (
+    "event_id", "seq", "event_type", "schema_version", "producer", "recorded_at", "occurred_on", "beneficiary_id",
+    "organisation_id", "project_id", "kind", "category", "amount", "quantity", "record_id", "supersedes", "sex",
+    "age_band", "legal_status", "citizenship", "province", "payload",
+)
+_TYPES = (
+    "uuid", "int2", "text", "int2", "text", "timestamptz", "date", "uuid", "text", "text", "text", "text", "numeric",
+    "numeric", "uuid", "uuid", "text", "text", "text", "text", "text", "jsonb",
+)
+_UNNEST = ", ".join(f"${i + 1}::{t}[]" for i, t in enumerate(_TYPES))
+
+
+def schema(generation: int) -> str:
+    return f"gen_{int(generation)}"
+
+
+def rows_of(facts: Sequence[Fact], versions: Sequence[int], producers: Sequence[str],
+            payloads: Sequence[Any]) -> list[list[Any]]:
+    """Column arrays for one `unnest` insert; the payload is kept on each event's first fact only."""
+    columns: list[list[Any]] = [[] for _ in COLUMNS]
+    for fact, version, producer, payload in zip(facts, versions, producers, payloads, strict=True):
+        values = (
+            fact.event_id, fact.seq, fact.event_type, version, producer, fact.recorded_at, fact.occurred_on,
+            fact.beneficiary_id, fact.organisation_id, fact.project_id, fact.kind, fact.category, fact.amount,
+            fact.quantity, fact.record_id, fact.supersedes, fact.sex, fact.age_band, fact.legal_status,
+            fact.citizenship, fact.province, payload if fact.seq == 0 else None,
+        )
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    return columns
+
+
+async def append(conn: asyncpg.Connection, generation: int, columns: list[list[Any]]) -> None:
+    if not columns or not columns[0]:
+        return
+    await conn.execute(
+        f"INSERT INTO {schema(generation)}.facts ({', '.join(COLUMNS)}) SELECT * FROM unnest({_UNNEST}) "
+        "ON CONFLICT (event_id, seq) DO NOTHING",
+        *columns,
+    )
+
+
+async def open_generations(conn: asyncpg.Connection) -> list[int]:
+    """The generations events are written to: the active one and any being rebuilt."""
+    rows = await conn.fetch(
+        "SELECT generation FROM projection_generations WHERE state IN ('active', 'building') ORDER BY generation")
+    return [r["generation"] for r in rows]
+
+
+async def active_generation(conn: asyncpg.Connection) -> int:
+    value = await conn.fetchval("SELECT generation FROM projection_generations WHERE state = 'active'")
+    if value is None:
+        raise RuntimeError("no active projection generation: reporting's migrations were not applied")
+    return int(value)
+
+
+async def timeline(conn: asyncpg.Connection, generation: int, *, beneficiary_id: UUID,
+                   organisations: Sequence[str] | None, as_of: datetime) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"""
+        SELECT event_id, event_type, schema_version, producer, recorded_at, occurred_on, organisation_id,
+               project_id, kind, category, amount, quantity, payload
+        FROM {schema(generation)}.facts
+        WHERE beneficiary_id = $1 AND seq = 0 AND recorded_at <= $3
+          AND ($2::text[] IS NULL OR organisation_id = ANY($2))
+        ORDER BY occurred_on, recorded_at, event_id
+        """,
+        beneficiary_id, list(organisations) if organisations is not None else None, as_of,
+    )
