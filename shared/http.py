@@ -1,15 +1,15 @@
 """The FastAPI side every service shares: lifespan around the Runtime, /health, the AsyncAPI
-document, and 422 bodies that name each bad field and the rule it broke."""
+document, and every refusal in the one error body (shared/api.py)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
+from shared.api import install_error_handlers
 from shared.auth import AuthSettings, TokenVerifier
 from shared.heap import settle_after_startup
 from shared.runtime import Runtime
@@ -44,7 +44,7 @@ def create_app(
     app = FastAPI(title=title, version="1.0.0", lifespan=lifespan, telemetry={"tracing": True, "metrics": True})
     app.state.runtime = runtime
     app.state.token_verifier = TokenVerifier(AuthSettings())
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    install_error_handlers(app)
     app.include_router(_platform_router(runtime))
     for router in routers:
         app.include_router(router)
@@ -69,15 +69,3 @@ def _platform_router(runtime: Runtime) -> APIRouter:
         return JSONResponse(runtime.asyncapi().to_specification().to_jsonable())
 
     return router
-
-
-async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [
-        {
-            "field": ".".join(str(p) for p in err["loc"] if p != "body") or "body",
-            "rule": err["msg"],
-            "type": err["type"],
-        }
-        for err in exc.errors()
-    ]
-    return JSONResponse({"detail": "invalid input", "errors": errors}, status_code=422)
