@@ -11,6 +11,7 @@ class Role(StrEnum):
     housing = "housing"
     employment = "employment"
     funder = "funder"
+    coordinator = "coordinator"  # an organisation's coordinator; of a project's lead, sees the partners' aggregates
     admin = "admin"
 
 

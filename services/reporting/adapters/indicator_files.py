@@ -18,4 +18,6 @@ def load_catalogue(data: Path = DATA) -> Catalogue:
     sets = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((data / "indicator_sets").glob("*.yaml"))]
     suppression = yaml.safe_load((data / "suppression.yaml").read_text(encoding="utf-8"))
     labels = yaml.safe_load((data / "labels.yaml").read_text(encoding="utf-8"))
-    return build_catalogue(library, sets, suppression, known_types(), labels)
+    words = yaml.safe_load((data / "timeline.yaml").read_text(encoding="utf-8"))
+    costs = yaml.safe_load((data / "cost_lines.yaml").read_text(encoding="utf-8"))
+    return build_catalogue(library, sets, suppression, known_types(), labels, words, costs)

@@ -3,11 +3,12 @@ type a rule names is a contract the platform knows. Built from the data files by
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from reporting.domain.indicators import Indicator, IndicatorSet
+from reporting.domain.money import CostLine, cost_lines
 from shared.errors import NotFound
 
 
@@ -40,6 +41,8 @@ class Catalogue:
     sets: Mapping[str, IndicatorSet]
     suppression: Suppression
     labels: Labels = Labels({}, {})
+    timeline_words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    cost_lines: Sequence[CostLine] = ()
 
     def set(self, set_id: str) -> IndicatorSet:
         try:
@@ -53,7 +56,9 @@ class Catalogue:
 
 def build_catalogue(library: Mapping[str, Mapping[str, Any]], sets: Collection[Mapping[str, Any]],
                     suppression: Mapping[str, Any], known_event_types: Collection[str],
-                    labels: Mapping[str, Any] | None = None) -> Catalogue:
+                    labels: Mapping[str, Any] | None = None,
+                    timeline_words: Mapping[str, Mapping[str, str]] | None = None,
+                    costs: Sequence[Mapping[str, Any]] = ()) -> Catalogue:
     """Resolve each set's indicator ids against the library; a bad file fails here, naming itself."""
     indicators = {key: Indicator.model_validate({"id": key, **value}) for key, value in library.items()}
     for indicator in indicators.values():
@@ -71,4 +76,4 @@ def build_catalogue(library: Mapping[str, Mapping[str, Any]], sets: Collection[M
         resolved[indicator_set.id] = indicator_set
     words = Labels(dict((labels or {}).get("dimensions", {})), {str(k): v for k, v in (labels or {}).get("codes", {}).items()})
     rule = Suppression(int(suppression["minimum_people"]), int(suppression["safety_range_pct"]))
-    return Catalogue(resolved, rule, words)
+    return Catalogue(resolved, rule, words, dict(timeline_words or {}), cost_lines(costs))

@@ -85,3 +85,7 @@ def payload_value(event: Event, name: str, default: Any = None) -> Any:
     """A payload field by name, its enum value as text."""
     value = getattr(event.payload, name, default)
     return getattr(value, "value", value)
+
+
+# The mappers register themselves on import; importing them here makes `facts_of` whole.
+from reporting.domain import facts_intake  # noqa: E402, F401

@@ -114,6 +114,8 @@ def _protect_table(table: list[TableCell], rule: Suppression,
                    protector: Protector) -> dict[tuple[str | None, str | None], Reason]:
     if not any(is_primary(c.people, rule) for c in table):
         return {}
+    if len(table) == 1:  # a lone total: withheld, nothing else published can give it away
+        return {(table[0].row, table[0].column): "primary"}
     protection = protector.protect(table, rule)
     check_audit(table, protection, rule)
     return protection.withheld

@@ -1,0 +1,52 @@
+"""The life of a projection generation: opened (the consumer starts writing to it too), filled,
+indexed, switched to (the old one retired and dropped), or abandoned."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from reporting.adapters import facts_sql
+
+
+async def open_new(conn: asyncpg.Connection) -> int | None:
+    """A new generation in state `building`; None if one is being built already."""
+    async with conn.transaction():
+        await conn.execute("LOCK TABLE projection_generations IN EXCLUSIVE MODE")
+        if await conn.fetchval("SELECT 1 FROM projection_generations WHERE state = 'building'"):
+            return None
+        generation = int(await conn.fetchval("SELECT coalesce(max(generation), 0) + 1 FROM projection_generations"))
+        await conn.execute("SELECT create_fact_generation($1)", generation)
+        await conn.execute("INSERT INTO projection_generations (generation, state) VALUES ($1, 'building')",
+                           generation)
+    return generation
+
+
+async def append_columns(conn: asyncpg.Connection, generation: int, columns: list[list[object]]) -> None:
+    await facts_sql.append(conn, generation, columns)
+
+
+async def index(conn: asyncpg.Connection, generation: int) -> None:
+    await conn.execute("SELECT index_fact_generation($1)", generation)
+    await conn.execute(f"ANALYZE {facts_sql.schema(generation)}.facts")
+
+
+async def switch(conn: asyncpg.Connection, generation: int, facts: int) -> None:
+    """In the caller's transaction: the new generation becomes the one reports read."""
+    old = await conn.fetchval("SELECT generation FROM projection_generations WHERE state = 'active' FOR UPDATE")
+    await conn.execute("UPDATE projection_generations SET state = 'retired' WHERE generation = $1", old)
+    await conn.execute(
+        "UPDATE projection_generations SET state = 'active', switched_at = now(), events = $2 WHERE generation = $1",
+        generation, facts)
+    if old is not None:
+        await conn.execute(f"DROP SCHEMA {facts_sql.schema(old)} CASCADE")
+
+
+async def abandon(conn: asyncpg.Connection, generation: int) -> None:
+    async with conn.transaction():
+        await conn.execute("DELETE FROM projection_generations WHERE generation = $1 AND state = 'building'",
+                           generation)
+        await conn.execute(f"DROP SCHEMA IF EXISTS {facts_sql.schema(generation)} CASCADE")
+
+
+async def listed(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return list(await conn.fetch("SELECT generation, state, events FROM projection_generations ORDER BY generation"))
