@@ -74,6 +74,7 @@ def build_catalogue(library: Mapping[str, Mapping[str, Any]], sets: Collection[M
         chosen = {**raw, "indicators": [indicators[i] for i in raw["indicators"]]}
         indicator_set = IndicatorSet.model_validate(chosen)
         resolved[indicator_set.id] = indicator_set
-    words = Labels(dict((labels or {}).get("dimensions", {})), {str(k): v for k, v in (labels or {}).get("codes", {}).items()})
+    raw = labels or {}
+    words = Labels(dict(raw.get("dimensions", {})), {str(k): v for k, v in raw.get("codes", {}).items()})
     rule = Suppression(int(suppression["minimum_people"]), int(suppression["safety_range_pct"]))
     return Catalogue(resolved, rule, words, dict(timeline_words or {}), cost_lines(costs))

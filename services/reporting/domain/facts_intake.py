@@ -101,8 +101,8 @@ def _intervention_corrected(event: Event) -> dict[str, Any]:
 @maps("intake.course_enrolled")
 def _course_enrolled(event: Event) -> dict[str, Any]:
     return {"occurred_on": payload_value(event, "enrolled_on"), "kind": payload_value(event, "kind"),
-            "project_id": payload_value(event, "project_id"), "quantity": decimal_or_none(payload_value(event, "hours")),
-            "record_id": payload_value(event, "course_id")}
+            "project_id": payload_value(event, "project_id"),
+            "quantity": decimal_or_none(payload_value(event, "hours")), "record_id": payload_value(event, "course_id")}
 
 
 @maps("intake.course_completed")

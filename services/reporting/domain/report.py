@@ -89,7 +89,8 @@ def document(report: Report, catalogue: Catalogue) -> dict[str, Any]:
 def _suppression_note(report: Report, catalogue: Catalogue, withheld: list[dict[str, Any]]) -> dict[str, Any]:
     rule = catalogue.suppression
     if not report.suppressed:
-        text = {"it": "Cifre esatte: restano nell'organizzazione.", "en": "Exact figures: they stay in the organisation."}
+        text = {"it": "Cifre esatte: restano nell'organizzazione.",
+                "en": "Exact figures: they stay in the organisation."}
         return {"applied": False, "rule": text[report.language], "withheld": []}
     text = {
         "it": f"Ogni cifra riferita a meno di {rule.minimum_people} persone è nascosta (soppressione primaria), "
