@@ -86,8 +86,10 @@ def compile_query(query: Query, generation: int) -> tuple[str, list[Any]]:
         "sum_amount": "coalesce(sum(f.amount), 0)", "sum_quantity": "coalesce(sum(f.quantity), 0)",
     }[rule.measure]
     sets = "(d.dim, d.cat), (f.organisation_id, d.dim, d.cat)" if query.by_organisation else "(d.dim, d.cat)"
+    organisation = ("CASE WHEN grouping(f.organisation_id) = 0 THEN f.organisation_id END" if query.by_organisation
+                    else "NULL::text")
     sql = f"""
-        SELECT CASE WHEN grouping(f.organisation_id) = 0 THEN f.organisation_id END AS organisation_id,
+        SELECT {organisation} AS organisation_id,
                d.dim, d.cat, {value} AS value, count(DISTINCT f.beneficiary_id) AS people
         FROM {facts} f JOIN people_asof p USING (beneficiary_id)
         CROSS JOIN LATERAL (VALUES {", ".join(sources)}) AS d(dim, cat)

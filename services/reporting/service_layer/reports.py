@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from reporting.domain.access import Audience, Viewer, audience
@@ -61,7 +62,7 @@ class Reporting:
             if command.provinces is not None:
                 scope = type(scope)(scope.organisations, scope.projects, command.provinces)
             queries = [Query(i, command.period, as_of, scope, seen_by.by_organisation) for i in indicators]
-            counted = await uow.facts.cells(queries)
+            counted = [with_zero_totals(cells, seen_by) for cells in await uow.facts.cells(queries)]
         figures = await self._figures(indicators, counted, suppressed=seen_by.suppressed)
         subject = {"project_id": command.project_id} if command.project_id else {
             "organisation_id": ",".join(scope.organisations) if scope.organisations else "all"}
@@ -93,6 +94,14 @@ class Reporting:
                 shown = [ShownCell(c) for c in cells]
             figures.append(Figure(indicator, shown))
         return figures
+
+
+def with_zero_totals(cells: list[Cell], seen_by: Audience) -> list[Cell]:
+    """A figure nobody is behind still prints its total, 0 (and each organisation's, when listed)."""
+    present = {(c.organisation_id, c.dimension) for c in cells}
+    organisations = list(seen_by.scope.organisations or ()) if seen_by.by_organisation else []
+    zero = Decimal(0)
+    return cells + [Cell(org, None, None, zero, 0) for org in [None, *organisations] if (org, None) not in present]
 
 
 def _title(indicator_set: IndicatorSet, command: ReportCommand, subject: dict[str, str]) -> str:
