@@ -40,10 +40,17 @@ def _intake() -> Figures:
     return intake_register.run()
 
 
+def _reporting() -> Figures:
+    from bench import reporting
+
+    return asyncio.run(reporting.run())
+
+
 # Each group measures one issue's figures; it imports its own code only when it runs.
 GROUPS: dict[str, Callable[[], Figures]] = {
     "backbone": _backbone,
     "intake": _intake,
+    "reporting": _reporting,
 }
 
 

@@ -20,9 +20,11 @@ COLUMNS = (
 )
 _TYPES = (
     "uuid", "int2", "text", "int2", "text", "timestamptz", "date", "uuid", "text", "text", "text", "text", "numeric",
-    "numeric", "uuid", "uuid", "text", "text", "text", "text", "text", "jsonb",
+    "numeric", "uuid", "uuid", "text", "text", "text", "text", "text", "text",
 )
 _UNNEST = ", ".join(f"${i + 1}::{t}[]" for i, t in enumerate(_TYPES))
+# The payload arrives as JSON text (serialised once, by pydantic-core) and is cast to json here.
+_SELECT = ", ".join([*(f"u.{c}" for c in COLUMNS[:-1]), "u.payload::json"])
 
 
 def schema(generation: int) -> str:
@@ -30,7 +32,7 @@ def schema(generation: int) -> str:
 
 
 def rows_of(facts: Sequence[Fact], versions: Sequence[int], producers: Sequence[str],
-            payloads: Sequence[Any]) -> list[list[Any]]:
+            payloads: Sequence[str]) -> list[list[Any]]:
     """Column arrays for one `unnest` insert; the payload is kept on each event's first fact only."""
     columns: list[list[Any]] = [[] for _ in COLUMNS]
     for fact, version, producer, payload in zip(facts, versions, producers, payloads, strict=True):
@@ -49,8 +51,8 @@ async def append(conn: asyncpg.Connection, generation: int, columns: list[list[A
     if not columns or not columns[0]:
         return
     await conn.execute(
-        f"INSERT INTO {schema(generation)}.facts ({', '.join(COLUMNS)}) SELECT * FROM unnest({_UNNEST}) "
-        "ON CONFLICT (event_id, seq) DO NOTHING",
+        f"INSERT INTO {schema(generation)}.facts ({', '.join(COLUMNS)}) SELECT {_SELECT} "
+        f"FROM unnest({_UNNEST}) AS u({', '.join(COLUMNS)}) ON CONFLICT (event_id, seq) DO NOTHING",
         *columns,
     )
 

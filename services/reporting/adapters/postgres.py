@@ -21,7 +21,7 @@ def fact_columns(events: Sequence[Event]) -> list[list[object]]:
     """The insert's column arrays for a run of events (the payload stored is the upcast one)."""
     facts, versions, producers, payloads = [], [], [], []
     for event in events:
-        payload = event.payload.model_dump(mode="json")
+        payload = event.payload.__pydantic_serializer__.to_json(event.payload).decode()
         for fact in facts_of(event):
             facts.append(fact)
             versions.append(event.envelope.schema_version)

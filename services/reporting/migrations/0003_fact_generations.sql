@@ -36,7 +36,7 @@ BEGIN
             legal_status    text,
             citizenship     text,
             province        text,
-            payload         jsonb,
+            payload         json,
             PRIMARY KEY (event_id, seq)
         )$t$, n);
 END $$;
@@ -53,6 +53,9 @@ END $$;
 SELECT create_fact_generation(1);
 SELECT index_fact_generation(1);
 INSERT INTO projection_generations (generation, state, switched_at) VALUES (1, 'active', now());
+
+-- The payload (the upcast, coarse one) is json, not jsonb: it is only ever read back whole, for the
+-- timeline, and json stores the text as given, where jsonb would parse every event's on the way in.
 
 -- Projects as funders see them: who funds it, who leads it, its partners, its budget lines.
 CREATE TABLE projects (

@@ -26,4 +26,5 @@ def consumed_contracts() -> list[type[EventPayload]]:
 
 
 def handlers() -> dict[str, Batched]:
-    return {contract.event_type: Batched(project_events) for contract in consumed_contracts()}
+    every = Batched(project_events, mixed=True)  # one insert per batch, whatever its mix of types
+    return {contract.event_type: every for contract in consumed_contracts()}

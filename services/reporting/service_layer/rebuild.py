@@ -5,6 +5,7 @@ generation (appends are idempotent), so whatever arrives during the rebuild is i
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -14,6 +15,9 @@ from reporting.adapters import generations
 from reporting.adapters.postgres import PostgresFacts, fact_columns
 from shared.errors import Conflict
 from shared.events.envelope import Event
+
+
+log = logging.getLogger(__name__)
 
 
 class EventSource(Protocol):
@@ -54,8 +58,12 @@ async def rebuild(pool, source_factory: Callable[[], EventSource]) -> RebuildRes
 
     try:
         _, written = await asyncio.gather(read(), write())
+        loaded = time.perf_counter()
         async with pool.acquire() as conn:
             await generations.index(conn, generation)
+            log.info("rebuild loaded and indexed", extra={
+                "generation": generation, "facts": written, "load_s": round(loaded - started, 2),
+                "index_s": round(time.perf_counter() - loaded, 2)})
             async with conn.transaction():
                 facts = await PostgresFacts(conn).count(generation)
                 await generations.switch(conn, generation, facts)
@@ -63,5 +71,4 @@ async def rebuild(pool, source_factory: Callable[[], EventSource]) -> RebuildRes
         async with pool.acquire() as conn:
             await generations.abandon(conn, generation)
         raise
-    del written
     return RebuildResult(generation, facts, time.perf_counter() - started)
