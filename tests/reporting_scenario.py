@@ -20,6 +20,22 @@ from shared.events.contracts import (
     PathStatusChanged,
     PlanAgreed,
 )
+from shared.events.contracts.consent import ConsentWithdrawn
+from shared.events.contracts.employment import (
+    EmploymentHired,
+    EmploymentPaymentMade,
+    EmploymentProposalMade,
+    EmploymentStageChanged,
+    QualificationRecognitionChanged,
+    SkillsCertified,
+)
+from shared.events.contracts.housing import (
+    HousingMovedIn,
+    HousingMovedOut,
+    HousingProposalMade,
+    HousingProposalStatusChanged,
+    HousingSupportChanged,
+)
 from shared.events.envelope import Event, EventPayload
 
 
@@ -34,7 +50,8 @@ class Scenario:
     orgs: dict[UUID, str] = field(default_factory=dict)
 
     def _add(self, payload: EventPayload, person: UUID, recorded: str, project: str | None = None) -> Event:
-        envelope = envelope_for(payload, beneficiary_id=person, organisation_id=self.orgs[person], producer="intake",
+        producer = payload.event_type.split(".")[0]
+        envelope = envelope_for(payload, beneficiary_id=person, organisation_id=self.orgs[person], producer=producer,
                                 project_id=project)
         envelope = envelope.model_copy(update={"recorded_at": at(recorded), "occurred_at": at(recorded)})
         event = Event(envelope, type(payload).model_validate(envelope.payload))
@@ -42,12 +59,14 @@ class Scenario:
         return event
 
     def person(self, org: str, *, sex: str = "F", age: str = "25_34", status: str = "refugee", on: str = "2025-03-01",
-               recorded: str | None = None, projects: tuple[str, ...] = ("P1",), province: str = "RM") -> UUID:
+               recorded: str | None = None, projects: tuple[str, ...] = ("P1",), province: str = "RM",
+               citizenship: str | None = None, inactive: bool | None = None) -> UUID:
         person = uuid4()
         self.orgs[person] = org
         self._add(BeneficiaryRegistered(
             registered_on=date.fromisoformat(on), sex=sex, age_band=age, legal_status=status, household_size=1,
-            area=province, project_ids=list(projects), reception="sai"), person, recorded or on, projects[0])
+            area=province, project_ids=list(projects), reception="sai", citizenship=citizenship,
+            women_inactive=inactive), person, recorded or on, projects[0])
         return person
 
     def intervention(self, person: UUID, kind: str, on: str, *, recorded: str | None = None, hours: str | None = None,
@@ -103,3 +122,67 @@ class Scenario:
 
     def erase(self, person: UUID, on: str) -> None:
         self._add(BeneficiaryErased(erased_on=date.fromisoformat(on)), person, on)
+
+    # --- housing -------------------------------------------------------------------------------
+    def housing_proposal(self, person: UUID, kind: str, on: str) -> UUID:
+        proposal = uuid4()
+        self._add(HousingProposalMade(proposal_id=proposal, place_id=uuid4(), place_kind=kind, household_size=1,
+                                      score=0.8, made_on=date.fromisoformat(on)), person, on)
+        return proposal
+
+    def housing_step(self, person: UUID, proposal: UUID, kind: str, came: str, to: str, on: str,
+                     actor: str = "team", reason: str | None = None) -> None:
+        self._add(HousingProposalStatusChanged(proposal_id=proposal, place_kind=kind, from_status=came, to_status=to,
+                                               actor=actor, changed_on=date.fromisoformat(on), decline_reason=reason),
+                  person, on)
+
+    def moved_in(self, person: UUID, proposal: UUID, kind: str, on: str) -> None:
+        self._add(HousingMovedIn(proposal_id=proposal, place_id=uuid4(), place_kind=kind,
+                                 moved_in_on=date.fromisoformat(on)), person, on)
+
+    def moved_out(self, person: UUID, proposal: UUID, kind: str, on: str, *, autonomous: bool) -> None:
+        self._add(HousingMovedOut(proposal_id=proposal, place_id=uuid4(), place_kind=kind,
+                                  moved_out_on=date.fromisoformat(on), reason="autonomy_reached",
+                                  housing_goal_closed=True, autonomous_housing=autonomous), person, on)
+
+    def support(self, person: UUID, kind: str, status: str, amount: str, on: str, *, support: UUID | None = None,
+                months: int | None = None, project: str = "P1") -> UUID:
+        support = support or uuid4()
+        self._add(HousingSupportChanged(support_id=support, kind=kind, status=status, fund_id=uuid4(),
+                                        project_id=project, amount_eur=amount, months=months,
+                                        changed_on=date.fromisoformat(on)), person, on, project)
+        return support
+
+    # --- employment ----------------------------------------------------------------------------
+    def work_proposal(self, person: UUID, kind: str, sector: str, on: str) -> tuple[UUID, UUID]:
+        proposal, opening = uuid4(), uuid4()
+        self._add(EmploymentProposalMade(proposal_id=proposal, opening_id=opening, opening_kind=kind, sector=sector,
+                                         score=0.7, made_on=date.fromisoformat(on)), person, on)
+        return proposal, opening
+
+    def stage(self, person: UUID, proposal: tuple[UUID, UUID], kind: str, sector: str, came: str, to: str,
+              on: str, reason: str | None = None) -> None:
+        self._add(EmploymentStageChanged(proposal_id=proposal[0], opening_id=proposal[1], opening_kind=kind,
+                                         sector=sector, from_stage=came, to_stage=to,
+                                         changed_on=date.fromisoformat(on), reason=reason), person, on)
+
+    def hired(self, person: UUID, contract: str, sector: str, on: str) -> None:
+        self._add(EmploymentHired(contract_type=contract, sector=sector, hired_on=date.fromisoformat(on)), person, on)
+
+    def recognition(self, person: UUID, status: str, on: str, recognition: UUID | None = None) -> UUID:
+        recognition = recognition or uuid4()
+        self._add(QualificationRecognitionChanged(recognition_id=recognition, status=status,
+                                                  changed_on=date.fromisoformat(on), level="secondary"), person, on)
+        return recognition
+
+    def certified(self, person: UUID, result: str, sector: str, on: str) -> None:
+        self._add(SkillsCertified(certification_id=uuid4(), sector=sector, result=result,
+                                  certified_on=date.fromisoformat(on)), person, on)
+
+    def payment(self, person: UUID, kind: str, amount: str, on: str, project: str = "P1") -> None:
+        self._add(EmploymentPaymentMade(payment_id=uuid4(), kind=kind, opening_id=uuid4(), fund_id=uuid4(),
+                                        project_id=project, month=on[:7], amount_eur=amount,
+                                        paid_on=date.fromisoformat(on)), person, on, project)
+
+    def withdraw_consent(self, person: UUID, purpose: str, on: str) -> None:
+        self._add(ConsentWithdrawn(purpose=purpose, withdrawn_on=date.fromisoformat(on)), person, on)

@@ -15,11 +15,12 @@ from reporting.domain.facts import Fact
 
 COLUMNS = (
     "event_id", "seq", "event_type", "schema_version", "producer", "recorded_at", "occurred_on", "beneficiary_id",
-    "organisation_id", "project_id", "kind", "category", "amount", "quantity", "record_id", "supersedes", "sex",
+    "organisation_id", "project_id", "kind", "category", "sector", "amount", "quantity", "record_id", "supersedes", "sex",
     "age_band", "legal_status", "citizenship", "province", "payload",
 )
 _TYPES = (
-    "uuid", "int2", "text", "int2", "text", "timestamptz", "date", "uuid", "text", "text", "text", "text", "numeric",
+    "uuid", "int2", "text", "int2", "text", "timestamptz", "date", "uuid", "text", "text", "text", "text", "text",
+    "numeric",
     "numeric", "uuid", "uuid", "text", "text", "text", "text", "text", "text",
 )
 _UNNEST = ", ".join(f"${i + 1}::{t}[]" for i, t in enumerate(_TYPES))
@@ -38,7 +39,8 @@ def rows_of(facts: Sequence[Fact], versions: Sequence[int], producers: Sequence[
     for fact, version, producer, payload in zip(facts, versions, producers, payloads, strict=True):
         values = (
             fact.event_id, fact.seq, fact.event_type, version, producer, fact.recorded_at, fact.occurred_on,
-            fact.beneficiary_id, fact.organisation_id, fact.project_id, fact.kind, fact.category, fact.amount,
+            fact.beneficiary_id, fact.organisation_id, fact.project_id, fact.kind, fact.category, fact.sector,
+            fact.amount,
             fact.quantity, fact.record_id, fact.supersedes, fact.sex, fact.age_band, fact.legal_status,
             fact.citizenship, fact.province, payload if fact.seq == 0 else None,
         )
@@ -76,7 +78,7 @@ async def timeline(conn: asyncpg.Connection, generation: int, *, beneficiary_id:
     return await conn.fetch(
         f"""
         SELECT event_id, event_type, schema_version, producer, recorded_at, occurred_on, organisation_id,
-               project_id, kind, category, amount, quantity, payload
+               project_id, kind, category, sector, amount, quantity, payload
         FROM {schema(generation)}.facts
         WHERE beneficiary_id = $1 AND seq = 0 AND recorded_at <= $3
           AND ($2::text[] IS NULL OR organisation_id = ANY($2))

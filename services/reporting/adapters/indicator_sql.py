@@ -58,6 +58,13 @@ def compile_query(query: Query, generation: int) -> tuple[str, list[Any]]:
         return f"${len(params)}"
 
     where = ["f.recorded_at <= $1", "f.event_type = ANY($2::text[])", "f.occurred_on <= $3"]
+    source = f"{facts} f"
+    if rule.measure == "mean_days":
+        # Each stage lasts until its record's (a proposal's) next step; a stage not yet left is not counted.
+        source = (f"(SELECT s.*, lead(s.occurred_on) OVER (PARTITION BY s.record_id ORDER BY s.occurred_on,"
+                  f" s.recorded_at, s.event_id) AS next_on FROM {facts} s WHERE s.recorded_at <= $1"
+                  f" AND s.event_type = ANY($2::text[]) AND s.record_id IS NOT NULL) f")
+        where.append("f.next_on IS NOT NULL")
     if rule.period == "in_period":
         where.append(f"f.occurred_on >= {param(period.start)}")
     where.append(f"(f.record_id IS NULL OR NOT EXISTS (SELECT 1 FROM {facts} c WHERE c.supersedes = f.record_id"
@@ -84,6 +91,7 @@ def compile_query(query: Query, generation: int) -> tuple[str, list[Any]]:
     value = {
         "people": "count(DISTINCT f.beneficiary_id)", "events": "count(DISTINCT f.event_id)",
         "sum_amount": "coalesce(sum(f.amount), 0)", "sum_quantity": "coalesce(sum(f.quantity), 0)",
+        "mean_days": "round(avg(f.next_on - f.occurred_on), 2)",
     }[rule.measure]
     sets = "(d.dim, d.cat), (f.organisation_id, d.dim, d.cat)" if query.by_organisation else "(d.dim, d.cat)"
     organisation = ("CASE WHEN grouping(f.organisation_id) = 0 THEN f.organisation_id END" if query.by_organisation
@@ -91,7 +99,7 @@ def compile_query(query: Query, generation: int) -> tuple[str, list[Any]]:
     sql = f"""
         SELECT {organisation} AS organisation_id,
                d.dim, d.cat, {value} AS value, count(DISTINCT f.beneficiary_id) AS people
-        FROM {facts} f JOIN people_asof p USING (beneficiary_id)
+        FROM {source} JOIN people_asof p USING (beneficiary_id)
         CROSS JOIN LATERAL (VALUES {", ".join(sources)}) AS d(dim, cat)
         WHERE {" AND ".join(where)}
         GROUP BY GROUPING SETS ({sets})

@@ -46,14 +46,16 @@ class InMemoryFacts:
                 if f.beneficiary_id == beneficiary_id and f.seq == 0 and f.recorded_at <= as_of]
         return sorted(rows, key=lambda r: (r.fact.occurred_on, r.fact.recorded_at, r.fact.event_id))
 
-    async def amounts(self, project_id: str, *, as_of: datetime) -> list[tuple[str, str | None, Decimal]]:
+    async def amounts(self, project_id: str, *, as_of: datetime) -> list[tuple[str, str | None, str | None,
+                                                                              Decimal]]:
         known = [f for f in self.facts() if f.recorded_at <= as_of]
         superseded = {f.supersedes for f in known if f.supersedes}
-        totals: dict[tuple[str, str | None], Decimal] = {}
+        totals: dict[tuple[str, str | None, str | None], Decimal] = {}
         for f in known:
             if f.project_id == project_id and f.amount is not None and f.record_id not in superseded:
-                totals[(f.event_type, f.kind)] = totals.get((f.event_type, f.kind), Decimal(0)) + f.amount
-        return [(t, k, a) for (t, k), a in totals.items()]
+                key = (f.event_type, f.kind, f.category)
+                totals[key] = totals.get(key, Decimal(0)) + f.amount
+        return [(t, k, c, a) for (t, k, c), a in totals.items()]
 
     async def count(self, generation: int | None = None) -> int:
         return len(self.generations[generation or self.active])

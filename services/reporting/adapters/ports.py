@@ -39,8 +39,9 @@ class FactStore(Protocol):
     async def count(self, generation: int | None = None) -> int:
         ...
 
-    async def amounts(self, project_id: str, *, as_of: datetime) -> list[tuple[str, str | None, Decimal]]:
-        """Euros per event type and kind charged to the project, corrections applied as of then."""
+    async def amounts(self, project_id: str, *, as_of: datetime) -> list[tuple[str, str | None, str | None,
+                                                                              Decimal]]:
+        """Euros per event type, kind and category charged to the project, corrections applied as of then."""
         ...
 
 

@@ -58,20 +58,21 @@ class PostgresFacts:
         return [TimelineRow(_fact(r, beneficiary_id), r["schema_version"], r["producer"], r["payload"] or {})
                 for r in rows]
 
-    async def amounts(self, project_id: str, *, as_of: datetime) -> list[tuple[str, str | None, Decimal]]:
+    async def amounts(self, project_id: str, *, as_of: datetime) -> list[tuple[str, str | None, str | None,
+                                                                              Decimal]]:
         generation = await facts_sql.active_generation(self._conn)
         facts = f"{facts_sql.schema(generation)}.facts"
         rows = await self._conn.fetch(
             f"""
-            SELECT event_type, kind, sum(amount) AS amount FROM {facts} f
+            SELECT event_type, kind, category, sum(amount) AS amount FROM {facts} f
             WHERE project_id = $1 AND amount IS NOT NULL AND recorded_at <= $2
               AND (record_id IS NULL OR NOT EXISTS (SELECT 1 FROM {facts} c WHERE c.supersedes = f.record_id
                                                     AND c.recorded_at <= $2))
-            GROUP BY event_type, kind
+            GROUP BY event_type, kind, category
             """,
             project_id, as_of,
         )
-        return [(r["event_type"], r["kind"], Decimal(r["amount"])) for r in rows]
+        return [(r["event_type"], r["kind"], r["category"], Decimal(r["amount"])) for r in rows]
 
     async def count(self, generation: int | None = None) -> int:
         target = generation if generation is not None else await facts_sql.active_generation(self._conn)
@@ -82,7 +83,7 @@ def _fact(r: asyncpg.Record, beneficiary_id: UUID) -> Fact:
     return Fact(
         event_id=r["event_id"], seq=0, event_type=r["event_type"], recorded_at=r["recorded_at"],
         occurred_on=r["occurred_on"], beneficiary_id=beneficiary_id, organisation_id=r["organisation_id"],
-        project_id=r["project_id"], kind=r["kind"], category=r["category"],
+        project_id=r["project_id"], kind=r["kind"], category=r["category"], sector=r["sector"],
         amount=Decimal(r["amount"]) if r["amount"] is not None else None,
         quantity=Decimal(r["quantity"]) if r["quantity"] is not None else None,
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
 from reporting.domain.facts import PERSON_ATTRIBUTES, Fact
@@ -85,8 +85,13 @@ def evaluate(query: Query, all_facts: Sequence[Fact]) -> list[Cell]:
     people = people_as_of(known, query.as_of)
     superseded = {f.supersedes for f in known if f.supersedes is not None}
     excluded = _excluded(rule, known, query.period)
+    next_step = _next_steps(rule, known) if rule.measure == "mean_days" else {}
     chosen: list[tuple[Fact, dict[str, str | None]]] = []
     for fact in known:
+        if rule.measure == "mean_days":
+            if (fact.event_id, fact.seq) not in next_step:
+                continue
+            fact = replace(fact, quantity=Decimal((next_step[(fact.event_id, fact.seq)] - fact.occurred_on).days))
         person = people.get(fact.beneficiary_id)
         if person is None or fact.event_type not in rule.events or not _dated(rule, fact, query.period):
             continue
@@ -109,6 +114,20 @@ def evaluate(query: Query, all_facts: Sequence[Fact]) -> list[Cell]:
             continue
         chosen.append((fact, person))
     return _aggregate(query, chosen)
+
+
+def _next_steps(rule: Rule, known: Sequence[Fact]) -> dict[tuple[UUID, int], date]:
+    """For each stage fact, the day its record (a proposal) moved on: the time spent in that stage."""
+    by_record: dict[UUID, list[Fact]] = defaultdict(list)
+    for fact in known:
+        if fact.event_type in rule.events and fact.record_id is not None:
+            by_record[fact.record_id].append(fact)
+    steps: dict[tuple[UUID, int], date] = {}
+    for facts in by_record.values():
+        facts.sort(key=lambda f: (f.occurred_on, f.recorded_at, f.event_id))
+        for this, after in zip(facts, facts[1:], strict=False):
+            steps[(this.event_id, this.seq)] = after.occurred_on
+    return steps
 
 
 def _aggregate(query: Query, chosen: list[tuple[Fact, dict[str, str | None]]]) -> list[Cell]:
@@ -134,7 +153,10 @@ def measured(measure: str, facts: Sequence[Fact]) -> Decimal:
     if measure == "events":
         return Decimal(len({f.event_id for f in facts}))
     column = "amount" if measure == "sum_amount" else "quantity"
-    return sum((getattr(f, column) or Decimal(0) for f in facts), Decimal(0))
+    total = sum((getattr(f, column) or Decimal(0) for f in facts), Decimal(0))
+    if measure == "mean_days":
+        return (total / len(facts)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if facts else Decimal(0)
+    return total
 
 
 def cell_order(cell: Cell) -> tuple[str, str, str]:

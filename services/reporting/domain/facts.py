@@ -15,7 +15,7 @@ from uuid import UUID
 from shared.events.envelope import Event
 
 PERSON_ATTRIBUTES = ("sex", "age_band", "legal_status", "citizenship", "province")
-FACT_DIMENSIONS = ("kind", "category")
+FACT_DIMENSIONS = ("kind", "category", "sector")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,7 @@ class Fact:
     project_id: str | None = None
     kind: str | None = None
     category: str | None = None
+    sector: str | None = None
     amount: Decimal | None = None
     quantity: Decimal | None = None
     record_id: UUID | None = None
@@ -88,4 +89,4 @@ def payload_value(event: Event, name: str, default: Any = None) -> Any:
 
 
 # The mappers register themselves on import; importing them here makes `facts_of` whole.
-from reporting.domain import facts_intake  # noqa: E402, F401
+from reporting.domain import facts_intake, facts_paths  # noqa: E402, F401

@@ -13,12 +13,14 @@ CLOSED_STATUSES = ("autonomy_reached", "transferred")
 
 def _person(event: Event) -> dict[str, Any]:
     p = event.payload
-    province = payload_value(event, "province") or payload_value(event, "area")
+    province = payload_value(event, "area")
     return {
         "sex": payload_value(event, "sex"), "age_band": payload_value(event, "age_band"),
         "legal_status": payload_value(event, "legal_status"),
-        "citizenship": payload_value(event, "citizenship_group") or payload_value(event, "citizenship"),
-        "province": province, "category": getattr(p, "reception", None),
+        "citizenship": payload_value(event, "citizenship"), "province": province,
+        "category": getattr(p, "reception", None),
+        # A woman neither working nor seeking work when taken in charge (the FAMI inactivity indicator).
+        "kind": "inactive_at_intake" if getattr(p, "women_inactive", None) else None,
     }
 
 
@@ -35,9 +37,10 @@ def _corrected(event: Event) -> dict[str, Any]:
     """A correction is a new version of the person's attributes: only those it changed are set."""
     changed = event.payload.changed_attributes() if hasattr(event.payload, "changed_attributes") else {}
     columns = {k: getattr(v, "value", v) for k, v in changed.items() if k in ("sex", "age_band", "legal_status")}
-    for name in ("citizenship", "province"):
-        if (value := payload_value(event, name)) is not None:
-            columns[name] = value
+    if (value := payload_value(event, "citizenship")) is not None:
+        columns["citizenship"] = value
+    if (value := payload_value(event, "area")) is not None:
+        columns["province"] = value
     return {**columns, "occurred_on": payload_value(event, "corrected_on")}
 
 
@@ -101,7 +104,7 @@ def _intervention_corrected(event: Event) -> dict[str, Any]:
 @maps("intake.course_enrolled")
 def _course_enrolled(event: Event) -> dict[str, Any]:
     return {"occurred_on": payload_value(event, "enrolled_on"), "kind": payload_value(event, "kind"),
-            "project_id": payload_value(event, "project_id"),
+            "category": "enrolled", "project_id": payload_value(event, "project_id"),
             "quantity": decimal_or_none(payload_value(event, "hours")), "record_id": payload_value(event, "course_id")}
 
 

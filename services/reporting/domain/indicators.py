@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from reporting.domain.facts import FACT_DIMENSIONS, PERSON_ATTRIBUTES
 from shared.errors import RuleViolation
 
-Dimension = Literal["sex", "age_band", "legal_status", "citizenship", "province", "kind", "category"]
+Dimension = Literal["sex", "age_band", "legal_status", "citizenship", "province", "kind", "category", "sector"]
 DIMENSIONS: tuple[str, ...] = (*PERSON_ATTRIBUTES, *FACT_DIMENSIONS)
-Measure = Literal["people", "events", "sum_amount", "sum_quantity"]
+Measure = Literal["people", "events", "sum_amount", "sum_quantity", "mean_days"]
 
 
 class _Data(BaseModel):

@@ -15,28 +15,37 @@ CENT = Decimal("0.01")
 class CostLine:
     event_type: str
     kinds: tuple[str, ...] | None  # None: any kind
+    categories: tuple[str, ...] | None  # None: any category (a status: only what was paid is spent)
     work_package: str
     budget_line: str
 
 
 def cost_lines(raw: Sequence[Mapping[str, Any]]) -> list[CostLine]:
-    return [CostLine(r["event_type"], None if r["kind"] == "*" else tuple(r["kind"]), r["work_package"],
+    def chosen(value: Any) -> tuple[str, ...] | None:
+        return None if value in (None, "*") else tuple(value)
+
+    return [CostLine(r["event_type"], chosen(r.get("kind")), chosen(r.get("category")), r["work_package"],
                      r["budget_line"]) for r in raw]
 
 
-def line_of(lines: Sequence[CostLine], event_type: str, kind: str | None) -> tuple[str, str]:
+def line_of(lines: Sequence[CostLine], event_type: str, kind: str | None,
+            category: str | None) -> tuple[str, str] | None:
+    """The first line the spending matches; None for amounts that are not spending (a request)."""
     for line in lines:
-        if line.event_type == event_type and (line.kinds is None or kind in line.kinds):
+        if line.event_type == event_type and (line.kinds is None or kind in line.kinds) and (
+                line.categories is None or category in line.categories):
             return line.work_package, line.budget_line
-    return "unassigned", "other"
+    return None
 
 
-def spending(lines: Sequence[CostLine], amounts: Iterable[tuple[str, str | None, Decimal]],
+def spending(lines: Sequence[CostLine], amounts: Iterable[tuple[str, str | None, str | None, Decimal]],
              budget: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
     """Each (work package, budget line) with its budget, what was spent and what is left."""
     spent: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for event_type, kind, amount in amounts:
-        spent[line_of(lines, event_type, kind)] += amount
+    for event_type, kind, category, amount in amounts:
+        line = line_of(lines, event_type, kind, category)
+        if line is not None:
+            spent[line] += amount
     budgeted: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for b in budget:
         budgeted[(b["work_package"], b["budget_line"])] += Decimal(b["amount_eur"])

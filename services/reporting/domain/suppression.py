@@ -83,7 +83,8 @@ def check_audit(cells: Sequence[TableCell], protection: Protection, rule: Suppre
             raise UnderProtected(f"cell {key} can be narrowed to [{interval.lower}, {interval.upper}]")
 
 
-def protect_cells(cells: Iterable[Cell], rule: Suppression, protector: Protector) -> list[ShownCell]:
+def protect_cells(cells: Iterable[Cell], rule: Suppression, protector: Protector, *,
+                  additive: bool = True) -> list[ShownCell]:
     """Withhold the small figures of each table and the cells that would give them away.
 
     The totals (per organisation and overall) are the margins of every breakdown's table. Each table
@@ -91,6 +92,8 @@ def protect_cells(cells: Iterable[Cell], rule: Suppression, protector: Protector
     table shows what another hides. Withholding more cells of a protected pattern only widens what an
     intruder can derive, so each table stays protected (its audit was of the narrower pattern)."""
     cells = list(cells)
+    if not additive:  # a mean cannot be recovered from other means: the small ones are all there is to hide
+        return [ShownCell(c, "primary" if is_primary(c.people, rule) else None) for c in cells]
     tables: dict[str | None, list[TableCell]] = defaultdict(list)
     totals = [TableCell(c.organisation_id, None, c.value, c.people) for c in cells if c.dimension is None]
     for cell in cells:

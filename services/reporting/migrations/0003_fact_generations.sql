@@ -27,6 +27,7 @@ BEGIN
             project_id      text,
             kind            text,
             category        text,
+            sector          text,
             amount          numeric(14, 2),
             quantity        numeric(12, 2),
             record_id       uuid,

@@ -89,7 +89,8 @@ class Reporting:
         for indicator, cells in zip(indicators, counted, strict=True):
             if suppressed and any(is_primary(c.people, rule) for c in cells):
                 # tau-argus works on files and holds a lock: off the event loop.
-                shown = await asyncio.to_thread(protect_cells, cells, rule, self.protector)
+                additive = indicator.rule.measure != "mean_days"
+                shown = await asyncio.to_thread(protect_cells, cells, rule, self.protector, additive=additive)
             else:
                 shown = [ShownCell(c) for c in cells]
             figures.append(Figure(indicator, shown))

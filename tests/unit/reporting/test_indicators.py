@@ -67,12 +67,12 @@ async def test_courses_italian_paths_goals():
     assert figure(doc, "course_enrolments")[("kind", "italian_course")] == 2
     assert figure(doc, "course_completions")[None] == 3
     assert figure(doc, "italian_improved") == {None: 1, ("sex", "F"): 1, ("age_band", "25_34"): 1,
-                                               ("legal_status", "refugee"): 1, ("citizenship", "unknown"): 1}
+                                               ("legal_status", "refugee"): 1, ("citizenship", "NG"): 1}
     closed = figure(doc, "paths_closed")
     assert closed[None] == 2
     assert closed[("kind", "autonomy_reached")] == 1 and closed[("kind", "interrupted")] == 1
     assert closed[("category", "employment")] == 1 and closed[("category", "stopped_attending")] == 1
-    assert figure(doc, "autonomous_housing_exits")[None] == 0  # a7's was in 2024
+    assert figure(doc, "autonomous_housing_exits")[None] == 1  # a3 left cohousing for a home; a7's was in 2024
     assert figure(doc, "goals_met_on_time") == {None: 1, ("kind", "work"): 1}  # g2 was met late
 
 
@@ -89,9 +89,14 @@ async def test_fami_esf_and_foundation_sets():
     assert figure(fami, "language_course_participants")[None] == 2
     assert figure(fami, "civic_and_guidance_participants")[None] == 2  # a3, a4
     assert figure(fami, "minors_school_support")[None] == 1
-    assert figure(fami, "women_inactive")[None] == 1  # a7: a1 and a2 enrolled in courses
-    for empty in ("qualification_recognition_applications", "skills_certifications", "autonomous_mobility",
-                  "childcare_support", "social_cohesion_participants"):
+    # a1, a2 and a7 were inactive when taken in charge; a1 and a2 then enrolled in courses (a2 also
+    # started a traineeship): a7 is left
+    assert figure(fami, "women_inactive")[None] == 1
+    assert figure(fami, "qualification_recognition_applications")[None] == 1  # a1
+    assert figure(fami, "qualification_recognition_results") == {None: 1, ("kind", "recognised"): 1,
+                                                                  ("sex", "F"): 1}
+    assert figure(fami, "skills_certifications")[None] == 1
+    for empty in ("autonomous_mobility", "childcare_support", "social_cohesion_participants"):
         assert figure(fami, empty)[None] == 0
     foundation = await report("foundation_example")
     assert figure(foundation, "plans_agreed")[None] == 1
@@ -130,7 +135,7 @@ async def test_a_correction_changes_the_figures_it_should_and_no_others():
     # a2's mediation (hours, cost) and age band were corrected; a2 stopped attending in September, a3's
     # status moved in October: outside the half year. Course completions dated in July: outside too.
     assert changed == {"mediation_hours", "intervention_costs", "people_taken_in_charge_new",
-                       "people_taken_in_charge_total", "people_active"}
+                       "people_taken_in_charge_total", "people_active", "traineeships_started"}
     assert figure(before, "interventions")[None] == figure(after, "interventions")[None]  # same count
     assert figure(before, "people_taken_in_charge_new")[None] == figure(after, "people_taken_in_charge_new")[None]
 
@@ -141,3 +146,41 @@ async def test_english_on_request_italian_first():
     assert italian["figures"][0]["label"] == "Persone prese in carico nel periodo"
     assert english["figures"][0]["label"] == "People taken in charge in the period"
     assert figure(italian, "people_taken_in_charge_new") == figure(english, "people_taken_in_charge_new")
+
+
+async def test_housing_placements_support_and_time_in_stage():
+    doc = await report("social_report")
+    assert figure(doc, "housing_placements") == {
+        None: 2, ("kind", "cohousing"): 1, ("kind", "host_family"): 1, ("sex", "M"): 2, ("age_band", "25_34"): 1,
+        ("age_band", "under_18"): 1, ("legal_status", "refugee"): 1, ("legal_status", "unaccompanied_minor"): 1}
+    assert figure(doc, "rent_advances_paid")[None] == 1  # requested and approved are not paid
+    assert figure(doc, "rent_advances_eur")[None] == "1800.00"
+    assert figure(doc, "contributions_paid") == {None: 1, ("kind", "furniture"): 1}  # utilities only requested
+    assert figure(doc, "contributions_eur")[None] == "350.50"
+    foundation = await report("foundation_example")
+    # a3: proposed 4 days, accepted 10, confirmed 16, moved in 153; a4: proposed 10; a5: proposed 3, accepted 6
+    housing = figure(foundation, "time_in_housing_stage")
+    assert housing[None] == "28.86"  # 202 / 7
+    assert housing[("category", "proposed")] == "5.67" and housing[("category", "accepted")] == "8.00"
+    assert housing[("category", "confirmed")] == "16.00" and housing[("category", "moved_in")] == "153.00"
+    # a2: proposed 5, interview 6, started 183; a4: proposed 14, started 47
+    work = figure(foundation, "time_in_employment_stage")
+    assert work[None] == "51.00"
+    assert work[("category", "proposed")] == "9.50" and work[("category", "started")] == "115.00"
+    assert work[("kind", "traineeship")] == "64.67" and work[("kind", "bursary")] == "30.50"
+
+
+async def test_traineeships_bursaries_hires_payments():
+    doc = await report("social_report")
+    assert figure(doc, "traineeships_started")[("sector", "I")] == 1
+    assert figure(doc, "traineeships_completed")[None] == 1
+    assert figure(doc, "bursaries_started") == {None: 1, ("sector", "C"): 1, ("sex", "M"): 1}
+    assert figure(doc, "bursaries_completed")[None] == 0  # a4's was interrupted
+    hired = figure(doc, "people_hired")
+    assert hired[None] == 1 and hired[("kind", "permanent")] == 1 and hired[("sector", "I")] == 1
+    fami = await report("fami_amif")
+    assert figure(fami, "work_payments_eur") == {None: "1400.00", ("kind", "traineeship_allowance"): "1000.00",
+                                                 ("kind", "bursary"): "400.00"}
+    earlier = await report("fami_amif", as_of=date(2025, 6, 15))
+    assert figure(earlier, "work_payments_eur")[None] == "500.00"
+    assert figure(earlier, "people_hired")[None] == 0
