@@ -15,8 +15,8 @@ from reporting.domain.facts import Fact
 
 COLUMNS = (
     "event_id", "seq", "event_type", "schema_version", "producer", "recorded_at", "occurred_on", "beneficiary_id",
-    "organisation_id", "project_id", "kind", "category", "sector", "amount", "quantity", "record_id", "supersedes", "sex",
-    "age_band", "legal_status", "citizenship", "province", "payload",
+    "organisation_id", "project_id", "kind", "category", "sector", "amount", "quantity", "record_id", "supersedes",
+    "sex", "age_band", "legal_status", "citizenship", "province", "payload",
 )
 _TYPES = (
     "uuid", "int2", "text", "int2", "text", "timestamptz", "date", "uuid", "text", "text", "text", "text", "text",

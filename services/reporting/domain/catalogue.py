@@ -24,11 +24,13 @@ class Labels:
 
     dimensions: Mapping[str, Mapping[str, str]]
     codes: Mapping[str, Mapping[str, str]]
+    sectors: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
-    def code(self, code: str | None, language: str) -> str:
+    def code(self, code: str | None, language: str, dimension: str | None = None) -> str:
         if code is None:
             return "Totale" if language == "it" else "Total"
-        return self.codes.get(code, {}).get(language, code)
+        words = self.sectors if dimension == "sector" else self.codes
+        return words.get(code, {}).get(language, code)
 
     def dimension(self, name: str | None, language: str) -> str:
         if name is None:
@@ -75,6 +77,7 @@ def build_catalogue(library: Mapping[str, Mapping[str, Any]], sets: Collection[M
         indicator_set = IndicatorSet.model_validate(chosen)
         resolved[indicator_set.id] = indicator_set
     raw = labels or {}
-    words = Labels(dict(raw.get("dimensions", {})), {str(k): v for k, v in raw.get("codes", {}).items()})
+    words = Labels(dict(raw.get("dimensions", {})), {str(k): v for k, v in raw.get("codes", {}).items()},
+                   {str(k): v for k, v in raw.get("sectors", {}).items()})
     rule = Suppression(int(suppression["minimum_people"]), int(suppression["safety_range_pct"]))
     return Catalogue(resolved, rule, words, dict(timeline_words or {}), cost_lines(costs))

@@ -61,7 +61,7 @@ def document(report: Report, catalogue: Catalogue) -> dict[str, Any]:
             cell = {
                 "organisation_id": c.organisation_id, "dimension": c.dimension,
                 "dimension_label": labels.dimension(c.dimension, lang), "category": c.category,
-                "category_label": labels.code(c.category, lang), "value": number(shown.value, ind.unit),
+                "category_label": labels.code(c.category, lang, c.dimension), "value": number(shown.value, ind.unit),
                 "withheld": shown.withheld,
             }
             cells.append(cell)

@@ -26,6 +26,7 @@ def describe(fact: Fact, templates: Mapping[str, Mapping[str, str]], labels: Lab
         category=labels.code(fact.category, language) if fact.category else "-",
         quantity=_quantity(fact.quantity), amount=f"{fact.amount:.2f}" if fact.amount is not None else "-",
         project=fact.project_id or "-", event_type=fact.event_type,
+        sector=labels.code(fact.sector, language, "sector") if fact.sector else "-",
     )
 
 
