@@ -22,6 +22,7 @@ class FigureOut(BaseModel):
     definition: str = Field(description="what is counted, from which events, on which date")
     unit: str
     chart: bool
+    breakdowns: list[str]
     total: int | str | None
     total_withheld: str | None
     cells: list[CellOut]

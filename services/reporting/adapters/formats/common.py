@@ -31,10 +31,9 @@ def rows(doc: dict[str, Any]) -> list[list[Any]]:
 def chart_series(fig: dict[str, Any]) -> tuple[str, list[tuple[str, float | None]]] | None:
     """The first breakdown of a charted figure over all organisations: (dimension label, [(category, value)]).
     Values are drawn as numbers; withheld ones are left out of the chart."""
-    cells = [c for c in fig["cells"] if c["organisation_id"] is None and c["dimension"] is not None]
+    first = fig["breakdowns"][0] if fig.get("breakdowns") else None
+    cells = [c for c in fig["cells"] if c["organisation_id"] is None and c["dimension"] == first and first]
     if not cells:
         return None
-    first = cells[0]["dimension"]
-    series = [(c["category_label"], None if c["withheld"] else float(c["value"]))
-              for c in cells if c["dimension"] == first]
+    series = [(c["category_label"], None if c["withheld"] else float(c["value"])) for c in cells]
     return cells[0]["dimension_label"], series
