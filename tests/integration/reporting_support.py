@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
 
+from reporting.adapters.facts_sql import active_generation
 from reporting.adapters.indicator_files import load_catalogue
+from reporting.adapters.indicator_sql import load_people
+from reporting.adapters.postgres import PostgresFacts
 from reporting.adapters.tauargus import TauArgus
+from reporting.domain.counting import Scope
+from reporting.service_layer.projection import handlers
 from reporting.service_layer.reports import Reporting
 from reporting.service_layer.unit_of_work import PostgresReportingUnitOfWork
+from shared.consumer import IdempotentConsumer
 from shared.db import create_pool, drop_database, ensure_database, migrate
 from shared.settings import PlatformSettings
 
@@ -41,3 +48,23 @@ class ReportingDatabase:
     async def append(self, events) -> None:  # noqa: ANN001
         async with self.uow() as uow:
             await uow.facts.append(events)
+
+
+def reporting_consumer(pool) -> IdempotentConsumer:  # noqa: ANN001
+    """Reporting's consumer as its runtime builds it: every contract, its unit of work."""
+    return IdempotentConsumer(pool, handlers(), group="reporting-test", unit_of_work=PostgresReportingUnitOfWork.on)
+
+
+async def counted_people(pool, organisation_id: str) -> dict[tuple[str, str, str], int]:  # noqa: ANN001
+    """People by the attributes the indicators count them by (sex, age band, legal status), as of now."""
+    async with pool.acquire() as conn, conn.transaction():
+        generation = await active_generation(conn)
+        await load_people(conn, generation, as_of=datetime.now(UTC), scope=Scope((organisation_id,)))
+        rows = await conn.fetch("SELECT sex, age_band, legal_status, count(*) AS n FROM people_asof "
+                                "GROUP BY 1, 2, 3")
+    return {(r["sex"], r["age_band"], r["legal_status"]): r["n"] for r in rows}
+
+
+async def timeline_of(pool, beneficiary_id):  # noqa: ANN001, ANN201
+    async with pool.acquire() as conn:
+        return await PostgresFacts(conn).timeline(beneficiary_id, as_of=datetime.now(UTC))

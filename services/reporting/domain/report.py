@@ -73,7 +73,8 @@ def document(report: Report, catalogue: Catalogue) -> dict[str, Any]:
         total = next((x for x in cells if x["organisation_id"] is None and x["dimension"] is None), None)
         figures.append({
             "indicator": ind.id, "label": ind.label.of(lang), "definition": ind.definition.of(lang),
-            "unit": ind.unit, "chart": ind.chart, "breakdowns": list(ind.breakdowns), "total": total["value"] if total else number(Decimal(0), ind.unit),
+            "unit": ind.unit, "chart": ind.chart, "breakdowns": list(ind.breakdowns),
+            "total": total["value"] if total else number(Decimal(0), ind.unit),
             "total_withheld": total["withheld"] if total else None, "cells": cells,
         })
     return {

@@ -16,7 +16,6 @@ from reporting.adapters.postgres import PostgresFacts, fact_columns
 from shared.errors import Conflict
 from shared.events.envelope import Event
 
-
 log = logging.getLogger(__name__)
 
 

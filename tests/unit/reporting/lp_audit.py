@@ -34,7 +34,7 @@ def feasible_intervals(values: Mapping[Key, Decimal], withheld: set[Key]) -> dic
             x = {k: h.addVariable(lb=0, ub=float(values[(None, None)]) * 2 + 10, type=highspy.HighsVarType.kInteger)
                  for k in withheld}
 
-            def term(k: Key):  # noqa: ANN202
+            def term(k: Key, x=x):  # noqa: ANN001, ANN202
                 return x[k] if k in x else float(values[k])
 
             for total, parts in constraints:

@@ -10,8 +10,10 @@ from decimal import Decimal
 import pytest
 
 from reporting.adapters.tauargus import TauArgus
+from reporting.domain.access import Viewer
 from reporting.domain.catalogue import Suppression
 from reporting.domain.counting import Cell
+from reporting.domain.indicators import Period
 from reporting.domain.suppression import (
     Interval,
     Protection,
@@ -21,8 +23,6 @@ from reporting.domain.suppression import (
     protect_cells,
     required_width,
 )
-from reporting.domain.access import Viewer
-from reporting.domain.indicators import Period
 from reporting.service_layer.reports import ReportCommand
 from tests.reporting_scenario import Scenario
 from tests.unit.reporting.lp_audit import feasible_intervals
