@@ -3,6 +3,7 @@ how. The files live in `reporting/data/`; this module is their schema and checks
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -94,15 +95,16 @@ class IndicatorSet(_Data):
         raise RuleViolation("indicator", "unknown_indicator", f"set {self.id!r} has no indicator {indicator_id!r}")
 
 
-class Period(_Data):
+@dataclass(frozen=True)
+class Period:
+    """The days a report covers, both included."""
+
     start: date
     end: date
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Period:
+    def __post_init__(self) -> None:
         if self.end < self.start:
             raise RuleViolation("period_end", "period_end_before_start", "the period ends before it starts")
-        return self
 
     @classmethod
     def year(cls, year: int) -> Period:
