@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from fastapi import APIRouter, Depends, Request
 
-from reporting.adapters import generations
 from reporting.entrypoints.http import AsOf, reporting, viewer
 from reporting.entrypoints.schemas import GenerationOut, ProjectIn, ProjectOut, RebuildOut, SpendingOut
 from reporting.service_layer.projects import RegisterProject, project_spending, register_project
+from reporting.service_layer.rebuild import generations
 from reporting.service_layer.reports import Reporting
 from shared.api import ERROR_RESPONSES
 from shared.auth import Principal, Role, require
@@ -39,8 +39,8 @@ async def spending(project_id: str, as_of: AsOf = None,
 
 @router.get("/admin/generations", response_model=list[GenerationOut])
 async def list_generations(request: Request, principal: Principal = Depends(ADMIN)) -> list[dict]:
-    async with request.app.state.runtime.pool.acquire() as conn:
-        return [dict(r) for r in await generations.listed(conn)]
+    """The projections' generations: the active one, any being rebuilt, the retired ones."""
+    return await generations(request.app.state.runtime.pool)
 
 
 @router.post("/admin/rebuild", response_model=RebuildOut)

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from reporting.adapters import generations
+from reporting.adapters import generations as generations_sql
 from reporting.adapters.postgres import PostgresFacts, fact_columns
 from shared.errors import Conflict
 from shared.events.envelope import Event
@@ -34,7 +34,7 @@ async def rebuild(pool, source_factory: Callable[[], EventSource]) -> RebuildRes
     """Build generation n+1 from the topics, index it, then make it the active one."""
     started = time.perf_counter()
     async with pool.acquire() as conn:
-        generation = await generations.open_new(conn)
+        generation = await generations_sql.open_new(conn)
         if generation is None:
             raise Conflict("a rebuild is already running", rule="rebuild_running")
     queue: asyncio.Queue[list[list[object]] | None] = asyncio.Queue(maxsize=2)
@@ -51,7 +51,7 @@ async def rebuild(pool, source_factory: Callable[[], EventSource]) -> RebuildRes
         async with pool.acquire() as conn:
             while (columns := await queue.get()) is not None:
                 async with conn.transaction():
-                    await generations.append_columns(conn, generation, columns)
+                    await generations_sql.append_columns(conn, generation, columns)
                 written += len(columns[0])
         return written
 
@@ -59,15 +59,20 @@ async def rebuild(pool, source_factory: Callable[[], EventSource]) -> RebuildRes
         _, written = await asyncio.gather(read(), write())
         loaded = time.perf_counter()
         async with pool.acquire() as conn:
-            await generations.index(conn, generation)
+            await generations_sql.index(conn, generation)
             log.info("rebuild loaded and indexed", extra={
                 "generation": generation, "facts": written, "load_s": round(loaded - started, 2),
                 "index_s": round(time.perf_counter() - loaded, 2)})
             async with conn.transaction():
                 facts = await PostgresFacts(conn).count(generation)
-                await generations.switch(conn, generation, facts)
+                await generations_sql.switch(conn, generation, facts)
     except BaseException:
         async with pool.acquire() as conn:
-            await generations.abandon(conn, generation)
+            await generations_sql.abandon(conn, generation)
         raise
     return RebuildResult(generation, facts, time.perf_counter() - started)
+
+
+async def generations(pool) -> list[dict[str, object]]:  # noqa: ANN001
+    async with pool.acquire() as conn:
+        return [dict(r) for r in await generations_sql.listed(conn)]
