@@ -1,5 +1,6 @@
-"""Generated events of every type reporting consumes, as Kafka records (key, value), in each
-person's order: about 22 per person across five years, spread over organisations and projects.
+"""Generated events of the types reporting consumes, from intake, housing and employment, as Kafka
+records (key, value), in each person's order: about 26 per person across five years, spread over
+organisations and projects.
 Built as plain dicts and serialised by pydantic-core: a million in well under a minute."""
 
 from __future__ import annotations
@@ -100,10 +101,63 @@ class Generator:
         if r.random() < 0.05:
             add(self._envelope("intake", "intake.beneficiary_corrected", 1, person, org, project, done, {
                 "corrected_on": done.isoformat(), "corrected_fields": ["birth_date"], "age_band": r.choice(BANDS)}))
+        self._housing(out, person, org, project, done)
+        self._work(out, person, org, project, done)
+        if r.random() < 0.05:
+            add(self._envelope("intake", "intake.consent_withdrawn", 1, person, org, project, done, {
+                "purpose": "employment_referral", "withdrawn_on": done.isoformat()}))
         if r.random() < 0.5:
             to, reason = r.choice(CLOSING)
             add(self._status(person, org, project, done + timedelta(days=30), "in_progress", to, reason))
         return out
+
+    def _housing(self, out: list, person: str, org: str, project: str, day: date) -> None:
+        """A third of the people get a housing proposal; most move in, some get a rent advance."""
+        r = self.rng
+        if r.random() > 0.33:
+            return
+        proposal, kind = str(uuid4()), r.choice(["cohousing", "host_family"])
+        out.append(self._envelope("housing", "housing.proposal_made", 1, person, org, project, day, {
+            "proposal_id": proposal, "place_id": str(uuid4()), "place_kind": kind, "household_size": 1,
+            "score": 0.7, "made_on": day.isoformat()}))
+        day += timedelta(days=r.randint(2, 9))
+        out.append(self._envelope("housing", "housing.proposal_status_changed", 1, person, org, project, day, {
+            "proposal_id": proposal, "place_kind": kind, "from_status": "proposed", "to_status": "accepted",
+            "actor": "team", "changed_on": day.isoformat()}))
+        day += timedelta(days=r.randint(5, 20))
+        out.append(self._envelope("housing", "housing.moved_in", 1, person, org, project, day, {
+            "proposal_id": proposal, "place_id": str(uuid4()), "place_kind": kind, "moved_in_on": day.isoformat()}))
+        if r.random() < 0.4:
+            support = str(uuid4())
+            for status in ("requested", "approved", "paid"):
+                out.append(self._envelope("housing", "housing.support_changed", 1, person, org, project, day, {
+                    "support_id": support, "kind": "rent_advance", "status": status, "fund_id": str(uuid4()),
+                    "project_id": project, "amount_eur": "1500.00", "months": 3, "changed_on": day.isoformat()}))
+
+    def _work(self, out: list, person: str, org: str, project: str, day: date) -> None:
+        """A third get a traineeship or a bursary with its payments; some are hired."""
+        r = self.rng
+        if r.random() > 0.33:
+            return
+        proposal, opening = str(uuid4()), str(uuid4())
+        kind, sector = r.choice(["traineeship", "bursary"]), r.choice("CFGHIN")
+        out.append(self._envelope("employment", "employment.proposal_made", 1, person, org, project, day, {
+            "proposal_id": proposal, "opening_id": opening, "opening_kind": kind, "sector": sector, "score": 0.6,
+            "made_on": day.isoformat()}))
+        for came, to in (("proposed", "interview"), ("interview", "started"), ("started", "completed")):
+            day += timedelta(days=r.randint(3, 40))
+            out.append(self._envelope("employment", "employment.stage_changed", 1, person, org, project, day, {
+                "proposal_id": proposal, "opening_id": opening, "opening_kind": kind, "sector": sector,
+                "from_stage": came, "to_stage": to, "changed_on": day.isoformat()}))
+            if to == "started":
+                out.append(self._envelope("employment", "employment.payment_made", 1, person, org, project, day, {
+                    "payment_id": str(uuid4()), "kind": "traineeship_allowance" if kind == "traineeship" else kind,
+                    "opening_id": opening, "fund_id": str(uuid4()), "project_id": project,
+                    "month": day.isoformat()[:7], "amount_eur": "500.00", "paid_on": day.isoformat()}))
+        if r.random() < 0.4:
+            out.append(self._envelope("employment", "employment.hired", 1, person, org, project, day, {
+                "contract_type": r.choice(["fixed_term", "permanent", "apprenticeship"]), "sector": sector,
+                "hired_on": day.isoformat()}))
 
     def _status(self, person: str, org: str, project: str, day: date, came: str, to: str, reason: str):
         return self._envelope("intake", "intake.path_status_changed", 1, person, org, project, day, {

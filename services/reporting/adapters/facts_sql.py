@@ -26,6 +26,7 @@ _TYPES = (
 _UNNEST = ", ".join(f"${i + 1}::{t}[]" for i, t in enumerate(_TYPES))
 # The payload arrives as JSON text (serialised once, by pydantic-core) and is cast to json here.
 _SELECT = ", ".join([*(f"u.{c}" for c in COLUMNS[:-1]), "u.payload::json"])
+SELECT_STAGED = ", ".join([*COLUMNS[:-1], "payload::json"])
 
 
 def schema(generation: int) -> str:
