@@ -7,13 +7,25 @@ import asyncpg
 
 from reporting.adapters import facts_sql
 
+_REBUILD_LOCK = 0x7265706F  # "repo": reporting's rebuild, one at a time per database
 
-async def open_new(conn: asyncpg.Connection) -> int | None:
-    """A new generation in state `building`; None if one is being built already."""
+
+async def lock_rebuild(conn: asyncpg.Connection) -> bool:
+    return bool(await conn.fetchval("SELECT pg_try_advisory_lock($1)", _REBUILD_LOCK))
+
+
+async def unlock_rebuild(conn: asyncpg.Connection) -> None:
+    await conn.execute("SELECT pg_advisory_unlock($1)", _REBUILD_LOCK)
+
+
+async def open_new(conn: asyncpg.Connection) -> int:
+    """A new generation in state `building`. The caller holds the rebuild lock, so a generation still
+    `building` was left by a rebuild that died: it is dropped first."""
     async with conn.transaction():
         await conn.execute("LOCK TABLE projection_generations IN EXCLUSIVE MODE")
-        if await conn.fetchval("SELECT 1 FROM projection_generations WHERE state = 'building'"):
-            return None
+        for stale in await conn.fetch("SELECT generation FROM projection_generations WHERE state = 'building'"):
+            await conn.execute("DELETE FROM projection_generations WHERE generation = $1", stale["generation"])
+            await conn.execute(f"DROP SCHEMA IF EXISTS {facts_sql.schema(stale['generation'])} CASCADE")
         generation = int(await conn.fetchval("SELECT coalesce(max(generation), 0) + 1 FROM projection_generations"))
         await conn.execute("SELECT create_fact_generation($1)", generation)
         await conn.execute("INSERT INTO projection_generations (generation, state) VALUES ($1, 'building')",

@@ -31,12 +31,22 @@ class RebuildResult:
 
 
 async def rebuild(pool, source_factory: Callable[[], EventSource]) -> RebuildResult:  # noqa: ANN001
-    """Build generation n+1 from the topics, index it, then make it the active one."""
+    """Build generation n+1 from the topics, index it, then make it the active one. One rebuild at a
+    time, across processes: it holds a session advisory lock for its whole run, so a generation left
+    `building` by a process that died is known to be stale and is dropped by the next rebuild."""
+    async with pool.acquire() as guard:
+        if not await generations_sql.lock_rebuild(guard):
+            raise Conflict("a rebuild is already running", rule="rebuild_running")
+        try:
+            return await _rebuild(pool, source_factory)
+        finally:
+            await generations_sql.unlock_rebuild(guard)
+
+
+async def _rebuild(pool, source_factory: Callable[[], EventSource]) -> RebuildResult:  # noqa: ANN001
     started = time.perf_counter()
     async with pool.acquire() as conn:
         generation = await generations_sql.open_new(conn)
-        if generation is None:
-            raise Conflict("a rebuild is already running", rule="rebuild_running")
     queue: asyncio.Queue[list[list[object]] | None] = asyncio.Queue(maxsize=2)
 
     async def read() -> None:
