@@ -90,6 +90,7 @@ def compile_query(query: Query, generation: int) -> tuple[str, list[Any]]:
         f"('{d}', coalesce({'p' if d in PERSON_ATTRIBUTES else 'f'}.{d}, '{UNKNOWN}'))" for d in breakdowns]
     value = {
         "people": "count(DISTINCT f.beneficiary_id)", "events": "count(DISTINCT f.event_id)",
+        "records": "count(DISTINCT f.record_id)",
         "sum_amount": "coalesce(sum(f.amount), 0)", "sum_quantity": "coalesce(sum(f.quantity), 0)",
         "mean_days": "round(avg(f.next_on - f.occurred_on), 2)",
     }[rule.measure]

@@ -152,6 +152,8 @@ def measured(measure: str, facts: Sequence[Fact]) -> Decimal:
         return Decimal(len({f.beneficiary_id for f in facts}))
     if measure == "events":
         return Decimal(len({f.event_id for f in facts}))
+    if measure == "records":  # what the events are about: courses, proposals
+        return Decimal(len({f.record_id for f in facts if f.record_id is not None}))
     column = "amount" if measure == "sum_amount" else "quantity"
     total = sum((getattr(f, column) or Decimal(0) for f in facts), Decimal(0))
     if measure == "mean_days":

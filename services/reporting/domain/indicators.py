@@ -15,7 +15,7 @@ from shared.errors import RuleViolation
 
 Dimension = Literal["sex", "age_band", "legal_status", "citizenship", "province", "kind", "category", "sector"]
 DIMENSIONS: tuple[str, ...] = (*PERSON_ATTRIBUTES, *FACT_DIMENSIONS)
-Measure = Literal["people", "events", "sum_amount", "sum_quantity", "mean_days"]
+Measure = Literal["people", "events", "records", "sum_amount", "sum_quantity", "mean_days"]
 
 
 class _Data(BaseModel):
@@ -59,7 +59,7 @@ class Indicator(_Data):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: Text
     definition: Text
-    unit: Literal["people", "events", "eur", "hours", "levels", "days"]
+    unit: Literal["people", "events", "records", "eur", "hours", "levels", "days"]
     rule: Rule
     breakdowns: list[Dimension] = Field(default_factory=list)
     chart: bool = False

@@ -64,6 +64,7 @@ async def test_interventions_hours_costs_with_the_correction():
 async def test_courses_italian_paths_goals():
     doc = await report("social_report")
     assert figure(doc, "course_enrolments")[None] == 3
+    assert figure(doc, "courses_run") == {None: 3, ("kind", "italian_course"): 2, ("kind", "it_course"): 1}
     assert figure(doc, "course_enrolments")[("kind", "italian_course")] == 2
     assert figure(doc, "course_completions")[None] == 3
     assert figure(doc, "italian_improved") == {None: 1, ("sex", "F"): 1, ("age_band", "25_34"): 1,
@@ -184,3 +185,12 @@ async def test_traineeships_bursaries_hires_payments():
     earlier = await report("fami_amif", as_of=date(2025, 6, 15))
     assert figure(earlier, "work_payments_eur")[None] == "500.00"
     assert figure(earlier, "people_hired")[None] == 0
+
+
+async def test_an_erasure_changes_no_figure():
+    """a6 was erased on 2025-09-01: the anonymous counts of every set stand, before and after."""
+    for set_id in CATALOGUE.sets:
+        before = await report(set_id, as_of=date(2025, 8, 31), period=Period.year(2024))
+        after = await report(set_id, as_of=date(2025, 9, 2), period=Period.year(2024))
+        assert [f["cells"] for f in before["figures"]] == [f["cells"] for f in after["figures"]]
+    assert figure(after, "people_active")[None] == 2  # a6, and a7 whose path closed in December 2024
