@@ -60,6 +60,32 @@ async def append(conn: asyncpg.Connection, generation: int, columns: list[list[A
     )
 
 
+STAGED_FROM = 64  # rows; below this one unnest round trip beats the staging's three
+_STAGE = f"""
+CREATE TEMP TABLE IF NOT EXISTS facts_stage (
+    {", ".join(f"{c} {'text' if c == 'payload' else t}" for c, t in zip(COLUMNS, (
+        "uuid", "smallint", "text", "smallint", "text", "timestamptz", "date", "uuid", "text", "text", "text", "text",
+        "text", "numeric", "numeric", "uuid", "uuid", "text", "text", "text", "text", "text", "text"), strict=True))}
+) ON COMMIT DELETE ROWS
+"""
+
+
+async def append_staged(conn: asyncpg.Connection, generations: Sequence[int], columns: list[list[Any]]) -> None:
+    """Binary COPY into a temporary staging table, then one INSERT per generation that skips the facts
+    already there. For big batches this costs the server about half what `unnest` does per row: the
+    23 arrays of an `unnest` insert must each be taken apart."""
+    if not columns or not columns[0]:
+        return
+    await conn.execute(_STAGE)
+    await conn.copy_records_to_table("facts_stage", records=list(zip(*columns, strict=True)), columns=COLUMNS)
+    for generation in generations:
+        await conn.execute(
+            f"INSERT INTO {schema(generation)}.facts ({', '.join(COLUMNS)}) SELECT {SELECT_STAGED} FROM facts_stage "
+            "ON CONFLICT (event_id, seq) DO NOTHING")
+    # The staged rows go at commit (ON COMMIT DELETE ROWS); a second batch in the same transaction
+    # would insert them again, which the conflict clause makes harmless.
+
+
 async def open_generations(conn: asyncpg.Connection) -> list[int]:
     """The generations events are written to: the active one and any being rebuilt."""
     rows = await conn.fetch(

@@ -34,18 +34,8 @@ async def open_new(conn: asyncpg.Connection) -> int:
 
 
 async def append_columns(conn: asyncpg.Connection, generation: int, columns: list[list[object]]) -> None:
-    """A rebuild's batch: binary COPY into a temporary staging table, then one INSERT of its rows that
-    skips the facts the live consumer already wrote. Under load this took half the time per row of the
-    consumer's `unnest` insert, whose 23 arrays the server must take apart."""
-    if await conn.fetchval("SELECT to_regclass('pg_temp.facts_stage')") is None:
-        await conn.execute(f"CREATE TEMP TABLE facts_stage (LIKE {facts_sql.schema(generation)}.facts) "
-                           "ON COMMIT DELETE ROWS")
-        await conn.execute("ALTER TABLE facts_stage ALTER COLUMN payload TYPE text")
-    await conn.copy_records_to_table("facts_stage", records=list(zip(*columns, strict=True)),
-                                     columns=facts_sql.COLUMNS)
-    await conn.execute(
-        f"INSERT INTO {facts_sql.schema(generation)}.facts ({', '.join(facts_sql.COLUMNS)}) "
-        f"SELECT {facts_sql.SELECT_STAGED} FROM facts_stage ON CONFLICT (event_id, seq) DO NOTHING")
+    """A rebuild's batch, staged (the live consumer may have written some of its facts already)."""
+    await facts_sql.append_staged(conn, [generation], columns)
 
 
 async def index(conn: asyncpg.Connection, generation: int) -> None:

@@ -39,8 +39,11 @@ class PostgresFacts:
     async def append(self, events: Sequence[Event], *, generation: int | None = None) -> int:
         columns = fact_columns(events)
         targets = [generation] if generation is not None else await facts_sql.open_generations(self._conn)
-        for target in targets:
-            await facts_sql.append(self._conn, target, columns)
+        if columns and len(columns[0]) >= facts_sql.STAGED_FROM:
+            await facts_sql.append_staged(self._conn, targets, columns)
+        else:
+            for target in targets:
+                await facts_sql.append(self._conn, target, columns)
         return len(columns[0]) if columns else 0
 
     async def cells(self, queries: Sequence[Query]) -> list[list[Cell]]:
