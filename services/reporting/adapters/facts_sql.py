@@ -11,7 +11,8 @@ from uuid import UUID
 
 import asyncpg
 
-from reporting.domain.facts import Fact
+from reporting.domain.facts import facts_of
+from shared.events.envelope import Event
 
 COLUMNS = (
     "event_id", "seq", "event_type", "schema_version", "producer", "recorded_at", "occurred_on", "beneficiary_id",
@@ -33,26 +34,28 @@ def schema(generation: int) -> str:
     return f"gen_{int(generation)}"
 
 
-def rows_of(facts: Sequence[Fact], versions: Sequence[int], producers: Sequence[str],
-            payloads: Sequence[str]) -> list[list[Any]]:
-    """Column arrays for one `unnest` insert; the payload is kept on each event's first fact only."""
-    columns: list[list[Any]] = [[] for _ in COLUMNS]
-    for fact, version, producer, payload in zip(facts, versions, producers, payloads, strict=True):
-        values = (
-            fact.event_id, fact.seq, fact.event_type, version, producer, fact.recorded_at, fact.occurred_on,
-            fact.beneficiary_id, fact.organisation_id, fact.project_id, fact.kind, fact.category, fact.sector,
-            fact.amount,
-            fact.quantity, fact.record_id, fact.supersedes, fact.sex, fact.age_band, fact.legal_status,
-            fact.citizenship, fact.province, payload if fact.seq == 0 else None,
-        )
-        for column, value in zip(columns, values, strict=True):
-            column.append(value)
-    return columns
+def rows_of(events: Sequence[Event]) -> list[tuple[Any, ...]]:
+    """One tuple per fact, in COLUMNS' order; the payload (the upcast one, serialised once by
+    pydantic-core) is kept on each event's first fact only."""
+    rows: list[tuple[Any, ...]] = []
+    add = rows.append
+    for event in events:
+        envelope = event.envelope
+        payload = event.payload.__pydantic_serializer__.to_json(event.payload).decode()
+        version, producer = envelope.schema_version, envelope.producer
+        for f in facts_of(event):
+            add((f.event_id, f.seq, f.event_type, version, producer, f.recorded_at, f.occurred_on, f.beneficiary_id,
+                 f.organisation_id, f.project_id, f.kind, f.category, f.sector, f.amount, f.quantity, f.record_id,
+                 f.supersedes, f.sex, f.age_band, f.legal_status, f.citizenship, f.province,
+                 payload if f.seq == 0 else None))
+    return rows
 
 
-async def append(conn: asyncpg.Connection, generation: int, columns: list[list[Any]]) -> None:
-    if not columns or not columns[0]:
+async def append(conn: asyncpg.Connection, generation: int, rows: Sequence[tuple[Any, ...]]) -> None:
+    """A small batch in one `unnest` statement."""
+    if not rows:
         return
+    columns = [list(column) for column in zip(*rows, strict=True)]
     await conn.execute(
         f"INSERT INTO {schema(generation)}.facts ({', '.join(COLUMNS)}) SELECT {_SELECT} "
         f"FROM unnest({_UNNEST}) AS u({', '.join(COLUMNS)}) ON CONFLICT (event_id, seq) DO NOTHING",
@@ -70,14 +73,14 @@ CREATE TEMP TABLE IF NOT EXISTS facts_stage (
 """
 
 
-async def append_staged(conn: asyncpg.Connection, generations: Sequence[int], columns: list[list[Any]]) -> None:
+async def append_staged(conn: asyncpg.Connection, generations: Sequence[int], rows: Sequence[tuple[Any, ...]]) -> None:
     """Binary COPY into a temporary staging table, then one INSERT per generation that skips the facts
     already there. For big batches this costs the server about half what `unnest` does per row: the
     23 arrays of an `unnest` insert must each be taken apart."""
-    if not columns or not columns[0]:
+    if not rows:
         return
     await conn.execute(_STAGE)
-    await conn.copy_records_to_table("facts_stage", records=list(zip(*columns, strict=True)), columns=COLUMNS)
+    await conn.copy_records_to_table("facts_stage", records=rows, columns=COLUMNS)
     for generation in generations:
         await conn.execute(
             f"INSERT INTO {schema(generation)}.facts ({', '.join(COLUMNS)}) SELECT {SELECT_STAGED} FROM facts_stage "

@@ -33,9 +33,9 @@ async def open_new(conn: asyncpg.Connection) -> int:
     return generation
 
 
-async def append_columns(conn: asyncpg.Connection, generation: int, columns: list[list[object]]) -> None:
+async def append_rows(conn: asyncpg.Connection, generation: int, rows: list[tuple[object, ...]]) -> None:
     """A rebuild's batch, staged (the live consumer may have written some of its facts already)."""
-    await facts_sql.append_staged(conn, [generation], columns)
+    await facts_sql.append_staged(conn, [generation], rows)
 
 
 async def index(conn: asyncpg.Connection, generation: int) -> None:

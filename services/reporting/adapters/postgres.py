@@ -13,21 +13,8 @@ from reporting.adapters import facts_sql, indicator_sql
 from reporting.adapters.ports import TimelineRow
 from reporting.domain.access import ProjectInfo
 from reporting.domain.counting import Cell, Query
-from reporting.domain.facts import Fact, facts_of
+from reporting.domain.facts import Fact
 from shared.events.envelope import Event
-
-
-def fact_columns(events: Sequence[Event]) -> list[list[object]]:
-    """The insert's column arrays for a run of events (the payload stored is the upcast one)."""
-    facts, versions, producers, payloads = [], [], [], []
-    for event in events:
-        payload = event.payload.__pydantic_serializer__.to_json(event.payload).decode()
-        for fact in facts_of(event):
-            facts.append(fact)
-            versions.append(event.envelope.schema_version)
-            producers.append(event.envelope.producer)
-            payloads.append(payload)
-    return facts_sql.rows_of(facts, versions, producers, payloads)
 
 
 class PostgresFacts:
@@ -37,14 +24,14 @@ class PostgresFacts:
         self._conn = conn
 
     async def append(self, events: Sequence[Event], *, generation: int | None = None) -> int:
-        columns = fact_columns(events)
+        rows = facts_sql.rows_of(events)
         targets = [generation] if generation is not None else await facts_sql.open_generations(self._conn)
-        if columns and len(columns[0]) >= facts_sql.STAGED_FROM:
-            await facts_sql.append_staged(self._conn, targets, columns)
+        if len(rows) >= facts_sql.STAGED_FROM:
+            await facts_sql.append_staged(self._conn, targets, rows)
         else:
             for target in targets:
-                await facts_sql.append(self._conn, target, columns)
-        return len(columns[0]) if columns else 0
+                await facts_sql.append(self._conn, target, rows)
+        return len(rows)
 
     async def cells(self, queries: Sequence[Query]) -> list[list[Cell]]:
         if not queries:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from reporting.adapters import generations as generations_sql
-from reporting.adapters.postgres import PostgresFacts, fact_columns
+from reporting.adapters.facts_sql import rows_of
+from reporting.adapters.postgres import PostgresFacts
 from shared.errors import Conflict
 from shared.events.envelope import Event
 
@@ -47,22 +48,22 @@ async def _rebuild(pool, source_factory: Callable[[], EventSource]) -> RebuildRe
     started = time.perf_counter()
     async with pool.acquire() as conn:
         generation = await generations_sql.open_new(conn)
-    queue: asyncio.Queue[list[list[object]] | None] = asyncio.Queue(maxsize=2)
+    queue: asyncio.Queue[list[tuple[object, ...]] | None] = asyncio.Queue(maxsize=2)
 
     async def read() -> None:
         try:
             async for events in source_factory().batches():
-                await queue.put(fact_columns(events))  # decoding here overlaps the writer's inserts
+                await queue.put(rows_of(events))  # decoding here overlaps the writer's inserts
         finally:
             await queue.put(None)
 
     async def write() -> int:
         written = 0
         async with pool.acquire() as conn:
-            while (columns := await queue.get()) is not None:
+            while (rows := await queue.get()) is not None:
                 async with conn.transaction():
-                    await generations_sql.append_columns(conn, generation, columns)
-                written += len(columns[0])
+                    await generations_sql.append_rows(conn, generation, rows)
+                written += len(rows)
         return written
 
     try:
