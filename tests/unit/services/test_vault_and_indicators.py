@@ -4,7 +4,6 @@ from uuid import uuid4
 import pytest
 
 from intake.adapters.vault import Vault, VaultError
-from reporting.domain.indicators import Cell, by_organisation_sex_age
 
 pytestmark = pytest.mark.unit
 
