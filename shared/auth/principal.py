@@ -11,8 +11,8 @@ class Role(StrEnum):
     housing = "housing"
     employment = "employment"
     funder = "funder"
-    coordinator = "coordinator"  # an organisation's coordinator; of a project's lead, sees the partners' aggregates
     admin = "admin"
+    coordinator = "coordinator"  # an organisation's coordinator; of a project's lead, sees the partners' aggregates
 
 
 @dataclass(frozen=True, slots=True)
