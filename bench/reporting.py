@@ -24,8 +24,8 @@ from bench.reporting_events import Generator
 from reporting.adapters.formats.pdf import render_pdf
 from reporting.adapters.formats.xlsx import render_xlsx
 from reporting.adapters.indicator_files import load_catalogue
+from reporting.adapters.rebuild_workers import in_workers
 from reporting.adapters.tauargus import TauArgus
-from reporting.adapters.topic_reader import TopicReader
 from reporting.bootstrap import wiring
 from reporting.domain.access import Viewer
 from reporting.domain.indicators import Period
@@ -135,8 +135,8 @@ async def run() -> list[tuple[str, float, str]]:
         figures.append(("reporting.projection_events_per_s", await steady(platform, steady_topics, pool),
                         "events/s"))
         types = [c.event_type for c in consumed_contracts()]
-        result = await rebuild(pool, lambda: TopicReader(platform.kafka_bootstrap_servers,
-                                                         list(full_topics.values()), types))
+        load = in_workers(dsn, platform.kafka_bootstrap_servers, list(full_topics.values()), types)
+        result = await rebuild(pool, load)
         log(f"rebuilt generation {result.generation}: {result.facts} facts from {sent} events")
         figures.append(("reporting.rebuild_1m_events_s", result.seconds, "s"))
         figures += await reports(pool)

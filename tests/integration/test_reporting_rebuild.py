@@ -15,11 +15,12 @@ from aiokafka import AIOKafkaProducer
 
 from reporting.adapters import generations as generations_sql
 from reporting.adapters.memory import InMemoryFacts
+from reporting.adapters.rebuild_workers import in_workers
 from reporting.adapters.topic_reader import TopicReader
 from reporting.domain.access import Viewer
 from reporting.domain.indicators import Period
 from reporting.service_layer.projection import consumed_contracts
-from reporting.service_layer.rebuild import generations, rebuild
+from reporting.service_layer.rebuild import generations, in_process, rebuild
 from reporting.service_layer.reports import ReportCommand
 from shared.errors import Conflict
 from shared.events.codec import encode, key_of
@@ -86,13 +87,13 @@ async def test_rebuild_while_answering_then_switch_with_the_same_figures(databas
                 await asyncio.sleep(0.3)
                 yield batch
 
-    task = asyncio.create_task(rebuild(database.pool, lambda: SlowReader(real_servers.kafka, list(topics.values()),
-                                                                         TYPES, batch=20)))
+    slow = in_process(database.pool, lambda: SlowReader(real_servers.kafka, list(topics.values()), TYPES, batch=20))
+    task = asyncio.create_task(rebuild(database.pool, slow))
     await reading.wait()
     states = {g["generation"]: g["state"] for g in await generations(database.pool)}
     assert states == {1: "active", 2: "building"}
     with pytest.raises(Conflict):
-        await rebuild(database.pool, lambda: SlowReader(real_servers.kafka, list(topics.values()), TYPES))
+        await rebuild(database.pool, slow)
     during = await service.report(command)  # answered from generation 1
     assert during == before
     await database.append(late.events)
@@ -128,8 +129,12 @@ async def test_a_generation_left_by_a_dead_rebuild_is_dropped_by_the_next(databa
         await uow.facts.append(scenario.events[:1], generation=2)
     async with database.pool.acquire() as conn:
         await conn.execute("UPDATE gen_2.facts SET organisation_id = 'half-built'")
-    result = await rebuild(database.pool, lambda: TopicReader(real_servers.kafka, list(topics.values()), TYPES))
+    # the service's loader: worker processes, each with its share of the partitions
+    result = await rebuild(database.pool, in_workers(database.dsn, real_servers.kafka, list(topics.values()), TYPES))
     assert result.generation == 2
+    memory = InMemoryFacts()
+    await memory.append(scenario.events)
+    assert result.facts == await memory.count()  # every event's facts, once, from both workers
     states = {g["generation"]: g["state"] for g in await generations(database.pool)}
     assert states == {1: "retired", 2: "active"}
     async with database.pool.acquire() as conn:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -24,6 +24,9 @@ class EventSource(Protocol):
     def batches(self) -> AsyncIterator[list[Event]]: ...
 
 
+Loader = Callable[[int], Awaitable[int]]  # fills generation n from the topics; returns the facts written
+
+
 @dataclass(frozen=True)
 class RebuildResult:
     generation: int
@@ -31,7 +34,7 @@ class RebuildResult:
     seconds: float
 
 
-async def rebuild(pool, source_factory: Callable[[], EventSource]) -> RebuildResult:  # noqa: ANN001
+async def rebuild(pool, load: Loader) -> RebuildResult:  # noqa: ANN001
     """Build generation n+1 from the topics, index it, then make it the active one. One rebuild at a
     time, across processes: it holds a session advisory lock for its whole run, so a generation left
     `building` by a process that died is known to be stale and is dropped by the next rebuild."""
@@ -39,35 +42,46 @@ async def rebuild(pool, source_factory: Callable[[], EventSource]) -> RebuildRes
         if not await generations_sql.lock_rebuild(guard):
             raise Conflict("a rebuild is already running", rule="rebuild_running")
         try:
-            return await _rebuild(pool, source_factory)
+            return await _rebuild(pool, load)
         finally:
             await generations_sql.unlock_rebuild(guard)
 
 
-async def _rebuild(pool, source_factory: Callable[[], EventSource]) -> RebuildResult:  # noqa: ANN001
+def in_process(pool, source_factory: Callable[[], EventSource]) -> Loader:  # noqa: ANN001
+    """A loader in this process: one task decodes while another writes (the tests' and a small
+    deployment's; the service uses `adapters.rebuild_workers.in_workers`)."""
+
+    async def load(generation: int) -> int:
+        queue: asyncio.Queue[list[tuple[object, ...]] | None] = asyncio.Queue(maxsize=2)
+
+        async def read() -> None:
+            try:
+                async for events in source_factory().batches():
+                    await queue.put(rows_of(events))  # decoding here overlaps the writer's inserts
+            finally:
+                await queue.put(None)
+
+        async def write() -> int:
+            written = 0
+            async with pool.acquire() as conn:
+                while (rows := await queue.get()) is not None:
+                    async with conn.transaction():
+                        await generations_sql.append_rows(conn, generation, rows)
+                    written += len(rows)
+            return written
+
+        _, written = await asyncio.gather(read(), write())
+        return written
+
+    return load
+
+
+async def _rebuild(pool, load: Loader) -> RebuildResult:  # noqa: ANN001
     started = time.perf_counter()
     async with pool.acquire() as conn:
         generation = await generations_sql.open_new(conn)
-    queue: asyncio.Queue[list[tuple[object, ...]] | None] = asyncio.Queue(maxsize=2)
-
-    async def read() -> None:
-        try:
-            async for events in source_factory().batches():
-                await queue.put(rows_of(events))  # decoding here overlaps the writer's inserts
-        finally:
-            await queue.put(None)
-
-    async def write() -> int:
-        written = 0
-        async with pool.acquire() as conn:
-            while (rows := await queue.get()) is not None:
-                async with conn.transaction():
-                    await generations_sql.append_rows(conn, generation, rows)
-                written += len(rows)
-        return written
-
     try:
-        _, written = await asyncio.gather(read(), write())
+        written = await load(generation)
         loaded = time.perf_counter()
         async with pool.acquire() as conn:
             await generations_sql.index(conn, generation)
