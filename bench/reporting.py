@@ -24,13 +24,13 @@ from bench.reporting_events import Generator
 from reporting.adapters.formats.pdf import render_pdf
 from reporting.adapters.formats.xlsx import render_xlsx
 from reporting.adapters.indicator_files import load_catalogue
-from reporting.adapters.rebuild_workers import in_workers
 from reporting.adapters.tauargus import TauArgus
+from reporting.adapters.topic_reader import TopicReader
 from reporting.bootstrap import wiring
 from reporting.domain.access import Viewer
 from reporting.domain.indicators import Period
 from reporting.service_layer.projection import consumed_contracts
-from reporting.service_layer.rebuild import rebuild
+from reporting.service_layer.rebuild import in_process, rebuild
 from reporting.service_layer.reports import ReportCommand, Reporting
 from reporting.service_layer.unit_of_work import PostgresReportingUnitOfWork
 from shared.db import create_pool, drop_database, ensure_database, migrate
@@ -135,7 +135,8 @@ async def run() -> list[tuple[str, float, str]]:
         figures.append(("reporting.projection_events_per_s", await steady(platform, steady_topics, pool),
                         "events/s"))
         types = [c.event_type for c in consumed_contracts()]
-        load = in_workers(dsn, platform.kafka_bootstrap_servers, list(full_topics.values()), types)
+        load = in_process(pool, lambda: TopicReader(platform.kafka_bootstrap_servers, list(full_topics.values()),
+                                                    types))
         result = await rebuild(pool, load)
         log(f"rebuilt generation {result.generation}: {result.facts} facts from {sent} events")
         figures.append(("reporting.rebuild_1m_events_s", result.seconds, "s"))

@@ -15,7 +15,6 @@ from aiokafka import AIOKafkaProducer
 
 from reporting.adapters import generations as generations_sql
 from reporting.adapters.memory import InMemoryFacts
-from reporting.adapters.rebuild_workers import in_workers
 from reporting.adapters.topic_reader import TopicReader
 from reporting.domain.access import Viewer
 from reporting.domain.indicators import Period
@@ -129,12 +128,12 @@ async def test_a_generation_left_by_a_dead_rebuild_is_dropped_by_the_next(databa
         await uow.facts.append(scenario.events[:1], generation=2)
     async with database.pool.acquire() as conn:
         await conn.execute("UPDATE gen_2.facts SET organisation_id = 'half-built'")
-    # the service's loader: worker processes, each with its share of the partitions
-    result = await rebuild(database.pool, in_workers(database.dsn, real_servers.kafka, list(topics.values()), TYPES))
+    reader = in_process(database.pool, lambda: TopicReader(real_servers.kafka, list(topics.values()), TYPES))
+    result = await rebuild(database.pool, reader)
     assert result.generation == 2
     memory = InMemoryFacts()
     await memory.append(scenario.events)
-    assert result.facts == await memory.count()  # every event's facts, once, from both workers
+    assert result.facts == await memory.count()  # every event's facts, once
     states = {g["generation"]: g["state"] for g in await generations(database.pool)}
     assert states == {1: "retired", 2: "active"}
     async with database.pool.acquire() as conn:
