@@ -9,6 +9,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 from uuid import UUID, uuid5
 
 import asyncpg
@@ -18,8 +19,9 @@ from opentelemetry.propagate import inject
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
 
 from shared import outbox
+from shared.db import Connection
 from shared.events.codec import Decoder, PoisonEvent
-from shared.events.envelope import Event
+from shared.events.envelope import Event, EventPayload
 from shared.events.registry import current
 from shared.telemetry import carrier_from_kafka, context_from, meter, spans_recorded, tracer
 from shared.topics import DEAD_LETTER
@@ -31,8 +33,11 @@ _meter = meter(__name__)
 _handled = _meter.create_counter("events.handled", unit="{event}", description="events whose effects committed")
 _failed = _meter.create_counter("events.failed", unit="{event}", description="events sent to the dead-letter topic")
 
-Handler = Callable[[UnitOfWork, Event], Awaitable[None]]
-UnitOfWorkOn = Callable[[asyncpg.Connection], UnitOfWork]
+# Handlers are declared for their own contract and unit of work (`async def h(uow: HousingUnitOfWork,
+# event: Event[BeneficiaryRegistered])`): the consumer routes by event type, so a handler only ever gets
+# events of the type it was registered for, and the unit of work its wiring's factory builds.
+Handler = Callable[[Any, Event[Any]], Awaitable[None]]
+UnitOfWorkOn = Callable[[Connection], UnitOfWork]
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class Batched:
     """A handler that takes a run of consecutive events of one type in one call, so its effects
     are written in a few statements, not a few per event."""
 
-    handle: Callable[[UnitOfWork, Sequence[Event]], Awaitable[None]]
+    handle: Callable[[Any, Sequence[Event[Any]]], Awaitable[None]]
     # True: consecutive events of every type this same handler is registered for come in one call
     # (a projection that writes every type alike), not one call per run of a single type.
     mixed: bool = False
@@ -63,7 +68,7 @@ _TRANSIENT_ATTEMPTS = 5
 class _Item:
     record: ConsumerRecord
     event_id: UUID
-    event: Event | None
+    event: Event[EventPayload] | None
     poison: str | None
 
     @property
@@ -122,10 +127,12 @@ class IdempotentConsumer:
         return _Item(record, envelope.event_id, event, None)
 
     async def _apply(self, items: Sequence[_Item]) -> None:
+        if self._pool is None:
+            raise RuntimeError("the consumer was given no pool (bind one before it consumes)")
         async with self._pool.acquire() as conn, conn.transaction():
             fresh = await _track(conn, items, self._group)
             dead: list[_Item] = []
-            todo: list[_Item] = []
+            todo: list[tuple[_Item, Event[EventPayload]]] = []
             for item in items:
                 if item.event_id not in fresh:
                     continue
@@ -133,10 +140,10 @@ class IdempotentConsumer:
                 if item.poison:
                     dead.append(item)
                 elif item.event:
-                    todo.append(item)
+                    todo.append((item, item.event))
             for _, run in groupby(todo, key=self._run_key):
-                items_of_run = list(run)
-                await self._handle_run(conn, items_of_run[0].event.event_type, items_of_run)
+                pairs = list(run)
+                await self._handle_run(conn, pairs[0][1].event_type, pairs)
             await _dead_letter(conn, dead, self._group)
         _handled.add(len(todo), {"group": self._group})
         if dead:
@@ -144,22 +151,23 @@ class IdempotentConsumer:
             for item in dead:
                 log.warning("record dead-lettered", extra=_where(item))
 
-    def _run_key(self, item: _Item) -> object:
+    def _run_key(self, pair: tuple[_Item, Event[EventPayload]]) -> object:
         """What one handler call takes: a run of one event type, or of any types of a mixed handler."""
-        assert item.event is not None
-        handler = self._handlers[item.event.event_type]
-        return handler if isinstance(handler, Batched) and handler.mixed else item.event.event_type
+        handler = self._handlers[pair[1].event_type]
+        return handler if isinstance(handler, Batched) and handler.mixed else pair[1].event_type
 
-    async def _handle_run(self, conn: asyncpg.Connection, event_type: str, run: list[_Item]) -> None:
+    async def _handle_run(
+        self, conn: Connection, event_type: str, run: list[tuple[_Item, Event[EventPayload]]]
+    ) -> None:
         """Each event is handled in its own trace context: its own span, a child of the trace its
         record arrived with, when spans are recorded; that trace itself when they are not. The
         events a handler causes continue it (Event.trace_context), so one trace follows a person's
         event through every consumer even when a batch is handled in one call."""
         handler = self._handlers[event_type]
         uow = self._unit_of_work(conn)
-        spans = [self._start_span(item) for item in run] if spans_recorded() else []
-        contexts = [_carrier_of(span) for span in spans] or [carrier_from_kafka(i.record.headers or ()) for i in run]
-        events = [Event(item.event.envelope, item.event.payload, c) for item, c in zip(run, contexts, strict=True)]
+        spans = [self._start_span(item, event) for item, event in run] if spans_recorded() else []
+        contexts = [_carrier_of(span) for span in spans] or [carrier_from_kafka(i.record.headers or ()) for i, _ in run]
+        events = [Event(event.envelope, event.payload, c) for (_, event), c in zip(run, contexts, strict=True)]
         try:
             if isinstance(handler, Batched):
                 await handler.handle(uow, events)
@@ -180,10 +188,9 @@ class IdempotentConsumer:
             for span in spans:
                 span.end()
 
-    def _start_span(self, item: _Item) -> Span:
-        assert item.event is not None
+    def _start_span(self, item: _Item, event: Event[EventPayload]) -> Span:
         return _tracer.start_span(
-            f"process {item.event.event_type}", context=context_from(carrier_from_kafka(item.record.headers or ())),
+            f"process {event.event_type}", context=context_from(carrier_from_kafka(item.record.headers or ())),
             kind=SpanKind.CONSUMER,
             attributes={"messaging.system": "kafka", "messaging.consumer.group.name": self._group,
                         "percorsi.event_id": str(item.event_id)},
@@ -220,10 +227,10 @@ def _backoff(exc: Exception, attempt: int) -> float:
     meet again. A server that is away takes longer to come back."""
     if isinstance(exc, CONFLICT):
         return random.uniform(0, 0.05 * 2**attempt)
-    return 0.2 * 2**attempt
+    return 0.2 * 2.0**attempt
 
 
-async def _track(conn: asyncpg.Connection, items: Sequence[_Item], group: str) -> set[UUID]:
+async def _track(conn: Connection, items: Sequence[_Item], group: str) -> set[UUID]:
     rows = await conn.fetch(
         """
         INSERT INTO processed_events (event_id, event_type, topic, partition, "offset", outcome)
@@ -241,7 +248,7 @@ async def _track(conn: asyncpg.Connection, items: Sequence[_Item], group: str) -
     return {r["event_id"] for r in rows}
 
 
-async def _dead_letter(conn: asyncpg.Connection, items: Sequence[_Item], group: str) -> None:
+async def _dead_letter(conn: Connection, items: Sequence[_Item], group: str) -> None:
     await outbox.add(
         conn,
         [
@@ -258,7 +265,7 @@ async def _dead_letter(conn: asyncpg.Connection, items: Sequence[_Item], group: 
     )
 
 
-def _effects_only(conn: asyncpg.Connection) -> UnitOfWork:
+def _effects_only(conn: Connection) -> UnitOfWork:
     """For handlers that cause no events (a projection): their effects on the consumer's transaction."""
     return PostgresUnitOfWork.joined(conn, topic=None, producer="consumer")
 

@@ -55,7 +55,7 @@ class Runtime:
         )
         self._subscriber: object | None = None
         self._consumer: IdempotentConsumer | None = None
-        self._tasks: list[asyncio.Task] = []
+        self._tasks: list[asyncio.Task[None]] = []
         self._declare_publishers()
         self._declare_subscriber()
 
@@ -122,7 +122,7 @@ class Runtime:
     def _spawn(self, run: Callable[[], Awaitable[None]], name: str) -> None:
         self._tasks.append(asyncio.create_task(_supervised(run, name), name=f"{self.settings.service}-{name}"))
 
-    async def health(self) -> dict[str, object]:
+    async def health(self) -> dict[str, dict[str, object]]:
         """Live checks of PostgreSQL and Kafka, each with a short timeout."""
         return {"postgres": await _check(self._ping_postgres()), "kafka": await _check(self._ping_kafka())}
 
@@ -144,7 +144,7 @@ class Runtime:
         await self.producer.client.fetch_all_metadata()
 
 
-async def _check(probe) -> dict[str, object]:  # noqa: ANN001
+async def _check(probe: Awaitable[object]) -> dict[str, object]:
     try:
         await asyncio.wait_for(probe, 3.0)
         return {"ok": True}
