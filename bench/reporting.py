@@ -15,6 +15,7 @@ import time
 import zlib
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 from uuid import uuid4
 
 from aiokafka import AIOKafkaProducer
@@ -57,7 +58,7 @@ async def produce(bootstrap: str, topics: dict[str, str], records: Iterable[tupl
     await producer.start()
     sent = 0
     try:
-        batches: dict[tuple[str, int], object] = {}
+        batches: dict[tuple[str, int], Any] = {}
         in_flight: list[asyncio.Future] = []
         for service, key, value in records:
             where = (topics[service], zlib.crc32(key) % PARTITIONS)
@@ -96,7 +97,7 @@ async def steady(platform: PlatformSettings, topics: dict[str, str], dsn_pool) -
             now = time.perf_counter()
             if first is None and done:
                 first = (now, done)
-            if done >= STEADY_EVENTS:
+            if first is not None and done >= STEADY_EVENTS:
                 return (done - first[1]) / (now - first[0])
             await asyncio.sleep(0.05)
     finally:

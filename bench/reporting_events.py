@@ -51,7 +51,7 @@ class Generator:
         person, org = str(uuid4()), r.choice(self.orgs)
         project = f"P-{org}-{r.randint(1, 2)}"
         day = FIRST_DAY + timedelta(days=r.randint(0, 5 * 365 - 200))
-        out = []
+        out: list[tuple[str, bytes, bytes]] = []
         add = out.append
         sex = r.choice("FMM")
         add(self._envelope("intake", "intake.beneficiary_registered", 1, person, org, project, day, {

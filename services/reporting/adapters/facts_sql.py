@@ -12,6 +12,7 @@ from uuid import UUID
 import asyncpg
 
 from reporting.domain.facts import facts_of
+from shared.db import Connection
 from shared.events.envelope import Event
 
 COLUMNS = (
@@ -51,7 +52,7 @@ def rows_of(events: Sequence[Event]) -> list[tuple[Any, ...]]:
     return rows
 
 
-async def append(conn: asyncpg.Connection, generation: int, rows: Sequence[tuple[Any, ...]]) -> None:
+async def append(conn: Connection, generation: int, rows: Sequence[tuple[Any, ...]]) -> None:
     """A small batch in one `unnest` statement."""
     if not rows:
         return
@@ -73,7 +74,7 @@ CREATE TEMP TABLE IF NOT EXISTS facts_stage (
 """
 
 
-async def append_staged(conn: asyncpg.Connection, generations: Sequence[int], rows: Sequence[tuple[Any, ...]]) -> None:
+async def append_staged(conn: Connection, generations: Sequence[int], rows: Sequence[tuple[Any, ...]]) -> None:
     """Binary COPY into a temporary staging table, then one INSERT per generation that skips the facts
     already there. For big batches this costs the server about half what `unnest` does per row: the
     23 arrays of an `unnest` insert must each be taken apart."""
@@ -89,21 +90,21 @@ async def append_staged(conn: asyncpg.Connection, generations: Sequence[int], ro
     # would insert them again, which the conflict clause makes harmless.
 
 
-async def open_generations(conn: asyncpg.Connection) -> list[int]:
+async def open_generations(conn: Connection) -> list[int]:
     """The generations events are written to: the active one and any being rebuilt."""
     rows = await conn.fetch(
         "SELECT generation FROM projection_generations WHERE state IN ('active', 'building') ORDER BY generation")
     return [r["generation"] for r in rows]
 
 
-async def active_generation(conn: asyncpg.Connection) -> int:
+async def active_generation(conn: Connection) -> int:
     value = await conn.fetchval("SELECT generation FROM projection_generations WHERE state = 'active'")
     if value is None:
         raise RuntimeError("no active projection generation: reporting's migrations were not applied")
     return int(value)
 
 
-async def timeline(conn: asyncpg.Connection, generation: int, *, beneficiary_id: UUID,
+async def timeline(conn: Connection, generation: int, *, beneficiary_id: UUID,
                    organisations: Sequence[str] | None, as_of: datetime) -> list[asyncpg.Record]:
     return await conn.fetch(
         f"""

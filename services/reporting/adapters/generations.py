@@ -6,19 +6,20 @@ from __future__ import annotations
 import asyncpg
 
 from reporting.adapters import facts_sql
+from shared.db import Connection
 
 _REBUILD_LOCK = 0x7265706F  # "repo": reporting's rebuild, one at a time per database
 
 
-async def lock_rebuild(conn: asyncpg.Connection) -> bool:
+async def lock_rebuild(conn: Connection) -> bool:
     return bool(await conn.fetchval("SELECT pg_try_advisory_lock($1)", _REBUILD_LOCK))
 
 
-async def unlock_rebuild(conn: asyncpg.Connection) -> None:
+async def unlock_rebuild(conn: Connection) -> None:
     await conn.execute("SELECT pg_advisory_unlock($1)", _REBUILD_LOCK)
 
 
-async def open_new(conn: asyncpg.Connection) -> int:
+async def open_new(conn: Connection) -> int:
     """A new generation in state `building`. The caller holds the rebuild lock, so a generation still
     `building` was left by a rebuild that died: it is dropped first."""
     async with conn.transaction():
@@ -33,17 +34,17 @@ async def open_new(conn: asyncpg.Connection) -> int:
     return generation
 
 
-async def append_rows(conn: asyncpg.Connection, generation: int, rows: list[tuple[object, ...]]) -> None:
+async def append_rows(conn: Connection, generation: int, rows: list[tuple[object, ...]]) -> None:
     """A rebuild's batch, staged (the live consumer may have written some of its facts already)."""
     await facts_sql.append_staged(conn, [generation], rows)
 
 
-async def index(conn: asyncpg.Connection, generation: int) -> None:
+async def index(conn: Connection, generation: int) -> None:
     await conn.execute("SELECT index_fact_generation($1)", generation)
     await conn.execute(f"ANALYZE {facts_sql.schema(generation)}.facts")
 
 
-async def switch(conn: asyncpg.Connection, generation: int, facts: int) -> None:
+async def switch(conn: Connection, generation: int, facts: int) -> None:
     """In the caller's transaction: the new generation becomes the one reports read."""
     old = await conn.fetchval("SELECT generation FROM projection_generations WHERE state = 'active' FOR UPDATE")
     await conn.execute("UPDATE projection_generations SET state = 'retired' WHERE generation = $1", old)
@@ -54,12 +55,12 @@ async def switch(conn: asyncpg.Connection, generation: int, facts: int) -> None:
         await conn.execute(f"DROP SCHEMA {facts_sql.schema(old)} CASCADE")
 
 
-async def abandon(conn: asyncpg.Connection, generation: int) -> None:
+async def abandon(conn: Connection, generation: int) -> None:
     async with conn.transaction():
         await conn.execute("DELETE FROM projection_generations WHERE generation = $1 AND state = 'building'",
                            generation)
         await conn.execute(f"DROP SCHEMA IF EXISTS {facts_sql.schema(generation)} CASCADE")
 
 
-async def listed(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+async def listed(conn: Connection) -> list[asyncpg.Record]:
     return list(await conn.fetch("SELECT generation, state, events FROM projection_generations ORDER BY generation"))

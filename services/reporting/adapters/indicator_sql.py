@@ -13,12 +13,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import asyncpg
-
 from reporting.adapters.facts_sql import schema
 from reporting.domain.counting import PERSON_EVENTS, UNKNOWN, Cell, Query, Scope
 from reporting.domain.facts import PERSON_ATTRIBUTES
 from reporting.domain.indicators import DIMENSIONS
+from shared.db import Connection
 
 _LATEST = ", ".join(
     f"(array_agg({a} ORDER BY recorded_at DESC, event_id DESC, seq DESC) FILTER (WHERE {a} IS NOT NULL))[1] AS {a}"
@@ -26,7 +25,7 @@ _LATEST = ", ".join(
 )
 
 
-async def load_people(conn: asyncpg.Connection, generation: int, *, as_of: datetime, scope: Scope) -> None:
+async def load_people(conn: Connection, generation: int, *, as_of: datetime, scope: Scope) -> None:
     """Fill `people_asof` (dropped at the transaction's end) for the organisations in scope."""
     await conn.execute("DROP TABLE IF EXISTS people_asof")
     await conn.execute(
@@ -108,7 +107,7 @@ def compile_query(query: Query, generation: int) -> tuple[str, list[Any]]:
     return sql, params
 
 
-async def cells(conn: asyncpg.Connection, query: Query, generation: int) -> list[Cell]:
+async def cells(conn: Connection, query: Query, generation: int) -> list[Cell]:
     sql, params = compile_query(query, generation)
     rows = await conn.fetch(sql, *params)
     return [Cell(r["organisation_id"], r["dim"], r["cat"], Decimal(r["value"]), r["people"]) for r in rows]

@@ -14,13 +14,14 @@ from reporting.adapters.ports import TimelineRow
 from reporting.domain.access import ProjectInfo
 from reporting.domain.counting import Cell, Query
 from reporting.domain.facts import Fact
+from shared.db import Connection
 from shared.events.envelope import Event
 
 
 class PostgresFacts:
     """Borrows the unit of work's connection; owns nothing."""
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def append(self, events: Sequence[Event], *, generation: int | None = None) -> int:
@@ -80,7 +81,7 @@ def _fact(r: asyncpg.Record, beneficiary_id: UUID) -> Fact:
 
 
 class PostgresProjects:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def get(self, project_id: str) -> ProjectInfo | None:

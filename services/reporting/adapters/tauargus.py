@@ -7,6 +7,7 @@ one process, so calls are serialised by a lock; callers run this off the event l
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import threading
 from collections.abc import Sequence
@@ -49,9 +50,9 @@ class TauArgus:
             for cell in interior:
                 codes = []
                 if two_way:
-                    codes.append(row_code[cell.row])
+                    codes.append(row_code[cell.row or ""])
                 if columns:
-                    codes.append(column_code[cell.column])
+                    codes.append(column_code[cell.column or ""])
                 lines.append(";".join([*codes, f"{cell.value:.2f}", str(cell.people)]))
             (folder / "t.tab").write_text("\n".join(lines) + "\n")
             (folder / "t.rda").write_text(_METADATA.format(
@@ -62,7 +63,12 @@ class TauArgus:
                 f"<SAFETYRULE> FREQ({rule.minimum_people},{rule.safety_range_pct})\n<READTABLE> 1\n"
                 f'<SUPPRESS> OPT(1)\n<WRITETABLE> (1,5,"SO+","out.tab")\n'
             )
-            engine = run_batch(str(folder / "t.arb"))
+            # The engine's solver writes its logs (FullJJ.log, cspSCIP.*) to the working directory,
+            # growing with each table: it works inside the scratch folder, which goes with them. The
+            # working directory is the process's; under the lock only this call uses it, and the
+            # service opens no file by a relative path.
+            with contextlib.chdir(folder):
+                engine = run_batch(str(folder / "t.arb"))
             out = (folder / "out.tab").read_text().splitlines()
             audit = {row["cell"]: row for row in engine.audit(0)}
         return _read_back(out, audit, n_dims, two_way, bool(columns),

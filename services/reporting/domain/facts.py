@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from shared.events.envelope import Event
+from shared.events.envelope import Event, EventPayload
 
 PERSON_ATTRIBUTES = ("sex", "age_band", "legal_status", "citizenship", "province")
 FACT_DIMENSIONS = ("kind", "category", "sector")
@@ -46,7 +46,7 @@ class Fact:
     province: str | None = None
 
 
-Mapper = Callable[[Event], dict[str, Any] | list[dict[str, Any]]]
+Mapper = Callable[[Event[EventPayload]], dict[str, Any] | list[dict[str, Any]]]
 MAPPERS: dict[str, Mapper] = {}
 
 
@@ -60,7 +60,7 @@ def maps(event_type: str) -> Callable[[Mapper], Mapper]:
     return register
 
 
-def facts_of(event: Event) -> Iterator[Fact]:
+def facts_of(event: Event[EventPayload]) -> Iterator[Fact]:
     """The facts an event contributes (a registration in two projects gives two, one per project);
     an event type with no mapper still gives one fact so that it is on the person's timeline."""
     envelope = event.envelope
@@ -82,7 +82,7 @@ def decimal_or_none(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def payload_value(event: Event, name: str, default: Any = None) -> Any:
+def payload_value(event: Event[EventPayload], name: str, default: Any = None) -> Any:
     """A payload field by name, its enum value as text."""
     value = getattr(event.payload, name, default)
     return getattr(value, "value", value)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from reporting.domain.facts import decimal_or_none, maps, payload_value
-from shared.events.envelope import Event
+from shared.events.envelope import Event, EventPayload
 
 CLOSED_STATUSES = ("autonomy_reached", "transferred")
 
 
-def _person(event: Event) -> dict[str, Any]:
+def _person(event: Event[EventPayload]) -> dict[str, Any]:
     p = event.payload
     province = payload_value(event, "area")
     return {
@@ -25,7 +25,7 @@ def _person(event: Event) -> dict[str, Any]:
 
 
 @maps("intake.beneficiary_registered")
-def _registered(event: Event) -> list[dict[str, Any]]:
+def _registered(event: Event[EventPayload]) -> list[dict[str, Any]]:
     """One fact per project the person was taken in charge in (none: one fact without a project)."""
     on = payload_value(event, "taken_in_charge_on") or payload_value(event, "registered_on")
     projects = list(getattr(event.payload, "project_ids", []) or []) or [event.envelope.project_id]
@@ -33,7 +33,7 @@ def _registered(event: Event) -> list[dict[str, Any]]:
 
 
 @maps("intake.beneficiary_corrected")
-def _corrected(event: Event) -> dict[str, Any]:
+def _corrected(event: Event[EventPayload]) -> dict[str, Any]:
     """A correction is a new version of the person's attributes: only those it changed are set."""
     changed = event.payload.changed_attributes() if hasattr(event.payload, "changed_attributes") else {}
     columns = {k: getattr(v, "value", v) for k, v in changed.items() if k in ("sex", "age_band", "legal_status")}
@@ -45,28 +45,29 @@ def _corrected(event: Event) -> dict[str, Any]:
 
 
 @maps("intake.beneficiary_enrolled_in_project")
-def _enrolled(event: Event) -> dict[str, Any]:
+def _enrolled(event: Event[EventPayload]) -> dict[str, Any]:
     return {"occurred_on": payload_value(event, "enrolled_on"), "project_id": payload_value(event, "project_id")}
 
 
 @maps("intake.beneficiary_erased")
-def _erased(event: Event) -> dict[str, Any]:
+def _erased(event: Event[EventPayload]) -> dict[str, Any]:
     return {"occurred_on": payload_value(event, "erased_on")}
 
 
 @maps("intake.path_status_changed")
-def _status(event: Event) -> dict[str, Any]:
+def _status(event: Event[EventPayload]) -> dict[str, Any]:
     return {"occurred_on": payload_value(event, "changed_on"), "kind": payload_value(event, "to_status"),
             "category": payload_value(event, "reason_category")}
 
 
 @maps("intake.plan_agreed")
-def _plan(event: Event) -> dict[str, Any]:
-    return {"occurred_on": payload_value(event, "agreed_on"), "quantity": decimal_or_none(len(event.payload.goals))}
+def _plan(event: Event[EventPayload]) -> dict[str, Any]:
+    goals = len(getattr(event.payload, "goals", ()))
+    return {"occurred_on": payload_value(event, "agreed_on"), "quantity": decimal_or_none(goals)}
 
 
 @maps("intake.goal_outcome_recorded")
-def _goal(event: Event) -> dict[str, Any]:
+def _goal(event: Event[EventPayload]) -> dict[str, Any]:
     """`category` says whether a met goal was met by its deadline: the plan's 'on time'."""
     outcome = payload_value(event, "outcome")
     on, deadline = payload_value(event, "recorded_on"), payload_value(event, "deadline")
@@ -77,11 +78,11 @@ def _goal(event: Event) -> dict[str, Any]:
 
 
 @maps("intake.assessment_recorded")
-def _assessment(event: Event) -> dict[str, Any]:
+def _assessment(event: Event[EventPayload]) -> dict[str, Any]:
     return {"occurred_on": payload_value(event, "assessed_on")}
 
 
-def _intervention(event: Event) -> dict[str, Any]:
+def _intervention(event: Event[EventPayload]) -> dict[str, Any]:
     return {
         "occurred_on": payload_value(event, "date"), "kind": payload_value(event, "kind"),
         "project_id": payload_value(event, "project_id"), "amount": decimal_or_none(payload_value(event, "cost_eur")),
@@ -91,25 +92,25 @@ def _intervention(event: Event) -> dict[str, Any]:
 
 
 @maps("intake.intervention_recorded")
-def _intervention_recorded(event: Event) -> dict[str, Any]:
+def _intervention_recorded(event: Event[EventPayload]) -> dict[str, Any]:
     return _intervention(event)
 
 
 @maps("intake.intervention_corrected")
-def _intervention_corrected(event: Event) -> dict[str, Any]:
+def _intervention_corrected(event: Event[EventPayload]) -> dict[str, Any]:
     """The corrected record replaces the old one in every count recorded after it."""
     return {**_intervention(event), "supersedes": payload_value(event, "corrected_intervention_id")}
 
 
 @maps("intake.course_enrolled")
-def _course_enrolled(event: Event) -> dict[str, Any]:
+def _course_enrolled(event: Event[EventPayload]) -> dict[str, Any]:
     return {"occurred_on": payload_value(event, "enrolled_on"), "kind": payload_value(event, "kind"),
             "category": "enrolled", "project_id": payload_value(event, "project_id"),
             "quantity": decimal_or_none(payload_value(event, "hours")), "record_id": payload_value(event, "course_id")}
 
 
 @maps("intake.course_completed")
-def _course_completed(event: Event) -> dict[str, Any]:
+def _course_completed(event: Event[EventPayload]) -> dict[str, Any]:
     """`quantity` is the CEFR levels gained (0 for a course that is not an Italian one)."""
     return {"occurred_on": payload_value(event, "completed_on"), "kind": payload_value(event, "kind"),
             "project_id": payload_value(event, "project_id"), "category": payload_value(event, "level_reached"),
@@ -118,10 +119,10 @@ def _course_completed(event: Event) -> dict[str, Any]:
 
 
 @maps("housing.candidate_waiting")
-def _housing_waiting(event: Event) -> dict[str, Any]:
+def _housing_waiting(event: Event[EventPayload]) -> dict[str, Any]:
     return {"occurred_on": payload_value(event, "since")}
 
 
 @maps("employment.candidate_waiting")
-def _employment_waiting(event: Event) -> dict[str, Any]:
+def _employment_waiting(event: Event[EventPayload]) -> dict[str, Any]:
     return {"occurred_on": payload_value(event, "since")}

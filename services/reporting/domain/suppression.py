@@ -99,7 +99,8 @@ def protect_cells(cells: Iterable[Cell], rule: Suppression, protector: Protector
     for cell in cells:
         if cell.dimension is not None:
             tables[cell.dimension].append(TableCell(cell.organisation_id, cell.category, cell.value, cell.people))
-    patterns = {None: _protect_table(totals, rule, protector)}
+    patterns: dict[str | None, dict[tuple[str | None, str | None], Reason]] = {
+        None: _protect_table(totals, rule, protector)}
     for dimension, interior in tables.items():
         patterns[dimension] = _protect_table(interior + totals, rule, protector)
     margins = {key for pattern in patterns.values() for key, _ in pattern.items() if key[1] is None}

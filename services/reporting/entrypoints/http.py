@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -28,7 +28,7 @@ MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-FILE_RESPONSES = {200: {"content": {m.split(";")[0]: {} for m in MEDIA.values()},
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {m.split(";")[0]: {} for m in MEDIA.values()},
                         "description": "the report as JSON, or as the file `format` names"}}
 AsOf = Annotated[datetime | date | None, Query(description="count only what was recorded by then (a date: "
                                                            "the end of that day in Italy); default now")]

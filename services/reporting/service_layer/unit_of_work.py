@@ -10,6 +10,7 @@ import asyncpg
 from reporting.adapters.memory import InMemoryFacts, InMemoryProjects
 from reporting.adapters.ports import FactStore, ProjectStore
 from reporting.adapters.postgres import PostgresFacts, PostgresProjects
+from shared.db import Connection
 from shared.uow import InMemoryUnitOfWork, PostgresUnitOfWork, UnitOfWork
 
 PRODUCER = "reporting"
@@ -21,15 +22,15 @@ class ReportingUnitOfWork(UnitOfWork):
 
 
 class PostgresReportingUnitOfWork(PostgresUnitOfWork, ReportingUnitOfWork):
-    def __init__(self, pool: asyncpg.Pool | None, *, connection: asyncpg.Connection | None = None) -> None:
+    def __init__(self, pool: asyncpg.Pool | None, *, connection: Connection | None = None) -> None:
         super().__init__(pool, topic=None, producer=PRODUCER, connection=connection)
 
     @classmethod
-    def on(cls, connection: asyncpg.Connection) -> PostgresReportingUnitOfWork:
+    def on(cls, connection: Connection) -> PostgresReportingUnitOfWork:
         """Joined to the consumer's transaction."""
         return cls(None, connection=connection)
 
-    def _repositories(self, conn: asyncpg.Connection) -> None:
+    def _repositories(self, conn: Connection) -> None:
         self.facts = PostgresFacts(conn)
         self.projects = PostgresProjects(conn)
 
@@ -39,13 +40,14 @@ class InMemoryReportingUnitOfWork(InMemoryUnitOfWork, ReportingUnitOfWork):
 
     def __init__(self) -> None:
         super().__init__(topic="none", producer=PRODUCER)
-        self.facts: InMemoryFacts = InMemoryFacts()
-        self.projects: InMemoryProjects = InMemoryProjects()
+        self.facts = InMemoryFacts()
+        self.projects = InMemoryProjects()
 
     def _snapshot(self) -> object:
-        return copy.deepcopy((self.facts.__dict__, self.projects.__dict__))
+        return copy.deepcopy((vars(self.facts), vars(self.projects)))
 
     def _restore(self, saved: object) -> None:
-        facts, projects = saved  # type: ignore[misc]
-        self.facts.__dict__.update(facts)
-        self.projects.__dict__.update(projects)
+        assert isinstance(saved, tuple)
+        facts, projects = saved
+        vars(self.facts).update(facts)
+        vars(self.projects).update(projects)
