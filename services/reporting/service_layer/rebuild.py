@@ -49,8 +49,7 @@ async def rebuild(pool, load: Loader) -> RebuildResult:  # noqa: ANN001
 
 def in_process(pool, source_factory: Callable[[], EventSource]) -> Loader:  # noqa: ANN001
     """The loader: one task reads and decodes while another writes, so the decoding overlaps the
-    database's work. (Worker processes with a share of the partitions each were tried: on this
-    2-core machine they were no faster, 21-26 s against 16-25 s for 300,000 events.)"""
+    database's work (worker processes were tried and were no faster here: see the README)."""
 
     async def load(generation: int) -> int:
         queue: asyncio.Queue[list[tuple[object, ...]] | None] = asyncio.Queue(maxsize=2)
