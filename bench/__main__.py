@@ -52,6 +52,12 @@ def _intake() -> Figures:
     return intake_register.run()
 
 
+def _housing() -> Figures:
+    from bench import housing
+
+    return housing.run()
+
+
 def _reporting() -> Figures:
     from bench import reporting
 
@@ -62,6 +68,7 @@ def _reporting() -> Figures:
 GROUPS: dict[str, Callable[[], Figures]] = {
     "backbone": _backbone,
     "intake": _intake,
+    "housing": _housing,
     "reporting": _reporting,
 }
 
@@ -74,8 +81,17 @@ def _chosen() -> list[str]:
     return only or list(GROUPS)
 
 
+# Groups that measure the running platform; the others (housing's matcher) need no servers.
+NEEDS_SERVERS = {"backbone", "intake"}
+
+
 def main() -> None:
     groups = _chosen()
+    if not NEEDS_SERVERS & set(groups):
+        for group in groups:
+            for name, value, unit in GROUPS[group]():
+                print(f"{name} {value:.2f} {unit}", flush=True)
+        return
     started = not _running()
     _servers("start")
     stop_after = started and not os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
