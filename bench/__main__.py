@@ -64,12 +64,19 @@ def _employment() -> Figures:
     return employment.run()
 
 
+def _reporting() -> Figures:
+    from bench import reporting
+
+    return asyncio.run(reporting.run())
+
+
 # Each group measures one issue's figures; it imports its own code only when it runs.
 GROUPS: dict[str, Callable[[], Figures]] = {
     "backbone": _backbone,
     "intake": _intake,
     "housing": _housing,
     "employment": _employment,
+    "reporting": _reporting,
 }
 
 
