@@ -155,6 +155,13 @@ class OutboxRelay:
         """How many rows were set aside (failed_at set): they wait for an operator, not the relay."""
         return await self._pool.fetchval("SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL")
 
+    async def oldest_pending_age_s(self) -> float | None:
+        """Seconds since the oldest row still to publish was written; None when none waits."""
+        return await self._pool.fetchval(
+            "SELECT extract(epoch FROM clock_timestamp() - created_at)::float8 FROM outbox "
+            "WHERE seq > (SELECT published_seq FROM outbox_relay) AND failed_at IS NULL ORDER BY seq LIMIT 1"
+        )
+
     def _observe_backlog(self, _options):  # noqa: ANN001
         from opentelemetry.metrics import Observation
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -53,6 +54,7 @@ class Runtime:
         self._subscriber: object | None = None
         self._consumer: IdempotentConsumer | None = None
         self._tasks: list[asyncio.Task] = []
+        self.supervisors: dict[str, Supervisor] = {}
         self._declare_publishers()
         self._declare_subscriber()
 
@@ -116,11 +118,34 @@ class Runtime:
             await self.pool.close()
 
     def _spawn(self, run: Callable[[], Awaitable[None]], name: str) -> None:
-        self._tasks.append(asyncio.create_task(_supervised(run, name), name=f"{self.settings.service}-{name}"))
+        supervisor = Supervisor(name, max_delay_s=self.settings.restart_max_backoff_s)
+        self.supervisors[name] = supervisor
+        self._tasks.append(asyncio.create_task(supervisor.run(run), name=f"{self.settings.service}-{name}"))
 
     async def health(self) -> dict[str, object]:
-        """Live checks of PostgreSQL and Kafka, each with a short timeout."""
-        return {"postgres": await _check(self._ping_postgres()), "kafka": await _check(self._ping_kafka())}
+        """Live checks of PostgreSQL and Kafka, each with a short timeout, and of the relay: in
+        backoff after a failure, or its oldest unpublished row older than the threshold, it is not ok
+        (HTTP may be back while events still do not flow)."""
+        checks = {"postgres": await _check(self.ping_postgres()), "kafka": await _check(self._ping_kafka())}
+        checks["relay"] = await self._relay_check(checks["postgres"]["ok"])
+        return checks
+
+    async def _relay_check(self, postgres_ok: bool) -> dict[str, object]:
+        supervisor = self.supervisors.get("relay")
+        if supervisor is None:
+            return {"ok": False, "error": "relay not started"}
+        if supervisor.in_backoff:
+            return {"ok": False, "error": f"relay restarting after a failure ({supervisor.failures} in a row)",
+                    "retry_in_s": supervisor.delay_s}
+        oldest = None
+        if postgres_ok and self.relay is not None:
+            with contextlib.suppress(Exception):
+                oldest = await asyncio.wait_for(self.relay.oldest_pending_age_s(), 3.0)
+        limit = self.settings.relay_max_pending_age_s
+        if oldest is not None and oldest > limit:
+            return {"ok": False, "error": f"oldest unpublished outbox row is {oldest:.1f} s old (limit {limit} s)",
+                    "oldest_pending_s": round(oldest, 3)}
+        return {"ok": True, "oldest_pending_s": None if oldest is None else round(oldest, 3)}
 
     async def outbox_set_aside(self) -> int | None:
         """Outbox rows set aside as too large for Kafka; None when the count does not come back."""
@@ -130,7 +155,7 @@ class Runtime:
             return await asyncio.wait_for(self.relay.set_aside_count(), 3.0)
         return None
 
-    async def _ping_postgres(self) -> None:
+    async def ping_postgres(self) -> None:
         assert self.pool is not None
         async with self.pool.acquire() as conn:
             await conn.fetchval("SELECT 1")
@@ -148,17 +173,41 @@ async def _check(probe) -> dict[str, object]:  # noqa: ANN001
         return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200]}
 
 
-async def _supervised(run: Callable[[], Awaitable[None]], name: str) -> None:
-    """Run a background loop for the process's life, restarting it with backoff when it fails
-    (Kafka or PostgreSQL away for a while must not stop the relay for good)."""
-    delay = 0.5
-    while True:
-        try:
-            await run()
-            return
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("background task failed; restarting", extra={"task": name, "retry_in_s": delay})
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
+class Supervisor:
+    """Runs a background loop for the process's life, restarting it with backoff when it fails
+    (Kafka or PostgreSQL away for a while must not stop the relay for good). The backoff doubles
+    per failure in a row up to `max_delay_s`, and starts again from `first_delay_s` once a restarted
+    loop has run `healthy_after_s` without failing: a backoff that never reset left the relay
+    waiting 30 s after every later outage, however short."""
+
+    def __init__(self, name: str, *, first_delay_s: float = 0.25, max_delay_s: float = 2.0,
+                 healthy_after_s: float = 2.0) -> None:
+        self.name = name
+        self.first_delay_s = first_delay_s
+        self.max_delay_s = max_delay_s
+        self.healthy_after_s = healthy_after_s
+        self.delay_s = first_delay_s
+        self.failures = 0
+        self.in_backoff = False
+
+    async def run(self, loop: Callable[[], Awaitable[None]]) -> None:
+        while True:
+            started = time.monotonic()
+            try:
+                await loop()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if time.monotonic() - started >= self.healthy_after_s:
+                    self.failures, self.delay_s = 0, self.first_delay_s
+                self.failures += 1
+                if self.failures == 1:  # one line per outage, not per attempt
+                    log.warning("background task failed; restarting", exc_info=exc,
+                                extra={"task": self.name, "retry_in_s": self.delay_s})
+                else:
+                    log.debug("background task failed again", extra={"task": self.name, "error": repr(exc)[:200]})
+                self.in_backoff = True
+                await asyncio.sleep(self.delay_s)
+                self.in_backoff = False
+                self.delay_s = min(self.delay_s * 2, self.max_delay_s)

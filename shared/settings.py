@@ -68,6 +68,13 @@ class ServiceSettings(PlatformSettings):
     relay_idle_poll_s: float = Field(1.0, gt=0)
     relay_linger_ms: float = Field(10, ge=0, le=1000)  # after a wake-up, before the next batch is read
     outbox_keep_sent_hours: float = Field(168, ge=0)
+    # /health says degraded when the oldest unpublished outbox row is older than this.
+    relay_max_pending_age_s: float = Field(30, gt=0)
+    # A restarted background loop (the relay above all) waits at most this long between attempts.
+    restart_max_backoff_s: float = Field(2.0, gt=0, le=60)
+    # Requests: bodies and headers over these sizes answer 413 and 431 (shared/limits.py).
+    max_body_bytes: int = Field(256 * 1024, ge=1024)
+    max_header_bytes: int = Field(16 * 1024, ge=1024)
     consumer_max_records: int = Field(1000, ge=1)
     # How long the subscriber waits for records when none are buffered. Under load it does not wait:
     # a batch is whatever the fetches brought (see fetch_min_bytes). When a wait ends empty,

@@ -13,6 +13,7 @@ from intake.entrypoints.schemas_common import Name, today_in_italy
 from intake.entrypoints.schemas_projects import ProjectEnrolmentIn
 from intake.service_layer import corrections, people, projects, registration
 from shared.auth import Principal, Role, require
+from shared.types import MAX_OFFSET
 
 router = APIRouter(prefix="/api/v1", tags=["intake"])
 OPERATORS = require(Role.operator, Role.admin)
@@ -104,7 +105,7 @@ async def list_beneficiaries(
     purpose: str | None = Query(None, min_length=3, max_length=200,
                                 description="why personal data is read; required to see it, audited"),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict:
     """The caller's organisation's people, newest first; filters combine."""
     pool, vault = _parts(request)

@@ -11,6 +11,7 @@ from intake.entrypoints.schemas_common import today_in_italy
 from intake.entrypoints.schemas_courses import CompletionIn, CourseIn, EnrolmentIn
 from intake.service_layer import courses, interventions
 from shared.auth import Principal, Role, require
+from shared.types import MAX_OFFSET
 
 router = APIRouter(prefix="/api/v1", tags=["intake: interventions"])
 OPERATORS = require(Role.operator, Role.admin)
@@ -44,7 +45,7 @@ async def correct_intervention(
 @router.get("/beneficiaries/{beneficiary_id}/interventions")
 async def list_interventions(
     beneficiary_id: UUID, request: Request, principal: Principal = Depends(OPERATORS),
-    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_OFFSET),
     include_superseded: bool = Query(False, description="also the records later corrections replaced"),
 ) -> dict:
     """The person's current interventions, latest first; each says which record it `corrects` and,

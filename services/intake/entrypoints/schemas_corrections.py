@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from intake.domain.enums import ItalianLevel, LegalStatus, Sex, VulnerabilityFlag
 from intake.entrypoints.schemas_common import (
@@ -19,6 +19,7 @@ from intake.entrypoints.schemas_common import (
 )
 from intake.entrypoints.schemas_path import InterventionIn
 from intake.entrypoints.schemas_registration import ContactsIn, EducationIn, HouseholdIn, PermitIn, ReceptionIn
+from shared.types import LegalBool
 
 
 class BeneficiaryCorrectionIn(InputModel):
@@ -31,17 +32,17 @@ class BeneficiaryCorrectionIn(InputModel):
     birth_date: BirthDate | None = None
     birth_country: CountryCode | None = None
     citizenship: Citizenship | None = None
-    fiscal_code: str | None = None
+    fiscal_code: str | None = Field(None, max_length=32)
     legal_status: LegalStatus | None = None
     permit: PermitIn | None = None
     reception: ReceptionIn | None = None
     household: HouseholdIn | None = None
     italian_level: ItalianLevel | None = None
     education: EducationIn | None = None
-    languages: list[LanguageCode] | None = None
-    driving_licence: bool | None = None
+    languages: list[LanguageCode] | None = Field(None, max_length=20)
+    driving_licence: LegalBool | None = None
     contacts: ContactsIn | None = None
-    vulnerabilities: list[VulnerabilityFlag] | None = None
+    vulnerabilities: list[VulnerabilityFlag] | None = Field(None, max_length=20)
     # Sealed with the person's key: it may name people and facts, so it never leaves intake.
     reason: Text
 

@@ -36,6 +36,7 @@ from intake.entrypoints.schemas_common import (
     rule_error,
     unique,
 )
+from shared.types import LegalBool
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _PHONE = re.compile(r"\+?[0-9][0-9 ]*")
@@ -53,11 +54,11 @@ class PermitIn(InputModel):
     reason: Text
     number: Text
     # Only a postal receipt has it: the 12-character number of the registered mail.
-    registered_mail_number: str | None = Field(None, validate_default=True)
+    registered_mail_number: str | None = Field(None, max_length=40, validate_default=True)
     questura: Text
     issue_date: PastDate
     expiry_date: dt.date
-    renewal_pending: bool = False
+    renewal_pending: LegalBool = False
 
     @field_validator("number", "registered_mail_number")
     @classmethod
@@ -107,9 +108,9 @@ class ChildIn(InputModel):
 
 class HouseholdIn(InputModel):
     # size comes last so its rule can see the children listed before it.
-    children: list[ChildIn] = Field(default_factory=list)
-    single_parent: bool = False
-    size: int = Field(ge=1)
+    children: list[ChildIn] = Field(default_factory=list, max_length=20)
+    single_parent: LegalBool = False
+    size: int = Field(ge=1, le=50)
 
     @field_validator("single_parent")
     @classmethod
@@ -138,12 +139,12 @@ class QualificationIn(InputModel):
 
 class EducationIn(InputModel):
     highest_level: EducationLevel
-    qualifications_abroad: list[QualificationIn] = Field(default_factory=list)
+    qualifications_abroad: list[QualificationIn] = Field(default_factory=list, max_length=20)
 
 
 class ContactsIn(InputModel):
-    phone: str | None = None
-    email: str | None = None
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=254)
     address: Text | None = None
 
     @field_validator("phone")
@@ -169,9 +170,9 @@ class ContactsIn(InputModel):
 
 
 class ConsentIn(InputModel):
-    given: bool
+    given: LegalBool
     date: PastDate
-    scope: list[ConsentScope]
+    scope: list[ConsentScope] = Field(max_length=10)
 
     @field_validator("given")
     @classmethod
@@ -199,19 +200,19 @@ class BeneficiaryIn(InputModel):
     birth_date: BirthDate
     birth_country: CountryCode
     citizenship: Citizenship
-    fiscal_code: str | None = None
+    fiscal_code: str | None = Field(None, max_length=32)
     legal_status: LegalStatus
     permit: PermitIn | None = None
     reception: ReceptionIn
     household: HouseholdIn
     italian_level: ItalianLevel
     education: EducationIn | None = None
-    languages: list[LanguageCode] = Field(default_factory=list)
+    languages: list[LanguageCode] = Field(default_factory=list, max_length=20)
     driving_licence: bool | None = None
     contacts: ContactsIn | None = None
     consent: ConsentIn
-    project_ids: list[Text]
-    vulnerabilities: list[VulnerabilityFlag] = Field(default_factory=list)
+    project_ids: list[Text] = Field(max_length=20)
+    vulnerabilities: list[VulnerabilityFlag] = Field(default_factory=list, max_length=20)
 
     @field_validator("fiscal_code")
     @classmethod
