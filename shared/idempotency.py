@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared import failpoints
 from shared.limits import error_body, send_json
 from shared.outage import OUTAGE, UNREACHABLE, unavailable_body
 
@@ -156,6 +157,8 @@ class Idempotency:
             nonlocal start
             if message["type"] == "http.response.start":
                 start = message
+                if claim.written:
+                    failpoints.hit("http.before_answer")  # done and committed, its answer not yet sent
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
             await send(message)

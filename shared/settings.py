@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Self
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.environment import DEV_ENVS, Environment
@@ -62,6 +62,9 @@ class ServiceSettings(PlatformSettings):
     http_port: int = 8000
     database: str = ""
     database_url: str | None = None
+    # The role the service connects as (deploy/roles.py); its password where the server asks one.
+    database_role: str = ""
+    database_password: SecretStr | None = None
     pool_min_size: int = 2
     pool_max_size: int = 10
     relay_batch_size: int = Field(1000, ge=1, le=10_000)
@@ -96,7 +99,8 @@ class ServiceSettings(PlatformSettings):
         """Settings for `service`, reading PERCORSI_<SERVICE>_* for its own fields."""
         prefix = f"PERCORSI_{service.upper()}_"
         settings = cls(_env_prefix=prefix, **overrides)  # type: ignore[call-arg]
-        defaults = {"service": service, "http_port": http_port, "database": f"percorsi_{service}"}
+        defaults = {"service": service, "http_port": http_port, "database": f"percorsi_{service}",
+                    "database_role": f"percorsi_{service}"}
         unset = {k: v for k, v in defaults.items() if k not in settings.model_fields_set}
         return settings.model_copy(update=unset)
 
@@ -106,5 +110,12 @@ class ServiceSettings(PlatformSettings):
 
     @property
     def dsn(self) -> str:
-        """The DSN of this service's own database."""
-        return self.database_url or self.database_dsn(self.database)
+        """The DSN of this service's own database, as the service's own role (never the server's
+        administrative user of PERCORSI_POSTGRES_DSN)."""
+        if self.database_url:
+            return self.database_url
+        parts = urlsplit(self.database_dsn(self.database))
+        host = parts.netloc.rpartition("@")[2]
+        password = self.database_password.get_secret_value() if self.database_password else ""
+        user = quote(self.database_role, safe="") + (":" + quote(password, safe="") if password else "")
+        return urlunsplit(parts._replace(netloc=f"{user}@{host}" if self.database_role else parts.netloc))
