@@ -27,6 +27,7 @@ UNREACHABLE: tuple[type[BaseException], ...] = (
     asyncpg.TooManyConnectionsError,
     asyncpg.ConnectionDoesNotExistError,  # the connection closed under the query
     asyncpg.InterfaceError,  # "connection is closed", pool closing
+    asyncpg.InternalClientError,  # a pooled connection the server dropped, reused mid-operation
 )
 
 

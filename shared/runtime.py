@@ -21,6 +21,7 @@ from shared.events.envelope import EventPayload
 from shared.kafka import LagMonitor, subscribe
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.settings import ServiceSettings
+from shared.telemetry import KAFKA_LOG_GATE
 from shared.topics import TopicSpec
 from shared.tracking import TrackingRetention
 
@@ -103,6 +104,7 @@ class Runtime:
             retention = TrackingRetention(self.pool, keep_s=s.consumer_keep_processed_days * 86_400)
             self._spawn(retention.run, "tracking-retention")
         await self.broker.start()
+        self._spawn(self._watch_kafka, "kafka-watch")
 
     async def stop(self) -> None:
         with contextlib.suppress(Exception):
@@ -155,6 +157,15 @@ class Runtime:
             return await asyncio.wait_for(self.relay.set_aside_count(), 3.0)
         return None
 
+    async def _watch_kafka(self, every_s: float = 1.0) -> None:
+        """While the log gate says Kafka is away, probe it; the first answer reopens the gate."""
+        while True:
+            await asyncio.sleep(every_s)
+            if KAFKA_LOG_GATE.down:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(self._ping_kafka(), 3.0)
+                    KAFKA_LOG_GATE.reachable()
+
     async def ping_postgres(self) -> None:
         assert self.pool is not None
         async with self.pool.acquire() as conn:
@@ -180,7 +191,7 @@ class Supervisor:
     loop has run `healthy_after_s` without failing: a backoff that never reset left the relay
     waiting 30 s after every later outage, however short."""
 
-    def __init__(self, name: str, *, first_delay_s: float = 0.25, max_delay_s: float = 2.0,
+    def __init__(self, name: str, *, first_delay_s: float = 0.25, max_delay_s: float = 1.0,
                  healthy_after_s: float = 2.0) -> None:
         self.name = name
         self.first_delay_s = first_delay_s

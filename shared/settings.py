@@ -74,7 +74,7 @@ class ServiceSettings(PlatformSettings):
     # /health says degraded when the oldest unpublished outbox row is older than this.
     relay_max_pending_age_s: float = Field(30, gt=0)
     # A restarted background loop (the relay above all) waits at most this long between attempts.
-    restart_max_backoff_s: float = Field(2.0, gt=0, le=60)
+    restart_max_backoff_s: float = Field(1.0, gt=0, le=60)
     # Requests: bodies and headers over these sizes answer 413 and 431 (shared/limits.py).
     max_body_bytes: int = Field(256 * 1024, ge=1024)
     max_header_bytes: int = Field(16 * 1024, ge=1024)

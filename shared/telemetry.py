@@ -29,10 +29,41 @@ class _TraceIds(logging.Filter):
         return True
 
 
+class KafkaLogGate(logging.Filter):
+    """While Kafka is away, aiokafka logs an error per connection attempt: thousands per outage per
+    service. The gate lets the first warning or error from the Kafka client through as one line
+    saying Kafka is unreachable and drops the rest until `reachable()` (shared.runtime's watch) says
+    it is back, which logs one more line: one line per change of state."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING or not record.name.startswith(("aiokafka", "kafka")):
+            return True
+        if self.down:
+            return False
+        self.down = True
+        record.msg, record.args = "Kafka unreachable (further client errors withheld until it is back): %s", (
+            record.getMessage()[:300],)
+        record.exc_info = record.exc_text = None
+        return True
+
+    def reachable(self) -> None:
+        if self.down:
+            self.down = False
+            logging.getLogger("shared.kafka").warning("Kafka reachable again")
+
+
+KAFKA_LOG_GATE = KafkaLogGate()
+
+
 def setup_logging(service: str, level: str = "INFO") -> None:
     """Structured JSON lines on stderr, each with service, trace_id and span_id."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_TraceIds())
+    handler.addFilter(KAFKA_LOG_GATE)
     handler.setFormatter(
         JsonFormatter(
             "{asctime}{levelname}{name}{message}",
@@ -46,6 +77,9 @@ def setup_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(level)
     for noisy in ("aiokafka", "kafka", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # asyncpg's pool warns with a traceback every second it cannot refill itself while PostgreSQL
+    # is away; shared.outage and the relay's supervisor say it once per outage instead.
+    logging.getLogger("asyncpg.pool").setLevel(max(logging.ERROR, root.level))
 
 
 def setup_telemetry(service: str, otlp_endpoint: str | None) -> None:
