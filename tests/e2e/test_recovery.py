@@ -136,7 +136,7 @@ async def test_postgres_restarted_five_times_under_load(http, services):
     finally:
         load.stopped.set()
         await running
-    assert max(late) <= CAUGHT_UP_WITHIN_S, f"seconds after PostgreSQL was back until consumed: {late}; per part: {CAUGHT_UP}"
+    assert max(late) <= CAUGHT_UP_WITHIN_S, f"seconds after PostgreSQL was back until consumed: {late}; {CAUGHT_UP}"
     assert set(load.statuses) <= {0, 201, 409, 503}, load.statuses
     assert load.statuses[503] > 0 and load.retry_after == {"2"}, load.statuses
     assert degraded_seen
