@@ -26,6 +26,7 @@ up: install
 down:
 	@deploy/run.sh down
 
+ONLY ?=
 ROLE ?= operator
 ORG ?= org-demo
 SUB ?= $(ROLE)-user
@@ -52,7 +53,7 @@ lint: .venv/.installed
 
 bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-	@$(PY) -m bench
+	@ONLY=$(ONLY) $(PY) -m bench
 
 clean: down
 	rm -rf .data .test-data

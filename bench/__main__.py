@@ -1,4 +1,5 @@
 """`make bench`: one line per figure, `name value unit`, measured on this machine now.
+`make bench ONLY=<group>[,<group>]` runs some groups alone (names in GROUPS).
 
 Runs against the servers of `make run` (started here if they are not running, stopped again after)."""
 
@@ -8,6 +9,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,19 +25,47 @@ def _running() -> bool:
     return "kafka: running" in out and "postgres: running" in out
 
 
-def main() -> None:
-    from bench import backbone, intake_register
+Figures = list[tuple[str, float, str]]
 
+
+def _backbone() -> Figures:
+    from bench import backbone
+
+    return asyncio.run(backbone.run())
+
+
+def _intake() -> Figures:
+    from bench import intake_register
+
+    return intake_register.run()
+
+
+# Each group measures one issue's figures; it imports its own code only when it runs.
+GROUPS: dict[str, Callable[[], Figures]] = {
+    "backbone": _backbone,
+    "intake": _intake,
+}
+
+
+def _chosen() -> list[str]:
+    only = [g.strip() for g in os.environ.get("ONLY", "").split(",") if g.strip()]
+    unknown = [g for g in only if g not in GROUPS]
+    if unknown:
+        sys.exit(f"unknown bench group(s): {', '.join(unknown)}; known: {', '.join(GROUPS)}")
+    return only or list(GROUPS)
+
+
+def main() -> None:
+    groups = _chosen()
     started = not _running()
     _servers("start")
     try:
-        figures = asyncio.run(backbone.run())
-        figures += intake_register.run()
+        for group in groups:
+            for name, value, unit in GROUPS[group]():
+                print(f"{name} {value:.2f} {unit}", flush=True)
     finally:
         if started:
             _servers("stop")
-    for name, value, unit in figures:
-        print(f"{name} {value:.2f} {unit}", flush=True)
 
 
 if __name__ == "__main__":

@@ -43,8 +43,8 @@ def events(n: int) -> list:
     ]
 
 
-async def apply_effects(conn, batch) -> None:
-    await conn.execute(
+async def apply_effects(uow, batch) -> None:
+    await uow.connection.execute(
         "INSERT INTO effects (event_id, beneficiary_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])",
         [e.event_id for e in batch], [e.beneficiary_id for e in batch],
     )

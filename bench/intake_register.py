@@ -25,7 +25,9 @@ from shared.settings import PlatformSettings
 ROOT = Path(__file__).resolve().parent.parent
 DATABASES = {s: f"percorsi_{s}_bench" for s in SERVICES}  # the benchmark's own, dropped at each run
 # Below the kernel's ephemeral range (32768-60999): a client socket can never hold them when a service binds.
-PORTS = {"intake": 28001, "housing": 28002, "employment": 28003, "reporting": 28004}
+# PERCORSI_BENCH_PORT_OFFSET moves them, for a second bench beside the first (another work tree).
+_OFFSET = int(os.environ.get("PERCORSI_BENCH_PORT_OFFSET", "0"))
+PORTS = {s: 28001 + i + _OFFSET for i, s in enumerate(("intake", "housing", "employment", "reporting"))}
 WARMUP_S = 3
 DURATION_S = 15
 IN_FLIGHT = 16

@@ -23,6 +23,7 @@ from shared.events.envelope import Event
 from shared.events.registry import current
 from shared.telemetry import carrier_from_kafka, context_from, meter, spans_recorded, tracer
 from shared.topics import DEAD_LETTER
+from shared.uow import PostgresUnitOfWork, UnitOfWork
 
 log = logging.getLogger(__name__)
 _tracer = tracer(__name__)
@@ -30,7 +31,8 @@ _meter = meter(__name__)
 _handled = _meter.create_counter("events.handled", unit="{event}", description="events whose effects committed")
 _failed = _meter.create_counter("events.failed", unit="{event}", description="events sent to the dead-letter topic")
 
-Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+Handler = Callable[[UnitOfWork, Event], Awaitable[None]]
+UnitOfWorkOn = Callable[[asyncpg.Connection], UnitOfWork]
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Batched:
     """A handler that takes a run of consecutive events of one type in one call, so its effects
     are written in a few statements, not a few per event."""
 
-    handle: Callable[[asyncpg.Connection, Sequence[Event]], Awaitable[None]]
+    handle: Callable[[UnitOfWork, Sequence[Event]], Awaitable[None]]
 
 
 _POISON_NS = UUID("6f1c1f0e-7d0a-4a59-9a55-3c1d1b2f0a11")
@@ -73,7 +75,7 @@ class IdempotentConsumer:
 
     def __init__(
         self, pool: asyncpg.Pool | None, handlers: Mapping[str, Handler | Batched], *, group: str,
-        retries: int = 3,
+        retries: int = 3, unit_of_work: UnitOfWorkOn | None = None,
     ) -> None:
         unknown = sorted(t for t in handlers if current(t) is None)
         if unknown:
@@ -83,6 +85,9 @@ class IdempotentConsumer:
         self._decoder = Decoder(self._handlers)
         self._group = group
         self._retries = retries
+        # Handlers work through the service's unit of work joined to the consumer's transaction, so
+        # their effects, the events they cause and the tracking rows commit together.
+        self._unit_of_work = unit_of_work or _effects_only
 
     def bind(self, pool: asyncpg.Pool) -> None:
         """Give the consumer its pool, when it was declared before the pool existed."""
@@ -141,19 +146,21 @@ class IdempotentConsumer:
         events a handler causes continue it (Event.trace_context), so one trace follows a person's
         event through every consumer even when a batch is handled in one call."""
         handler = self._handlers[event_type]
+        uow = self._unit_of_work(conn)
         spans = [self._start_span(item) for item in run] if spans_recorded() else []
         contexts = [_carrier_of(span) for span in spans] or [carrier_from_kafka(i.record.headers or ()) for i in run]
         events = [Event(item.event.envelope, item.event.payload, c) for item, c in zip(run, contexts, strict=True)]
         try:
             if isinstance(handler, Batched):
-                await handler.handle(conn, events)
+                await handler.handle(uow, events)
             else:
                 for event in events:
                     token = attach(context_from(event.trace_context))
                     try:
-                        await handler(conn, event)
+                        await handler(uow, event)
                     finally:
                         detach(token)
+            await uow.flush()
         except Exception as exc:
             for span in spans:
                 span.record_exception(exc)
@@ -241,6 +248,11 @@ async def _dead_letter(conn: asyncpg.Connection, items: Sequence[_Item], group: 
             for i in items
         ],
     )
+
+
+def _effects_only(conn: asyncpg.Connection) -> UnitOfWork:
+    """For handlers that cause no events (a projection): their effects on the consumer's transaction."""
+    return PostgresUnitOfWork.joined(conn, topic=None, producer="consumer")
 
 
 def _carrier_of(span: Span) -> dict[str, str]:

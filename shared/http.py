@@ -1,5 +1,5 @@
 """The FastAPI side every service shares: lifespan around the Runtime, /health, the AsyncAPI
-document, and 422 bodies that name each bad field and the rule it broke."""
+document, and every refusal in the one error body (shared/api.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from shared import openapi
+from shared.api import install_error_handlers
 from shared.auth import AuthSettings, TokenVerifier
 from shared.heap import settle_after_startup
 from shared.idempotency import Idempotency
@@ -53,7 +53,7 @@ def create_app(
     app = FastAPI(title=title, version="1.0.0", lifespan=lifespan, telemetry={"tracing": True, "metrics": True})
     app.state.runtime = runtime
     app.state.token_verifier = TokenVerifier(AuthSettings())
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    install_error_handlers(app)
     for unreachable in UNREACHABLE:
         app.add_exception_handler(unreachable, database_unavailable)
     app.add_exception_handler(asyncpg.DataError, _data_error)
@@ -120,14 +120,3 @@ async def _data_error(_request: Request, exc: Exception) -> JSONResponse:
         {"field": "body", "rule": "value_out_of_range", "message": "a value is outside what can be stored"}]},
         status_code=422)
 
-
-async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [
-        {
-            "field": ".".join(str(p) for p in err["loc"] if p != "body") or "body",
-            "rule": err["msg"],
-            "type": err["type"],
-        }
-        for err in exc.errors()
-    ]
-    return JSONResponse({"detail": "invalid input", "errors": errors}, status_code=422)

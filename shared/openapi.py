@@ -13,26 +13,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-ERROR_SCHEMA: dict[str, Any] = {
-    "title": "ErrorBody",
-    "type": "object",
-    "required": ["detail"],
-    "properties": {
-        "detail": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["field", "rule"],
-                "properties": {"field": {"type": "string"}, "rule": {"type": "string"},
-                               "message": {"type": "string"}},
-                "additionalProperties": True,
-            },
-        },
-    },
-    # A 409 adds what the client needs to resolve it (the allowed targets, the matches to link to).
-    "additionalProperties": True,
-}
+from shared.api import ErrorBody
+
 _REF = {"$ref": "#/components/schemas/ErrorBody"}
 
 SHARED_ANSWERS = {
@@ -57,7 +39,9 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
     """The document with the shared answers added to every operation and FastAPI's validation
     error bodies replaced by the shared error body."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
-    schemas["ErrorBody"] = ERROR_SCHEMA
+    body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(body.pop("$defs", {}))
+    schemas.setdefault("ErrorBody", body)
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     for path, item in document.get("paths", {}).items():

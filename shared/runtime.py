@@ -15,7 +15,7 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
-from shared.consumer import Batched, Handler, IdempotentConsumer
+from shared.consumer import Batched, Handler, IdempotentConsumer, UnitOfWorkOn
 from shared.db import create_pool
 from shared.events.envelope import EventPayload
 from shared.kafka import LagMonitor, subscribe
@@ -37,6 +37,9 @@ class EventWiring:
     consumes: Sequence[TopicSpec] = ()
     handlers: Mapping[str, Handler | Batched] = field(default_factory=dict)
     consumed: Sequence[type[EventPayload]] = ()
+    # The service's unit of work joined to the consumer's transaction (conn -> UoW); handlers that
+    # cause no events may leave it out.
+    unit_of_work: UnitOfWorkOn | None = None
 
 
 class Runtime:
@@ -75,7 +78,8 @@ class Runtime:
             return
         group = f"percorsi-{self.settings.service}"
         self._consumer = IdempotentConsumer(None, self.wiring.handlers, group=group,
-                                            retries=self.settings.consumer_retries)
+                                            retries=self.settings.consumer_retries,
+                                            unit_of_work=self.wiring.unit_of_work)
         self._subscriber = subscribe(
             self.broker, self._consumer, topics=self.wiring.consumes, group_id=group,
             max_records=self.settings.consumer_max_records, consumes=self.wiring.consumed,

@@ -11,6 +11,7 @@ from shared.http import create_app
 from shared.runtime import EventWiring, Runtime
 from shared.settings import ServiceSettings
 from shared.topics import EMPLOYMENT_EVENTS, INTAKE_EVENTS
+from shared.uow import PostgresUnitOfWork
 
 HTTP_PORT = 8003
 
@@ -23,6 +24,7 @@ def wiring() -> EventWiring:
     return EventWiring(
         publishes=EMPLOYMENT_EVENTS, published=[EmploymentCandidateWaiting],
         consumes=[INTAKE_EVENTS], handlers=HANDLERS, consumed=[BeneficiaryRegistered],
+        unit_of_work=lambda conn: PostgresUnitOfWork.joined(conn, topic=EMPLOYMENT_EVENTS.name, producer='employment'),
     )
 
 

@@ -11,6 +11,7 @@ from shared.http import create_app
 from shared.runtime import EventWiring, Runtime
 from shared.settings import ServiceSettings
 from shared.topics import HOUSING_EVENTS, INTAKE_EVENTS
+from shared.uow import PostgresUnitOfWork
 
 HTTP_PORT = 8002
 
@@ -23,6 +24,7 @@ def wiring() -> EventWiring:
     return EventWiring(
         publishes=HOUSING_EVENTS, published=[HousingCandidateWaiting],
         consumes=[INTAKE_EVENTS], handlers=HANDLERS, consumed=[BeneficiaryRegistered],
+        unit_of_work=lambda conn: PostgresUnitOfWork.joined(conn, topic=HOUSING_EVENTS.name, producer='housing'),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from intake.adapters.vault import Vault
-from intake.entrypoints import errors, http, http_activities, http_path, http_projects
+from intake.entrypoints import http, http_activities, http_path, http_projects
 from intake.settings import IntakeSettings, settings
 from shared.events.contracts import (
     AssessmentRecorded,
@@ -43,5 +43,4 @@ def build_app(config: IntakeSettings | None = None) -> FastAPI:
 
     routers = [http.router, http_path.router, http_activities.router, http_projects.router]
     app = create_app(Runtime(config, wiring()), title="Percorsi intake", routers=routers, on_start=attach)
-    errors.install(app)
     return app

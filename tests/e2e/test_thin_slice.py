@@ -126,7 +126,7 @@ async def test_invalid_registration_names_each_field_and_stores_nothing(services
         response = await http.post(f"{services['intake']}/api/v1/beneficiaries", json=body,
                                    headers=token(Role.operator))
         assert response.status_code == 422
-        errors = {e["field"]: e["rule"] for e in response.json()["errors"]}
+        errors = {e["field"]: e["message"] for e in response.json()["errors"]}
         assert set(errors) == {"fiscal_code", "consent.given", "birth_country"}
         assert "check character" in errors["fiscal_code"]
         assert "without consent no path starts" in errors["consent.given"]

@@ -176,4 +176,4 @@ async def running_intake(real_servers, prefix: str) -> AsyncIterator[Intake]:
 def errors_of(response: httpx.Response) -> dict[str, str]:
     """field -> error type, from a 422 body."""
     assert response.status_code == 422, response.text
-    return {e["field"]: e["type"] for e in response.json()["errors"]}
+    return {e["field"]: e["rule"] for e in response.json()["errors"]}

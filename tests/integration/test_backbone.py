@@ -39,8 +39,8 @@ def probe_event(beneficiary_id: UUID) -> Envelope:
     )
 
 
-async def apply_effect(conn, event: Event) -> None:
-    await conn.execute(
+async def apply_effect(uow, event: Event) -> None:
+    await uow.connection.execute(
         "INSERT INTO effects (event_id, beneficiary_id) VALUES ($1, $2) "
         "ON CONFLICT (event_id) DO UPDATE SET applied = effects.applied + 1",
         event.event_id, event.beneficiary_id,
@@ -264,11 +264,11 @@ async def test_failing_handler_is_retried_then_dead_lettered_and_the_batch_goes_
     bad, good = probe_event(uuid4()), probe_event(uuid4())
     attempts = []
 
-    async def fragile(conn, event: Event) -> None:
+    async def fragile(uow, event: Event) -> None:
         if event.event_id == bad.event_id:
             attempts.append(event.event_id)
             raise RuntimeError("cannot apply this one")
-        await apply_effect(conn, event)
+        await apply_effect(uow, event)
 
     await _produce(real_servers.kafka, topic, [(key_of(bad), encode(bad)), (key_of(good), encode(good))])
 

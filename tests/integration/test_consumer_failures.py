@@ -12,11 +12,11 @@ import pytest
 from aiokafka.structs import ConsumerRecord
 
 import shared.consumer as consumer_module
-from shared import outbox
 from shared.consumer import Batched, IdempotentConsumer
 from shared.events.codec import encode, key_of
 from shared.events.contracts import HousingCandidateWaiting
 from shared.events.envelope import Event
+from shared.uow import PostgresUnitOfWork
 from tests.integration.test_backbone import HANDLERS, apply_effect, probe_event
 
 pytestmark = pytest.mark.integration
@@ -45,11 +45,11 @@ def failing(times: int, error: Exception):
     """A handler that raises `error` on its first `times` calls, then applies the effect."""
     calls = []
 
-    async def handle(conn, event: Event) -> None:
+    async def handle(uow, event: Event) -> None:
         calls.append(event.event_id)
         if len(calls) <= times:
             raise error
-        await apply_effect(conn, event)
+        await apply_effect(uow, event)
 
     return handle, calls
 
@@ -118,10 +118,14 @@ async def test_events_a_batch_causes_continue_each_cause_s_trace(probe_db, monke
     monkeypatch.setattr(consumer_module, "spans_recorded", lambda: recorded)
     _, pool = probe_db
 
-    async def announce(conn, events) -> None:
-        await outbox.add_caused(conn, "probe.caused", [(e.payload, e) for e in events], producer="probe")
+    async def announce(uow, events) -> None:
+        for e in events:
+            uow.emit_caused(e.payload, e)
 
-    consumer = IdempotentConsumer(pool, {HousingCandidateWaiting.event_type: Batched(announce)}, group="probe")
+    consumer = IdempotentConsumer(
+        pool, {HousingCandidateWaiting.event_type: Batched(announce)}, group="probe",
+        unit_of_work=lambda conn: PostgresUnitOfWork.joined(conn, topic="probe.caused", producer="probe"),
+    )
     traces = [f"{i:032x}" for i in (0xA1, 0xB2, 0xC3)]
     causes = [probe_event(uuid4()) for _ in traces]
     records = [

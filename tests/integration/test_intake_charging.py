@@ -62,7 +62,7 @@ async def test_an_intervention_outside_its_projects_dates_is_refused_naming_date
                  intervention(project_id=LATER)):
         response = await post_intervention(intake, person, body)
         assert errors_of(response) == {"date": "outside_project_period"}, body
-        assert body["project_id"] in response.json()["errors"][0]["rule"]
+        assert body["project_id"] in response.json()["errors"][0]["message"]
     assert await stored(intake, person) == before
     for body in (intervention(date=days(-100)), intervention(project_id=ENDED, date=days(-10)),
                  intervention(project_id=ENDED, date=days(-400))):
@@ -97,7 +97,7 @@ async def test_nothing_is_charged_after_the_path_was_closed_but_late_entries_are
     before = await stored(intake, person)
     response = await post_intervention(intake, person, intervention(date=days(-4)))
     assert errors_of(response) == {"date": "path_closed"}
-    assert status in response.json()["errors"][0]["rule"]
+    assert status in response.json()["errors"][0]["message"]
     assert await stored(intake, person) == before
     # Work done up to the day of closing is recorded late, as operators do.
     assert (await post_intervention(intake, person, intervention(date=days(-5)))).status_code == 201
@@ -174,7 +174,7 @@ async def test_completions_are_dated_within_the_project_after_the_enrolment_and_
         response = await intake.client.post(f"{ended_url}/completions", headers=OPERATOR,
                                             json={"beneficiary_id": str(person), "completed_on": completed_on})
         assert errors_of(response) == {"completed_on": kind}, completed_on
-    assert "was enrolled" in response.json()["errors"][0]["rule"]
+    assert "was enrolled" in response.json()["errors"][0]["message"]
     assert await completions_of(intake, person) == (0, [])
     done = await intake.client.post(f"{ended_url}/completions", headers=OPERATOR,
                                     json={"beneficiary_id": str(person), "completed_on": days(-10)})

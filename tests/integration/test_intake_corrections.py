@@ -196,7 +196,7 @@ async def test_coarse_values_travel_only_when_they_change_and_sensitive_ones_nev
     person = await intake.register(org=org)
     same = await correct(intake, person, {"legal_status": "refugee", "languages": ["so", "en"], "reason": "r"},
                          org=org)
-    assert same.status_code == 409 and same.json()["rule"] == "no_change"
+    assert same.status_code == 409 and same.json()["errors"][0]["rule"] == "no_change"
 
     household = {"size": 3, "children": [{"age": 4}, {"age": 7}], "single_parent": True}
     response = await correct(intake, person, {
@@ -227,7 +227,7 @@ async def test_coarse_values_travel_only_when_they_change_and_sensitive_ones_nev
     assert (await corrected_events(intake, person))[-1].payload == {
         "corrected_on": TODAY.isoformat(), "corrected_fields": ["household"]}
     again = await correct(intake, person, {"household": other_ages, "reason": "r"}, org=org)
-    assert again.status_code == 409 and again.json()["rule"] == "no_change"
+    assert again.status_code == 409 and again.json()["errors"][0]["rule"] == "no_change"
     # An optional field sent as null is cleared.
     cleared = await correct(intake, person, {"contacts": None, "reason": "numero non più attivo"}, org=org)
     assert cleared.status_code == 201, cleared.text
@@ -340,10 +340,10 @@ async def test_erased_people_other_organisations_and_other_roles_are_refused(int
     assert erased.status_code == 200, erased.text
     after_erasure = await state(intake, person)
     refused = await correct(intake, person, {"last_name": "Nuur", "reason": "r"}, org=org)
-    assert refused.status_code == 409 and refused.json()["rule"] == "erased"
+    assert refused.status_code == 409 and refused.json()["errors"][0]["rule"] == "erased"
     refused = await intake.client.post(intervention_url, json=intervention(duration_minutes=30, reason="r"),
                                        headers=headers(org=org))
-    assert refused.status_code == 409 and refused.json()["rule"] == "erased"
+    assert refused.status_code == 409 and refused.json()["errors"][0]["rule"] == "erased"
     assert await state(intake, person) == after_erasure
 
 
@@ -370,7 +370,7 @@ async def test_an_intervention_is_corrected_by_a_new_record_and_the_old_one_stay
     assert errors_of(await correct_intervention(first, intervention(duration_minutes=60))) == {"reason": "missing"}
     assert (await correct_intervention(uuid4(), intervention(reason="r"))).status_code == 404
     unchanged = await correct_intervention(first, intervention(hours="1.50", reason="r"))
-    assert unchanged.status_code == 409 and unchanged.json()["rule"] == "no_change"
+    assert unchanged.status_code == 409 and unchanged.json()["errors"][0]["rule"] == "no_change"
 
     response = await correct_intervention(first, intervention(duration_minutes=60, hours="1",
                                                               reason="durata sbagliata, mediatrice Samira"))
@@ -404,7 +404,8 @@ async def test_an_intervention_is_corrected_by_a_new_record_and_the_old_one_stay
 
     superseded = await correct_intervention(first, intervention(duration_minutes=45, reason="r"))
     assert superseded.status_code == 409
-    assert (superseded.json()["rule"], superseded.json()["current_intervention_id"]) == ("superseded", str(second))
+    body = superseded.json()
+    assert (body["errors"][0]["rule"], body["current_intervention_id"]) == ("superseded", str(second))
     assert str(second) in superseded.json()["detail"]
 
     third = await correct_intervention(second, intervention(kind="job_orientation", hours=None, cost_eur=None,

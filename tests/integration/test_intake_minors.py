@@ -42,7 +42,7 @@ async def test_an_adult_registered_as_unaccompanied_minor_is_refused_and_nothing
         body = registration(legal_status="unaccompanied_minor", birth_date=birth_date)
         response = await intake.client.post("/api/v1/beneficiaries", json=body, headers=headers())
         assert errors_of(response) == {"legal_status": "unaccompanied_minor_of_age"}, birth_date
-        assert "birth_date" in response.json()["errors"][0]["rule"]
+        assert "birth_date" in response.json()["errors"][0]["message"]
     assert await counts(intake) == before
     # 18 tomorrow: still a minor today.
     assert await intake.register(registration(legal_status="unaccompanied_minor", birth_date=years_ago(18, 1)))

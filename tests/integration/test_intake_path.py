@@ -120,7 +120,7 @@ async def test_projects_refuse_bad_input_roles_and_a_taken_code(intake: Intake):
 
     taken = await intake.client.post("/api/v1/projects", json=PROJECT_BODY, headers=ADMIN)
     assert taken.status_code == 409
-    assert (taken.json()["rule"], taken.json()["field"]) == ("code_taken", "code")
+    assert (taken.json()["errors"][0]["rule"], taken.json()["errors"][0]["field"]) == ("code_taken", "code")
     # Codes are unique per lead organisation: another organisation may use the same code.
     other = await intake.client.post("/api/v1/projects", json=PROJECT_BODY | {"partners": []},
                                      headers=headers(Role.admin, org="coop-z"))
@@ -142,7 +142,7 @@ async def test_registration_refuses_projects_the_organisation_is_not_in(intake: 
         response = await intake.client.post("/api/v1/beneficiaries", json=registration(project_ids=project_ids),
                                             headers=headers(org=org))
         assert errors_of(response) == expected, project_ids
-        assert "POST /api/v1/projects" in response.json()["errors"][0]["rule"]
+        assert "POST /api/v1/projects" in response.json()["errors"][0]["message"]
     assert (await intake.fetchval("SELECT count(*) FROM beneficiaries"), await intake.fetchval(
         "SELECT count(*) FROM outbox")) == before
     # A partner of the lead organisation takes people in charge in the lead's project.
@@ -178,7 +178,8 @@ async def test_a_person_is_enrolled_in_another_project_through_the_outbox(intake
     assert enrolled.status_code == 201, enrolled.text
     assert enrolled.json() == {"beneficiary_id": str(person), "project_ids": [PROJECT, SECOND_PROJECT]}
     again = await intake.client.post(url, json={"project_id": SECOND_PROJECT}, headers=op)
-    assert (again.status_code, again.json()["rule"], again.json()["field"]) == (409, "already_enrolled", "project_id")
+    assert (again.status_code, again.json()["errors"][0]["rule"], again.json()["errors"][0]["field"]) == (
+        409, "already_enrolled", "project_id")
     assert await intake.fetchval("SELECT project_ids FROM beneficiaries WHERE beneficiary_id = $1", person) == [
         PROJECT, SECOND_PROJECT]
     events = await intake.events(person)
@@ -342,7 +343,7 @@ async def test_goal_outcomes_follow_the_plan_rules_and_append_history(intake: In
     assert replanned.status_code == 201, replanned.text
     assert (await outcome(work, {"outcome": "met"})).status_code == 201
     closed = await outcome(work, {"outcome": "missed"})
-    assert closed.status_code == 409 and closed.json()["rule"] == "goal_closed"
+    assert closed.status_code == 409 and closed.json()["errors"][0]["rule"] == "goal_closed"
     assert (await outcome(housing, {"outcome": "missed", "reason": "nessun proprietario"})).status_code == 201
     assert (await outcome(housing, {"outcome": "replanned", "new_deadline": days(300), "reason": "r"})).status_code \
         == 409
@@ -441,7 +442,7 @@ async def test_forbidden_transitions_answer_409_naming_from_to_allowed_and_why(i
             body = response.json()
             by_plan_only = (start, target) == ("taken_in_charge", "plan_agreed")
             expected = [t for t in allowed[start] if t != "plan_agreed"] if by_plan_only else allowed[start]
-            assert (body["from"], body["to"], body["allowed"], body["rule"]) == (
+            assert (body["from"], body["to"], body["allowed"], body["errors"][0]["rule"]) == (
                 start, target, expected, "forbidden_transition")
             assert body["reason"]
             if by_plan_only:
@@ -463,7 +464,7 @@ async def test_an_interrupted_path_resumes_where_it_really_is(intake: Intake):
     assert (await move(intake, with_plan, "interrupted", "moved_away")).status_code == 201
     back = await move(intake, with_plan, "taken_in_charge", "resumed")
     assert back.status_code == 409
-    assert (back.json()["allowed"], back.json()["rule"]) == (["in_progress"], "forbidden_transition")
+    assert (back.json()["allowed"], back.json()["errors"][0]["rule"]) == (["in_progress"], "forbidden_transition")
     assert "agreed plan" in back.json()["reason"]
     assert (await move(intake, with_plan, "in_progress", "resumed")).status_code == 201
 
@@ -577,14 +578,14 @@ async def test_courses_enrolments_and_completions(intake: Intake):
 
     early = await intake.client.post(complete, json={"beneficiary_id": str(person), "completed_on": days(0)},
                                      headers=OPERATOR)
-    assert early.status_code == 409 and early.json()["rule"] == "not_enrolled"
+    assert early.status_code == 409 and early.json()["errors"][0]["rule"] == "not_enrolled"
     assert errors_of(await intake.client.post(enrol, json={"beneficiary_id": str(outsider)}, headers=OPERATOR)) == {
         "beneficiary_id": "project_not_enrolled"}
     enrolled = await intake.client.post(enrol, json={"beneficiary_id": str(person), "enrolled_on": days(-20)},
                                         headers=OPERATOR)
     assert enrolled.status_code == 201, enrolled.text
     twice = await intake.client.post(enrol, json={"beneficiary_id": str(person)}, headers=OPERATOR)
-    assert twice.status_code == 409 and twice.json()["rule"] == "already_enrolled"
+    assert twice.status_code == 409 and twice.json()["errors"][0]["rule"] == "already_enrolled"
     assert (await intake.client.post(f"/api/v1/courses/{uuid4()}/enrolments", json={"beneficiary_id": str(person)},
                                      headers=OPERATOR)).status_code == 404
 
@@ -675,10 +676,10 @@ async def test_erasure_shreds_the_person_but_counts_stay(intake: Intake):
     assert events[-1].payload == {"erased_on": TODAY.isoformat()}
     assert_no_personal_data(events[-1:], ["art. 17", "marzo", body["fiscal_code"]])
     twice = await intake.client.post(url, json={"reason": "di nuovo"}, headers=admin)
-    assert twice.status_code == 409 and twice.json()["rule"] == "erased"
+    assert twice.status_code == 409 and twice.json()["errors"][0]["rule"] == "erased"
     after = await intake.client.post(f"/api/v1/beneficiaries/{person}/transitions",
                                      json={"to": "interrupted", "reason": "x"}, headers=op)
-    assert after.status_code == 409 and after.json()["rule"] == "erased"
+    assert after.status_code == 409 and after.json()["errors"][0]["rule"] == "erased"
     assert len(await intake.events(person)) == len(events)
 
 

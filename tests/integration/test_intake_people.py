@@ -215,8 +215,8 @@ async def test_status_project_and_name_filters_are_checked_and_applied(intake: I
 
     bad_status = await intake.client.get(URL, params={"status": "closed"}, headers=headers(org=org))
     assert errors_of(bad_status) == {"query.status": "enum"}
-    assert "taken_in_charge" in bad_status.json()["errors"][0]["rule"]
-    assert "transferred" in bad_status.json()["errors"][0]["rule"]
+    assert "taken_in_charge" in bad_status.json()["errors"][0]["message"]
+    assert "transferred" in bad_status.json()["errors"][0]["message"]
     bad_project = await intake.client.get(URL, params={"project_id": "FAMI-2024-01"}, headers=headers(org=org))
     assert errors_of(bad_project) == {"query.project_id": "unknown_project"}
 

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import asyncpg
-
 from housing.adapters import repository
 from housing.domain.waiting import candidate_from, waiting_event
-from shared import outbox
 from shared.consumer import Batched
 from shared.events.contracts import BeneficiaryRegistered
 from shared.events.envelope import Event
-from shared.topics import HOUSING_EVENTS
+from shared.uow import UnitOfWork
 
 
-async def on_beneficiaries_registered(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+async def on_beneficiaries_registered(uow: UnitOfWork, events: Sequence[Event]) -> None:
     """Put the people on the waiting list and say so, once each."""
     candidates = [candidate_from(e.beneficiary_id, e.envelope.organisation_id, e.payload) for e in events]
-    added = await repository.add_waiting(conn, candidates=candidates, event_ids=[e.event_id for e in events])
-    await outbox.add_caused(conn, HOUSING_EVENTS.name, [
-        (waiting_event(candidate), e) for e, candidate in zip(events, candidates, strict=True) if e.event_id in added
-    ], producer="housing")
+    added = await repository.add_waiting(uow.connection, candidates=candidates, event_ids=[e.event_id for e in events])
+    for e, candidate in zip(events, candidates, strict=True):
+        if e.event_id in added:
+            uow.emit_caused(waiting_event(candidate), e)
 
 
 HANDLERS = {BeneficiaryRegistered.event_type: Batched(on_beneficiaries_registered)}

@@ -19,7 +19,7 @@ from intake.domain import corrections
 from intake.domain.registration import duplicate_key, name_tokens, split_personal
 from intake.entrypoints.schemas import BeneficiaryCorrectionIn, BeneficiaryIn
 from intake.service_layer.commands import emit, locked_person, open_notes, seal
-from intake.service_layer.errors import Conflict, Invalid, RuleBroken
+from intake.service_layer.errors import Conflict, Invalid, RuleBroken, RuleViolation
 from intake.service_layer.registration import DuplicatesFound, duplicate_of
 from shared.auth import Principal
 from shared.events.contracts import BeneficiaryCorrected
@@ -71,8 +71,7 @@ def _validated(merged: dict[str, Any], *, registered_on: date) -> dict[str, Any]
         return BeneficiaryIn.model_validate(merged, context={"registered_on": registered_on}).model_dump(mode="json")
     except ValidationError as exc:
         raise Invalid([
-            {"field": ".".join(str(p) for p in e["loc"]) or "body", "rule": e["msg"], "type": e["type"]}
-            for e in exc.errors()
+            RuleViolation(".".join(str(p) for p in e["loc"]) or "body", e["type"], e["msg"]) for e in exc.errors()
         ]) from None
 
 

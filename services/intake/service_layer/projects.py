@@ -15,7 +15,7 @@ from intake.adapters import repository, repository_projects
 from intake.domain.projects import AlreadyEnrolled, ProjectRuleViolation, check_partners, enrolled_in
 from intake.entrypoints.schemas_projects import ProjectEnrolmentIn, ProjectIn
 from intake.service_layer.commands import emit, locked_person
-from intake.service_layer.errors import Conflict, Invalid, RuleBroken
+from intake.service_layer.errors import Conflict, Invalid, RuleBroken, RuleViolation
 from shared.auth import Principal
 from shared.events.contracts import BeneficiaryEnrolledInProject
 
@@ -56,9 +56,9 @@ async def refuse_unknown(conn: asyncpg.Connection, principal: Principal, codes: 
 def refuse(codes: Mapping[str, str], *, unknown: Collection[str]) -> None:
     """Invalid, naming each field (field -> project code) whose code is among `unknown`."""
     errors = [
-        {"field": field, "type": UNKNOWN_PROJECT,
-         "rule": f"no project '{code}' led by or partnered with your organisation; an admin of the lead "
-                 "organisation registers it with POST /api/v1/projects"}
+        RuleViolation(field, UNKNOWN_PROJECT,
+                      f"no project '{code}' led by or partnered with your organisation; an admin of the lead "
+                      "organisation registers it with POST /api/v1/projects")
         for field, code in codes.items() if code in unknown
     ]
     if errors:

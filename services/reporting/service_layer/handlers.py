@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import asyncpg
-
 from reporting.adapters import repository
 from reporting.domain.people import corrected_attributes, counted_person
 from shared.consumer import Batched
@@ -26,16 +24,19 @@ from shared.events.contracts import (
     PlanAgreed,
 )
 from shared.events.envelope import Event
+from shared.uow import UnitOfWork
 
 
-async def on_registered(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+async def on_registered(uow: UnitOfWork, events: Sequence[Event]) -> None:
+    conn = uow.connection
     await repository.add_people(conn, [
         counted_person(e.beneficiary_id, e.envelope.organisation_id, e.payload) for e in events
     ])
     await repository.add_to_timeline(conn, events)
 
 
-async def on_corrected(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+async def on_corrected(uow: UnitOfWork, events: Sequence[Event]) -> None:
+    conn = uow.connection
     for event in events:  # rare: one statement each, in order, as a later correction wins
         p = event.payload
         assert isinstance(p, BeneficiaryCorrected)
@@ -45,12 +46,14 @@ async def on_corrected(conn: asyncpg.Connection, events: Sequence[Event]) -> Non
     await repository.add_to_timeline(conn, events)
 
 
-async def on_erased(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+async def on_erased(uow: UnitOfWork, events: Sequence[Event]) -> None:
+    conn = uow.connection
     await repository.mark_erased(conn, beneficiary_ids=[e.beneficiary_id for e in events])
     await repository.add_to_timeline(conn, events)
 
 
-async def on_timeline_event(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+async def on_timeline_event(uow: UnitOfWork, events: Sequence[Event]) -> None:
+    conn = uow.connection
     await repository.add_to_timeline(conn, events)
 
 

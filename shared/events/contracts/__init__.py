@@ -2,6 +2,23 @@
 only coarse attributes other services need: never names, birth dates, fiscal codes, documents,
 contacts, addresses or free text. Importing this package registers every contract."""
 
+from shared.events.contracts.consent import ConsentGiven, ConsentWithdrawn
+from shared.events.contracts.employment import (
+    EmploymentHired,
+    EmploymentIncomeChanged,
+    EmploymentPaymentMade,
+    EmploymentProposalMade,
+    EmploymentStageChanged,
+    QualificationRecognitionChanged,
+    SkillsCertified,
+)
+from shared.events.contracts.housing import (
+    HousingMovedIn,
+    HousingMovedOut,
+    HousingProposalMade,
+    HousingProposalStatusChanged,
+    HousingSupportChanged,
+)
 from shared.events.contracts.matching import (
     EmploymentCandidateWaiting,
     HousingCandidateWaiting,
@@ -33,6 +50,20 @@ from shared.events.contracts.people import (
 )
 
 __all__ = [
+    "ConsentGiven",
+    "ConsentWithdrawn",
+    "EmploymentHired",
+    "EmploymentIncomeChanged",
+    "EmploymentPaymentMade",
+    "EmploymentProposalMade",
+    "EmploymentStageChanged",
+    "HousingMovedIn",
+    "HousingMovedOut",
+    "HousingProposalMade",
+    "HousingProposalStatusChanged",
+    "HousingSupportChanged",
+    "QualificationRecognitionChanged",
+    "SkillsCertified",
     "AMOUNT",
     "Area",
     "AgeBand",

@@ -39,8 +39,20 @@ class BeneficiaryRegistered(EventPayload):
     single_parent: bool = False
     italian_level: str | None = None
     languages: list[str] = Field(default_factory=list)
-    area: str | None = Field(None, description="province code where the path runs, e.g. RM")
+    area: str | None = Field(None, description="province code where the person lives or is hosted, e.g. RM")
     project_ids: list[str] = Field(default_factory=list)
+    # Added within v1 (optional, so older events still read): where the person lives and would accept to
+    # live or work, the day they were really taken in charge (an imported history), and what matching needs.
+    taken_in_charge_on: date | None = Field(None, description="when the path began; registered_on when absent")
+    municipality: str | None = Field(None, pattern=r"^\d{6}$", description="ISTAT code of where they live")
+    accepted_areas: list[str] = Field(default_factory=list, description="province codes they would live or work in")
+    citizenship: str | None = Field(None, pattern=r"^[A-Z]{2}$", description="ISO 3166 alpha-2")
+    driving_licence: bool | None = None
+    women_inactive: bool | None = Field(None, description="a woman neither working nor seeking work at intake")
+
+    @property
+    def path_started_on(self) -> date:
+        return self.taken_in_charge_on or self.registered_on
 
 
 @contract
@@ -71,7 +83,7 @@ CorrectableField = Literal[
 ]
 _CORRECTED_ATTRIBUTES = (
     "sex", "age_band", "legal_status", "reception", "household_size", "children", "single_parent", "italian_level",
-    "languages",
+    "languages", "area", "municipality", "accepted_areas", "citizenship", "driving_licence",
 )
 
 
@@ -94,6 +106,11 @@ class BeneficiaryCorrected(EventPayload):
     single_parent: bool | None = None
     italian_level: str | None = None
     languages: list[str] | None = None
+    area: str | None = None
+    municipality: str | None = Field(None, pattern=r"^\d{6}$")
+    accepted_areas: list[str] | None = None
+    citizenship: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    driving_licence: bool | None = None
 
     @model_serializer(mode="wrap")
     def _only_changed(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

@@ -62,28 +62,38 @@ def test_skills_are_counted_per_level_lowest_first():
 CLOSED_VOCABULARY = {
     "age_band", "level_before", "level_reached", "from_status", "to_status", "reason_category", "kind", "area",
     "outcome", "corrected_fields", "needs.work", "needs.housing", "needs.social",
+    "place_kind", "opening_kind", "from_stage", "to_stage", "contract_type", "source", "status", "result",
+    "given_by", "cause", "actor",
 }
 # Codes whose shape the contract enforces with a pattern.
 PATTERNED = {
-    "sex", "sector",
+    "sex", "sector", "citizenship", "province", "month", "level",
+    # ISTAT municipality codes
+    "municipality", "workplace_municipality",
+    # codes from a list kept as data by the producing service (reasons, purposes, legal bases)
+    "reason", "decline_reason", "purpose", "legal_basis",
     # decimals as text
-    "hours", "cost_eur",
+    "hours", "cost_eur", "amount_eur", "monthly_income_eur",
 }
 # Codes intake validates before the event is made; the contract takes any text.
 CHECKED_BY_INTAKE = {
     "legal_status", "reception", "italian_level", "languages",
     # a province code (e.g. RM), unlike a plan's area; intake does not send it yet
-    "intake.beneficiary_registered:area",
+    "intake.beneficiary_registered:area", "intake.beneficiary_corrected:area", "accepted_areas",
+    # the version label of the privacy notice shown, from intake's list of notices
+    "notice_version",
     # an admin's project code: organisational data, not about a person
     "project_id", "project_ids",
 }
-CONTROLLED_TEXT = CLOSED_VOCABULARY | PATTERNED | CHECKED_BY_INTAKE
+# The names of the matching engine's score parts (keys), from the producing service's configuration.
+CHECKED_BY_PRODUCER = {"score_parts"}
+CONTROLLED_TEXT = CLOSED_VOCABULARY | PATTERNED | CHECKED_BY_INTAKE | CHECKED_BY_PRODUCER
 
 
 def _judged_as(group: set[str], event_type: str, field: str) -> bool:
     """The field is in the group by its own event's name for it, else by its path or its last part."""
     qualified = f"{event_type}:{field}"
-    if any(qualified in other for other in (CLOSED_VOCABULARY, PATTERNED, CHECKED_BY_INTAKE)):
+    if any(qualified in other for other in (CLOSED_VOCABULARY, PATTERNED, CHECKED_BY_INTAKE, CHECKED_BY_PRODUCER)):
         return qualified in group
     return field in group or field.rsplit(".", 1)[-1] in group
 

@@ -42,8 +42,8 @@ def test_error_answers_have_the_body_the_services_send(document):
                     schema = answer["content"]["application/json"]["schema"]
                     assert schema.get("$ref", "").endswith("/ErrorBody") or code == "503", (code, schema)
     assert "HTTPValidationError" not in document["components"]["schemas"]
-    error = document["components"]["schemas"]["ErrorBody"]
-    assert error["properties"]["errors"]["items"]["required"] == ["field", "rule"]
+    item = document["components"]["schemas"]["ErrorItem"]
+    assert item["required"] == ["field", "rule", "message"]
 
 
 def test_a_bound_is_a_bound_on_an_unchecked_service():

@@ -1,0 +1,57 @@
+"""What a command or a domain rule refuses, free of HTTP: the entrypoints (shared/api.py) turn each
+into one error body. Domains raise these directly, so a rule and its refusal live in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+class RuleViolation(ValueError):
+    """One field breaks one rule: answered 422 naming both. `rule` is a stable code a client can
+    switch on; `message` says it in words for a person."""
+
+    def __init__(self, field: str, rule: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.rule = rule
+        self.message = message
+
+
+class Violations(ValueError):
+    """Several fields break rules at once: all are answered together, so a client fixes them in one go."""
+
+    def __init__(self, violations: Iterable[RuleViolation]) -> None:
+        self.violations = list(violations)
+        if not self.violations:
+            raise ValueError("Violations needs at least one RuleViolation")
+        super().__init__("; ".join(str(v) for v in self.violations))
+
+
+class NotFound(LookupError):
+    """Nothing by that id for the caller (another organisation's data looks the same: absent)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class Conflict(Exception):
+    """Well-formed, but the current state forbids it (409). `field` names what the client could change,
+    where one thing does; `extra` carries what the client needs to act (allowed targets, matches)."""
+
+    def __init__(self, detail: str, *, rule: str, field: str | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.rule = rule
+        self.field = field
+        self.extra = extra
+
+
+class Forbidden(PermissionError):
+    """The caller's role or purpose does not allow this (403)."""
+
+    def __init__(self, detail: str, *, rule: str = "forbidden") -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.rule = rule

@@ -1,0 +1,223 @@
+"""The unit of work: one transaction, the service's repositories on it, and the events the work
+causes, written to the outbox in that same transaction at commit. A command and a consumer handler
+work through the same shape, so the state change, the events (and, for a consumer, its tracking
+row) commit or roll back together.
+
+    async with uow_factory() as uow:
+        offer = await uow.offers.get(offer_id)
+        uow.emit(OfferChanged(...), beneficiary_id=..., organisation_id=...)
+    # committed here, events included; an exception rolls everything back
+
+`InMemoryUnitOfWork` is the twin for service-layer unit tests: same collection of events, no server."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from shared import outbox
+from shared.events.codec import envelope_caused_by, envelope_for
+from shared.events.envelope import Envelope, Event, EventPayload
+
+
+class UnitOfWork(ABC):
+    """Collects the events of one piece of work; subclasses own (or join) its transaction.
+
+    `correlation_id` is shared by every event a command emits, so reporting can tell they came from
+    one act; events caused by a consumed event keep the cause's correlation instead."""
+
+    def __init__(self, *, topic: str | None, producer: str) -> None:
+        self.topic = topic
+        self.producer = producer
+        self.correlation_id: UUID = uuid4()
+        self._pending: list[outbox.OutboxRecord] = []
+        self.emitted: list[Envelope] = []
+
+    def emit(
+        self, payload: EventPayload, *, beneficiary_id: UUID, organisation_id: str, project_id: str | None = None,
+        occurred_at: datetime | None = None,
+    ) -> Envelope:
+        """Add an event of this work, published once the work commits."""
+        topic = self._topic()
+        envelope = envelope_for(
+            payload, beneficiary_id=beneficiary_id, organisation_id=organisation_id, producer=self.producer,
+            correlation_id=self.correlation_id, project_id=project_id, occurred_at=occurred_at,
+        )
+        self._pending.append(outbox.record_for(envelope, topic))
+        self.emitted.append(envelope)
+        return envelope
+
+    def emit_caused(self, payload: EventPayload, cause: Event) -> Envelope:
+        """Add an event caused by a consumed one: same person, organisation, project and correlation,
+        continuing the trace the cause was handled in."""
+        topic = self._topic()
+        envelope = envelope_caused_by(payload, cause.envelope, producer=self.producer)
+        self._pending.append(outbox.record_for(envelope, topic, cause.trace_context))
+        self.emitted.append(envelope)
+        return envelope
+
+    def _topic(self) -> str:
+        if self.topic is None:
+            raise RuntimeError(f"{type(self).__name__} publishes no topic: it cannot emit events")
+        return self.topic
+
+    def take_pending(self) -> list[outbox.OutboxRecord]:
+        """The events not yet written, handed to a repository that writes them in its own statement
+        (one round trip for a state change and its events); they are then no longer the UoW's to write."""
+        pending, self._pending = self._pending, []
+        return pending
+
+    async def flush(self) -> None:
+        """Write the pending events now, inside the transaction (commit does this too)."""
+        records = self.take_pending()
+        if records:
+            await self._write(records)
+
+    async def commit(self) -> None:
+        await self.flush()
+        await self._commit()
+
+    async def rollback(self) -> None:
+        self._pending.clear()
+        self.emitted.clear()
+        await self._rollback()
+
+    async def __aenter__(self) -> Self:
+        await self._begin()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if exc_type is None:
+                await self.commit()
+            else:
+                await self.rollback()
+        finally:
+            await self._close()
+
+    @abstractmethod
+    async def _begin(self) -> None: ...
+
+    @abstractmethod
+    async def _write(self, records: Sequence[outbox.OutboxRecord]) -> None: ...
+
+    @abstractmethod
+    async def _commit(self) -> None: ...
+
+    @abstractmethod
+    async def _rollback(self) -> None: ...
+
+    async def _close(self) -> None:
+        return None
+
+
+class PostgresUnitOfWork(UnitOfWork):
+    """One pooled connection and its transaction. Built from a pool it acquires, begins, commits and
+    releases its own connection; `joined` to a connection whose transaction someone else owns (the
+    idempotent consumer's) it only writes its events, leaving commit and rollback to that owner.
+    Subclasses build the service's repositories on the connection in `_repositories`."""
+
+    def __init__(
+        self, pool: asyncpg.Pool | None, *, topic: str | None, producer: str,
+        connection: asyncpg.Connection | None = None,
+    ) -> None:
+        super().__init__(topic=topic, producer=producer)
+        self._pool = pool
+        self._conn: asyncpg.Connection | None = connection
+        self._owned = connection is None
+        self._tx: asyncpg.transaction.Transaction | None = None
+        if connection is not None:
+            self._repositories(connection)
+
+    @classmethod
+    def joined(cls, connection: asyncpg.Connection, *, topic: str | None, producer: str) -> Self:
+        return cls(None, topic=topic, producer=producer, connection=connection)
+
+    @property
+    def connection(self) -> asyncpg.Connection:
+        if self._conn is None:
+            raise RuntimeError("the unit of work has not begun: use `async with uow:`")
+        return self._conn
+
+    def _repositories(self, conn: asyncpg.Connection) -> None:
+        """Build the service's repositories on `conn` (a subclass sets its attributes here)."""
+
+    async def _begin(self) -> None:
+        if not self._owned:
+            return
+        if self._pool is None:
+            raise RuntimeError("a unit of work needs a pool or a joined connection")
+        self._conn = await self._pool.acquire()
+        try:
+            self._tx = self._conn.transaction()
+            await self._tx.start()
+            self._repositories(self._conn)
+        except BaseException:
+            await self._pool.release(self._conn)
+            self._conn = None
+            raise
+
+    async def _write(self, records: Sequence[outbox.OutboxRecord]) -> None:
+        await outbox.add(self.connection, records)
+
+    async def _commit(self) -> None:
+        if self._tx is not None:
+            await self._tx.commit()
+            self._tx = None
+
+    async def _rollback(self) -> None:
+        if self._tx is not None:
+            await self._tx.rollback()
+            self._tx = None
+
+    async def _close(self) -> None:
+        if self._owned and self._conn is not None and self._pool is not None:
+            conn, self._conn = self._conn, None
+            await self._pool.release(conn)
+
+
+class InMemoryUnitOfWork(UnitOfWork):
+    """The twin for unit tests: `committed` holds the envelopes of every committed unit, in order;
+    a rolled-back unit leaves nothing. Repositories are in-memory objects a subclass shares across
+    units; they snapshot/restore themselves through `_snapshot` / `_restore` so a rollback undoes them."""
+
+    def __init__(self, *, topic: str = "test.events", producer: str = "test") -> None:
+        super().__init__(topic=topic, producer=producer)
+        self.committed: list[Envelope] = []
+        self.commits = 0
+        self._saved: object = None
+
+    def _snapshot(self) -> object:
+        """State of the in-memory repositories to come back to on rollback (a subclass deep-copies)."""
+        return None
+
+    def _restore(self, saved: object) -> None:
+        """Put the repositories back as `_snapshot` found them."""
+
+    async def _begin(self) -> None:
+        self.correlation_id = uuid4()
+        self.emitted = []
+        self._saved = self._snapshot()
+
+    async def _write(self, records: Sequence[outbox.OutboxRecord]) -> None:
+        return None  # the envelopes are in `emitted`; commit keeps them
+
+    async def _commit(self) -> None:
+        self.committed.extend(self.emitted)
+        self.emitted = []
+        self.commits += 1
+
+    async def _rollback(self) -> None:
+        self._restore(self._saved)
+
+    def committed_of(self, payload_type: type[EventPayload]) -> list[Envelope]:
+        """The committed envelopes of one event type."""
+        return [e for e in self.committed if e.event_type == payload_type.event_type]
