@@ -49,6 +49,8 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             answers = dict(SHARED_ANSWERS)
+            if "requestBody" in operation:
+                answers["400"] = "the body cannot be parsed (not JSON, or not UTF-8)"
             if operation.get("security") or path.startswith("/api/"):
                 answers |= AUTH_ANSWERS
                 if "{" in path:
