@@ -192,6 +192,17 @@ class Idempotency:
                 claim.scope, claim.key, claim.request_hash, start["status"], headers, body)
 
 
+async def forget_old_keys(pool: object, *, keep_hours: float = KEEP_HOURS, every_s: float = 3600) -> None:
+    """Delete keys (and the answers they hold) older than `keep_hours`, hourly: a retry comes within
+    minutes, and the stored answers are not kept longer than they serve."""
+    import asyncio
+
+    while True:
+        await pool.execute(  # type: ignore[attr-defined]
+            "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)", keep_hours)
+        await asyncio.sleep(every_s)
+
+
 def _unverified_caller(token: str) -> str | None:
     """In oidc mode verifying may fetch keys (off the loop, in the route); the key's scope is then the
     token's claims read unverified: the route still verifies the token before anything is done."""

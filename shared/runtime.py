@@ -18,6 +18,7 @@ from faststream.specification import AsyncAPI
 from shared.consumer import Batched, Handler, IdempotentConsumer, UnitOfWorkOn
 from shared.db import create_pool
 from shared.events.envelope import EventPayload
+from shared.idempotency import forget_old_keys
 from shared.kafka import LagMonitor, subscribe
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.settings import ServiceSettings
@@ -102,6 +103,7 @@ class Runtime:
             keep_sent_s=s.outbox_keep_sent_hours * 3600,
         )
         self._spawn(self.relay.run, "relay")
+        self._spawn(lambda: forget_old_keys(self.pool), "idempotency-retention")
         if self._consumer is not None:
             self._consumer.bind(self.pool)
             self._spawn(LagMonitor(self._subscriber, f"percorsi-{s.service}").run, "lag")

@@ -167,3 +167,22 @@ async def test_a_retry_with_the_same_key_gets_the_first_answer_and_acts_once(htt
     other = await http.post(f"{intake}/api/v1/beneficiaries", json=person(project, first_name="Altra"),
                             headers=OP | key)
     assert other.status_code == 422 and other.json()["errors"][0]["rule"] == "idempotency_key_reused", other.text
+
+
+async def test_housing_and_employment_see_the_permits_month_not_its_day(http, services, project):
+    intake = services["intake"]
+    permit = {"document": "postal_receipt", "reason": "asylum", "number": "09123abcde",
+              "registered_mail_number": "051234567890", "questura": "Roma", "issue_date": "2026-09-01",
+              "expiry_date": "2027-03-15", "renewal_pending": False}
+    body = person(project, first_name="Permesso", permit=permit)
+    registered = await http.post(f"{intake}/api/v1/beneficiaries", json=body, headers=OP)
+    assert registered.status_code == 201, registered.text
+    bid = registered.json()["beneficiary_id"]
+    operator = (await http.get(f"{intake}/api/v1/beneficiaries/{bid}", headers=OP)).json()
+    assert operator["permit_expiry"] == "2027-03-15"
+    for role in (Role.housing, Role.employment):
+        seen = (await http.get(f"{intake}/api/v1/beneficiaries/{bid}", headers=token(role, "coop-h"))).json()
+        assert "permit_expiry" not in seen, role
+        assert seen["permit_expiry_month"] == "2027-03" and seen["permit_status"] in {"valid", "expiring_soon"}
+        listed = (await http.get(f"{intake}/api/v1/beneficiaries", headers=token(role, "coop-h"))).json()
+        assert all("permit_expiry" not in item for item in listed["items"]), role

@@ -114,9 +114,11 @@ async def list_beneficiaries(
         deadline_within_days=deadline_within_days,
     )
     try:
-        return await people.list_people(
+        found = await people.list_people(
             pool, vault, principal, filters, limit=limit, offset=offset, purpose=purpose, today=today_in_italy()
         )
+        found["items"] = [for_role(item, principal.role) for item in found["items"]]
+        return found
     except people.PersonalDataRefused as exc:
         raise HTTPException(403, detail=str(exc)) from None
 
@@ -135,4 +137,18 @@ async def get_beneficiary(
         raise HTTPException(403, detail=str(exc)) from None
     if found is None:
         raise HTTPException(404, detail=f"no beneficiary {beneficiary_id} in your organisation")
-    return found
+    return for_role(found, principal.role)
+
+
+# Housing and employment decide on a lease or a contract's length, which a permit's month and its
+# status (valid, expiring_soon, expired) answer; the exact expiry day is the operators' (README).
+COARSE_PERMIT_ROLES = frozenset({Role.housing, Role.employment})
+
+
+def for_role(person: dict, role: Role) -> dict:
+    """What `role` sees of a person: housing and employment get the permit's expiry month, not its day."""
+    if role not in COARSE_PERMIT_ROLES:
+        return person
+    expiry = person.pop("permit_expiry", None)
+    person["permit_expiry_month"] = expiry.strftime("%Y-%m") if expiry else None
+    return person
