@@ -40,10 +40,17 @@ def _intake() -> Figures:
     return intake_register.run()
 
 
+def _hardening() -> Figures:
+    from bench import request_limits
+
+    return request_limits.run()
+
+
 # Each group measures one issue's figures; it imports its own code only when it runs.
 GROUPS: dict[str, Callable[[], Figures]] = {
     "backbone": _backbone,
     "intake": _intake,
+    "hardening": _hardening,
 }
 
 
