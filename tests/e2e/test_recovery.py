@@ -183,3 +183,45 @@ async def test_a_kafka_outage_is_a_line_per_change_of_state(http, services):
         loud = [line for line in lines if any(f'"level": "{lv}"' in line for lv in ("WARNING", "ERROR", "CRITICAL"))]
         assert not [line for line in loud if "CommitFailedError" in line], service
         assert len(loud) <= 4, (service, len(loud), [line[:300] for line in loud[:8]])
+
+
+async def test_a_retry_after_the_process_died_between_commit_and_answer_does_not_act_again(http, services, tmp_path):
+    """The worst moment: the registration committed, the process killed before its answer left
+    (failpoint http.before_answer). The key was claimed in the registration's own transaction, so the
+    retry, on the surviving intake, knows it was done: it says so and registers no one again."""
+    import os
+    import subprocess
+    import sys
+
+    from deploy.devstack import wait_healthy
+    from tests.e2e.conftest import ROOT
+
+    await ensure_projects(http, services, ORG, ["FAMI-LOAD"])
+    port = 18009 + servers.PORT_OFFSET
+    env = {**os.environ, "PERCORSI_INTAKE_HTTP_PORT": str(port), "PERCORSI_INTAKE_DATABASE": "percorsi_intake_e2e",
+           "PERCORSI_FAILPOINT": "http.before_answer:1", "PYTHONPATH": f"{ROOT}:{ROOT / 'services'}"}
+    env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
+    doomed = subprocess.Popen([sys.executable, "-m", "intake"], cwd=ROOT, env=env,
+                              stdout=open(tmp_path / "doomed.log", "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115
+    try:
+        await asyncio.to_thread(wait_healthy, {"intake": doomed}, 60, {"intake": port})
+        body = registration("Perduta", "Risposta", "F", date(1977, 7, 7), with_code=False)
+        body["project_ids"] = ["FAMI-LOAD"]
+        key = {"Idempotency-Key": str(uuid.uuid4())}
+        with pytest.raises(Exception):  # noqa: B017 - the connection dies with the process
+            await http.post(f"http://127.0.0.1:{port}/api/v1/beneficiaries", json=body,
+                            headers=token(Role.operator, ORG) | key)
+        assert doomed.wait(timeout=10) == -9  # SIGKILL: the failpoint, not a clean answer
+    finally:
+        if doomed.poll() is None:
+            doomed.kill()
+    retry = await http.post(f"{services['intake']}/api/v1/beneficiaries", json=body,
+                            headers=token(Role.operator, ORG) | key)
+    assert retry.status_code == 409 and retry.json()["rule"] == "idempotency_answer_lost", retry.text
+    again = await http.post(f"{services['intake']}/api/v1/beneficiaries", json=body,
+                            headers=token(Role.operator, ORG) | key)
+    assert again.status_code == 409 and again.json()["rule"] == "idempotency_answer_lost"
+    # Without the key the same person is now a duplicate of the one registered before the crash.
+    fresh = await http.post(f"{services['intake']}/api/v1/beneficiaries", json=body,
+                            headers=token(Role.operator, ORG))
+    assert fresh.status_code == 409 and fresh.json()["matches"], fresh.text
