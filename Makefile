@@ -50,7 +50,7 @@ e2e: install
 # The suite's fuzz stage, longer: schemathesis on every operation of every service (its own servers).
 FUZZ_EXAMPLES ?= 100
 fuzz: install
-	@PERCORSI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -s tests/e2e/test_fuzz.py
+	@PERCORSI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -s --timeout 1800 tests/e2e/test_fuzz.py
 
 lint: .venv/.installed
 	@.venv/bin/ruff check --quiet .
