@@ -43,7 +43,8 @@ async def _not_yet_consumed() -> dict[str, int]:
     """Per consumer, intake events it has not recorded yet (each records every event it reads);
     "relay": committed events not yet published."""
     published = {r["event_id"] for r in await _query(
-        "percorsi_intake_e2e", "SELECT event_id FROM outbox WHERE topic = $1", INTAKE_EVENTS.name)}
+        "percorsi_intake_e2e", "SELECT event_id FROM outbox WHERE topic = $1 AND failed_at IS NULL",
+        INTAKE_EVENTS.name)}
     missing = {"relay": (await _query("percorsi_intake_e2e", "SELECT count(*) AS n FROM outbox_pending"))[0]["n"]}
     for service in CONSUMERS:
         seen = {r["event_id"] for r in await _query(
@@ -175,7 +176,10 @@ async def test_a_kafka_outage_is_a_line_per_change_of_state(http, services):
         load.stopped.set()
         await running
     assert set(load.statuses) == {201}, load.statuses  # the outbox takes commands while Kafka is away
-    assert await _caught_up_after(back_at) <= 30
+    late = await _caught_up_after(back_at)
+    health = {s: (await http.get(f"{url}/health")).json() for s, url in services.items()}
+    assert late <= 30, (CAUGHT_UP[-1], {s: {k: h.get(k) for k in ("relay", "kafka", "outbox_backlog")}
+                                        for s, h in health.items()})
     for service, path in LOGS.items():
         with path.open("rb") as f:
             f.seek(log_start[service])
