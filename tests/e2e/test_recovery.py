@@ -73,7 +73,7 @@ async def _caught_up_after(back_at: float) -> float:
                 return time.monotonic() - back_at
         except (OSError, asyncpg.PostgresError):
             pass
-        if time.monotonic() - back_at > 30:
+        if time.monotonic() - back_at > 60:
             return float("inf")
         await asyncio.sleep(0.1)
 
@@ -176,10 +176,17 @@ async def test_a_kafka_outage_is_a_line_per_change_of_state(http, services):
         load.stopped.set()
         await running
     assert set(load.statuses) == {201}, load.statuses  # the outbox takes commands while Kafka is away
+    # A consumer rejoins its group after the broker is back (session timeout, rebalance): within
+    # seconds on a quiet machine, much longer on a loaded one, so the bound here is generous.
     late = await _caught_up_after(back_at)
     health = {s: (await http.get(f"{url}/health")).json() for s, url in services.items()}
-    assert late <= 30, (CAUGHT_UP[-1], {s: {k: h.get(k) for k in ("relay", "kafka", "outbox_backlog")}
+    assert late <= 60, (CAUGHT_UP[-1], {s: {k: h.get(k) for k in ("relay", "kafka", "outbox_backlog")}
                                         for s, h in health.items()})
+    # Every process recovered by itself: all healthy again, relays included.
+    deadline = time.monotonic() + 60
+    while not all((await http.get(f"{url}/health")).status_code == 200 for url in services.values()):
+        assert time.monotonic() < deadline, {s: (await http.get(f"{u}/health")).json() for s, u in services.items()}
+        await asyncio.sleep(0.5)
     for service, path in LOGS.items():
         with path.open("rb") as f:
             f.seek(log_start[service])
