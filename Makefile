@@ -55,6 +55,7 @@ fuzz: install
 lint: .venv/.installed
 	@.venv/bin/ruff check --quiet .
 	@.venv/bin/lint-imports --no-cache
+	@.venv/bin/mypy shared services bench deploy
 
 bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }

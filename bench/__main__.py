@@ -20,6 +20,18 @@ def _servers(command: str) -> None:
         subprocess.run([str(ROOT / "deploy" / "infra.sh"), command], check=True, stdout=sys.stderr)
 
 
+def _use_local_servers() -> None:
+    """Point the benchmark (and the services it starts) at the local servers `infra.sh` runs, on the
+    ports KAFKA_PORT and PG_PORT chose, unless the caller named servers of its own."""
+    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS") and os.environ.get("PERCORSI_POSTGRES_DSN"):
+        return
+    out = subprocess.run([str(ROOT / "deploy" / "infra.sh"), "env"], capture_output=True, text=True, check=True)
+    for line in out.stdout.splitlines():
+        name, sep, value = line.partition("=")
+        if sep and name in ("KAFKA_BOOTSTRAP_SERVERS", "PERCORSI_POSTGRES_DSN"):
+            os.environ.setdefault(name, value)
+
+
 def _running() -> bool:
     out = subprocess.run([str(ROOT / "deploy" / "infra.sh"), "status"], capture_output=True, text=True).stdout
     return "kafka: running" in out and "postgres: running" in out
@@ -66,13 +78,15 @@ def main() -> None:
     groups = _chosen()
     started = not _running()
     _servers("start")
+    stop_after = started and not os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    _use_local_servers()
     try:
         for group in groups:
             for name, value, unit in GROUPS[group]():
                 print(f"{name} {value:.2f} {unit}", flush=True)
     finally:
-        if started:
-            _servers("stop")
+        if stop_after:
+            subprocess.run([str(ROOT / "deploy" / "infra.sh"), "stop"], check=True, stdout=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,8 @@ async def _side(mode: str, role: str, topic: str, dsn: str) -> asyncio.subproces
 
 
 async def _message(proc: asyncio.subprocess.Process) -> dict:
+    if proc.stdout is None:
+        raise RuntimeError("bench side started without a pipe for its output")
     line = await asyncio.wait_for(proc.stdout.readline(), 300)
     if not line:
         raise RuntimeError(f"bench side exited with {await proc.wait()}")

@@ -8,10 +8,13 @@ import asyncio
 import json
 import sys
 import time
+from collections.abc import Sequence
 from datetime import date
 from uuid import uuid4
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord
 from faststream.kafka import KafkaBroker
 
 from shared import outbox
@@ -78,22 +81,26 @@ async def pipeline_produce(bootstrap: str, topic: str, dsn: str, n: int) -> None
     await pool.close()
 
 
+class _CountingConsumer(IdempotentConsumer):
+    """The idempotent consumer, counting records once their batch's transaction has committed."""
+
+    def __init__(self, pool: asyncpg.Pool, n: int) -> None:
+        super().__init__(pool, {HousingCandidateWaiting.event_type: Batched(apply_effects)}, group="bench")
+        self.finished = asyncio.Event()
+        self._n, self._committed = n, 0
+
+    async def handle_records(self, records: Sequence[ConsumerRecord]) -> None:
+        await super().handle_records(records)
+        self._committed += len(records)
+        if self._committed >= self._n:
+            self.finished.set()
+
+
 async def pipeline_consume(bootstrap: str, topic: str, dsn: str, n: int) -> None:
     pool = await create_pool(dsn, min_size=2, max_size=4)
     broker = KafkaBroker(bootstrap, logger=None)
-    consumer = IdempotentConsumer(pool, {HousingCandidateWaiting.event_type: Batched(apply_effects)}, group="bench")
-    finished = asyncio.Event()
-    committed = 0
-    handle = consumer.handle_records
-
-    async def counting(records) -> None:  # counted once the batch's transaction has committed
-        nonlocal committed
-        await handle(records)
-        committed += len(records)
-        if committed >= n:
-            finished.set()
-
-    consumer.handle_records = counting
+    consumer = _CountingConsumer(pool, n)
+    finished = consumer.finished
     service = ServiceSettings()  # the consumer settings every service runs with
     subscriber = subscribe(
         broker, consumer, topics=[TopicSpec(topic)], group_id=f"bench-{topic}",

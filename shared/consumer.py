@@ -9,6 +9,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 from uuid import UUID, uuid5
 
 import asyncpg
@@ -18,8 +19,9 @@ from opentelemetry.propagate import inject
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
 
 from shared import outbox
+from shared.db import Connection
 from shared.events.codec import Decoder, PoisonEvent
-from shared.events.envelope import Event
+from shared.events.envelope import Event, EventPayload
 from shared.events.registry import current
 from shared.telemetry import carrier_from_kafka, context_from, meter, spans_recorded, tracer
 from shared.topics import DEAD_LETTER
@@ -31,8 +33,11 @@ _meter = meter(__name__)
 _handled = _meter.create_counter("events.handled", unit="{event}", description="events whose effects committed")
 _failed = _meter.create_counter("events.failed", unit="{event}", description="events sent to the dead-letter topic")
 
-Handler = Callable[[UnitOfWork, Event], Awaitable[None]]
-UnitOfWorkOn = Callable[[asyncpg.Connection], UnitOfWork]
+# Handlers are declared for their own contract and unit of work (`async def h(uow: HousingUnitOfWork,
+# event: Event[BeneficiaryRegistered])`): the consumer routes by event type, so a handler only ever gets
+# events of the type it was registered for, and the unit of work its wiring's factory builds.
+Handler = Callable[[Any, Event[Any]], Awaitable[None]]
+UnitOfWorkOn = Callable[[Connection], UnitOfWork]
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class Batched:
     """A handler that takes a run of consecutive events of one type in one call, so its effects
     are written in a few statements, not a few per event."""
 
-    handle: Callable[[UnitOfWork, Sequence[Event]], Awaitable[None]]
+    handle: Callable[[Any, Sequence[Event[Any]]], Awaitable[None]]
 
 
 _POISON_NS = UUID("6f1c1f0e-7d0a-4a59-9a55-3c1d1b2f0a11")
@@ -60,7 +65,7 @@ _TRANSIENT_ATTEMPTS = 5
 class _Item:
     record: ConsumerRecord
     event_id: UUID
-    event: Event | None
+    event: Event[EventPayload] | None
     poison: str | None
 
     @property
@@ -119,10 +124,12 @@ class IdempotentConsumer:
         return _Item(record, envelope.event_id, event, None)
 
     async def _apply(self, items: Sequence[_Item]) -> None:
+        if self._pool is None:
+            raise RuntimeError("the consumer was given no pool (bind one before it consumes)")
         async with self._pool.acquire() as conn, conn.transaction():
             fresh = await _track(conn, items, self._group)
             dead: list[_Item] = []
-            todo: list[_Item] = []
+            todo: list[tuple[_Item, Event[EventPayload]]] = []
             for item in items:
                 if item.event_id not in fresh:
                     continue
@@ -130,8 +137,8 @@ class IdempotentConsumer:
                 if item.poison:
                     dead.append(item)
                 elif item.event:
-                    todo.append(item)
-            for event_type, run in groupby(todo, key=lambda i: i.event.event_type):
+                    todo.append((item, item.event))
+            for event_type, run in groupby(todo, key=lambda pair: pair[1].event_type):
                 await self._handle_run(conn, event_type, list(run))
             await _dead_letter(conn, dead, self._group)
         _handled.add(len(todo), {"group": self._group})
@@ -140,16 +147,18 @@ class IdempotentConsumer:
             for item in dead:
                 log.warning("record dead-lettered", extra=_where(item))
 
-    async def _handle_run(self, conn: asyncpg.Connection, event_type: str, run: list[_Item]) -> None:
+    async def _handle_run(
+        self, conn: Connection, event_type: str, run: list[tuple[_Item, Event[EventPayload]]]
+    ) -> None:
         """Each event is handled in its own trace context: its own span, a child of the trace its
         record arrived with, when spans are recorded; that trace itself when they are not. The
         events a handler causes continue it (Event.trace_context), so one trace follows a person's
         event through every consumer even when a batch is handled in one call."""
         handler = self._handlers[event_type]
         uow = self._unit_of_work(conn)
-        spans = [self._start_span(item) for item in run] if spans_recorded() else []
-        contexts = [_carrier_of(span) for span in spans] or [carrier_from_kafka(i.record.headers or ()) for i in run]
-        events = [Event(item.event.envelope, item.event.payload, c) for item, c in zip(run, contexts, strict=True)]
+        spans = [self._start_span(item, event) for item, event in run] if spans_recorded() else []
+        contexts = [_carrier_of(span) for span in spans] or [carrier_from_kafka(i.record.headers or ()) for i, _ in run]
+        events = [Event(event.envelope, event.payload, c) for (_, event), c in zip(run, contexts, strict=True)]
         try:
             if isinstance(handler, Batched):
                 await handler.handle(uow, events)
@@ -170,10 +179,9 @@ class IdempotentConsumer:
             for span in spans:
                 span.end()
 
-    def _start_span(self, item: _Item) -> Span:
-        assert item.event is not None
+    def _start_span(self, item: _Item, event: Event[EventPayload]) -> Span:
         return _tracer.start_span(
-            f"process {item.event.event_type}", context=context_from(carrier_from_kafka(item.record.headers or ())),
+            f"process {event.event_type}", context=context_from(carrier_from_kafka(item.record.headers or ())),
             kind=SpanKind.CONSUMER,
             attributes={"messaging.system": "kafka", "messaging.consumer.group.name": self._group,
                         "percorsi.event_id": str(item.event_id)},
@@ -215,7 +223,7 @@ def _backoff(exc: Exception, attempt: int) -> float:
     return min(0.1 * 2**attempt, 0.5)
 
 
-async def _track(conn: asyncpg.Connection, items: Sequence[_Item], group: str) -> set[UUID]:
+async def _track(conn: Connection, items: Sequence[_Item], group: str) -> set[UUID]:
     rows = await conn.fetch(
         """
         INSERT INTO processed_events (event_id, event_type, topic, partition, "offset", outcome)
@@ -233,7 +241,7 @@ async def _track(conn: asyncpg.Connection, items: Sequence[_Item], group: str) -
     return {r["event_id"] for r in rows}
 
 
-async def _dead_letter(conn: asyncpg.Connection, items: Sequence[_Item], group: str) -> None:
+async def _dead_letter(conn: Connection, items: Sequence[_Item], group: str) -> None:
     await outbox.add(
         conn,
         [
@@ -250,7 +258,7 @@ async def _dead_letter(conn: asyncpg.Connection, items: Sequence[_Item], group: 
     )
 
 
-def _effects_only(conn: asyncpg.Connection) -> UnitOfWork:
+def _effects_only(conn: Connection) -> UnitOfWork:
     """For handlers that cause no events (a projection): their effects on the consumer's transaction."""
     return PostgresUnitOfWork.joined(conn, topic=None, producer="consumer")
 

@@ -4,10 +4,9 @@ Start-up builds a large, long-lived heap (pydantic's validators, FastStream, Ope
 asyncpg's codecs): `gc.freeze()` moves it out of the collector's sight, so a full collection no
 longer walks it. A consumer allocates thousands of short-lived containers per batch (records,
 envelopes, argument lists) that die with the batch; with CPython's default first threshold (700
-allocations) it ran about 600 collections for 20,000 events, 70-90 ms of its CPU, measured in the
-backbone benchmark's consumer. A first threshold of 50,000 brings that to a handful, 12-20 ms,
-while the young generation may hold up to 50,000 objects between collections (a few megabytes, by
-estimate, not measured)."""
+allocations) the collector runs hundreds of times per batch run for objects that would die anyway. A
+first threshold of 50,000 leaves it a handful of runs, while the young generation may hold up to
+50,000 objects between collections (the figures are in the README's Benchmarks section)."""
 
 from __future__ import annotations
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
-from typing import Union
+from collections.abc import Iterable, Iterator, Sequence
+from types import GenericAlias
+from typing import Any, Union
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError, TopicAlreadyExistsError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.message import AckStatus
-from opentelemetry.metrics import Observation
+from opentelemetry.metrics import CallbackOptions, Observation
 from pydantic import BaseModel, create_model
 
 from shared.consumer import IdempotentConsumer
@@ -67,7 +68,7 @@ def subscribe(
         # The records are decoded by the consumer, not by FastStream (a poison record must not fail
         # the batch), so the body reaches the handler as None; the annotation documents, for the
         # AsyncAPI document, the envelopes this subscriber accepts.
-        documented = list[consumed_envelope(group_id, consumes)] | None
+        documented = GenericAlias(list, (consumed_envelope(group_id, consumes),)) | None
         on_records.__annotations__ = {"events": documented, "msg": KafkaMessage, "return": None}
 
     types = ", ".join(c.event_type for c in consumes) or "none"
@@ -108,7 +109,7 @@ async def _raw_decoder(_msg: KafkaMessage) -> None:
 
 def consumed_envelope(group_id: str, consumes: Sequence[type[EventPayload]]) -> type[BaseModel]:
     """The envelope with the payloads `group_id` handles, as one schema for the AsyncAPI document."""
-    payload = Union[tuple(consumes)] if len(consumes) > 1 else consumes[0]  # noqa: UP007
+    payload: Any = Union[tuple(consumes)] if len(consumes) > 1 else consumes[0]  # noqa: UP007
     name = "".join(part.title() for part in group_id.replace("percorsi-", "").split("-")) + "ConsumedEvent"
     return create_model(name, __base__=Envelope, payload=(payload, ...))
 
@@ -124,7 +125,7 @@ class LagMonitor:
         self.lag: dict[tuple[str, int], int] = {}
         meter(__name__).create_observable_gauge("consumer.lag", callbacks=[self._observe], unit="{record}")
 
-    def _observe(self, _options):  # noqa: ANN001
+    def _observe(self, _options: CallbackOptions) -> Iterator[Observation]:
         for (topic, partition), lag in self.lag.items():
             yield Observation(lag, {"group": self._group, "topic": topic, "partition": partition})
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
-import asyncpg
-
 from shared import idempotency
-from shared.db import json_text
+from shared.db import Connection, json_text
 from shared.events.codec import encode, envelope_caused_by, key_of
 from shared.events.envelope import Envelope, Event, EventPayload
 from shared.limits import IN_REQUEST
@@ -72,14 +71,14 @@ def _insert(first_param: int) -> str:
     )
 
 
-def _columns(records: Sequence[OutboxRecord]) -> list[list]:
+def _columns(records: Sequence[OutboxRecord]) -> list[list[Any]]:
     return [
         [r.event_id for r in records], [r.topic for r in records], [r.key for r in records],
         [r.value for r in records], [json_text(dict(r.headers)) for r in records],
     ]
 
 
-def insert_cte(records: Sequence[OutboxRecord], *, first_param: int) -> tuple[str, list[list]]:
+def insert_cte(records: Sequence[OutboxRecord], *, first_param: int) -> tuple[str, list[list[Any]]]:
     """The outbox insert as a CTE (`outbox_added AS (...)`) and its arguments, numbered from
     `first_param`, so a command's state change and its events go in one statement, one round trip.
     The outbox's statement trigger wakes the relay at commit however the rows were inserted."""
@@ -91,7 +90,7 @@ def insert_cte(records: Sequence[OutboxRecord], *, first_param: int) -> tuple[st
     return cte, args
 
 
-async def add(conn: asyncpg.Connection, records: Sequence[OutboxRecord]) -> None:
+async def add(conn: Connection, records: Sequence[OutboxRecord]) -> None:
     """Insert the records in one statement, in order, and wake the relay at commit."""
     if records:
         check_sizes(records)
@@ -99,14 +98,14 @@ async def add(conn: asyncpg.Connection, records: Sequence[OutboxRecord]) -> None
         await conn.execute(_insert(1), *_columns(records))
 
 
-async def add_events(conn: asyncpg.Connection, topic: str, envelopes: Sequence[Envelope]) -> None:
+async def add_events(conn: Connection, topic: str, envelopes: Sequence[Envelope]) -> None:
     """Serialise `envelopes` and add them to the outbox for `topic`."""
     carrier = current_carrier()
     await add(conn, [record_for(e, topic, carrier) for e in envelopes])
 
 
 async def add_caused(
-    conn: asyncpg.Connection, topic: str, caused: Sequence[tuple[EventPayload, Event]], *, producer: str
+    conn: Connection, topic: str, caused: Sequence[tuple[EventPayload, Event[EventPayload]]], *, producer: str
 ) -> None:
     """Add events caused by consumed ones (payload, cause): each about the cause's person, in its
     correlation, and continuing the trace of the event that caused it."""

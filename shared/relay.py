@@ -21,9 +21,11 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import murmur2
 from opentelemetry import trace
+from opentelemetry.metrics import CallbackOptions, Observation
 from opentelemetry.trace import Link, SpanContext, SpanKind
 
 from shared import failpoints
+from shared.db import Connection
 from shared.outbox import NOTIFY_CHANNEL
 from shared.telemetry import context_from, kafka_headers, meter, spans_recorded, tracer
 
@@ -153,18 +155,17 @@ class OutboxRelay:
 
     async def set_aside_count(self) -> int:
         """How many rows were set aside (failed_at set): they wait for an operator, not the relay."""
-        return await self._pool.fetchval("SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL")
+        return int(await self._pool.fetchval("SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL"))
 
     async def oldest_pending_age_s(self) -> float | None:
         """Seconds since the oldest row still to publish was written; None when none waits."""
-        return await self._pool.fetchval(
+        age = await self._pool.fetchval(
             "SELECT extract(epoch FROM clock_timestamp() - created_at)::float8 FROM outbox "
             "WHERE seq > (SELECT published_seq FROM outbox_relay) AND failed_at IS NULL ORDER BY seq LIMIT 1"
         )
+        return None if age is None else float(age)
 
-    def _observe_backlog(self, _options):  # noqa: ANN001
-        from opentelemetry.metrics import Observation
-
+    def _observe_backlog(self, _options: CallbackOptions) -> Iterator[Observation]:
         yield Observation(self.backlog, {"service": self._service})
 
     async def run(self) -> None:
@@ -186,7 +187,7 @@ class OutboxRelay:
             finally:
                 await conn.remove_listener(NOTIFY_CHANNEL, self._on_notify)
 
-    async def publish_batch(self, conn: asyncpg.Connection) -> int:
+    async def publish_batch(self, conn: Connection) -> int:
         """Publish up to one batch of the rows above the cursor, up to the first gap not yet settled,
         and move the cursor past what was delivered; returns how many rows it passed. A row too large
         for Kafka is set aside with the reason instead of stalling its partition for good; any other
@@ -206,7 +207,8 @@ class OutboxRelay:
         if not ready:
             await self._measure_backlog(conn, read=len(rows), passed=0)
             return 0
-        sendable, oversized = [], []
+        sendable: list[asyncpg.Record] = []
+        oversized: list[asyncpg.Record] = []
         for row in ready:
             if not row["set_aside"]:
                 (sendable if _size(row) <= self._max_record_bytes else oversized).append(row)
@@ -237,7 +239,7 @@ class OutboxRelay:
         await self._measure_backlog(conn, read=len(rows), passed=len(ready))
         return len(ready)
 
-    async def _measure_backlog(self, conn: asyncpg.Connection, *, read: int, passed: int) -> None:
+    async def _measure_backlog(self, conn: Connection, *, read: int, passed: int) -> None:
         """A read short of a full batch saw all that waits: the rows it could not pass yet, behind a gap.
         After a full one, count what waits, at most once a second: while a backlog drains, a count
         per batch would cost as much as a tenth of the batch."""
@@ -286,9 +288,9 @@ class OutboxRelay:
 
     def _record_batches(self, rows: list[asyncpg.Record]) -> Iterator[tuple[object, list[int]]]:
         """Whole record batches, each closed before it goes: a closed batch leaves at once whatever
-        the producer's linger, and no `send` can add to it. With the 5 ms linger the producer used to
-        have, open batches waited it out: about 5 ms more for every relay cycle's acks, measured."""
-        batch, seqs = self._producer.create_batch(), []
+        the producer's linger, and no `send` can add to it. An open batch would wait the linger out
+        before every relay cycle's acks."""
+        batch, seqs = self._producer.create_batch(), list[int]()
         for row in rows:
             key, value, headers = row["key"], row["value"], kafka_headers(row["headers"])
             if batch.append(timestamp=None, key=key, value=value, headers=headers) is None:  # full: next batch
@@ -300,7 +302,7 @@ class OutboxRelay:
         batch.close()
         yield batch, seqs
 
-    async def _set_aside(self, conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:
+    async def _set_aside(self, conn: Connection, rows: list[asyncpg.Record]) -> None:
         reason = f"record larger than {self._max_record_bytes} bytes, the most Kafka accepts"
         await conn.execute(
             "UPDATE outbox SET failed_at = now(), failure = $2 WHERE seq = ANY($1::bigint[])",
@@ -311,7 +313,7 @@ class OutboxRelay:
             log.error("outbox row set aside, not published", extra={"seq": row["seq"], "topic": row["topic"],
                                                                    "reason": reason})
 
-    async def _prune(self, conn: asyncpg.Connection) -> None:
+    async def _prune(self, conn: Connection) -> None:
         """Forget published rows written longer ago than the retention, at most once a minute: Kafka
         keeps the events, the outbox only has to bridge a crash. Set-aside rows wait for an operator."""
         now = time.monotonic()

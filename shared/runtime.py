@@ -58,7 +58,7 @@ class Runtime:
         )
         self._subscriber: object | None = None
         self._consumer: IdempotentConsumer | None = None
-        self._tasks: list[asyncio.Task] = []
+        self._tasks: list[asyncio.Task[None]] = []
         self.supervisors: dict[str, Supervisor] = {}
         self._declare_publishers()
         self._declare_subscriber()
@@ -130,11 +130,12 @@ class Runtime:
         self.supervisors[name] = supervisor
         self._tasks.append(asyncio.create_task(supervisor.run(run), name=f"{self.settings.service}-{name}"))
 
-    async def health(self) -> dict[str, object]:
+    async def health(self) -> dict[str, dict[str, object]]:
         """Live checks of PostgreSQL and Kafka, each with a short timeout, and of the relay: in
         backoff after a failure, or its oldest unpublished row older than the threshold, it is not ok
         (HTTP may be back while events still do not flow)."""
-        checks = {"postgres": await _check(self.ping_postgres()), "kafka": await _check(self._ping_kafka())}
+        checks: dict[str, dict[str, object]] = {
+            "postgres": await _check(self.ping_postgres()), "kafka": await _check(self._ping_kafka())}
         checks["relay"] = await self._relay_check(checks["postgres"]["ok"])
         return checks
 
@@ -182,7 +183,7 @@ class Runtime:
         await self.producer.client.fetch_all_metadata()
 
 
-async def _check(probe) -> dict[str, object]:  # noqa: ANN001
+async def _check(probe: Awaitable[object]) -> dict[str, object]:
     try:
         await asyncio.wait_for(probe, 3.0)
         return {"ok": True}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, model_validator
@@ -82,8 +82,8 @@ class ServiceSettings(PlatformSettings):
     # How long the subscriber waits for records when none are buffered. Under load it does not wait:
     # a batch is whatever the fetches brought (see fetch_min_bytes). When a wait ends empty,
     # FastStream's batch subscriber sleeps as long again before it looks, so an event that arrives
-    # then waits up to this much more: 200 ms put the first events of a burst 100-200 ms late. An
-    # idle subscriber looks 25 times a second at 20 ms, for a negligible CPU.
+    # then waits up to this much more; the README's Benchmarks section says what 200 ms cost and why
+    # 20 ms is cheap when idle.
     consumer_batch_timeout_ms: int = Field(20, ge=1)
     # The broker holds a fetch until this many bytes are ready or the wait is over: under load each
     # transaction and offset commit then carries tens of events instead of one, when idle an event
@@ -95,10 +95,10 @@ class ServiceSettings(PlatformSettings):
     consumer_keep_processed_days: float = Field(30, gt=0)
 
     @classmethod
-    def for_service(cls, service: str, *, http_port: int, **overrides: object) -> ServiceSettings:
+    def for_service(cls, service: str, *, http_port: int, **overrides: Any) -> Self:
         """Settings for `service`, reading PERCORSI_<SERVICE>_* for its own fields."""
         prefix = f"PERCORSI_{service.upper()}_"
-        settings = cls(_env_prefix=prefix, **overrides)  # type: ignore[call-arg]
+        settings = cls(_env_prefix=prefix, **overrides)
         defaults = {"service": service, "http_port": http_port, "database": f"percorsi_{service}",
                     "database_role": f"percorsi_{service}"}
         unset = {k: v for k, v in defaults.items() if k not in settings.model_fields_set}

@@ -16,12 +16,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Self, cast
 from uuid import UUID, uuid4
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from shared import outbox
+from shared.db import Connection
 from shared.events.codec import envelope_caused_by, envelope_for
 from shared.events.envelope import Envelope, Event, EventPayload
 
@@ -53,7 +55,7 @@ class UnitOfWork(ABC):
         self.emitted.append(envelope)
         return envelope
 
-    def emit_caused(self, payload: EventPayload, cause: Event) -> Envelope:
+    def emit_caused(self, payload: EventPayload, cause: Event[EventPayload]) -> Envelope:
         """Add an event caused by a consumed one: same person, organisation, project and correlation,
         continuing the trace the cause was handled in."""
         topic = self._topic()
@@ -127,18 +129,20 @@ class PostgresUnitOfWork(UnitOfWork):
 
     def __init__(
         self, pool: asyncpg.Pool | None, *, topic: str | None, producer: str,
-        connection: asyncpg.Connection | None = None,
+        connection: Connection | None = None,
     ) -> None:
         super().__init__(topic=topic, producer=producer)
         self._pool = pool
-        self._conn: asyncpg.Connection | None = connection
+        # A pooled connection is a proxy with the whole Connection API: repositories take it as one.
+        self._conn: asyncpg.Connection | None = cast(asyncpg.Connection | None, connection)
+        self._lease: PoolConnectionProxy | None = None
         self._owned = connection is None
         self._tx: asyncpg.transaction.Transaction | None = None
-        if connection is not None:
-            self._repositories(connection)
+        if self._conn is not None:
+            self._repositories(self._conn)
 
     @classmethod
-    def joined(cls, connection: asyncpg.Connection, *, topic: str | None, producer: str) -> Self:
+    def joined(cls, connection: Connection, *, topic: str | None, producer: str) -> Self:
         return cls(None, topic=topic, producer=producer, connection=connection)
 
     @property
@@ -155,14 +159,15 @@ class PostgresUnitOfWork(UnitOfWork):
             return
         if self._pool is None:
             raise RuntimeError("a unit of work needs a pool or a joined connection")
-        self._conn = await self._pool.acquire()
+        self._lease = await self._pool.acquire()
+        self._conn = cast(asyncpg.Connection, self._lease)
         try:
             self._tx = self._conn.transaction()
             await self._tx.start()
             self._repositories(self._conn)
         except BaseException:
-            await self._pool.release(self._conn)
-            self._conn = None
+            await self._pool.release(self._lease)
+            self._conn = self._lease = None
             raise
 
     async def _write(self, records: Sequence[outbox.OutboxRecord]) -> None:
@@ -179,9 +184,9 @@ class PostgresUnitOfWork(UnitOfWork):
             self._tx = None
 
     async def _close(self) -> None:
-        if self._owned and self._conn is not None and self._pool is not None:
-            conn, self._conn = self._conn, None
-            await self._pool.release(conn)
+        if self._owned and self._lease is not None and self._pool is not None:
+            lease, self._conn, self._lease = self._lease, None, None
+            await self._pool.release(lease)
 
 
 class InMemoryUnitOfWork(UnitOfWork):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from intake.adapters.unit_of_work import PostgresIntakeUnitOfWork
 from intake.adapters.vault import Vault
 from intake.entrypoints import http, http_activities, http_path, http_projects
 from intake.settings import IntakeSettings, settings
@@ -38,8 +39,12 @@ def build_app(config: IntakeSettings | None = None) -> FastAPI:
     config = config or settings()
     vault = Vault(*config.keys())
 
-    def attach(_runtime: Runtime, app: FastAPI) -> None:
+    def attach(runtime: Runtime, app: FastAPI) -> None:
         app.state.vault = vault
+        pool = runtime.pool
+        if pool is None:
+            raise RuntimeError("the runtime started without a database pool")
+        app.state.unit_of_work = lambda: PostgresIntakeUnitOfWork(pool)
 
     routers = [http.router, http_path.router, http_activities.router, http_projects.router]
     app = create_app(Runtime(config, wiring()), title="Percorsi intake", routers=routers, on_start=attach)

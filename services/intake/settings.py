@@ -36,4 +36,4 @@ class IntakeSettings(ServiceSettings):
 
 
 def settings() -> IntakeSettings:
-    return IntakeSettings.for_service("intake", http_port=HTTP_PORT)  # type: ignore[return-value]
+    return IntakeSettings.for_service("intake", http_port=HTTP_PORT)

@@ -9,7 +9,7 @@ The composition root must set `app.state.token_verifier` to a TokenVerifier befo
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -25,7 +25,7 @@ _bearer = HTTPBearer(auto_error=False, description="JWT issued by Percorsi or th
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-def require(*roles: Role) -> Callable[..., Principal]:
+def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """Return a dependency yielding the caller's Principal, admitting only the listed roles."""
     if not roles:
         raise ValueError("require() needs at least one role; list every role the route admits")

@@ -11,8 +11,8 @@ from shared.auth.settings import AuthSettings
 
 log = logging.getLogger(__name__)
 
-LOCAL_ALGORITHMS = ("HS256",)
-OIDC_ALGORITHMS = ("RS256", "ES256")
+LOCAL_ALGORITHMS: tuple[str, ...] = ("HS256",)
+OIDC_ALGORITHMS: tuple[str, ...] = ("RS256", "ES256")
 _REQUIRED_CLAIMS = ["exp", "iss", "aud", "sub"]
 _ROLE_VALUES = frozenset(role.value for role in Role)
 # How long a fetched key set is trusted before it is fetched again, so a withdrawn key stops working.

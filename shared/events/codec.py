@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, cast
 from uuid import UUID, uuid4
 
 from pydantic import Field, TypeAdapter, ValidationError, create_model
@@ -77,12 +77,12 @@ def decode_envelope(value: bytes | None) -> Envelope:
         raise PoisonEvent(f"invalid envelope: {_errors(exc)}") from None
 
 
-def decode(value: bytes | None) -> Event | None:
+def decode(value: bytes | None) -> Event[EventPayload] | None:
     """Parse and validate a record; None for an event type this platform does not know."""
     return decode_payload(decode_envelope(value))
 
 
-def decode_payload(envelope: Envelope) -> Event | None:
+def decode_payload(envelope: Envelope) -> Event[EventPayload] | None:
     """Validate (and upcast) a parsed envelope's payload; None for an event type this platform does
     not know. A consumer calls it only for the types it handles: others' payloads are not its concern."""
     model = current(envelope.event_type)
@@ -108,13 +108,15 @@ class Decoder:
     def __init__(self, event_types: Collection[str]) -> None:
         self._handled = frozenset(event_types)
         typed = [_typed_envelope(model) for t in sorted(self._handled) if (model := current(t)) is not None]
-        self._one_pass: TypeAdapter | None = None
+        self._one_pass: TypeAdapter[Envelope] | None = None
         if len(typed) == 1:
             self._one_pass = TypeAdapter(typed[0])
         elif typed:
-            self._one_pass = TypeAdapter(Annotated[Union[tuple(typed)], Field(discriminator="event_type")])  # noqa: UP007
+            # A union built at run time: the checker sees its members only as envelopes.
+            tagged: Any = Annotated[Union[tuple(typed)], Field(discriminator="event_type")]  # noqa: UP007
+            self._one_pass = TypeAdapter(tagged)
 
-    def decode(self, value: bytes | None) -> tuple[Envelope, Event | None]:
+    def decode(self, value: bytes | None) -> tuple[Envelope, Event[EventPayload] | None]:
         """The record's envelope, and its event when the type is handled; raises PoisonEvent."""
         if self._one_pass is not None and value:
             try:
@@ -122,7 +124,8 @@ class Decoder:
             except ValidationError:
                 pass  # another type or version, or poison: the two-step path tells which
             else:
-                return envelope, Event(envelope=envelope, payload=envelope.payload)
+                # The typed envelope's payload field is the contract itself, not a dict.
+                return envelope, Event(envelope=envelope, payload=cast(EventPayload, envelope.payload))
         envelope = decode_envelope(value)
         if envelope.event_type not in self._handled:
             return envelope, None
@@ -130,10 +133,12 @@ class Decoder:
 
 
 def _typed_envelope(contract: type[EventPayload]) -> type[Envelope]:
+    # Literals of values known only at run time: typed as what they are to the checker, Any.
+    event_type: Any = Literal[contract.event_type]
+    version: Any = Literal[contract.version]
     return create_model(
         f"{contract.__name__}Envelope", __base__=Envelope,
-        event_type=(Literal[contract.event_type], ...), schema_version=(Literal[contract.version], ...),
-        payload=(contract, ...),
+        event_type=(event_type, ...), schema_version=(version, ...), payload=(contract, ...),
     )
 
 

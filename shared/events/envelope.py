@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,9 +19,8 @@ def utcnow() -> datetime:
 def new_event_id() -> UUID:
     """A time-ordered id (UUIDv7, RFC 9562): every table keyed by event id (the outbox, each
     consumer's processed_events, effects tables) takes new ids at the right edge of its index instead
-    of at a random leaf. With random (v4) ids, the database's CPU per event grew with the tables: in
-    the backbone benchmark, from 0.37 to about 0.6 s per 20,000 events over seven rounds in one
-    database; with v7 ids it stayed between 0.3 and 0.5 s, with no upward trend. The id carries its
+    of at a random leaf, so the database's CPU per event does not grow with the tables as it does with
+    random (v4) ids (measured in the backbone benchmark; figures in the README). The id carries its
     creation time to the millisecond, no more than the envelope's recorded_at already says."""
     return uuid7()
 
@@ -55,13 +54,17 @@ class EventPayload(BaseModel):
     version: ClassVar[int]
 
 
+P = TypeVar("P", bound=EventPayload, covariant=True)
+
+
 @dataclass(frozen=True, slots=True)
-class Event:
+class Event(Generic[P]):
     """An envelope whose payload has been validated against its contract; a consumed event also
-    carries the trace context of its processing, which the events it causes continue."""
+    carries the trace context of its processing, which the events it causes continue. Generic over
+    the contract: a handler of `Event[BeneficiaryRegistered]` reads its payload's fields as typed."""
 
     envelope: Envelope
-    payload: EventPayload
+    payload: P
     trace_context: Mapping[str, str] = field(default_factory=dict)
 
     @property

@@ -285,6 +285,7 @@ async def test_a_correction_that_duplicates_another_person_answers_409(intake: I
             {"beneficiary_id": str(existing), "reasons": ["same fiscal code", "same name, birth date and country"],
              "link": f"/api/v1/beneficiaries/{existing}/projects"}]
         assert response.json()["can_confirm_distinct"] is False
+        assert response.json()["errors"][0]["rule"] == "possible_duplicate"
     assert await state(intake, coded) == before
 
     before = await state(intake, uncoded)

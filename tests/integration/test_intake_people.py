@@ -150,6 +150,7 @@ async def test_searching_by_name_or_fiscal_code_needs_a_purpose_and_the_role_and
         response = await intake.client.get(URL, params=params, headers=headers(role, org=org))
         assert response.status_code == 403, (role, params)
         assert "name or fiscal code" in response.json()["detail"]
+        assert response.json()["errors"][0]["rule"] == "personal_data_refused"
     assert await audit(intake, org) == []
     # Without a name or fiscal code the coarse list stays open to the matching teams, unaudited.
     assert await listed(intake, org, Role.housing) == (1, {person})
@@ -265,8 +266,8 @@ async def search_eight_times(conn, org: str, plans: list[str]) -> None:
                                     "OFFSET $2 LIMIT 1", org, attempt)
         plans.clear()
         found = await find_duplicates(conn, organisation_id=org, fiscal_code_index=None, match_key_index=known)
-        assert [r["same_name_birth"] for r in found] == [True]
-        searched = [p for p in plans if "same_fiscal_code" in p]
+        assert [r.match_key == known for r in found] == [True]
+        searched = [p for p in plans if "WITH same AS MATERIALIZED" in p]
         assert searched, plans
         buffers = [int(n) for n in re.findall(r'"Shared Hit Blocks": (\d+)', searched[-1])]
         assert max(buffers) < 50, f"the search read {max(buffers)} buffers: {searched[-1][:2000]}"

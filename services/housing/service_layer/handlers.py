@@ -9,10 +9,10 @@ from housing.domain.waiting import candidate_from, waiting_event
 from shared.consumer import Batched
 from shared.events.contracts import BeneficiaryRegistered
 from shared.events.envelope import Event
-from shared.uow import UnitOfWork
+from shared.uow import PostgresUnitOfWork
 
 
-async def on_beneficiaries_registered(uow: UnitOfWork, events: Sequence[Event]) -> None:
+async def on_beneficiaries_registered(uow: PostgresUnitOfWork, events: Sequence[Event[BeneficiaryRegistered]]) -> None:
     """Put the people on the waiting list and say so, once each."""
     candidates = [candidate_from(e.beneficiary_id, e.envelope.organisation_id, e.payload) for e in events]
     added = await repository.add_waiting(uow.connection, candidates=candidates, event_ids=[e.event_id for e in events])

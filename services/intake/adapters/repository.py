@@ -11,7 +11,9 @@ from uuid import UUID
 import asyncpg
 
 from intake.adapters.repository_projects import NOT_VISIBLE
+from intake.domain.duplicates import ExistingKeys
 from shared import outbox
+from shared.db import Connection
 
 
 @dataclass(frozen=True)
@@ -59,13 +61,13 @@ def _lock_sql(param: int) -> str:
             "WITH ORDINALITY AS l(k, n) ORDER BY n")
 
 
-async def lock_identity(conn: asyncpg.Connection, *indexes: bytes | None) -> None:
+async def lock_identity(conn: Connection, *indexes: bytes | None) -> None:
     """Serialise registrations that could be duplicates of each other, until commit."""
     await conn.execute(_lock_sql(1), _lock_keys(indexes))
 
 
 async def lock_identity_and_find_unknown_projects(
-    conn: asyncpg.Connection, *indexes: bytes | None, organisation_id: str, project_codes: Sequence[str]
+    conn: Connection, *indexes: bytes | None, organisation_id: str, project_codes: Sequence[str]
 ) -> list[str]:
     """lock_identity, then the codes among `project_codes` (in their order) of no project the organisation
     leads or partners, in one round trip: a registration's checks before its duplicate search. The count
@@ -78,14 +80,15 @@ async def lock_identity_and_find_unknown_projects(
 
 
 async def find_duplicates(
-    conn: asyncpg.Connection, *, organisation_id: str, fiscal_code_index: bytes | None,
+    conn: Connection, *, organisation_id: str, fiscal_code_index: bytes | None,
     match_key_index: bytes | None, other_than: UUID | None = None,
-) -> list[asyncpg.Record]:
-    """The organisation's people (but `other_than`) with that fiscal code or name-and-birth key; None
-    checks nothing. The keyed hashes are looked up first, on their own indexes, and the organisation
-    filtered after (a materialised CTE keeps it there): otherwise, for an organisation the statistics
-    do not know yet (a new one, or one growing fast), the planner walks all its people instead."""
-    return await conn.fetch(
+) -> list[ExistingKeys]:
+    """The organisation's people (but `other_than`) with that fiscal code or name-and-birth key, with
+    their keys for the domain to match; None checks nothing. The keyed hashes are looked up first, on
+    their own indexes, and the organisation filtered after (a materialised CTE keeps it there):
+    otherwise, for an organisation the statistics do not know yet (a new one, or one growing fast),
+    the planner walks all its people instead."""
+    rows = await conn.fetch(
         """
         WITH same AS MATERIALIZED (
             SELECT beneficiary_id, organisation_id, erased_at, fiscal_code_index, match_key_index
@@ -94,16 +97,16 @@ async def find_duplicates(
             SELECT beneficiary_id, organisation_id, erased_at, fiscal_code_index, match_key_index
             FROM beneficiaries WHERE match_key_index = $3
         )
-        SELECT beneficiary_id, coalesce(fiscal_code_index = $2, false) AS same_fiscal_code,
-               coalesce(match_key_index = $3, false) AS same_name_birth
+        SELECT beneficiary_id, fiscal_code_index, match_key_index
         FROM same
         WHERE organisation_id = $1 AND erased_at IS NULL AND beneficiary_id IS DISTINCT FROM $4
         """,
         organisation_id, fiscal_code_index, match_key_index, other_than,
     )
+    return [ExistingKeys(r["beneficiary_id"], r["fiscal_code_index"], r["match_key_index"]) for r in rows]
 
 
-async def insert(conn: asyncpg.Connection, b: NewBeneficiary, events: Sequence[outbox.OutboxRecord]) -> None:
+async def insert(conn: Connection, b: NewBeneficiary, events: Sequence[outbox.OutboxRecord]) -> None:
     """The person, their key and the events announcing them, in one statement (one round trip)."""
     events_cte, event_args = outbox.insert_cte(events, first_param=25)
     await conn.execute(
@@ -132,7 +135,7 @@ _LIST_COLUMNS = """
 
 
 async def list_page(
-    conn: asyncpg.Connection, *, organisation_id: str, limit: int, offset: int,
+    conn: Connection, *, organisation_id: str, limit: int, offset: int,
     fiscal_code_index: bytes | None = None, name_indexes: Sequence[bytes] = (), status: str | None = None,
     project_id: str | None = None, operator: str | None = None, due_by: date | None = None,
     closed_statuses: Sequence[str] = (),
@@ -168,7 +171,7 @@ async def list_page(
     return total, rows
 
 
-async def get(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id: UUID) -> asyncpg.Record | None:
+async def get(conn: Connection, *, organisation_id: str, beneficiary_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(
         f"""
         SELECT {_LIST_COLUMNS} FROM beneficiaries b LEFT JOIN person_keys k USING (beneficiary_id)
@@ -179,7 +182,7 @@ async def get(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id:
 
 
 async def log_access(
-    conn: asyncpg.Connection, *, actor: str, actor_role: str, organisation_id: str,
+    conn: Connection, *, actor: str, actor_role: str, organisation_id: str,
     beneficiary_ids: Sequence[UUID | None], action: str, purpose: str,
 ) -> None:
     """One audit row per person read, in one statement (None: a search that found nobody)."""
@@ -194,7 +197,7 @@ async def log_access(
     )
 
 
-async def lock(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id: UUID) -> asyncpg.Record | None:
+async def lock(conn: Connection, *, organisation_id: str, beneficiary_id: UUID) -> asyncpg.Record | None:
     """The person's whole row and key, locked FOR UPDATE until the caller's transaction ends."""
     return await conn.fetchrow(
         """
@@ -207,20 +210,20 @@ async def lock(conn: asyncpg.Connection, *, organisation_id: str, beneficiary_id
     )
 
 
-async def set_path_status(conn: asyncpg.Connection, *, beneficiary_id: UUID, status: str) -> None:
+async def set_path_status(conn: Connection, *, beneficiary_id: UUID, status: str) -> None:
     await conn.execute("UPDATE beneficiaries SET path_status = $2 WHERE beneficiary_id = $1", beneficiary_id, status)
 
 
-async def set_projects(conn: asyncpg.Connection, *, beneficiary_id: UUID, project_ids: list[str]) -> None:
+async def set_projects(conn: Connection, *, beneficiary_id: UUID, project_ids: list[str]) -> None:
     await conn.execute("UPDATE beneficiaries SET project_ids = $2 WHERE beneficiary_id = $1", beneficiary_id,
                        project_ids)
 
 
-async def set_italian_level(conn: asyncpg.Connection, *, beneficiary_id: UUID, level: str) -> None:
+async def set_italian_level(conn: Connection, *, beneficiary_id: UUID, level: str) -> None:
     await conn.execute("UPDATE beneficiaries SET italian_level = $2 WHERE beneficiary_id = $1", beneficiary_id, level)
 
 
-async def erase(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> None:
+async def erase(conn: Connection, *, beneficiary_id: UUID) -> None:
     """Destroy the person's key and every searchable trace; the coarse attributes stay for counts."""
     await conn.execute("DELETE FROM person_keys WHERE beneficiary_id = $1", beneficiary_id)
     await conn.execute(
@@ -234,7 +237,7 @@ async def erase(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> None:
 
 
 async def log_erasure(
-    conn: asyncpg.Connection, *, beneficiary_id: UUID, organisation_id: str, reason: str, erased_by: str
+    conn: Connection, *, beneficiary_id: UUID, organisation_id: str, reason: str, erased_by: str
 ) -> None:
     await conn.execute(
         "INSERT INTO erasures (beneficiary_id, organisation_id, reason, erased_by) VALUES ($1, $2, $3, $4)",

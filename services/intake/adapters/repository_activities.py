@@ -9,6 +9,8 @@ from uuid import UUID
 
 import asyncpg
 
+from shared.db import Connection
+
 
 @dataclass(frozen=True)
 class NewIntervention:
@@ -40,7 +42,7 @@ class NewCourse:
     created_by: str
 
 
-async def insert_intervention(conn: asyncpg.Connection, i: NewIntervention) -> None:
+async def insert_intervention(conn: Connection, i: NewIntervention) -> None:
     await conn.execute(
         """
         INSERT INTO interventions (intervention_id, beneficiary_id, organisation_id, kind, on_date, duration_minutes,
@@ -58,7 +60,7 @@ _WITH_SUPERSEDED_BY = """
 
 
 async def interventions_of(
-    conn: asyncpg.Connection, *, beneficiary_id: UUID, limit: int, offset: int, include_superseded: bool = False
+    conn: Connection, *, beneficiary_id: UUID, limit: int, offset: int, include_superseded: bool = False
 ) -> tuple[int, list[asyncpg.Record]]:
     """One page of the person's interventions, latest first, with their total; superseded ones (a
     later row corrects them) only when asked for."""
@@ -77,7 +79,7 @@ async def interventions_of(
 
 
 async def intervention(
-    conn: asyncpg.Connection, *, beneficiary_id: UUID, intervention_id: UUID
+    conn: Connection, *, beneficiary_id: UUID, intervention_id: UUID
 ) -> asyncpg.Record | None:
     """One of the person's interventions, with the row that corrects it if any."""
     return await conn.fetchrow(
@@ -87,7 +89,7 @@ async def intervention(
     )
 
 
-async def current_of(conn: asyncpg.Connection, *, intervention_id: UUID) -> UUID:
+async def current_of(conn: Connection, *, intervention_id: UUID) -> UUID:
     """The end of the chain of corrections from `intervention_id`: the row that counts now."""
     return await conn.fetchval(
         """
@@ -103,7 +105,7 @@ async def current_of(conn: asyncpg.Connection, *, intervention_id: UUID) -> UUID
     )
 
 
-async def insert_course(conn: asyncpg.Connection, c: NewCourse) -> None:
+async def insert_course(conn: Connection, c: NewCourse) -> None:
     await conn.execute(
         """
         INSERT INTO courses (course_id, organisation_id, kind, title, project_id, start_date, end_date, hours,
@@ -115,14 +117,14 @@ async def insert_course(conn: asyncpg.Connection, c: NewCourse) -> None:
     )
 
 
-async def course(conn: asyncpg.Connection, *, organisation_id: str, course_id: UUID) -> asyncpg.Record | None:
+async def course(conn: Connection, *, organisation_id: str, course_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "SELECT * FROM courses WHERE organisation_id = $1 AND course_id = $2", organisation_id, course_id
     )
 
 
 async def enrol(
-    conn: asyncpg.Connection, *, course_id: UUID, beneficiary_id: UUID, enrolled_on: date, enrolled_by: str
+    conn: Connection, *, course_id: UUID, beneficiary_id: UUID, enrolled_on: date, enrolled_by: str
 ) -> bool:
     """False when the person was enrolled already."""
     return bool(await conn.fetchval(
@@ -134,7 +136,7 @@ async def enrol(
     ))
 
 
-async def enrolled_on(conn: asyncpg.Connection, *, course_id: UUID, beneficiary_id: UUID) -> date | None:
+async def enrolled_on(conn: Connection, *, course_id: UUID, beneficiary_id: UUID) -> date | None:
     """The day the person was enrolled in the course; None when they are not."""
     return await conn.fetchval(
         "SELECT enrolled_on FROM course_enrolments WHERE course_id = $1 AND beneficiary_id = $2",
@@ -143,7 +145,7 @@ async def enrolled_on(conn: asyncpg.Connection, *, course_id: UUID, beneficiary_
 
 
 async def complete(
-    conn: asyncpg.Connection, *, course_id: UUID, beneficiary_id: UUID, completed_on: date,
+    conn: Connection, *, course_id: UUID, beneficiary_id: UUID, completed_on: date,
     level_before: str | None, level_reached: str | None, recorded_by: str,
 ) -> bool:
     """False when the person had completed the course already."""

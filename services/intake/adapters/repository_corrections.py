@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-import asyncpg
-
 from intake.adapters.repository import PersonColumns
+from shared.db import Connection
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class NewCorrection:
     corrected_intervention_id: UUID | None = None
 
 
-async def update_registration(conn: asyncpg.Connection, c: PersonColumns) -> None:
+async def update_registration(conn: Connection, c: PersonColumns) -> None:
     """The person's sealed data, search indexes and coarse columns after a correction."""
     await conn.execute(
         """
@@ -41,7 +40,7 @@ async def update_registration(conn: asyncpg.Connection, c: PersonColumns) -> Non
     )
 
 
-async def append(conn: asyncpg.Connection, c: NewCorrection) -> int:
+async def append(conn: Connection, c: NewCorrection) -> int:
     """Log the correction; returns its sequence number."""
     return await conn.fetchval(
         """
@@ -56,7 +55,7 @@ async def append(conn: asyncpg.Connection, c: NewCorrection) -> int:
 
 
 async def keep_superseded(
-    conn: asyncpg.Connection, *, beneficiary_id: UUID, correction_seq: int, registration: bytes
+    conn: Connection, *, beneficiary_id: UUID, correction_seq: int, registration: bytes
 ) -> None:
     """The sealed registration as it stood before correction `correction_seq`, appended, never edited."""
     await conn.execute(

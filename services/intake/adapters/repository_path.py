@@ -10,6 +10,8 @@ from uuid import UUID
 
 import asyncpg
 
+from shared.db import Connection
+
 
 @dataclass(frozen=True)
 class NewAssessment:
@@ -36,7 +38,7 @@ class NewGoal:
     notes: bytes
 
 
-async def insert_assessment(conn: asyncpg.Connection, a: NewAssessment) -> None:
+async def insert_assessment(conn: Connection, a: NewAssessment) -> None:
     await conn.execute(
         """
         INSERT INTO assessments (assessment_id, beneficiary_id, organisation_id, assessed_on, skills_per_level,
@@ -48,7 +50,7 @@ async def insert_assessment(conn: asyncpg.Connection, a: NewAssessment) -> None:
     )
 
 
-async def assessments_of(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
+async def assessments_of(conn: Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
     """The person's assessments, newest first."""
     return await conn.fetch(
         """
@@ -61,7 +63,7 @@ async def assessments_of(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> l
 
 
 async def insert_plan(
-    conn: asyncpg.Connection, *, beneficiary_id: UUID, organisation_id: str, agreed_on: date, agreed_by: str,
+    conn: Connection, *, beneficiary_id: UUID, organisation_id: str, agreed_on: date, agreed_by: str,
     goals: list[NewGoal],
 ) -> None:
     """The plan, its goals, and each goal's first history row ('agreed')."""
@@ -85,14 +87,14 @@ async def insert_plan(
         )
 
 
-async def goal_for_update(conn: asyncpg.Connection, *, beneficiary_id: UUID, goal_id: UUID) -> asyncpg.Record | None:
+async def goal_for_update(conn: Connection, *, beneficiary_id: UUID, goal_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "SELECT * FROM goals WHERE beneficiary_id = $1 AND goal_id = $2 FOR UPDATE", beneficiary_id, goal_id
     )
 
 
 async def update_goal(
-    conn: asyncpg.Connection, *, goal_id: UUID, status: str, deadline: date, closed_on: date | None
+    conn: Connection, *, goal_id: UUID, status: str, deadline: date, closed_on: date | None
 ) -> None:
     """The goal's current state; its history gets a row of its own (append_goal_history)."""
     await conn.execute(
@@ -102,7 +104,7 @@ async def update_goal(
 
 
 async def append_goal_history(
-    conn: asyncpg.Connection, *, goal_id: UUID, beneficiary_id: UUID, change: str, status: str, deadline: date,
+    conn: Connection, *, goal_id: UUID, beneficiary_id: UUID, change: str, status: str, deadline: date,
     closed_on: date | None, notes: bytes | None, recorded_on: date, recorded_by: str,
 ) -> None:
     await conn.execute(
@@ -115,19 +117,19 @@ async def append_goal_history(
     )
 
 
-async def plan_of(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> tuple[asyncpg.Record | None, list]:
+async def plan_of(conn: Connection, *, beneficiary_id: UUID) -> tuple[asyncpg.Record | None, list]:
     """The plan and its goals in the order agreed."""
     plan = await conn.fetchrow("SELECT * FROM plans WHERE beneficiary_id = $1", beneficiary_id)
     goals = await conn.fetch("SELECT * FROM goals WHERE beneficiary_id = $1 ORDER BY position", beneficiary_id)
     return plan, goals
 
 
-async def has_plan(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> bool:
+async def has_plan(conn: Connection, *, beneficiary_id: UUID) -> bool:
     return bool(await conn.fetchval("SELECT 1 FROM plans WHERE beneficiary_id = $1", beneficiary_id))
 
 
 async def append_transition(
-    conn: asyncpg.Connection, *, beneficiary_id: UUID, from_status: str, to_status: str, reason_category: str,
+    conn: Connection, *, beneficiary_id: UUID, from_status: str, to_status: str, reason_category: str,
     notes: bytes, changed_on: date, changed_by: str,
 ) -> None:
     await conn.execute(
@@ -140,12 +142,12 @@ async def append_transition(
     )
 
 
-async def goal_history_of(conn: asyncpg.Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
+async def goal_history_of(conn: Connection, *, beneficiary_id: UUID) -> list[asyncpg.Record]:
     """Every change to the person's goals, oldest first."""
     return await conn.fetch("SELECT * FROM goal_history WHERE beneficiary_id = $1 ORDER BY seq", beneficiary_id)
 
 
-async def entered_status_on(conn: asyncpg.Connection, *, beneficiary_id: UUID, status: str) -> date | None:
+async def entered_status_on(conn: Connection, *, beneficiary_id: UUID, status: str) -> date | None:
     """The day the person's path last moved to `status`, if it ever did."""
     return await conn.fetchval(
         "SELECT changed_on FROM path_transitions WHERE beneficiary_id = $1 AND to_status = $2 "

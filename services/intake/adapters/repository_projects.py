@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import asyncpg
 
+from shared.db import Connection
+
 
 class ProjectCodeTaken(Exception):
     """The lead organisation already has a project with this code."""
@@ -27,7 +29,7 @@ class NewProject:
     created_by: str
 
 
-async def insert(conn: asyncpg.Connection, p: NewProject) -> None:
+async def insert(conn: Connection, p: NewProject) -> None:
     try:
         await conn.execute(
             """
@@ -50,7 +52,7 @@ async def insert(conn: asyncpg.Connection, p: NewProject) -> None:
 VISIBLE_TO_ORGANISATION = "(p.lead_organisation_id = $1 OR $1 = ANY(p.partners))"
 
 
-async def visible_to(conn: asyncpg.Connection, *, organisation_id: str) -> list[asyncpg.Record]:
+async def visible_to(conn: Connection, *, organisation_id: str) -> list[asyncpg.Record]:
     """Projects the organisation leads or is a partner in, with their budget lines as JSON."""
     return await conn.fetch(
         f"""
@@ -73,12 +75,12 @@ NOT_VISIBLE = f"""
 """
 
 
-async def not_visible(conn: asyncpg.Connection, *, organisation_id: str, codes: list[str]) -> list[str]:
+async def not_visible(conn: Connection, *, organisation_id: str, codes: list[str]) -> list[str]:
     """The codes among `codes`, in their order, of no project the organisation leads or is a partner in."""
     return [r["code"] for r in await conn.fetch(NOT_VISIBLE, organisation_id, codes)]
 
 
-async def period_of(conn: asyncpg.Connection, *, organisation_id: str, code: str) -> asyncpg.Record | None:
+async def period_of(conn: Connection, *, organisation_id: str, code: str) -> asyncpg.Record | None:
     """Start and end of the project `code` the organisation leads or, failing that, is a partner in."""
     return await conn.fetchrow(
         f"""

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from uuid import UUID
 
 # Bump when the normalisation changes: stored keyed hashes of older keys must then be rebuilt.
 MATCH_KEY_VERSION = "v1"
@@ -21,9 +22,11 @@ class MatchReason(StrEnum):
     same_name_birth = "same name, birth date and country"
 
 
+
+
 @dataclass(frozen=True)
 class Candidate:
-    """The person about to be registered."""
+    """The person about to be registered (or as a correction would leave them)."""
 
     fiscal_code: str | None
     first_name: str
@@ -33,18 +36,56 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class ProtectedKeys:
+    """The candidate's keys in their protected form; None is a key not to look for (a correction
+    checks only the keys it changes)."""
+
+    fiscal_code: bytes | None
+    match_key: bytes | None
+
+
+@dataclass(frozen=True)
+class NewPersonKeys(ProtectedKeys):
+    """A registration's keys: it always has a name-and-birth key."""
+
+    match_key: bytes
+
+
+@dataclass(frozen=True)
 class ExistingKeys:
     """What the repository keeps to recognise a registered person, in its protected form."""
 
-    beneficiary_id: str
-    fiscal_code: str | None
-    match_key: str
+    beneficiary_id: UUID
+    fiscal_code: bytes | None
+    match_key: bytes | None
 
 
 @dataclass(frozen=True)
 class DuplicateMatch:
-    beneficiary_id: str
+    beneficiary_id: UUID
     reasons: tuple[MatchReason, ...]
+
+    @property
+    def blocking(self) -> bool:
+        """The same fiscal code is the same person: never registered twice. A name-and-birth match
+        may be a namesake, which the operator can confirm."""
+        return MatchReason.same_fiscal_code in self.reasons
+
+
+class DuplicatesFound(Exception):
+    """The person seems registered already: offered for linking, not created twice."""
+
+    def __init__(self, matches: list[DuplicateMatch]) -> None:
+        super().__init__("possible duplicate registration")
+        self.matches = matches
+        self.overridable = not any(m.blocking for m in matches)
+
+
+def refuse_duplicates(matches: list[DuplicateMatch], *, confirm_distinct: bool) -> None:
+    """The duplicate policy: any match refuses, unless every match is by name and birth only and the
+    operator confirmed the person is someone else."""
+    if matches and (confirm_distinct is False or any(m.blocking for m in matches)):
+        raise DuplicatesFound(matches)
 
 
 def normalise_name(name: str) -> list[str]:
@@ -79,25 +120,23 @@ def normalise_fiscal_code(fiscal_code: str) -> str:
     return fiscal_code.strip().upper()
 
 
-def find_duplicates(
-    candidate: Candidate,
-    existing: Iterable[ExistingKeys],
-    *,
-    protect: Callable[[str], str] = lambda plain: plain,
-) -> list[DuplicateMatch]:
+def protected_keys(candidate: Candidate, protect: Callable[[str, str], bytes]) -> NewPersonKeys:
+    """The candidate's keys as the repository keeps them. `protect(kind, plain)` turns a plain key into
+    its stored form (a keyed hash, `kind` being "fiscal_code" or "match_key"), so the plain keys are
+    never kept."""
+    code = protect("fiscal_code", normalise_fiscal_code(candidate.fiscal_code)) if candidate.fiscal_code else None
+    key = match_key(candidate.first_name, candidate.last_name, candidate.birth_date, candidate.birth_country)
+    return NewPersonKeys(fiscal_code=code, match_key=protect("match_key", key))
+
+
+def find_duplicates(keys: ProtectedKeys, existing: Iterable[ExistingKeys]) -> list[DuplicateMatch]:
     """Registered people who look like the candidate, each with the reasons it matched."""
-    # protect turns a plain key into the form the repository stores (a keyed hash), so the
-    # candidate is compared with stored records without their plain keys ever being kept.
-    protected_code = protect(normalise_fiscal_code(candidate.fiscal_code)) if candidate.fiscal_code else None
-    protected_key = protect(
-        match_key(candidate.first_name, candidate.last_name, candidate.birth_date, candidate.birth_country)
-    )
     matches = []
     for record in existing:
         reasons = []
-        if protected_code is not None and record.fiscal_code == protected_code:
+        if keys.fiscal_code is not None and record.fiscal_code == keys.fiscal_code:
             reasons.append(MatchReason.same_fiscal_code)
-        if record.match_key == protected_key:
+        if keys.match_key is not None and record.match_key == keys.match_key:
             reasons.append(MatchReason.same_name_birth)
         if reasons:
             matches.append(DuplicateMatch(beneficiary_id=record.beneficiary_id, reasons=tuple(reasons)))

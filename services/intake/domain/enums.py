@@ -6,6 +6,7 @@ from datetime import date
 from enum import StrEnum
 from typing import get_args
 
+from shared.errors import RuleViolation
 from shared.events import contracts as _contracts
 from shared.events.contracts import vocabulary as _vocabulary
 
@@ -114,8 +115,11 @@ def age_band(birth_date: date, on: date) -> AgeBand:
 ADULT_AGE = 18
 
 
-class LegalStatusRuleViolation(ValueError):
+class LegalStatusRuleViolation(RuleViolation):
     """The legal status does not fit the person's age."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("legal_status", "unaccompanied_minor_of_age", message)
 
 
 def check_legal_status_age(legal_status: LegalStatus, birth_date: date, on: date) -> None:

@@ -8,8 +8,10 @@ from datetime import date
 from typing import Literal
 
 from intake.domain.enums import PermitDocument
+from shared.errors import RuleViolation
 
 PermitFlag = Literal["valid", "expiring_soon", "expired"]
+NUMBER_FORMAT = "permit_number_format"  # the rule of every number check, whatever the document
 DEFAULT_SOON_DAYS = 60
 
 
@@ -34,13 +36,11 @@ NUMBER_FORMATS: dict[PermitDocument, tuple[NumberFormat, ...]] = {
 }
 
 
-class PermitRuleViolation(ValueError):
-    """A permit rule was broken; field names the offending field and rule says what was expected."""
+class PermitRuleViolation(RuleViolation):
+    """A permit rule was broken: the offending field, the rule's code, and what was expected in words."""
 
-    def __init__(self, field: str, rule: str) -> None:
-        super().__init__(f"{field}: {rule}")
-        self.field = field
-        self.rule = rule
+    def __init__(self, field: str, message: str, *, rule: str) -> None:
+        super().__init__(field, rule, message)
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Permit:
     def __post_init__(self) -> None:
         for field in ("reason", "questura"):
             if not getattr(self, field).strip():
-                raise PermitRuleViolation(field, "must not be blank")
+                raise PermitRuleViolation(field, "must not be blank", rule="blank")
         check_number(self.document, "number", self.number)
         check_number(self.document, "registered_mail_number", self.registered_mail_number)
         check_dates(self.issue_date, self.expiry_date)
@@ -75,12 +75,13 @@ def check_number(document: PermitDocument, field: str, value: str | None) -> Non
             raise PermitRuleViolation(
                 field,
                 f"a '{document}' {fmt.label} must be {fmt.length} {fmt.allowed_label}, got {value!r}",
+                rule=NUMBER_FORMAT,
             )
     elif field == "number":
         if not (value or "").strip():
-            raise PermitRuleViolation(field, "must not be blank")
+            raise PermitRuleViolation(field, "must not be blank", rule=NUMBER_FORMAT)
     elif value is not None:
-        raise PermitRuleViolation(field, f"is not used by a '{document}' document")
+        raise PermitRuleViolation(field, f"is not used by a '{document}' document", rule=NUMBER_FORMAT)
 
 
 def check_dates(issue_date: date, expiry_date: date) -> None:
@@ -89,6 +90,7 @@ def check_dates(issue_date: date, expiry_date: date) -> None:
         raise PermitRuleViolation(
             "expiry_date",
             f"expiry date {expiry_date.isoformat()} must be after issue date {issue_date.isoformat()}",
+            rule="expiry_before_issue",
         )
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from shared.errors import RuleViolation
+
 
 class Area(StrEnum):
     work = "work"
@@ -25,13 +27,11 @@ class GoalStatus(StrEnum):
 STILL_OPEN = frozenset({GoalStatus.open, GoalStatus.replanned})
 
 
-class PlanRuleViolation(ValueError):
-    """A plan rule was broken; field names the offending field and rule says what was expected."""
+class PlanRuleViolation(RuleViolation):
+    """A plan rule was broken: the offending field, the rule's code, and what was expected in words."""
 
-    def __init__(self, field: str, rule: str) -> None:
-        super().__init__(f"{field}: {rule}")
-        self.field = field
-        self.rule = rule
+    def __init__(self, field: str, message: str, *, rule: str) -> None:
+        super().__init__(field, rule, message)
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def check_phases(phases: Iterable[Phase], deadline: date) -> None:
             raise PlanRuleViolation(
                 f"phases[{index}].due",
                 f"phase '{phase.title}' is due {phase.due.isoformat()}, after the goal deadline "
-                f"{deadline.isoformat()}; phases must fall on or before the deadline",
+                f"{deadline.isoformat()}; phases must fall on or before the deadline", rule="phase_after_deadline",
             )
 
 
@@ -92,6 +92,7 @@ def replan(goal: Goal, new_deadline: date, reason: str) -> Goal:
         raise PlanRuleViolation(
             "new_deadline",
             f"new deadline {new_deadline.isoformat()} must be after the current deadline {goal.deadline.isoformat()}",
+            rule="deadline_not_later",
         )
     _require_text("reason", reason)
     return replace(goal, status=GoalStatus.replanned, deadline=new_deadline, replan_reason=reason.strip())
@@ -101,10 +102,10 @@ def _require_still_open(goal: Goal, outcome: str) -> None:
     if goal.status not in STILL_OPEN:
         raise PlanRuleViolation(
             "status",
-            f"goal is '{goal.status}'; only an open or replanned goal can be {outcome}",
+            f"goal is '{goal.status}'; only an open or replanned goal can be {outcome}", rule="goal_closed",
         )
 
 
 def _require_text(field: str, value: str) -> None:
     if not value or not value.strip():
-        raise PlanRuleViolation(field, "must not be blank")
+        raise PlanRuleViolation(field, "must not be blank", rule="blank")

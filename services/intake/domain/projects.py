@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from shared.errors import RuleViolation
+
 
 class Funder(StrEnum):
     fami = "fami"
@@ -25,19 +27,18 @@ class WorkPackage(StrEnum):
     management = "management"
 
 
-class ProjectRuleViolation(ValueError):
-    """A project rule was broken; field names the offending field."""
+class ProjectRuleViolation(RuleViolation):
+    """A project rule was broken: the offending field, the rule's code, and what was expected in words."""
 
-    def __init__(self, field: str, rule: str) -> None:
-        super().__init__(f"{field}: {rule}")
-        self.field = field
-        self.rule = rule
+    def __init__(self, field: str, message: str, *, rule: str) -> None:
+        super().__init__(field, rule, message)
 
 
 def check_period(start: date, end: date) -> None:
     if end <= start:
         raise ProjectRuleViolation(
-            "end_date", f"end date {end.isoformat()} must be after start date {start.isoformat()}"
+            "end_date", f"end date {end.isoformat()} must be after start date {start.isoformat()}",
+            rule="end_before_start",
         )
 
 
@@ -47,6 +48,7 @@ def check_runs_on(code: str, start: date, end: date, on: date, field: str) -> No
         raise ProjectRuleViolation(
             field, f"{on.isoformat()} is outside project '{code}', which runs from {start.isoformat()} to "
                    f"{end.isoformat()}: only activities within a project's dates can be charged to it",
+            rule="outside_project_period",
         )
 
 
@@ -56,7 +58,8 @@ def check_budget(lines: Iterable[tuple[WorkPackage, Decimal]]) -> Decimal:
     total = Decimal(0)
     for index, (package, amount) in enumerate(lines):
         if package in seen:
-            raise ProjectRuleViolation(f"budget.{index}.work_package", f"work package '{package}' is listed twice")
+            raise ProjectRuleViolation(f"budget.{index}.work_package", f"work package '{package}' is listed twice",
+                                       rule="work_package_repeated")
         seen.add(package)
         total += amount
     return total
@@ -65,7 +68,8 @@ def check_budget(lines: Iterable[tuple[WorkPackage, Decimal]]) -> Decimal:
 def check_partners(lead: str, partners: Iterable[str]) -> None:
     for index, partner in enumerate(partners):
         if partner == lead:
-            raise ProjectRuleViolation(f"partners.{index}", f"'{partner}' is the lead organisation, not a partner")
+            raise ProjectRuleViolation(f"partners.{index}", f"'{partner}' is the lead organisation, not a partner",
+                                       rule="lead_as_partner")
 
 
 class AlreadyEnrolled(ValueError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from intake.domain.duplicates import match_key, normalise_name
+from intake.domain.duplicates import normalise_name
 from intake.domain.enums import age_band
 from intake.domain.fiscal_code import parse_fiscal_code
 from shared.events.contracts import BeneficiaryRegistered
@@ -32,10 +32,6 @@ def split_personal(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
 def name_tokens(first_name: str, last_name: str) -> list[str]:
     """Normalised name words, for blind-index search by any of them."""
     return sorted(set(normalise_name(first_name) + normalise_name(last_name)))
-
-
-def duplicate_key(first_name: str, last_name: str, birth_date: date, birth_country: str) -> str:
-    return match_key(first_name, last_name, birth_date, birth_country)
 
 
 def registered_event(

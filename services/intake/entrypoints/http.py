@@ -1,30 +1,35 @@
-"""Intake's HTTP routes: validate, call the service layer, translate its outcome."""
+"""Intake's HTTP routes for people: translate the request into a command, call the service layer,
+translate its result into the response model. Refusals are raised as the shared errors and answered
+in the one error body."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
+from intake.domain.duplicates import DuplicatesFound
 from intake.domain.path import PathStatus
-from intake.entrypoints.schemas import BeneficiaryCorrectionIn, BeneficiaryIn
-from intake.entrypoints.schemas_common import Name, today_in_italy
-from intake.entrypoints.schemas_projects import ProjectEnrolmentIn
+from intake.entrypoints import responses
+from intake.entrypoints.deps import parts, unit_of_work
 from intake.service_layer import corrections, people, projects, registration
+from intake.service_layer.commands import BeneficiaryCorrectionIn, BeneficiaryIn
+from intake.service_layer.commands_common import Name, today_in_italy
+from intake.service_layer.commands_projects import ProjectEnrolmentIn
+from shared.api import ERROR_RESPONSES, Page, PageQuery
 from shared.auth import Principal, Role, require
-from shared.types import MAX_OFFSET
+from shared.errors import Conflict, NotFound
 
-router = APIRouter(prefix="/api/v1", tags=["intake"])
+router = APIRouter(prefix="/api/v1", tags=["intake"], responses=ERROR_RESPONSES)
 OPERATORS = require(Role.operator, Role.admin)
 READERS = require(Role.operator, Role.admin, Role.housing, Role.employment)
+POSSIBLE_DUPLICATE = "possible_duplicate"
 
 
-def _parts(request: Request):  # noqa: ANN202
-    return request.app.state.runtime.pool, request.app.state.vault
-
-
-@router.post("/beneficiaries", status_code=201)
+@router.post("/beneficiaries", status_code=201, response_model=responses.Registered,
+             response_model_exclude_none=True)
 async def register_beneficiary(
     body: BeneficiaryIn,
     request: Request,
@@ -32,65 +37,64 @@ async def register_beneficiary(
     confirm_distinct: bool = Query(False, description="register despite a same-name-and-birth match"),
 ) -> JSONResponse:
     """Take a person in charge. A possible duplicate answers 409 with the people to link to."""
-    pool, vault = _parts(request)
+    uow, vault = parts(request)
     try:
         registered = await registration.register(
-            pool, vault, principal, body, today=today_in_italy(), confirm_distinct=confirm_distinct
+            uow, vault, principal, body, today=today_in_italy(), confirm_distinct=confirm_distinct
         )
-    except registration.DuplicatesFound as exc:
-        return _duplicates(exc, "possible duplicate: link to an existing person instead of registering again, "
-                                "by enrolling them in your project: POST {\"project_id\": ...} to the match's link")
+    except DuplicatesFound as exc:
+        detail = ("possible duplicate: link to an existing person instead of registering again, by enrolling "
+                  "them in your project: POST {\"project_id\": ...} to the match's link")
+        raise _duplicates(exc, detail) from None
+    # The hot path answers with its bytes directly, in the response model's shape (tests check it).
     content = {"beneficiary_id": str(registered.beneficiary_id), "path_status": "taken_in_charge"}
     if registered.permit_status is not None:
         content["permit_status"] = registered.permit_status
     return JSONResponse(status_code=201, content=content)
 
 
-@router.post("/beneficiaries/{beneficiary_id}/corrections", status_code=201)
+@router.post("/beneficiaries/{beneficiary_id}/corrections", status_code=201, response_model=responses.Corrected)
 async def correct_beneficiary(
     beneficiary_id: UUID,
     body: BeneficiaryCorrectionIn,
     request: Request,
     principal: Principal = Depends(OPERATORS),
     confirm_distinct: bool = Query(False, description="correct despite a same-name-and-birth match"),
-) -> JSONResponse:
+) -> dict[str, Any]:
     """Correct registration fields; the whole registration must stay valid, and a corrected identity
     that matches another person answers 409 with the matches, as registration does."""
-    pool, vault = _parts(request)
+    uow, vault = parts(request)
     try:
         event = await corrections.correct(
-            pool, vault, principal, beneficiary_id, body, today=today_in_italy(), confirm_distinct=confirm_distinct
+            uow, vault, principal, beneficiary_id, body, today=today_in_italy(), confirm_distinct=confirm_distinct
         )
-    except registration.DuplicatesFound as exc:
-        return _duplicates(exc, "the corrected identity matches another person: link to them instead "
-                                "(POST {\"project_id\": ...} to the match's link)")
-    return JSONResponse(status_code=201, content={"beneficiary_id": str(beneficiary_id),
-                                                  "corrected_fields": list(event.corrected_fields)})
+    except DuplicatesFound as exc:
+        raise _duplicates(exc, "the corrected identity matches another person: link to them instead "
+                               "(POST {\"project_id\": ...} to the match's link)") from None
+    return {"beneficiary_id": beneficiary_id, "corrected_fields": list(event.corrected_fields)}
 
 
-@router.post("/beneficiaries/{beneficiary_id}/projects", status_code=201)
+@router.post("/beneficiaries/{beneficiary_id}/projects", status_code=201, response_model=responses.PersonProjects)
 async def enrol_in_project(
     beneficiary_id: UUID, body: ProjectEnrolmentIn, request: Request, principal: Principal = Depends(OPERATORS)
-) -> dict:
+) -> dict[str, Any]:
     """Enrol a person already taken in charge in one more project: the 'link' a duplicate answer offers."""
-    pool, _ = _parts(request)
-    project_ids = await projects.enrol(pool, principal, beneficiary_id, body, today=today_in_italy())
-    return {"beneficiary_id": str(beneficiary_id), "project_ids": project_ids}
+    uow = unit_of_work(request)
+    project_ids = await projects.enrol(uow, principal, beneficiary_id, body, today=today_in_italy())
+    return {"beneficiary_id": beneficiary_id, "project_ids": project_ids}
 
 
-def _duplicates(exc: registration.DuplicatesFound, detail: str) -> JSONResponse:
-    return JSONResponse(
-        status_code=409,
-        content={
-            "detail": detail,
-            "matches": [{"beneficiary_id": str(m.beneficiary_id), "reasons": list(m.reasons),
-                         "link": f"/api/v1/beneficiaries/{m.beneficiary_id}/projects"} for m in exc.matches],
-            "can_confirm_distinct": exc.overridable,
-        },
+def _duplicates(exc: DuplicatesFound, detail: str) -> Conflict:
+    """The domain's matches as a 409: each with the link that enrols the person instead."""
+    return Conflict(
+        detail, rule=POSSIBLE_DUPLICATE,
+        matches=[{"beneficiary_id": str(m.beneficiary_id), "reasons": [r.value for r in m.reasons],
+                  "link": f"/api/v1/beneficiaries/{m.beneficiary_id}/projects"} for m in exc.matches],
+        can_confirm_distinct=exc.overridable,
     )
 
 
-@router.get("/beneficiaries")
+@router.get("/beneficiaries", response_model=Page[responses.Person], response_model_exclude_unset=True)
 async def list_beneficiaries(
     request: Request,
     principal: Principal = Depends(READERS),
@@ -104,39 +108,31 @@ async def list_beneficiaries(
     ),
     purpose: str | None = Query(None, min_length=3, max_length=200,
                                 description="why personal data is read; required to see it, audited"),
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
-) -> dict:
+    page: PageQuery = Depends(),
+) -> dict[str, Any]:
     """The caller's organisation's people, newest first; filters combine."""
-    pool, vault = _parts(request)
+    uow, vault = parts(request)
     filters = people.Filters(
         name=name, fiscal_code=fiscal_code, status=status, project_id=project_id, operator=operator,
         deadline_within_days=deadline_within_days,
     )
-    try:
-        found = await people.list_people(
-            pool, vault, principal, filters, limit=limit, offset=offset, purpose=purpose, today=today_in_italy()
-        )
-        found["items"] = [for_role(item, principal.role) for item in found["items"]]
-        return found
-    except people.PersonalDataRefused as exc:
-        raise HTTPException(403, detail=str(exc)) from None
+    found = await people.list_people(uow, vault, principal, filters, limit=page.limit, offset=page.offset,
+                                     purpose=purpose, today=today_in_italy())
+    found["items"] = [for_role(item, principal.role) for item in found["items"]]
+    return found
 
 
-@router.get("/beneficiaries/{beneficiary_id}")
+@router.get("/beneficiaries/{beneficiary_id}", response_model=responses.Person, response_model_exclude_unset=True)
 async def get_beneficiary(
     beneficiary_id: UUID,
     request: Request,
     principal: Principal = Depends(READERS),
     purpose: str | None = Query(None, min_length=3, max_length=200),
-) -> dict:
-    pool, vault = _parts(request)
-    try:
-        found = await people.get_person(pool, vault, principal, beneficiary_id, purpose=purpose, today=today_in_italy())
-    except people.PersonalDataRefused as exc:
-        raise HTTPException(403, detail=str(exc)) from None
+) -> dict[str, Any]:
+    uow, vault = parts(request)
+    found = await people.get_person(uow, vault, principal, beneficiary_id, purpose=purpose, today=today_in_italy())
     if found is None:
-        raise HTTPException(404, detail=f"no beneficiary {beneficiary_id} in your organisation")
+        raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
     return for_role(found, principal.role)
 
 
@@ -145,7 +141,7 @@ async def get_beneficiary(
 COARSE_PERMIT_ROLES = frozenset({Role.housing, Role.employment})
 
 
-def for_role(person: dict, role: Role) -> dict:
+def for_role(person: dict[str, Any], role: Role) -> dict[str, Any]:
     """What `role` sees of a person: housing and employment get the permit's expiry month, not its day."""
     if role not in COARSE_PERMIT_ROLES:
         return person

@@ -2,93 +2,96 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from intake.entrypoints.schemas import AssessmentIn, GoalOutcomeIn, PathTransitionIn, PlanIn
-from intake.entrypoints.schemas_common import today_in_italy
-from intake.entrypoints.schemas_courses import ErasureIn
+from intake.entrypoints import responses
+from intake.entrypoints.deps import parts, unit_of_work
 from intake.service_layer import assessment, assessment_view, erasure, plan, plan_view, transitions
+from intake.service_layer.commands import AssessmentIn, GoalOutcomeIn, PathTransitionIn, PlanIn
+from intake.service_layer.commands_common import today_in_italy
+from intake.service_layer.commands_courses import ErasureIn
+from shared.api import ERROR_RESPONSES, Page, PageQuery
 from shared.auth import Principal, Role, require
 
-router = APIRouter(prefix="/api/v1/beneficiaries/{beneficiary_id}", tags=["intake: path"])
+router = APIRouter(prefix="/api/v1/beneficiaries/{beneficiary_id}", tags=["intake: path"], responses=ERROR_RESPONSES)
 OPERATORS = require(Role.operator, Role.admin)
 ADMINS = require(Role.admin)
 
 
-def _parts(request: Request):  # noqa: ANN202
-    return request.app.state.runtime.pool, request.app.state.vault
-
-
-@router.post("/assessments", status_code=201)
+@router.post("/assessments", status_code=201, response_model=responses.AssessmentRecorded)
 async def record_assessment(
     beneficiary_id: UUID, body: AssessmentIn, request: Request, principal: Principal = Depends(OPERATORS)
-) -> dict:
+) -> dict[str, Any]:
     """Record a skills assessment (bilancio di competenze)."""
-    pool, vault = _parts(request)
-    assessment_id = await assessment.record(pool, vault, principal, beneficiary_id, body, today=today_in_italy())
+    uow, vault = parts(request)
+    assessment_id = await assessment.record(uow, vault, principal, beneficiary_id, body, today=today_in_italy())
     return {"assessment_id": str(assessment_id)}
 
 
-@router.get("/assessments")
+@router.get("/assessments", response_model=Page[responses.Assessment], response_model_exclude_unset=True)
 async def read_assessments(
     beneficiary_id: UUID, request: Request, principal: Principal = Depends(OPERATORS),
     purpose: str | None = Query(None, min_length=3, max_length=200,
                                 description="why skill names, needs as written and vulnerability flags are read; "
                                             "required to see them, audited"),
-) -> dict:
+    page: PageQuery = Depends(),
+) -> dict[str, Any]:
     """The person's assessments, newest first: the coarse part always, the sealed part with a purpose."""
-    pool, vault = _parts(request)
-    return await assessment_view.read_assessments(pool, vault, principal, beneficiary_id, purpose=purpose)
+    uow, vault = parts(request)
+    total, items = await assessment_view.read_assessments(uow, vault, principal, beneficiary_id, purpose=purpose,
+                                                          limit=page.limit, offset=page.offset)
+    return page.page(items, total)
 
 
-@router.post("/plan", status_code=201)
+@router.post("/plan", status_code=201, response_model=responses.PlanAgreed)
 async def agree_plan(
     beneficiary_id: UUID, body: PlanIn, request: Request, principal: Principal = Depends(OPERATORS)
-) -> dict:
+) -> dict[str, Any]:
     """Agree the individual plan; the path moves from taken_in_charge to plan_agreed."""
-    pool, vault = _parts(request)
-    goal_ids = await plan.agree(pool, vault, principal, beneficiary_id, body, today=today_in_italy())
+    uow, vault = parts(request)
+    goal_ids = await plan.agree(uow, vault, principal, beneficiary_id, body, today=today_in_italy())
     return {"goal_ids": [str(g) for g in goal_ids], "path_status": "plan_agreed"}
 
 
-@router.get("/plan")
+@router.get("/plan", response_model=responses.Plan, response_model_exclude_unset=True)
 async def read_plan(
     beneficiary_id: UUID, request: Request, principal: Principal = Depends(OPERATORS),
     purpose: str | None = Query(None, min_length=3, max_length=200,
                                 description="why titles and reasons are read; required to see them, audited"),
-) -> dict:
-    pool, vault = _parts(request)
-    return await plan_view.read_plan(pool, vault, principal, beneficiary_id, purpose=purpose)
+) -> dict[str, Any]:
+    uow, vault = parts(request)
+    return await plan_view.read_plan(uow, vault, principal, beneficiary_id, purpose=purpose)
 
 
-@router.post("/goals/{goal_id}/outcome", status_code=201)
+@router.post("/goals/{goal_id}/outcome", status_code=201, response_model=responses.GoalOutcome)
 async def record_goal_outcome(
     beneficiary_id: UUID, goal_id: UUID, body: GoalOutcomeIn, request: Request,
     principal: Principal = Depends(OPERATORS),
-) -> dict:
+) -> dict[str, Any]:
     """Record a goal as met, missed or replanned; each outcome is a new history entry."""
-    pool, vault = _parts(request)
-    event = await plan.record_outcome(pool, vault, principal, beneficiary_id, goal_id, body, today=today_in_italy())
+    uow, vault = parts(request)
+    event = await plan.record_outcome(uow, vault, principal, beneficiary_id, goal_id, body, today=today_in_italy())
     return {"goal_id": str(goal_id), "outcome": event.outcome, "deadline": event.deadline.isoformat()}
 
 
-@router.post("/transitions", status_code=201)
+@router.post("/transitions", status_code=201, response_model=responses.Transition)
 async def change_path_status(
     beneficiary_id: UUID, body: PathTransitionIn, request: Request, principal: Principal = Depends(OPERATORS)
-) -> dict:
+) -> dict[str, Any]:
     """Move the path; a move the path model forbids answers 409 naming from, to and the allowed targets."""
-    pool, vault = _parts(request)
-    event = await transitions.change_status(pool, vault, principal, beneficiary_id, body, today=today_in_italy())
+    uow, vault = parts(request)
+    event = await transitions.change_status(uow, vault, principal, beneficiary_id, body, today=today_in_italy())
     return {"from": event.from_status, "to": event.to_status, "reason_category": event.reason_category}
 
 
-@router.post("/erasure")
+@router.post("/erasure", response_model=responses.Erased)
 async def erase_beneficiary(
     beneficiary_id: UUID, body: ErasureIn, request: Request, principal: Principal = Depends(ADMINS)
-) -> dict:
+) -> dict[str, Any]:
     """Destroy the person's personal data (crypto-shredding); anonymous counts stay."""
-    pool, _vault = _parts(request)
-    await erasure.erase(pool, principal, beneficiary_id, reason=body.reason, today=today_in_italy())
+    uow = unit_of_work(request)
+    await erasure.erase(uow, principal, beneficiary_id, reason=body.reason, today=today_in_italy())
     return {"beneficiary_id": str(beneficiary_id), "erased": True}

@@ -7,14 +7,13 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid4
 
-import asyncpg
-
 from intake.adapters import repository_path
 from intake.adapters.vault import Vault
 from intake.domain.assessment import need_keywords
 from intake.domain.plan import Area
-from intake.entrypoints.schemas import AssessmentIn
-from intake.service_layer.commands import emit, locked_person, seal
+from intake.service_layer.commands import AssessmentIn
+from intake.service_layer.person import emit, locked_person, seal
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
 from shared.events.contracts import AssessmentRecorded, NeedKeywords, SectorYears, skills_per_level
 
@@ -33,18 +32,19 @@ def assessment_event(assessment_id: UUID, data: AssessmentIn, today: date) -> As
 
 
 async def record(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, data: AssessmentIn, *, today: date
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, data: AssessmentIn, *,
+    today: date,
 ) -> UUID:
     assessment_id = uuid4()
     event = assessment_event(assessment_id, data, today)
     coarse = event.model_dump(mode="json")
-    async with pool.acquire() as conn, conn.transaction():
-        person = await locked_person(conn, principal, beneficiary_id)
-        await repository_path.insert_assessment(conn, repository_path.NewAssessment(
+    async with uow:
+        person = await locked_person(uow, principal, beneficiary_id)
+        await uow.path.insert_assessment(repository_path.NewAssessment(
             assessment_id=assessment_id, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id,
             assessed_on=today, skills_per_level=coarse["skills_per_level"], work_experience=coarse["work_experience"],
             need_keywords=coarse["needs"], vulnerability_count=event.vulnerability_count,
             notes=seal(vault, person, data.model_dump(mode="json")), recorded_by=principal.subject,
         ))
-        await emit(conn, principal, beneficiary_id, event)
+        emit(uow, principal, person, event)
     return assessment_id

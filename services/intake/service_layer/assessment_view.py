@@ -19,29 +19,30 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
-from intake.adapters import repository_path
 from intake.adapters.vault import Vault
 from intake.service_layer.reads import Opener, person_for_read
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
+from shared.repository import Row
 
 COARSE = ("assessment_id", "assessed_on", "recorded_by", "skills_per_level", "work_experience", "need_keywords",
           "vulnerability_count")
 
 
 async def read_assessments(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, *, purpose: str | None
-) -> dict[str, Any]:
-    """The person's assessments, newest first; with a purpose, the sealed part of each too (audited)."""
-    async with pool.acquire() as conn, conn.transaction():
-        person = await person_for_read(conn, principal, beneficiary_id, action="read_assessments", purpose=purpose)
-        rows = await repository_path.assessments_of(conn, beneficiary_id=beneficiary_id)
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, *, purpose: str | None,
+    limit: int, offset: int,
+) -> tuple[int, list[dict[str, Any]]]:
+    """(how many, one page of) the person's assessments, newest first; with a purpose, the sealed part
+    of each shown too (the read audited). A person has a few: they are read whole and paged here."""
+    async with uow:
+        person = await person_for_read(uow, principal, beneficiary_id, action="read_assessments", purpose=purpose)
+        rows = await uow.path.assessments_of(beneficiary_id=beneficiary_id)
     opener = Opener(vault, person) if purpose else None
-    return {"beneficiary_id": str(beneficiary_id), "items": [_assessment(r, opener) for r in rows]}
+    return len(rows), [_assessment(r, opener) for r in rows[offset:offset + limit]]
 
 
-def _assessment(row: asyncpg.Record, opener: Opener | None) -> dict[str, Any]:
+def _assessment(row: Row, opener: Opener | None) -> dict[str, Any]:
     item = {k: row[k] for k in COARSE}
     if opener is not None:
         item["personal"] = _as_entered(opener(row["notes"]))

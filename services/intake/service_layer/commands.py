@@ -1,54 +1,59 @@
-"""What every command on a person shares: the locked row, sealing notes with the person's key,
-and adding the command's events to the outbox in the same transaction."""
+"""Intake's commands in one place: the validated input of each service-layer operation.
 
-from __future__ import annotations
+They are the service layer's own pydantic models (validation is where the rules that need no stored
+data are checked, each naming its field and rule). The HTTP routes take them as request bodies, so
+the API documents exactly what a command accepts; the route adds what the request carries beside
+the body (the caller, path and query parameters) when it calls the service layer."""
 
-from typing import Any
-from uuid import UUID, uuid4
+from intake.service_layer.commands_corrections import BeneficiaryCorrectionIn, InterventionCorrectionIn
+from intake.service_layer.commands_path import (
+    AssessmentIn,
+    GoalIn,
+    GoalOutcome,
+    GoalOutcomeIn,
+    InterventionIn,
+    NeedsIn,
+    PathTransitionIn,
+    PhaseIn,
+    PlanIn,
+    SkillIn,
+    WorkExperienceIn,
+)
+from intake.service_layer.commands_registration import (
+    BeneficiaryIn,
+    ChildIn,
+    ConsentIn,
+    ConsentScope,
+    ContactsIn,
+    EducationIn,
+    HouseholdIn,
+    PermitIn,
+    QualificationIn,
+    ReceptionIn,
+)
 
-import asyncpg
-
-from intake.adapters import repository
-from intake.adapters.vault import Vault
-from intake.service_layer.errors import Conflict, NotFound
-from shared import outbox
-from shared.auth import Principal
-from shared.events.codec import envelope_for
-from shared.events.envelope import EventPayload
-from shared.topics import INTAKE_EVENTS
-
-PRODUCER = "intake"
-
-
-async def locked_person(conn: asyncpg.Connection, principal: Principal, beneficiary_id: UUID) -> asyncpg.Record:
-    """The person's row, locked until commit so one person's commands (and their outbox rows)
-    happen one after another; refused when not in the caller's organisation or erased."""
-    row = await repository.lock(conn, organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
-    if row is None:
-        raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
-    if row["erased_at"] is not None:
-        raise Conflict(f"beneficiary {beneficiary_id} was erased: nothing more is recorded about them", rule="erased")
-    return row
-
-
-def seal(vault: Vault, person: asyncpg.Record, notes: dict[str, Any]) -> bytes:
-    """Free text about the person, encrypted with their own key so erasure destroys it too."""
-    return vault.reseal(person["beneficiary_id"], person["wrapped_key"], notes)
-
-
-def open_notes(vault: Vault, person: asyncpg.Record, sealed: bytes) -> dict[str, Any]:
-    return vault.open(person["beneficiary_id"], person["wrapped_key"], sealed)
-
-
-async def emit(
-    conn: asyncpg.Connection, principal: Principal, beneficiary_id: UUID, *payloads: EventPayload,
-    project_id: str | None = None,
-) -> None:
-    """Add the events of one command, sharing a correlation id, to the outbox."""
-    correlation_id = uuid4()
-    envelopes = [
-        envelope_for(p, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, producer=PRODUCER,
-                     correlation_id=correlation_id, project_id=project_id)
-        for p in payloads
-    ]
-    await outbox.add_events(conn, INTAKE_EVENTS.name, envelopes)
+__all__ = [
+    "AssessmentIn",
+    "BeneficiaryCorrectionIn",
+    "BeneficiaryIn",
+    "ChildIn",
+    "ConsentIn",
+    "ConsentScope",
+    "ContactsIn",
+    "EducationIn",
+    "GoalIn",
+    "GoalOutcome",
+    "GoalOutcomeIn",
+    "HouseholdIn",
+    "InterventionCorrectionIn",
+    "InterventionIn",
+    "NeedsIn",
+    "PathTransitionIn",
+    "PermitIn",
+    "PhaseIn",
+    "PlanIn",
+    "QualificationIn",
+    "ReceptionIn",
+    "SkillIn",
+    "WorkExperienceIn",
+]

@@ -10,29 +10,30 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 from pydantic import ValidationError
 
 from intake.adapters import repository, repository_corrections
 from intake.adapters.vault import Vault
 from intake.domain import corrections
-from intake.domain.registration import duplicate_key, name_tokens, split_personal
-from intake.entrypoints.schemas import BeneficiaryCorrectionIn, BeneficiaryIn
-from intake.service_layer.commands import emit, locked_person, open_notes, seal
-from intake.service_layer.errors import Conflict, Invalid, RuleBroken, RuleViolation
-from intake.service_layer.registration import DuplicatesFound, duplicate_of
+from intake.domain.duplicates import Candidate, ProtectedKeys, find_duplicates, protected_keys, refuse_duplicates
+from intake.domain.registration import name_tokens, split_personal
+from intake.service_layer.commands import BeneficiaryCorrectionIn, BeneficiaryIn
+from intake.service_layer.errors import Conflict, RuleViolation, Violations
+from intake.service_layer.person import emit, locked_person, open_notes, seal
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
 from shared.events.contracts import BeneficiaryCorrected
+from shared.repository import Row
 
 
 async def correct(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, data: BeneficiaryCorrectionIn,
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, data: BeneficiaryCorrectionIn,
     *, today: date, confirm_distinct: bool = False,
 ) -> BeneficiaryCorrected:
-    """Apply the correction; raises Invalid, RuleBroken, Conflict or DuplicatesFound and then changes nothing."""
-    async with pool.acquire() as conn, conn.transaction():
-        person = await locked_person(conn, principal, beneficiary_id)
-        current = corrections.as_entered(open_notes(vault, person, person["personal"]), person)
+    """Apply the correction; raises Violations, RuleViolation, Conflict or DuplicatesFound and then changes nothing."""
+    async with uow:
+        person = await locked_person(uow, principal, beneficiary_id)
+        current = corrections.as_entered(open_notes(vault, person, person["personal"]), dict(person))
         corrected = _validated({**current, **data.changes()}, registered_on=person["registered_on"])
         fields = corrections.changed_fields(
             corrections.kept(current), corrections.kept(corrected), corrections.CORRECTABLE_FIELDS
@@ -40,27 +41,27 @@ async def correct(
         if not fields:
             raise Conflict("the correction changes nothing: every field sent has the value stored", rule="no_change")
         if corrections.born_after(corrected, person["registered_on"]):
-            raise RuleBroken("birth_date", "born_after_registration",
+            raise RuleViolation("birth_date", "born_after_registration",
                              f"a person registered on {person['registered_on'].isoformat()} was born before that")
         columns = corrections.columns(corrected, registered_on=person["registered_on"])
         identity = _identity(vault, corrected)
-        await _refuse_duplicates(conn, principal, person, identity, confirm_distinct=confirm_distinct)
+        await _refuse_duplicates(uow, principal, person, identity, confirm_distinct=confirm_distinct)
         personal, _ = split_personal(corrected)
-        await repository_corrections.update_registration(conn, repository.PersonColumns(
+        await uow.people.update_registration(repository.PersonColumns(
             beneficiary_id=beneficiary_id, personal=seal(vault, person, personal), **identity,
             **{c: columns[c] for c in corrections.COLUMNS},
         ))
-        correction_seq = await repository_corrections.append(conn, repository_corrections.NewCorrection(
+        correction_seq = await uow.corrections.append(repository_corrections.NewCorrection(
             beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, target="registration",
             fields=fields, reason=seal(vault, person, {"reason": data.reason}), corrected_on=today,
             corrected_by=principal.subject,
         ))
-        await repository_corrections.keep_superseded(
-            conn, beneficiary_id=beneficiary_id, correction_seq=correction_seq,
+        await uow.corrections.keep_superseded(
+            beneficiary_id=beneficiary_id, correction_seq=correction_seq,
             registration=seal(vault, person, current),
         )
         event = corrections.corrected_event(fields, dict(person), columns, corrected_on=today)
-        await emit(conn, principal, beneficiary_id, event, project_id=person["project_ids"][0])
+        emit(uow, principal, person, event, project_id=person["project_ids"][0])
     return event
 
 
@@ -70,24 +71,27 @@ def _validated(merged: dict[str, Any], *, registered_on: date) -> dict[str, Any]
     try:
         return BeneficiaryIn.model_validate(merged, context={"registered_on": registered_on}).model_dump(mode="json")
     except ValidationError as exc:
-        raise Invalid([
+        raise Violations([
             RuleViolation(".".join(str(p) for p in e["loc"]) or "body", e["type"], e["msg"]) for e in exc.errors()
         ]) from None
 
 
 def _identity(vault: Vault, registration: dict[str, Any]) -> dict[str, Any]:
     """The blind indexes that find and match the person."""
-    first, last, code = registration["first_name"], registration["last_name"], registration["fiscal_code"]
-    key = duplicate_key(first, last, date.fromisoformat(registration["birth_date"]), registration["birth_country"])
+    first, last = registration["first_name"], registration["last_name"]
+    keys = protected_keys(Candidate(
+        registration["fiscal_code"], first, last, date.fromisoformat(registration["birth_date"]),
+        registration["birth_country"],
+    ), vault.blind_index)
     return {
-        "fiscal_code_index": vault.blind_index("fiscal_code", code) if code else None,
-        "match_key_index": vault.blind_index("match_key", key),
+        "fiscal_code_index": keys.fiscal_code,
+        "match_key_index": keys.match_key,
         "name_index": [vault.blind_index("name", t) for t in name_tokens(first, last)],
     }
 
 
 async def _refuse_duplicates(
-    conn: asyncpg.Connection, principal: Principal, person: asyncpg.Record, identity: dict[str, Any], *,
+    uow: IntakeUnitOfWork, principal: Principal, person: Row, identity: dict[str, Any], *,
     confirm_distinct: bool,
 ) -> None:
     """Check only a key the correction changed: an unchanged one was checked when it was stored, and a
@@ -96,12 +100,10 @@ async def _refuse_duplicates(
     mk_index = identity["match_key_index"] if identity["match_key_index"] != person["match_key_index"] else None
     if fc_index is None and mk_index is None:
         return
-    await repository.lock_identity(conn, fc_index, mk_index)
-    found = await repository.find_duplicates(
-        conn, organisation_id=principal.organisation_id, other_than=person["beneficiary_id"],
+    await uow.people.lock_identity(fc_index, mk_index)
+    existing = await uow.people.find_duplicates(
+        organisation_id=principal.organisation_id, other_than=person["beneficiary_id"],
         fiscal_code_index=fc_index, match_key_index=mk_index,
     )
-    matches = [duplicate_of(r) for r in found]
-    same_code = any("same fiscal code" in m.reasons for m in matches)
-    if matches and (same_code or not confirm_distinct):
-        raise DuplicatesFound(matches, overridable=not same_code)
+    changed = ProtectedKeys(fiscal_code=fc_index, match_key=mk_index)
+    refuse_duplicates(find_duplicates(changed, existing), confirm_distinct=confirm_distinct)

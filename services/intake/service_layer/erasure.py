@@ -8,21 +8,21 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-import asyncpg
-
-from intake.adapters import repository
-from intake.service_layer.commands import emit, locked_person
+from intake.service_layer.person import emit, locked_person
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
 from shared.events.contracts import BeneficiaryErased
 
 
-async def erase(pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, *, reason: str, today: date) -> None:
-    """Destroy the key, the sealed data and the search indexes in one transaction, and announce it."""
-    async with pool.acquire() as conn, conn.transaction():
-        await locked_person(conn, principal, beneficiary_id)  # refuses a person erased already
-        await repository.erase(conn, beneficiary_id=beneficiary_id)
-        await repository.log_erasure(
-            conn, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, reason=reason,
+async def erase(
+    uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, *, reason: str, today: date
+) -> None:
+    """Destroy the key, the sealed data and the search indexes in one unit of work, and announce it."""
+    async with uow:
+        person = await locked_person(uow, principal, beneficiary_id)  # refuses a person erased already
+        await uow.people.erase(beneficiary_id=beneficiary_id)
+        await uow.people.log_erasure(
+            beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, reason=reason,
             erased_by=principal.subject,
         )
-        await emit(conn, principal, beneficiary_id, BeneficiaryErased(erased_on=today))
+        emit(uow, principal, person, BeneficiaryErased(erased_on=today))

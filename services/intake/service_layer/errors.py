@@ -1,10 +1,8 @@
-"""Intake's refusals are the platform's (shared/errors.py), answered in the one error body."""
+"""Intake's refusals are the platform's (shared/errors.py), answered in the one error body: one
+rule-violation type carrying the field and the rule, several of them at once, not found, conflict."""
 
 from __future__ import annotations
 
 from shared.errors import Conflict, NotFound, RuleViolation, Violations
 
-RuleBroken = RuleViolation
-Invalid = Violations
-
-__all__ = ["Conflict", "Invalid", "NotFound", "RuleBroken", "RuleViolation"]
+__all__ = ["Conflict", "NotFound", "RuleViolation", "Violations"]

@@ -10,17 +10,17 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-import asyncpg
-
-from intake.adapters import repository, repository_activities, repository_corrections
+from intake.adapters import repository_activities, repository_corrections
 from intake.adapters.vault import Vault
 from intake.domain.corrections import changed_fields
-from intake.entrypoints.schemas import InterventionCorrectionIn, InterventionIn
 from intake.service_layer.chargeable import check_chargeable
-from intake.service_layer.commands import emit, locked_person, seal
-from intake.service_layer.errors import Conflict, NotFound, RuleBroken
+from intake.service_layer.commands import InterventionCorrectionIn, InterventionIn
+from intake.service_layer.errors import Conflict, NotFound, RuleViolation
+from intake.service_layer.person import emit, locked_person, seal
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
 from shared.events.contracts import InterventionCorrected, InterventionRecorded
+from shared.repository import Row
 
 CENTS = Decimal("0.01")
 # Request field -> column, for naming what a correction changed.
@@ -37,62 +37,61 @@ def amount(value: Decimal | None) -> str | None:
 
 
 async def record(
-    pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, data: InterventionIn
+    uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, data: InterventionIn
 ) -> InterventionRecorded:
-    async with pool.acquire() as conn, conn.transaction():
-        person = await locked_person(conn, principal, beneficiary_id)
-        row = await _new_intervention(conn, principal, person, data)
-        await repository_activities.insert_intervention(conn, row)
+    async with uow:
+        person = await locked_person(uow, principal, beneficiary_id)
+        row = await _new_intervention(uow, principal, person, data)
+        await uow.activities.insert_intervention(row)
         event = InterventionRecorded(**_facts(row))
-        await emit(conn, principal, beneficiary_id, event, project_id=data.project_id)
+        emit(uow, principal, person, event, project_id=data.project_id)
     return event
 
 
 async def correct(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, intervention_id: UUID,
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, intervention_id: UUID,
     data: InterventionCorrectionIn, *, today: date,
 ) -> InterventionCorrected:
     """Record the intervention again, correctly, as a new row that supersedes the old one; the old
     row stays as recorded. Only the current row of a chain of corrections may be corrected."""
-    async with pool.acquire() as conn, conn.transaction():
-        person = await locked_person(conn, principal, beneficiary_id)
-        old = await repository_activities.intervention(conn, beneficiary_id=beneficiary_id,
-                                                       intervention_id=intervention_id)
+    async with uow:
+        person = await locked_person(uow, principal, beneficiary_id)
+        old = await uow.activities.intervention(beneficiary_id=beneficiary_id, intervention_id=intervention_id)
         if old is None:
             raise NotFound(f"no intervention {intervention_id} of beneficiary {beneficiary_id}")
         if old["superseded_by"] is not None:
-            current = await repository_activities.current_of(conn, intervention_id=intervention_id)
+            current = await uow.activities.current_of(intervention_id=intervention_id)
             raise Conflict(
                 f"intervention {intervention_id} was corrected already; correct the current one, {current}",
                 rule="superseded", superseded_by=str(old["superseded_by"]), current_intervention_id=str(current),
             )
-        row = await _new_intervention(conn, principal, person, data, corrects=intervention_id)
+        row = await _new_intervention(uow, principal, person, data, corrects=intervention_id)
         fields = changed_fields(_by_field(old), _by_field(asdict(row)), FIELDS)
         if not fields:
             raise Conflict("the correction changes nothing: every field has the value recorded", rule="no_change")
-        await repository_activities.insert_intervention(conn, row)
-        await repository_corrections.append(conn, repository_corrections.NewCorrection(
+        await uow.activities.insert_intervention(row)
+        await uow.corrections.append(repository_corrections.NewCorrection(
             beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, target="intervention",
             intervention_id=row.intervention_id, corrected_intervention_id=intervention_id, fields=fields,
             reason=seal(vault, person, {"reason": data.reason}), corrected_on=today, corrected_by=principal.subject,
         ))
         event = InterventionCorrected(**_facts(row), corrected_intervention_id=intervention_id)
-        await emit(conn, principal, beneficiary_id, event, project_id=data.project_id)
+        emit(uow, principal, person, event, project_id=data.project_id)
     return event
 
 
 async def _new_intervention(
-    conn: asyncpg.Connection, principal: Principal, person: asyncpg.Record, data: InterventionIn,
+    uow: IntakeUnitOfWork, principal: Principal, person: Row, data: InterventionIn,
     corrects: UUID | None = None,
 ) -> repository_activities.NewIntervention:
     """The row to store, once the project (one of the person's, running on the day), the path (not
     closed before the day) and the course are checked against stored data."""
     if data.project_id not in person["project_ids"]:
-        raise RuleBroken("project_id", "project_not_enrolled",
+        raise RuleViolation("project_id", "project_not_enrolled",
                          f"'{data.project_id}' is not one of the person's projects "
                          f"({', '.join(person['project_ids'])}); an intervention is charged to one of them")
-    await check_chargeable(conn, principal, person, data.project_id, data.date, field="date")
-    course_id = await _course_of(conn, principal, data) if data.course_id else None
+    await check_chargeable(uow, principal, person, data.project_id, data.date, field="date")
+    course_id = await _course_of(uow, principal, data) if data.course_id else None
     return repository_activities.NewIntervention(
         intervention_id=uuid4(), beneficiary_id=person["beneficiary_id"], organisation_id=principal.organisation_id,
         kind=data.kind.value, on_date=data.date, duration_minutes=data.duration_minutes, hours=data.hours,
@@ -108,38 +107,38 @@ def _facts(row: repository_activities.NewIntervention) -> dict[str, Any]:
             "cost_eur": amount(row.cost_eur), "course_id": row.course_id}
 
 
-def _by_field(columns: Mapping[str, Any]) -> dict[str, Any]:
+def _by_field(columns: Row | Mapping[str, Any]) -> dict[str, Any]:
     """An intervention's facts by request field name."""
     return {field: columns[column] for field, column in _FIELD_COLUMNS.items()}
 
 
-async def _course_of(conn: asyncpg.Connection, principal: Principal, data: InterventionIn) -> UUID:
+async def _course_of(uow: IntakeUnitOfWork, principal: Principal, data: InterventionIn) -> UUID:
     """The course the intervention is a lesson of: the organisation's, of the same kind and project."""
     try:
         course_id = UUID(str(data.course_id))
     except ValueError:
-        raise RuleBroken("course_id", "unknown_course", f"'{data.course_id}' is not a course id") from None
-    course = await repository_activities.course(conn, organisation_id=principal.organisation_id, course_id=course_id)
+        raise RuleViolation("course_id", "unknown_course", f"'{data.course_id}' is not a course id") from None
+    course = await uow.activities.course(organisation_id=principal.organisation_id, course_id=course_id)
     if course is None:
-        raise RuleBroken("course_id", "unknown_course", f"no course {course_id} in your organisation")
+        raise RuleViolation("course_id", "unknown_course", f"no course {course_id} in your organisation")
     if course["kind"] != data.kind.value:
-        raise RuleBroken("course_id", "course_kind_mismatch",
+        raise RuleViolation("course_id", "course_kind_mismatch",
                          f"course {course_id} is a '{course['kind']}' course, not '{data.kind.value}'")
     if course["project_id"] != data.project_id:
-        raise RuleBroken("project_id", "course_project_mismatch",
+        raise RuleViolation("project_id", "course_project_mismatch",
                          f"course {course_id} is charged to '{course['project_id']}', not '{data.project_id}'")
     return course_id
 
 
 async def list_for(
-    pool: asyncpg.Pool, principal: Principal, beneficiary_id: UUID, *, limit: int, offset: int,
+    uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, *, limit: int, offset: int,
     include_superseded: bool = False,
 ) -> dict[str, Any]:
-    async with pool.acquire() as conn, conn.transaction():
-        if await repository.get(conn, organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id) is None:
+    async with uow:
+        if await uow.people.get(organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id) is None:
             raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
-        total, rows = await repository_activities.interventions_of(
-            conn, beneficiary_id=beneficiary_id, limit=limit, offset=offset, include_superseded=include_superseded
+        total, rows = await uow.activities.interventions_of(
+            beneficiary_id=beneficiary_id, limit=limit, offset=offset, include_superseded=include_superseded
         )
     items = [{**dict(r), "hours": amount(r["hours"]), "cost_eur": amount(r["cost_eur"])} for r in rows]
     return {"total": total, "limit": limit, "offset": offset, "items": items}

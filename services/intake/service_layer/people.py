@@ -8,19 +8,16 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
-from intake.adapters import repository
 from intake.adapters.vault import Vault, VaultError
+from intake.domain.access import access_for
 from intake.domain.duplicates import normalise_name
 from intake.domain.path import TERMINAL_STATES, PathStatus
 from intake.domain.permit import permit_flags
 from intake.domain.registration import personal_view
 from intake.service_layer import projects
-from shared.auth import Principal, Role
-
-# Roles whose work needs names and documents; funders and the matching teams never see them.
-PERSONAL_DATA_ROLES = frozenset({Role.operator, Role.admin})
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
+from shared.auth import Principal
+from shared.repository import Row
 
 
 @dataclass(frozen=True)
@@ -38,70 +35,57 @@ class Filters:
         return bool(self.name or self.fiscal_code)
 
 
-class PersonalDataRefused(Exception):
-    """The caller's role may not read personal data, or stated no purpose where one is needed."""
-
-
 async def list_people(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, filters: Filters, *, limit: int, offset: int,
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, filters: Filters, *, limit: int, offset: int,
     purpose: str | None, today: date,
 ) -> dict[str, Any]:
     """A page of people; with `purpose`, names and documents too, each read audited. Searching by name
     or fiscal code needs a purpose and is audited, also when it finds nobody."""
-    _check_may_read(principal, purpose)
-    if filters.searches_identity and purpose is None:
-        raise PersonalDataRefused("searching by name or fiscal code needs a stated purpose (purpose=...), "
-                                  "and the operator or admin role: each search is audited")
+    access = access_for(principal.role.value, purpose, action="list", searches_identity=filters.searches_identity)
     name_indexes = [vault.blind_index("name", t) for t in normalise_name(filters.name or "")]
     fc_index = vault.blind_index("fiscal_code", filters.fiscal_code.strip().upper()) if filters.fiscal_code else None
-    async with pool.acquire() as conn, conn.transaction():
+    async with uow:
         if filters.project_id is not None:
-            await projects.refuse_unknown(conn, principal, {"query.project_id": filters.project_id})
-        total, rows = await repository.list_page(
-            conn, organisation_id=principal.organisation_id, limit=limit, offset=offset,
+            await projects.refuse_unknown(uow, principal, {"query.project_id": filters.project_id})
+        total, rows = await uow.people.list_page(
+            organisation_id=principal.organisation_id, limit=limit, offset=offset,
             fiscal_code_index=fc_index, name_indexes=name_indexes,
             status=filters.status.value if filters.status else None, project_id=filters.project_id,
             operator=filters.operator, due_by=_due_by(filters, today), closed_statuses=sorted(TERMINAL_STATES),
         )
-        items = [_present(r, vault if purpose else None, today) for r in rows]
-        if purpose:
+        items = [_present(r, vault if access.personal else None, today) for r in rows]
+        if purpose and access.audit_action:
             read: list[UUID | None] = [r["beneficiary_id"] for r in rows]
-            await repository.log_access(
-                conn, actor=principal.subject, actor_role=principal.role.value,
+            await uow.people.log_access(
+                actor=principal.subject, actor_role=principal.role.value,
                 organisation_id=principal.organisation_id,
                 beneficiary_ids=read or ([None] if filters.searches_identity else []),
-                action="search" if filters.searches_identity else "list", purpose=purpose,
+                action=access.audit_action, purpose=purpose,
             )
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
 async def get_person(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, *, purpose: str | None,
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, *, purpose: str | None,
     today: date,
 ) -> dict[str, Any] | None:
-    _check_may_read(principal, purpose)
-    async with pool.acquire() as conn, conn.transaction():
-        row = await repository.get(conn, organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
+    access = access_for(principal.role.value, purpose, action="read")
+    async with uow:
+        row = await uow.people.get(organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
         if row is None:
             return None
-        if purpose:
-            await repository.log_access(
-                conn, actor=principal.subject, actor_role=principal.role.value,
-                organisation_id=principal.organisation_id, beneficiary_ids=[beneficiary_id], action="read",
-                purpose=purpose,
+        if purpose and access.audit_action:
+            await uow.people.log_access(
+                actor=principal.subject, actor_role=principal.role.value,
+                organisation_id=principal.organisation_id, beneficiary_ids=[beneficiary_id],
+                action=access.audit_action, purpose=purpose,
             )
-        return _present(row, vault if purpose else None, today)
+        return _present(row, vault if access.personal else None, today)
 
 
 def _due_by(filters: Filters, today: date) -> date | None:
     days = filters.deadline_within_days
     return None if days is None else today + timedelta(days=days)
-
-
-def _check_may_read(principal: Principal, purpose: str | None) -> None:
-    if purpose is not None and principal.role not in PERSONAL_DATA_ROLES:
-        raise PersonalDataRefused(f"role {principal.role.value!r} may not read personal data nor search by name "
-                                  "or fiscal code")
 
 
 _COARSE = (
@@ -111,7 +95,7 @@ _COARSE = (
 )
 
 
-def _present(row: asyncpg.Record, vault: Vault | None, today: date) -> dict[str, Any]:
+def _present(row: Row, vault: Vault | None, today: date) -> dict[str, Any]:
     """The coarse attributes and the consent; with a vault (a purpose was stated) the personal part too."""
     item = {k: row[k] for k in _COARSE}
     item["consent"] = {"date": row["consent_date"], "scope": list(row["consent_scope"])}

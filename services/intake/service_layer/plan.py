@@ -4,36 +4,36 @@ goal's outcome. A goal's changes are appended to goal_history, never written ove
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID, uuid4
 
-import asyncpg
-
-from intake.adapters import repository_path
 from intake.adapters.repository_path import NewGoal
 from intake.adapters.vault import Vault
 from intake.domain import plan as rules
 from intake.domain.path import PathStatus, ReasonCategory
-from intake.entrypoints.schemas import GoalOutcome, GoalOutcomeIn, PlanIn
-from intake.service_layer.commands import emit, locked_person, open_notes, seal
-from intake.service_layer.errors import Conflict, NotFound, RuleBroken
+from intake.service_layer.commands import GoalOutcome, GoalOutcomeIn, PlanIn
+from intake.service_layer.errors import Conflict, NotFound, RuleViolation
+from intake.service_layer.person import emit, locked_person, open_notes, seal
 from intake.service_layer.transitions import move
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
 from shared.events.contracts import GoalOutcomeRecorded, GoalSummary, PlanAgreed
+from shared.repository import Row
 
 
 async def agree(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, data: PlanIn, *, today: date
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, data: PlanIn, *, today: date
 ) -> list[UUID]:
     """Store the plan and move the path taken_in_charge → plan_agreed; returns the goal ids."""
     for index, goal in enumerate(data.goals):
         if goal.deadline < today:
-            raise RuleBroken(f"goals.{index}.deadline", "deadline_in_past",
+            raise RuleViolation(f"goals.{index}.deadline", "deadline_in_past",
                              f"deadline {goal.deadline.isoformat()} is before today ({today.isoformat()})")
     goal_ids = [uuid4() for _ in data.goals]
-    async with pool.acquire() as conn, conn.transaction():
-        person = await locked_person(conn, principal, beneficiary_id)
+    async with uow:
+        person = await locked_person(uow, principal, beneficiary_id)
         status_changed = await move(
-            conn, vault, principal, person, PathStatus.plan_agreed, category=ReasonCategory.plan_agreed,
+            uow, vault, principal, person, PathStatus.plan_agreed, category=ReasonCategory.plan_agreed,
             reason="individual plan agreed", today=today,
         )
         goals = [
@@ -42,33 +42,33 @@ async def agree(
                     notes=seal(vault, person, {"title": g.title, "phases": [p.title for p in g.phases]}))
             for index, (goal_id, g) in enumerate(zip(goal_ids, data.goals, strict=True))
         ]
-        await repository_path.insert_plan(
-            conn, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, agreed_on=today,
+        await uow.path.insert_plan(
+            beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, agreed_on=today,
             agreed_by=principal.subject, goals=goals,
         )
         agreed = PlanAgreed(agreed_on=today, goals=[
             GoalSummary(goal_id=g.goal_id, area=g.area, deadline=g.deadline, phases=len(g.phase_dues)) for g in goals
         ])
-        await emit(conn, principal, beneficiary_id, agreed, status_changed)
+        emit(uow, principal, person, agreed, status_changed)
     return goal_ids
 
 
 async def record_outcome(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, goal_id: UUID,
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, goal_id: UUID,
     data: GoalOutcomeIn, *, today: date,
 ) -> GoalOutcomeRecorded:
-    async with pool.acquire() as conn, conn.transaction():
-        person = await locked_person(conn, principal, beneficiary_id)
-        row = await repository_path.goal_for_update(conn, beneficiary_id=beneficiary_id, goal_id=goal_id)
+    async with uow:
+        person = await locked_person(uow, principal, beneficiary_id)
+        row = await uow.path.goal_for_update(beneficiary_id=beneficiary_id, goal_id=goal_id)
         if row is None:
             raise NotFound(f"no goal {goal_id} in the plan of beneficiary {beneficiary_id}")
         before = _goal(row, open_notes(vault, person, row["notes"]))
         after = _apply(before, data, today)
-        await repository_path.update_goal(
-            conn, goal_id=goal_id, status=after.status.value, deadline=after.deadline, closed_on=after.closed_on
+        await uow.path.update_goal(
+            goal_id=goal_id, status=after.status.value, deadline=after.deadline, closed_on=after.closed_on
         )
-        await repository_path.append_goal_history(
-            conn, goal_id=goal_id, beneficiary_id=beneficiary_id, change=data.outcome.value, status=after.status.value,
+        await uow.path.append_goal_history(
+            goal_id=goal_id, beneficiary_id=beneficiary_id, change=data.outcome.value, status=after.status.value,
             deadline=after.deadline, closed_on=after.closed_on,
             notes=seal(vault, person, {"reason": data.reason}) if data.reason else None,
             recorded_on=today, recorded_by=principal.subject,
@@ -78,11 +78,11 @@ async def record_outcome(
             deadline=after.deadline,
             previous_deadline=before.deadline if data.outcome == GoalOutcome.replanned else None,
         )
-        await emit(conn, principal, beneficiary_id, event)
+        emit(uow, principal, person, event)
     return event
 
 
-def _goal(row: asyncpg.Record, notes: dict) -> rules.Goal:
+def _goal(row: Row, notes: dict[str, Any]) -> rules.Goal:
     phases = tuple(rules.Phase(title=t, due=d) for t, d in zip(notes["phases"], row["phase_dues"], strict=True))
     return rules.Goal(
         goal_id=str(row["goal_id"]), area=rules.Area(row["area"]), title=notes["title"], deadline=row["deadline"],
@@ -100,6 +100,6 @@ def _apply(goal: rules.Goal, data: GoalOutcomeIn, today: date) -> rules.Goal:
         assert data.new_deadline is not None and data.reason is not None  # the schema requires both
         return rules.replan(goal, data.new_deadline, data.reason)
     except rules.PlanRuleViolation as exc:
-        if exc.field == "status":
-            raise Conflict(exc.rule, rule="goal_closed", goal_status=goal.status.value) from None
-        raise RuleBroken(exc.field, "deadline_not_later", exc.rule) from None
+        if exc.rule == "goal_closed":  # not the input's fault: the goal's state forbids it
+            raise Conflict(exc.message, rule=exc.rule, goal_status=goal.status.value) from None
+        raise

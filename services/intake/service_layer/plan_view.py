@@ -6,24 +6,23 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
-from intake.adapters import repository_path
 from intake.adapters.vault import Vault
 from intake.service_layer.errors import NotFound
 from intake.service_layer.reads import Opener, person_for_read
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
+from shared.repository import Row
 
 
 async def read_plan(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, beneficiary_id: UUID, *, purpose: str | None
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, *, purpose: str | None
 ) -> dict[str, Any]:
-    async with pool.acquire() as conn, conn.transaction():
-        person = await person_for_read(conn, principal, beneficiary_id, action="read_plan", purpose=purpose)
-        plan, goals = await repository_path.plan_of(conn, beneficiary_id=beneficiary_id)
+    async with uow:
+        person = await person_for_read(uow, principal, beneficiary_id, action="read_plan", purpose=purpose)
+        plan, goals = await uow.path.plan_of(beneficiary_id=beneficiary_id)
         if plan is None:
             raise NotFound(f"beneficiary {beneficiary_id} has no plan yet")
-        history = await repository_path.goal_history_of(conn, beneficiary_id=beneficiary_id)
+        history = await uow.path.goal_history_of(beneficiary_id=beneficiary_id)
     opener = Opener(vault, person) if purpose else None
     return {
         "agreed_on": plan["agreed_on"],
@@ -31,7 +30,7 @@ async def read_plan(
     }
 
 
-def _goal(row: asyncpg.Record, history: list[asyncpg.Record], opener: Opener | None) -> dict[str, Any]:
+def _goal(row: Row, history: list[Row], opener: Opener | None) -> dict[str, Any]:
     goal = {k: row[k] for k in ("goal_id", "area", "deadline", "status", "closed_on", "responsible_operator")}
     goal["phase_dues"] = list(row["phase_dues"])
     goal["history"] = [{k: h[k] for k in ("change", "status", "deadline", "recorded_on", "recorded_by")}

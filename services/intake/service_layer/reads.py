@@ -7,27 +7,28 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
-from intake.adapters import repository
 from intake.adapters.vault import Vault, VaultError
+from intake.domain.access import access_for
 from intake.service_layer.errors import NotFound
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
+from shared.repository import Row
 
 
 async def person_for_read(
-    conn: asyncpg.Connection, principal: Principal, beneficiary_id: UUID, *, action: str, purpose: str | None
-) -> asyncpg.Record:
+    uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, *, action: str, purpose: str | None
+) -> Row:
     """The person's row and wrapped key, or NotFound; with a purpose, the read is written to
     pii_access_log as `action`, in the caller's transaction."""
-    person = await repository.get(conn, organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
+    access = access_for(principal.role.value, purpose, action=action)
+    person = await uow.people.get(organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
     if person is None:
         raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
-    if purpose:
-        await repository.log_access(
-            conn, actor=principal.subject, actor_role=principal.role.value,
-            organisation_id=principal.organisation_id, beneficiary_ids=[beneficiary_id], action=action,
-            purpose=purpose,
+    if purpose and access.audit_action:
+        await uow.people.log_access(
+            actor=principal.subject, actor_role=principal.role.value,
+            organisation_id=principal.organisation_id, beneficiary_ids=[beneficiary_id],
+            action=access.audit_action, purpose=purpose,
         )
     return person
 
@@ -35,7 +36,7 @@ async def person_for_read(
 class Opener:
     """Opens one person's sealed notes; None for a note never written or a person erased."""
 
-    def __init__(self, vault: Vault, person: asyncpg.Record) -> None:
+    def __init__(self, vault: Vault, person: Row) -> None:
         self._vault, self._id, self._key = vault, person["beneficiary_id"], person["wrapped_key"]
 
     def __call__(self, sealed: bytes | None) -> dict[str, Any] | None:

@@ -1,5 +1,5 @@
 """Taking a person in charge: duplicate check, sealing personal data, storing, and announcing
-the registration through the outbox, all in one transaction."""
+the registration, all in one unit of work."""
 
 from __future__ import annotations
 
@@ -7,18 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid4
 
-import asyncpg
-
 from intake.adapters import repository
 from intake.adapters.vault import Vault
-from intake.domain.permit import PermitFlag, permit_flags
-from intake.domain.registration import duplicate_key, name_tokens, registered_event, split_personal
-from intake.entrypoints.schemas import BeneficiaryIn
+from intake.domain.duplicates import find_duplicates, protected_keys, refuse_duplicates
+from intake.domain.permit import PermitFlag
+from intake.domain.registration import name_tokens, registered_event, split_personal
 from intake.service_layer import projects
-from shared import outbox
+from intake.service_layer.commands import BeneficiaryIn
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
-from shared.events.codec import envelope_for
-from shared.topics import INTAKE_EVENTS
 
 
 @dataclass(frozen=True)
@@ -27,33 +24,16 @@ class Registered:
     permit_status: PermitFlag | None  # None when no permit was given
 
 
-@dataclass(frozen=True)
-class Duplicate:
-    beneficiary_id: UUID
-    reasons: tuple[str, ...]
-
-
-class DuplicatesFound(Exception):
-    """The person seems registered already: offered for linking, not created twice."""
-
-    def __init__(self, matches: list[Duplicate], *, overridable: bool) -> None:
-        super().__init__("possible duplicate registration")
-        self.matches = matches
-        self.overridable = overridable
-
-
 async def register(
-    pool: asyncpg.Pool, vault: Vault, principal: Principal, data: BeneficiaryIn, *,
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, data: BeneficiaryIn, *,
     today: date, confirm_distinct: bool = False,
 ) -> Registered:
-    """Register `data` for the caller's organisation; raises Invalid for a project the organisation is
-    not in, DuplicatesFound for a person already there. The same fiscal code is never registered
-    twice; a same-name-and-birth match may be confirmed as a different person."""
+    """Register `data` for the caller's organisation; raises Violations for a project the organisation is
+    not in, DuplicatesFound for a person already there (the domain's duplicate policy decides)."""
     beneficiary_id = uuid4()
-    fc_index = vault.blind_index("fiscal_code", data.fiscal_code) if data.fiscal_code else None
-    mk_index = vault.blind_index(
-        "match_key", duplicate_key(data.first_name, data.last_name, data.birth_date, data.birth_country)
-    )
+    keys = protected_keys(data.candidate(), vault.blind_index)
+    fc_index, mk_index = keys.fiscal_code, keys.match_key
+    permit = data.permit.as_permit() if data.permit else None
     personal, _ = split_personal(data.model_dump(mode="json"))
     sealed = vault.seal(beneficiary_id, personal)
     event = registered_event(
@@ -69,39 +49,27 @@ async def register(
         name_index=[vault.blind_index("name", t) for t in name_tokens(data.first_name, data.last_name)],
         sex=data.sex.value, age_band=event.age_band.value, legal_status=data.legal_status.value,
         reception=data.reception.kind.value, must_leave_by=data.reception.must_leave_by,
-        permit_expiry=data.permit.expiry_date if data.permit else None, household_size=data.household.size,
+        permit_expiry=permit.expiry_date if permit else None, household_size=data.household.size,
         children=len(data.household.children), single_parent=data.household.single_parent,
         italian_level=data.italian_level.value, languages=list(data.languages),
         vulnerabilities=[v.value for v in data.vulnerabilities], project_ids=list(data.project_ids),
         consent_date=data.consent.date, consent_scope=[s.value for s in data.consent.scope],
         registered_on=today, registered_by=principal.subject,
     )
-    envelope = envelope_for(
-        event, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, producer="intake",
-        project_id=data.project_ids[0],
-    )
     codes = {f"project_ids.{i}": code for i, code in enumerate(data.project_ids)}
-    announced = outbox.record_for(envelope, INTAKE_EVENTS.name)
-    async with pool.acquire() as conn, conn.transaction():
-        projects.refuse(codes, unknown=await repository.lock_identity_and_find_unknown_projects(
-            conn, fc_index, mk_index, organisation_id=principal.organisation_id, project_codes=list(codes.values()),
+    async with uow:
+        # Announced first (a refusal below rolls it back with the rest), so the envelope is built before
+        # the identity locks are taken.
+        uow.emit(event, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id,
+                 project_id=data.project_ids[0])
+        projects.refuse(codes, unknown=await uow.people.lock_identity_and_find_unknown_projects(
+            fc_index, mk_index, organisation_id=principal.organisation_id, project_codes=list(codes.values()),
         ))
-        found = await repository.find_duplicates(
-            conn, organisation_id=principal.organisation_id, fiscal_code_index=fc_index, match_key_index=mk_index
+        existing = await uow.people.find_duplicates(
+            organisation_id=principal.organisation_id, fiscal_code_index=fc_index, match_key_index=mk_index
         )
-        matches = [duplicate_of(r) for r in found]
-        same_code = any("same fiscal code" in m.reasons for m in matches)
-        if matches and (same_code or not confirm_distinct):
-            raise DuplicatesFound(matches, overridable=not same_code)
-        await repository.insert(conn, row, [announced])
-    return Registered(beneficiary_id, permit_flags(data.permit.expiry_date, today) if data.permit else None)
+        refuse_duplicates(find_duplicates(keys, existing), confirm_distinct=confirm_distinct)
+        # The person, their key and the event in one statement: one round trip (the UoW's pending event).
+        await uow.people.insert(row, uow.take_pending())
+    return Registered(beneficiary_id, permit.flag(today) if permit else None)
 
-
-def duplicate_of(record: asyncpg.Record) -> Duplicate:
-    """A person the duplicate query found, with the reasons they matched."""
-    reasons = []
-    if record["same_fiscal_code"]:
-        reasons.append("same fiscal code")
-    if record["same_name_birth"]:
-        reasons.append("same name, birth date and country")
-    return Duplicate(record["beneficiary_id"], tuple(reasons))

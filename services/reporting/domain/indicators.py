@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 SMALL_CELL = 5
 
@@ -17,7 +18,7 @@ class Cell:
     count: int
 
 
-def by_organisation_sex_age(cells: Iterable[Cell], *, suppress_below: int | None) -> dict:
+def by_organisation_sex_age(cells: Iterable[Cell], *, suppress_below: int | None) -> dict[str, Any]:
     """The count of people by organisation, sex and age band; totals are over shown cells only
     when suppression applies, so a withheld cell cannot be recovered by subtraction."""
     rows = []

@@ -24,7 +24,7 @@ def test_a_day_outside_the_project_names_the_field_the_project_and_its_dates(on)
     with pytest.raises(ProjectRuleViolation) as caught:
         check_runs_on("FAMI-1", START, END, on, "enrolled_on")
     assert caught.value.field == "enrolled_on"
-    assert all(text in caught.value.rule for text in ("FAMI-1", "2026-01-01", "2027-12-31", on.isoformat()))
+    assert all(text in caught.value.message for text in ("FAMI-1", "2026-01-01", "2027-12-31", on.isoformat()))
 
 
 @pytest.mark.parametrize("status", [PathStatus.autonomy_reached, PathStatus.transferred])
@@ -59,4 +59,4 @@ def test_a_completion_comes_on_or_after_both_the_course_start_and_the_enrolment(
     check_completion(kind, start, enrolled_on, max(start, enrolled_on), None)
     with pytest.raises(CourseRuleViolation) as caught:
         check_completion(kind, start, enrolled_on, completed_on, None)
-    assert caught.value.field == "completed_on" and said in caught.value.rule
+    assert caught.value.field == "completed_on" and said in caught.value.message

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from intake.domain import corrections
 from intake.domain.registration import split_personal
-from intake.entrypoints.schemas import BeneficiaryCorrectionIn, BeneficiaryIn
+from intake.service_layer.commands import BeneficiaryCorrectionIn, BeneficiaryIn
 from shared.events.codec import envelope_for
 from shared.events.contracts import BeneficiaryCorrected, CorrectableField
 

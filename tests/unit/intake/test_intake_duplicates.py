@@ -7,12 +7,15 @@ import pytest
 from intake.domain.duplicates import (
     Candidate,
     DuplicateMatch,
+    DuplicatesFound,
     ExistingKeys,
     MatchReason,
-    find_duplicates,
     match_key,
     normalise_name,
+    protected_keys,
+    refuse_duplicates,
 )
+from intake.domain.duplicates import find_duplicates as find_by_keys
 
 pytestmark = pytest.mark.unit
 
@@ -99,6 +102,11 @@ def candidate(fiscal_code=None, first="Ali", last="Mohamed") -> Candidate:
 FISCAL = "MHMLAI94E03Z343X"
 
 
+def find_duplicates(candidate, existing, protect=lambda _kind, plain: plain):
+    """The domain's two steps as production takes them: the candidate's protected keys, then the match."""
+    return find_by_keys(protected_keys(candidate, protect), existing)
+
+
 def test_same_fiscal_code_matches_even_with_other_names():
     existing = [ExistingKeys("b-1", FISCAL, key("Someone", "Else"))]
     assert find_duplicates(candidate(f" {FISCAL.lower()} ", "Ali", "Mohamed"), existing) == [
@@ -146,8 +154,26 @@ def test_protected_keys_are_compared_in_their_protected_form():
         ExistingKeys("b-9", None, protect(key("Mohamed", "Ali"))),
         ExistingKeys("b-10", FISCAL, key("Ali", "Mohamed")),  # plain values do not match hashes
     ]
-    matches = find_duplicates(candidate(FISCAL), existing, protect=protect)
+    matches = find_duplicates(candidate(FISCAL), existing, protect=lambda _kind, plain: protect(plain))
     assert [(m.beneficiary_id, m.reasons) for m in matches] == [
         ("b-8", (MatchReason.same_fiscal_code,)),
         ("b-9", (MatchReason.same_name_birth,)),
     ]
+
+
+def test_a_fiscal_code_match_blocks_even_when_confirmed_distinct():
+    matches = [DuplicateMatch("b-11", (MatchReason.same_fiscal_code,)),
+               DuplicateMatch("b-12", (MatchReason.same_name_birth,))]
+    with pytest.raises(DuplicatesFound) as refused:
+        refuse_duplicates(matches, confirm_distinct=True)
+    assert refused.value.matches == matches
+    assert refused.value.overridable is False
+
+
+def test_a_name_and_birth_match_refuses_until_confirmed_distinct():
+    matches = [DuplicateMatch("b-13", (MatchReason.same_name_birth,))]
+    with pytest.raises(DuplicatesFound) as refused:
+        refuse_duplicates(matches, confirm_distinct=False)
+    assert refused.value.overridable is True
+    assert refuse_duplicates(matches, confirm_distinct=True) is None
+    assert refuse_duplicates([], confirm_distinct=False) is None

@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from intake.domain.enums import LegalStatus, LegalStatusRuleViolation, check_legal_status_age
-from intake.entrypoints import schemas_common
-from intake.entrypoints.schemas import BeneficiaryIn
+from intake.service_layer import commands_common as schemas_common
+from intake.service_layer.commands import BeneficiaryIn
 from tests.unit.intake.test_intake_schemas_registration import MINIMAL
 
 pytestmark = pytest.mark.unit

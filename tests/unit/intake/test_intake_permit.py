@@ -61,7 +61,8 @@ def test_permit_flag_uses_its_expiry():
 def test_expiry_must_be_after_issue(expiry):
     error = violation(expiry_date=expiry)
     assert error.field == "expiry_date"
-    assert error.rule == f"expiry date {expiry.isoformat()} must be after issue date 2024-09-01"
+    assert error.message == f"expiry date {expiry.isoformat()} must be after issue date 2024-09-01"
+    assert error.rule == "expiry_before_issue"
 
 
 def test_expiry_one_day_after_issue_is_accepted():
@@ -71,7 +72,7 @@ def test_expiry_one_day_after_issue_is_accepted():
 @pytest.mark.parametrize("field", ["reason", "questura", "number"])
 def test_blank_fields_are_rejected(field):
     error = violation(**{field: " "})
-    assert (error.field, error.rule) == (field, "must not be blank")
+    assert (error.field, error.message) == (field, "must not be blank")
 
 
 def test_postal_receipt_with_both_numbers_is_accepted():
@@ -98,12 +99,13 @@ def test_postal_receipt_number_rules(changes, field, expected):
               "registered_mail_number": "051234567890"} | changes  # fmt: skip
     error = violation(**fields)
     assert error.field == field
-    assert expected in error.rule
-    assert error.rule.startswith("a 'postal_receipt' ")
+    assert expected in error.message
+    assert error.message.startswith("a 'postal_receipt' ")
+    assert error.rule == "permit_number_format"
 
 
 @pytest.mark.parametrize("document", [PermitDocument.electronic, PermitDocument.paper])
 def test_registered_mail_number_only_for_postal_receipts(document):
     error = violation(document=document, registered_mail_number="051234567890")
     assert error.field == "registered_mail_number"
-    assert error.rule == f"is not used by a '{document}' document"
+    assert error.message == f"is not used by a '{document}' document"

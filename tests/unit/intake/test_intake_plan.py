@@ -51,7 +51,7 @@ def test_phase_after_the_deadline_is_rejected_naming_the_phase():
     late = (Phase("CV", date(2025, 3, 1)), Phase("Interviews", date(2025, 7, 1)))
     error = violation(lambda: goal(phases=late))
     assert error.field == "phases[1].due"
-    assert "after the goal deadline 2025-06-30" in error.rule
+    assert "after the goal deadline 2025-06-30" in error.message
     assert str(error).startswith("phases[1].due: phase 'Interviews' is due 2025-07-01")
 
 
@@ -62,7 +62,7 @@ def test_check_phases_accepts_no_phases():
 @pytest.mark.parametrize("field", ["goal_id", "title", "responsible_operator"])
 def test_blank_text_fields_are_rejected(field):
     error = violation(lambda: goal(**{field: "  "}))
-    assert (error.field, error.rule) == (field, "must not be blank")
+    assert (error.field, error.message) == (field, "must not be blank")
 
 
 def test_blank_phase_title_is_rejected():
@@ -90,7 +90,8 @@ def test_closed_goal_cannot_change_outcome(status, outcome):
     }
     error = violation(lambda: calls[outcome](goal(status)))
     assert error.field == "status"
-    assert error.rule == f"goal is '{status}'; only an open or replanned goal can be {outcome}"
+    assert error.message == f"goal is '{status}'; only an open or replanned goal can be {outcome}"
+    assert error.rule == "goal_closed"
 
 
 @pytest.mark.parametrize("status", [GoalStatus.open, GoalStatus.replanned])
@@ -108,7 +109,7 @@ def test_replan_moves_the_deadline_and_keeps_the_reason(status):
 def test_replan_needs_a_later_deadline(new_deadline):
     error = violation(lambda: replan(goal(), new_deadline, "reason"))
     assert error.field == "new_deadline"
-    assert error.rule == (f"new deadline {new_deadline.isoformat()} must be after the current deadline 2025-06-30")
+    assert error.message == (f"new deadline {new_deadline.isoformat()} must be after the current deadline 2025-06-30")
 
 
 def test_replan_one_day_later_is_enough():
@@ -117,7 +118,7 @@ def test_replan_one_day_later_is_enough():
 
 def test_replan_needs_a_reason():
     error = violation(lambda: replan(goal(), date(2025, 9, 30), " "))
-    assert (error.field, error.rule) == ("reason", "must not be blank")
+    assert (error.field, error.message) == ("reason", "must not be blank")
 
 
 def test_the_original_goal_is_not_changed():

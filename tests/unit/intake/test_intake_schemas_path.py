@@ -5,8 +5,8 @@ import pytest
 from pydantic import ValidationError
 
 from intake.domain.path import PathStatus
-from intake.entrypoints import schemas_common
-from intake.entrypoints.schemas import (
+from intake.service_layer import commands_common as schemas_common
+from intake.service_layer.commands import (
     AssessmentIn,
     GoalOutcome,
     GoalOutcomeIn,

@@ -4,8 +4,8 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from intake.entrypoints import schemas_common
-from intake.entrypoints.schemas import BeneficiaryIn, ConsentScope
+from intake.service_layer import commands_common as schemas_common
+from intake.service_layer.commands import BeneficiaryIn, ConsentScope
 
 pytestmark = pytest.mark.unit
 

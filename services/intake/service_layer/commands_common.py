@@ -1,4 +1,4 @@
-"""Field types shared by the intake request schemas; each rule raises an error named after it."""
+"""Field types shared by intake's commands; each rule raises an error named after it."""
 
 from __future__ import annotations
 

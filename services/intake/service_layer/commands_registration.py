@@ -1,4 +1,4 @@
-"""The request body that registers a person (presa in carico). The organisation comes from the token."""
+"""The command that registers a person (presa in carico). The organisation comes from the token."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from intake.domain.duplicates import Candidate
 from intake.domain.enums import (
     IN_RECEPTION,
     EducationLevel,
@@ -21,8 +22,8 @@ from intake.domain.enums import (
     check_legal_status_age,
 )
 from intake.domain.fiscal_code import consistent_with, parse_fiscal_code
-from intake.domain.permit import PermitRuleViolation, check_dates, check_number
-from intake.entrypoints.schemas_common import (
+from intake.domain.permit import Permit, PermitRuleViolation, check_dates, check_number
+from intake.service_layer.commands_common import (
     BirthDate,
     Citizenship,
     CountryCode,
@@ -67,9 +68,9 @@ class PermitIn(InputModel):
         document = info.data.get("document")
         if document is not None:
             try:
-                check_number(document, info.field_name, value)
+                check_number(document, info.field_name or "number", value)
             except PermitRuleViolation as exc:
-                raise rule_error("permit_number_format", exc.rule) from exc
+                raise rule_error(exc.rule, exc.message) from exc
         return value
 
     @field_validator("expiry_date")
@@ -80,8 +81,16 @@ class PermitIn(InputModel):
             try:
                 check_dates(issue_date, value)
             except PermitRuleViolation as exc:
-                raise rule_error("expiry_before_issue", exc.rule) from exc
+                raise rule_error(exc.rule, exc.message) from exc
         return value
+
+    def as_permit(self) -> Permit:
+        """The domain's permit, which checks the same rules again as it is built."""
+        return Permit(
+            document=self.document, reason=self.reason, number=self.number, questura=self.questura,
+            issue_date=self.issue_date, expiry_date=self.expiry_date, renewal_pending=self.renewal_pending,
+            registered_mail_number=self.registered_mail_number,
+        )
 
 
 class ReceptionIn(InputModel):
@@ -214,6 +223,10 @@ class BeneficiaryIn(InputModel):
     project_ids: list[Text] = Field(max_length=20)
     vulnerabilities: list[VulnerabilityFlag] = Field(default_factory=list, max_length=20)
 
+    def candidate(self) -> Candidate:
+        """The person as the duplicate check sees them."""
+        return Candidate(self.fiscal_code, self.first_name, self.last_name, self.birth_date, self.birth_country)
+
     @field_validator("fiscal_code")
     @classmethod
     def _valid_and_consistent(cls, value: str | None, info: ValidationInfo) -> str | None:
@@ -243,7 +256,7 @@ class BeneficiaryIn(InputModel):
             try:
                 check_legal_status_age(value, birth_date, registration_day(info))
             except LegalStatusRuleViolation as exc:
-                raise rule_error("unaccompanied_minor_of_age", str(exc)) from exc
+                raise rule_error(exc.rule, exc.message) from exc
         return value
 
     @field_validator("languages", "vulnerabilities")

@@ -1,4 +1,4 @@
-"""Request bodies for funding projects. The lead organisation is the caller's, from the token."""
+"""Commands for funding projects. The lead organisation is the caller's, from the token."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from intake.domain.projects import Funder, ProjectRuleViolation, WorkPackage, check_budget, check_period
-from intake.entrypoints.schemas_common import InputModel, Text, rule_error, unique
+from intake.service_layer.commands_common import InputModel, Text, rule_error, unique
 
 ProjectCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")]
 OrganisationId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -45,7 +45,7 @@ class ProjectIn(InputModel):
             try:
                 check_period(start, value)
             except ProjectRuleViolation as exc:
-                raise rule_error("end_before_start", exc.rule) from exc
+                raise rule_error(exc.rule, exc.message) from exc
         return value
 
     @field_validator("budget")
@@ -54,7 +54,7 @@ class ProjectIn(InputModel):
         try:
             check_budget((line.work_package, line.amount_eur) for line in value)
         except ProjectRuleViolation as exc:
-            raise rule_error("work_package_repeated", exc.rule) from exc
+            raise rule_error(exc.rule, exc.message) from exc
         return value
 
 

@@ -1,4 +1,4 @@
-"""Request bodies along the path: assessment, plan, goal outcomes, status moves, interventions."""
+"""Commands along the path: assessment, plan, goal outcomes, status moves, interventions."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from intake.domain.assessment import skill_name
 from intake.domain.enums import COURSE_KINDS, InterventionKind, VulnerabilityFlag
 from intake.domain.path import PathStatus, ReasonCategory
 from intake.domain.plan import Area, Phase, PlanRuleViolation, check_phases
-from intake.entrypoints.schemas_common import InputModel, LongText, PastDate, Text, rule_error, unique
+from intake.service_layer.commands_common import InputModel, LongText, PastDate, Text, rule_error, unique
 
 _ATECO_SECTIONS = "ABCDEFGHIJKLMNOPQRSTU"
 
@@ -87,7 +87,7 @@ class GoalIn(InputModel):
             try:
                 check_phases((Phase(title=p.title, due=p.due) for p in value), deadline)
             except PlanRuleViolation as exc:
-                raise rule_error("phase_after_deadline", str(exc)) from exc
+                raise rule_error(exc.rule, str(exc)) from exc
         return value
 
 

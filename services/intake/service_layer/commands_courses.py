@@ -1,4 +1,4 @@
-"""Request bodies for courses, enrolments, completions, and the erasure of a person."""
+"""Commands for courses, enrolments, completions, and the erasure of a person."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from intake.domain.courses import CourseRuleViolation, check_dates
 from intake.domain.enums import COURSE_KINDS, InterventionKind, ItalianLevel
-from intake.entrypoints.schemas_common import InputModel, LongText, PastDate, Text, rule_error
+from intake.service_layer.commands_common import InputModel, LongText, PastDate, Text, rule_error
 
 
 class CourseIn(InputModel):
@@ -37,7 +37,7 @@ class CourseIn(InputModel):
             try:
                 check_dates(start, value)
             except CourseRuleViolation as exc:
-                raise rule_error("end_before_start", exc.rule) from exc
+                raise rule_error(exc.rule, exc.message) from exc
         return value
 
 

@@ -1,4 +1,4 @@
-"""Request bodies that correct what was recorded: a registration's fields, or an intervention."""
+"""Commands that correct what was recorded: a registration's fields, or an intervention."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from intake.domain.enums import ItalianLevel, LegalStatus, Sex, VulnerabilityFlag
-from intake.entrypoints.schemas_common import (
+from intake.service_layer.commands_common import (
     BirthDate,
     Citizenship,
     CountryCode,
@@ -17,8 +17,8 @@ from intake.entrypoints.schemas_common import (
     Text,
     rule_error,
 )
-from intake.entrypoints.schemas_path import InterventionIn
-from intake.entrypoints.schemas_registration import ContactsIn, EducationIn, HouseholdIn, PermitIn, ReceptionIn
+from intake.service_layer.commands_path import InterventionIn
+from intake.service_layer.commands_registration import ContactsIn, EducationIn, HouseholdIn, PermitIn, ReceptionIn
 from shared.types import LegalBool
 
 
