@@ -52,17 +52,28 @@ def _intake() -> Figures:
     return intake_register.run()
 
 
+<<<<<<< HEAD
 def _hardening() -> Figures:
     from bench import request_limits
 
     return request_limits.run()
+=======
+def _housing() -> Figures:
+    from bench import housing
+
+    return housing.run()
+>>>>>>> main
 
 
 # Each group measures one issue's figures; it imports its own code only when it runs.
 GROUPS: dict[str, Callable[[], Figures]] = {
     "backbone": _backbone,
     "intake": _intake,
+<<<<<<< HEAD
     "hardening": _hardening,
+=======
+    "housing": _housing,
+>>>>>>> main
 }
 
 
@@ -74,8 +85,17 @@ def _chosen() -> list[str]:
     return only or list(GROUPS)
 
 
+# Groups that measure the running platform; the others (housing's matcher) need no servers.
+NEEDS_SERVERS = {"backbone", "intake"}
+
+
 def main() -> None:
     groups = _chosen()
+    if not NEEDS_SERVERS & set(groups):
+        for group in groups:
+            for name, value, unit in GROUPS[group]():
+                print(f"{name} {value:.2f} {unit}", flush=True)
+        return
     started = not _running()
     _servers("start")
     stop_after = started and not os.environ.get("KAFKA_BOOTSTRAP_SERVERS")

@@ -1,4 +1,5 @@
-from housing.bootstrap import build_app, settings
+from housing.bootstrap import build_app
+from housing.settings import settings
 from shared.serve import serve
 
 config = settings()

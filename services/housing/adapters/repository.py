@@ -1,43 +1,232 @@
-"""SQL for housing's waiting list; functions take the caller's connection (its transaction)."""
+"""Housing's SQL for the demand, the offer and the proposals: one class per repository, each on the unit
+of work's connection (its transaction). Funds and supports are in repository_funds.py."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from datetime import date
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from housing.domain.waiting import HousingCandidate
+from housing.domain.demand import Household
+from housing.domain.offer import GenderPolicy, HostPreferences, Place, PlaceKind
+from housing.domain.workflow import OPEN, Proposal, Status
+
+OPEN_STATUSES = [s.value for s in OPEN]
 
 
-async def add_waiting(
-    conn: asyncpg.Connection, *, candidates: Sequence[HousingCandidate], event_ids: Sequence[UUID]
-) -> set[UUID]:
-    """Insert the candidates in one statement (`event_ids[i]` registered `candidates[i]`); returns
-    the ids of the registration events whose person was not waiting already."""
-    rows = await conn.fetch(
-        """
-        INSERT INTO waiting_list (beneficiary_id, organisation_id, since, household_size, children,
-                                  reception, area, registered_event)
-        SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::int[], $5::int[], $6::text[], $7::text[],
-                             $8::uuid[])
-        ON CONFLICT (beneficiary_id) DO NOTHING
-        RETURNING registered_event
-        """,
-        [c.beneficiary_id for c in candidates], [c.organisation_id for c in candidates],
-        [c.since for c in candidates], [c.household_size for c in candidates], [c.children for c in candidates],
-        [c.reception for c in candidates], [c.area for c in candidates], list(event_ids),
+def _household(r: asyncpg.Record) -> Household:
+    return Household(
+        beneficiary_id=r["beneficiary_id"], organisation_id=r["organisation_id"], size=r["size"],
+        children=r["children"], sex=r["sex"], age_band=r["age_band"], waiting_since=r["waiting_since"],
+        areas=frozenset(r["areas"]), languages=frozenset(r["languages"]), step_free_need=r["step_free_need"],
+        leave_by=r["leave_by"], monthly_income=r["monthly_income"], work_municipality=r["work_municipality"],
+        vulnerable=r["vulnerable"], excluded_places=frozenset(r["excluded"] or ()), housing_goal=r["housing_goal"],
+        consent=r["consent"], status=r["status"],
     )
-    return {r["registered_event"] for r in rows}
 
 
-async def list_waiting(conn: asyncpg.Connection, *, organisation_id: str, limit: int, offset: int) -> list[dict]:
-    """One organisation's waiting list, oldest first."""
+_HOUSEHOLD_SELECT = """
+    SELECT h.*, ARRAY(SELECT place_id FROM declined_pairs d WHERE d.beneficiary_id = h.beneficiary_id) AS excluded
+    FROM households h
+"""
+
+
+class PgHouseholds:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, h: Household) -> bool:
+        row = await self._conn.fetchval(
+            """INSERT INTO households (beneficiary_id, organisation_id, waiting_since, size, children, sex, age_band,
+                   areas, languages, step_free_need, leave_by, monthly_income, work_municipality, vulnerable,
+                   housing_goal, consent, status)
+               VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
+               ON CONFLICT (beneficiary_id) DO NOTHING RETURNING true""",
+            *self._values(h))
+        return bool(row)
+
+    @staticmethod
+    def _values(h: Household) -> tuple[Any, ...]:
+        return (h.beneficiary_id, h.organisation_id, h.waiting_since, h.size, h.children, h.sex, h.age_band,
+                sorted(h.areas), sorted(h.languages), h.step_free_need, h.leave_by, h.monthly_income,
+                h.work_municipality, h.vulnerable, h.housing_goal, h.consent, h.status)
+
+    async def get(self, beneficiary_id: UUID) -> Household | None:
+        r = await self._conn.fetchrow(_HOUSEHOLD_SELECT + " WHERE h.beneficiary_id = $1", beneficiary_id)
+        return _household(r) if r else None
+
+    async def save(self, h: Household) -> None:
+        await self._conn.execute(
+            """UPDATE households SET organisation_id=$2, waiting_since=$3, size=$4, children=$5, sex=$6, age_band=$7,
+                   areas=$8, languages=$9, step_free_need=$10, leave_by=$11, monthly_income=$12,
+                   work_municipality=$13, vulnerable=$14, housing_goal=$15, consent=$16, status=$17
+               WHERE beneficiary_id=$1""", *self._values(h))
+
+    async def exclude(self, beneficiary_id: UUID, place_id: UUID) -> None:
+        await self._conn.execute("INSERT INTO declined_pairs VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                                 beneficiary_id, place_id)
+
+    async def matchable(self, organisation_id: str) -> list[Household]:
+        rows = await self._conn.fetch(
+            _HOUSEHOLD_SELECT + """ WHERE h.organisation_id = $1 AND h.status = 'waiting' AND h.housing_goal
+                AND h.consent ORDER BY h.waiting_since, h.beneficiary_id""", organisation_id)
+        return [_household(r) for r in rows]
+
+    async def waiting(self, organisation_id: str, *, only_matchable: bool, limit: int,
+                      offset: int) -> tuple[list[Household], int]:
+        where = "h.organisation_id = $1 AND h.status = 'waiting'" + (
+            " AND h.housing_goal AND h.consent" if only_matchable else "")
+        rows = await self._conn.fetch(
+            _HOUSEHOLD_SELECT + f" WHERE {where} ORDER BY h.waiting_since, h.beneficiary_id LIMIT $2 OFFSET $3",
+            organisation_id, limit, offset)
+        total = await self._conn.fetchval(f"SELECT count(*) FROM households h WHERE {where}", organisation_id)
+        return [_household(r) for r in rows], total
+
+    async def arrived_since(self, organisation_id: str, since: date) -> list[Household]:
+        return await _arrived_since(self._conn, organisation_id, since)
+
+
+async def _arrived_since(conn: asyncpg.Connection, organisation_id: str, since: date) -> list[Household]:
     rows = await conn.fetch(
-        """
-        SELECT beneficiary_id, since, household_size, children, reception, area, status
-        FROM waiting_list WHERE organisation_id = $1 ORDER BY since, beneficiary_id LIMIT $2 OFFSET $3
-        """,
-        organisation_id, limit, offset,
+        _HOUSEHOLD_SELECT + """ WHERE h.organisation_id = $1 AND h.waiting_since >= $2 AND h.housing_goal
+            AND h.status <> 'erased' ORDER BY h.waiting_since, h.beneficiary_id""", organisation_id, since)
+    return [_household(r) for r in rows]
+
+
+def _place(r: asyncpg.Record) -> Place:
+    return Place(
+        place_id=r["place_id"], organisation_id=r["organisation_id"], kind=PlaceKind(r["kind"]),
+        municipality=r["municipality"], province=r["province"], beds_total=r["beds_total"], beds_free=r["beds_free"],
+        gender_policy=GenderPolicy(r["gender_policy"]), step_free=r["step_free"],
+        monthly_cost_per_bed=r["monthly_cost_per_bed"], available_from=r["available_from"],
+        available_to=r["available_to"], languages=frozenset(r["languages"]),
+        host=HostPreferences(frozenset(r["host_sexes"]), frozenset(r["host_age_bands"]), r["host_children_ok"]),
     )
-    return [dict(r) for r in rows]
+
+
+class PgPlaces:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    @staticmethod
+    def _values(p: Place, address: str | None, managing: str | None) -> tuple[Any, ...]:
+        return (p.place_id, p.organisation_id, p.kind.value, managing, address, p.municipality, p.province,
+                p.beds_total, p.beds_free, p.gender_policy.value, p.step_free, p.monthly_cost_per_bed,
+                p.available_from, p.available_to, sorted(p.languages), sorted(p.host.sexes),
+                sorted(p.host.age_bands), p.host.children_ok)
+
+    async def add(self, p: Place, *, address: str | None, managing_organisation: str | None) -> None:
+        await self._conn.execute(
+            """INSERT INTO places (place_id, organisation_id, kind, managing_organisation, address, municipality,
+                   province, beds_total, beds_free, gender_policy, step_free, monthly_cost_per_bed, available_from,
+                   available_to, languages, host_sexes, host_age_bands, host_children_ok)
+               VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)""",
+            *self._values(p, address, managing_organisation))
+
+    async def get(self, place_id: UUID, organisation_id: str) -> tuple[Place, dict[str, Any]] | None:
+        r = await self._conn.fetchrow("SELECT * FROM places WHERE place_id = $1 AND organisation_id = $2",
+                                      place_id, organisation_id)
+        if r is None:
+            return None
+        return _place(r), {"address": r["address"], "managing_organisation": r["managing_organisation"]}
+
+    async def save(self, p: Place, *, address: str | None, managing_organisation: str | None) -> None:
+        await self._conn.execute(
+            """UPDATE places SET organisation_id=$2, kind=$3, managing_organisation=$4, address=$5, municipality=$6,
+                   province=$7, beds_total=$8, beds_free=$9, gender_policy=$10, step_free=$11,
+                   monthly_cost_per_bed=$12, available_from=$13, available_to=$14, languages=$15, host_sexes=$16,
+                   host_age_bands=$17, host_children_ok=$18 WHERE place_id=$1""",
+            *self._values(p, address, managing_organisation))
+
+    async def take_beds(self, place_id: UUID, beds: int) -> bool:
+        done = await self._conn.fetchval(
+            "UPDATE places SET beds_free = beds_free - $2 WHERE place_id = $1 AND beds_free >= $2 RETURNING true",
+            place_id, beds)
+        return bool(done)
+
+    async def free_beds(self, place_id: UUID, beds: int) -> None:
+        await self._conn.execute("UPDATE places SET beds_free = LEAST(beds_total, beds_free + $2) WHERE place_id = $1",
+                                 place_id, beds)
+
+    async def active(self, organisation_id: str) -> list[Place]:
+        rows = await self._conn.fetch("SELECT * FROM places WHERE organisation_id = $1 AND active", organisation_id)
+        return [_place(r) for r in rows]
+
+    async def listing(self, organisation_id: str, *, free_by: date | None, limit: int,
+                      offset: int) -> tuple[list[Place], int]:
+        if free_by is None:
+            args: list[object] = [organisation_id]
+            where, order = "organisation_id = $1 AND active", "place_id"
+        else:
+            where = ("organisation_id = $1 AND active AND beds_free > 0 AND (available_from IS NULL OR "
+                     "available_from <= $2)")
+            order, args = "available_from NULLS FIRST, place_id", [organisation_id, free_by]
+        n = len(args)
+        rows = await self._conn.fetch(f"SELECT * FROM places WHERE {where} ORDER BY {order} LIMIT ${n + 1} "
+                                      f"OFFSET ${n + 2}", *args, limit, offset)
+        total = await self._conn.fetchval(f"SELECT count(*) FROM places WHERE {where}", *args)
+        return [_place(r) for r in rows], total
+
+
+def _proposal(r: asyncpg.Record) -> Proposal:
+    return Proposal(
+        proposal_id=r["proposal_id"], organisation_id=r["organisation_id"], beneficiary_id=r["beneficiary_id"],
+        place_id=r["place_id"], household_size=r["household_size"], status=Status(r["status"]),
+        made_on=r["made_on"], last_step_on=r["last_step_on"], person_confirmed=r["person_confirmed"],
+        host_confirmed=r["host_confirmed"], decline_actor=r["decline_actor"], decline_reason=r["decline_reason"],
+        move_out_reason=r["move_out_reason"],
+    )
+
+
+class PgProposals:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, p: Proposal, *, score: float, parts: dict[str, float]) -> None:
+        await self._conn.execute(
+            """INSERT INTO proposals (proposal_id, organisation_id, beneficiary_id, place_id, household_size, status,
+                   score, score_parts, made_on, last_step_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)""",
+            p.proposal_id, p.organisation_id, p.beneficiary_id, p.place_id, p.household_size, p.status.value, score,
+            parts, p.made_on, p.last_step_on)
+
+    async def get(self, proposal_id: UUID, organisation_id: str) -> Proposal | None:
+        r = await self._conn.fetchrow("SELECT * FROM proposals WHERE proposal_id = $1 AND organisation_id = $2",
+                                      proposal_id, organisation_id)
+        return _proposal(r) if r else None
+
+    async def save(self, p: Proposal, *, note: str | None = None) -> None:
+        await self._conn.execute(
+            """UPDATE proposals SET status=$2, person_confirmed=$3, host_confirmed=$4, last_step_on=$5,
+                   decline_actor=$6, decline_reason=$7, move_out_reason=$8, decline_note=COALESCE($9, decline_note)
+               WHERE proposal_id=$1""",
+            p.proposal_id, p.status.value, p.person_confirmed, p.host_confirmed, p.last_step_on, p.decline_actor,
+            p.decline_reason, p.move_out_reason, note)
+
+    async def open(self, organisation_id: str) -> list[Proposal]:
+        rows = await self._conn.fetch("SELECT * FROM proposals WHERE organisation_id = $1 AND status = ANY($2)",
+                                      organisation_id, OPEN_STATUSES)
+        return [_proposal(r) for r in rows]
+
+    async def open_of(self, beneficiary_id: UUID) -> Proposal | None:
+        r = await self._conn.fetchrow("SELECT * FROM proposals WHERE beneficiary_id = $1 AND status = ANY($2)",
+                                      beneficiary_id, OPEN_STATUSES)
+        return _proposal(r) if r else None
+
+    async def listing(self, organisation_id: str, *, status: Status | None, stalled_before: date | None,
+                      limit: int, offset: int) -> tuple[list[tuple[Proposal, float, dict[str, float]]], int]:
+        where: list[str] = ["organisation_id = $1"]
+        args: list[object] = [organisation_id]
+        if status is not None:
+            args.append(status.value)
+            where.append(f"status = ${len(args)}")
+        if stalled_before is not None:
+            args.extend([OPEN_STATUSES, stalled_before])
+            where.append(f"status = ANY(${len(args) - 1}) AND last_step_on <= ${len(args)}")
+        cond = " AND ".join(where)
+        n = len(args)
+        rows = await self._conn.fetch(f"SELECT * FROM proposals WHERE {cond} ORDER BY last_step_on, proposal_id "
+                                      f"LIMIT ${n + 1} OFFSET ${n + 2}", *args, limit, offset)
+        total = await self._conn.fetchval(f"SELECT count(*) FROM proposals WHERE {cond}", *args)
+        return [(_proposal(r), r["score"], r["score_parts"]) for r in rows], total

@@ -1,0 +1,189 @@
+"""A simulated year of arrivals: households and places arrive week by week, proposals are made each
+week, and whoever is placed keeps the beds. Three policies on the same year:
+
+- greedy: each week, place by place, the best-scoring household that fits (the pass used before);
+- engine: each week, the global matcher over who is there, net of the beds' potentials (LP duals over
+  the present households and a sampled rest of the year: Ahani et al. 2024);
+- hindsight: the best assignment of the whole year with every arrival known in advance.
+
+A household waits until its leave-by week; unplaced by then, it is lost. The potentials' sample is
+drawn from the generator with another seed: the policy never sees the real future."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import numpy as np
+
+from bench.housing_instances import Generator
+from housing.domain.demand import Household
+from housing.domain.geo import Municipalities, italian_municipalities
+from housing.domain.matching.engine import edge_choice, full_match, solve_edges
+from housing.domain.matching.graph import CandidateGraph, build_graph
+from housing.domain.matching.potentials import adjusted, bed_prices
+from housing.domain.matching.solver import solve
+from housing.domain.offer import Place
+from housing.domain.rules import ScoringRules, default_scoring
+
+START = date(2027, 1, 4)
+WEEKS = 52
+PROVINCES = ("RM", "LT", "FR", "VT", "RI", "NA", "CE", "SA")
+SAMPLES = 4  # sampled rests of the year per week's potentials
+FUTURE_DISCOUNT = 1.0  # a sampled arrival's value against one present now
+
+
+@dataclass
+class Year:
+    households: list[Household]
+    places: list[Place]
+    h_week: np.ndarray  # arrival week
+    h_last: np.ndarray  # last week the household can still be placed
+    p_week: np.ndarray
+
+
+def make_year(seed: int, households_per_week: int, places_per_week: int, initial_places: int,
+              geo: Municipalities) -> Year:
+    gen = Generator(seed, geo, provinces=PROVINCES)
+    r = random.Random(seed + 1)
+    hs, hw, hl, ps, pw = [], [], [], [], []
+    for _ in range(initial_places):
+        ps.append(replace(gen.place(START), available_from=None, available_to=None))
+        pw.append(0)
+    for week in range(WEEKS):
+        day = START + timedelta(weeks=week)
+        for _ in range(r.randint(households_per_week // 2, households_per_week * 3 // 2)):
+            hs.append(replace(gen.household(day), waiting_since=START, leave_by=None))
+            hw.append(week)
+            hl.append(min(WEEKS - 1, week + r.randint(2, 16)))
+        for _ in range(r.randint(0, places_per_week * 2)):
+            ps.append(replace(gen.place(day), available_from=None, available_to=None))
+            pw.append(week)
+    return Year(hs, ps, np.array(hw), np.array(hl), np.array(pw))
+
+
+def _greedy(graph: CandidateGraph, idx: np.ndarray, left: np.ndarray) -> np.ndarray:
+    """Place by place (largest free first), the best household that fits; returns chosen edges."""
+    sizes = graph.households.size
+    taken: set[int] = set()
+    chosen = []
+    by_place: dict[int, list[int]] = {}
+    for e in idx[np.argsort(-graph.weight[idx], kind="stable")]:
+        by_place.setdefault(int(graph.pi[e]), []).append(int(e))
+    for j in sorted(by_place, key=lambda j: -left[j]):
+        for e in by_place[j]:
+            h = int(graph.hi[e])
+            if h not in taken and sizes[h] <= left[j]:
+                taken.add(h)
+                left[j] -= sizes[h]
+                chosen.append(e)
+    return np.array(chosen, dtype=np.int64)
+
+
+def _sample_rest(seed: int, week: int, households_per_week: int, places_per_week: int,
+                 geo: Municipalities) -> tuple[list[Household], np.ndarray, list[Place], np.ndarray]:
+    """Arrivals expected after `week`, drawn from the same distribution (not the real future): households
+    with their last week, places with their arrival week."""
+    gen = Generator(seed, geo, provinces=PROVINCES)
+    r = random.Random(seed)
+    hs, last, ps, pweek = [], [], [], []
+    for w in range(week + 1, WEEKS):
+        day = START + timedelta(weeks=w)
+        for _ in range(households_per_week):
+            hs.append(replace(gen.household(day), waiting_since=START, leave_by=None))
+            last.append(min(WEEKS - 1, w + r.randint(2, 16)))
+        for _ in range(places_per_week):
+            ps.append(replace(gen.place(day), available_from=None, available_to=None))
+            pweek.append(w)
+    return hs, np.array(last, dtype=np.int64), ps, np.array(pweek, dtype=np.int64)
+
+
+def simulate(year: Year, policy: str, rules: ScoringRules, geo: Municipalities, graph: CandidateGraph,
+             households_per_week: int, places_per_week: int) -> float:
+    left = graph.places.capacity.copy()
+    placed = np.zeros(len(year.households), dtype=bool)
+    total = 0.0
+    sizes = graph.households.size
+    for week in range(WEEKS):
+        here_h = (year.h_week <= week) & (year.h_last >= week) & ~placed
+        here_p = year.p_week <= week
+        idx = np.nonzero(here_h[graph.hi] & here_p[graph.pi] & (sizes[graph.hi] <= left[graph.pi]))[0]
+        if not len(idx):
+            continue
+        if policy == "greedy":
+            chosen = _greedy(graph, idx, left.copy())
+        else:
+            weight = graph.weight
+            if policy == "engine" and week < WEEKS - 1:
+                weight = _net_of_potentials(year, graph, idx, left, here_p, week, rules, geo, households_per_week,
+                                            places_per_week)
+            c, _, _ = solve_edges(graph, idx, weight=weight, capacity=left)
+            chosen = idx[c]
+        for e in chosen:
+            placed[graph.hi[e]] = True
+            left[graph.pi[e]] -= sizes[graph.hi[e]]
+        total += float(graph.weight[chosen].sum())
+    return total
+
+
+def _net_of_potentials(year: Year, graph: CandidateGraph, idx: np.ndarray, left: np.ndarray, here_p: np.ndarray,
+                       week: int, rules: ScoringRules, geo: Municipalities, households_per_week: int,
+                       places_per_week: int) -> np.ndarray:
+    """Edge values minus the beds' potentials from an LP over the present and a sampled future."""
+    present = np.unique(graph.hi[idx])
+    open_places = np.nonzero(here_p & (left > 0))[0]
+    prices = np.zeros(len(left))
+    for k in range(SAMPLES):  # averaged over samples: one sampled future is noise, their mean the forecast
+        prices[open_places] += _prices(year, graph, present, open_places, left, week, rules, geo,
+                                       households_per_week, places_per_week, seed=1000 * (k + 1) + week) / SAMPLES
+    net = graph.weight.copy()
+    net[idx] = adjusted(graph.weight[idx], sizes_of(graph, idx), graph.pi[idx], prices)
+    return net
+
+
+def _prices(year: Year, graph: CandidateGraph, present: np.ndarray, open_places: np.ndarray, left: np.ndarray,
+            week: int, rules: ScoringRules, geo: Municipalities, households_per_week: int, places_per_week: int,
+            seed: int) -> np.ndarray:
+    """The open places' potentials from one sampled rest of the year."""
+    sample, sample_last, future_places, future_week = _sample_rest(seed, week, households_per_week,
+                                                                   places_per_week, geo)
+    places = [graph.places.items[j] for j in open_places] + future_places
+    capacity = np.concatenate([left[open_places], [p.beds_free for p in future_places]]).astype(np.int64)
+    hs = [graph.households.items[i] for i in present] + sample
+    last = np.concatenate([year.h_last[present], sample_last])
+    arrives = np.concatenate([np.full(len(open_places), week), future_week])
+    g = build_graph(hs, places, START, rules, geo, capacity=capacity)
+    ok = arrives[g.pi] <= last[g.hi]
+    w = np.where(g.hi >= len(present), g.weight * FUTURE_DISCOUNT, g.weight)
+    prices = bed_prices(g.hi[ok], g.pi[ok], w[ok], g.households.size[g.hi[ok]], len(hs), capacity)
+    return prices[:len(open_places)]
+
+
+def sizes_of(graph: CandidateGraph, idx: np.ndarray) -> np.ndarray:
+    return graph.households.size[graph.hi[idx]].astype(np.float64)
+
+
+def hindsight(year: Year, graph: CandidateGraph, hindsight_seconds: float = 30.0) -> tuple[float, float]:
+    """(best total found, its proven upper bound) with every arrival known: a pair is possible if the
+    place arrives before the household's last week."""
+    ok = year.p_week[graph.pi] <= year.h_last[graph.hi]
+    masked = CandidateGraph(graph.households, graph.places, graph.hi[ok], graph.pi[ok], graph.parts[ok],
+                            graph.weight[ok], graph.component_of_place, graph.component_of_household)
+    m = full_match(masked)
+    # then branch and bound, warm-started from the rounding, for a tighter answer and bound
+    exact = solve(masked.hi, masked.pi, masked.weight, masked.households.size[masked.hi], masked.places.capacity,
+                  time_limit=hindsight_seconds, rel_gap=1e-4, start=edge_choice(masked, m.place_of))
+    return max(m.objective, exact.objective), min(m.bound, exact.bound)
+
+
+def run(seed: int = 11, households_per_week: int = 24, places_per_week: int = 4,
+        initial_places: int = 60) -> dict[str, float]:
+    geo, rules = italian_municipalities(), default_scoring()
+    year = make_year(seed, households_per_week, places_per_week, initial_places, geo)
+    graph = build_graph(year.households, year.places, START, rules, geo)
+    best, bound = hindsight(year, graph)
+    out = {"hindsight": best, "hindsight_bound": bound}
+    for policy in ("greedy", "myopic", "engine"):
+        out[policy] = simulate(year, policy, rules, geo, graph, households_per_week, places_per_week)
+    return out

@@ -1,0 +1,83 @@
+"""Housing's SQL for funds and the supports paid from them, on the unit of work's connection.
+
+The fund's guard is a single conditional UPDATE (`committed + amount <= total`), so two approvals that
+race are serialised by the row lock PostgreSQL takes, and the loser sees the new total and fails."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from uuid import UUID
+
+import asyncpg
+
+from housing.domain.funds import Fund, FundKind, Support, SupportKind, SupportStatus
+
+
+def _fund(r: asyncpg.Record) -> Fund:
+    return Fund(r["fund_id"], r["organisation_id"], r["project_id"], FundKind(r["kind"]), r["total"],
+                r["cap_per_person"], r["committed"], r["paid"])
+
+
+class PgFunds:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, f: Fund) -> None:
+        await self._conn.execute(
+            """INSERT INTO funds (fund_id, organisation_id, project_id, kind, total, cap_per_person, committed, paid)
+               VALUES ($1,$2,$3,$4,$5,$6,$7,$8)""",
+            f.fund_id, f.organisation_id, f.project_id, f.kind.value, f.total, f.cap_per_person, f.committed, f.paid)
+
+    async def get(self, fund_id: UUID, organisation_id: str) -> Fund | None:
+        r = await self._conn.fetchrow("SELECT * FROM funds WHERE fund_id = $1 AND organisation_id = $2",
+                                      fund_id, organisation_id)
+        return _fund(r) if r else None
+
+    async def listing(self, organisation_id: str, *, limit: int, offset: int) -> tuple[list[Fund], int]:
+        rows = await self._conn.fetch("SELECT * FROM funds WHERE organisation_id = $1 ORDER BY project_id, fund_id "
+                                      "LIMIT $2 OFFSET $3", organisation_id, limit, offset)
+        total = await self._conn.fetchval("SELECT count(*) FROM funds WHERE organisation_id = $1", organisation_id)
+        return [_fund(r) for r in rows], total
+
+    async def commit(self, fund_id: UUID, amount: Decimal) -> bool:
+        done = await self._conn.fetchval(
+            "UPDATE funds SET committed = committed + $2 WHERE fund_id = $1 AND committed + $2 <= total RETURNING true",
+            fund_id, amount)
+        return bool(done)
+
+    async def pay(self, fund_id: UUID, amount: Decimal) -> None:
+        await self._conn.execute("UPDATE funds SET paid = paid + $2 WHERE fund_id = $1", fund_id, amount)
+
+
+def _support(r: asyncpg.Record) -> Support:
+    return Support(r["support_id"], r["fund_id"], r["organisation_id"], r["beneficiary_id"], SupportKind(r["kind"]),
+                   r["amount"], SupportStatus(r["status"]), r["requested_on"], r["months"], r["monthly_rent"],
+                   r["lease_ref"])
+
+
+class PgSupports:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, s: Support) -> None:
+        await self._conn.execute(
+            """INSERT INTO supports (support_id, fund_id, organisation_id, beneficiary_id, kind, amount, months,
+                   monthly_rent, lease_ref, status, requested_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)""",
+            s.support_id, s.fund_id, s.organisation_id, s.beneficiary_id, s.kind.value, s.amount, s.months,
+            s.monthly_rent, s.lease_ref, s.status.value, s.requested_on)
+
+    async def get(self, support_id: UUID, organisation_id: str) -> Support | None:
+        r = await self._conn.fetchrow("SELECT * FROM supports WHERE support_id = $1 AND organisation_id = $2",
+                                      support_id, organisation_id)
+        return _support(r) if r else None
+
+    async def save(self, s: Support, *, expected: SupportStatus) -> bool:
+        done = await self._conn.fetchval(
+            "UPDATE supports SET status = $2 WHERE support_id = $1 AND status = $3 RETURNING true",
+            s.support_id, s.status.value, expected.value)
+        return bool(done)
+
+    async def total_for(self, fund_id: UUID, beneficiary_id: UUID) -> Decimal:
+        return await self._conn.fetchval(
+            "SELECT COALESCE(sum(amount), 0) FROM supports WHERE fund_id = $1 AND beneficiary_id = $2 "
+            "AND status <> 'refused'", fund_id, beneficiary_id)

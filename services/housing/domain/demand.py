@@ -1,0 +1,46 @@
+"""The demand: a household waiting for housing, as housing knows it from other services' events.
+
+Only coarse attributes: the household's size and children, sex and age band of the person in charge,
+languages, step-free need, the provinces where they would live, the leave-by date, income and the
+municipality where they work or train."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class Household:
+    beneficiary_id: UUID
+    organisation_id: str
+    size: int
+    children: int
+    sex: str
+    age_band: str
+    waiting_since: date
+    areas: frozenset[str] = frozenset()  # provinces; empty means anywhere the organisation has places
+    languages: frozenset[str] = frozenset()
+    step_free_need: bool = False
+    leave_by: date | None = None
+    monthly_income: Decimal = Decimal("0")
+    work_municipality: str | None = None
+    vulnerable: bool = False
+    excluded_places: frozenset[UUID] = field(default_factory=frozenset)  # declined pairs never proposed again
+    housing_goal: bool = False  # a housing goal in the individual plan
+    consent: bool = False  # consent to the housing referral
+    status: str = "waiting"  # waiting, housed, closed, erased
+
+    @property
+    def matchable(self) -> bool:
+        """On the waiting list the matcher works from: a housing goal, the consent, not housed."""
+        return self.status == "waiting" and self.housing_goal and self.consent
+
+    def with_changes(self, **changes: object) -> Household:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def is_family(self) -> bool:
+        return self.size > 1 or self.children > 0

@@ -1,0 +1,140 @@
+"""Rent advances and furniture / utilities contributions, paid from a project's funds.
+
+A support is requested (amount, months of rent for an advance, the lease it is for), approved against
+the fund, then paid; or refused. Money is Decimal euros. Whether the fund still has the amount is
+decided twice: here, for a clear refusal, and by the adapter's single conditional UPDATE, which is what
+holds when two approvals race (the domain check alone could pass for both)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from housing.domain.rules import FundRules
+from shared.errors import Conflict, RuleViolation
+
+CENT = Decimal("0.01")
+
+
+class FundKind(StrEnum):
+    rent_advance = "rent_advance"
+    contributions = "contributions"
+
+
+class SupportKind(StrEnum):
+    rent_advance = "rent_advance"
+    furniture = "furniture"
+    utilities = "utilities"
+
+
+class SupportStatus(StrEnum):
+    requested = "requested"
+    approved = "approved"
+    paid = "paid"
+    refused = "refused"
+
+
+@dataclass(frozen=True)
+class Fund:
+    fund_id: UUID
+    organisation_id: str
+    project_id: str
+    kind: FundKind
+    total: Decimal
+    cap_per_person: Decimal
+    committed: Decimal = Decimal("0")
+    paid: Decimal = Decimal("0")
+
+    @property
+    def available(self) -> Decimal:
+        return self.total - self.committed
+
+
+@dataclass(frozen=True)
+class Support:
+    support_id: UUID
+    fund_id: UUID
+    organisation_id: str
+    beneficiary_id: UUID
+    kind: SupportKind
+    amount: Decimal
+    status: SupportStatus
+    requested_on: date
+    months: int | None = None
+    monthly_rent: Decimal | None = None
+    lease_ref: str | None = None
+
+
+def money(value: Decimal, field: str) -> Decimal:
+    if value <= 0:
+        raise RuleViolation(field, "amount_positive", "must be more than 0")
+    if value != value.quantize(CENT):
+        raise RuleViolation(field, "amount_cents", "at most two decimals (euro cents)")
+    return value.quantize(CENT)
+
+
+def new_fund(fund_id: UUID, organisation_id: str, project_id: str, kind: FundKind, total: Decimal,
+             cap_per_person: Decimal) -> Fund:
+    total, cap_per_person = money(total, "total"), money(cap_per_person, "cap_per_person")
+    if cap_per_person > total:
+        raise RuleViolation("cap_per_person", "cap_within_total", "the cap per person cannot exceed the total")
+    return Fund(fund_id, organisation_id, project_id, kind, total, cap_per_person)
+
+
+def request(support_id: UUID, fund: Fund, beneficiary_id: UUID, kind: SupportKind, amount: Decimal,
+            today: date, rules: FundRules, *, already: Decimal, months: int | None = None,
+            monthly_rent: Decimal | None = None, lease_ref: str | None = None) -> Support:
+    """`already`: what this person has requested, approved or been paid from this fund so far."""
+    amount = money(amount, "amount")
+    if kind is SupportKind.rent_advance:
+        if fund.kind is not FundKind.rent_advance:
+            raise RuleViolation("fund_id", "fund_kind", "a rent advance is paid from a rent-advance fund")
+        if months is None or not 1 <= months <= rules.max_months:
+            raise RuleViolation("months", "rent_advance_months", f"months of rent from 1 to {rules.max_months}")
+        if monthly_rent is None:
+            raise RuleViolation("monthly_rent", "required", "a rent advance needs the lease's monthly rent")
+        monthly_rent = money(monthly_rent, "monthly_rent")
+        if amount > monthly_rent * months:
+            raise RuleViolation("amount", "advance_within_months",
+                                f"at most {months} months of rent: {monthly_rent * months} EUR")
+        if not lease_ref:
+            raise RuleViolation("lease_ref", "required", "say which lease the advance is for")
+    elif fund.kind is not FundKind.contributions:
+        raise RuleViolation("fund_id", "fund_kind",
+                            "a furniture or utilities contribution is paid from a contributions fund")
+    if already + amount > fund.cap_per_person:
+        raise RuleViolation("amount", "cap_per_person",
+                            f"the fund gives at most {fund.cap_per_person} EUR per person; {already} EUR already")
+    return Support(support_id, fund.fund_id, fund.organisation_id, beneficiary_id, kind, amount,
+                   SupportStatus.requested, today, months, monthly_rent, lease_ref)
+
+
+def approve(s: Support, fund: Fund) -> Support:
+    if s.status is not SupportStatus.requested:
+        raise Conflict(f"only a requested support can be approved; this one is {s.status.value}",
+                       rule="approve_not_allowed", field="status")
+    if s.amount > fund.available:
+        raise fund_exhausted(s.amount, fund.available)
+    return replace(s, status=SupportStatus.approved)
+
+
+def fund_exhausted(amount: Decimal, available: Decimal) -> Conflict:
+    return Conflict(f"the fund has {available} EUR left, less than the {amount} EUR asked",
+                    rule="fund_exhausted", field="amount", available_eur=str(available))
+
+
+def pay(s: Support) -> Support:
+    if s.status is not SupportStatus.approved:
+        raise Conflict(f"only an approved support can be paid; this one is {s.status.value}",
+                       rule="pay_not_allowed", field="status")
+    return replace(s, status=SupportStatus.paid)
+
+
+def refuse(s: Support) -> Support:
+    if s.status is not SupportStatus.requested:
+        raise Conflict(f"only a requested support can be refused; this one is {s.status.value}",
+                       rule="refuse_not_allowed", field="status")
+    return replace(s, status=SupportStatus.refused)

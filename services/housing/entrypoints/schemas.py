@@ -1,0 +1,152 @@
+"""Housing's request and response bodies. Money is a decimal string in JSON, never a float."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from housing.domain.funds import FundKind, SupportKind
+from housing.domain.offer import GenderPolicy, PlaceKind
+from housing.domain.workflow import Status
+
+Money = Annotated[Decimal, Field(max_digits=12, decimal_places=2), PlainSerializer(str, return_type=str)]
+AgeBand = Literal["under_18", "18_24", "25_34", "35_44", "45_54", "55_64", "65_plus"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlaceIn(_In):
+    kind: PlaceKind
+    municipality: str = Field(pattern=r"^\d{6}$", description="ISTAT code")
+    beds_total: int = Field(ge=1, le=200, description="beds of a flat, or places of a host family")
+    beds_free: int = Field(ge=0, le=200)
+    gender_policy: GenderPolicy = GenderPolicy.mixed
+    step_free: bool = False
+    monthly_cost_per_bed: Money = Decimal("0")
+    available_from: date | None = None
+    available_to: date | None = None
+    languages: list[str] = Field(default_factory=list, max_length=20)
+    host_sexes: list[Literal["F", "M", "X"]] = Field(default_factory=list)
+    host_age_bands: list[AgeBand] = Field(default_factory=list)
+    host_children_ok: bool = True
+    address: str | None = Field(None, max_length=300, description="kept in housing only, never on Kafka")
+    managing_organisation: str | None = Field(None, max_length=200)
+
+
+class PlaceOut(BaseModel):
+    place_id: UUID
+    kind: PlaceKind
+    municipality: str
+    province: str
+    beds_total: int
+    beds_free: int
+    gender_policy: GenderPolicy
+    step_free: bool
+    monthly_cost_per_bed: Money
+    available_from: date | None
+    available_to: date | None
+    languages: list[str]
+    host_sexes: list[str]
+    host_age_bands: list[str]
+    host_children_ok: bool
+
+
+class PlaceDetail(PlaceOut):
+    address: str | None
+    managing_organisation: str | None
+
+
+class WaitingOut(BaseModel):
+    beneficiary_id: UUID
+    since: date
+    household_size: int
+    children: int
+    areas: list[str]
+    housing_goal: bool
+    consent: bool
+    matchable: bool
+    leave_by: date | None
+    days_waiting: int
+
+
+class ProposalOut(BaseModel):
+    proposal_id: UUID
+    beneficiary_id: UUID
+    place_id: UUID
+    household_size: int
+    status: Status
+    made_on: date
+    last_step_on: date
+    person_confirmed: bool
+    host_confirmed: bool
+    decline_actor: str | None
+    decline_reason: str | None
+    move_out_reason: str | None
+    score: float | None = None
+    score_parts: dict[str, float] | None = None
+    stalled: bool = False
+
+
+class ProposeIn(_In):
+    beneficiary_id: UUID
+    place_id: UUID
+
+
+class StepIn(_In):
+    actor: Literal["team", "person", "host", "administrative"] = "team"
+    reason: str | None = Field(None, pattern=r"^[a-z_]{1,40}$", description="a code from the actor's list")
+    note: str | None = Field(None, max_length=500, description="for 'other': kept in housing, never on Kafka")
+
+
+class RematchOut(BaseModel):
+    made: int
+    superseded: int
+    waiting: int
+    total_score: float
+    proven_bound: float | None
+    gap_pct: float | None
+
+
+class FundIn(_In):
+    project_id: str = Field(min_length=1, max_length=60)
+    kind: FundKind
+    total_eur: Money
+    cap_per_person_eur: Money
+
+
+class FundOut(BaseModel):
+    fund_id: UUID
+    project_id: str
+    kind: FundKind
+    budget_eur: Money
+    committed_eur: Money
+    paid_eur: Money
+    available_eur: Money
+    cap_per_person_eur: Money
+
+
+class SupportIn(_In):
+    fund_id: UUID
+    beneficiary_id: UUID
+    kind: SupportKind
+    amount_eur: Money
+    months: int | None = Field(None, ge=1, le=12, description="months of rent, for a rent advance")
+    monthly_rent_eur: Money | None = None
+    lease_ref: str | None = Field(None, max_length=80, description="the lease's registration reference")
+
+
+class SupportOut(BaseModel):
+    support_id: UUID
+    fund_id: UUID
+    beneficiary_id: UUID
+    kind: SupportKind
+    amount_eur: Money
+    months: int | None
+    status: str
+    requested_on: date

@@ -1,0 +1,72 @@
+"""Project funds and the rent advances and contributions paid from them. The approval commits the
+amount with one conditional UPDATE (adapters/repository.py), which is what keeps a fund whole when two
+approvals race; the domain's check before it gives the clear refusal in the ordinary case."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from housing.domain import funds as rules
+from housing.domain.funds import Fund, Support
+from housing.service_layer.commands import CreateFund, RequestSupport, SupportStep
+from housing.service_layer.context import Context
+from housing.service_layer.events import support_changed
+from shared.errors import Conflict, NotFound, RuleViolation
+
+
+async def create_fund(ctx: Context, cmd: CreateFund) -> Fund:
+    fund = rules.new_fund(uuid4(), cmd.organisation_id, cmd.project_id, cmd.kind, cmd.total, cmd.cap_per_person)
+    async with ctx.uow() as uow:
+        await uow.funds.add(fund)
+    return fund
+
+
+async def request_support(ctx: Context, cmd: RequestSupport) -> Support:
+    today = ctx.today()
+    async with ctx.uow() as uow:
+        fund = await uow.funds.get(cmd.fund_id, cmd.organisation_id)
+        if fund is None:
+            raise NotFound("no such fund for the organisation")
+        h = await uow.households.get(cmd.beneficiary_id)
+        if h is None or h.organisation_id != cmd.organisation_id:
+            raise NotFound("no such person known to the organisation's housing team")
+        already = await uow.supports.total_for(fund.fund_id, cmd.beneficiary_id)
+        s = rules.request(uuid4(), fund, cmd.beneficiary_id, cmd.kind, cmd.amount, today, ctx.funds, already=already,
+                          months=cmd.months, monthly_rent=cmd.monthly_rent, lease_ref=cmd.lease_ref)
+        await uow.supports.add(s)
+        uow.emit(support_changed(s, fund, today), beneficiary_id=s.beneficiary_id, organisation_id=s.organisation_id,
+                 project_id=fund.project_id)
+        return s
+
+
+async def support_step(ctx: Context, cmd: SupportStep) -> Support:
+    today = ctx.today()
+    async with ctx.uow() as uow:
+        s = await uow.supports.get(cmd.support_id, cmd.organisation_id)
+        if s is None:
+            raise NotFound("no such support request for the organisation")
+        fund = await uow.funds.get(s.fund_id, cmd.organisation_id)
+        assert fund is not None  # a support's fund is a foreign key
+        new = _next(s, fund, cmd.action)
+        if not await uow.supports.save(new, expected=s.status):
+            raise Conflict("the support was changed meanwhile; read it again", rule="concurrent_change",
+                           field="status")
+        if cmd.action == "approve":
+            if not await uow.funds.commit(fund.fund_id, s.amount):
+                latest = await uow.funds.get(fund.fund_id, cmd.organisation_id)
+                raise rules.fund_exhausted(s.amount, latest.available if latest else fund.available)
+        elif cmd.action == "pay":
+            await uow.funds.pay(fund.fund_id, s.amount)
+        uow.emit(support_changed(new, fund, today), beneficiary_id=s.beneficiary_id,
+                 organisation_id=s.organisation_id, project_id=fund.project_id)
+        return new
+
+
+def _next(s: Support, fund: Fund, action: str) -> Support:
+    if action == "approve":
+        return rules.approve(s, fund)
+    if action == "pay":
+        return rules.pay(s)
+    if action == "refuse":
+        return rules.refuse(s)
+    raise RuleViolation("action", "unknown_action", "one of approve, pay, refuse")

@@ -1,0 +1,157 @@
+"""Re-matching through the unit of work: load the organisation's waiting households, its places and its
+open proposals; solve (the whole organisation, or the neighbourhood of one event); then turn the
+difference into proposals made and proposals superseded, each an event.
+
+Beds held by proposals the team has accepted are not free to the matcher; proposals nobody has acted on
+yet ('proposed') are the matcher's own and may be replaced by a better plan. The current plan is the
+warm start: an event's re-match never lowers the total."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from uuid import UUID, uuid4
+
+import numpy as np
+
+from housing.domain.demand import Household
+from housing.domain.geo import Municipalities
+from housing.domain.matching.engine import full_match
+from housing.domain.matching.graph import CandidateGraph, build_graph
+from housing.domain.matching.incremental import local_rematch
+from housing.domain.matching.potentials import adjusted, bed_prices
+from housing.domain.offer import Place
+from housing.domain.rules import ScoringRules, WorkflowRules
+from housing.domain.scoring import explain
+from housing.domain.workflow import HOLDS_BEDS, SUPERSEDED, Proposal, Status, decline
+from housing.service_layer.events import proposal_made, status_changed
+from housing.service_layer.unit_of_work import HousingUnitOfWork
+
+
+@dataclass(frozen=True)
+class Rematch:
+    organisation_id: str
+    today: date
+    households: frozenset[UUID] = frozenset()  # seeds; none and no places: the full re-match
+    places: frozenset[UUID] = frozenset()
+    hold_for_arrivals: bool = False  # the full re-match nets each bed's potential off (Ahani et al.)
+
+
+@dataclass(frozen=True)
+class RematchResult:
+    made: int
+    superseded: int
+    waiting: int
+    objective: float
+    bound: float | None  # the full re-match's proven upper bound
+
+
+def _capacity(places: list[Place], open_proposals: list[Proposal]) -> list[int]:
+    held: dict[UUID, int] = {}
+    for p in open_proposals:
+        if p.status in HOLDS_BEDS:
+            held[p.place_id] = held.get(p.place_id, 0) + p.household_size
+    return [max(0, pl.beds_free - held.get(pl.place_id, 0)) for pl in places]
+
+
+async def rematch(uow: HousingUnitOfWork, cmd: Rematch, scoring: ScoringRules, workflow: WorkflowRules,
+                  geo: Municipalities) -> RematchResult:
+    open_proposals = await uow.proposals.open(cmd.organisation_id)
+    committed = {p.beneficiary_id for p in open_proposals if p.status is not Status.proposed}
+    households = [h for h in await uow.households.matchable(cmd.organisation_id) if h.beneficiary_id not in committed]
+    places = await uow.places.active(cmd.organisation_id)
+    ours = {p.beneficiary_id: p for p in open_proposals if p.status is Status.proposed}
+    # a 'proposed' proposal whose household left the list (consent withdrawn, housed) is superseded too
+    h_index = {h.beneficiary_id: i for i, h in enumerate(households)}
+    p_index = {p.place_id: j for j, p in enumerate(places)}
+    graph = build_graph(households, places, cmd.today, scoring, geo, capacity=_capacity(places, open_proposals))
+    current = np.full(len(households), -1, dtype=np.int64)
+    for bid, prop in ours.items():
+        if bid in h_index and prop.place_id in p_index:
+            current[h_index[bid]] = p_index[prop.place_id]
+    feasible_now = _edge_exists(graph, current)
+    current[~feasible_now] = -1
+    bound: float | None
+    if cmd.households or cmd.places:
+        seeds_h = [h_index[b] for b in cmd.households if b in h_index]
+        seeds_h += [int(i) for i in np.nonzero(~feasible_now & (current >= 0))[0]]
+        seeds_p = [p_index[p] for p in cmd.places if p in p_index]
+        seeds_p += [p_index[ours[b].place_id] for b in cmd.households if b in ours and ours[b].place_id in p_index]
+        place_of, _ = local_rematch(graph, current, seed_households=seeds_h, seed_places=seeds_p)
+        bound = None
+    else:
+        raw = graph.weight
+        if cmd.hold_for_arrivals:
+            forecast = await uow.households.arrived_since(cmd.organisation_id,
+                                                          cmd.today - timedelta(weeks=scoring.forecast_weeks))
+            graph.weight = _net_of_potentials(graph, households, places, forecast, cmd, scoring, geo)
+        m = full_match(graph)
+        graph.weight = raw
+        place_of = m.place_of
+        bound = m.bound if not cmd.hold_for_arrivals else None  # a bound on the netted values says little
+    return await _apply(uow, cmd, graph, households, places, ours, place_of, scoring, workflow, bound)
+
+
+def _net_of_potentials(graph: CandidateGraph, households: list[Household], places: list[Place],
+                       forecast: list[Household], cmd: Rematch, scoring: ScoringRules,
+                       geo: Municipalities) -> np.ndarray:
+    """Edge values minus size x each bed's potential: the capacity duals of the LP over the households
+    waiting now and the recent arrivals standing for the next ones (worth `future_discount` of one now,
+    so a household here is preferred to its like expected later)."""
+    expected = [replace(h, beneficiary_id=uuid4(), waiting_since=cmd.today, excluded_places=frozenset(),
+                        status="waiting", consent=True) for h in forecast]
+    both = build_graph(households + expected, places, cmd.today, scoring, geo, capacity=graph.places.capacity)
+    later = both.hi >= len(households)
+    w = np.where(later, both.weight * scoring.future_discount, both.weight)
+    prices = bed_prices(both.hi, both.pi, w, both.households.size[both.hi], len(households) + len(expected),
+                        graph.places.capacity)
+    return adjusted(graph.weight, graph.households.size[graph.hi].astype(np.float64), graph.pi, prices)
+
+
+def _edge_exists(graph: CandidateGraph, current: np.ndarray) -> np.ndarray:
+    """Per household: is its current place still a candidate (constraints may have changed)?"""
+    ok = np.zeros(len(current), dtype=bool)
+    hit = current[graph.hi] == graph.pi
+    ok[graph.hi[hit]] = True
+    return ok | (current < 0)
+
+
+async def _apply(uow: HousingUnitOfWork, cmd: Rematch, graph: CandidateGraph, households: list[Household],
+                 places: list[Place], ours: dict[UUID, Proposal], place_of: np.ndarray, scoring: ScoringRules,
+                 workflow: WorkflowRules,
+                 bound: float | None) -> RematchResult:
+    edge_of = np.full(len(households), -1, dtype=np.int64)
+    chosen = np.nonzero((place_of[graph.hi] == graph.pi) & (place_of[graph.hi] >= 0))[0]
+    edge_of[graph.hi[chosen]] = chosen
+    superseded = made = 0
+    objective = 0.0
+    target = {households[i].beneficiary_id: places[int(j)] for i, j in enumerate(place_of) if j >= 0}
+    for bid, prop in ours.items():
+        new = target.get(bid)
+        if new is not None and new.place_id == prop.place_id:
+            continue
+        step = decline(prop, "system", SUPERSEDED, None, cmd.today, workflow)
+        await uow.proposals.save(step.proposal)
+        uow.emit(status_changed(step, _kind(places, prop.place_id), cmd.today, SUPERSEDED),
+                 beneficiary_id=bid, organisation_id=cmd.organisation_id)
+        superseded += 1
+    for i, j in enumerate(place_of):
+        if j < 0:
+            continue
+        e = int(edge_of[i])
+        objective += float(graph.weight[e])
+        h, pl = households[i], places[int(j)]
+        if h.beneficiary_id in ours and ours[h.beneficiary_id].place_id == pl.place_id:
+            continue
+        score = explain(graph.parts[e], h.size, scoring)
+        prop = Proposal(uuid4(), cmd.organisation_id, h.beneficiary_id, pl.place_id, h.size, Status.proposed,
+                        cmd.today, cmd.today)
+        await uow.proposals.add(prop, score=score.total, parts=score.parts)
+        uow.emit(proposal_made(prop, pl, score), beneficiary_id=h.beneficiary_id, organisation_id=cmd.organisation_id)
+        made += 1
+    return RematchResult(made, superseded, int((place_of < 0).sum()), objective, bound)
+
+
+def _kind(places: Iterable[Place], place_id: UUID) -> str:
+    return next((p.kind.value for p in places if p.place_id == place_id), "cohousing")

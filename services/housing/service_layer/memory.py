@@ -1,0 +1,179 @@
+"""In-memory twins of housing's repositories, for service-layer unit tests without servers. They keep
+the same rules the SQL keeps (one open proposal per household, no overspent fund, beds never below 0),
+and the contract suite checks both against the same tests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from housing.domain.demand import Household
+from housing.domain.funds import Fund, Support, SupportStatus
+from housing.domain.offer import Place
+from housing.domain.workflow import OPEN, Proposal, Status
+
+
+def _page(items: list, limit: int, offset: int) -> tuple[list, int]:
+    return items[offset:offset + limit], len(items)
+
+
+class MemoryHouseholds:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, Household] = {}
+
+    async def add(self, h: Household) -> bool:
+        if h.beneficiary_id in self.rows:
+            return False
+        self.rows[h.beneficiary_id] = h
+        return True
+
+    async def get(self, beneficiary_id: UUID) -> Household | None:
+        return self.rows.get(beneficiary_id)
+
+    async def save(self, h: Household) -> None:
+        self.rows[h.beneficiary_id] = h
+
+    async def exclude(self, beneficiary_id: UUID, place_id: UUID) -> None:
+        h = self.rows[beneficiary_id]
+        self.rows[beneficiary_id] = replace(h, excluded_places=h.excluded_places | {place_id})
+
+    async def matchable(self, organisation_id: str) -> list[Household]:
+        return sorted((h for h in self.rows.values() if h.organisation_id == organisation_id and h.matchable),
+                      key=lambda h: (h.waiting_since, str(h.beneficiary_id)))
+
+    async def waiting(self, organisation_id: str, *, only_matchable: bool, limit: int,
+                      offset: int) -> tuple[list[Household], int]:
+        rows = [h for h in self.rows.values() if h.organisation_id == organisation_id and h.status == "waiting"
+                and (h.matchable or not only_matchable)]
+        return _page(sorted(rows, key=lambda h: (h.waiting_since, str(h.beneficiary_id))), limit, offset)
+
+
+    async def arrived_since(self, organisation_id: str, since: date) -> list[Household]:
+        return sorted((h for h in self.rows.values() if h.organisation_id == organisation_id
+                       and h.waiting_since >= since and h.housing_goal and h.status != "erased"),
+                      key=lambda h: (h.waiting_since, str(h.beneficiary_id)))
+
+
+class MemoryPlaces:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, tuple[Place, dict[str, Any], bool]] = {}
+
+    async def add(self, p: Place, *, address: str | None, managing_organisation: str | None) -> None:
+        self.rows[p.place_id] = (p, {"address": address, "managing_organisation": managing_organisation}, True)
+
+    async def get(self, place_id: UUID, organisation_id: str) -> tuple[Place, dict[str, Any]] | None:
+        row = self.rows.get(place_id)
+        return (row[0], row[1]) if row and row[0].organisation_id == organisation_id else None
+
+    async def save(self, p: Place, *, address: str | None, managing_organisation: str | None) -> None:
+        self.rows[p.place_id] = (p, {"address": address, "managing_organisation": managing_organisation}, True)
+
+    async def take_beds(self, place_id: UUID, beds: int) -> bool:
+        p, extra, active = self.rows[place_id]
+        if p.beds_free < beds:
+            return False
+        self.rows[place_id] = (replace(p, beds_free=p.beds_free - beds), extra, active)
+        return True
+
+    async def free_beds(self, place_id: UUID, beds: int) -> None:
+        p, extra, active = self.rows[place_id]
+        self.rows[place_id] = (replace(p, beds_free=min(p.beds_total, p.beds_free + beds)), extra, active)
+
+    async def active(self, organisation_id: str) -> list[Place]:
+        return [p for p, _, a in self.rows.values() if a and p.organisation_id == organisation_id]
+
+    async def listing(self, organisation_id: str, *, free_by: date | None, limit: int,
+                      offset: int) -> tuple[list[Place], int]:
+        rows = [p for p in await self.active(organisation_id)
+                if free_by is None or (p.beds_free > 0 and (p.available_from is None or p.available_from <= free_by))]
+        if free_by is not None:
+            rows.sort(key=lambda p: (p.available_from or date.min, str(p.place_id)))
+        else:
+            rows.sort(key=lambda p: str(p.place_id))
+        return _page(rows, limit, offset)
+
+
+class MemoryProposals:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, tuple[Proposal, float, dict[str, float], str | None]] = {}
+
+    async def add(self, p: Proposal, *, score: float, parts: dict[str, float]) -> None:
+        if p.status in OPEN and await self.open_of(p.beneficiary_id):
+            raise ValueError("a household already has an open proposal")  # the SQL unique index's twin
+        self.rows[p.proposal_id] = (p, score, parts, None)
+
+    async def get(self, proposal_id: UUID, organisation_id: str) -> Proposal | None:
+        row = self.rows.get(proposal_id)
+        return row[0] if row and row[0].organisation_id == organisation_id else None
+
+    async def save(self, p: Proposal, *, note: str | None = None) -> None:
+        _, score, parts, old = self.rows[p.proposal_id]
+        self.rows[p.proposal_id] = (p, score, parts, note or old)
+
+    async def open(self, organisation_id: str) -> list[Proposal]:
+        return [r[0] for r in self.rows.values() if r[0].organisation_id == organisation_id and r[0].status in OPEN]
+
+    async def open_of(self, beneficiary_id: UUID) -> Proposal | None:
+        return next((r[0] for r in self.rows.values()
+                     if r[0].beneficiary_id == beneficiary_id and r[0].status in OPEN), None)
+
+    async def listing(self, organisation_id: str, *, status: Status | None, stalled_before: date | None,
+                      limit: int, offset: int) -> tuple[list[tuple[Proposal, float, dict[str, float]]], int]:
+        rows = [(p, s, parts) for p, s, parts, _ in self.rows.values() if p.organisation_id == organisation_id
+                and (status is None or p.status == status)
+                and (stalled_before is None or (p.status in OPEN and p.last_step_on <= stalled_before))]
+        rows.sort(key=lambda r: (r[0].last_step_on, str(r[0].proposal_id)))
+        return _page(rows, limit, offset)
+
+
+class MemoryFunds:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, Fund] = {}
+
+    async def add(self, f: Fund) -> None:
+        self.rows[f.fund_id] = f
+
+    async def get(self, fund_id: UUID, organisation_id: str) -> Fund | None:
+        f = self.rows.get(fund_id)
+        return f if f and f.organisation_id == organisation_id else None
+
+    async def listing(self, organisation_id: str, *, limit: int, offset: int) -> tuple[list[Fund], int]:
+        rows = sorted((f for f in self.rows.values() if f.organisation_id == organisation_id),
+                      key=lambda f: (f.project_id, str(f.fund_id)))
+        return _page(rows, limit, offset)
+
+    async def commit(self, fund_id: UUID, amount: Decimal) -> bool:
+        f = self.rows[fund_id]
+        if f.total - f.committed < amount:
+            return False
+        self.rows[fund_id] = replace(f, committed=f.committed + amount)
+        return True
+
+    async def pay(self, fund_id: UUID, amount: Decimal) -> None:
+        f = self.rows[fund_id]
+        self.rows[fund_id] = replace(f, paid=f.paid + amount)
+
+
+class MemorySupports:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, Support] = {}
+
+    async def add(self, s: Support) -> None:
+        self.rows[s.support_id] = s
+
+    async def get(self, support_id: UUID, organisation_id: str) -> Support | None:
+        s = self.rows.get(support_id)
+        return s if s and s.organisation_id == organisation_id else None
+
+    async def save(self, s: Support, *, expected: SupportStatus) -> bool:
+        if self.rows[s.support_id].status is not expected:
+            return False
+        self.rows[s.support_id] = s
+        return True
+
+    async def total_for(self, fund_id: UUID, beneficiary_id: UUID) -> Decimal:
+        return sum((s.amount for s in self.rows.values() if s.fund_id == fund_id
+                    and s.beneficiary_id == beneficiary_id and s.status is not SupportStatus.refused), Decimal(0))

@@ -1,0 +1,97 @@
+"""What the service layer needs from storage: one repository per aggregate. The PostgreSQL adapters
+(adapters/) and the in-memory twins (service_layer/memory.py) implement these, and one contract test
+suite runs against both."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
+from uuid import UUID
+
+from housing.domain.demand import Household
+from housing.domain.funds import Fund, Support, SupportStatus
+from housing.domain.offer import Place
+from housing.domain.workflow import Proposal, Status
+
+
+class Households(Protocol):
+    async def add(self, h: Household) -> bool:
+        """Insert if new; False when the person was known already."""
+
+    async def get(self, beneficiary_id: UUID) -> Household | None: ...
+
+    async def save(self, h: Household) -> None: ...
+
+    async def exclude(self, beneficiary_id: UUID, place_id: UUID) -> None:
+        """Never propose this pair again."""
+
+    async def matchable(self, organisation_id: str) -> list[Household]: ...
+
+    async def waiting(self, organisation_id: str, *, only_matchable: bool, limit: int,
+                      offset: int) -> tuple[list[Household], int]:
+        """Longest-waiting first."""
+
+    async def arrived_since(self, organisation_id: str, since: date) -> list[Household]:
+        """Households that joined the list on or after `since` with a housing goal, whatever became of
+        them: the recent arrivals a forecast of the next ones is drawn from."""
+
+
+class Places(Protocol):
+    async def add(self, p: Place, *, address: str | None, managing_organisation: str | None) -> None: ...
+
+    async def get(self, place_id: UUID, organisation_id: str) -> tuple[Place, dict[str, Any]] | None:
+        """The place and its housing-only details (address, managing organisation)."""
+
+    async def save(self, p: Place, *, address: str | None, managing_organisation: str | None) -> None: ...
+
+    async def take_beds(self, place_id: UUID, beds: int) -> bool:
+        """Take beds if that many are free (one conditional statement); False if not."""
+
+    async def free_beds(self, place_id: UUID, beds: int) -> None: ...
+
+    async def active(self, organisation_id: str) -> list[Place]: ...
+
+    async def listing(self, organisation_id: str, *, free_by: date | None, limit: int,
+                      offset: int) -> tuple[list[Place], int]: ...
+
+
+class Proposals(Protocol):
+    async def add(self, p: Proposal, *, score: float, parts: dict[str, float]) -> None: ...
+
+    async def get(self, proposal_id: UUID, organisation_id: str) -> Proposal | None: ...
+
+    async def save(self, p: Proposal, *, note: str | None = None) -> None: ...
+
+    async def open(self, organisation_id: str) -> list[Proposal]: ...
+
+    async def open_of(self, beneficiary_id: UUID) -> Proposal | None: ...
+
+    async def listing(self, organisation_id: str, *, status: Status | None, stalled_before: date | None,
+                      limit: int, offset: int) -> tuple[list[tuple[Proposal, float, dict[str, float]]], int]: ...
+
+
+class Funds(Protocol):
+    async def add(self, f: Fund) -> None: ...
+
+    async def get(self, fund_id: UUID, organisation_id: str) -> Fund | None: ...
+
+    async def listing(self, organisation_id: str, *, limit: int, offset: int) -> tuple[list[Fund], int]: ...
+
+    async def commit(self, fund_id: UUID, amount: Decimal) -> bool:
+        """Add to committed only if the total still covers it, in one conditional statement: the
+        guard that holds when approvals race."""
+
+    async def pay(self, fund_id: UUID, amount: Decimal) -> None: ...
+
+
+class Supports(Protocol):
+    async def add(self, s: Support) -> None: ...
+
+    async def get(self, support_id: UUID, organisation_id: str) -> Support | None: ...
+
+    async def save(self, s: Support, *, expected: SupportStatus) -> bool:
+        """Move the support from `expected` to its new status; False if someone moved it first."""
+
+    async def total_for(self, fund_id: UUID, beneficiary_id: UUID) -> Decimal:
+        """What the person has requested, approved or been paid from the fund (not refused)."""

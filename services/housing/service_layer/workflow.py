@@ -1,0 +1,129 @@
+"""The team's steps on a proposal, each through one unit of work with its event(s); a decline or a
+move out re-matches the neighbourhood at once, in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import uuid4
+
+from housing.domain.constraints import broken_constraints
+from housing.domain.demand import Household
+from housing.domain.matching.graph import build_graph
+from housing.domain.offer import Place
+from housing.domain.scoring import Score, explain
+from housing.domain.workflow import HOLDS_BEDS, OPEN, Proposal, Status, accept, confirm, decline, move_in, move_out
+from housing.service_layer.commands import ProposalStep, ProposeManually
+from housing.service_layer.context import Context
+from housing.service_layer.events import moved_in, moved_out, proposal_made, status_changed
+from housing.service_layer.matching import Rematch, rematch
+from housing.service_layer.unit_of_work import HousingUnitOfWork
+from shared.errors import Conflict, NotFound, RuleViolation, Violations
+
+
+async def _free_for(uow: HousingUnitOfWork, place: Place, but: Proposal | None = None) -> int:
+    held = sum(p.household_size for p in await uow.proposals.open(place.organisation_id)
+               if p.place_id == place.place_id and p.status in HOLDS_BEDS
+               and (but is None or p.proposal_id != but.proposal_id))
+    return place.beds_free - held
+
+
+async def _pair(uow: HousingUnitOfWork, organisation_id: str, p: Proposal) -> tuple[Household, Place]:
+    h = await uow.households.get(p.beneficiary_id)
+    found = await uow.places.get(p.place_id, organisation_id)
+    if h is None or found is None:
+        raise NotFound("the proposal's household or place is gone")
+    return h, found[0]
+
+
+def _check(h: Household, place: Place, today: date, ctx: Context, free: int) -> None:
+    broken = broken_constraints(h, place, today, ctx.scoring, free_beds=free)
+    if broken:
+        raise Violations(RuleViolation("place_id", f"hard_constraint_{b}", f"the place breaks the {b} constraint")
+                         for b in broken)
+
+
+async def propose(ctx: Context, cmd: ProposeManually) -> Proposal:
+    """A proposal the team makes by hand; refused (422, naming each constraint) if it breaks any."""
+    today = ctx.today()
+    async with ctx.uow() as uow:
+        h = await uow.households.get(cmd.beneficiary_id)
+        found = await uow.places.get(cmd.place_id, cmd.organisation_id)
+        if h is None or h.organisation_id != cmd.organisation_id:
+            raise NotFound("no such person on the organisation's housing list")
+        if found is None:
+            raise NotFound("no such place in the organisation's offer")
+        if not h.matchable:
+            raise Conflict("the person has no housing goal, no consent to the referral, or is housed",
+                           rule="not_on_waiting_list", field="beneficiary_id")
+        place = found[0]
+        _check(h, place, today, ctx, await _free_for(uow, place))
+        current = await uow.proposals.open_of(h.beneficiary_id)
+        if current is not None and current.status is not Status.proposed:
+            raise Conflict("the person already has a proposal in progress", rule="one_open_proposal",
+                           field="beneficiary_id", proposal_id=str(current.proposal_id))
+        if current is not None:
+            step = decline(current, "system", "superseded", None, today, ctx.workflow)
+            await uow.proposals.save(step.proposal)
+            uow.emit(status_changed(step, place.kind.value, today, "superseded"), beneficiary_id=h.beneficiary_id,
+                     organisation_id=h.organisation_id)
+        graph = build_graph([h], [place], today, ctx.scoring, ctx.geo)
+        score: Score = explain(graph.parts[0], h.size, ctx.scoring)
+        prop = Proposal(uuid4(), cmd.organisation_id, h.beneficiary_id, place.place_id, h.size, Status.proposed,
+                        today, today)
+        await uow.proposals.add(prop, score=score.total, parts=score.parts)
+        uow.emit(proposal_made(prop, place, score), beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
+        return prop
+
+
+async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
+    today = ctx.today()
+    async with ctx.uow() as uow:
+        p = await uow.proposals.get(cmd.proposal_id, cmd.organisation_id)
+        if p is None:
+            raise NotFound("no such proposal for the organisation")
+        h, place = await _pair(uow, cmd.organisation_id, p)
+        kind = place.kind.value
+        if cmd.action == "accept":
+            if p.status is Status.proposed:
+                _check(h, place, today, ctx, await _free_for(uow, place, but=p))
+            s = accept(p, today)
+        elif cmd.action == "confirm":
+            s = confirm(p, cmd.actor, today)
+        elif cmd.action == "move_in":
+            s = move_in(p, today)
+            if not await uow.places.take_beds(place.place_id, p.household_size):
+                raise Conflict("the place has no longer the beds free", rule="beds_taken", field="place_id")
+            await uow.households.save(h.with_changes(status="housed"))
+            uow.emit(moved_in(p, place, today), beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
+        elif cmd.action == "move_out":
+            s, closes = move_out(p, cmd.reason or "", today, ctx.workflow)
+            await uow.places.free_beds(place.place_id, p.household_size)
+            await uow.households.exclude(h.beneficiary_id, place.place_id)  # not offered the same place again
+            await uow.households.save(h.with_changes(status="closed" if closes else "waiting"))
+            uow.emit(moved_out(p, place, today, s.proposal.move_out_reason or "", closes),
+                     beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
+        elif cmd.action == "decline":
+            s = decline(p, cmd.actor, cmd.reason or "", cmd.note, today, ctx.workflow)
+            await uow.households.exclude(h.beneficiary_id, place.place_id)
+        else:
+            raise RuleViolation("action", "unknown_action", "one of accept, confirm, move_in, move_out, decline")
+        await uow.proposals.save(s.proposal, note=cmd.note if cmd.action == "decline" else None)
+        uow.emit(status_changed(s, kind, today, s.proposal.decline_reason if cmd.action == "decline" else None),
+                 beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
+        if cmd.action in ("decline", "move_out"):
+            await rematch(uow, Rematch(cmd.organisation_id, today, frozenset({h.beneficiary_id}),
+                                       frozenset({place.place_id})), ctx.scoring, ctx.workflow, ctx.geo)
+        return s.proposal
+
+
+async def close_open(uow: HousingUnitOfWork, ctx: Context, h: Household, reason: str, today: date) -> Proposal | None:
+    """An administrative decline of the person's open proposal (consent withdrawn, erasure)."""
+    p = await uow.proposals.open_of(h.beneficiary_id)
+    if p is None or p.status not in OPEN:
+        return None
+    s = decline(p, "administrative", reason, None, today, ctx.workflow)
+    found = await uow.places.get(p.place_id, h.organisation_id)
+    await uow.proposals.save(s.proposal)
+    uow.emit(status_changed(s, found[0].kind.value if found else "cohousing", today, reason),
+             beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
+    return s.proposal

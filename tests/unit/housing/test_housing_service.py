@@ -1,0 +1,351 @@
+"""The housing service layer through its unit of work, on the in-memory twin: demand from events,
+re-matching after each kind of event, every workflow step and refusal, and the funds."""
+
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+from uuid import uuid4
+
+import pytest
+
+from housing.domain.funds import FundKind, SupportKind
+from housing.domain.offer import GenderPolicy, PlaceKind
+from housing.domain.workflow import Status
+from housing.service_layer import funds, offer, views, workflow
+from housing.service_layer.commands import (
+    CreateFund,
+    ProposalStep,
+    ProposeManually,
+    RecordPlace,
+    RequestSupport,
+    SupportStep,
+)
+from shared.errors import Conflict, NotFound, RuleViolation, Violations
+from shared.events.contracts import (
+    BeneficiaryCorrected,
+    BeneficiaryErased,
+    ConsentWithdrawn,
+    EmploymentIncomeChanged,
+)
+from tests.unit.housing.service_support import Harness
+from tests.unit.housing.support import ORG, ROMA, TODAY
+
+pytestmark = pytest.mark.unit
+
+MADE, CHANGED = "housing.proposal_made", "housing.proposal_status_changed"
+
+
+def flat(**kw) -> RecordPlace:
+    base = dict(organisation_id=ORG, kind=PlaceKind.cohousing, municipality=ROMA, beds_total=4, beds_free=1,
+                monthly_cost_per_bed=Decimal("250"), address="Via Example 1")
+    base.update(kw)
+    return RecordPlace(**base)
+
+
+async def open_of(t: Harness, bid):
+    return await t.uow.proposals.open_of(bid)
+
+
+async def test_registration_alone_waits_but_is_not_matched():
+    t = Harness()
+    await offer.record_place(t.ctx, flat())
+    bid = await t.person(goal=False, consent=False)
+    assert len(t.events("housing.candidate_waiting")) == 1
+    assert await open_of(t, bid) is None
+    items, total = await views.waiting(t.ctx, ORG, only_matchable=True, limit=10, offset=0)
+    assert total == 0
+
+
+async def test_goal_and_consent_make_a_proposal_with_score_parts():
+    t = Harness()
+    place = await offer.record_place(t.ctx, flat())
+    bid = await t.person()
+    p = await open_of(t, bid)
+    assert p is not None and p.place_id == place.place_id and p.status is Status.proposed
+    made = t.events(MADE)[-1]
+    assert made.beneficiary_id == bid
+    assert set(made.payload["score_parts"]) == {"affordability", "distance", "languages", "waiting", "urgency",
+                                               "vulnerability"}
+    assert "Via" not in str(made.payload)  # the address never travels
+    items, _ = await views.proposals(t.ctx, ORG, status=Status.proposed, stalled=False, limit=10, offset=0)
+    assert items[0][2] == made.payload["score_parts"]
+
+
+async def test_a_new_place_rematches_the_waiting():
+    t = Harness()
+    a = await t.person()
+    assert await open_of(t, a) is None
+    await offer.record_place(t.ctx, flat())
+    assert (await open_of(t, a)) is not None
+
+
+async def test_the_whole_workflow_each_step_an_event_and_moving_out_closes_the_goal():
+    t = Harness()
+    place = await offer.record_place(t.ctx, flat(beds_free=2))
+    bid = await t.person()
+    p = await open_of(t, bid)
+    for action, actor in [("accept", "team"), ("confirm", "person"), ("confirm", "host"), ("move_in", "team")]:
+        await workflow.step(t.ctx, ProposalStep(ORG, p.proposal_id, action, actor))
+    steps = [(e.payload["from_status"], e.payload["to_status"], e.payload["actor"]) for e in t.events(CHANGED)]
+    assert steps == [("proposed", "accepted", "team"), ("accepted", "confirmed_by_person", "person"),
+                     ("confirmed_by_person", "confirmed", "host"), ("confirmed", "moved_in", "team")]
+    assert len(t.events("housing.moved_in")) == 1
+    assert (await t.uow.places.get(place.place_id, ORG))[0].beds_free == 1
+    assert (await t.uow.households.get(bid)).status == "housed"
+    await workflow.step(t.ctx, ProposalStep(ORG, p.proposal_id, "move_out", reason="autonomy_reached"))
+    out = t.events("housing.moved_out")[-1].payload
+    assert out["housing_goal_closed"] is True and out["reason"] == "autonomy_reached"
+    assert (await t.uow.households.get(bid)).status == "closed"
+    assert (await t.uow.places.get(place.place_id, ORG))[0].beds_free == 2
+
+
+async def test_moving_out_for_conflict_puts_the_person_back_on_the_list():
+    t = Harness()
+    await offer.record_place(t.ctx, flat())
+    bid = await t.person()
+    p = await open_of(t, bid)
+    for action, actor in [("accept", "team"), ("confirm", "person"), ("confirm", "host"), ("move_in", "team")]:
+        await workflow.step(t.ctx, ProposalStep(ORG, p.proposal_id, action, actor))
+    await workflow.step(t.ctx, ProposalStep(ORG, p.proposal_id, "move_out", reason="conflict"))
+    assert (await t.uow.households.get(bid)).status == "waiting"
+
+
+async def test_forbidden_steps_are_refused_and_change_nothing():
+    t = Harness()
+    await offer.record_place(t.ctx, flat())
+    bid = await t.person()
+    p = await open_of(t, bid)
+    with pytest.raises(Conflict) as e:
+        await workflow.step(t.ctx, ProposalStep(ORG, p.proposal_id, "move_in"))
+    assert e.value.rule == "move_in_not_allowed"
+    await workflow.step(t.ctx, ProposalStep(ORG, p.proposal_id, "decline", "person", "refuses_area"))
+    before = list(t.uow.committed)
+    for action in ("move_in", "accept", "confirm"):
+        with pytest.raises(Conflict):
+            await workflow.step(t.ctx, ProposalStep(ORG, p.proposal_id, action, "person"))
+    with pytest.raises(RuleViolation, match="reason"):
+        await workflow.step(t.ctx, ProposalStep(ORG, p.proposal_id, "decline", "host", "refuses_area"))
+    assert t.uow.committed == before
+    assert (await t.uow.proposals.get(p.proposal_id, ORG)).status is Status.declined
+    with pytest.raises(NotFound):
+        await workflow.step(t.ctx, ProposalStep("coop-other", p.proposal_id, "accept"))
+
+
+async def test_other_needs_a_note_and_the_note_never_travels():
+    t = Harness()
+    await offer.record_place(t.ctx, flat())
+    p = await open_of(t, await t.person())
+    with pytest.raises(RuleViolation, match="note"):
+        await workflow.step(t.ctx, ProposalStep(ORG, p.proposal_id, "decline", "team", "other"))
+    await workflow.step(t.ctx, ProposalStep(ORG, p.proposal_id, "decline", "team", "other", "Mario said no"))
+    assert "Mario" not in str([e.payload for e in t.uow.committed])
+
+
+async def test_a_declined_match_rematches_to_another_place_and_never_the_same_again():
+    t = Harness()
+    first = await offer.record_place(t.ctx, flat(monthly_cost_per_bed=Decimal("100")))
+    second = await offer.record_place(t.ctx, flat(monthly_cost_per_bed=Decimal("390")))
+    bid = await t.person()
+    p = await open_of(t, bid)
+    assert p.place_id == first.place_id
+    await workflow.step(t.ctx, ProposalStep(ORG, p.proposal_id, "decline", "person", "refuses_place"))
+    again = await open_of(t, bid)
+    assert again is not None and again.place_id == second.place_id
+
+
+async def test_consent_withdrawal_takes_the_person_out_at_once():
+    t = Harness()
+    place = await offer.record_place(t.ctx, flat())
+    a = await t.person()
+    b = await t.person()  # waits: one bed only
+    pa = await open_of(t, a)
+    assert pa is not None and await open_of(t, b) is None
+    await t.deliver(ConsentWithdrawn(purpose="housing_referral", withdrawn_on=TODAY), a)
+    assert (await t.uow.proposals.get(pa.proposal_id, ORG)).status is Status.declined
+    last = [e.payload for e in t.events(CHANGED) if e.beneficiary_id == a][-1]
+    assert (last["actor"], last["decline_reason"]) == ("administrative", "consent_withdrawn")
+    pb = await open_of(t, b)
+    assert pb is not None and pb.place_id == place.place_id  # the bed went to the next person
+    _, total = await views.waiting(t.ctx, ORG, only_matchable=True, limit=10, offset=0)
+    assert total == 1
+
+
+async def test_other_purposes_do_not_touch_housing():
+    t = Harness()
+    await offer.record_place(t.ctx, flat())
+    a = await t.person()
+    await t.deliver(ConsentWithdrawn(purpose="employment_referral", withdrawn_on=TODAY), a)
+    assert await open_of(t, a) is not None
+
+
+async def test_erasure_takes_the_person_out():
+    t = Harness()
+    await offer.record_place(t.ctx, flat())
+    a = await t.person()
+    await t.deliver(BeneficiaryErased(erased_on=TODAY), a)
+    assert await open_of(t, a) is None
+    assert (await t.uow.households.get(a)).status == "erased"
+
+
+async def test_income_and_workplace_change_rematch_to_the_nearer_place():
+    t = Harness()
+    await offer.record_place(t.ctx, flat(municipality="058091"))  # Roma
+    near = await offer.record_place(t.ctx, flat(municipality="058047"))  # Guidonia, where the job is
+    bid = await t.person()
+    await t.deliver(EmploymentIncomeChanged(source="contract", monthly_income_eur="1200.00", since=TODAY,
+                                            workplace_municipality="058047"), bid)
+    h = await t.uow.households.get(bid)
+    assert h.monthly_income == Decimal("1200.00") and h.work_municipality == "058047"
+    assert (await open_of(t, bid)).place_id == near.place_id
+
+
+async def test_a_correction_that_breaks_a_constraint_rematches():
+    t = Harness()
+    await offer.record_place(t.ctx, flat(gender_policy=GenderPolicy.men))
+    bid = await t.person(sex="M")
+    assert await open_of(t, bid) is not None
+    await t.deliver(BeneficiaryCorrected(corrected_on=TODAY, corrected_fields=["sex"], sex="F"), bid)
+    assert await open_of(t, bid) is None  # a women can't stay proposed to a men-only flat
+
+
+async def test_manual_proposal_breaking_a_hard_constraint_is_refused_with_each_rule():
+    t = Harness()
+    p = await offer.record_place(t.ctx, flat(gender_policy=GenderPolicy.men, beds_free=1))
+    bid = await t.person(sex="F", size=2, children=1)
+    with pytest.raises(Violations) as e:
+        await workflow.propose(t.ctx, ProposeManually(ORG, bid, p.place_id))
+    assert {v.rule for v in e.value.violations} == {"hard_constraint_capacity", "hard_constraint_gender_policy"}
+
+
+async def test_accepting_holds_the_beds_and_stalled_proposals_show():
+    t = Harness()
+    await offer.record_place(t.ctx, flat(beds_free=1))
+    a = await t.person()
+    pa = await open_of(t, a)
+    await workflow.step(t.ctx, ProposalStep(ORG, pa.proposal_id, "accept"))
+    b = await t.person()
+    assert await open_of(t, b) is None  # the bed is held for a
+    t.day = TODAY + timedelta(days=8)
+    items, total = await views.proposals(t.ctx, ORG, status=None, stalled=True, limit=10, offset=0)
+    assert total == 1 and items[0][0].proposal_id == pa.proposal_id
+
+
+async def test_invalid_place_reports_every_rule():
+    t = Harness()
+    with pytest.raises(Violations) as e:
+        await offer.record_place(t.ctx, flat(municipality="999999", beds_free=5,
+                                             kind=PlaceKind.host_family))
+    assert {v.field for v in e.value.violations} == {"municipality", "beds_free", "available_to"}
+    assert t.uow.places.rows == {}
+
+
+async def fund_and_person(t: Harness, total="3000", cap="1500", kind=FundKind.rent_advance):
+    f = await funds.create_fund(t.ctx, CreateFund(ORG, "FAMI-1", kind, Decimal(total), Decimal(cap)))
+    return f, await t.person(goal=False, consent=False)
+
+
+async def test_rent_advance_requested_approved_paid_against_the_fund():
+    t = Harness()
+    f, bid = await fund_and_person(t)
+    s = await funds.request_support(t.ctx, RequestSupport(ORG, f.fund_id, bid, SupportKind.rent_advance,
+                                                          Decimal("1200.00"), 6, Decimal("200.00"), "RM-2026-1"))
+    await funds.support_step(t.ctx, SupportStep(ORG, s.support_id, "approve"))
+    await funds.support_step(t.ctx, SupportStep(ORG, s.support_id, "pay"))
+    got = await t.uow.funds.get(f.fund_id, ORG)
+    assert (got.committed, got.paid, got.available) == (Decimal("1200.00"), Decimal("1200.00"), Decimal("1800.00"))
+    statuses = [e.payload["status"] for e in t.events("housing.support_changed")]
+    assert statuses == ["requested", "approved", "paid"]
+    assert all(isinstance(e.payload["amount_eur"], str) for e in t.events("housing.support_changed"))
+
+
+async def test_rent_advance_rules():
+    t = Harness()
+    f, bid = await fund_and_person(t)
+
+    async def ask(amount, months=6, rent="200.00", lease="L-1"):
+        return await funds.request_support(t.ctx, RequestSupport(
+            ORG, f.fund_id, bid, SupportKind.rent_advance, Decimal(amount), months,
+            Decimal(rent) if rent else None, lease))
+
+    with pytest.raises(RuleViolation, match="months"):
+        await ask("1200", months=7)
+    with pytest.raises(RuleViolation, match="at most 6 months"):
+        await ask("1300")
+    with pytest.raises(RuleViolation, match="lease"):
+        await ask("1200", lease=None)
+    with pytest.raises(RuleViolation, match="per person"):
+        await ask("1600", rent="300")
+    with pytest.raises(RuleViolation, match="fund_id"):
+        await funds.request_support(t.ctx, RequestSupport(ORG, f.fund_id, bid, SupportKind.furniture, Decimal("10")))
+    assert t.uow.supports.rows == {}
+
+
+async def test_nothing_is_approved_beyond_what_the_fund_has_left():
+    t = Harness()
+    f, _ = await fund_and_person(t, total="1000", cap="800", kind=FundKind.contributions)
+    a, b = await t.person(goal=False), await t.person(goal=False)
+    sa = await funds.request_support(t.ctx, RequestSupport(ORG, f.fund_id, a, SupportKind.furniture, Decimal("600")))
+    sb = await funds.request_support(t.ctx, RequestSupport(ORG, f.fund_id, b, SupportKind.utilities, Decimal("500")))
+    await funds.support_step(t.ctx, SupportStep(ORG, sa.support_id, "approve"))
+    with pytest.raises(Conflict) as e:
+        await funds.support_step(t.ctx, SupportStep(ORG, sb.support_id, "approve"))
+    assert e.value.rule == "fund_exhausted" and e.value.extra["available_eur"] == "400.00"
+    assert (await t.uow.supports.get(sb.support_id, ORG)).status.value == "requested"
+    with pytest.raises(Conflict):
+        await funds.support_step(t.ctx, SupportStep(ORG, sa.support_id, "approve"))  # twice: refused
+    with pytest.raises(Conflict):
+        await funds.support_step(t.ctx, SupportStep(ORG, sb.support_id, "pay"))  # not approved
+    assert (await t.uow.funds.get(f.fund_id, ORG)).committed == Decimal("600")
+
+
+async def test_twin_rolls_back_a_refused_unit():
+    t = Harness()
+    place = await offer.record_place(t.ctx, flat())
+    snapshot = replace(place)
+    with pytest.raises(NotFound):
+        await offer.record_place(t.ctx, flat(place_id=uuid4()))
+    assert (await t.uow.places.get(snapshot.place_id, ORG))[0] == snapshot
+
+
+async def test_holding_for_arrivals_keeps_a_bed_for_the_kind_of_household_that_keeps_coming():
+    from housing.service_layer.matching import Rematch, rematch
+    from tests.unit.housing.support import household
+
+    t = Harness()
+    await offer.record_place(t.ctx, flat(gender_policy=GenderPolicy.families, beds_free=2))
+    for k in range(3):  # recent arrivals, housed since: single mothers, vulnerable
+        await t.uow.households.add(household(size=2, children=1, sex="F", vulnerable=True, status="housed",
+                                             waiting_since=TODAY - timedelta(days=7 * k + 3)))
+    couple = household(size=2, children=0, sex="M", waiting_since=TODAY - timedelta(days=2))
+    await t.uow.households.add(couple)
+
+    async def run(hold: bool):
+        async with t.uow as uow:
+            return await rematch(uow, Rematch(ORG, TODAY, hold_for_arrivals=hold), t.ctx.scoring, t.ctx.workflow,
+                                 t.ctx.geo)
+
+    held = await run(True)
+    assert held.made == 0 and await open_of(t, couple.beneficiary_id) is None
+    plain = await run(False)
+    assert plain.made == 1 and (await open_of(t, couple.beneficiary_id)) is not None
+
+
+async def test_a_goal_replanned_moves_the_urgency_date_and_a_goal_met_takes_the_person_out():
+    from shared.events.contracts import GoalOutcomeRecorded
+
+    t = Harness()
+    await offer.record_place(t.ctx, flat())
+    a = await t.person()
+    p = await open_of(t, a)
+    later = TODAY + timedelta(days=120)
+    await t.deliver(GoalOutcomeRecorded(goal_id=uuid4(), area="housing", outcome="replanned", recorded_on=TODAY,
+                                        deadline=later, previous_deadline=TODAY + timedelta(days=60)), a)
+    assert (await t.uow.households.get(a)).leave_by == later
+    await t.deliver(GoalOutcomeRecorded(goal_id=uuid4(), area="work", outcome="met", recorded_on=TODAY,
+                                        deadline=TODAY), a)
+    assert (await open_of(t, a)) is not None  # a work goal does not touch housing
+    await t.deliver(GoalOutcomeRecorded(goal_id=uuid4(), area="housing", outcome="met", recorded_on=TODAY,
+                                        deadline=TODAY), a)
+    assert await open_of(t, a) is None
+    closed = await t.uow.proposals.get(p.proposal_id, ORG)
+    assert (closed.decline_actor, closed.decline_reason) == ("administrative", "goal_closed")
