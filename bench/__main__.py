@@ -52,28 +52,24 @@ def _intake() -> Figures:
     return intake_register.run()
 
 
-<<<<<<< HEAD
 def _hardening() -> Figures:
     from bench import request_limits
 
     return request_limits.run()
-=======
+
+
 def _housing() -> Figures:
     from bench import housing
 
     return housing.run()
->>>>>>> main
 
 
 # Each group measures one issue's figures; it imports its own code only when it runs.
 GROUPS: dict[str, Callable[[], Figures]] = {
     "backbone": _backbone,
     "intake": _intake,
-<<<<<<< HEAD
     "hardening": _hardening,
-=======
     "housing": _housing,
->>>>>>> main
 }
 
 

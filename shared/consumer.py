@@ -220,7 +220,7 @@ def _backoff(exc: Exception, attempt: int) -> float:
         return random.uniform(0, 0.05 * 2**attempt)
     # Capped at 0.5 s: the consumer must be looking again within moments of the server's return
     # (every event reaches the consumers within 5 s of a restart, tests/e2e/test_recovery.py).
-    return min(0.1 * 2**attempt, 0.5)
+    return min(0.1 * 2.0**attempt, 0.5)
 
 
 async def _track(conn: Connection, items: Sequence[_Item], group: str) -> set[UUID]:

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -50,7 +51,7 @@ CURRENT: contextvars.ContextVar[Claim | None] = contextvars.ContextVar("percorsi
 CLAIM_SQL = "INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ({}, {}, {})"
 
 
-def claim_cte(first_param: int) -> tuple[str, list] | None:
+def claim_cte(first_param: int) -> tuple[str, list[object]] | None:
     """The claim as an extra CTE for a one-statement command (see shared.outbox.insert_cte)."""
     claim = CURRENT.get()
     if claim is None or claim.written:
@@ -70,7 +71,7 @@ async def claim_in(conn: object) -> None:
     claim.written = True
 
 
-def _key_error(message: str) -> dict:
+def _key_error(message: str) -> dict[str, Any]:
     return error_body("invalid input", "header.Idempotency-Key", "idempotency_key_format", message)
 
 

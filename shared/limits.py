@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import contextvars
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,12 +26,13 @@ IN_REQUEST: contextvars.ContextVar[bool] = contextvars.ContextVar("percorsi_in_r
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def error_body(detail: str, field: str, rule: str, message: str) -> dict:
+def error_body(detail: str, field: str, rule: str, message: str) -> dict[str, Any]:
     """The shared error body (shared.api.ErrorBody) with one error."""
     return {"detail": detail, "errors": [{"field": field, "rule": rule, "message": message}]}
 
 
-async def send_json(send: Send, status: int, body: dict, headers: list[tuple[bytes, bytes]] = ()) -> None:
+async def send_json(send: Send, status: int, body: dict[str, Any],
+                    headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
     raw = json.dumps(body).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode()),
@@ -81,9 +83,9 @@ class RequestLimits:
             await send_json(send, 413, self._too_large())
             return
         if b"\\u0000" in body or b"\x00" in body:
-            refusal = self._nul_in_body(body)
-            if refusal is not None:
-                await send_json(send, 422, refusal)
+            nul = self._nul_in_body(body)
+            if nul is not None:
+                await send_json(send, 422, nul)
                 return
         scope["percorsi.body"] = body
         token = IN_REQUEST.set(True)
@@ -92,7 +94,7 @@ class RequestLimits:
         finally:
             IN_REQUEST.reset(token)
 
-    def _refuse_head(self, scope: Scope) -> tuple[int, dict] | None:
+    def _refuse_head(self, scope: Scope) -> tuple[int, dict[str, Any]] | None:
         headers = scope["headers"]
         size = sum(len(k) + len(v) + 4 for k, v in headers)
         if size > self.max_header_bytes:
@@ -112,7 +114,7 @@ class RequestLimits:
                                    "text must not hold a NUL character (U+0000)")
         return None
 
-    def _too_large(self) -> dict:
+    def _too_large(self) -> dict[str, Any]:
         return error_body("request body too large", "body", "body_too_large",
                           f"a request body is at most {self.max_body_bytes} bytes")
 
@@ -132,7 +134,7 @@ class RequestLimits:
                 break
         return b"".join(chunks)
 
-    def _nul_in_body(self, body: bytes) -> dict | None:
+    def _nul_in_body(self, body: bytes) -> dict[str, Any] | None:
         try:
             parsed = json.loads(body)
         except ValueError:

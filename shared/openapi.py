@@ -69,7 +69,7 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
 
 def _is_fastapi_validation(response: dict[str, Any]) -> bool:
     schema = response.get("content", {}).get("application/json", {}).get("schema", {})
-    return schema.get("$ref", "").endswith("/HTTPValidationError")
+    return str(schema.get("$ref", "")).endswith("/HTTPValidationError")
 
 
 def install(app: FastAPI) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import asyncpg
 from fastapi import Request
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 2
 # Errors meaning "the database is not there (now)", never "your input is wrong".
-UNREACHABLE: tuple[type[BaseException], ...] = (
+UNREACHABLE: tuple[type[Exception], ...] = (
     OSError,  # refused, reset, no route; ConnectionError and socket timeouts are OSErrors
     TimeoutError,
     asyncpg.PostgresConnectionError,  # class 08: connection exceptions
@@ -38,7 +39,7 @@ class DatabaseOutage:
     def __init__(self, probe_every_s: float = 1.0) -> None:
         self.down = False
         self.probe_every_s = probe_every_s
-        self._probe: asyncio.Task | None = None
+        self._probe: asyncio.Task[None] | None = None
 
     def failed(self, exc: BaseException, ping: Callable[[], Awaitable[object]] | None = None) -> None:
         if self.down:
@@ -67,7 +68,7 @@ class DatabaseOutage:
 OUTAGE = DatabaseOutage()
 
 
-def unavailable_body() -> dict:
+def unavailable_body() -> dict[str, Any]:
     return {"detail": "the database is unreachable: retry later, with the same Idempotency-Key "
                       "should the request have been carried out before the connection was lost",
             "errors": [{"field": "database", "rule": "database_unavailable",

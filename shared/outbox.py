@@ -78,12 +78,12 @@ def _columns(records: Sequence[OutboxRecord]) -> list[list[Any]]:
     ]
 
 
-def insert_cte(records: Sequence[OutboxRecord], *, first_param: int) -> tuple[str, list[list[Any]]]:
+def insert_cte(records: Sequence[OutboxRecord], *, first_param: int) -> tuple[str, list[Any]]:
     """The outbox insert as a CTE (`outbox_added AS (...)`) and its arguments, numbered from
     `first_param`, so a command's state change and its events go in one statement, one round trip.
     The outbox's statement trigger wakes the relay at commit however the rows were inserted."""
     check_sizes(records)
-    cte, args = f"outbox_added AS ({_insert(first_param)})", _columns(records)
+    cte, args = f"outbox_added AS ({_insert(first_param)})", list[Any](_columns(records))
     claim = idempotency.claim_cte(first_param + len(args))
     if claim is not None:  # the request's Idempotency-Key commits with its effects
         cte, args = f"{cte}, {claim[0]}", [*args, *claim[1]]

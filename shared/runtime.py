@@ -136,7 +136,7 @@ class Runtime:
         (HTTP may be back while events still do not flow)."""
         checks: dict[str, dict[str, object]] = {
             "postgres": await _check(self.ping_postgres()), "kafka": await _check(self._ping_kafka())}
-        checks["relay"] = await self._relay_check(checks["postgres"]["ok"])
+        checks["relay"] = await self._relay_check(checks["postgres"]["ok"] is True)
         return checks
 
     async def _relay_check(self, postgres_ok: bool) -> dict[str, object]:
