@@ -165,13 +165,23 @@ class Runtime:
         return None
 
     async def _watch_kafka(self, every_s: float = 1.0) -> None:
-        """While the log gate says Kafka is away, probe it; the first answer reopens the gate."""
+        """While the log gate says Kafka is away, probe it; two answers in a row, a second apart, reopen
+        the gate (a broker shutting down still answers one metadata request)."""
+        answered = 0
         while True:
             await asyncio.sleep(every_s)
-            if KAFKA_LOG_GATE.down:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(self._ping_kafka(), 3.0)
-                    KAFKA_LOG_GATE.reachable()
+            if not KAFKA_LOG_GATE.down:
+                answered = 0
+                continue
+            try:
+                await asyncio.wait_for(self._ping_kafka(), 3.0)
+            except Exception:
+                answered = 0
+                continue
+            answered += 1
+            if answered >= 2:
+                KAFKA_LOG_GATE.reachable()
+                answered = 0
 
     async def ping_postgres(self) -> None:
         assert self.pool is not None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Iterable, Mapping
 
 from opentelemetry import context, metrics, propagate, trace
@@ -35,14 +36,18 @@ class KafkaLogGate(logging.Filter):
     saying Kafka is unreachable and drops the rest until `reachable()` (shared.runtime's watch) says
     it is back, which logs one more line: one line per change of state."""
 
+    # Requests in flight when the broker returned still fail for a moment: not a new outage.
+    SETTLE_S = 5.0
+
     def __init__(self) -> None:
         super().__init__()
         self.down = False
+        self._quiet_until = 0.0
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.WARNING or not record.name.startswith(("aiokafka", "kafka")):
             return True
-        if self.down:
+        if self.down or time.monotonic() < self._quiet_until:
             return False
         self.down = True
         record.msg, record.args = "Kafka unreachable (further client errors withheld until it is back): %s", (
@@ -53,6 +58,7 @@ class KafkaLogGate(logging.Filter):
     def reachable(self) -> None:
         if self.down:
             self.down = False
+            self._quiet_until = time.monotonic() + self.SETTLE_S
             logging.getLogger("shared.kafka").warning("Kafka reachable again")
 
 

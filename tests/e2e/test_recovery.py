@@ -184,7 +184,7 @@ async def test_a_kafka_outage_is_a_line_per_change_of_state(http, services):
                                         for s, h in health.items()})
     # Every process recovered by itself: all healthy again, relays included.
     deadline = time.monotonic() + 60
-    while not all((await http.get(f"{url}/health")).status_code == 200 for url in services.values()):
+    while not all([(await http.get(f"{url}/health")).status_code == 200 for url in services.values()]):
         assert time.monotonic() < deadline, {s: (await http.get(f"{u}/health")).json() for s, u in services.items()}
         await asyncio.sleep(0.5)
     for service, path in LOGS.items():
