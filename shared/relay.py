@@ -153,6 +153,10 @@ class OutboxRelay:
             description="outbox rows not yet published",
         )
 
+    def use_producer(self, producer: AIOKafkaProducer) -> None:
+        """A fresh producer for the next run (shared.runtime renews it after a Kafka failure)."""
+        self._producer = producer
+
     async def set_aside_count(self) -> int:
         """How many rows were set aside (failed_at set): they wait for an operator, not the relay."""
         return int(await self._pool.fetchval("SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL"))

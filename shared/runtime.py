@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
@@ -102,7 +103,7 @@ class Runtime:
             idle_poll_s=s.relay_idle_poll_s, linger_s=s.relay_linger_ms / 1000,
             keep_sent_s=s.outbox_keep_sent_hours * 3600,
         )
-        self._spawn(self.relay.run, "relay")
+        self._spawn(self._relay_loop, "relay")
         self._spawn(lambda: forget_old_keys(self.pool), "idempotency-retention")
         if self._consumer is not None:
             self._consumer.bind(self.pool)
@@ -163,6 +164,30 @@ class Runtime:
         with contextlib.suppress(Exception):
             return await asyncio.wait_for(self.relay.set_aside_count(), 3.0)
         return None
+
+    async def _relay_loop(self) -> None:
+        """The relay; after a Kafka failure its producer is replaced by a fresh one before the retry:
+        an idempotent producer that lost its broker mid-batch can stay failed (in a full suite run the
+        relay failed 59 times in a row after Kafka was back), and a new producer id costs nothing here,
+        as the relay resends from its cursor and consumers deduplicate."""
+        assert self.relay is not None
+        try:
+            await self.relay.run()
+        except KafkaError:
+            await self._renew_producer()
+            raise
+
+    async def _renew_producer(self) -> None:
+        s = self.settings
+        old = self.producer
+        self.producer = idempotent_producer(s.kafka_bootstrap_servers, f"percorsi-{s.service}-relay")
+        if old is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(old.stop(), 5.0)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.producer.start(), 5.0)
+        if self.relay is not None:
+            self.relay.use_producer(self.producer)
 
     async def _watch_kafka(self, every_s: float = 1.0) -> None:
         """While the log gate says Kafka is away, probe it; two answers in a row, a second apart, reopen
