@@ -64,12 +64,26 @@ def _housing() -> Figures:
     return housing.run()
 
 
+def _employment() -> Figures:
+    from bench import employment
+
+    return employment.run()
+
+
+def _reporting() -> Figures:
+    from bench import reporting
+
+    return asyncio.run(reporting.run())
+
+
 # Each group measures one issue's figures; it imports its own code only when it runs.
 GROUPS: dict[str, Callable[[], Figures]] = {
     "backbone": _backbone,
     "intake": _intake,
     "hardening": _hardening,
     "housing": _housing,
+    "employment": _employment,
+    "reporting": _reporting,
 }
 
 

@@ -46,6 +46,9 @@ class Batched:
     are written in a few statements, not a few per event."""
 
     handle: Callable[[Any, Sequence[Event[Any]]], Awaitable[None]]
+    # True: consecutive events of every type this same handler is registered for come in one call
+    # (a projection that writes every type alike), not one call per run of a single type.
+    mixed: bool = False
 
 
 _POISON_NS = UUID("6f1c1f0e-7d0a-4a59-9a55-3c1d1b2f0a11")
@@ -138,14 +141,20 @@ class IdempotentConsumer:
                     dead.append(item)
                 elif item.event:
                     todo.append((item, item.event))
-            for event_type, run in groupby(todo, key=lambda pair: pair[1].event_type):
-                await self._handle_run(conn, event_type, list(run))
+            for _, run in groupby(todo, key=self._run_key):
+                pairs = list(run)
+                await self._handle_run(conn, pairs[0][1].event_type, pairs)
             await _dead_letter(conn, dead, self._group)
         _handled.add(len(todo), {"group": self._group})
         if dead:
             _failed.add(len(dead), {"group": self._group})
             for item in dead:
                 log.warning("record dead-lettered", extra=_where(item))
+
+    def _run_key(self, pair: tuple[_Item, Event[EventPayload]]) -> object:
+        """What one handler call takes: a run of one event type, or of any types of a mixed handler."""
+        handler = self._handlers[pair[1].event_type]
+        return handler if isinstance(handler, Batched) and handler.mixed else pair[1].event_type
 
     async def _handle_run(
         self, conn: Connection, event_type: str, run: list[tuple[_Item, Event[EventPayload]]]

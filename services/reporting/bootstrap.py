@@ -1,17 +1,25 @@
-"""Reporting's composition root."""
+"""Reporting's composition root: the catalogue from the data files, tau-argus, the unit of work on
+the pool, the consumer's handlers, the routes."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from reporting.entrypoints.http import router
-from reporting.service_layer.handlers import CONSUMED, HANDLERS
+from reporting.adapters.indicator_files import load_catalogue
+from reporting.adapters.tauargus import TauArgus
+from reporting.adapters.topic_reader import TopicReader
+from reporting.entrypoints import http, http_admin
+from reporting.service_layer.projection import consumed_contracts, handlers
+from reporting.service_layer.rebuild import in_process, rebuild
+from reporting.service_layer.reports import Reporting
+from reporting.service_layer.unit_of_work import PostgresReportingUnitOfWork
 from shared.http import create_app
 from shared.runtime import EventWiring, Runtime
 from shared.settings import ServiceSettings
 from shared.topics import EMPLOYMENT_EVENTS, HOUSING_EVENTS, INTAKE_EVENTS
 
 HTTP_PORT = 8004
+CONSUMES = [INTAKE_EVENTS, HOUSING_EVENTS, EMPLOYMENT_EVENTS]
 
 
 def settings() -> ServiceSettings:
@@ -19,10 +27,19 @@ def settings() -> ServiceSettings:
 
 
 def wiring() -> EventWiring:
-    return EventWiring(
-        consumes=[INTAKE_EVENTS, HOUSING_EVENTS, EMPLOYMENT_EVENTS], handlers=HANDLERS, consumed=CONSUMED,
-    )
+    return EventWiring(consumes=CONSUMES, handlers=handlers(), consumed=consumed_contracts(),
+                       unit_of_work=PostgresReportingUnitOfWork.on)
+
+
+def _wire(runtime: Runtime, app: FastAPI) -> None:
+    pool = runtime.pool
+    app.state.reporting = Reporting(lambda: PostgresReportingUnitOfWork(pool), load_catalogue(), TauArgus())
+    event_types = [c.event_type for c in consumed_contracts()]
+    servers = runtime.settings.kafka_bootstrap_servers
+    load = in_process(pool, lambda: TopicReader(servers, [t.name for t in CONSUMES], event_types))
+    app.state.rebuild = lambda: rebuild(pool, load)
 
 
 def build_app(config: ServiceSettings | None = None) -> FastAPI:
-    return create_app(Runtime(config or settings(), wiring()), title="Percorsi reporting", routers=[router])
+    return create_app(Runtime(config or settings(), wiring()), title="Percorsi reporting",
+                      routers=[http.router, http_admin.router], on_start=_wire)

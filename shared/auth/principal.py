@@ -12,6 +12,7 @@ class Role(StrEnum):
     employment = "employment"
     funder = "funder"
     admin = "admin"
+    coordinator = "coordinator"  # an organisation's coordinator; of a project's lead, sees the partners' aggregates
 
 
 @dataclass(frozen=True, slots=True)

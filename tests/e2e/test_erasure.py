@@ -10,7 +10,7 @@ import pytest
 from shared.auth import Role
 from tests.e2e.conftest import token
 from tests.e2e.people import registration
-from tests.e2e.test_thin_slice import register, wait_for
+from tests.e2e.test_thin_slice import people_taken_in_charge, register, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -24,9 +24,8 @@ async def test_erased_person_is_unreadable_and_still_counted(services, http, reg
     operator = token(Role.operator, org)
 
     async def counts():
-        body = (await http.get(f"{services['reporting']}/api/v1/indicators", headers=operator)).json()
-        cells = {(c["sex"], c["age_band"]): c["count"] for c in body["beneficiaries"]["cells"]}
-        return cells if sum(cells.values()) == 2 else None
+        cells = await people_taken_in_charge(http, services, operator)
+        return cells if cells.get(None) == 2 else None
 
     before = await wait_for(counts)
     url = f"{services['intake']}/api/v1/beneficiaries/{gone['beneficiary_id']}"

@@ -14,13 +14,11 @@ import asyncpg
 import pytest
 from aiokafka.structs import ConsumerRecord
 
-from reporting.adapters import repository as reporting_repository
-from reporting.service_layer.handlers import HANDLERS
 from shared.auth import Role
-from shared.consumer import IdempotentConsumer
 from shared.db import create_pool, drop_database, ensure_database, migrate
 from shared.settings import PlatformSettings
 from tests.integration.intake_support import ORG, OTHER_ORG, Intake, headers, running_intake
+from tests.integration.reporting_support import reporting_consumer, timeline_of
 
 pytestmark = pytest.mark.integration
 
@@ -202,19 +200,31 @@ async def test_reporting_timeline_keeps_no_skill_names_old_or_new(real_servers, 
                     "INSERT INTO timeline (event_id, beneficiary_id, organisation_id, event_type, occurred_at, "
                     "producer, payload) VALUES ($1, $2, $3, $4, now(), 'intake', $5)",
                     UUID(envelope["event_id"]), person, ORG, envelope["event_type"], envelope["payload"])
-            assert "reporting/0002_timeline_without_skill_names.sql" in await migrate(dsn, SERVICES / "reporting")
-            # A v1 event still on the topic, consumed now: upcast, stored in the current shape.
-            consumer = IdempotentConsumer(pool, HANDLERS, group="reporting-test")
-            await consumer.handle_records([v1_record(person, 1)])
+            upto_0002 = older_migrations(tmp_path / "0002", "reporting", "0002_timeline_without_skill_names.sql")
+            assert "reporting/0002_timeline_without_skill_names.sql" in await migrate(dsn, upto_0002)
             async with pool.acquire() as conn:
-                timeline = await reporting_repository.timeline_of(conn, beneficiary_id=person, organisation_id=ORG)
+                kept = await conn.fetchval("SELECT payload FROM timeline WHERE beneficiary_id = $1", person)
+            assert "skills" not in kept and kept["skills_per_level"] == COUNTED, kept
+            applied = await migrate(dsn, SERVICES / "reporting")
+            # The first tables gave way to the fact generations (0003): the old timeline, names already
+            # dropped by 0002, is gone with them; a rebuild fills the facts again from the topics.
+            assert "reporting/0003_fact_generations.sql" in applied
+            async with pool.acquire() as conn:
+                assert await conn.fetchval("SELECT to_regclass('timeline')") is None
+            # A v1 event still on the topic, consumed now: upcast, stored in the current shape.
+            consumer = reporting_consumer(pool)
+            await consumer.handle_records([v1_record(person, 1)])
+            timeline = await timeline_of(pool, person)
+            async with pool.acquire() as conn:
                 assert await conn.fetchval("SELECT count(*) FROM outbox") == 0  # nothing dead-lettered
+                stored = await conn.fetchval("SELECT string_agg(payload::text, ' ') FROM gen_1.facts")
         finally:
             await pool.close()
-        assert len(timeline) == 2
+        assert len(timeline) == 1
         for item in timeline:
-            payload = item["payload"]
+            payload = item.payload
             assert "skills" not in payload and payload["skills_per_level"] == COUNTED, payload
             assert "mario rossi" not in json.dumps(payload)
+        assert "mario rossi" not in stored.lower()
     finally:
         await drop_database(real_servers.postgres, name)

@@ -17,11 +17,8 @@ import pytest
 from aiokafka.structs import ConsumerRecord
 
 from intake.adapters.vault import VaultError
-from reporting.adapters import repository as reporting_repository
-from reporting.domain.indicators import Cell
-from reporting.service_layer.handlers import CONSUMED, HANDLERS
+from reporting.service_layer.projection import consumed_contracts
 from shared.auth import Role
-from shared.consumer import IdempotentConsumer
 from shared.db import create_pool, drop_database, ensure_database, migrate
 from shared.events.contracts import BeneficiaryCorrected, InterventionCorrected
 from shared.settings import PlatformSettings
@@ -37,6 +34,7 @@ from tests.integration.intake_support import (
     registration,
     running_intake,
 )
+from tests.integration.reporting_support import counted_people, reporting_consumer, timeline_of
 
 pytestmark = pytest.mark.integration
 
@@ -453,7 +451,7 @@ def as_record(event: OutboxEvent, offset: int) -> ConsumerRecord:
 
 
 async def test_reporting_applies_corrections_to_counts_and_timeline(intake: Intake, reporting_pool):
-    assert BeneficiaryCorrected in CONSUMED and InterventionCorrected in CONSUMED
+    assert BeneficiaryCorrected in consumed_contracts() and InterventionCorrected in consumed_contracts()
     org = "coop-corr-report"
     person = await intake.register(registration(birth_date=born(30), sex="F", legal_status="refugee"), org=org)
     untouched = await intake.register(registration(birth_date=born(30), sex="F"), org=org)
@@ -470,20 +468,17 @@ async def test_reporting_applies_corrections_to_counts_and_timeline(intake: Inta
     assert fixed.status_code == 201, fixed.text
 
     events = await intake.events(person) + await intake.events(untouched)
-    consumer = IdempotentConsumer(reporting_pool, HANDLERS, group="reporting-test")
+    consumer = reporting_consumer(reporting_pool)
     await consumer.handle_records([as_record(e, n) for n, e in enumerate(events)])
 
+    # The person's counted attributes are the corrected ones; the other's, untouched, stay.
+    assert await counted_people(reporting_pool, org) == {
+        ("M", "45_54", "special_cases"): 1, ("F", "25_34", "refugee"): 1}
+    timeline = await timeline_of(reporting_pool, person)
+    assert [t.fact.event_type for t in timeline] == [
+        "intake.beneficiary_registered", CORRECTED, "intake.intervention_recorded",
+        "intake.intervention_corrected"]
     async with reporting_pool.acquire() as conn:
-        row = await conn.fetchrow("SELECT * FROM people WHERE beneficiary_id = $1", person)
-        assert (row["sex"], row["age_band"], row["legal_status"]) == ("M", "45_54", "special_cases")
-        other = await conn.fetchrow("SELECT * FROM people WHERE beneficiary_id = $1", untouched)
-        assert (other["sex"], other["age_band"], other["legal_status"]) == ("F", "25_34", "refugee")
-        assert set(await reporting_repository.count_cells(conn, organisation_id=org)) == {
-            Cell(org, "M", "45_54", 1), Cell(org, "F", "25_34", 1)}
-        timeline = await reporting_repository.timeline_of(conn, beneficiary_id=person, organisation_id=org)
-        assert [t["event_type"] for t in timeline] == [
-            "intake.beneficiary_registered", CORRECTED, "intake.intervention_recorded",
-            "intake.intervention_corrected"]
         assert await conn.fetchval("SELECT count(*) FROM outbox") == 0  # nothing dead-lettered
 
 

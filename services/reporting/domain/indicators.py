@@ -1,43 +1,111 @@
-"""Indicators from anonymous counts, with the suppression rule for figures that leave the
-organisation: any count below the threshold is withheld and said to be."""
+"""Indicator definitions as data: what is counted, from which events, on which date, broken down
+how. The files live in `reporting/data/`; this module is their schema and checks them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from decimal import Decimal
+from typing import Literal
 
-SMALL_CELL = 5
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from reporting.domain.facts import FACT_DIMENSIONS, PERSON_ATTRIBUTES
+from shared.errors import RuleViolation
+
+Dimension = Literal["sex", "age_band", "legal_status", "citizenship", "province", "kind", "category", "sector"]
+DIMENSIONS: tuple[str, ...] = (*PERSON_ATTRIBUTES, *FACT_DIMENSIONS)
+Measure = Literal["people", "events", "records", "sum_amount", "sum_quantity", "mean_days"]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Data):
+    it: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def of(self, language: str) -> str:
+        return self.en if language == "en" else self.it
+
+
+class Without(_Data):
+    """People excluded from the count: those with a fact of these types (and kinds) dated before the
+    period's start or end, e.g. a path closed before the period began."""
+
+    events: list[str] = Field(min_length=1)
+    kind: list[str] | None = None
+    category: list[str] | None = None
+    before: Literal["period_start", "period_end"] = "period_end"
+
+
+class Rule(_Data):
+    """The counting rule: which facts, dated how relative to the period, and what is measured.
+    `in_period` counts facts dated in the period; `to_date` everything dated up to its end."""
+
+    measure: Measure
+    events: list[str] = Field(min_length=1)
+    period: Literal["in_period", "to_date"] = "in_period"
+    kind: list[str] | None = None
+    category: list[str] | None = None
+    quantity_at_least: Decimal | None = None
+    person: dict[Literal["sex", "age_band", "legal_status", "citizenship", "province"], list[str]] = Field(
+        default_factory=dict)
+    without: Without | None = None
+
+
+class Indicator(_Data):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Text
+    definition: Text
+    unit: Literal["people", "events", "records", "eur", "hours", "levels", "days"]
+    rule: Rule
+    breakdowns: list[Dimension] = Field(default_factory=list)
+    chart: bool = False
+
+    @model_validator(mode="after")
+    def _measure_fits_unit(self) -> Indicator:
+        if self.unit == "eur" and self.rule.measure != "sum_amount":
+            raise ValueError(f"indicator {self.id}: euros are measured with sum_amount")
+        if self.unit == "people" and self.rule.measure != "people":
+            raise ValueError(f"indicator {self.id}: a count of people is measured with people")
+        return self
+
+
+class IndicatorSet(_Data):
+    """One funder's or report's set: the yearly social report, FAMI/AMIF, the ESF, a foundation's."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: Text
+    description: Text
+    indicators: list[Indicator] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> IndicatorSet:
+        ids = [i.id for i in self.indicators]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"set {self.id}: an indicator id is listed twice")
+        return self
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        raise RuleViolation("indicator", "unknown_indicator", f"set {self.id!r} has no indicator {indicator_id!r}")
 
 
 @dataclass(frozen=True)
-class Cell:
-    organisation_id: str
-    sex: str
-    age_band: str
-    count: int
+class Period:
+    """The days a report covers, both included."""
 
+    start: date
+    end: date
 
-def by_organisation_sex_age(cells: Iterable[Cell], *, suppress_below: int | None) -> dict[str, Any]:
-    """The count of people by organisation, sex and age band; totals are over shown cells only
-    when suppression applies, so a withheld cell cannot be recovered by subtraction."""
-    rows = []
-    total = 0
-    withheld = 0
-    for cell in sorted(cells, key=lambda c: (c.organisation_id, c.sex, c.age_band)):
-        hidden = suppress_below is not None and cell.count < suppress_below
-        rows.append({
-            "organisation_id": cell.organisation_id, "sex": cell.sex, "age_band": cell.age_band,
-            "count": None if hidden else cell.count, "suppressed": hidden,
-        })
-        if hidden:
-            withheld += 1
-        else:
-            total += cell.count
-    return {
-        "beneficiaries": {"total_shown": total, "cells": rows, "suppressed_cells": withheld},
-        "suppression": (
-            {"applied": True, "rule": f"counts below {suppress_below} are withheld"}
-            if suppress_below is not None else {"applied": False}
-        ),
-    }
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise RuleViolation("period_end", "period_end_before_start", "the period ends before it starts")
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(start=date(year, 1, 1), end=date(year, 12, 31))

@@ -1,42 +1,113 @@
-"""Reporting's HTTP routes: translate, call, return."""
+"""Reporting's HTTP routes: translate the request into a command, call the service layer, return."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
-from reporting.adapters import repository
-from reporting.domain.indicators import SMALL_CELL, by_organisation_sex_age
+from reporting.adapters.formats.csv_out import render_csv
+from reporting.adapters.formats.pdf import render_pdf
+from reporting.adapters.formats.xlsx import render_xlsx
+from reporting.domain.access import Viewer
+from reporting.domain.indicators import Period
+from reporting.entrypoints.schemas import IndicatorSetOut, ReportOut, TimelineOut
+from reporting.service_layer.reports import ReportCommand, Reporting
+from reporting.service_layer.timeline import TimelineQuery, person_timeline
+from shared.api import ERROR_RESPONSES
 from shared.auth import Principal, Role, require
 
-router = APIRouter(prefix="/api/v1", tags=["reporting"])
+router = APIRouter(prefix="/api/v1", tags=["reporting"], responses=ERROR_RESPONSES)
+READERS = require(Role.operator, Role.coordinator, Role.funder, Role.admin)
+Format = Literal["json", "csv", "xlsx", "pdf"]
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {m.split(";")[0]: {} for m in MEDIA.values()},
+                        "description": "the report as JSON, or as the file `format` names"}}
+AsOf = Annotated[datetime | date | None, Query(description="count only what was recorded by then (a date: "
+                                                           "the end of that day in Italy); default now")]
+Lang = Annotated[Literal["it", "en"], Query(description="Italian first; English on request")]
 
 
-@router.get("/indicators")
+def reporting(request: Request) -> Reporting:
+    return request.app.state.reporting
+
+
+def viewer(principal: Principal) -> Viewer:
+    return Viewer(principal.role.value, principal.organisation_id)
+
+
+def _answer(doc: dict, fmt: Format, name: str) -> dict | Response:
+    if fmt == "json":
+        return doc
+    render = {"csv": render_csv, "xlsx": render_xlsx, "pdf": render_pdf}[fmt]
+    return Response(render(doc), media_type=MEDIA[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@router.get("/indicator-sets", response_model=list[IndicatorSetOut])
+async def indicator_sets(lang: Lang = "it", principal: Principal = Depends(READERS),
+                         service: Reporting = Depends(reporting)) -> list[dict]:
+    """Every indicator set with each indicator's definition and counting rule."""
+    return [{
+        "id": s.id, "title": s.title.of(lang), "description": s.description.of(lang),
+        "indicators": [{"id": i.id, "label": i.label.of(lang), "definition": i.definition.of(lang), "unit": i.unit,
+                        "breakdowns": list(i.breakdowns), "rule": i.rule.model_dump(mode="json", exclude_none=True)}
+                       for i in s.indicators],
+    } for s in service.catalogue.sets.values()]
+
+
+@router.get("/indicators", response_model=ReportOut)
 async def indicators(
-    request: Request,
-    principal: Principal = Depends(require(Role.operator, Role.funder, Role.admin)),
+    set: str = "social_report", start: date | None = None, end: date | None = None, as_of: AsOf = None,
+    organisation_id: str | None = None, project_id: str | None = None,
+    province: Annotated[list[str] | None, Query(max_length=110)] = None, indicator: Annotated[
+        list[str] | None, Query(max_length=100)] = None, external: bool = False, lang: Lang = "it",
+    principal: Principal = Depends(READERS), service: Reporting = Depends(reporting),
 ) -> dict:
-    """People taken in charge by organisation, sex and age band. Operators see their own
-    organisation exactly; funders and admins see every organisation, small cells withheld."""
-    own_only = principal.role is Role.operator
-    async with request.app.state.runtime.pool.acquire() as conn:
-        cells = await repository.count_cells(
-            conn, organisation_id=principal.organisation_id if own_only else None
-        )
-    return by_organisation_sex_age(cells, suppress_below=None if own_only else SMALL_CELL)
+    """Any set's indicators for an organisation, a project, provinces and a period (default: this year)."""
+    today = date.today()
+    period = Period(start=start or date(today.year, 1, 1), end=end or date(today.year, 12, 31))
+    return await service.report(ReportCommand(
+        viewer(principal), set, period, as_of, lang, external, organisation_id, project_id,
+        tuple(province) if province else None, tuple(indicator) if indicator else None))
 
 
-@router.get("/beneficiaries/{beneficiary_id}/timeline")
+@router.get("/reports/social", response_model=ReportOut, responses=FILE_RESPONSES)
+async def social_report(
+    year: Annotated[int, Query(ge=2000, le=2100)], organisation_id: str | None = None, as_of: AsOf = None,
+    format: Format = "json", external: bool = False, lang: Lang = "it",
+    principal: Principal = Depends(READERS), service: Reporting = Depends(reporting),
+) -> dict | Response:
+    """An organisation's yearly social report (bilancio sociale)."""
+    doc = await service.report(ReportCommand(viewer(principal), "social_report", Period.year(year), as_of, lang,
+                                             external, organisation_id))
+    return _answer(doc, format, f"bilancio-sociale-{year}")
+
+
+@router.get("/reports/projects/{project_id}", response_model=ReportOut, responses=FILE_RESPONSES)
+async def project_report(
+    project_id: str, start: date, end: date, set: str = "fami_amif", as_of: AsOf = None,
+    format: Format = "json", external: bool = False, lang: Lang = "it",
+    principal: Principal = Depends(READERS), service: Reporting = Depends(reporting),
+) -> dict | Response:
+    """A project's report to its funder for a period, every organisation of the project."""
+    doc = await service.report(ReportCommand(viewer(principal), set, Period(start=start, end=end), as_of, lang,
+                                             external, None, project_id))
+    return _answer(doc, format, f"{project_id}-{start}-{end}")
+
+
+@router.get("/beneficiaries/{beneficiary_id}/timeline", response_model=TimelineOut)
 async def timeline(
-    beneficiary_id: UUID,
-    request: Request,
-    principal: Principal = Depends(require(Role.operator, Role.admin)),
+    beneficiary_id: UUID, as_of: AsOf = None, lang: Lang = "it",
+    principal: Principal = Depends(require(Role.operator, Role.coordinator, Role.admin)),
+    service: Reporting = Depends(reporting),
 ) -> dict:
-    """One person's path as the events tell it, for their own organisation's operators."""
-    async with request.app.state.runtime.pool.acquire() as conn:
-        items = await repository.timeline_of(
-            conn, beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id
-        )
-    return {"beneficiary_id": str(beneficiary_id), "events": items}
+    """One person's path, every event in order and in words, for their own organisation."""
+    return await person_timeline(service, TimelineQuery(viewer(principal), beneficiary_id, as_of, lang))

@@ -4,7 +4,6 @@ from uuid import uuid4
 import pytest
 
 from intake.adapters.vault import Vault, VaultError
-from reporting.domain.indicators import Cell, by_organisation_sex_age
 
 pytestmark = pytest.mark.unit
 
@@ -53,15 +52,21 @@ def test_blind_indexes_are_keyed_and_kind_separated(vault):
 
 
 def test_operators_see_exact_counts_and_funders_small_cells_withheld():
-    cells = [Cell("coop-a", "F", "25_34", 7), Cell("coop-a", "M", "18_24", 3), Cell("coop-b", "M", "25_34", 5)]
-    exact = by_organisation_sex_age(cells, suppress_below=None)
-    assert [c["count"] for c in exact["beneficiaries"]["cells"]] == [7, 3, 5]
-    assert exact["suppression"] == {"applied": False}
-    public = by_organisation_sex_age(cells, suppress_below=5)
-    rows = {(c["organisation_id"], c["sex"]): c for c in public["beneficiaries"]["cells"]}
-    assert rows[("coop-a", "M")] == {"organisation_id": "coop-a", "sex": "M", "age_band": "18_24", "count": None,
-                                     "suppressed": True}
-    assert rows[("coop-b", "M")]["count"] == 5  # 5 is not below 5
-    assert public["beneficiaries"]["total_shown"] == 12  # the withheld 3 cannot be recovered from the total
-    assert public["beneficiaries"]["suppressed_cells"] == 1
-    assert public["suppression"]["rule"] == "counts below 5 are withheld"
+    """Reporting's rule (reporting/domain/suppression.py): exact for the organisation itself; outside it
+    a count below 5 is withheld, 5 is not, and the withheld one cannot be recovered from the totals."""
+    from decimal import Decimal
+
+    from reporting.adapters.tauargus import TauArgus
+    from reporting.domain.catalogue import Suppression
+    from reporting.domain.counting import Cell
+    from reporting.domain.suppression import ShownCell, protect_cells
+
+    cells = [Cell(None, None, None, Decimal(15), 15), Cell(None, "sex", "F", Decimal(7), 7),
+             Cell(None, "sex", "M", Decimal(3), 3), Cell(None, "sex", "X", Decimal(5), 5)]
+    exact = [ShownCell(c) for c in cells]  # what an operator of the organisation gets
+    assert [s.value for s in exact] == [15, 7, 3, 5]
+    public = {s.cell.category: s for s in protect_cells(cells, Suppression(5, 30), TauArgus())}
+    assert public["M"].value is None and public["M"].withheld == "primary"
+    assert public[None].value == 15  # the total is published...
+    # ...so another cell is withheld with the 3, and neither can be had by subtraction
+    assert [c for c in ("F", "X") if public[c].withheld] and not all(public[c].withheld for c in ("F", "X"))

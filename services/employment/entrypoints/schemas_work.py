@@ -1,0 +1,207 @@
+"""Bodies of the pipeline, money, people and titles routes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from employment.domain.levels import ContractType
+from employment.domain.pipeline import Stage
+from employment.domain.titles import CertificationOutcome, RecognitionState
+from employment.entrypoints.schemas import Euro, Istat, Section
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HireIn(_In):
+    contract_type: ContractType
+    monthly_income_eur: Euro
+    weekly_hours: int = Field(ge=1, le=60)
+    workplace_municipality: Istat
+
+
+class StepIn(_In):
+    to: Stage
+    on: date | None = Field(None, description="the day of the step (today, Italy's, when absent)")
+    reason: str | None = Field(None, description="for declined, interrupted and dropped: a code from the list")
+    hire: HireIn | None = None
+
+
+class ProposalIn(_In):
+    beneficiary_id: UUID
+
+
+class PlacementOut(BaseModel):
+    placement_id: UUID
+    opening_id: UUID
+    beneficiary_id: UUID
+    kind: str
+    stage: Stage
+    since: date
+    score: int
+    score_parts: dict[str, Any] = Field(default_factory=dict, description="each part's value, weight and points")
+    reason: str | None = None
+    hire: dict[str, Any] | None = None
+    pinned: bool = Field(False, description="proposed by the team: it keeps its seat through re-matching")
+
+
+class FundIn(_In):
+    project_id: str = Field(min_length=1, max_length=60)
+    name: str = Field(min_length=1, max_length=120)
+    budget_eur: Euro
+
+
+class BudgetIn(_In):
+    budget_eur: Euro
+
+
+class FundOut(BaseModel):
+    fund_id: UUID
+    project_id: str
+    name: str
+    budget_eur: Euro
+    committed_eur: Euro
+    paid_eur: Euro
+    uncommitted_eur: Euro
+    left_eur: Euro
+
+
+class PaymentIn(_In):
+    on: date | None = None
+
+
+class PaymentOut(BaseModel):
+    payment_id: UUID
+    placement_id: UUID
+    month_no: int
+    fund_id: UUID
+    amount_eur: Euro
+    paid_on: date
+
+
+class DueOut(BaseModel):
+    placement_id: UUID
+    month_no: int
+    fund_id: UUID
+    due_on: date
+    amount_eur: Euro
+
+
+class EndingOut(BaseModel):
+    opening_id: UUID
+    title: str
+    end_date: date
+    placement_id: UUID
+    beneficiary_id: UUID
+
+
+class AvailabilityIn(_In):
+    available_from: date | None = None
+    max_weekly_hours: int | None = Field(None, ge=1, le=48)
+    mobility: list[str] = Field(default_factory=list, description="bicycle, car (a car counts with a licence)")
+    childcare_need: bool | None = None
+
+
+class PersonOut(BaseModel):
+    beneficiary_id: UUID
+    registered_on: date
+    age_band: str
+    italian_level: str | None
+    area: str | None
+    municipality: str | None
+    work_goal: bool
+    consent: bool
+    driving_licence: bool
+    mobility: list[str]
+    childcare_need: bool
+    available_from: date | None
+    max_weekly_hours: int | None
+    experience: dict[str, float]
+    out_of_matching: str | None = Field(description="why the person is not matched now; null when they are")
+
+
+class RecognitionIn(_In):
+    qualification: str = Field(min_length=1, max_length=200, description="the title, e.g. 'nursing diploma'")
+    country: str = Field(pattern="^[A-Z]{2}$")
+    sector: Section | None = None
+    requested_on: date | None = None
+
+
+class RecognitionStepIn(_In):
+    to: RecognitionState
+    on: date | None = None
+
+
+class RecognitionOut(BaseModel):
+    recognition_id: UUID
+    beneficiary_id: UUID
+    qualification: str
+    country: str
+    sector: str | None
+    state: RecognitionState
+    history: list[dict[str, Any]]
+
+
+class CertificationIn(_In):
+    sector: Section
+    eqf_level: int = Field(ge=1, le=8)
+    outcome: CertificationOutcome
+    certified_on: date
+
+
+class CertificationOut(BaseModel):
+    certification_id: UUID
+    beneficiary_id: UUID
+    sector: str
+    eqf_level: int
+    outcome: CertificationOutcome
+    certified_on: date
+
+
+class PersonDetailOut(BaseModel):
+    person: PersonOut
+    placement: PlacementOut | None
+    recognitions: list[RecognitionOut]
+    certifications: list[CertificationOut]
+
+
+class PrioritiesIn(_In):
+    women_priority: bool
+
+
+class StageCountsOut(BaseModel):
+    stages: dict[str, int]
+
+
+class FunnelOut(BaseModel):
+    opening_id: UUID
+    kind: str
+    reached: dict[str, int]
+    conversion: list[dict[str, Any]]
+    mean_days_in_stage: dict[str, float]
+    stalled_placements: int
+
+
+class RematchOut(BaseModel):
+    proposals: int
+    total_points: float
+    bound_points: float
+    optimality_gap_pct: float
+    pairs_priced: int
+
+
+class CandidateOut(BaseModel):
+    """The thin list kept from the first slice: who employment knows, since when."""
+
+    beneficiary_id: UUID
+    since: date
+    age_band: str
+    italian_level: str | None
+    languages: list[str]
+    area: str | None
+    status: str

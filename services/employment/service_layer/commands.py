@@ -1,0 +1,120 @@
+"""The service layer's commands: what a caller asks employment to do, in employment's own types
+(the HTTP schemas are translated into these by the entrypoints)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from employment.domain.openings import Opening
+from employment.domain.pipeline import Hire, Stage
+from employment.domain.titles import CertificationOutcome, RecognitionState
+
+
+@dataclass(frozen=True)
+class RecordOpening:
+    opening: Opening
+
+
+@dataclass(frozen=True)
+class ReviseOpening:
+    """Replace an opening's terms (kind and id stay); re-validated as a whole."""
+
+    opening: Opening
+
+
+@dataclass(frozen=True)
+class CloseOpening:
+    organisation_id: str
+    opening_id: UUID
+
+
+@dataclass(frozen=True)
+class ProposePerson:
+    """The team proposes one person for one opening by hand; the engine keeps the seat for them."""
+
+    organisation_id: str
+    opening_id: UUID
+    beneficiary_id: UUID
+
+
+@dataclass(frozen=True)
+class CreateFund:
+    organisation_id: str
+    project_id: str
+    name: str
+    budget: Decimal
+
+
+@dataclass(frozen=True)
+class ReviseBudget:
+    organisation_id: str
+    fund_id: UUID
+    budget: Decimal
+
+
+@dataclass(frozen=True)
+class MoveStage:
+    organisation_id: str
+    placement_id: UUID
+    to: Stage
+    on: date | None = None
+    reason: str | None = None
+    hire: Hire | None = None
+
+
+@dataclass(frozen=True)
+class PayInstalment:
+    organisation_id: str
+    placement_id: UUID
+    month_no: int
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class RequestRecognition:
+    organisation_id: str
+    beneficiary_id: UUID
+    qualification: str
+    country: str
+    sector: str | None
+    requested_on: date | None = None
+
+
+@dataclass(frozen=True)
+class MoveRecognition:
+    organisation_id: str
+    recognition_id: UUID
+    to: RecognitionState
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class RecordCertification:
+    organisation_id: str
+    beneficiary_id: UUID
+    sector: str
+    eqf_level: int
+    outcome: CertificationOutcome
+    certified_on: date
+
+
+@dataclass(frozen=True)
+class SetAvailability:
+    """What the team learns talking with the person: from when, how many hours, what mobility they have."""
+
+    organisation_id: str
+    beneficiary_id: UUID
+    available_from: date | None
+    max_weekly_hours: int | None
+    mobility: frozenset[str]
+    childcare_need: bool | None = None
+
+
+@dataclass(frozen=True)
+class SetProjectPriority:
+    organisation_id: str
+    project_id: str
+    women_priority: bool

@@ -1,0 +1,65 @@
+"""Funds and monthly payments. A payment marks its instalment paid and takes the amount from the fund in
+the same transaction, each by a conditional statement: the fund is never paid past its budget and an
+instalment never twice, whatever races."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from employment.domain.funds import Fund, euros
+from employment.service_layer.commands import CreateFund, PayInstalment, ReviseBudget
+from employment.service_layer.context import Employment
+from employment.service_layer.events import payment_made
+from shared.errors import Conflict, NotFound
+
+
+async def create_fund(app: Employment, cmd: CreateFund) -> Fund:
+    fund = Fund(uuid4(), cmd.organisation_id, cmd.project_id, cmd.name, euros(cmd.budget, field="budget_eur"))
+    async with app.uow() as uow:
+        if not await uow.funds.add(fund):
+            raise Conflict("the project already has a fund by that name", rule="fund_exists", field="name")
+    return fund
+
+
+async def revise_budget(app: Employment, cmd: ReviseBudget) -> Fund:
+    budget = euros(cmd.budget, field="budget_eur")
+    async with app.uow() as uow:
+        fund = await uow.funds.get(cmd.organisation_id, cmd.fund_id)
+        if fund is None:
+            raise NotFound("no such fund")
+        if not await uow.funds.set_budget(cmd.fund_id, budget):
+            raise Conflict(f"the budget cannot go below what is paid (EUR {fund.paid}) or committed "
+                           f"(EUR {fund.committed})", rule="budget_below_spent", field="budget_eur")
+        revised = await uow.funds.get(cmd.organisation_id, cmd.fund_id)
+    assert revised is not None
+    return revised
+
+
+async def pay_instalment(app: Employment, cmd: PayInstalment) -> dict:
+    """Pay one month of a placement from its fund; 409 if already paid, cancelled, or past the fund."""
+    on = cmd.on or app.today()
+    async with app.uow() as uow:
+        placement = await uow.placements.get(cmd.organisation_id, cmd.placement_id)
+        if placement is None:
+            raise NotFound("no such placement")
+        taken = await uow.instalments.mark_paid(cmd.organisation_id, cmd.placement_id, cmd.month_no, on)
+        if taken is None:
+            state = await uow.instalments.state(cmd.organisation_id, cmd.placement_id, cmd.month_no)
+            if state is None:
+                raise NotFound(f"no instalment {cmd.month_no} for this placement")
+            raise Conflict(f"instalment {cmd.month_no} is {state}", rule=f"instalment_{state}", field="month_no")
+        fund_id, amount, due_on = taken
+        if not await uow.funds.pay(fund_id, amount):
+            fund = await uow.funds.get(cmd.organisation_id, fund_id)
+            left = fund.unpaid if fund else 0
+            raise Conflict(f"the fund has EUR {left} left, not the EUR {amount} due", rule="fund_exhausted",
+                           field="fund_id", left_eur=str(left))
+        opening = await uow.openings.get(cmd.organisation_id, placement.opening_id)
+        assert opening is not None and opening.project_id is not None
+        payment_id = uuid4()
+        month = due_on.strftime("%Y-%m")
+        uow.emit(payment_made(payment_id, opening, fund_id, opening.project_id, month, amount, on),
+                 beneficiary_id=placement.beneficiary_id, organisation_id=cmd.organisation_id,
+                 project_id=opening.project_id)
+    return {"payment_id": payment_id, "placement_id": cmd.placement_id, "month_no": cmd.month_no, "fund_id": fund_id,
+            "amount_eur": amount, "paid_on": on}

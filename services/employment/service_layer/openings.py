@@ -1,0 +1,73 @@
+"""Recording, revising and closing openings; each change re-matches the organisation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from employment.domain.openings import Opening, validate_opening
+from employment.service_layer.commands import CloseOpening, RecordOpening, ReviseOpening
+from employment.service_layer.context import Employment, Work
+from employment.service_layer.matching import OpeningChanged
+from shared.errors import Conflict, NotFound, RuleViolation
+
+
+async def _check_fund(uow: Work, o: Opening) -> None:
+    fund_id = o.fund_id()
+    if fund_id is None:
+        return
+    fund = await uow.funds.get(o.organisation_id, fund_id)
+    if fund is None:
+        raise RuleViolation("fund_id", "unknown_fund", "no fund by that id in the organisation")
+    if fund.project_id != o.project_id:
+        raise RuleViolation("fund_id", "fund_of_another_project",
+                            f"the fund belongs to project {fund.project_id}, not {o.project_id}")
+
+
+def _region(o: Opening, app: Employment) -> str:
+    return app.rulebook.gazetteer.by_code[o.municipality].region
+
+
+async def record_opening(app: Employment, cmd: RecordOpening) -> Opening:
+    """Store a new opening once every rule holds (nothing stored otherwise) and re-match."""
+    opening = validate_opening(cmd.opening, gazetteer=app.rulebook.gazetteer, regions=app.rulebook.regions)
+    async with app.uow() as uow:
+        await app.matcher.lock(uow, opening.organisation_id)
+        await _check_fund(uow, opening)
+        if await uow.openings.get(opening.organisation_id, opening.opening_id) is not None:
+            raise Conflict("an opening with this id exists", rule="opening_exists", field="opening_id")
+        await uow.openings.put(opening, region=_region(opening, app))
+        await app.matcher.rematch(uow, opening.organisation_id, [OpeningChanged(opening.opening_id)], app.today())
+    return opening
+
+
+async def revise_opening(app: Employment, cmd: ReviseOpening) -> Opening:
+    async with app.uow() as uow:
+        await app.matcher.lock(uow, cmd.opening.organisation_id)
+        current = await uow.openings.get(cmd.opening.organisation_id, cmd.opening.opening_id, lock=True)
+        if current is None:
+            raise NotFound("no such opening")
+        if current.kind is not cmd.opening.kind:
+            raise RuleViolation("kind", "kind_fixed", "an opening's kind cannot change")
+        opening = validate_opening(replace(cmd.opening, status=current.status), gazetteer=app.rulebook.gazetteer,
+                                   regions=app.rulebook.regions)
+        held = current.seats - await uow.openings.free_seats(opening.opening_id)
+        if held > opening.seats:
+            raise Conflict("fewer seats than placements already under way", rule="seats_below_placements",
+                           field="seats", held=held)
+        await _check_fund(uow, opening)
+        await uow.openings.put(opening, region=_region(opening, app))
+        await app.matcher.rematch(uow, opening.organisation_id, [OpeningChanged(opening.opening_id)], app.today())
+    return opening
+
+
+async def close_opening(app: Employment, cmd: CloseOpening) -> Opening:
+    """No more proposals for it; placements under way go on."""
+    async with app.uow() as uow:
+        await app.matcher.lock(uow, cmd.organisation_id)
+        current = await uow.openings.get(cmd.organisation_id, cmd.opening_id, lock=True)
+        if current is None:
+            raise NotFound("no such opening")
+        closed = replace(current, status="closed")
+        await uow.openings.put(closed, region=_region(closed, app))
+        await app.matcher.rematch(uow, cmd.organisation_id, [OpeningChanged(cmd.opening_id)], app.today())
+    return closed

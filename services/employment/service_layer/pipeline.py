@@ -1,0 +1,107 @@
+"""Moving a placement along the pipeline, with what each step sets off: seats held and freed, the
+project's money committed at the start and released on an early end, income and workplace on a hire,
+a re-match of the organisation. Each step is an event."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from employment.domain.calendar import add_months
+from employment.domain.funds import schedule
+from employment.domain.levels import OpeningKind
+from employment.domain.openings import BursaryTerms, Opening, TraineeshipTerms
+from employment.domain.pipeline import Placement, Stage, advance, starts_payments
+from employment.service_layer.commands import MoveStage
+from employment.service_layer.context import Employment, Work
+from employment.service_layer.events import hired, income, stage_changed
+from employment.service_layer.matching import Change, OpeningChanged, PairDeclined, PersonChanged
+from shared.errors import Conflict, NotFound
+from shared.events.envelope import EventPayload
+
+
+async def move_stage(app: Employment, cmd: MoveStage) -> Placement:
+    today = app.today()
+    async with app.uow() as uow:
+        await app.matcher.lock(uow, cmd.organisation_id)
+        current = await uow.placements.get(cmd.organisation_id, cmd.placement_id)
+        if current is None:
+            raise NotFound("no such placement")
+        opening = await uow.openings.get(cmd.organisation_id, current.opening_id, lock=True)
+        assert opening is not None
+        moved = advance(current, cmd.to, on=cmd.on or today, reasons=app.rulebook.interruption_reasons,
+                        reason=cmd.reason, hire=cmd.hire)
+        if current.stage is Stage.proposed and not current.pinned and moved.stage is not Stage.declined:
+            await _check_seat(uow, opening)
+        await uow.placements.move(current, moved)
+        _emit(uow, stage_changed(current, moved, sector=opening.sector), moved, opening)
+        await _money_and_income(uow, opening, current, moved)
+        if moved.stage is Stage.hired and moved.hire is not None:
+            _emit(uow, hired(moved, moved.hire, opening.sector), moved, opening)
+            person = await uow.people.get(moved.beneficiary_id)
+            if person is not None:
+                await uow.people.put(replace(person, employed_since=moved.since))
+        changes: list[Change] = [PersonChanged(moved.beneficiary_id), OpeningChanged(opening.opening_id)]
+        if moved.stage is Stage.declined:
+            await uow.settings.decline(cmd.organisation_id, moved.beneficiary_id, opening.opening_id)
+            changes.append(PairDeclined(moved.beneficiary_id, opening.opening_id))
+        await app.matcher.rematch(uow, cmd.organisation_id, changes, today)
+    return moved
+
+
+async def _check_seat(uow: Work, opening: Opening) -> None:
+    if opening.status != "open":
+        raise Conflict("the opening is closed", rule="opening_closed", field="opening_id")
+    if await uow.openings.free_seats(opening.opening_id) < 1:
+        raise Conflict("no seat left on the opening", rule="no_seat_left", field="opening_id")
+
+
+def _emit(uow: Work, payload: EventPayload, p: Placement, o: Opening) -> None:
+    uow.emit(payload, beneficiary_id=p.beneficiary_id, organisation_id=p.organisation_id, project_id=o.project_id)
+
+
+async def _money_and_income(uow: Work, opening: Opening, before: Placement, after: Placement) -> None:
+    monthly = opening.project_pays_monthly()
+    fund_id = opening.fund_id()
+    if starts_payments(after):
+        if fund_id is not None and monthly > 0:
+            plan = schedule(after.placement_id, start=after.since, months=opening.instalments(), monthly=monthly)
+            total = sum((i.amount for i in plan), Decimal("0"))
+            if not await uow.funds.commit(fund_id, total):
+                fund = await uow.funds.get(opening.organisation_id, fund_id)
+                left = fund.uncommitted if fund else Decimal("0")
+                raise Conflict(f"the fund cannot cover EUR {total} for this placement: EUR {left} left uncommitted",
+                               rule="fund_exhausted", field="fund_id", uncommitted_eur=str(left))
+            await uow.instalments.add(opening.organisation_id, fund_id, plan)
+        _emit(uow, income(_source(opening), _allowance(opening), after.since, _until(opening, after),
+                          opening.municipality), after, opening)
+    ended_early = after.stage in (Stage.interrupted, Stage.hired) and before.stage is Stage.started
+    if ended_early:
+        fund_of_instalments, released = await uow.instalments.cancel_unpaid(after.placement_id)
+        if fund_of_instalments is not None and released > 0:
+            await uow.funds.release(fund_of_instalments, released)
+    if after.stage in (Stage.interrupted, Stage.completed) and before.stage is Stage.started:
+        _emit(uow, income("none", Decimal("0"), after.since, None, None), after, opening)
+    if after.stage is Stage.hired and after.hire is not None:
+        _emit(uow, income("contract", after.hire.monthly_income_eur, after.since, None,
+                          after.hire.workplace_municipality), after, opening)
+
+
+def _source(o: Opening) -> str:
+    return "bursary" if o.kind is OpeningKind.bursary else "traineeship"
+
+
+def _allowance(o: Opening) -> Decimal:
+    t = o.terms
+    if isinstance(t, TraineeshipTerms):
+        return t.monthly_allowance
+    if isinstance(t, BursaryTerms):
+        return t.monthly_amount
+    return Decimal("0")
+
+
+def _until(o: Opening, p: Placement) -> date | None:
+    if o.kind is OpeningKind.bursary and isinstance(o.terms, BursaryTerms):
+        return add_months(p.since, o.terms.months) - timedelta(days=1)
+    return o.end_date

@@ -1,0 +1,80 @@
+"""In-memory twins of the stores, for service-layer unit tests; counted by the domain's pure
+`evaluate`, which the SQL adapter must agree with (tests/integration/test_reporting_contract.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from reporting.adapters.ports import TimelineRow
+from reporting.domain.access import ProjectInfo
+from reporting.domain.counting import Cell, Query, evaluate
+from reporting.domain.facts import Fact, facts_of
+from shared.events.envelope import Event
+
+
+class InMemoryFacts:
+    def __init__(self) -> None:
+        self.generations: dict[int, dict[tuple[UUID, int], tuple[Fact, int, str, dict[str, Any]]]] = {1: {}}
+        self.active = 1
+        self.building: int | None = None
+
+    async def append(self, events: Sequence[Event], *, generation: int | None = None) -> int:
+        targets = [generation] if generation is not None else [g for g in (self.active, self.building) if g]
+        added = 0
+        for event in events:
+            payload = event.payload.model_dump(mode="json")
+            for fact in facts_of(event):
+                added += 1
+                for target in targets:
+                    self.generations[target].setdefault((fact.event_id, fact.seq), (
+                        fact, event.envelope.schema_version, event.envelope.producer, payload))
+        return added
+
+    def facts(self, generation: int | None = None) -> list[Fact]:
+        return [row[0] for row in self.generations[generation or self.active].values()]
+
+    async def cells(self, queries: Sequence[Query]) -> list[list[Cell]]:
+        facts = self.facts()
+        return [evaluate(q, facts) for q in queries]
+
+    async def timeline(self, beneficiary_id: UUID, *, as_of: datetime) -> list[TimelineRow]:
+        rows = [TimelineRow(f, v, p, payload) for f, v, p, payload in self.generations[self.active].values()
+                if f.beneficiary_id == beneficiary_id and f.seq == 0 and f.recorded_at <= as_of]
+        return sorted(rows, key=lambda r: (r.fact.occurred_on, r.fact.recorded_at, r.fact.event_id))
+
+    async def amounts(self, project_id: str, *, as_of: datetime) -> list[tuple[str, str | None, str | None,
+                                                                              Decimal]]:
+        known = [f for f in self.facts() if f.recorded_at <= as_of]
+        superseded = {f.supersedes for f in known if f.supersedes}
+        totals: dict[tuple[str, str | None, str | None], Decimal] = {}
+        for f in known:
+            if f.project_id == project_id and f.amount is not None and f.record_id not in superseded:
+                key = (f.event_type, f.kind, f.category)
+                totals[key] = totals.get(key, Decimal(0)) + f.amount
+        return [(t, k, c, a) for (t, k, c), a in totals.items()]
+
+    async def count(self, generation: int | None = None) -> int:
+        return len(self.generations[generation or self.active])
+
+
+class InMemoryProjects:
+    def __init__(self) -> None:
+        self.projects: dict[str, tuple[ProjectInfo, str, list[dict[str, str]]]] = {}
+
+    async def get(self, project_id: str) -> ProjectInfo | None:
+        entry = self.projects.get(project_id)
+        return entry[0] if entry else None
+
+    async def funded_by(self, funder: str) -> list[ProjectInfo]:
+        return sorted((p for p, _, _ in self.projects.values() if p.funder == funder), key=lambda p: p.project_id)
+
+    async def put(self, project: ProjectInfo, *, title: str, budget: list[dict[str, str]]) -> None:
+        self.projects[project.project_id] = (project, title, budget)
+
+    async def budget(self, project_id: str) -> list[dict[str, str]]:
+        entry = self.projects.get(project_id)
+        return list(entry[2]) if entry else []

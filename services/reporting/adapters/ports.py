@@ -1,0 +1,59 @@
+"""What the service layer asks of storage; PostgreSQL (adapters/postgres.py) and the in-memory twin
+(adapters/memory.py) both answer it, and one contract suite runs against both."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
+from uuid import UUID
+
+from reporting.domain.access import ProjectInfo
+from reporting.domain.counting import Cell, Query
+from reporting.domain.facts import Fact
+from shared.events.envelope import Event
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    fact: Fact
+    schema_version: int
+    producer: str
+    payload: dict[str, Any]
+
+
+class FactStore(Protocol):
+    async def append(self, events: Sequence[Event], *, generation: int | None = None) -> int:
+        """Add each event's facts once (to every open generation, or to the one named); returns facts added."""
+        ...
+
+    async def cells(self, queries: Sequence[Query]) -> list[list[Cell]]:
+        """Each query's cells; the queries of one call share their as-of time and scope."""
+        ...
+
+    async def timeline(self, beneficiary_id: UUID, *, as_of: datetime) -> list[TimelineRow]:
+        ...
+
+    async def count(self, generation: int | None = None) -> int:
+        ...
+
+    async def amounts(self, project_id: str, *, as_of: datetime) -> list[tuple[str, str | None, str | None,
+                                                                              Decimal]]:
+        """Euros per event type, kind and category charged to the project, corrections applied as of then."""
+        ...
+
+
+class ProjectStore(Protocol):
+    async def get(self, project_id: str) -> ProjectInfo | None:
+        ...
+
+    async def funded_by(self, funder: str) -> list[ProjectInfo]:
+        ...
+
+    async def put(self, project: ProjectInfo, *, title: str, budget: list[dict[str, str]]) -> None:
+        ...
+
+    async def budget(self, project_id: str) -> list[dict[str, str]]:
+        ...

@@ -1,0 +1,113 @@
+"""The PostgreSQL side of the ports: facts in the active generation's schema, projects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+import asyncpg
+
+from reporting.adapters import facts_sql, indicator_sql
+from reporting.adapters.ports import TimelineRow
+from reporting.domain.access import ProjectInfo
+from reporting.domain.counting import Cell, Query
+from reporting.domain.facts import Fact
+from shared.db import Connection
+from shared.events.envelope import Event
+
+
+class PostgresFacts:
+    """Borrows the unit of work's connection; owns nothing."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    async def append(self, events: Sequence[Event], *, generation: int | None = None) -> int:
+        rows = facts_sql.rows_of(events)
+        targets = [generation] if generation is not None else await facts_sql.open_generations(self._conn)
+        if len(rows) >= facts_sql.STAGED_FROM:
+            await facts_sql.append_staged(self._conn, targets, rows)
+        else:
+            for target in targets:
+                await facts_sql.append(self._conn, target, rows)
+        return len(rows)
+
+    async def cells(self, queries: Sequence[Query]) -> list[list[Cell]]:
+        if not queries:
+            return []
+        generation = await facts_sql.active_generation(self._conn)
+        first = queries[0]
+        await indicator_sql.load_people(self._conn, generation, as_of=first.as_of, scope=first.scope)
+        return [await indicator_sql.cells(self._conn, q, generation) for q in queries]
+
+    async def timeline(self, beneficiary_id: UUID, *, as_of: datetime) -> list[TimelineRow]:
+        generation = await facts_sql.active_generation(self._conn)
+        rows = await facts_sql.timeline(self._conn, generation, beneficiary_id=beneficiary_id, organisations=None,
+                                        as_of=as_of)
+        return [TimelineRow(_fact(r, beneficiary_id), r["schema_version"], r["producer"], r["payload"] or {})
+                for r in rows]
+
+    async def amounts(self, project_id: str, *, as_of: datetime) -> list[tuple[str, str | None, str | None,
+                                                                              Decimal]]:
+        generation = await facts_sql.active_generation(self._conn)
+        facts = f"{facts_sql.schema(generation)}.facts"
+        rows = await self._conn.fetch(
+            f"""
+            SELECT event_type, kind, category, sum(amount) AS amount FROM {facts} f
+            WHERE project_id = $1 AND amount IS NOT NULL AND recorded_at <= $2
+              AND (record_id IS NULL OR NOT EXISTS (SELECT 1 FROM {facts} c WHERE c.supersedes = f.record_id
+                                                    AND c.recorded_at <= $2))
+            GROUP BY event_type, kind, category
+            """,
+            project_id, as_of,
+        )
+        return [(r["event_type"], r["kind"], r["category"], Decimal(r["amount"])) for r in rows]
+
+    async def count(self, generation: int | None = None) -> int:
+        target = generation if generation is not None else await facts_sql.active_generation(self._conn)
+        return int(await self._conn.fetchval(f"SELECT count(*) FROM {facts_sql.schema(target)}.facts"))
+
+
+def _fact(r: asyncpg.Record, beneficiary_id: UUID) -> Fact:
+    return Fact(
+        event_id=r["event_id"], seq=0, event_type=r["event_type"], recorded_at=r["recorded_at"],
+        occurred_on=r["occurred_on"], beneficiary_id=beneficiary_id, organisation_id=r["organisation_id"],
+        project_id=r["project_id"], kind=r["kind"], category=r["category"], sector=r["sector"],
+        amount=Decimal(r["amount"]) if r["amount"] is not None else None,
+        quantity=Decimal(r["quantity"]) if r["quantity"] is not None else None,
+    )
+
+
+class PostgresProjects:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    async def get(self, project_id: str) -> ProjectInfo | None:
+        row = await self._conn.fetchrow("SELECT * FROM projects WHERE project_id = $1", project_id)
+        return _project(row) if row else None
+
+    async def funded_by(self, funder: str) -> list[ProjectInfo]:
+        rows = await self._conn.fetch("SELECT * FROM projects WHERE funder = $1 ORDER BY project_id", funder)
+        return [_project(r) for r in rows]
+
+    async def put(self, project: ProjectInfo, *, title: str, budget: list[dict[str, str]]) -> None:
+        await self._conn.execute(
+            """
+            INSERT INTO projects (project_id, funder, lead_organisation_id, partners, title, budget)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (project_id) DO UPDATE SET funder = excluded.funder,
+                lead_organisation_id = excluded.lead_organisation_id, partners = excluded.partners,
+                title = excluded.title, budget = excluded.budget
+            """,
+            project.project_id, project.funder, project.lead_organisation_id, list(project.partners), title, budget,
+        )
+
+    async def budget(self, project_id: str) -> list[dict[str, str]]:
+        value = await self._conn.fetchval("SELECT budget FROM projects WHERE project_id = $1", project_id)
+        return list(value or [])
+
+
+def _project(row: asyncpg.Record) -> ProjectInfo:
+    return ProjectInfo(row["project_id"], row["funder"], row["lead_organisation_id"], tuple(row["partners"]))

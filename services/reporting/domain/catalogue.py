@@ -1,0 +1,83 @@
+"""The indicator sets, resolved and checked as a whole: every set's indicators exist, every event
+type a rule names is a contract the platform knows. Built from the data files by the adapters."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reporting.domain.indicators import Indicator, IndicatorSet
+from reporting.domain.money import CostLine, cost_lines
+from shared.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Suppression:
+    minimum_people: int
+    safety_range_pct: int
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Words for codes and dimensions, in Italian and English; a code without words prints as is."""
+
+    dimensions: Mapping[str, Mapping[str, str]]
+    codes: Mapping[str, Mapping[str, str]]
+    sectors: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def code(self, code: str | None, language: str, dimension: str | None = None) -> str:
+        if code is None:
+            return "Totale" if language == "it" else "Total"
+        words = self.sectors if dimension == "sector" else self.codes
+        return words.get(code, {}).get(language, code)
+
+    def dimension(self, name: str | None, language: str) -> str:
+        if name is None:
+            return "Totale" if language == "it" else "Total"
+        return self.dimensions.get(name, {}).get(language, name)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    sets: Mapping[str, IndicatorSet]
+    suppression: Suppression
+    labels: Labels = Labels({}, {})
+    timeline_words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    cost_lines: Sequence[CostLine] = ()
+
+    def set(self, set_id: str) -> IndicatorSet:
+        try:
+            return self.sets[set_id]
+        except KeyError:
+            raise NotFound(f"no indicator set {set_id!r}; known: {', '.join(sorted(self.sets))}") from None
+
+    def all_indicators(self) -> dict[str, Indicator]:
+        return {i.id: i for s in self.sets.values() for i in s.indicators}
+
+
+def build_catalogue(library: Mapping[str, Mapping[str, Any]], sets: Collection[Mapping[str, Any]],
+                    suppression: Mapping[str, Any], known_event_types: Collection[str],
+                    labels: Mapping[str, Any] | None = None,
+                    timeline_words: Mapping[str, Mapping[str, str]] | None = None,
+                    costs: Sequence[Mapping[str, Any]] = ()) -> Catalogue:
+    """Resolve each set's indicator ids against the library; a bad file fails here, naming itself."""
+    indicators = {key: Indicator.model_validate({"id": key, **value}) for key, value in library.items()}
+    for indicator in indicators.values():
+        named = set(indicator.rule.events) | set(indicator.rule.without.events if indicator.rule.without else [])
+        unknown = sorted(named - set(known_event_types))
+        if unknown:
+            raise ValueError(f"indicator {indicator.id}: unknown event types {unknown}")
+    resolved = {}
+    for raw in sets:
+        missing = [i for i in raw["indicators"] if i not in indicators]
+        if missing:
+            raise ValueError(f"set {raw.get('id')}: no indicator {missing} in the library")
+        chosen = {**raw, "indicators": [indicators[i] for i in raw["indicators"]]}
+        indicator_set = IndicatorSet.model_validate(chosen)
+        resolved[indicator_set.id] = indicator_set
+    raw = labels or {}
+    words = Labels(dict(raw.get("dimensions", {})), {str(k): v for k, v in raw.get("codes", {}).items()},
+                   {str(k): v for k, v in raw.get("sectors", {}).items()})
+    rule = Suppression(int(suppression["minimum_people"]), int(suppression["safety_range_pct"]))
+    return Catalogue(resolved, rule, words, dict(timeline_words or {}), cost_lines(costs))

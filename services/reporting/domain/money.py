@@ -1,0 +1,57 @@
+"""Spent against budget, by work package and budget line, in exact decimal euros."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class CostLine:
+    event_type: str
+    kinds: tuple[str, ...] | None  # None: any kind
+    categories: tuple[str, ...] | None  # None: any category (a status: only what was paid is spent)
+    work_package: str
+    budget_line: str
+
+
+def cost_lines(raw: Sequence[Mapping[str, Any]]) -> list[CostLine]:
+    def chosen(value: Any) -> tuple[str, ...] | None:
+        return None if value in (None, "*") else tuple(value)
+
+    return [CostLine(r["event_type"], chosen(r.get("kind")), chosen(r.get("category")), r["work_package"],
+                     r["budget_line"]) for r in raw]
+
+
+def line_of(lines: Sequence[CostLine], event_type: str, kind: str | None,
+            category: str | None) -> tuple[str, str] | None:
+    """The first line the spending matches; None for amounts that are not spending (a request)."""
+    for line in lines:
+        if line.event_type == event_type and (line.kinds is None or kind in line.kinds) and (
+                line.categories is None or category in line.categories):
+            return line.work_package, line.budget_line
+    return None
+
+
+def spending(lines: Sequence[CostLine], amounts: Iterable[tuple[str, str | None, str | None, Decimal]],
+             budget: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+    """Each (work package, budget line) with its budget, what was spent and what is left."""
+    spent: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for event_type, kind, category, amount in amounts:
+        line = line_of(lines, event_type, kind, category)
+        if line is not None:
+            spent[line] += amount
+    budgeted: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for b in budget:
+        budgeted[(b["work_package"], b["budget_line"])] += Decimal(b["amount_eur"])
+    keys = sorted(set(spent) | set(budgeted))
+    return [{
+        "work_package": wp, "budget_line": bl, "budget_eur": str(budgeted[(wp, bl)].quantize(CENT)),
+        "spent_eur": str(spent[(wp, bl)].quantize(CENT)),
+        "left_eur": str((budgeted[(wp, bl)] - spent[(wp, bl)]).quantize(CENT)),
+    } for wp, bl in keys]

@@ -1,0 +1,125 @@
+"""Statistical disclosure control for figures that leave the organisation.
+
+Each indicator's breakdown is one table: categories (and organisations, for a multi-organisation
+report) with their totals. A figure behind fewer than the minimum of distinct people is withheld
+(primary); a `Protector` (tau-argus) then withholds enough other cells of the table that none of
+them can be recovered from what is shown (secondary), and its audit's intervals are checked here
+before anything is published. Zero is not a person and is never withheld."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal, Protocol
+
+from reporting.domain.catalogue import Suppression
+from reporting.domain.counting import Cell
+
+Reason = Literal["primary", "secondary"]
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """A cell of one table to protect; `row` is an organisation (None: all), `column` a category
+    (None: the total)."""
+
+    row: str | None
+    column: str | None
+    value: Decimal
+    people: int
+
+
+@dataclass(frozen=True)
+class Interval:
+    lower: Decimal
+    upper: Decimal
+
+
+@dataclass(frozen=True)
+class Protection:
+    withheld: dict[tuple[str | None, str | None], Reason]
+    intervals: dict[tuple[str | None, str | None], Interval]
+
+
+class Protector(Protocol):
+    def protect(self, cells: Sequence[TableCell], rule: Suppression) -> Protection:
+        """Choose the secondary cells for the table's primary ones and audit the pattern."""
+        ...
+
+
+@dataclass(frozen=True)
+class ShownCell:
+    cell: Cell
+    withheld: Reason | None = None
+
+    @property
+    def value(self) -> Decimal | None:
+        return None if self.withheld else self.cell.value
+
+
+class UnderProtected(Exception):
+    """The audit found a withheld cell whose value the published figures still pin down too closely."""
+
+
+def is_primary(people: int, rule: Suppression) -> bool:
+    return 0 < people < rule.minimum_people
+
+
+def required_width(cell: TableCell, rule: Suppression) -> Decimal:
+    """The narrowest interval a withheld cell may be left in: the safety range, at least one person."""
+    return max(Decimal(1), cell.value * rule.safety_range_pct / 100)
+
+
+def check_audit(cells: Sequence[TableCell], protection: Protection, rule: Suppression) -> None:
+    """Every withheld cell's interval (what can be derived from the published cells) is wide enough."""
+    by_key = {(c.row, c.column): c for c in cells}
+    for key in protection.withheld:
+        interval = protection.intervals.get(key)
+        if interval is None:
+            raise UnderProtected(f"cell {key} was withheld but not audited")
+        if interval.upper - interval.lower < required_width(by_key[key], rule):
+            raise UnderProtected(f"cell {key} can be narrowed to [{interval.lower}, {interval.upper}]")
+
+
+def protect_cells(cells: Iterable[Cell], rule: Suppression, protector: Protector, *,
+                  additive: bool = True) -> list[ShownCell]:
+    """Withhold the small figures of each table and the cells that would give them away.
+
+    The totals (per organisation and overall) are the margins of every breakdown's table. Each table
+    is protected on its own; then a margin withheld in any table is withheld in all of them, so no
+    table shows what another hides. Withholding more cells of a protected pattern only widens what an
+    intruder can derive, so each table stays protected (its audit was of the narrower pattern)."""
+    cells = list(cells)
+    if not additive:  # a mean cannot be recovered from other means: the small ones are all there is to hide
+        return [ShownCell(c, "primary" if is_primary(c.people, rule) else None) for c in cells]
+    tables: dict[str | None, list[TableCell]] = defaultdict(list)
+    totals = [TableCell(c.organisation_id, None, c.value, c.people) for c in cells if c.dimension is None]
+    for cell in cells:
+        if cell.dimension is not None:
+            tables[cell.dimension].append(TableCell(cell.organisation_id, cell.category, cell.value, cell.people))
+    patterns: dict[str | None, dict[tuple[str | None, str | None], Reason]] = {
+        None: _protect_table(totals, rule, protector)}
+    for dimension, interior in tables.items():
+        patterns[dimension] = _protect_table(interior + totals, rule, protector)
+    margins = {key for pattern in patterns.values() for key, _ in pattern.items() if key[1] is None}
+    shown = []
+    for cell in cells:
+        key = (cell.organisation_id, cell.category)
+        reason = patterns[cell.dimension].get(key)
+        if reason is None and cell.category is None and key in margins:
+            reason = "secondary"
+        shown.append(ShownCell(cell, reason))
+    return shown
+
+
+def _protect_table(table: list[TableCell], rule: Suppression,
+                   protector: Protector) -> dict[tuple[str | None, str | None], Reason]:
+    if not any(is_primary(c.people, rule) for c in table):
+        return {}
+    if len(table) == 1:  # a lone total: withheld, nothing else published can give it away
+        return {(table[0].row, table[0].column): "primary"}
+    protection = protector.protect(table, rule)
+    check_audit(table, protection, rule)
+    return protection.withheld

@@ -1,0 +1,50 @@
+"""Reporting's routes for projects, their spending, and the projections' rebuild."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fastapi import APIRouter, Depends, Request
+
+from reporting.entrypoints.http import AsOf, reporting, viewer
+from reporting.entrypoints.schemas import GenerationOut, ProjectIn, ProjectOut, RebuildOut, SpendingOut
+from reporting.service_layer.projects import RegisterProject, project_spending, register_project
+from reporting.service_layer.rebuild import generations
+from reporting.service_layer.reports import Reporting
+from shared.api import ERROR_RESPONSES
+from shared.auth import Principal, Role, require
+
+router = APIRouter(prefix="/api/v1", tags=["reporting"], responses=ERROR_RESPONSES)
+ADMIN = require(Role.admin)
+
+
+@router.put("/projects/{project_id}", response_model=ProjectOut)
+async def put_project(project_id: str, body: ProjectIn, principal: Principal = Depends(ADMIN),
+                      service: Reporting = Depends(reporting)) -> dict:
+    """Register (or update) a project's funder, lead, partners and budget lines with reporting."""
+    project = await register_project(service, RegisterProject(
+        project_id, body.funder, body.title, body.lead_organisation_id, tuple(body.partners),
+        tuple((b.work_package, b.budget_line, Decimal(b.amount_eur)) for b in body.budget)))
+    return {"project_id": project.project_id, "funder": project.funder,
+            "lead_organisation_id": project.lead_organisation_id, "partners": list(project.partners)}
+
+
+@router.get("/projects/{project_id}/spending", response_model=SpendingOut)
+async def spending(project_id: str, as_of: AsOf = None,
+                   principal: Principal = Depends(require(Role.operator, Role.coordinator, Role.funder, Role.admin)),
+                   service: Reporting = Depends(reporting)) -> dict:
+    """Spent against budget by work package and budget line, exact euros, as of a recorded time."""
+    return await project_spending(service, viewer(principal), project_id, as_of)
+
+
+@router.get("/admin/generations", response_model=list[GenerationOut])
+async def list_generations(request: Request, principal: Principal = Depends(ADMIN)) -> list[dict]:
+    """The projections' generations: the active one, any being rebuilt, the retired ones."""
+    return await generations(request.app.state.runtime.pool)
+
+
+@router.post("/admin/rebuild", response_model=RebuildOut)
+async def rebuild(request: Request, principal: Principal = Depends(ADMIN)) -> dict:
+    """Rebuild every projection from the topics' start; reports answer from the old ones meanwhile."""
+    result = await request.app.state.rebuild()
+    return {"generation": result.generation, "facts": result.facts, "seconds": round(result.seconds, 3)}

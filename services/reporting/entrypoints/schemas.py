@@ -1,0 +1,146 @@
+"""What reporting's routes answer, so /openapi.json describes every body."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class CellOut(BaseModel):
+    organisation_id: str | None = Field(description="None: all organisations of the report together")
+    dimension: str | None = Field(description="the breakdown; None: the total")
+    dimension_label: str
+    category: str | None
+    category_label: str
+    value: int | str | None = Field(description="counts as integers, euros and hours as decimal strings; "
+                                                "None when withheld")
+    withheld: str | None = Field(description="primary or secondary when withheld, else None")
+
+
+class FigureOut(BaseModel):
+    indicator: str
+    label: str
+    definition: str = Field(description="what is counted, from which events, on which date")
+    unit: str
+    chart: bool
+    breakdowns: list[str]
+    total: int | str | None
+    total_withheld: str | None
+    cells: list[CellOut]
+
+
+class WithheldOut(BaseModel):
+    indicator: str
+    organisation_id: str | None
+    dimension: str | None
+    category: str | None
+    reason: str
+    why: str
+
+
+class SuppressionOut(BaseModel):
+    applied: bool
+    rule: str
+    minimum_people: int | None = None
+    withheld: list[WithheldOut]
+
+
+class PeriodOut(BaseModel):
+    start: str
+    end: str
+
+
+class ReportOut(BaseModel):
+    title: str
+    indicator_set: str
+    indicator_set_title: str
+    subject: dict[str, str]
+    period: PeriodOut
+    as_of: str = Field(description="only events recorded up to this instant are counted")
+    language: str
+    suppression: SuppressionOut
+    figures: list[FigureOut]
+
+
+class IndicatorOut(BaseModel):
+    id: str
+    label: str
+    definition: str
+    unit: str
+    breakdowns: list[str]
+    rule: dict
+
+
+class IndicatorSetOut(BaseModel):
+    id: str
+    title: str
+    description: str
+    indicators: list[IndicatorOut]
+
+
+class TimelineEventOut(BaseModel):
+    event_id: str
+    event_type: str
+    schema_version: int
+    producer: str
+    occurred_on: str
+    recorded_at: str
+    organisation_id: str
+    project_id: str | None
+    words: str
+    payload: dict
+
+
+class TimelineOut(BaseModel):
+    beneficiary_id: str
+    as_of: str
+    language: str
+    events: list[TimelineEventOut]
+
+
+class BudgetLineIn(BaseModel):
+    work_package: str = Field(min_length=1, max_length=80)
+    budget_line: str = Field(min_length=1, max_length=80)
+    amount_eur: str = Field(pattern=r"^\d{1,10}(\.\d{1,2})?$")
+
+
+class ProjectIn(BaseModel):
+    funder: str = Field(min_length=1, max_length=80)
+    title: str = Field(min_length=1, max_length=200)
+    lead_organisation_id: str = Field(min_length=1, max_length=80)
+    partners: list[str] = Field(default_factory=list, max_length=100)
+    budget: list[BudgetLineIn] = Field(default_factory=list, max_length=200)
+
+
+class ProjectOut(BaseModel):
+    project_id: str
+    funder: str
+    lead_organisation_id: str
+    partners: list[str]
+
+
+class SpendingLineOut(BaseModel):
+    work_package: str
+    budget_line: str
+    budget_eur: str
+    spent_eur: str
+    left_eur: str
+
+
+class SpendingOut(BaseModel):
+    project_id: str
+    as_of: str
+    lines: list[SpendingLineOut]
+    spent_eur: str
+    budget_eur: str
+
+
+class GenerationOut(BaseModel):
+    generation: int
+    state: str
+    events: int | None
+
+
+class RebuildOut(BaseModel):
+    generation: int
+    facts: int
+    seconds: float

@@ -1,0 +1,91 @@
+"""Who sees what: decided in the domain, and applied by the report service."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reporting.domain.access import ProjectInfo, Viewer, audience, may_read_timeline
+from reporting.domain.indicators import Period
+from reporting.service_layer.reports import ReportCommand
+from shared.errors import Forbidden, NotFound
+from tests.reporting_scenario import Scenario
+from tests.unit.reporting.support import figure, in_memory
+
+pytestmark = pytest.mark.unit
+P1 = ProjectInfo("P1", "fami", "lead-org", ("partner-b", "partner-c"))
+P2 = ProjectInfo("P2", "fondazione", "partner-b", ())
+
+
+def test_operators_and_coordinators_see_their_own_organisation_exactly():
+    for role in ("operator", "coordinator"):
+        seen = audience(Viewer(role, "partner-b"), organisation_id=None, project=None, funded=[], external=False)
+        assert seen.scope.organisations == ("partner-b",) and not seen.suppressed
+        with pytest.raises(Forbidden):
+            audience(Viewer(role, "partner-b"), organisation_id="partner-c", project=None, funded=[], external=False)
+
+
+def test_an_export_marked_external_is_suppressed_even_for_the_own_organisation():
+    seen = audience(Viewer("operator", "partner-b"), organisation_id=None, project=None, funded=[], external=True)
+    assert seen.suppressed
+
+
+def test_the_lead_coordinator_sees_the_partners_aggregates_suppressed():
+    seen = audience(Viewer("coordinator", "lead-org"), organisation_id=None, project=P1, funded=[], external=False)
+    assert seen.scope.organisations == ("lead-org", "partner-b", "partner-c") and seen.suppressed
+    assert seen.by_organisation
+    # a partner's coordinator sees only its own part of the project, exactly
+    partner = audience(Viewer("coordinator", "partner-b"), organisation_id=None, project=P1, funded=[],
+                       external=False)
+    assert partner.scope.organisations == ("partner-b",) and not partner.suppressed
+    # the lead's operator is not the consortium's coordinator
+    operator = audience(Viewer("operator", "lead-org"), organisation_id=None, project=P1, funded=[], external=False)
+    assert operator.scope.organisations == ("lead-org",)
+    with pytest.raises(Forbidden):
+        audience(Viewer("coordinator", "outsider"), organisation_id=None, project=P1, funded=[], external=False)
+
+
+def test_funders_see_every_organisation_of_their_projects_suppressed_and_no_other():
+    seen = audience(Viewer("funder", "fami"), organisation_id=None, project=P1, funded=[P1], external=False)
+    assert seen.suppressed and seen.scope.projects == ("P1",)
+    assert seen.scope.organisations == P1.organisations
+    with pytest.raises(Forbidden):
+        audience(Viewer("funder", "fami"), organisation_id=None, project=P2, funded=[P1], external=False)
+    everything = audience(Viewer("funder", "fami"), organisation_id=None, project=None, funded=[P1], external=False)
+    assert everything.scope.projects == ("P1",) and everything.suppressed
+    with pytest.raises(Forbidden):
+        audience(Viewer("funder", "nobody"), organisation_id=None, project=None, funded=[], external=False)
+    with pytest.raises(Forbidden):
+        audience(Viewer("housing", "lead-org"), organisation_id=None, project=None, funded=[], external=False)
+
+
+def test_timelines_are_for_the_persons_own_organisation():
+    assert may_read_timeline(Viewer("operator", "coop-a"), "coop-a")
+    assert may_read_timeline(Viewer("coordinator", "coop-a"), "coop-a")
+    assert not may_read_timeline(Viewer("operator", "coop-b"), "coop-a")
+    assert not may_read_timeline(Viewer("funder", "coop-a"), "coop-a")
+
+
+async def test_a_funder_counts_only_its_projects_people_and_a_partner_only_its_own():
+    s = Scenario()
+    for _ in range(6):
+        s.person("lead-org", projects=("P1",))
+        s.person("partner-b", projects=("P1",))
+        s.person("partner-b", projects=("P2",))
+    service, uow = await in_memory(s.events)
+    for project in (P1, P2):
+        await uow.projects.put(project, title=project.project_id, budget=[])
+    year, as_of = Period.year(2025), date(2026, 1, 31)
+    fami = await service.report(ReportCommand(Viewer("funder", "fami"), "fami_amif", year, as_of,
+                                              indicator_ids=("project_participants_new",)))
+    assert figure(fami, "project_participants_new")[None] == 12  # P2's six are not fami's
+    assert figure(fami, "project_participants_new", "partner-b")[None] == 6
+    partner = await service.report(ReportCommand(Viewer("operator", "partner-b"), "fami_amif", year, as_of,
+                                                 indicator_ids=("project_participants_new",)))
+    assert figure(partner, "project_participants_new")[None] == 12  # both its projects, exactly
+    lead = await service.report(ReportCommand(Viewer("coordinator", "lead-org"), "fami_amif", year, as_of,
+                                              project_id="P1", indicator_ids=("project_participants_new",)))
+    assert figure(lead, "project_participants_new")[None] == 12 and lead["suppression"]["applied"]
+    with pytest.raises(NotFound):
+        await service.report(ReportCommand(Viewer("funder", "fami"), "fami_amif", year, as_of, project_id="P9"))

@@ -1,0 +1,156 @@
+"""Primary and secondary suppression: what tau-argus withholds, checked by an independent audit
+(an integer program in HiGHS finding what an intruder can derive from the published cells)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from reporting.adapters.tauargus import TauArgus
+from reporting.domain.access import Viewer
+from reporting.domain.catalogue import Suppression
+from reporting.domain.counting import Cell
+from reporting.domain.indicators import Period
+from reporting.domain.suppression import (
+    Interval,
+    Protection,
+    TableCell,
+    UnderProtected,
+    check_audit,
+    protect_cells,
+    required_width,
+)
+from reporting.service_layer.reports import ReportCommand
+from tests.reporting_scenario import Scenario
+from tests.unit.reporting.lp_audit import feasible_intervals
+from tests.unit.reporting.support import in_memory
+
+pytestmark = pytest.mark.unit
+RULE = Suppression(minimum_people=5, safety_range_pct=30)
+D = Decimal
+
+
+def cells_1d(**counts: int) -> list[Cell]:
+    total = sum(counts.values())
+    return [Cell(None, None, None, D(total), total)] + [Cell(None, "sex", k, D(v), v) for k, v in counts.items()]
+
+
+def assert_protected(cells: list[Cell], shown) -> None:  # noqa: ANN001
+    """Every withheld cell of every table: the intruder's interval (HiGHS) is at least the required width."""
+    by_table: dict[str | None, dict] = defaultdict(dict)
+    totals = {(c.organisation_id, None): c.value for c in cells if c.dimension is None}
+    for c in cells:
+        if c.dimension is not None:
+            by_table[c.dimension][(c.organisation_id, c.category)] = c.value
+    withheld = {(s.cell.organisation_id, s.cell.category, s.cell.dimension) for s in shown if s.withheld}
+    tables = dict(by_table) or {None: {}}
+    for dimension, values in tables.items():
+        values = {**values, **totals}
+        hidden = {(o, c) for o, c, d in withheld if d == dimension or (d is None and c is None)}
+        hidden &= set(values)
+        for key, (low, high) in feasible_intervals(values, hidden).items():
+            needed = required_width(TableCell(key[0], key[1], values[key], 0), RULE)
+            assert high - low >= needed, (dimension, key, low, high)
+
+
+def test_a_small_cell_is_withheld_with_another_so_the_total_does_not_give_it_away():
+    cells = cells_1d(F=3, M=12, X=8)
+    shown = protect_cells(cells, RULE, TauArgus())
+    reasons = {s.cell.category: s.withheld for s in shown}
+    assert reasons["F"] == "primary"
+    assert sorted(r for r in reasons.values() if r) == ["primary", "secondary"]
+    assert reasons[None] is None  # the total is published
+    assert_protected(cells, shown)
+
+
+def test_big_cells_and_zero_are_never_primary_and_nothing_is_withheld_without_need():
+    shown = protect_cells(cells_1d(F=5, M=12), RULE, TauArgus())
+    assert not any(s.withheld for s in shown)
+
+
+def test_a_small_total_is_withheld_everywhere():
+    cells = cells_1d(F=1, M=2)
+    shown = protect_cells(cells, RULE, TauArgus())
+    assert all(s.withheld for s in shown)
+
+
+def test_organisations_by_category_with_margins():
+    """Three organisations by sex, the funder's view: a:F=3 is primary; no withheld cell can be derived
+    from the organisations' totals or the categories' totals."""
+    counts = {("a", "F"): 3, ("a", "M"): 12, ("b", "F"): 7, ("b", "M"): 20, ("c", "F"): 9, ("c", "M"): 15}
+    cells = [Cell(o, "sex", s, D(n), n) for (o, s), n in counts.items()]
+    for org in "abc":
+        n = sum(v for (o, _), v in counts.items() if o == org)
+        cells.append(Cell(org, None, None, D(n), n))
+    for sex in "FM":
+        n = sum(v for (_, s), v in counts.items() if s == sex)
+        cells.append(Cell(None, "sex", sex, D(n), n))
+    cells.append(Cell(None, None, None, D(66), 66))
+    shown = protect_cells(cells, RULE, TauArgus())
+    withheld = {(s.cell.organisation_id, s.cell.category): s.withheld for s in shown if s.withheld}
+    assert withheld[("a", "F")] == "primary"
+    assert len(withheld) >= 4  # in a two-way table a lone primary needs a rectangle
+    assert_protected(cells, shown)
+
+
+def test_a_margin_withheld_in_one_breakdown_is_withheld_in_all():
+    """Organisation a has 4 people: its total is primary; then it is hidden in every breakdown's table."""
+    cells = [Cell("a", None, None, D(4), 4), Cell("b", None, None, D(30), 30), Cell("c", None, None, D(20), 20),
+             Cell(None, None, None, D(54), 54)]
+    for org, f, m in (("a", 2, 2), ("b", 10, 20), ("c", 8, 12)):
+        cells += [Cell(org, "sex", "F", D(f), f), Cell(org, "sex", "M", D(m), m)]
+    cells += [Cell(None, "sex", "F", D(20), 20), Cell(None, "sex", "M", D(34), 34)]
+    for org, young, old in (("a", 1, 3), ("b", 15, 15), ("c", 10, 10)):
+        cells += [Cell(org, "age_band", "18_24", D(young), young), Cell(org, "age_band", "25_34", D(old), old)]
+    cells += [Cell(None, "age_band", "18_24", D(26), 26), Cell(None, "age_band", "25_34", D(28), 28)]
+    shown = protect_cells(cells, RULE, TauArgus())
+    withheld_totals = {s.cell.organisation_id for s in shown if s.withheld and s.cell.dimension is None}
+    assert "a" in withheld_totals and len(withheld_totals) >= 2
+    assert_protected(cells, shown)
+
+
+def test_a_mean_is_only_withheld_when_few_people_are_behind_it():
+    cells = [Cell(None, None, None, D("12.5"), 9), Cell(None, "category", "proposed", D("3.00"), 2),
+             Cell(None, "category", "accepted", D("20.00"), 7)]
+    shown = protect_cells(cells, RULE, TauArgus(), additive=False)
+    assert {s.cell.category: s.withheld for s in shown} == {None: None, "proposed": "primary", "accepted": None}
+
+
+def test_an_audit_that_pins_a_cell_refuses_to_publish():
+    table = [TableCell(None, "F", D(3), 3), TableCell(None, None, D(3), 3)]
+    narrow = Protection({(None, "F"): "primary"}, {(None, "F"): Interval(D(3), D(3))})
+    with pytest.raises(UnderProtected):
+        check_audit(table, narrow, RULE)
+
+
+async def test_a_funder_report_withholds_small_cells_and_says_why():
+    s = Scenario()
+    for org, people in (("coop-a", [("F", "25_34")] * 3 + [("M", "25_34")] * 9),
+                        ("coop-b", [("F", "35_44")] * 6 + [("M", "35_44")] * 2 + [("M", "25_34")] * 7)):
+        for sex, age in people:
+            s.person(org, sex=sex, age=age, on="2025-03-01", projects=("P1",))
+    service, uow = await in_memory(s.events)
+    from reporting.domain.access import ProjectInfo
+    await uow.projects.put(ProjectInfo("P1", "fami", "coop-a", ("coop-b",)), title="t", budget=[])
+    doc = await service.report(ReportCommand(Viewer("funder", "fami"), "fami_amif", Period.year(2025),
+                                             date(2026, 1, 31), indicator_ids=("project_participants_new",)))
+    assert doc["suppression"]["applied"] is True
+    fig = doc["figures"][0]
+    cells = {(c["organisation_id"], c["dimension"], c["category"]): (c["value"], c["withheld"])
+             for c in fig["cells"]}
+    assert cells[("coop-a", "sex", "F")] == (None, "primary")
+    assert cells[("coop-b", "sex", "M")][0] == 9 or cells[("coop-b", "sex", "M")][1]  # 9 people: not primary
+    assert cells[("coop-b", "sex", "M")][1] != "primary"
+    assert cells[(None, None, None)] == (27, None)
+    reasons = {(w["organisation_id"], w["dimension"], w["category"]): w["why"] for w in doc["suppression"]["withheld"]}
+    assert reasons[("coop-a", "sex", "F")] == "meno di 5 persone"
+    for value, why in cells.values():
+        assert (value is None) == (why is not None)
+    operator = await service.report(ReportCommand(Viewer("operator", "coop-a"), "fami_amif", Period.year(2025),
+                                                  date(2026, 1, 31), indicator_ids=("project_participants_new",)))
+    assert operator["suppression"]["applied"] is False
+    own = {(c["dimension"], c["category"]): c["value"] for c in operator["figures"][0]["cells"]}
+    assert own[("sex", "F")] == 3  # exact for its own organisation

@@ -1,0 +1,151 @@
+"""A person's timeline in words; the indicator files as data; spending against budget."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reporting.adapters.indicator_files import DATA, load_catalogue
+from reporting.domain.access import ProjectInfo, Viewer
+from reporting.domain.indicators import Period
+from reporting.service_layer.projects import RegisterProject, project_spending, register_project
+from reporting.service_layer.reports import ReportCommand
+from reporting.service_layer.timeline import TimelineQuery, person_timeline
+from shared.errors import Forbidden, NotFound
+from tests.unit.reporting.scenarios import coop_a
+from tests.unit.reporting.support import CATALOGUE, in_memory
+
+pytestmark = pytest.mark.unit
+
+
+async def test_a_timeline_tells_every_service_s_events_in_order_in_words():
+    scenario, people = coop_a()
+    service, _ = await in_memory(scenario.events)
+    body = await person_timeline(service, TimelineQuery(Viewer("operator", "coop-a"), people["a3"]))
+    words = [e["words"] for e in body["events"]]
+    assert words[0] == "Presa in carico (SAI), progetto P1."
+    assert "Proposto un alloggio: Coabitazione." in words
+    assert "Ingresso nell'alloggio: Coabitazione." in words
+    assert "Anticipo d'affitto: Pagato, 1800.00 euro." in words
+    assert "Assunzione: Tempo indeterminato, settore I - Alloggio e ristorazione." in words
+    assert words[-1] == "Uscita dall'alloggio (Coabitazione): Casa autonoma."
+    dates = [e["occurred_on"] for e in body["events"]]
+    assert dates == sorted(dates)
+    assert {e["producer"] for e in body["events"]} == {"intake", "housing", "employment"}
+    english = await person_timeline(service, TimelineQuery(Viewer("operator", "coop-a"), people["a3"], language="en"))
+    assert english["events"][0]["words"] == "Taken in charge (SAI), project P1."
+
+
+async def test_a_timeline_as_of_a_date_and_only_for_the_own_organisation():
+    scenario, people = coop_a()
+    service, _ = await in_memory(scenario.events)
+    early = await person_timeline(service, TimelineQuery(Viewer("operator", "coop-a"), people["a2"],
+                                                         as_of=date(2025, 4, 30)))
+    assert [e["event_type"] for e in early["events"]][-2:] == ["employment.proposal_made",
+                                                               "employment.stage_changed"]  # 04-20, 04-25
+    assert "intake.intervention_corrected" not in {e["event_type"] for e in early["events"]}
+    with pytest.raises(NotFound):
+        await person_timeline(service, TimelineQuery(Viewer("operator", "coop-b"), people["a2"]))
+    admin = await person_timeline(service, TimelineQuery(Viewer("admin", "platform"), people["a2"]))
+    assert len(admin["events"]) > len(early["events"])
+
+
+async def test_a_timeline_carries_no_personal_data():
+    scenario, people = coop_a()
+    service, _ = await in_memory(scenario.events)
+    body = await person_timeline(service, TimelineQuery(Viewer("operator", "coop-a"), people["a1"]))
+    personal = {"first_name", "last_name", "fiscal_code", "birth_date", "contacts", "address", "permit", "skills"}
+
+    def keys(value: object) -> set[str]:
+        if isinstance(value, dict):
+            return set(value) | {k for v in value.values() for k in keys(v)}
+        if isinstance(value, list):
+            return {k for v in value for k in keys(v)}
+        return set()
+
+    assert not keys(body) & personal
+
+
+def test_every_set_file_loads_and_names_real_events(tmp_path: Path):
+    assert set(CATALOGUE.sets) == {"social_report", "fami_amif", "esf", "foundation_example"}
+    for indicator in CATALOGUE.all_indicators().values():
+        assert indicator.label.it and indicator.label.en and indicator.definition.it and indicator.definition.en
+
+
+async def test_adding_a_set_is_a_data_change(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "indicator_sets" / "prefecture.yaml").write_text(yaml.safe_dump({
+        "id": "prefecture", "title": {"it": "Prefettura", "en": "Prefecture"},
+        "description": {"it": "Accoglienza", "en": "Reception"},
+        "indicators": ["people_active", "housing_placements"]}))
+    library = yaml.safe_load((data / "indicators.yaml").read_text())
+    library["minors_taken_in_charge"] = {
+        "label": {"it": "Minori presi in carico", "en": "Minors taken in charge"},
+        "definition": {"it": "Minori (under_18) presi in carico nel periodo.",
+                       "en": "Minors (under_18) taken in charge in the period."},
+        "unit": "people", "rule": {"measure": "people", "events": ["intake.beneficiary_registered"],
+                                   "person": {"age_band": ["under_18"]}}}
+    (data / "indicators.yaml").write_text(yaml.safe_dump(library, allow_unicode=True))
+    prefecture = data / "indicator_sets" / "prefecture.yaml"
+    raw = yaml.safe_load(prefecture.read_text())
+    raw["indicators"].append("minors_taken_in_charge")
+    prefecture.write_text(yaml.safe_dump(raw))
+    catalogue = load_catalogue(data)
+    assert [i.id for i in catalogue.set("prefecture").indicators] == [
+        "people_active", "housing_placements", "minors_taken_in_charge"]
+    scenario, _ = coop_a()
+    service, _ = await in_memory(scenario.events)
+    service = type(service)(service.uow, catalogue, service.protector, service.clock)
+    doc = await service.report(ReportCommand(Viewer("operator", "coop-a"), "prefecture", Period.year(2025),
+                                             date(2026, 2, 1)))
+    assert {f["indicator"]: f["total"] for f in doc["figures"]} == {
+        "people_active": 7, "housing_placements": 2, "minors_taken_in_charge": 1}
+
+
+def test_a_bad_set_file_is_refused_naming_it(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "indicator_sets" / "broken.yaml").write_text(yaml.safe_dump({
+        "id": "broken", "title": {"it": "x", "en": "x"}, "description": {"it": "x", "en": "x"},
+        "indicators": ["no_such_indicator"]}))
+    with pytest.raises(ValueError, match="set broken"):
+        load_catalogue(data)
+    library = yaml.safe_load((DATA / "indicators.yaml").read_text())
+    library["people_active"]["rule"]["events"] = ["intake.no_such_event"]
+    shutil.rmtree(data)
+    shutil.copytree(DATA, data)
+    (data / "indicators.yaml").write_text(yaml.safe_dump(library, allow_unicode=True))
+    with pytest.raises(ValueError, match="unknown event types"):
+        load_catalogue(data)
+
+
+async def test_spending_against_budget_by_work_package_and_line_in_exact_euros():
+    scenario, _ = coop_a()
+    service, _ = await in_memory(scenario.events)
+    await register_project(service, RegisterProject("P1", "fami", "Rifugiato Cittadino", "coop-a", (), (
+        ("social", "staff", Decimal("1000.00")), ("housing", "rent_advances", Decimal("5000")),
+        ("work", "allowances_and_bursaries", Decimal("1400.00")))))
+    report = await project_spending(service, Viewer("funder", "fami"), "P1", date(2026, 2, 1))
+    lines = {(x["work_package"], x["budget_line"]): (x["budget_eur"], x["spent_eur"], x["left_eur"])
+             for x in report["lines"]}
+    assert lines == {
+        ("social", "staff"): ("1000.00", "140.00", "860.00"),  # 50 + 30 + 60 (a2's corrected mediation)
+        ("work", "staff"): ("0.00", "40.00", "-40.00"),
+        ("housing", "rent_advances"): ("5000.00", "1800.00", "3200.00"),  # only the paid step
+        ("housing", "contributions"): ("0.00", "350.50", "-350.50"),
+        ("work", "allowances_and_bursaries"): ("1400.00", "1400.00", "0.00"),
+    }
+    assert report["spent_eur"] == "3730.50" and report["budget_eur"] == "7400.00"
+    before = await project_spending(service, Viewer("admin", "x"), "P1", date(2025, 6, 30))
+    # 50 + 30 + 30 (a2's mediation before its correction) + 40, and a2's June allowance of 500; the
+    # advance and the other payments came later
+    assert before["spent_eur"] == "650.00"
+    with pytest.raises(Forbidden):
+        await project_spending(service, Viewer("funder", "other-funder"), "P1", None)
+    assert ProjectInfo("P1", "fami", "coop-a", ()) == await service.uow().projects.get("P1")
