@@ -23,15 +23,13 @@ def document(request) -> dict:
 _NOT_YET_BOUNDED = {"employment", "reporting"}
 
 
-@pytest.fixture(scope="module", params=SERVICES)
-def named_document(request) -> tuple[str, dict]:
-    if request.param in _NOT_YET_BOUNDED:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="rebuilt service: bounds not yet added"))
-    return request.param, importlib.import_module(f"{request.param}.bootstrap").build_app().openapi()
+_XFAIL = pytest.mark.xfail(strict=True, reason="rebuilt service: bounds not yet added")
 
 
-def test_every_input_has_a_documented_bound(named_document):
-    assert unbounded(named_document[1]) == []
+@pytest.mark.parametrize("service", [pytest.param(s, marks=_XFAIL) if s in _NOT_YET_BOUNDED else s
+                                     for s in SERVICES])
+def test_every_input_has_a_documented_bound(service):
+    assert unbounded(importlib.import_module(f"{service}.bootstrap").build_app().openapi()) == []
 
 
 def test_every_api_operation_documents_the_shared_answers(document):
