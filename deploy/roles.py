@@ -98,9 +98,19 @@ def grants(database: str, service: str, service_dir: Path) -> str:
     return f"""
         GRANT CONNECT, TEMPORARY ON DATABASE {_quote(database)} TO {role};
         REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-        GRANT USAGE ON SCHEMA public TO {role};
-        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
-        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
+        DO $grants$
+        DECLARE s text;
+        BEGIN
+            -- Every schema the migrations made (public, and e.g. reporting's generations), not the catalogs.
+            FOR s IN SELECT nspname FROM pg_namespace
+                     WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema'
+            LOOP
+                EXECUTE format('GRANT USAGE ON SCHEMA %I TO %s', s, {_literal(role)});
+                EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %s', s,
+                               {_literal(role)});
+                EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO %s', s, {_literal(role)});
+            END LOOP;
+        END $grants$;
         REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM {role};
         {own}
     """
