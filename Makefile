@@ -4,7 +4,7 @@ PY := .venv/bin/python
 UV_VERSION := 0.13.9
 export PYTHONPATH := $(CURDIR):$(CURDIR)/services
 
-.PHONY: install run up down token test unit integration e2e lint bench clean
+.PHONY: install run up down token test unit integration e2e lint bench fuzz clean
 
 install: .venv/.installed
 	@deploy/infra.sh install
@@ -46,6 +46,11 @@ integration: install
 
 e2e: install
 	@$(PY) -m pytest -q -m e2e
+
+# The suite's fuzz stage, longer: schemathesis on every operation of every service (its own servers).
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	@PERCORSI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -s --timeout 1800 tests/e2e/test_fuzz.py
 
 lint: .venv/.installed
 	@.venv/bin/ruff check --quiet .

@@ -52,6 +52,12 @@ def _intake() -> Figures:
     return intake_register.run()
 
 
+def _hardening() -> Figures:
+    from bench import request_limits
+
+    return request_limits.run()
+
+
 def _housing() -> Figures:
     from bench import housing
 
@@ -80,6 +86,7 @@ def _intake_import() -> Figures:
 GROUPS: dict[str, Callable[[], Figures]] = {
     "backbone": _backbone,
     "intake": _intake,
+    "hardening": _hardening,
     "housing": _housing,
     "employment": _employment,
     "reporting": _reporting,

@@ -8,6 +8,9 @@ import logging
 import sys
 from pathlib import Path
 
+import asyncpg
+
+from deploy import roles
 from deploy.services import SERVICES
 from shared.db import ensure_database, migrate
 from shared.kafka import ensure_topics
@@ -24,18 +27,43 @@ async def prepare(platform: PlatformSettings | None = None, *, database_suffix: 
     created = await ensure_topics(platform.kafka_bootstrap_servers)
     if created:
         log.info("topics created: %s", ", ".join(created))
+    every = {s: ServiceSettings.for_service(s, http_port=p) for s, p in SERVICES.items()}
+    managed = {s: c for s, c in every.items() if not c.database_url}
+    if managed:
+        await roles.ensure_roles(platform.postgres_dsn, list(managed), {
+            s: c.database_password.get_secret_value() if c.database_password else None for s, c in managed.items()})
     dsns = {}
-    for service, port in SERVICES.items():
-        settings = ServiceSettings.for_service(service, http_port=port)
+    for service, settings in every.items():
         database = settings.database + database_suffix
-        dsn = settings.database_url or platform.database_dsn(database)
-        if not settings.database_url:
-            await ensure_database(platform.postgres_dsn, database)
-        applied = await migrate(dsn, SERVICES_DIR / service)
+        if settings.database_url:  # a database of the operator's own: migrated as given
+            applied = await migrate(settings.database_url, SERVICES_DIR / service)
+            dsns[service] = settings.database_url
+        else:
+            applied = await _migrate_as_owner(platform, service, database)
+            dsns[service] = settings.model_copy(update={"database": database}).dsn
         if applied:
             log.info("%s: applied %s", service, ", ".join(applied))
-        dsns[service] = dsn
     return dsns
+
+
+async def _migrate_as_owner(platform: PlatformSettings, service: str, database: str) -> list[str]:
+    """Create the database if missing, give it and its objects to the owner role, migrate as the
+    owner, then grant the service role what it uses (deploy/roles.py)."""
+    await ensure_database(platform.postgres_dsn, database)
+    await roles.own_database(platform.postgres_dsn, database)
+    admin_dsn = platform.database_dsn(database)
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await roles.take_ownership(conn)
+    finally:
+        await conn.close()
+    applied = await migrate(admin_dsn, SERVICES_DIR / service, role=roles.OWNER)
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await conn.execute(roles.grants(database, service, SERVICES_DIR / service))
+    finally:
+        await conn.close()
+    return applied
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 # Installs and starts the real servers Percorsi runs on, on loopback, in project-local folders:
 #   Apache Kafka (KRaft, single node) resolved from Maven Central and run on the machine's JDK,
 #   PostgreSQL from Debian's packages, in a private cluster.
-# Usage: deploy/infra.sh install|start|stop|clean|status|env|venv
+# Usage: deploy/infra.sh install|start|stop|clean|status|env|venv|stop-postgres|start-postgres|stop-kafka|start-kafka
 #   clean: stops the servers and removes their state: the state folder and, as root, the cluster's folder
 #   env: the KAFKA_BOOTSTRAP_SERVERS and PERCORSI_POSTGRES_DSN of these servers, as NAME=value lines
 #   venv: creates .venv with the machine's python3 (installing Debian's python3-venv when missing)
@@ -224,6 +224,11 @@ case "${1:-}" in
   start) install_postgres; install_kafka; start_postgres; start_kafka ;;
   stop) stop_kafka; stop_postgres ;;
   clean) clean ;;
+  # One server alone, for the fault tests (tests/e2e/test_recovery.py).
+  stop-postgres) stop_postgres ;;
+  start-postgres) start_postgres ;;
+  stop-kafka) stop_kafka ;;
+  start-kafka) start_kafka ;;
   status)
     if kafka_pid >/dev/null; then echo "kafka: running (pid $(kafka_pid))"; else echo "kafka: stopped"; fi
     if [ -s "$PG_DATA/PG_VERSION" ] && as_pg "$(pg_bin)/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
@@ -231,5 +236,5 @@ case "${1:-}" in
   env)
     echo "KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}"
     echo "PERCORSI_POSTGRES_DSN=${PERCORSI_POSTGRES_DSN:-postgresql://postgres@/postgres?host=$PG_SOCKET_LINK&port=$PG_PORT}" ;;
-  *) die "usage: $0 install|start|stop|clean|status|env|venv" ;;
+  *) die "usage: $0 install|start|stop|clean|status|env|venv|stop-postgres|start-postgres|stop-kafka|start-kafka" ;;
 esac

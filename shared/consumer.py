@@ -227,7 +227,9 @@ def _backoff(exc: Exception, attempt: int) -> float:
     meet again. A server that is away takes longer to come back."""
     if isinstance(exc, CONFLICT):
         return random.uniform(0, 0.05 * 2**attempt)
-    return 0.2 * 2.0**attempt
+    # Capped at 0.5 s: the consumer must be looking again within moments of the server's return
+    # (every event reaches the consumers within 5 s of a restart, tests/e2e/test_recovery.py).
+    return min(0.1 * 2.0**attempt, 0.5)
 
 
 async def _track(conn: Connection, items: Sequence[_Item], group: str) -> set[UUID]:

@@ -73,11 +73,14 @@ def migration_files(service_dir: Path) -> list[tuple[str, Path]]:
     return shared + own
 
 
-async def migrate(dsn: str, service_dir: Path) -> list[str]:
-    """Apply the migrations not yet applied, each in its own transaction; returns their names."""
+async def migrate(dsn: str, service_dir: Path, *, role: str | None = None) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction; returns their names.
+    With `role`, they run as that role (`SET ROLE`: the objects they make belong to it)."""
     conn = await asyncpg.connect(dsn)
     applied: list[str] = []
     try:
+        if role:
+            await conn.execute(f'SET ROLE "{role}"')
         await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
         await conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -9,9 +9,10 @@ from types import GenericAlias
 from typing import Any, Union
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError, TopicAlreadyExistsError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.message import AckStatus
 from opentelemetry.metrics import CallbackOptions, Observation
 from pydantic import BaseModel, create_model
 
@@ -61,6 +62,7 @@ def subscribe(
     async def on_records(events: list[bytes] | None, msg: KafkaMessage) -> None:
         records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
         await consumer.handle_records(records)
+        await _commit_quietly(msg)
 
     if consumes:
         # The records are decoded by the consumer, not by FastStream (a poison record must not fail
@@ -86,6 +88,19 @@ def subscribe(
     )
     subscriber(on_records)
     return subscriber
+
+
+async def _commit_quietly(msg: KafkaMessage) -> None:
+    """Commit the batch's offsets here rather than in FastStream's acknowledgement, where a refused
+    commit is a CRITICAL traceback. A commit refused after a rebalance (or while the broker is away)
+    is expected: the batch's effects and tracking rows are already committed, so its records come
+    again to whoever owns the partitions now and are deduplicated."""
+    try:
+        await msg.ack()
+    except (CommitFailedError, IllegalStateError, KafkaError) as exc:
+        msg.committed = AckStatus.ACKED  # nothing for FastStream to commit again
+        log.info("offset commit refused (rebalance or broker away); the batch comes again, deduplicated",
+                 extra={"error": type(exc).__name__})
 
 
 async def _raw_decoder(_msg: KafkaMessage) -> None:

@@ -153,9 +153,21 @@ class OutboxRelay:
             description="outbox rows not yet published",
         )
 
+    def use_producer(self, producer: AIOKafkaProducer) -> None:
+        """A fresh producer for the next run (shared.runtime renews it after a Kafka failure)."""
+        self._producer = producer
+
     async def set_aside_count(self) -> int:
         """How many rows were set aside (failed_at set): they wait for an operator, not the relay."""
         return int(await self._pool.fetchval("SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL"))
+
+    async def oldest_pending_age_s(self) -> float | None:
+        """Seconds since the oldest row still to publish was written; None when none waits."""
+        age = await self._pool.fetchval(
+            "SELECT extract(epoch FROM clock_timestamp() - created_at)::float8 FROM outbox "
+            "WHERE seq > (SELECT published_seq FROM outbox_relay) AND failed_at IS NULL ORDER BY seq LIMIT 1"
+        )
+        return None if age is None else float(age)
 
     def _observe_backlog(self, _options: CallbackOptions) -> Iterator[Observation]:
         yield Observation(self.backlog, {"service": self._service})

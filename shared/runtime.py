@@ -6,20 +6,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
 from shared.consumer import Batched, Handler, IdempotentConsumer, UnitOfWorkOn
 from shared.db import create_pool
 from shared.events.envelope import EventPayload
+from shared.idempotency import forget_old_keys
 from shared.kafka import LagMonitor, subscribe
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.settings import ServiceSettings
+from shared.telemetry import KAFKA_LOG_GATE
 from shared.topics import TopicSpec
 from shared.tracking import TrackingRetention
 
@@ -56,6 +60,7 @@ class Runtime:
         self._subscriber: object | None = None
         self._consumer: IdempotentConsumer | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self.supervisors: dict[str, Supervisor] = {}
         self._declare_publishers()
         self._declare_subscriber()
 
@@ -98,13 +103,15 @@ class Runtime:
             idle_poll_s=s.relay_idle_poll_s, linger_s=s.relay_linger_ms / 1000,
             keep_sent_s=s.outbox_keep_sent_hours * 3600,
         )
-        self._spawn(self.relay.run, "relay")
+        self._spawn(self._relay_loop, "relay")
+        self._spawn(lambda: forget_old_keys(self.pool), "idempotency-retention")
         if self._consumer is not None:
             self._consumer.bind(self.pool)
             self._spawn(LagMonitor(self._subscriber, f"percorsi-{s.service}").run, "lag")
             retention = TrackingRetention(self.pool, keep_s=s.consumer_keep_processed_days * 86_400)
             self._spawn(retention.run, "tracking-retention")
         await self.broker.start()
+        self._spawn(self._watch_kafka, "kafka-watch")
 
     async def stop(self) -> None:
         with contextlib.suppress(Exception):
@@ -120,11 +127,35 @@ class Runtime:
             await self.pool.close()
 
     def _spawn(self, run: Callable[[], Awaitable[None]], name: str) -> None:
-        self._tasks.append(asyncio.create_task(_supervised(run, name), name=f"{self.settings.service}-{name}"))
+        supervisor = Supervisor(name, max_delay_s=self.settings.restart_max_backoff_s)
+        self.supervisors[name] = supervisor
+        self._tasks.append(asyncio.create_task(supervisor.run(run), name=f"{self.settings.service}-{name}"))
 
     async def health(self) -> dict[str, dict[str, object]]:
-        """Live checks of PostgreSQL and Kafka, each with a short timeout."""
-        return {"postgres": await _check(self._ping_postgres()), "kafka": await _check(self._ping_kafka())}
+        """Live checks of PostgreSQL and Kafka, each with a short timeout, and of the relay: in
+        backoff after a failure, or its oldest unpublished row older than the threshold, it is not ok
+        (HTTP may be back while events still do not flow)."""
+        checks: dict[str, dict[str, object]] = {
+            "postgres": await _check(self.ping_postgres()), "kafka": await _check(self._ping_kafka())}
+        checks["relay"] = await self._relay_check(checks["postgres"]["ok"] is True)
+        return checks
+
+    async def _relay_check(self, postgres_ok: bool) -> dict[str, object]:
+        supervisor = self.supervisors.get("relay")
+        if supervisor is None:
+            return {"ok": False, "error": "relay not started"}
+        if supervisor.in_backoff:
+            return {"ok": False, "error": f"relay restarting after a failure ({supervisor.failures} in a row)",
+                    "retry_in_s": supervisor.delay_s}
+        oldest = None
+        if postgres_ok and self.relay is not None:
+            with contextlib.suppress(Exception):
+                oldest = await asyncio.wait_for(self.relay.oldest_pending_age_s(), 3.0)
+        limit = self.settings.relay_max_pending_age_s
+        if oldest is not None and oldest > limit:
+            return {"ok": False, "error": f"oldest unpublished outbox row is {oldest:.1f} s old (limit {limit} s)",
+                    "oldest_pending_s": round(oldest, 3)}
+        return {"ok": True, "oldest_pending_s": None if oldest is None else round(oldest, 3)}
 
     async def outbox_set_aside(self) -> int | None:
         """Outbox rows set aside as too large for Kafka; None when the count does not come back."""
@@ -134,7 +165,50 @@ class Runtime:
             return await asyncio.wait_for(self.relay.set_aside_count(), 3.0)
         return None
 
-    async def _ping_postgres(self) -> None:
+    async def _relay_loop(self) -> None:
+        """The relay; after a Kafka failure its producer is replaced by a fresh one before the retry:
+        an idempotent producer that lost its broker mid-batch can stay failed (in a full suite run the
+        relay failed 59 times in a row after Kafka was back), and a new producer id costs nothing here,
+        as the relay resends from its cursor and consumers deduplicate."""
+        assert self.relay is not None
+        try:
+            await self.relay.run()
+        except KafkaError:
+            await self._renew_producer()
+            raise
+
+    async def _renew_producer(self) -> None:
+        s = self.settings
+        old = self.producer
+        self.producer = idempotent_producer(s.kafka_bootstrap_servers, f"percorsi-{s.service}-relay")
+        if old is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(old.stop(), 5.0)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.producer.start(), 5.0)
+        if self.relay is not None:
+            self.relay.use_producer(self.producer)
+
+    async def _watch_kafka(self, every_s: float = 1.0) -> None:
+        """While the log gate says Kafka is away, probe it; two answers in a row, a second apart, reopen
+        the gate (a broker shutting down still answers one metadata request)."""
+        answered = 0
+        while True:
+            await asyncio.sleep(every_s)
+            if not KAFKA_LOG_GATE.down:
+                answered = 0
+                continue
+            try:
+                await asyncio.wait_for(self._ping_kafka(), 3.0)
+            except Exception:
+                answered = 0
+                continue
+            answered += 1
+            if answered >= 2:
+                KAFKA_LOG_GATE.reachable()
+                answered = 0
+
+    async def ping_postgres(self) -> None:
         assert self.pool is not None
         async with self.pool.acquire() as conn:
             await conn.fetchval("SELECT 1")
@@ -152,17 +226,41 @@ async def _check(probe: Awaitable[object]) -> dict[str, object]:
         return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200]}
 
 
-async def _supervised(run: Callable[[], Awaitable[None]], name: str) -> None:
-    """Run a background loop for the process's life, restarting it with backoff when it fails
-    (Kafka or PostgreSQL away for a while must not stop the relay for good)."""
-    delay = 0.5
-    while True:
-        try:
-            await run()
-            return
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("background task failed; restarting", extra={"task": name, "retry_in_s": delay})
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
+class Supervisor:
+    """Runs a background loop for the process's life, restarting it with backoff when it fails
+    (Kafka or PostgreSQL away for a while must not stop the relay for good). The backoff doubles
+    per failure in a row up to `max_delay_s`, and starts again from `first_delay_s` once a restarted
+    loop has run `healthy_after_s` without failing: a backoff that never reset left the relay
+    waiting 30 s after every later outage, however short."""
+
+    def __init__(self, name: str, *, first_delay_s: float = 0.25, max_delay_s: float = 1.0,
+                 healthy_after_s: float = 2.0) -> None:
+        self.name = name
+        self.first_delay_s = first_delay_s
+        self.max_delay_s = max_delay_s
+        self.healthy_after_s = healthy_after_s
+        self.delay_s = first_delay_s
+        self.failures = 0
+        self.in_backoff = False
+
+    async def run(self, loop: Callable[[], Awaitable[None]]) -> None:
+        while True:
+            started = time.monotonic()
+            try:
+                await loop()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if time.monotonic() - started >= self.healthy_after_s:
+                    self.failures, self.delay_s = 0, self.first_delay_s
+                self.failures += 1
+                if self.failures == 1:  # one line per outage, not per attempt
+                    log.warning("background task failed; restarting", exc_info=exc,
+                                extra={"task": self.name, "retry_in_s": self.delay_s})
+                else:
+                    log.debug("background task failed again", extra={"task": self.name, "error": repr(exc)[:200]})
+                self.in_backoff = True
+                await asyncio.sleep(self.delay_s)
+                self.in_backoff = False
+                self.delay_s = min(self.delay_s * 2, self.max_delay_s)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Self
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.environment import DEV_ENVS, Environment
@@ -62,12 +62,22 @@ class ServiceSettings(PlatformSettings):
     http_port: int = 8000
     database: str = ""
     database_url: str | None = None
+    # The role the service connects as (deploy/roles.py); its password where the server asks one.
+    database_role: str = ""
+    database_password: SecretStr | None = None
     pool_min_size: int = 2
     pool_max_size: int = 10
     relay_batch_size: int = Field(1000, ge=1, le=10_000)
     relay_idle_poll_s: float = Field(1.0, gt=0)
     relay_linger_ms: float = Field(10, ge=0, le=1000)  # after a wake-up, before the next batch is read
     outbox_keep_sent_hours: float = Field(168, ge=0)
+    # /health says degraded when the oldest unpublished outbox row is older than this.
+    relay_max_pending_age_s: float = Field(30, gt=0)
+    # A restarted background loop (the relay above all) waits at most this long between attempts.
+    restart_max_backoff_s: float = Field(1.0, gt=0, le=60)
+    # Requests: bodies and headers over these sizes answer 413 and 431 (shared/limits.py).
+    max_body_bytes: int = Field(256 * 1024, ge=1024)
+    max_header_bytes: int = Field(16 * 1024, ge=1024)
     consumer_max_records: int = Field(1000, ge=1)
     # How long the subscriber waits for records when none are buffered. Under load it does not wait:
     # a batch is whatever the fetches brought (see fetch_min_bytes). When a wait ends empty,
@@ -89,7 +99,8 @@ class ServiceSettings(PlatformSettings):
         """Settings for `service`, reading PERCORSI_<SERVICE>_* for its own fields."""
         prefix = f"PERCORSI_{service.upper()}_"
         settings = cls(_env_prefix=prefix, **overrides)
-        defaults = {"service": service, "http_port": http_port, "database": f"percorsi_{service}"}
+        defaults = {"service": service, "http_port": http_port, "database": f"percorsi_{service}",
+                    "database_role": f"percorsi_{service}"}
         unset = {k: v for k, v in defaults.items() if k not in settings.model_fields_set}
         return settings.model_copy(update=unset)
 
@@ -99,5 +110,12 @@ class ServiceSettings(PlatformSettings):
 
     @property
     def dsn(self) -> str:
-        """The DSN of this service's own database."""
-        return self.database_url or self.database_dsn(self.database)
+        """The DSN of this service's own database, as the service's own role (never the server's
+        administrative user of PERCORSI_POSTGRES_DSN)."""
+        if self.database_url:
+            return self.database_url
+        parts = urlsplit(self.database_dsn(self.database))
+        host = parts.netloc.rpartition("@")[2]
+        password = self.database_password.get_secret_value() if self.database_password else ""
+        user = quote(self.database_role, safe="") + (":" + quote(password, safe="") if password else "")
+        return urlunsplit(parts._replace(netloc=f"{user}@{host}" if self.database_role else parts.netloc))

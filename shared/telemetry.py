@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Iterable, Mapping
 
 from opentelemetry import context, metrics, propagate, trace
@@ -29,10 +30,46 @@ class _TraceIds(logging.Filter):
         return True
 
 
+class KafkaLogGate(logging.Filter):
+    """While Kafka is away, aiokafka logs an error per connection attempt: thousands per outage per
+    service. The gate lets the first warning or error from the Kafka client through as one line
+    saying Kafka is unreachable and drops the rest until `reachable()` (shared.runtime's watch) says
+    it is back, which logs one more line: one line per change of state."""
+
+    # Requests in flight when the broker returned still fail for a moment: not a new outage.
+    SETTLE_S = 5.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = False
+        self._quiet_until = 0.0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING or not record.name.startswith(("aiokafka", "kafka")):
+            return True
+        if self.down or time.monotonic() < self._quiet_until:
+            return False
+        self.down = True
+        record.msg, record.args = "Kafka unreachable (further client errors withheld until it is back): %s", (
+            record.getMessage()[:300],)
+        record.exc_info = record.exc_text = None
+        return True
+
+    def reachable(self) -> None:
+        if self.down:
+            self.down = False
+            self._quiet_until = time.monotonic() + self.SETTLE_S
+            logging.getLogger("shared.kafka").warning("Kafka reachable again")
+
+
+KAFKA_LOG_GATE = KafkaLogGate()
+
+
 def setup_logging(service: str, level: str = "INFO") -> None:
     """Structured JSON lines on stderr, each with service, trace_id and span_id."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_TraceIds())
+    handler.addFilter(KAFKA_LOG_GATE)
     handler.setFormatter(
         JsonFormatter(
             "{asctime}{levelname}{name}{message}",
@@ -46,6 +83,9 @@ def setup_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(level)
     for noisy in ("aiokafka", "kafka", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # asyncpg's pool warns with a traceback every second it cannot refill itself while PostgreSQL
+    # is away; shared.outage and the relay's supervisor say it once per outage instead.
+    logging.getLogger("asyncpg.pool").setLevel(max(logging.ERROR, root.level))
 
 
 def setup_telemetry(service: str, otlp_endpoint: str | None) -> None:

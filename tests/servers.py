@@ -18,6 +18,10 @@ TEST_PORTS = {name: str(port + PORT_OFFSET)
 
 def _infra(command: str) -> None:
     env = {**os.environ, **TEST_PORTS, "PERCORSI_STATE": str(STATE)}
+    if command in {"stop-postgres", "start-postgres", "stop-kafka", "start-kafka"}:
+        # The session's own servers, which start() named in the environment for everyone else.
+        env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
+        env.pop("PERCORSI_POSTGRES_DSN", None)
     subprocess.run([str(ROOT / "deploy" / "infra.sh"), command], check=True, env=env)
 
 
@@ -38,3 +42,20 @@ def start() -> tuple[str, str, bool]:
 
 def stop() -> None:
     _infra("stop")
+
+
+def stop_postgres() -> None:
+    """The session's PostgreSQL alone (fault tests); start_postgres brings it back on its data."""
+    _infra("stop-postgres")
+
+
+def start_postgres() -> None:
+    _infra("start-postgres")
+
+
+def stop_kafka() -> None:
+    _infra("stop-kafka")
+
+
+def start_kafka() -> None:
+    _infra("start-kafka")

@@ -47,6 +47,24 @@ def issue_token(
 
 
 _VERIFIED_CACHE_SIZE = 4096
+_NUMERIC_DATES = ("exp", "iat", "nbf")
+_STRINGS = ("iss", "sub", "jti")
+
+
+def _check_claim_types(claims: dict[str, Any]) -> None:
+    """Registered claims of their JWT types only: NumericDate a JSON number, StringOrURI a string,
+    `aud` a string or an array of strings."""
+    for name in _NUMERIC_DATES:
+        value = claims.get(name)
+        if name in claims and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise AuthError(f"token {name!r} claim is not a number (a JWT NumericDate)")
+    for name in _STRINGS:
+        if name in claims and not isinstance(claims[name], str):
+            raise AuthError(f"token {name!r} claim is not a string")
+    aud = claims.get("aud")
+    if "aud" in claims and not (isinstance(aud, str) or (
+            isinstance(aud, list) and aud and all(isinstance(a, str) for a in aud))):
+        raise AuthError("token 'aud' claim is not a string or a list of strings")
 
 
 class TokenVerifier:
@@ -97,6 +115,10 @@ class TokenVerifier:
             # The PyJWK carries its own algorithm and PyJWT refuses a token whose header names
             # another, so an HS256 token cannot be checked against a public key used as a secret.
             key, algorithms = self._jwks.get_signing_key_from_jwt(token), OIDC_ALGORITHMS
+        # Types first (RFC 7519 section 4.1): PyJWT reads a string `exp` through int(), so a token
+        # whose "exp" is "9999999999" would pass its own checks.
+        unverified = jwt.decode(token, options={"verify_signature": False})
+        _check_claim_types(unverified)
         return jwt.decode(
             token,
             key,

@@ -23,6 +23,9 @@ E2E_PORTS = {s: p + servers.PORT_OFFSET
              for s, p in {"intake": 18001, "housing": 18002, "employment": 18003, "reporting": 18004}.items()}
 
 
+LOGS: dict[str, Path] = {}  # each service process's log file, once the services fixture started them
+
+
 @pytest.fixture(scope="session")
 def collector():
     """Where the services export their spans and metrics over OTLP during the e2e session."""
@@ -40,6 +43,7 @@ async def services(real_servers, tmp_path_factory, collector):
     with environment(env):  # the services' databases, for prepare(); nothing in this process after it
         await prepare()
     logs = tmp_path_factory.mktemp("service-logs")
+    LOGS.update({s: logs / f"{s}.log" for s in SERVICES})
     procs = {}
     for service in SERVICES:
         procs[service] = subprocess.Popen(

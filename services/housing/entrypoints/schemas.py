@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
 from housing.domain.funds import FundKind, SupportKind
 from housing.domain.offer import GenderPolicy, PlaceKind
@@ -31,9 +31,9 @@ class PlaceIn(_In):
     monthly_cost_per_bed: Money = Decimal("0")
     available_from: date | None = None
     available_to: date | None = None
-    languages: list[str] = Field(default_factory=list, max_length=20)
-    host_sexes: list[Literal["F", "M", "X"]] = Field(default_factory=list)
-    host_age_bands: list[AgeBand] = Field(default_factory=list)
+    languages: list[Annotated[str, StringConstraints(max_length=8)]] = Field(default_factory=list, max_length=20)
+    host_sexes: list[Literal["F", "M", "X"]] = Field(default_factory=list, max_length=3)
+    host_age_bands: list[AgeBand] = Field(default_factory=list, max_length=20)
     host_children_ok: bool = True
     address: str | None = Field(None, max_length=300, description="kept in housing only, never on Kafka")
     managing_organisation: str | None = Field(None, max_length=200)

@@ -116,8 +116,10 @@ async def list_beneficiaries(
         name=name, fiscal_code=fiscal_code, status=status, project_id=project_id, operator=operator,
         deadline_within_days=deadline_within_days,
     )
-    return await people.list_people(uow, vault, principal, filters, limit=page.limit, offset=page.offset,
-                                    purpose=purpose, today=today_in_italy())
+    found = await people.list_people(uow, vault, principal, filters, limit=page.limit, offset=page.offset,
+                                     purpose=purpose, today=today_in_italy())
+    found["items"] = [for_role(item, principal.role) for item in found["items"]]
+    return found
 
 
 @router.get("/beneficiaries/{beneficiary_id}", response_model=responses.Person, response_model_exclude_unset=True)
@@ -131,4 +133,18 @@ async def get_beneficiary(
     found = await people.get_person(uow, vault, principal, beneficiary_id, purpose=purpose, today=today_in_italy())
     if found is None:
         raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
-    return found
+    return for_role(found, principal.role)
+
+
+# Housing and employment decide on a lease or a contract's length, which a permit's month and its
+# status (valid, expiring_soon, expired) answer; the exact expiry day is the operators' (README).
+COARSE_PERMIT_ROLES = frozenset({Role.housing, Role.employment})
+
+
+def for_role(person: dict[str, Any], role: Role) -> dict[str, Any]:
+    """What `role` sees of a person: housing and employment get the permit's expiry month, not its day."""
+    if role not in COARSE_PERMIT_ROLES:
+        return person
+    expiry = person.pop("permit_expiry", None)
+    person["permit_expiry_month"] = expiry.strftime("%Y-%m") if expiry else None
+    return person

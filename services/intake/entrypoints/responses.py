@@ -65,7 +65,9 @@ class Person(Out):
     legal_status: str
     reception: str
     must_leave_by: dt.date | None
-    permit_expiry: dt.date | None
+    # Operators and admins see the day; housing and employment only the month (README).
+    permit_expiry: dt.date | None = Field(None, description="operators and admins only")
+    permit_expiry_month: str | None = Field(None, max_length=7, description="housing and employment: YYYY-MM")
     permit_status: Literal["valid", "expiring_soon", "expired"] | None
     household_size: int
     children: int

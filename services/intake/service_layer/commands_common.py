@@ -7,10 +7,11 @@ import re
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationInfo
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from intake.domain.duplicates import has_letters
+from shared.types import no_nul
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 
@@ -109,12 +110,12 @@ def unique(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
-Text = Annotated[str, StringConstraints(max_length=200), AfterValidator(_not_blank)]
+Text = Annotated[str, StringConstraints(max_length=200), AfterValidator(no_nul), AfterValidator(_not_blank)]
 Name = Annotated[Text, AfterValidator(_has_letters)]
-LongText = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_not_blank)]
-CountryCode = Annotated[str, AfterValidator(_country_code)]
-Citizenship = Annotated[str, AfterValidator(_citizenship)]
-LanguageCode = Annotated[str, AfterValidator(_language_code)]
+LongText = Annotated[str, StringConstraints(max_length=2000), AfterValidator(no_nul), AfterValidator(_not_blank)]
+CountryCode = Annotated[str, StringConstraints(max_length=8), AfterValidator(_country_code)]
+Citizenship = Annotated[str, StringConstraints(max_length=16), AfterValidator(_citizenship)]
+LanguageCode = Annotated[str, StringConstraints(max_length=8), AfterValidator(_language_code)]
 PastDate = Annotated[dt.date, AfterValidator(_not_future)]
 BirthDate = Annotated[dt.date, AfterValidator(_plausible_birth)]
-PastYear = Annotated[int, AfterValidator(_plausible_year)]
+PastYear = Annotated[int, Field(ge=1000, le=9999), AfterValidator(_plausible_year)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from intake.domain.enums import ItalianLevel, LegalStatus, Sex, VulnerabilityFlag
 from intake.service_layer.commands_common import (
@@ -27,6 +27,7 @@ from intake.service_layer.commands_registration import (
     ReceptionIn,
     ResidenceIn,
 )
+from shared.types import LegalBool
 
 
 class BeneficiaryCorrectionIn(InputModel):
@@ -39,19 +40,19 @@ class BeneficiaryCorrectionIn(InputModel):
     birth_date: BirthDate | None = None
     birth_country: CountryCode | None = None
     citizenship: Citizenship | None = None
-    fiscal_code: str | None = None
+    fiscal_code: str | None = Field(None, max_length=32)
     legal_status: LegalStatus | None = None
     permit: PermitIn | None = None
     reception: ReceptionIn | None = None
     household: HouseholdIn | None = None
     italian_level: ItalianLevel | None = None
     education: EducationIn | None = None
-    languages: list[LanguageCode] | None = None
-    driving_licence: bool | None = None
+    languages: list[LanguageCode] | None = Field(None, max_length=20)
+    driving_licence: LegalBool | None = None
     contacts: ContactsIn | None = None
-    vulnerabilities: list[VulnerabilityFlag] | None = None
+    vulnerabilities: list[VulnerabilityFlag] | None = Field(None, max_length=20)
     residence: ResidenceIn | None = None  # the person moved
-    accepted_areas: list[ProvinceCode] | None = None
+    accepted_areas: list[ProvinceCode] | None = Field(None, max_length=107)
     # Sealed with the person's key: it may name people and facts, so it never leaves intake.
     reason: Text
 

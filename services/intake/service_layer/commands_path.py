@@ -24,7 +24,7 @@ class SkillIn(InputModel):
 
 
 class WorkExperienceIn(InputModel):
-    sector: str
+    sector: str = Field(max_length=200)
     years: float = Field(ge=0, le=80)
 
     @field_validator("sector")
@@ -39,16 +39,16 @@ class WorkExperienceIn(InputModel):
 
 
 class NeedsIn(InputModel):
-    work: list[Text] = Field(default_factory=list)
-    housing: list[Text] = Field(default_factory=list)
-    social: list[Text] = Field(default_factory=list)
+    work: list[Text] = Field(default_factory=list, max_length=50)
+    housing: list[Text] = Field(default_factory=list, max_length=50)
+    social: list[Text] = Field(default_factory=list, max_length=50)
 
 
 class AssessmentIn(InputModel):
-    skills: list[SkillIn] = Field(default_factory=list)
-    work_experience: list[WorkExperienceIn] = Field(default_factory=list)
+    skills: list[SkillIn] = Field(default_factory=list, max_length=100)
+    work_experience: list[WorkExperienceIn] = Field(default_factory=list, max_length=50)
     needs: NeedsIn
-    vulnerabilities: list[VulnerabilityFlag] = Field(default_factory=list)
+    vulnerabilities: list[VulnerabilityFlag] = Field(default_factory=list, max_length=20)
 
     @field_validator("skills")
     @classmethod
@@ -77,7 +77,7 @@ class GoalIn(InputModel):
     title: Text
     deadline: dt.date
     responsible_operator: Text
-    phases: list[PhaseIn] = Field(default_factory=list)
+    phases: list[PhaseIn] = Field(default_factory=list, max_length=20)
 
     @field_validator("phases")
     @classmethod
@@ -92,7 +92,7 @@ class GoalIn(InputModel):
 
 
 class PlanIn(InputModel):
-    goals: list[GoalIn]
+    goals: list[GoalIn] = Field(max_length=50)
 
     @field_validator("goals")
     @classmethod

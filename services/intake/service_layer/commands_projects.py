@@ -25,11 +25,12 @@ class ProjectIn(InputModel):
     funder: Funder
     code: ProjectCode
     title: Text
-    partners: list[OrganisationId] = Field(default_factory=list)
-    territories: list[ProvinceCode] = Field(min_length=1, description="Italian province codes, e.g. RM, MI")
+    partners: list[OrganisationId] = Field(default_factory=list, max_length=50)
+    territories: list[ProvinceCode] = Field(
+        min_length=1, max_length=110, description="Italian province codes, e.g. RM, MI")
     start_date: dt.date
     end_date: dt.date
-    budget: list[BudgetLineIn] = Field(default_factory=list)
+    budget: list[BudgetLineIn] = Field(default_factory=list, max_length=20)
 
     @field_validator("partners", "territories")
     @classmethod

@@ -42,6 +42,7 @@ from intake.service_layer.commands_common import (
     unique,
 )
 from shared.errors import RuleViolation
+from shared.types import LegalBool
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _PHONE = re.compile(r"\+?[0-9][0-9 ]*")
@@ -57,11 +58,11 @@ class PermitIn(InputModel):
     reason: Text
     number: Text
     # Only a postal receipt has it: the 12-character number of the registered mail.
-    registered_mail_number: str | None = Field(None, validate_default=True)
+    registered_mail_number: str | None = Field(None, max_length=40, validate_default=True)
     questura: Text
     issue_date: PastDate
     expiry_date: dt.date
-    renewal_pending: bool = False
+    renewal_pending: LegalBool = False
 
     @field_validator("number", "registered_mail_number")
     @classmethod
@@ -119,9 +120,9 @@ class ChildIn(InputModel):
 
 class HouseholdIn(InputModel):
     # size comes last so its rule can see the children listed before it.
-    children: list[ChildIn] = Field(default_factory=list)
-    single_parent: bool = False
-    size: int = Field(ge=1)
+    children: list[ChildIn] = Field(default_factory=list, max_length=20)
+    single_parent: LegalBool = False
+    size: int = Field(ge=1, le=50)
 
     @field_validator("single_parent")
     @classmethod
@@ -150,12 +151,12 @@ class QualificationIn(InputModel):
 
 class EducationIn(InputModel):
     highest_level: EducationLevel
-    qualifications_abroad: list[QualificationIn] = Field(default_factory=list)
+    qualifications_abroad: list[QualificationIn] = Field(default_factory=list, max_length=20)
 
 
 class ContactsIn(InputModel):
-    phone: str | None = None
-    email: str | None = None
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=254)
     address: Text | None = None
 
     @field_validator("phone")
@@ -181,9 +182,9 @@ class ContactsIn(InputModel):
 
 
 class ConsentIn(InputModel):
-    given: bool
+    given: LegalBool
     date: PastDate
-    scope: list[ConsentScope]
+    scope: list[ConsentScope] = Field(max_length=10)
     legal_basis: LegalBasis = LegalBasis.consent
     notice_version: Text = Field("unrecorded", max_length=40, description="version of the privacy notice shown")
     given_by: GivenBy | None = Field(
@@ -252,22 +253,22 @@ class BeneficiaryIn(InputModel):
     # Before legal_status, whose minor rule is judged on this day; a caseload's history is dated in the past.
     taken_in_charge_on: PastDate | None = Field(
         None, description="the day the person was taken in charge, if before today (never in the future)")
-    fiscal_code: str | None = None
+    fiscal_code: str | None = Field(None, max_length=32)
     legal_status: LegalStatus
     permit: PermitIn | None = None
     reception: ReceptionIn
     household: HouseholdIn
     italian_level: ItalianLevel
     education: EducationIn | None = None
-    languages: list[LanguageCode] = Field(default_factory=list)
+    languages: list[LanguageCode] = Field(default_factory=list, max_length=20)
     driving_licence: bool | None = None
     contacts: ContactsIn | None = None
     consent: ConsentIn
-    project_ids: list[Text]
-    vulnerabilities: list[VulnerabilityFlag] = Field(default_factory=list)
+    project_ids: list[Text] = Field(max_length=20)
+    vulnerabilities: list[VulnerabilityFlag] = Field(default_factory=list, max_length=20)
     residence: ResidenceIn | None = None
     accepted_areas: list[ProvinceCode] = Field(
-        default_factory=list, description="provinces where the person would accept to live or work")
+        default_factory=list, max_length=107, description="provinces where the person would accept to live or work")
 
     @field_validator("accepted_areas")
     @classmethod

@@ -18,7 +18,11 @@ def test_service_variables_are_prefixed_and_beat_the_defaults(monkeypatch):
     housing = ServiceSettings.for_service("housing", http_port=8002)
     employment = ServiceSettings.for_service("employment", http_port=8003)
     assert (housing.http_port, employment.http_port) == (9102, 8003)
-    assert housing.dsn == "postgresql://u:p@db:5432/percorsi_housing"
+    # The service connects as its own role (deploy/roles.py), never as the server's administrative user.
+    assert housing.dsn == "postgresql://percorsi_housing@db:5432/percorsi_housing"
+    monkeypatch.setenv("PERCORSI_HOUSING_DATABASE_PASSWORD", "s3cr:t")
+    assert ServiceSettings.for_service("housing", http_port=8002).dsn == \
+        "postgresql://percorsi_housing:s3cr%3At@db:5432/percorsi_housing"
 
 
 def test_database_url_overrides_the_derived_dsn(monkeypatch):
@@ -62,7 +66,7 @@ def test_named_servers_are_accepted_in_production(no_servers_named):
     no_servers_named.setenv("PERCORSI_ENV", "production")
     no_servers_named.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
     no_servers_named.setenv("PERCORSI_POSTGRES_DSN", "postgresql://u:p@db:5432/postgres")
-    assert ServiceSettings.for_service("housing", http_port=8002).dsn == "postgresql://u:p@db:5432/percorsi_housing"
+    assert ServiceSettings.for_service("housing", http_port=8002).dsn == "postgresql://percorsi_housing@db:5432/percorsi_housing"
 
 
 def test_a_service_with_its_own_database_url_needs_no_server_dsn(no_servers_named):

@@ -1,0 +1,225 @@
+"""`Idempotency-Key` on every POST: a retry with the same key and body gets the first answer and
+never acts twice; the same key with another body is a 422.
+
+Why the key is claimed inside the command's own transaction: a connection can die between the
+commit and its answer (a PostgreSQL restart did exactly that), so a key recorded apart from the
+effects could say "not done" about a command that was done. The claim row is written by
+`shared.outbox` in the statement or transaction that writes the command's events, which every
+command on the platform emits; it commits or rolls back with them. The answer is stored just after.
+A retry that finds the claim without an answer knows the command was carried out and that its
+answer was lost: it says so (409 `idempotency_answer_lost`) and does nothing again. A command
+that emits no event gets its key recorded with its 2xx answer, after the fact.
+
+Keys are per caller (organisation and subject, hashed) and kept `KEEP_HOURS`."""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared import failpoints
+from shared.limits import error_body, send_json
+from shared.outage import OUTAGE, UNREACHABLE, unavailable_body
+
+log = logging.getLogger(__name__)
+
+HEADER = b"idempotency-key"
+MAX_KEY_LENGTH = 200
+KEEP_HOURS = 24
+# Answers worth replaying: a 5xx says nothing was (knowingly) done, so its key stays free.
+_STORED = range(200, 500)
+
+
+@dataclass
+class Claim:
+    """The key of the request being handled; `written` once the outbox wrote it in the transaction."""
+
+    scope: bytes
+    key: str
+    request_hash: bytes
+    written: bool = False
+
+
+CURRENT: contextvars.ContextVar[Claim | None] = contextvars.ContextVar("percorsi_idempotency", default=None)
+
+CLAIM_SQL = "INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ({}, {}, {})"
+
+
+def claim_cte(first_param: int) -> tuple[str, list[object]] | None:
+    """The claim as an extra CTE for a one-statement command (see shared.outbox.insert_cte)."""
+    claim = CURRENT.get()
+    if claim is None or claim.written:
+        return None
+    claim.written = True
+    p = first_param
+    return f"idempotency_claimed AS ({CLAIM_SQL.format(f'${p}', f'${p + 1}', f'${p + 2}')})", [
+        claim.scope, claim.key, claim.request_hash]
+
+
+async def claim_in(conn: object) -> None:
+    """Write the current request's claim on `conn`, inside its transaction (once per request)."""
+    claim = CURRENT.get()
+    if claim is None or claim.written:
+        return
+    await conn.execute(CLAIM_SQL.format("$1", "$2", "$3"), claim.scope, claim.key, claim.request_hash)  # type: ignore[attr-defined]
+    claim.written = True
+
+
+def _key_error(message: str) -> dict[str, Any]:
+    return error_body("invalid input", "header.Idempotency-Key", "idempotency_key_format", message)
+
+
+class Idempotency:
+    """ASGI middleware; needs `runtime.pool` (the service's database) once started."""
+
+    def __init__(self, app: ASGIApp, *, runtime: object) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        raw_key = next((v for k, v in scope["headers"] if k == HEADER), None)
+        if raw_key is None:
+            await self.app(scope, receive, send)
+            return
+        key = raw_key.decode("latin-1").strip()
+        if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable() or not key.isascii():
+            await send_json(send, 422, _key_error(
+                f"an Idempotency-Key is 1 to {MAX_KEY_LENGTH} printable ASCII characters"))
+            return
+        caller = self._caller(scope)
+        if caller is None:  # no valid token: the route answers 401, nothing to remember
+            await self.app(scope, receive, send)
+            return
+        body = scope.get("percorsi.body", b"")
+        claim = Claim(hashlib.sha256(caller.encode()).digest(), key, _request_hash(scope, body))
+        try:
+            if await self._answer_known(claim, send):
+                return
+        except UNREACHABLE as exc:
+            OUTAGE.failed(exc, getattr(self.runtime, "ping_postgres", None))
+            await send_json(send, 503, unavailable_body(), [(b"retry-after", b"2")])
+            return
+        await self._handle(claim, scope, receive, send)
+
+    def _caller(self, scope: Scope) -> str | None:
+        auth = next((v for k, v in scope["headers"] if k == b"authorization"), b"").decode("latin-1")
+        scheme, _, token = auth.partition(" ")
+        token = token.strip()
+        verifier = getattr(scope["app"].state, "token_verifier", None)
+        if scheme.lower() != "bearer" or not token or verifier is None:
+            return None
+        if verifier.needs_network:
+            return _unverified_caller(token)
+        try:
+            principal = verifier.verify(token)
+        except Exception:
+            return None
+        return f"{principal.organisation_id}\x00{principal.subject}"
+
+    async def _answer_known(self, claim: Claim, send: Send) -> bool:
+        row = await self.runtime.pool.fetchrow(  # type: ignore[attr-defined]
+            "SELECT request_hash, status, headers, body FROM idempotency_keys WHERE scope = $1 AND key = $2",
+            claim.scope, claim.key,
+        )
+        if row is None:
+            return False
+        if row["request_hash"] != claim.request_hash:
+            await send_json(send, 422, error_body(
+                "invalid input", "header.Idempotency-Key", "idempotency_key_reused",
+                "this Idempotency-Key was used for another request; use a new key for a new request"))
+            return True
+        if row["status"] is None:
+            await send_json(send, 409, {
+                "detail": "this request was carried out, but its answer was lost (or is being sent): "
+                          "it is not carried out again", "rule": "idempotency_answer_lost",
+                "errors": [{"field": "header.Idempotency-Key", "rule": "idempotency_answer_lost",
+                            "message": "the command is done; read the resource to see its result"}]})
+            return True
+        headers = [(k.encode(), v.encode()) for k, v in row["headers"].items()]
+        await send({"type": "http.response.start", "status": row["status"],
+                    "headers": [*headers, (b"idempotent-replayed", b"true")]})
+        await send({"type": "http.response.body", "body": bytes(row["body"])})
+        return True
+
+    async def _handle(self, claim: Claim, scope: Scope, receive: Receive, send: Send) -> None:
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                if claim.written:
+                    failpoints.hit("http.before_answer")  # done and committed, its answer not yet sent
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        token = CURRENT.set(claim)
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            CURRENT.reset(token)
+        if start is None or start["status"] not in _STORED:
+            return
+        if not claim.written and start["status"] >= 300:
+            return  # refused before anything was stored: a retry is judged again
+        try:
+            await self._store(claim, start, b"".join(chunks))
+        except Exception as exc:  # the answer was sent; a retry then learns it was done
+            log.warning("idempotent answer not stored", extra={"error": type(exc).__name__})
+
+    async def _store(self, claim: Claim, start: Message, body: bytes) -> None:
+        keep = {"content-type", "location"}
+        headers = {k.decode(): v.decode("latin-1") for k, v in start["headers"] if k.decode().lower() in keep}
+        pool = self.runtime.pool  # type: ignore[attr-defined]
+        if claim.written:
+            await pool.execute(
+                "UPDATE idempotency_keys SET status = $3, headers = $4, body = $5 WHERE scope = $1 AND key = $2",
+                claim.scope, claim.key, start["status"], headers, body)
+        else:
+            await pool.execute(
+                "INSERT INTO idempotency_keys (scope, key, request_hash, status, headers, body) "
+                "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                claim.scope, claim.key, claim.request_hash, start["status"], headers, body)
+
+
+async def forget_old_keys(pool: object, *, keep_hours: float = KEEP_HOURS, every_s: float = 3600) -> None:
+    """Delete keys (and the answers they hold) older than `keep_hours`, hourly: a retry comes within
+    minutes, and the stored answers are not kept longer than they serve."""
+    import asyncio
+
+    while True:
+        await pool.execute(  # type: ignore[attr-defined]
+            "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)", keep_hours)
+        await asyncio.sleep(every_s)
+
+
+def _unverified_caller(token: str) -> str | None:
+    """In oidc mode verifying may fetch keys (off the loop, in the route); the key's scope is then the
+    token's claims read unverified: the route still verifies the token before anything is done."""
+    import jwt
+
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    return f"{claims.get('org')}\x00{claims.get('sub')}"
+
+
+def _request_hash(scope: Scope, body: bytes) -> bytes:
+    digest = hashlib.sha256()
+    digest.update(json.dumps([scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1")])
+                  .encode())
+    digest.update(b"\x00")
+    digest.update(body)
+    return digest.digest()
