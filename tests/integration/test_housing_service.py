@@ -155,6 +155,13 @@ async def _known(h: Housing, bid) -> bool:
         return await uow.households.get(bid) is not None
 
 
+async def _matchable(h: Housing, bid) -> bool:
+    """Registered, with the plan's housing goal and the referral consent consumed (three events)."""
+    async with h.uow() as uow:
+        household = await uow.households.get(bid)
+        return household is not None and household.matchable
+
+
 async def test_each_kind_of_event_rematches_and_withdrawal_takes_the_person_out(housing: Housing):
     h = housing
     place = await flat(h)
@@ -234,7 +241,7 @@ async def test_the_workflow_over_http_with_refusals_and_events(housing: Housing)
 
     # a declined proposal cannot move in; a manual proposal that breaks a constraint is refused
     b = await person(h, sex="F", size=3, children=2)
-    await eventually(lambda: _known(h, b))
+    await eventually(lambda: _matchable(h, b))
     men = await flat(h, gender_policy="men", beds_free=1)
     r = await h.http.post("/api/v1/proposals", headers=h.auth,
                           json={"beneficiary_id": str(b), "place_id": men["place_id"]})

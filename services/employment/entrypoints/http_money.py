@@ -43,7 +43,7 @@ async def revise(fund_id: UUID, body: BudgetIn, who: Principal = ADMIN, app: Emp
 
 
 @router.get("/payments/due", response_model=list[DueOut])
-async def due(month: str | None = Query(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+async def due(month: str | None = Query(None, pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$",
                                         description="YYYY-MM; this month by default; overdue months included"),
               who: Principal = TEAM, app: Employment = APP) -> list[DueOut]:
     chosen = None if month is None else (int(month[:4]), int(month[5:]))

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
 from intake.domain.consent import GivenBy, LegalBasis
@@ -96,7 +96,10 @@ async def give(beneficiary_id: UUID, body: ConsentGivenIn, request: Request,
 
 @router.post("/beneficiaries/{beneficiary_id}/consents/{purpose}/withdrawal", response_model=ConsentsOut,
              status_code=201)
-async def withdraw(beneficiary_id: UUID, purpose: str, request: Request, body: WithdrawalIn | None = None,
+async def withdraw(beneficiary_id: UUID, request: Request,
+                   purpose: str = Path(max_length=40, pattern=r"^[a-z][a-z0-9_]{1,39}$",
+                                       description="a purpose code from the list kept as data"),
+                   body: WithdrawalIn | None = None,
                    principal: Principal = Depends(OPERATORS)) -> dict:
     """Withdraw the consent to one purpose, at any time; emits intake.consent_withdrawn, on which housing and
     employment stop offering and matching the person."""

@@ -26,7 +26,7 @@ async def open_new(conn: Connection) -> int:
         await conn.execute("LOCK TABLE projection_generations IN EXCLUSIVE MODE")
         for stale in await conn.fetch("SELECT generation FROM projection_generations WHERE state = 'building'"):
             await conn.execute("DELETE FROM projection_generations WHERE generation = $1", stale["generation"])
-            await conn.execute(f"DROP SCHEMA IF EXISTS {facts_sql.schema(stale['generation'])} CASCADE")
+            await conn.execute("SELECT drop_fact_generation($1)", stale["generation"])
         generation = int(await conn.fetchval("SELECT coalesce(max(generation), 0) + 1 FROM projection_generations"))
         await conn.execute("SELECT create_fact_generation($1)", generation)
         await conn.execute("INSERT INTO projection_generations (generation, state) VALUES ($1, 'building')",
@@ -40,8 +40,7 @@ async def append_rows(conn: Connection, generation: int, rows: list[tuple[object
 
 
 async def index(conn: Connection, generation: int) -> None:
-    await conn.execute("SELECT index_fact_generation($1)", generation)
-    await conn.execute(f"ANALYZE {facts_sql.schema(generation)}.facts")
+    await conn.execute("SELECT index_fact_generation($1)", generation)  # and ANALYZE, as the owner
 
 
 async def switch(conn: Connection, generation: int, facts: int) -> None:
@@ -52,14 +51,14 @@ async def switch(conn: Connection, generation: int, facts: int) -> None:
         "UPDATE projection_generations SET state = 'active', switched_at = now(), events = $2 WHERE generation = $1",
         generation, facts)
     if old is not None:
-        await conn.execute(f"DROP SCHEMA {facts_sql.schema(old)} CASCADE")
+        await conn.execute("SELECT drop_fact_generation($1)", old)
 
 
 async def abandon(conn: Connection, generation: int) -> None:
     async with conn.transaction():
         await conn.execute("DELETE FROM projection_generations WHERE generation = $1 AND state = 'building'",
                            generation)
-        await conn.execute(f"DROP SCHEMA IF EXISTS {facts_sql.schema(generation)} CASCADE")
+        await conn.execute("SELECT drop_fact_generation($1)", generation)
 
 
 async def listed(conn: Connection) -> list[asyncpg.Record]:

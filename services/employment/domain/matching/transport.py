@@ -198,8 +198,12 @@ class TransportProblem:
         total = float(self.pool.weight[chosen].sum())
         u = self._prices
         live = self.pool.live()
-        slack = (self.pool.weight[live] - u[np.asarray(self._person_row)[self.pool.person[live]]]
-                 - u[np.asarray(self._opening_row)[self.pool.opening[live]]])
+        # int64 even when empty: an organisation with nobody to match has empty row maps, which numpy
+        # would otherwise make float arrays, unfit as indices.
+        person_row = np.asarray(self._person_row, dtype=np.int64)
+        opening_row = np.asarray(self._opening_row, dtype=np.int64)
+        slack = (self.pool.weight[live] - u[person_row[self.pool.person[live]]]
+                 - u[opening_row[self.pool.opening[live]]])
         bound = float(u @ np.asarray(self._row_upper) + np.maximum(0.0, slack).sum())
         if total > bound + 1e-6 * max(1.0, bound):
             raise RuntimeError(f"the assignment's total {total} exceeds the bound {bound}: the duals are wrong")
