@@ -22,6 +22,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from bench.reporting_events import Generator
+from deploy.bootstrap import prepare_database
 from reporting.adapters.formats.pdf import render_pdf
 from reporting.adapters.formats.xlsx import render_xlsx
 from reporting.adapters.indicator_files import load_catalogue
@@ -34,7 +35,7 @@ from reporting.service_layer.projection import consumed_contracts
 from reporting.service_layer.rebuild import in_process, rebuild
 from reporting.service_layer.reports import ReportCommand, Reporting
 from reporting.service_layer.unit_of_work import PostgresReportingUnitOfWork
-from shared.db import create_pool, drop_database, ensure_database, migrate
+from shared.db import create_pool, drop_database
 from shared.heap import settle_after_startup
 from shared.runtime import Runtime
 from shared.settings import PlatformSettings, ServiceSettings
@@ -117,9 +118,8 @@ async def run() -> list[tuple[str, float, str]]:
     settle_after_startup()  # as every service process does once started (shared/heap.py)
     platform = PlatformSettings()
     await drop_database(platform.postgres_dsn, DATABASE)
-    await ensure_database(platform.postgres_dsn, DATABASE)
+    await prepare_database(platform, "reporting", DATABASE)  # as deployed: the service runs as its own role
     dsn = platform.database_dsn(DATABASE)
-    await migrate(dsn, ROOT / "services" / "reporting")
     run_id = uuid4().hex[:8]
     steady_topics = {s: f"bench.reporting.{run_id}.steady.{s}" for s in SERVICES}
     full_topics = {s: f"bench.reporting.{run_id}.full.{s}" for s in SERVICES}

@@ -46,6 +46,15 @@ async def prepare(platform: PlatformSettings | None = None, *, database_suffix: 
     return dsns
 
 
+async def prepare_database(platform: PlatformSettings, service: str, database: str) -> list[str]:
+    """One service's database as `prepare` makes it (the roles, the owner's migrations, the service
+    role's grants), under another name: for a benchmark's own database."""
+    settings = ServiceSettings.for_service(service, http_port=SERVICES[service])
+    await roles.ensure_roles(platform.postgres_dsn, [service], {
+        service: settings.database_password.get_secret_value() if settings.database_password else None})
+    return await _migrate_as_owner(platform, service, database)
+
+
 async def _migrate_as_owner(platform: PlatformSettings, service: str, database: str) -> list[str]:
     """Create the database if missing, give it and its objects to the owner role, migrate as the
     owner, then grant the service role what it uses (deploy/roles.py)."""

@@ -65,7 +65,7 @@ def create_app(
     # Outermost last: the limits judge a request before anything reads its body.
     app.add_middleware(Idempotency, runtime=runtime)
     app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes,
-                       max_header_bytes=settings.max_header_bytes)
+                       max_header_bytes=settings.max_header_bytes, max_upload_bytes=settings.max_upload_bytes)
     openapi.install(app)
     return app
 

@@ -20,6 +20,8 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 256 * 1024
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+UPLOAD_PREFIXES = ("/api/v1/imports",)
 MAX_HEADER_BYTES = 16 * 1024
 # Set while an HTTP request is handled: the outbox refuses an event too large for Kafka only then.
 IN_REQUEST: contextvars.ContextVar[bool] = contextvars.ContextVar("percorsi_in_request", default=False)
@@ -62,10 +64,19 @@ class RequestLimits:
     (`percorsi.body`) so the idempotency middleware does not read it again."""
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int = MAX_BODY_BYTES,
-                 max_header_bytes: int = MAX_HEADER_BYTES) -> None:
+                 max_header_bytes: int = MAX_HEADER_BYTES, max_upload_bytes: int = MAX_UPLOAD_BYTES,
+                 upload_prefixes: tuple[str, ...] = UPLOAD_PREFIXES) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_header_bytes = max_header_bytes
+        # A caseload file (CSV or XLSX, up to 100,000 rows) is an upload, not a command's JSON: the
+        # routes under these prefixes take up to `max_upload_bytes`.
+        self.max_upload_bytes = max_upload_bytes
+        self.upload_prefixes = upload_prefixes
+
+    def _limit(self, scope: Scope) -> int:
+        path: str = scope["path"]
+        return self.max_upload_bytes if path.startswith(self.upload_prefixes) else self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -78,9 +89,9 @@ class RequestLimits:
         if scope["method"] not in _BODY_METHODS:
             await self.app(scope, receive, send)
             return
-        body = await self._read_body(receive)
+        body = await self._read_body(receive, self._limit(scope))
         if body is None:
-            await send_json(send, 413, self._too_large())
+            await send_json(send, 413, self._too_large(self._limit(scope)))
             return
         if b"\\u0000" in body or b"\x00" in body:
             nul = self._nul_in_body(body)
@@ -101,8 +112,8 @@ class RequestLimits:
             return 431, error_body("request headers too large", "headers", "headers_too_large",
                                    f"the request's headers are {size} bytes; at most {self.max_header_bytes} are read")
         for name, value in headers:
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_body_bytes:
-                return 413, self._too_large()
+            if name == b"content-length" and value.isdigit() and int(value) > self._limit(scope):
+                return 413, self._too_large(self._limit(scope))
         if "\x00" in scope["path"]:
             return 422, error_body("invalid input", "path", "nul_character", "the path holds a NUL character")
         query = scope.get("query_string", b"")
@@ -114,11 +125,11 @@ class RequestLimits:
                                    "text must not hold a NUL character (U+0000)")
         return None
 
-    def _too_large(self) -> dict[str, Any]:
+    def _too_large(self, limit: int) -> dict[str, Any]:
         return error_body("request body too large", "body", "body_too_large",
-                          f"a request body is at most {self.max_body_bytes} bytes")
+                          f"a request body is at most {limit} bytes")
 
-    async def _read_body(self, receive: Receive) -> bytes | None:
+    async def _read_body(self, receive: Receive, limit: int) -> bytes | None:
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -127,7 +138,7 @@ class RequestLimits:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body_bytes:
+            if size > limit:
                 return None
             chunks.append(chunk)
             if not message.get("more_body", False):

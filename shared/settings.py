@@ -77,6 +77,7 @@ class ServiceSettings(PlatformSettings):
     restart_max_backoff_s: float = Field(1.0, gt=0, le=60)
     # Requests: bodies and headers over these sizes answer 413 and 431 (shared/limits.py).
     max_body_bytes: int = Field(256 * 1024, ge=1024)
+    max_upload_bytes: int = Field(64 * 1024 * 1024, ge=1024, description="caseload files under /api/v1/imports")
     max_header_bytes: int = Field(16 * 1024, ge=1024)
     consumer_max_records: int = Field(1000, ge=1)
     # How long the subscriber waits for records when none are buffered. Under load it does not wait:

@@ -34,7 +34,11 @@ def _app() -> TestClient:
     async def q(purpose: str = "") -> dict:
         return {"purpose": purpose}
 
-    app.add_middleware(RequestLimits, max_body_bytes=1024, max_header_bytes=2048)
+    @app.post("/api/v1/imports/people")
+    async def upload(request: Request) -> dict:
+        return {"size": len(await request.body())}
+
+    app.add_middleware(RequestLimits, max_body_bytes=1024, max_header_bytes=2048, max_upload_bytes=4096)
     return TestClient(app)
 
 
@@ -55,6 +59,13 @@ def test_a_body_over_the_limit_is_413_whether_announced_or_streamed():
 
     streamed = client.post("/echo", content=chunks())  # chunked: no Content-Length
     assert streamed.status_code == 413
+
+
+def test_an_upload_route_takes_a_caseload_file_up_to_its_own_limit():
+    assert client.post("/api/v1/imports/people", content=b"x" * 4000).json() == {"size": 4000}
+    refused = client.post("/api/v1/imports/people", content=b"x" * 4097)
+    assert refused.status_code == 413 and "4096" in refused.json()["errors"][0]["message"]
+    assert client.post("/echo", content=b"x" * 4000).status_code == 413  # a command's body keeps its limit
 
 
 def test_headers_over_the_limit_are_431():
