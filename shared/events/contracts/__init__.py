@@ -24,7 +24,6 @@ from shared.events.contracts.matching import (
     HousingCandidateWaiting,
 )
 from shared.events.contracts.path import (
-    AMOUNT,
     Area,
     AssessmentRecorded,
     CourseCompleted,
@@ -48,6 +47,7 @@ from shared.events.contracts.people import (
     BeneficiaryRegistered,
     CorrectableField,
 )
+from shared.events.contracts.vocabulary import AMOUNT
 
 __all__ = [
     "ConsentGiven",

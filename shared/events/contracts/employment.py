@@ -9,11 +9,10 @@ from uuid import UUID
 
 from pydantic import Field
 
+from shared.events.contracts.vocabulary import AMOUNT, ISTAT
 from shared.events.envelope import EventPayload
 from shared.events.registry import contract
 
-AMOUNT = r"^\d{1,10}(\.\d{1,2})?$"
-ISTAT = r"^\d{6}$"
 ATECO_SECTION = r"^[A-U]$"
 OpeningKind = Literal["traineeship", "bursary", "course", "job"]
 Stage = Literal[

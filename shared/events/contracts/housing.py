@@ -9,11 +9,10 @@ from uuid import UUID
 
 from pydantic import Field
 
+from shared.events.contracts.vocabulary import AMOUNT, ISTAT
 from shared.events.envelope import EventPayload
 from shared.events.registry import contract
 
-AMOUNT = r"^\d{1,10}(\.\d{1,2})?$"
-ISTAT = r"^\d{6}$"
 PlaceKind = Literal["cohousing", "host_family"]
 ProposalStatus = Literal[
     "proposed", "accepted", "confirmed_by_person", "confirmed_by_host", "confirmed", "moved_in", "moved_out",

@@ -12,6 +12,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.contracts.vocabulary import (
+    AMOUNT,
     CefrLevel,
     CourseKind,
     HousingNeed,
@@ -24,7 +25,6 @@ from shared.events.contracts.vocabulary import (
 from shared.events.envelope import EventPayload
 from shared.events.registry import contract, upcaster
 
-AMOUNT = r"^\d{1,10}(\.\d{1,2})?$"
 Area = Literal["work", "housing", "social"]
 
 

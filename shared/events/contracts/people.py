@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
+from shared.events.contracts.vocabulary import ISTAT
 from shared.events.envelope import EventPayload
 from shared.events.registry import contract
 
@@ -44,7 +45,7 @@ class BeneficiaryRegistered(EventPayload):
     # Added within v1 (optional, so older events still read): where the person lives and would accept to
     # live or work, the day they were really taken in charge (an imported history), and what matching needs.
     taken_in_charge_on: date | None = Field(None, description="when the path began; registered_on when absent")
-    municipality: str | None = Field(None, pattern=r"^\d{6}$", description="ISTAT code of where they live")
+    municipality: str | None = Field(None, pattern=ISTAT, description="ISTAT code of where they live")
     accepted_areas: list[str] = Field(default_factory=list, description="province codes they would live or work in")
     citizenship: str | None = Field(None, pattern=r"^[A-Z]{2}$", description="ISO 3166 alpha-2")
     driving_licence: bool | None = None
@@ -107,7 +108,7 @@ class BeneficiaryCorrected(EventPayload):
     italian_level: str | None = None
     languages: list[str] | None = None
     area: str | None = None
-    municipality: str | None = Field(None, pattern=r"^\d{6}$")
+    municipality: str | None = Field(None, pattern=ISTAT)
     accepted_areas: list[str] | None = None
     citizenship: str | None = Field(None, pattern=r"^[A-Z]{2}$")
     driving_licence: bool | None = None

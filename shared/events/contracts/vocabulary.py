@@ -92,3 +92,7 @@ SocialNeed = Literal[
     "italian_course", "socio_legal", "counselling", "school_support", "social_cohesion", "clubs", "sport",
     "cultural_activities", "civic_orientation", "other",
 ]
+
+# Codes whose shape every contract checks the same way.
+AMOUNT = r"^\d{1,10}(\.\d{1,2})?$"  # decimal euros or hours as text: no float rounding on the wire
+ISTAT = r"^\d{6}$"  # a municipality's ISTAT code
