@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.errors import Conflict, Forbidden, NotFound, RuleViolation, Violations
+from shared.errors import Conflict, Forbidden, NotFound, RuleViolation, Violations, error_body
 
 T = TypeVar("T")
 
@@ -71,10 +71,6 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: _described("the current state forbids this; `errors` names the rule"),
     422: _described("invalid input: one item per field and rule broken"),
 }
-
-
-def error_body(detail: str, errors: list[dict[str, str]] | None = None, **extra: Any) -> dict[str, Any]:
-    return {"detail": detail, "errors": errors or [], **extra}
 
 
 def _item(v: RuleViolation) -> dict[str, str]:

@@ -7,6 +7,12 @@ from collections.abc import Iterable
 from typing import Any
 
 
+def error_body(detail: str, errors: list[dict[str, str]] | None = None, **extra: Any) -> dict[str, Any]:
+    """The one error body (shared.api.ErrorBody) as JSON-ready data: the HTTP handlers and the ASGI
+    middlewares that answer before any route both build it here."""
+    return {"detail": detail, "errors": errors or [], **extra}
+
+
 class RuleViolation(ValueError):
     """One field breaks one rule: answered 422 naming both. `rule` is a stable code a client can
     switch on; `message` says it in words for a person."""

@@ -19,6 +19,8 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.errors import error_body as shared_error_body
+
 MAX_BODY_BYTES = 256 * 1024
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 UPLOAD_PREFIXES = ("/api/v1/imports",)
@@ -29,8 +31,8 @@ _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def error_body(detail: str, field: str, rule: str, message: str) -> dict[str, Any]:
-    """The shared error body (shared.api.ErrorBody) with one error."""
-    return {"detail": detail, "errors": [{"field": field, "rule": rule, "message": message}]}
+    """The shared error body with one error, for the answers given before any route."""
+    return shared_error_body(detail, [{"field": field, "rule": rule, "message": message}])
 
 
 async def send_json(send: Send, status: int, body: dict[str, Any],
