@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pytauargus.engine import run_batch
 
+from reporting.adapters.highs_audit import HighsAudit
 from reporting.domain.catalogue import Suppression
 from reporting.domain.suppression import Interval, Protection, Reason, TableCell
 
@@ -31,8 +32,9 @@ people "" ""
 _DIMENSION = 'dim{n} "" ""\n<RECODABLE>\n<TOTCODE> "Total"\n'
 
 
-class TauArgus:
-    """The `Protector` that production uses."""
+class TauArgus(HighsAudit):
+    """The `Protector` that production uses: tau-argus chooses each table's pattern; the linked set
+    of an indicator's tables is audited by HiGHS (`HighsAudit.intervals`)."""
 
     def protect(self, cells: Sequence[TableCell], rule: Suppression) -> Protection:
         rows = sorted({c.row for c in cells if c.row is not None})

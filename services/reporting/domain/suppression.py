@@ -12,12 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, Protocol
+from typing import Protocol
 
 from reporting.domain.catalogue import Suppression
 from reporting.domain.counting import Cell
-
-Reason = Literal["primary", "secondary"]
+from reporting.domain.linked import Auditor, CellKey, Reason, protect_linked
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,9 @@ class Protection:
     intervals: dict[tuple[str | None, str | None], Interval]
 
 
-class Protector(Protocol):
+class Protector(Auditor, Protocol):
+    """Chooses each table's pattern (tau-argus) and audits the linked set of an indicator's tables."""
+
     def protect(self, cells: Sequence[TableCell], rule: Suppression) -> Protection:
         """Choose the secondary cells for the table's primary ones and audit the pattern."""
         ...
@@ -73,9 +74,12 @@ def required_width(cell: TableCell, rule: Suppression) -> Decimal:
 
 
 def check_audit(cells: Sequence[TableCell], protection: Protection, rule: Suppression) -> None:
-    """Every withheld cell's interval (what can be derived from the published cells) is wide enough."""
+    """Every primary cell's interval (what can be derived from the published cells) is wide enough.
+    A secondary cell is withheld to hide the primaries, not for itself: its interval is not judged."""
     by_key = {(c.row, c.column): c for c in cells}
-    for key in protection.withheld:
+    for key, reason in protection.withheld.items():
+        if reason != "primary":
+            continue
         interval = protection.intervals.get(key)
         if interval is None:
             raise UnderProtected(f"cell {key} was withheld but not audited")
@@ -88,9 +92,11 @@ def protect_cells(cells: Iterable[Cell], rule: Suppression, protector: Protector
     """Withhold the small figures of each table and the cells that would give them away.
 
     The totals (per organisation and overall) are the margins of every breakdown's table. Each table
-    is protected on its own; then a margin withheld in any table is withheld in all of them, so no
-    table shows what another hides. Withholding more cells of a protected pattern only widens what an
-    intruder can derive, so each table stays protected (its audit was of the narrower pattern)."""
+    is protected on its own by tau-argus (a near-optimal pattern, audited); a margin withheld in one
+    table is the same cell in all of them. The tables are linked through those margins, so the union
+    of the patterns is then audited as one system (`linked.protect_linked`) and cells are added
+    until no withheld figure can be narrowed by combining breakdowns. Withholding more cells only
+    widens what an intruder can derive, so each table stays protected."""
     cells = list(cells)
     if not additive:  # a mean cannot be recovered from other means: the small ones are all there is to hide
         return [ShownCell(c, "primary" if is_primary(c.people, rule) else None) for c in cells]
@@ -103,15 +109,17 @@ def protect_cells(cells: Iterable[Cell], rule: Suppression, protector: Protector
         None: _protect_table(totals, rule, protector)}
     for dimension, interior in tables.items():
         patterns[dimension] = _protect_table(interior + totals, rule, protector)
-    margins = {key for pattern in patterns.values() for key, _ in pattern.items() if key[1] is None}
-    shown = []
-    for cell in cells:
-        key = (cell.organisation_id, cell.category)
-        reason = patterns[cell.dimension].get(key)
-        if reason is None and cell.category is None and key in margins:
-            reason = "secondary"
-        shown.append(ShownCell(cell, reason))
-    return shown
+    union: dict[CellKey, Reason] = {}
+    for dimension, pattern in patterns.items():
+        for (row, column), reason in pattern.items():
+            key = (row, None, None) if column is None else (row, dimension, column)
+            if union.get(key) != "primary":
+                union[key] = reason
+    if union:
+        values = {(c.organisation_id, c.dimension, c.category): c.value for c in cells}
+        union = protect_linked(values, union, rule, protector)
+    return [ShownCell(cell, union.get((cell.organisation_id, cell.dimension, cell.category)))
+            for cell in cells]
 
 
 def _protect_table(table: list[TableCell], rule: Suppression,

@@ -45,3 +45,43 @@ def feasible_intervals(values: Mapping[Key, Decimal], withheld: set[Key]) -> dic
             bounds.append(h.val(x[target]))
         result[target] = (bounds[0], bounds[1])
     return result
+
+
+LinkedKey = tuple[str | None, str | None, str | None]  # (organisation, dimension or None for the totals, category)
+
+
+def linked_intervals(values: Mapping[LinkedKey, Decimal],
+                     withheld: set[LinkedKey]) -> dict[LinkedKey, tuple[float, float]]:
+    """The intruder's intervals over every table of one indicator at once: each breakdown's rows add
+    up to the organisation's total (the same cell for every breakdown), its columns to all
+    organisations, and the organisations' totals to the overall one. Integer unknowns, with a bound
+    far above any value so "unbounded" is a number."""
+    orgs = {o for o, _, _ in values if o is not None}
+    big = float(sum(values.values())) * 4 + 100
+    constraints: list[tuple[LinkedKey, list[LinkedKey]]] = []
+    for dim in {d for _, d, _ in values if d is not None}:
+        cats = {c for o, d, c in values if d == dim}
+        for org in orgs | {None}:
+            parts = [(org, dim, c) for c in cats if (org, dim, c) in values]
+            if parts:
+                constraints.append(((org, None, None), parts))
+        if orgs:
+            for c in cats:
+                constraints.append(((None, dim, c), [(o, dim, c) for o in orgs if (o, dim, c) in values]))
+    if orgs:
+        constraints.append(((None, None, None), [(o, None, None) for o in orgs]))
+    result = {}
+    for target in withheld:
+        bounds = []
+        for sense in ("min", "max"):
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+            x = {k: h.addVariable(lb=0, ub=big, type=highspy.HighsVarType.kInteger) for k in withheld}
+            for total, parts in constraints:
+                if total in x or any(p in x for p in parts):
+                    lhs = sum((x[p] if p in x else float(values[p]) for p in parts), 0.0)
+                    h.addConstr(lhs - (x[total] if total in x else float(values[total])) == 0)
+            (h.minimize if sense == "min" else h.maximize)(x[target])
+            bounds.append(h.val(x[target]))
+        result[target] = (bounds[0], bounds[1])
+    return result

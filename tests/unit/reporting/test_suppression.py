@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -25,7 +26,7 @@ from reporting.domain.suppression import (
 )
 from reporting.service_layer.reports import ReportCommand
 from tests.reporting_scenario import Scenario
-from tests.unit.reporting.lp_audit import feasible_intervals
+from tests.unit.reporting.lp_audit import feasible_intervals, linked_intervals
 from tests.unit.reporting.support import in_memory
 
 pytestmark = pytest.mark.unit
@@ -46,14 +47,99 @@ def assert_protected(cells: list[Cell], shown) -> None:  # noqa: ANN001
         if c.dimension is not None:
             by_table[c.dimension][(c.organisation_id, c.category)] = c.value
     withheld = {(s.cell.organisation_id, s.cell.category, s.cell.dimension) for s in shown if s.withheld}
+    primary = {(s.cell.organisation_id, s.cell.category, s.cell.dimension) for s in shown if s.withheld == "primary"}
     tables = dict(by_table) or {None: {}}
     for dimension, values in tables.items():
         values = {**values, **totals}
         hidden = {(o, c) for o, c, d in withheld if d == dimension or (d is None and c is None)}
         hidden &= set(values)
+        judged = {(o, c) for o, c, d in primary if d == dimension or (d is None and c is None)}
         for key, (low, high) in feasible_intervals(values, hidden).items():
+            if key not in judged:
+                continue
             needed = required_width(TableCell(key[0], key[1], values[key], 0), RULE)
             assert high - low >= needed, (dimension, key, low, high)
+    assert not linked_leaks(cells, shown)
+
+
+def linked_leaks(cells: list[Cell], shown) -> list:  # noqa: ANN001
+    """The primary cells an intruder narrows below the required width by combining every breakdown
+    of the indicator (the tables linked through their shared totals), by the independent audit."""
+    values = {(c.organisation_id, c.dimension, c.category): c.value for c in cells}
+    hidden = {(s.cell.organisation_id, s.cell.dimension, s.cell.category) for s in shown if s.withheld}
+    primary = {(s.cell.organisation_id, s.cell.dimension, s.cell.category) for s in shown if s.withheld == "primary"}
+    return [(key, low, high) for key, (low, high) in linked_intervals(values, hidden).items()
+            if key in primary and high - low < required_width(TableCell(None, None, values[key], 0), RULE)]
+
+
+class PerTableOnly(TauArgus):
+    """Tau-argus table by table, the linked audit switched off: how suppression worked before."""
+
+    def intervals(self, values, equations, withheld, *, integral):  # noqa: ANN001, ANN201
+        return {k: (D(0), None) for k in withheld}
+
+
+def two_breakdowns(counts: dict[str, dict[str, dict[str, int]]]) -> list[Cell]:
+    """Cells of one indicator by organisation, broken down by each dimension, with every total."""
+    cells, overall = [], 0
+    columns: dict[tuple[str, str], int] = defaultdict(int)
+    for org, by_dimension in counts.items():
+        total = sum(next(iter(by_dimension.values())).values())
+        overall += total
+        cells.append(Cell(org, None, None, D(total), total))
+        for dimension, categories in by_dimension.items():
+            assert sum(categories.values()) == total
+            for category, n in categories.items():
+                cells.append(Cell(org, dimension, category, D(n), n))
+                columns[(dimension, category)] += n
+    cells.append(Cell(None, None, None, D(overall), overall))
+    cells += [Cell(None, d, c, D(n), n) for (d, c), n in columns.items()]
+    return cells
+
+
+LEAKY = {  # found by searching random tables: tau-argus protects each of the two tables on its own
+    "o0": {"sex": {"F": 0, "M": 14}, "age_band": {"18_24": 8, "25_34": 0, "35_44": 6}},
+    "o1": {"sex": {"F": 19, "M": 3}, "age_band": {"18_24": 10, "25_34": 4, "35_44": 8}},
+}
+
+
+def test_per_table_suppression_leaks_through_another_breakdown_and_the_linked_one_does_not():
+    """o1's 3 men are withheld in the sex table, with o0's and o1's totals; but the age table shows
+    o0's three age bands (8 + 0 + 6), so o0's total is 14, o1's is 36 - 14 = 22 and its men 22 - 19 = 3."""
+    cells = two_breakdowns(LEAKY)
+    per_table = protect_cells(cells, RULE, PerTableOnly())
+    hidden = {(s.cell.organisation_id, s.cell.dimension, s.cell.category) for s in per_table if s.withheld}
+    assert ("o1", "sex", "M") in hidden and ("o0", None, None) in hidden
+    leaks = {key: (low, high) for key, low, high in linked_leaks(cells, per_table)}
+    assert leaks[("o1", "sex", "M")] == (3.0, 3.0)
+    linked = protect_cells(cells, RULE, TauArgus())
+    assert linked_leaks(cells, linked) == []
+    more = {(s.cell.organisation_id, s.cell.dimension, s.cell.category): s.withheld for s in linked if s.withheld}
+    assert set(more) > hidden  # the per-table pattern plus what closes the path through the age table
+    assert more[("o1", "sex", "M")] == "primary"
+    assert all(more[k] == "secondary" for k in set(more) - hidden)
+    assert_protected(cells, linked)
+
+
+def test_linked_suppression_holds_on_random_tables():
+    """Random organisations by sex and by age band (seeded): whatever tau-argus chose table by table,
+    the published set never lets the independent audit narrow a withheld cell."""
+    rng = random.Random(14)
+    leaking_before = 0
+    for _ in range(25):
+        counts = {}
+        for org in ("o0", "o1", "o2")[: rng.choice((2, 3))]:
+            total = rng.randint(3, 30)
+            by_dimension = {}
+            for dimension, categories in (("sex", ["F", "M"]), ("age_band", ["18_24", "25_34", "35_44"])):
+                cuts = sorted(rng.randint(0, total) for _ in categories[1:])
+                sizes = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+                by_dimension[dimension] = dict(zip(categories, sizes, strict=True))
+            counts[org] = by_dimension
+        cells = two_breakdowns(counts)
+        leaking_before += bool(linked_leaks(cells, protect_cells(cells, RULE, PerTableOnly())))
+        assert linked_leaks(cells, protect_cells(cells, RULE, TauArgus())) == [], counts
+    assert leaking_before > 0  # the seeded tables do exercise the leak
 
 
 def test_a_small_cell_is_withheld_with_another_so_the_total_does_not_give_it_away():

@@ -1,0 +1,126 @@
+"""The tables of one indicator in one report are linked: every breakdown (sex, age band, legal status,
+citizenship...) shares the same totals, per organisation and overall, so a cell withheld in one
+table could be pinned down by combining it with another. Protecting each table on its own is not
+enough; this module writes the whole linked set as one system of relations (every table's rows and
+columns, the totals shared), has an `Auditor` solve what an intruder can derive for each withheld
+cell from every published figure at once, and withholds more cells until every interval is wide
+enough. Withholding a cell never narrows any other cell's interval, so the loop only moves towards
+protection and ends (at worst with the whole connected part withheld)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal, Protocol
+
+from reporting.domain.catalogue import Suppression
+
+CellKey = tuple[str | None, str | None, str | None]  # (organisation or None: all, dimension or None: total, category)
+Relation = Literal["=", ">=", "<="]
+Reason = Literal["primary", "secondary"]
+
+
+@dataclass(frozen=True)
+class Equation:
+    """`sum(parts) <relation> total`: a row or column of one table of the linked set."""
+
+    parts: tuple[CellKey, ...]
+    total: CellKey
+    relation: Relation = "="
+
+
+class Auditor(Protocol):
+    def intervals(self, values: Mapping[CellKey, Decimal], equations: Sequence[Equation],
+                  withheld: set[CellKey], *, integral: bool) -> dict[CellKey, tuple[Decimal, Decimal | None]]:
+        """For each withheld cell, the least and greatest value (None: unbounded) consistent with
+        every published value and every relation, the unknowns being non-negative."""
+        ...
+
+
+class LinkedUnderProtected(Exception):
+    """No further cell could be withheld and a withheld cell is still pinned down."""
+
+
+def equations_of(values: Mapping[CellKey, Decimal]) -> list[Equation]:
+    """Every relation the published figures obey. Per dimension: each organisation's categories
+    add up to its total; each category's organisations add up to all organisations; and the
+    organisations' totals add up to the overall one. A breakdown in which one person can be in
+    several categories does not add up: its relation is kept as the inequality it does obey, which
+    tells the intruder no more than the truth."""
+    organisations = sorted({o for o, _, _ in values if o is not None})
+    dimensions = sorted({d for _, d, _ in values if d is not None})
+    equations = []
+    for dimension in dimensions:
+        categories = sorted({c for o, d, c in values if d == dimension and c is not None})
+        for org in [None, *organisations]:
+            parts = tuple((org, dimension, c) for c in categories if (org, dimension, c) in values)
+            if parts and (org, None, None) in values:
+                equations.append(_relation(values, parts, (org, None, None)))
+        if organisations:
+            for category in categories:
+                parts = tuple((o, dimension, category) for o in organisations if (o, dimension, category) in values)
+                if parts and (None, dimension, category) in values:
+                    equations.append(_relation(values, parts, (None, dimension, category)))
+    totals = tuple((o, None, None) for o in organisations if (o, None, None) in values)
+    if totals and (None, None, None) in values:
+        equations.append(_relation(values, totals, (None, None, None)))
+    return equations
+
+
+def _relation(values: Mapping[CellKey, Decimal], parts: tuple[CellKey, ...], total: CellKey) -> Equation:
+    gap = sum((values[p] for p in parts), Decimal(0)) - values[total]
+    return Equation(parts, total, "=" if gap == 0 else (">=" if gap > 0 else "<="))
+
+
+def required(value: Decimal, rule: Suppression) -> Decimal:
+    return max(Decimal(1), value * rule.safety_range_pct / 100)
+
+
+def protect_linked(values: Mapping[CellKey, Decimal], withheld: Mapping[CellKey, Reason], rule: Suppression,
+                   auditor: Auditor) -> dict[CellKey, Reason]:
+    """The pattern made safe for the linked set: `withheld` (each table's own pattern) plus the
+    cells that must also go so that no primary cell can be recovered through another table (a
+    secondary cell is withheld to hide a primary, not for itself)."""
+    pattern = dict(withheld)
+    equations = equations_of(values)
+    integral = all(v == v.to_integral_value() for v in values.values())
+    while True:
+        intervals = auditor.intervals(values, equations, set(pattern), integral=integral)
+        weak = sorted((k for k, (low, high) in intervals.items() if pattern[k] == "primary"
+                       and high is not None and high - low < required(values[k], rule)), key=_order)
+        if not weak:
+            return pattern
+        extra = _next_cell(weak[0], values, equations, pattern)
+        if extra is None:
+            raise LinkedUnderProtected(f"cell {weak[0]} can be narrowed to {intervals[weak[0]]}")
+        pattern[extra] = "secondary"
+
+
+def _next_cell(target: CellKey, values: Mapping[CellKey, Decimal], equations: Sequence[Equation],
+               pattern: Mapping[CellKey, Reason]) -> CellKey | None:
+    """The published cell to withhold next: among those in a relation reachable from `target`
+    through withheld cells, the one losing least (a category before a total, which every table
+    shares; then the smallest value; a zero only when nothing else is left)."""
+    touching: dict[CellKey, list[Equation]] = defaultdict(list)
+    for eq in equations:
+        for key in (*eq.parts, eq.total):
+            touching[key].append(eq)
+    seen, frontier, candidates = {target}, [target], set()
+    while frontier:
+        key = frontier.pop()
+        for eq in touching[key]:
+            for other in (*eq.parts, eq.total):
+                if other in pattern and other not in seen:
+                    seen.add(other)
+                    frontier.append(other)
+                elif other not in pattern:
+                    candidates.add(other)
+    if not candidates:
+        return None
+    return min(candidates, key=lambda k: (values[k] == 0, k[1] is None, values[k], _order(k)))
+
+
+def _order(key: CellKey) -> tuple[str, str, str]:
+    return (key[0] or "", key[1] or "", key[2] or "")
