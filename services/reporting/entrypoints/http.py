@@ -6,8 +6,9 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import StringConstraints
 
 from reporting.adapters.formats.csv_out import render_csv
 from reporting.adapters.formats.pdf import render_pdf
@@ -33,6 +34,12 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {m.split(";"
 AsOf = Annotated[datetime | date | None, Query(description="count only what was recorded by then (a date: "
                                                            "the end of that day in Italy); default now")]
 Lang = Annotated[Literal["it", "en"], Query(description="Italian first; English on request")]
+# Ids and codes: organisations, projects, sets and indicators are identifiers of at most 80 characters
+# (as everywhere on the platform); a province is an ISTAT or two-letter code.
+OrgId = Annotated[str | None, Query(min_length=1, max_length=80)]
+SetId = Annotated[str, Query(min_length=1, max_length=80)]
+ProjectId = Annotated[str, Path(min_length=1, max_length=80)]
+Codes = list[Annotated[str, StringConstraints(min_length=1, max_length=80)]]
 
 
 def reporting(request: Request) -> Reporting:
@@ -65,10 +72,10 @@ async def indicator_sets(lang: Lang = "it", principal: Principal = Depends(READE
 
 @router.get("/indicators", response_model=ReportOut)
 async def indicators(
-    set: str = "social_report", start: date | None = None, end: date | None = None, as_of: AsOf = None,
-    organisation_id: str | None = None, project_id: str | None = None,
-    province: Annotated[list[str] | None, Query(max_length=110)] = None, indicator: Annotated[
-        list[str] | None, Query(max_length=100)] = None, external: bool = False, lang: Lang = "it",
+    set: SetId = "social_report", start: date | None = None, end: date | None = None, as_of: AsOf = None,
+    organisation_id: OrgId = None, project_id: OrgId = None,
+    province: Annotated[Codes | None, Query(max_length=110)] = None, indicator: Annotated[
+        Codes | None, Query(max_length=100)] = None, external: bool = False, lang: Lang = "it",
     principal: Principal = Depends(READERS), service: Reporting = Depends(reporting),
 ) -> dict:
     """Any set's indicators for an organisation, a project, provinces and a period (default: this year)."""
@@ -81,7 +88,7 @@ async def indicators(
 
 @router.get("/reports/social", response_model=ReportOut, responses=FILE_RESPONSES)
 async def social_report(
-    year: Annotated[int, Query(ge=2000, le=2100)], organisation_id: str | None = None, as_of: AsOf = None,
+    year: Annotated[int, Query(ge=2000, le=2100)], organisation_id: OrgId = None, as_of: AsOf = None,
     format: Format = "json", external: bool = False, lang: Lang = "it",
     principal: Principal = Depends(READERS), service: Reporting = Depends(reporting),
 ) -> dict | Response:
@@ -93,7 +100,7 @@ async def social_report(
 
 @router.get("/reports/projects/{project_id}", response_model=ReportOut, responses=FILE_RESPONSES)
 async def project_report(
-    project_id: str, start: date, end: date, set: str = "fami_amif", as_of: AsOf = None,
+    project_id: ProjectId, start: date, end: date, set: SetId = "fami_amif", as_of: AsOf = None,
     format: Format = "json", external: bool = False, lang: Lang = "it",
     principal: Principal = Depends(READERS), service: Reporting = Depends(reporting),
 ) -> dict | Response:

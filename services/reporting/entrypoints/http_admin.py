@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from fastapi import APIRouter, Depends, Request
 
-from reporting.entrypoints.http import AsOf, reporting, viewer
+from reporting.entrypoints.http import AsOf, ProjectId, reporting, viewer
 from reporting.entrypoints.schemas import GenerationOut, ProjectIn, ProjectOut, RebuildOut, SpendingOut
 from reporting.service_layer.projects import RegisterProject, project_spending, register_project
 from reporting.service_layer.rebuild import generations
@@ -19,7 +19,7 @@ ADMIN = require(Role.admin)
 
 
 @router.put("/projects/{project_id}", response_model=ProjectOut)
-async def put_project(project_id: str, body: ProjectIn, principal: Principal = Depends(ADMIN),
+async def put_project(project_id: ProjectId, body: ProjectIn, principal: Principal = Depends(ADMIN),
                       service: Reporting = Depends(reporting)) -> dict:
     """Register (or update) a project's funder, lead, partners and budget lines with reporting."""
     project = await register_project(service, RegisterProject(
@@ -30,7 +30,7 @@ async def put_project(project_id: str, body: ProjectIn, principal: Principal = D
 
 
 @router.get("/projects/{project_id}/spending", response_model=SpendingOut)
-async def spending(project_id: str, as_of: AsOf = None,
+async def spending(project_id: ProjectId, as_of: AsOf = None,
                    principal: Principal = Depends(require(Role.operator, Role.coordinator, Role.funder, Role.admin)),
                    service: Reporting = Depends(reporting)) -> dict:
     """Spent against budget by work package and budget line, exact euros, as of a recorded time."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
 
 
 class CellOut(BaseModel):
@@ -107,7 +109,8 @@ class ProjectIn(BaseModel):
     funder: str = Field(min_length=1, max_length=80)
     title: str = Field(min_length=1, max_length=200)
     lead_organisation_id: str = Field(min_length=1, max_length=80)
-    partners: list[str] = Field(default_factory=list, max_length=100)
+    partners: list[Annotated[str, StringConstraints(min_length=1, max_length=80)]] = Field(
+        default_factory=list, max_length=100)
     budget: list[BudgetLineIn] = Field(default_factory=list, max_length=200)
 
 
