@@ -17,41 +17,42 @@ _UNBOUNDED = (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnb
 
 
 class HighsAudit:
-    """The `Auditor` that production uses."""
+    """The `Auditor` that production uses. One model per call (the relations, the published cells
+    fixed); each target's least and greatest values are two objectives solved on it in turn."""
 
     def intervals(self, values: Mapping[CellKey, Decimal], equations: Sequence[Equation],
-                  withheld: set[CellKey], *, integral: bool) -> dict[CellKey, tuple[Decimal, Decimal | None]]:
-        relevant = [eq for eq in equations if withheld & {*eq.parts, eq.total}]
-        result: dict[CellKey, tuple[Decimal, Decimal | None]] = {}
-        for target in sorted(withheld, key=lambda k: tuple(p or "" for p in k)):
-            low = self._solve(values, relevant, withheld, target, maximise=False, integral=integral)
-            high = self._solve(values, relevant, withheld, target, maximise=True, integral=integral)
-            result[target] = (low if low is not None else Decimal(0), high)
-        return result
-
-    @staticmethod
-    def _solve(values: Mapping[CellKey, Decimal], equations: Sequence[Equation], withheld: set[CellKey],
-               target: CellKey, *, maximise: bool, integral: bool) -> Decimal | None:
+                  withheld: set[CellKey], targets: set[CellKey], *,
+                  integral: bool) -> dict[CellKey, tuple[Decimal, Decimal | None]]:
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         kind = highspy.HighsVarType.kInteger if integral else highspy.HighsVarType.kContinuous
-        x = {k: h.addVariable(lb=0, ub=highspy.kHighsInf, type=kind) for k in sorted(
-            withheld, key=lambda k: tuple(p or "" for p in k))}
+        x = {k: h.addVariable(lb=0, ub=highspy.kHighsInf, type=kind) for k in sorted(withheld, key=_order)}
 
         def term(key: CellKey):  # noqa: ANN202 - a highspy expression or a number
             return x[key] if key in x else float(values[key])
 
         for eq in equations:
+            if not withheld & {*eq.parts, eq.total}:
+                continue
             expr = sum((term(p) for p in eq.parts), 0.0) - term(eq.total)
-            if eq.relation == "=":
-                h.addConstr(expr == 0)
-            elif eq.relation == ">=":
-                h.addConstr(expr >= 0)
-            else:
-                h.addConstr(expr <= 0)
-        (h.maximize if maximise else h.minimize)(x[target])
-        if h.getModelStatus() in _UNBOUNDED:
-            return None
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"the audit of {target} ended {h.modelStatusToString(h.getModelStatus())}")
-        return Decimal(repr(round(h.val(x[target]), 6)))
+            h.addConstr(expr == 0 if eq.relation == "=" else (expr >= 0 if eq.relation == ">=" else expr <= 0))
+        result: dict[CellKey, tuple[Decimal, Decimal | None]] = {}
+        for target in sorted(targets, key=_order):
+            h.minimize(x[target])
+            low = _value(h, target)
+            h.maximize(x[target])
+            result[target] = (low if low is not None else Decimal(0), _value(h, target))
+        return result
+
+
+def _value(h: highspy.Highs, target: CellKey) -> Decimal | None:
+    status = h.getModelStatus()
+    if status in _UNBOUNDED:
+        return None
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"the audit of {target} ended {h.modelStatusToString(status)}")
+    return Decimal(repr(round(h.getInfo().objective_function_value, 6)))
+
+
+def _order(key: CellKey) -> tuple[str, str, str]:
+    return (key[0] or "", key[1] or "", key[2] or "")

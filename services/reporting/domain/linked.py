@@ -33,9 +33,11 @@ class Equation:
 
 class Auditor(Protocol):
     def intervals(self, values: Mapping[CellKey, Decimal], equations: Sequence[Equation],
-                  withheld: set[CellKey], *, integral: bool) -> dict[CellKey, tuple[Decimal, Decimal | None]]:
-        """For each withheld cell, the least and greatest value (None: unbounded) consistent with
-        every published value and every relation, the unknowns being non-negative."""
+                  withheld: set[CellKey], targets: set[CellKey], *,
+                  integral: bool) -> dict[CellKey, tuple[Decimal, Decimal | None]]:
+        """For each target (a withheld cell), the least and greatest value (None: unbounded)
+        consistent with every published value and every relation, the unknowns (`withheld`) being
+        non-negative."""
         ...
 
 
@@ -86,16 +88,20 @@ def protect_linked(values: Mapping[CellKey, Decimal], withheld: Mapping[CellKey,
     pattern = dict(withheld)
     equations = equations_of(values)
     integral = all(v == v.to_integral_value() for v in values.values())
-    while True:
-        intervals = auditor.intervals(values, equations, set(pattern), integral=integral)
-        weak = sorted((k for k, (low, high) in intervals.items() if pattern[k] == "primary"
-                       and high is not None and high - low < required(values[k], rule)), key=_order)
+    # A cell found safe stays safe as more are withheld: only the weak ones are audited again.
+    pending = {k for k, reason in pattern.items() if reason == "primary"}
+    while pending:
+        intervals = auditor.intervals(values, equations, set(pattern), pending, integral=integral)
+        weak = sorted((k for k, (low, high) in intervals.items()
+                       if high is not None and high - low < required(values[k], rule)), key=_order)
         if not weak:
             return pattern
         extra = _next_cell(weak[0], values, equations, pattern)
         if extra is None:
             raise LinkedUnderProtected(f"cell {weak[0]} can be narrowed to {intervals[weak[0]]}")
         pattern[extra] = "secondary"
+        pending = set(weak)
+    return pattern
 
 
 def _next_cell(target: CellKey, values: Mapping[CellKey, Decimal], equations: Sequence[Equation],

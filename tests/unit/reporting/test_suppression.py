@@ -15,6 +15,7 @@ from reporting.domain.access import Viewer
 from reporting.domain.catalogue import Suppression
 from reporting.domain.counting import Cell
 from reporting.domain.indicators import Period
+from reporting.domain.linked import equations_of, protect_linked
 from reporting.domain.suppression import (
     Interval,
     Protection,
@@ -75,8 +76,8 @@ def linked_leaks(cells: list[Cell], shown) -> list:  # noqa: ANN001
 class PerTableOnly(TauArgus):
     """Tau-argus table by table, the linked audit switched off: how suppression worked before."""
 
-    def intervals(self, values, equations, withheld, *, integral):  # noqa: ANN001, ANN201
-        return {k: (D(0), None) for k in withheld}
+    def intervals(self, values, equations, withheld, targets, *, integral):  # noqa: ANN001, ANN201
+        return {k: (D(0), None) for k in targets}
 
 
 def two_breakdowns(counts: dict[str, dict[str, dict[str, int]]]) -> list[Cell]:
@@ -240,3 +241,34 @@ async def test_a_funder_report_withholds_small_cells_and_says_why():
     assert operator["suppression"]["applied"] is False
     own = {(c["dimension"], c["category"]): c["value"] for c in operator["figures"][0]["cells"]}
     assert own[("sex", "F")] == 3  # exact for its own organisation
+
+
+def test_a_breakdown_where_one_person_is_in_several_categories_is_linked_by_what_it_obeys():
+    """People by kind of intervention: 12 people, 3 + 10 + 7 by kind (some had two). The kinds do not
+    add up to the total, so the linked audit gives the intruder only that they add up to at least it."""
+    cells = [Cell(None, None, None, D(12), 12), Cell(None, "kind", "housing_search", D(3), 3),
+             Cell(None, "kind", "job_orientation", D(10), 10), Cell(None, "kind", "socio_legal", D(7), 7)]
+    equations = equations_of({(c.organisation_id, c.dimension, c.category): c.value for c in cells})
+    assert [e.relation for e in equations] == [">="]
+    shown = {s.cell.category: s.withheld for s in protect_cells(cells, RULE, TauArgus())}
+    assert shown["housing_search"] == "primary" and shown[None] is None
+
+
+def test_the_linked_audit_solves_what_an_intruder_derives():
+    """HiGHS over LEAKY's two tables: with both organisations' totals and men withheld, the sex table
+    alone leaves o1's men anywhere in [0, 17]; o0's published age bands pin them to 3. Withholding
+    the two age bands of each organisation that are not empty frees them again; `protect_linked`
+    finds such cells by itself."""
+    values = {(c.organisation_id, c.dimension, c.category): c.value for c in two_breakdowns(LEAKY)}
+    hidden = {("o0", None, None), ("o1", None, None), ("o0", "sex", "M"), ("o1", "sex", "M")}
+    audit, equations, target = TauArgus(), equations_of(values), {("o1", "sex", "M")}
+    sex_only = {k: v for k, v in values.items() if k[1] != "age_band"}
+    assert audit.intervals(sex_only, equations_of(sex_only), hidden, target, integral=True) == {
+        ("o1", "sex", "M"): (D(0), D(17))}
+    assert audit.intervals(values, equations, hidden, target, integral=True) == {("o1", "sex", "M"): (D(3), D(3))}
+    freed = hidden | {(o, "age_band", band) for o in ("o0", "o1") for band in ("18_24", "35_44")}
+    assert audit.intervals(values, equations, freed, target, integral=True) == {("o1", "sex", "M"): (D(0), D(17))}
+    pattern = protect_linked(values, {k: "primary" if k in target else "secondary" for k in hidden}, RULE, audit)
+    assert set(pattern) > hidden
+    low, high = linked_intervals(values, set(pattern))[("o1", "sex", "M")]
+    assert high - low >= 1
