@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from datetime import date
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
+from openpyxl.cell.cell import Cell
 from pypdf import PdfReader
 
 from reporting.adapters.formats.csv_out import render_csv
@@ -98,3 +102,65 @@ async def test_an_external_export_marks_what_it_withholds_in_every_format():
     assert sum(1 for r in sheet.iter_rows(min_row=2, values_only=True) if r[5] == "x") == len(withheld)
     text = PdfReader(io.BytesIO(render_pdf(doc))).pages[0].extract_text()
     assert "meno di 5 persone" in " ".join(text.split())
+
+
+def charted(doc: dict) -> list[tuple[dict, list[tuple[str, str]]]]:
+    """Each charted figure with what its chart must show: every published category of its first
+    breakdown over all organisations, with the value the JSON gives (withheld ones not drawn)."""
+    out = []
+    for fig in doc["figures"]:
+        first = fig["breakdowns"][0] if fig["chart"] and fig["breakdowns"] else None
+        points = [(c["category_label"], str(c["value"])) for c in fig["cells"]
+                  if first and c["organisation_id"] is None and c["dimension"] == first and not c["withheld"]]
+        if points:
+            out.append((fig, points))
+    return out
+
+
+@pytest.mark.parametrize("external", [False, True])
+async def test_the_xlsx_charts_draw_the_report_s_numbers(external):
+    """Each native chart, read from the file's chart XML: its title, the cells its series points at
+    (resolved in the workbook by openpyxl) and the values cached in the chart are the figure's."""
+    doc = await document(external=external)
+    data = render_xlsx(doc)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+          "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = sorted((n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)),
+                       key=lambda n: int(re.findall(r"\d+", n)[0]))
+        charts = [ElementTree.fromstring(z.read(n)) for n in names]
+    expected = charted(doc)
+    assert len(charts) == len(expected) >= (0 if external else 3)
+    for chart, (fig, points) in zip(charts, expected, strict=True):
+        assert chart.find(".//c:title//a:t", ns).text == fig["label"]
+        ref = chart.find(".//c:val/c:numRef/c:f", ns).text  # Grafici!$B$2:$B$3
+        sheet_name, cells = ref.split("!")
+        block = book[sheet_name][cells.replace("$", "")]
+        in_sheet = [block.value] if isinstance(block, Cell) else [row[0].value for row in block]
+        cached = [float(v.text) for v in chart.findall(".//c:val//c:numCache/c:pt/c:v", ns)]
+        categories = [v.text for v in chart.findall(".//c:cat//c:strCache/c:pt/c:v", ns)]
+        assert in_sheet == cached == [float(v) for _, v in points], fig["indicator"]
+        assert categories == [c for c, _ in points]
+    if external:
+        withheld = {(f["indicator"], c["category_label"]) for f in doc["figures"] for c in f["cells"]
+                    if c["withheld"] and c["organisation_id"] is None and f["breakdowns"]
+                    and c["dimension"] == f["breakdowns"][0] and f["chart"]}
+        assert withheld  # the external report withholds some charted category, and no chart draws it
+        drawn = {(f["indicator"], c) for f, points in expected for c, _ in points}
+        assert not withheld & drawn
+
+
+async def test_the_pdf_charts_print_the_report_s_numbers_on_their_bars():
+    """Each chart drawn in the PDF, read back with pypdf: right before its caption come its bars'
+    values and then its categories, the same as the figure's table."""
+    doc = await document()
+    text = "\n".join(line.strip() for page in PdfReader(io.BytesIO(render_pdf(doc))).pages
+                     for line in page.extract_text().splitlines())
+    expected = charted(doc)
+    assert len(expected) >= 3
+    for fig, points in expected:
+        dimension = next(c["dimension_label"] for c in fig["cells"] if c["dimension"] == fig["breakdowns"][0])
+        caption = text.index(f"{fig['label']} ({dimension})")
+        drawn = "\n".join([v for _, v in points] + [c[:18] for c, _ in points])
+        assert drawn in text[max(0, caption - 600):caption], fig["indicator"]

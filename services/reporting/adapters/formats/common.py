@@ -28,12 +28,13 @@ def rows(doc: dict[str, Any]) -> list[list[Any]]:
     return out
 
 
-def chart_series(fig: dict[str, Any]) -> tuple[str, list[tuple[str, float | None]]] | None:
-    """The first breakdown of a charted figure over all organisations: (dimension label, [(category, value)]).
-    Values are drawn as numbers; withheld ones are left out of the chart."""
+def chart_series(fig: dict[str, Any]) -> tuple[str, list[tuple[str, str]]] | None:
+    """The first breakdown of a charted figure over all organisations: (dimension label, [(category,
+    value as the table prints it)]). Withheld categories are left out of the chart: drawn, they would
+    be a number."""
     first = fig["breakdowns"][0] if fig.get("breakdowns") else None
     cells = [c for c in fig["cells"] if c["organisation_id"] is None and c["dimension"] == first and first]
     if not cells:
         return None
-    series = [(c["category_label"], None if c["withheld"] else float(c["value"])) for c in cells]
+    series = [(c["category_label"], str(c["value"])) for c in cells if not c["withheld"]]
     return cells[0]["dimension_label"], series

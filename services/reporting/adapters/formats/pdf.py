@@ -22,16 +22,22 @@ WORDS = {
 }
 
 
-def _chart(label: str, points: list[tuple[str, float | None]]) -> Drawing:
+def _chart(label: str, points: list[tuple[str, str]]) -> Drawing:
+    """A bar per published category, its value printed on it as the table prints it (withheld
+    categories are not drawn: a bar of 0 would be a figure)."""
     drawing = Drawing(16 * cm, 6 * cm)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 40, 40, 14 * cm, 4 * cm
-    chart.data = [[v or 0 for _, v in points]]
+    chart.data = [[float(v) for _, v in points]]
     chart.categoryAxis.categoryNames = [c[:18] for c, _ in points]
     chart.categoryAxis.labels.angle = 20
     chart.categoryAxis.labels.boxAnchor = "ne"
     chart.valueAxis.valueMin = 0
     chart.bars[0].fillColor = colors.HexColor("#2f6f8f")
+    chart.barLabelFormat = "values"
+    chart.barLabelArray = [[v for _, v in points]]
+    chart.barLabels.nudge = 6
+    chart.barLabels.fontSize = 7
     drawing.add(chart)
     drawing.add(String(40, 6 * cm - 12, label[:90], fontSize=9))
     return drawing
@@ -64,7 +70,7 @@ def render_pdf(doc: dict[str, Any]) -> bytes:
                                    ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey)]))
         story.append(table)
         series = chart_series(fig) if fig["chart"] else None
-        if series:
+        if series and series[1]:
             story.append(_chart(f"{fig['label']} ({series[0]})", series[1]))
         story.append(Spacer(1, 0.3 * cm))
     SimpleDocTemplate(buffer, pagesize=A4, title=doc["title"], leftMargin=2 * cm, rightMargin=2 * cm).build(story)

@@ -40,11 +40,12 @@ def render_xlsx(doc: dict[str, Any]) -> bytes:
         if not series:
             continue
         dimension, points = series
+        if not points:
+            continue
         charts.write(data_row, 0, fig["label"], bold)
         for i, (category, value) in enumerate(points, start=1):
             charts.write(data_row + i, 0, category)
-            if value is not None:
-                charts.write_number(data_row + i, 1, value)
+            charts.write_number(data_row + i, 1, float(Decimal(value)))
         chart = book.add_chart({"type": "column"})
         chart.add_series({
             "name": fig["label"], "categories": [charts_name, data_row + 1, 0, data_row + len(points), 0],
