@@ -72,14 +72,18 @@ class ReportingStoreContract:
         assert now[("housing.support_changed", "rent_advance", "paid")] == Decimal("1800.00")
 
     async def test_projects(self, make: Callable[[], ReportingUnitOfWork]):
-        budget = [{"work_package": "work", "budget_line": "staff", "amount_eur": "1200.50"}]
+        budget = [{"work_package": "work", "budget_line": "staff", "amount_eur": "1200.50"},
+                  {"work_package": "housing", "budget_line": "rent_advances", "amount_eur": "300"}]
         async with make() as uow:
             await uow.projects.put(ProjectInfo("P1", "fami", "lead", ("b", "c")), title="t", budget=budget)
             await uow.projects.put(ProjectInfo("P2", "fondazione", "b", ()), title="u", budget=[])
         async with make() as uow:
             assert await uow.projects.get("P1") == ProjectInfo("P1", "fami", "lead", ("b", "c"))
             assert [p.project_id for p in await uow.projects.funded_by("fami")] == ["P1"]
-            assert await uow.projects.budget("P1") == budget
+            assert await uow.projects.budget("P1") == [  # exact euros to the cent, in order
+                {"work_package": "housing", "budget_line": "rent_advances", "amount_eur": "300.00"},
+                {"work_package": "work", "budget_line": "staff", "amount_eur": "1200.50"}]
             await uow.projects.put(ProjectInfo("P1", "fami", "lead", ("b",)), title="t", budget=[])
         async with make() as uow:
             assert (await uow.projects.get("P1")).partners == ("b",)
+            assert await uow.projects.budget("P1") == []  # the lines are replaced whole

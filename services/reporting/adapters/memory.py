@@ -76,5 +76,7 @@ class InMemoryProjects:
         self.projects[project.project_id] = (project, title, budget)
 
     async def budget(self, project_id: str) -> list[dict[str, str]]:
+        """As PostgreSQL gives them back: in order, each amount to the cent."""
         entry = self.projects.get(project_id)
-        return list(entry[2]) if entry else []
+        lines = sorted(entry[2] if entry else [], key=lambda b: (b["work_package"], b["budget_line"]))
+        return [{**b, "amount_eur": str(Decimal(b["amount_eur"]).quantize(Decimal("0.01")))} for b in lines]

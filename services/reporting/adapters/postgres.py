@@ -93,20 +93,30 @@ class PostgresProjects:
         return [_project(r) for r in rows]
 
     async def put(self, project: ProjectInfo, *, title: str, budget: list[dict[str, str]]) -> None:
-        await self._conn.execute(
-            """
-            INSERT INTO projects (project_id, funder, lead_organisation_id, partners, title, budget)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (project_id) DO UPDATE SET funder = excluded.funder,
-                lead_organisation_id = excluded.lead_organisation_id, partners = excluded.partners,
-                title = excluded.title, budget = excluded.budget
-            """,
-            project.project_id, project.funder, project.lead_organisation_id, list(project.partners), title, budget,
-        )
+        """The project and its budget lines, replaced whole in one transaction."""
+        async with self._conn.transaction():
+            await self._conn.execute(
+                """
+                INSERT INTO projects (project_id, funder, lead_organisation_id, partners, title)
+                VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (project_id) DO UPDATE SET funder = excluded.funder,
+                    lead_organisation_id = excluded.lead_organisation_id, partners = excluded.partners,
+                    title = excluded.title
+                """,
+                project.project_id, project.funder, project.lead_organisation_id, list(project.partners), title,
+            )
+            await self._conn.execute("DELETE FROM project_budget_lines WHERE project_id = $1", project.project_id)
+            await self._conn.executemany(
+                "INSERT INTO project_budget_lines (project_id, work_package, budget_line, amount_eur) "
+                "VALUES ($1, $2, $3, $4)",
+                [(project.project_id, b["work_package"], b["budget_line"], Decimal(b["amount_eur"])) for b in budget])
 
     async def budget(self, project_id: str) -> list[dict[str, str]]:
-        value = await self._conn.fetchval("SELECT budget FROM projects WHERE project_id = $1", project_id)
-        return list(value or [])
+        rows = await self._conn.fetch(
+            "SELECT work_package, budget_line, amount_eur FROM project_budget_lines WHERE project_id = $1 "
+            "ORDER BY work_package, budget_line", project_id)
+        return [{"work_package": r["work_package"], "budget_line": r["budget_line"],
+                 "amount_eur": str(r["amount_eur"])} for r in rows]
 
 
 def _project(row: asyncpg.Record) -> ProjectInfo:

@@ -11,7 +11,7 @@ from reporting.domain.access import ProjectInfo, Viewer, audience
 from reporting.domain.asof import as_of_instant
 from reporting.domain.money import spending
 from reporting.service_layer.reports import Reporting
-from shared.errors import NotFound
+from shared.errors import NotFound, RuleViolation
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,11 @@ class RegisterProject:
 
 async def register_project(reporting: Reporting, command: RegisterProject) -> ProjectInfo:
     project = ProjectInfo(command.project_id, command.funder, command.lead_organisation_id, command.partners)
+    lines = [(wp, bl) for wp, bl, _ in command.budget]
+    for index, line in enumerate(lines):
+        if line in lines[:index]:
+            raise RuleViolation(f"budget.{index}", "duplicate_budget_line",
+                                f"work package {line[0]!r}, budget line {line[1]!r} is given twice")
     budget = [{"work_package": wp, "budget_line": bl, "amount_eur": str(amount)} for wp, bl, amount in command.budget]
     async with reporting.uow() as uow:
         await uow.projects.put(project, title=command.title, budget=budget)

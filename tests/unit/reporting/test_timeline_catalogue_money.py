@@ -16,7 +16,7 @@ from reporting.domain.indicators import Period
 from reporting.service_layer.projects import RegisterProject, project_spending, register_project
 from reporting.service_layer.reports import ReportCommand
 from reporting.service_layer.timeline import TimelineQuery, person_timeline
-from shared.errors import Forbidden, NotFound
+from shared.errors import Forbidden, NotFound, RuleViolation
 from tests.unit.reporting.scenarios import coop_a
 from tests.unit.reporting.support import CATALOGUE, in_memory
 
@@ -149,3 +149,12 @@ async def test_spending_against_budget_by_work_package_and_line_in_exact_euros()
     with pytest.raises(Forbidden):
         await project_spending(service, Viewer("funder", "other-funder"), "P1", None)
     assert ProjectInfo("P1", "fami", "coop-a", ()) == await service.uow().projects.get("P1")
+
+
+async def test_a_budget_line_given_twice_is_refused_naming_it():
+    service, _ = await in_memory([])
+    with pytest.raises(RuleViolation) as refused:
+        await register_project(service, RegisterProject("P1", "fami", "t", "coop-a", (), (
+            ("work", "staff", Decimal("10")), ("housing", "staff", Decimal("5")), ("work", "staff", Decimal("1")))))
+    assert (refused.value.field, refused.value.rule) == ("budget.2", "duplicate_budget_line")
+    assert await service.uow().projects.get("P1") is None  # nothing half-stored
