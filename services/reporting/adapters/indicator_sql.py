@@ -16,7 +16,7 @@ from typing import Any
 from reporting.adapters.facts_sql import schema
 from reporting.domain.counting import PERSON_EVENTS, UNKNOWN, Cell, Query, Scope
 from reporting.domain.facts import PERSON_ATTRIBUTES
-from reporting.domain.indicators import DIMENSIONS
+from reporting.domain.indicators import DIMENSIONS, JOIN, cross
 from shared.db import Connection
 
 _LATEST = ", ".join(
@@ -84,9 +84,13 @@ def compile_query(query: Query, generation: int) -> tuple[str, list[Any]]:
         where.append(f"NOT EXISTS (SELECT 1 FROM {facts} x WHERE x.beneficiary_id = f.beneficiary_id"
                      f" AND x.recorded_at <= $1 AND x.event_type = ANY({param(list(w.events))}::text[])"
                      f" AND x.occurred_on {compare} {param(limit)}{extra})")
+    def category(d: str) -> str:
+        return f"coalesce({'p' if d in PERSON_ATTRIBUTES else 'f'}.{d}, '{UNKNOWN}')"
+
     breakdowns = [d for d in query.indicator.breakdowns if d in DIMENSIONS]
-    sources = ["(NULL::text, NULL::text)"] + [
-        f"('{d}', coalesce({'p' if d in PERSON_ATTRIBUTES else 'f'}.{d}, '{UNKNOWN}'))" for d in breakdowns]
+    sources = ["(NULL::text, NULL::text)"] + [f"('{d}', {category(d)})" for d in breakdowns] + [
+        f"('{cross(a, b)}', {category(a)} || '{JOIN}' || {category(b)})" for a, b in query.indicator.crossed
+        if a in DIMENSIONS and b in DIMENSIONS]
     value = {
         "people": "count(DISTINCT f.beneficiary_id)", "events": "count(DISTINCT f.event_id)",
         "records": "count(DISTINCT f.record_id)",

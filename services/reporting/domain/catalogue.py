@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reporting.domain.indicators import Indicator, IndicatorSet
+from reporting.domain.indicators import JOIN, Indicator, IndicatorSet, crossed_parts
 from reporting.domain.money import CostLine, cost_lines
 from shared.errors import NotFound
 
@@ -29,12 +29,18 @@ class Labels:
     def code(self, code: str | None, language: str, dimension: str | None = None) -> str:
         if code is None:
             return "Totale" if language == "it" else "Total"
+        parts = crossed_parts(dimension) if dimension else None
+        if parts is not None:  # a two-way table's category: each part in its own words
+            return " × ".join(self.code(c, language, d) for c, d in zip(code.split(JOIN, 1), parts, strict=True))
         words = self.sectors if dimension == "sector" else self.codes
         return words.get(code, {}).get(language, code)
 
     def dimension(self, name: str | None, language: str) -> str:
         if name is None:
             return "Totale" if language == "it" else "Total"
+        parts = crossed_parts(name)
+        if parts is not None:
+            return " × ".join(self.dimension(d, language) for d in parts)
         return self.dimensions.get(name, {}).get(language, name)
 
 

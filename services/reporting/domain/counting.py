@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
 from reporting.domain.facts import PERSON_ATTRIBUTES, Fact
-from reporting.domain.indicators import Indicator, Period, Rule
+from reporting.domain.indicators import JOIN, Indicator, Period, Rule, crossed_parts
 
 UNKNOWN = "unknown"
 PERSON_EVENTS = ("intake.beneficiary_registered", "intake.beneficiary_corrected")
@@ -133,13 +133,19 @@ def _next_steps(rule: Rule, known: Sequence[Fact]) -> dict[tuple[UUID, int], dat
 def _aggregate(query: Query, chosen: list[tuple[Fact, dict[str, str | None]]]) -> list[Cell]:
     measure = query.indicator.rule.measure
     groups: dict[tuple[str | None, str | None, str | None], list[Fact]] = defaultdict(list)
-    dimensions: list[str | None] = [None, *query.indicator.breakdowns]
+    dimensions: list[str | None] = [None, *query.indicator.tables]
+
+    def category_of(fact: Fact, person: dict[str, str | None], dim: str) -> str:
+        parts = crossed_parts(dim)
+        if parts is not None:
+            return JOIN.join(category_of(fact, person, d) for d in parts)
+        return (person[dim] if dim in person else getattr(fact, dim)) or UNKNOWN
+
     for fact, person in chosen:
         orgs: list[str | None] = [None, fact.organisation_id] if query.by_organisation else [None]
         for org in orgs:
             for dim in dimensions:
-                category = None if dim is None else (
-                    (person[dim] if dim in person else getattr(fact, dim)) or UNKNOWN)
+                category = None if dim is None else category_of(fact, person, dim)
                 groups[(org, dim, category)].append(fact)
     cells = []
     for (org, dim, category), facts in groups.items():

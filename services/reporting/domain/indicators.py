@@ -15,6 +15,19 @@ from shared.errors import RuleViolation
 
 Dimension = Literal["sex", "age_band", "legal_status", "citizenship", "province", "kind", "category", "sector"]
 DIMENSIONS: tuple[str, ...] = (*PERSON_ATTRIBUTES, *FACT_DIMENSIONS)
+CROSS, JOIN = "*", "|"
+
+
+def cross(a: str, b: str) -> str:
+    return f"{a}{CROSS}{b}"
+
+
+def crossed_parts(dimension: str) -> tuple[str, str] | None:
+    """`("sex", "age_band")` for the two-way breakdown `sex*age_band`; None for a one-way one."""
+    a, _, b = dimension.partition(CROSS)
+    return (a, b) if b else None
+
+
 Measure = Literal["people", "events", "records", "sum_amount", "sum_quantity", "mean_days"]
 
 
@@ -62,7 +75,22 @@ class Indicator(_Data):
     unit: Literal["people", "events", "records", "eur", "hours", "levels", "days"]
     rule: Rule
     breakdowns: list[Dimension] = Field(default_factory=list)
+    # Two-way tables (sex by age band...): each pair is also a breakdown of its own, `a*b`, whose
+    # categories are `ca|cb`; its rows add up to the one-way tables of a and b.
+    crossed: list[tuple[Dimension, Dimension]] = Field(default_factory=list)
     chart: bool = False
+
+    @property
+    def tables(self) -> list[str]:
+        """Every breakdown the indicator is counted by: the one-way ones, then the two-way ones."""
+        return [*self.breakdowns, *(cross(a, b) for a, b in self.crossed)]
+
+    @model_validator(mode="after")
+    def _crossed_pairs(self) -> Indicator:
+        for a, b in self.crossed:
+            if a == b or a not in self.breakdowns or b not in self.breakdowns:
+                raise ValueError(f"indicator {self.id}: a two-way table crosses two of its own breakdowns ({a}, {b})")
+        return self
 
     @model_validator(mode="after")
     def _measure_fits_unit(self) -> Indicator:

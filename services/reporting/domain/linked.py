@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Literal, Protocol
 
 from reporting.domain.catalogue import Suppression
+from reporting.domain.indicators import JOIN, crossed_parts
 
 CellKey = tuple[str | None, str | None, str | None]  # (organisation or None: all, dimension or None: total, category)
 Relation = Literal["=", ">=", "<="]
@@ -47,8 +48,9 @@ class LinkedUnderProtected(Exception):
 
 def equations_of(values: Mapping[CellKey, Decimal]) -> list[Equation]:
     """Every relation the published figures obey. Per dimension: each organisation's categories
-    add up to its total; each category's organisations add up to all organisations; and the
-    organisations' totals add up to the overall one. A breakdown in which one person can be in
+    add up to its total; each category's organisations add up to all organisations; a two-way
+    table's rows and columns add up to its two one-way tables; and the organisations' totals add
+    up to the overall one. A breakdown in which one person can be in
     several categories does not add up: its relation is kept as the inequality it does obey, which
     tells the intruder no more than the truth."""
     organisations = sorted({o for o, _, _ in values if o is not None})
@@ -65,9 +67,28 @@ def equations_of(values: Mapping[CellKey, Decimal]) -> list[Equation]:
                 parts = tuple((o, dimension, category) for o in organisations if (o, dimension, category) in values)
                 if parts and (None, dimension, category) in values:
                     equations.append(_relation(values, parts, (None, dimension, category)))
+        equations += _two_way(values, dimension, categories, [None, *organisations])
     totals = tuple((o, None, None) for o in organisations if (o, None, None) in values)
     if totals and (None, None, None) in values:
         equations.append(_relation(values, totals, (None, None, None)))
+    return equations
+
+
+def _two_way(values: Mapping[CellKey, Decimal], dimension: str, categories: list[str],
+             rows: list[str | None]) -> list[Equation]:
+    """A two-way table `a*b`: for each organisation, the cells `ca|cb` of one category of `a` add up
+    to that category in the one-way table of `a` (and the same for `b`), where it is published."""
+    parts_of = crossed_parts(dimension)
+    if parts_of is None:
+        return []
+    equations = []
+    for side, one_way in enumerate(parts_of):
+        for category in sorted({c.split(JOIN, 1)[side] for c in categories}):
+            for org in rows:
+                parts = tuple((org, dimension, c) for c in categories
+                              if c.split(JOIN, 1)[side] == category and (org, dimension, c) in values)
+                if parts and (org, one_way, category) in values:
+                    equations.append(_relation(values, parts, (org, one_way, category)))
     return equations
 
 

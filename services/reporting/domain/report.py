@@ -74,6 +74,7 @@ def document(report: Report, catalogue: Catalogue) -> dict[str, Any]:
         figures.append({
             "indicator": ind.id, "label": ind.label.of(lang), "definition": ind.definition.of(lang),
             "unit": ind.unit, "chart": ind.chart, "breakdowns": list(ind.breakdowns),
+            "crossed": ind.tables[len(ind.breakdowns):],
             "total": total["value"] if total else number(Decimal(0), ind.unit),
             "total_withheld": total["withheld"] if total else None, "cells": cells,
         })

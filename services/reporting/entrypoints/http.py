@@ -65,7 +65,8 @@ async def indicator_sets(lang: Lang = "it", principal: Principal = Depends(READE
     return [{
         "id": s.id, "title": s.title.of(lang), "description": s.description.of(lang),
         "indicators": [{"id": i.id, "label": i.label.of(lang), "definition": i.definition.of(lang), "unit": i.unit,
-                        "breakdowns": list(i.breakdowns), "rule": i.rule.model_dump(mode="json", exclude_none=True)}
+                        "breakdowns": list(i.breakdowns), "crossed": i.tables[len(i.breakdowns):],
+                        "rule": i.rule.model_dump(mode="json", exclude_none=True)}
                        for i in s.indicators],
     } for s in service.catalogue.sets.values()]
 

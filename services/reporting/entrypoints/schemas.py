@@ -25,6 +25,7 @@ class FigureOut(BaseModel):
     unit: str
     chart: bool
     breakdowns: list[str]
+    crossed: list[str] = Field(default_factory=list, description="two-way tables, `a*b`, whose cells are `ca|cb`")
     total: int | str | None
     total_withheld: str | None
     cells: list[CellOut]
@@ -69,6 +70,7 @@ class IndicatorOut(BaseModel):
     definition: str
     unit: str
     breakdowns: list[str]
+    crossed: list[str] = Field(default_factory=list, description="two-way tables, `a*b`, whose cells are `ca|cb`")
     rule: dict
 
 

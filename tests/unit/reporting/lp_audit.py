@@ -54,7 +54,8 @@ def linked_intervals(values: Mapping[LinkedKey, Decimal],
                      withheld: set[LinkedKey]) -> dict[LinkedKey, tuple[float, float]]:
     """The intruder's intervals over every table of one indicator at once: each breakdown's rows add
     up to the organisation's total (the same cell for every breakdown), its columns to all
-    organisations, and the organisations' totals to the overall one. Integer unknowns, with a bound
+    organisations, a two-way table's (`a*b`, cells `ca|cb`) to its one-way tables, and the
+    organisations' totals to the overall one. Integer unknowns, with a bound
     far above any value so "unbounded" is a number."""
     orgs = {o for o, _, _ in values if o is not None}
     big = float(sum(values.values())) * 4 + 100
@@ -68,6 +69,13 @@ def linked_intervals(values: Mapping[LinkedKey, Decimal],
         if orgs:
             for c in cats:
                 constraints.append(((None, dim, c), [(o, dim, c) for o in orgs if (o, dim, c) in values]))
+        if "*" in dim:  # a two-way table: its rows and its columns add up to the one-way tables
+            for side, one_way in enumerate(dim.split("*")):
+                for org in orgs | {None}:
+                    for code in {c.split("|")[side] for c in cats}:
+                        if (org, one_way, code) in values:
+                            constraints.append(((org, one_way, code), [
+                                (org, dim, c) for c in cats if c.split("|")[side] == code and (org, dim, c) in values]))
     if orgs:
         constraints.append(((None, None, None), [(o, None, None) for o in orgs]))
     result = {}

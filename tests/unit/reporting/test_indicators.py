@@ -40,6 +40,9 @@ async def test_people_new_active_and_since_the_start():
     assert new[("age_band", "35_44")] == 1 and new[("age_band", "under_18")] == 1
     assert new[("legal_status", "refugee")] == 3 and new[("legal_status", "asylum_seeker")] == 1
     assert new[("province", "RM")] == 5 and new[("province", "LT")] == 1
+    # the two-way table: a1 and a2 (corrected) women 25-34; a3 man 25-34, a4 35-44, a5 under 18, a8 18-24
+    two_way = {k[1]: v for k, v in new.items() if k and k[0] == "sex*age_band"}
+    assert two_way == {"F|25_34": 2, "M|25_34": 1, "M|35_44": 1, "M|under_18": 1, "M|18_24": 1}
     assert figure(doc, "people_taken_in_charge_total")[None] == 8  # a6's erasure leaves the counts standing
     active = figure(doc, "people_active")
     assert active[None] == 7  # all but a7, whose path closed before 2025

@@ -272,3 +272,48 @@ def test_the_linked_audit_solves_what_an_intruder_derives():
     assert set(pattern) > hidden
     low, high = linked_intervals(values, set(pattern))[("o1", "sex", "M")]
     assert high - low >= 1
+
+
+def sex_by_age(people: dict[tuple[str, str], int]) -> list[Cell]:
+    """One organisation's indicator by sex, by age band and by both (the two-way table)."""
+    cells = [Cell(None, None, None, D(sum(people.values())), sum(people.values()))]
+    for dim, key in (("sex", lambda s, a: s), ("age_band", lambda s, a: a), ("sex*age_band", lambda s, a: f"{s}|{a}")):
+        counts: dict[str, int] = defaultdict(int)
+        for (s, a), n in people.items():
+            counts[key(s, a)] += n
+        cells += [Cell(None, dim, c, D(n), n) for c, n in sorted(counts.items())]
+    return cells
+
+
+def test_a_two_way_table_leaks_through_its_one_way_tables_unless_linked():
+    """Sex by age band, 23 people. Table by table, the four cells behind 2-3 people hide each other in
+    the two-way table; but the one-way tables publish each row and column: 18-24 is 7, so women 18-24
+    are 7 - 5 = 2; 35-44 is 11, so women 35-44 are 11 - 8 = 3; women are 7, so women 25-34 are 2;
+    and 25-34 is 5, so men 25-34 are 3. Linked, more cells go and none is pinned."""
+    people = {("F", "18_24"): 2, ("F", "25_34"): 2, ("F", "35_44"): 3,
+              ("M", "18_24"): 5, ("M", "25_34"): 3, ("M", "35_44"): 8}
+    cells = sex_by_age(people)
+    per_table = protect_cells(cells, RULE, PerTableOnly())
+    leaks = {key: (low, high) for key, low, high in linked_leaks(cells, per_table)}
+    assert leaks == {(None, "sex*age_band", "F|18_24"): (2.0, 2.0), (None, "sex*age_band", "F|25_34"): (2.0, 2.0),
+                     (None, "sex*age_band", "F|35_44"): (3.0, 3.0), (None, "sex*age_band", "M|25_34"): (3.0, 3.0)}
+    linked = protect_cells(cells, RULE, TauArgus())
+    assert linked_leaks(cells, linked) == []
+    reasons = {(s.cell.dimension, s.cell.category): s.withheld for s in linked if s.withheld}
+    assert {k for k, r in reasons.items() if r == "primary"} == {("sex*age_band", k) for k in (
+        "F|18_24", "F|25_34", "F|35_44", "M|25_34")}
+    assert any(d in ("sex", "age_band") for d, _ in reasons)  # a one-way cell had to go too
+    assert reasons.get((None, None)) is None  # the total is still published
+
+
+def test_two_way_tables_hold_on_random_people():
+    rng = random.Random(7)
+    leaking_before = 0
+    for _ in range(20):
+        people: dict[tuple[str, str], int] = defaultdict(int)
+        for _ in range(rng.randint(8, 30)):
+            people[(rng.choice("FM"), rng.choice(("18_24", "25_34", "35_44")))] += 1
+        cells = sex_by_age(dict(people))
+        leaking_before += bool(linked_leaks(cells, protect_cells(cells, RULE, PerTableOnly())))
+        assert linked_leaks(cells, protect_cells(cells, RULE, TauArgus())) == [], dict(people)
+    assert leaking_before > 0
