@@ -103,7 +103,7 @@ def _chosen() -> list[str]:
 
 
 # Groups that measure the running platform; the others (housing's matcher) need no servers.
-NEEDS_SERVERS = {"backbone", "intake"}
+NEEDS_SERVERS = {"backbone", "intake", "reporting"}
 
 
 def main() -> None:
