@@ -40,8 +40,10 @@ class TauArgus(HighsAudit):
         rows = sorted({c.row for c in cells if c.row is not None})
         columns = sorted({c.column for c in cells if c.column is not None})
         two_way = bool(rows)
-        row_code = {r: f"r{i}" for i, r in enumerate(rows)}
-        column_code = {c: f"c{i}" for i, c in enumerate(columns)}
+        # Codes of one width: the engine pads shorter codes to the longest ("r1" came back " r1" beside
+        # "r10", and was read as the total row), so every code has the same length.
+        row_code = {r: f"r{i:04d}" for i, r in enumerate(rows)}
+        column_code = {c: f"c{i:04d}" for i, c in enumerate(columns)}
         interior = [c for c in cells if (c.row is not None or not two_way) and c.column is not None]
         if not columns:  # a table of organisation totals only: the organisations are its one dimension
             interior = [c for c in cells if c.row is not None]
@@ -82,7 +84,7 @@ def _read_back(out: list[str], audit: dict, n_dims: int, two_way: bool, has_colu
     withheld: dict[tuple[str | None, str | None], Reason] = {}
     intervals: dict[tuple[str | None, str | None], Interval] = {}
     for index, line in enumerate(out):
-        fields = [f.strip('"') for f in line.split(";")]
+        fields = [f.strip().strip('"').strip() for f in line.split(";")]
         codes, status = fields[:n_dims], fields[n_dims + 3]
         row = rows.get(codes[0]) if two_way else None
         column = (columns.get(codes[-1]) if has_columns else None)

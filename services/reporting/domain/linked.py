@@ -34,11 +34,12 @@ class Equation:
 
 class Auditor(Protocol):
     def intervals(self, values: Mapping[CellKey, Decimal], equations: Sequence[Equation],
-                  withheld: set[CellKey], targets: set[CellKey], *,
+                  withheld: set[CellKey], needed: Mapping[CellKey, Decimal], *,
                   integral: bool) -> dict[CellKey, tuple[Decimal, Decimal | None]]:
-        """For each target (a withheld cell), the least and greatest value (None: unbounded)
-        consistent with every published value and every relation, the unknowns (`withheld`) being
-        non-negative."""
+        """For each target (a withheld cell, with the width its interval needs), the least and
+        greatest value (None: unbounded) consistent with every published value and every relation,
+        the unknowns (`withheld`) being non-negative. A target's interval may be given only as
+        narrowly as it takes to see it is too narrow."""
         ...
 
 
@@ -112,15 +113,22 @@ def protect_linked(values: Mapping[CellKey, Decimal], withheld: Mapping[CellKey,
     # A cell found safe stays safe as more are withheld: only the weak ones are audited again.
     pending = {k for k, reason in pattern.items() if reason == "primary"}
     while pending:
-        intervals = auditor.intervals(values, equations, set(pattern), pending, integral=integral)
+        intervals = auditor.intervals(values, equations, set(pattern), {k: required(values[k], rule) for k in pending},
+                                      integral=integral)
         weak = sorted((k for k, (low, high) in intervals.items()
                        if high is not None and high - low < required(values[k], rule)), key=_order)
         if not weak:
             return pattern
-        extra = _next_cell(weak[0], values, equations, pattern)
-        if extra is None:
+        # One more cell for each weak one at a time (most share the cell they need): a funder's
+        # report has hundreds of withheld cells, and one audit round per added cell is too slow.
+        added = False
+        for target in weak:
+            extra = _next_cell(target, values, equations, pattern)
+            if extra is not None and extra not in pattern:
+                pattern[extra] = "secondary"
+                added = True
+        if not added:
             raise LinkedUnderProtected(f"cell {weak[0]} can be narrowed to {intervals[weak[0]]}")
-        pattern[extra] = "secondary"
         pending = set(weak)
     return pattern
 

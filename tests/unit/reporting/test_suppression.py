@@ -76,8 +76,8 @@ def linked_leaks(cells: list[Cell], shown) -> list:  # noqa: ANN001
 class PerTableOnly(TauArgus):
     """Tau-argus table by table, the linked audit switched off: how suppression worked before."""
 
-    def intervals(self, values, equations, withheld, targets, *, integral):  # noqa: ANN001, ANN201
-        return {k: (D(0), None) for k in targets}
+    def intervals(self, values, equations, withheld, needed, *, integral):  # noqa: ANN001, ANN201
+        return {k: (D(0), None) for k in needed}
 
 
 def two_breakdowns(counts: dict[str, dict[str, dict[str, int]]]) -> list[Cell]:
@@ -261,7 +261,7 @@ def test_the_linked_audit_solves_what_an_intruder_derives():
     finds such cells by itself."""
     values = {(c.organisation_id, c.dimension, c.category): c.value for c in two_breakdowns(LEAKY)}
     hidden = {("o0", None, None), ("o1", None, None), ("o0", "sex", "M"), ("o1", "sex", "M")}
-    audit, equations, target = TauArgus(), equations_of(values), {("o1", "sex", "M")}
+    audit, equations, target = TauArgus(), equations_of(values), {("o1", "sex", "M"): D(1)}
     sex_only = {k: v for k, v in values.items() if k[1] != "age_band"}
     assert audit.intervals(sex_only, equations_of(sex_only), hidden, target, integral=True) == {
         ("o1", "sex", "M"): (D(0), D(17))}
@@ -317,3 +317,25 @@ def test_two_way_tables_hold_on_random_people():
         leaking_before += bool(linked_leaks(cells, protect_cells(cells, RULE, PerTableOnly())))
         assert linked_leaks(cells, protect_cells(cells, RULE, TauArgus())) == [], dict(people)
     assert leaking_before > 0
+
+
+def test_tables_of_more_than_ten_organisations_and_categories_are_read_back_right():
+    """Tau-argus pads codes to the longest: with eleven organisations "r1" came back as " r1" and was
+    read as the all-organisations row, so a small cell of one organisation was published and a big
+    total was marked as withheld. Codes now have one width."""
+    orgs = [f"org{i:02d}" for i in range(12)]
+    counts = {(o, s): (2 if (o, s) == ("org01", "F") else 10 + i) for i, o in enumerate(orgs) for s in "FM"}
+    cells = [Cell(o, "sex", s, D(n), n) for (o, s), n in counts.items()]
+    cells += [Cell(o, None, None, D(counts[(o, "F")] + counts[(o, "M")]), counts[(o, "F")] + counts[(o, "M")])
+              for o in orgs]
+    for s in "FM":
+        n = sum(v for (_, x), v in counts.items() if x == s)
+        cells.append(Cell(None, "sex", s, D(n), n))
+    grand = sum(counts.values())
+    cells.append(Cell(None, None, None, D(grand), grand))
+    shown = {(c.cell.organisation_id, c.cell.dimension, c.cell.category): c.withheld
+             for c in protect_cells(cells, RULE, TauArgus())}
+    assert shown[("org01", "sex", "F")] == "primary"
+    assert {k for k, r in shown.items() if r == "primary"} == {("org01", "sex", "F")}
+    assert shown[(None, "sex", "F")] != "primary" and shown[(None, None, None)] is None
+    assert_protected(cells, [s for s in protect_cells(cells, RULE, TauArgus())])
