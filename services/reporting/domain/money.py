@@ -9,6 +9,20 @@ from decimal import Decimal
 from typing import Any
 
 CENT = Decimal("0.01")
+DEFINITION = {
+    "it": ("Speso: la somma esatta in euro dei costi degli interventi (intake.intervention_recorded, o la loro "
+           "correzione: conta il valore corretto), degli anticipi d'affitto e dei contributi pagati "
+           "(housing.support_changed con stato paid) e delle indennità di tirocinio e delle borse pagate "
+           "(employment.payment_made) del progetto, registrati entro la data di riferimento; ogni spesa va alla "
+           "riga di budget del suo pacchetto di lavoro (data/cost_lines.yaml; le fonti di ogni riga sono "
+           "elencate). Budget: le righe registrate per il progetto. Residuo: budget meno speso."),
+    "en": ("Spent: the exact sum in euros of the project's intervention costs (intake.intervention_recorded, or "
+           "their correction: the corrected value counts), rent advances and contributions paid "
+           "(housing.support_changed with status paid) and traineeship allowances and bursaries paid "
+           "(employment.payment_made), recorded by the as-of date; each goes to its work package's budget line "
+           "(data/cost_lines.yaml; each line lists its sources). Budget: the lines registered for the project. "
+           "Left: budget minus spent."),
+}
 
 
 @dataclass(frozen=True)
@@ -38,8 +52,23 @@ def line_of(lines: Sequence[CostLine], event_type: str, kind: str | None,
     return None
 
 
+def sources(lines: Sequence[CostLine], work_package: str, budget_line: str) -> list[str]:
+    """What is charged to one budget line, in words of events: "housing.support_changed kind=rent_advance
+    category=paid". A kind listed by an earlier line of the file is charged there, not here."""
+    out = []
+    for line in lines:
+        if (line.work_package, line.budget_line) == (work_package, budget_line):
+            words = [line.event_type]
+            if line.kinds is not None:
+                words.append("kind=" + ",".join(line.kinds))
+            if line.categories is not None:
+                words.append("category=" + ",".join(line.categories))
+            out.append(" ".join(words))
+    return out
+
+
 def spending(lines: Sequence[CostLine], amounts: Iterable[tuple[str, str | None, str | None, Decimal]],
-             budget: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+             budget: Iterable[Mapping[str, str]]) -> list[dict[str, Any]]:
     """Each (work package, budget line) with its budget, what was spent and what is left."""
     spent: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for event_type, kind, category, amount in amounts:
@@ -54,4 +83,5 @@ def spending(lines: Sequence[CostLine], amounts: Iterable[tuple[str, str | None,
         "work_package": wp, "budget_line": bl, "budget_eur": str(budgeted[(wp, bl)].quantize(CENT)),
         "spent_eur": str(spent[(wp, bl)].quantize(CENT)),
         "left_eur": str((budgeted[(wp, bl)] - spent[(wp, bl)]).quantize(CENT)),
+        "sources": sources(lines, wp, bl),
     } for wp, bl in keys]

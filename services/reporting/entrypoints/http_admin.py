@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from fastapi import APIRouter, Depends, Request
 
-from reporting.entrypoints.http import AsOf, ProjectId, reporting, viewer
+from reporting.entrypoints.http import AsOf, Lang, ProjectId, reporting, viewer
 from reporting.entrypoints.schemas import GenerationOut, ProjectIn, ProjectOut, RebuildOut, SpendingOut
 from reporting.service_layer.projects import RegisterProject, project_spending, register_project
 from reporting.service_layer.rebuild import generations
@@ -30,11 +30,11 @@ async def put_project(project_id: ProjectId, body: ProjectIn, principal: Princip
 
 
 @router.get("/projects/{project_id}/spending", response_model=SpendingOut)
-async def spending(project_id: ProjectId, as_of: AsOf = None,
+async def spending(project_id: ProjectId, as_of: AsOf = None, lang: Lang = "it",
                    principal: Principal = Depends(require(Role.operator, Role.coordinator, Role.funder, Role.admin)),
                    service: Reporting = Depends(reporting)) -> dict:
     """Spent against budget by work package and budget line, exact euros, as of a recorded time."""
-    return await project_spending(service, viewer(principal), project_id, as_of)
+    return await project_spending(service, viewer(principal), project_id, as_of, lang)
 
 
 @router.get("/admin/generations", response_model=list[GenerationOut])

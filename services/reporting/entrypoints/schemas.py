@@ -129,6 +129,7 @@ class SpendingLineOut(BaseModel):
     budget_eur: str
     spent_eur: str
     left_eur: str
+    sources: list[str] = Field(description="what is charged to this line: event types with their kind and status")
 
 
 class SpendingOut(BaseModel):
@@ -137,6 +138,7 @@ class SpendingOut(BaseModel):
     lines: list[SpendingLineOut]
     spent_eur: str
     budget_eur: str
+    definition: str = Field(description="what is counted as spent, from which events, as of which date")
 
 
 class GenerationOut(BaseModel):

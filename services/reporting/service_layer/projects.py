@@ -9,7 +9,7 @@ from typing import Any
 
 from reporting.domain.access import ProjectInfo, Viewer, audience
 from reporting.domain.asof import as_of_instant
-from reporting.domain.money import spending
+from reporting.domain.money import DEFINITION, spending
 from reporting.service_layer.reports import Reporting
 from shared.errors import NotFound, RuleViolation
 
@@ -38,7 +38,7 @@ async def register_project(reporting: Reporting, command: RegisterProject) -> Pr
 
 
 async def project_spending(reporting: Reporting, viewer: Viewer, project_id: str,
-                           as_of: date | datetime | None) -> dict[str, Any]:
+                           as_of: date | datetime | None, language: str = "it") -> dict[str, Any]:
     """Spent against budget; who may ask is who may read the project's report."""
     instant = as_of_instant(as_of, reporting.clock())
     async with reporting.uow() as uow:
@@ -53,4 +53,4 @@ async def project_spending(reporting: Reporting, viewer: Viewer, project_id: str
     total = sum((Decimal(line["spent_eur"]) for line in lines), Decimal(0))
     budgeted = sum((Decimal(line["budget_eur"]) for line in lines), Decimal(0))
     return {"project_id": project_id, "as_of": instant.isoformat(), "lines": lines,
-            "spent_eur": f"{total:.2f}", "budget_eur": f"{budgeted:.2f}"}
+            "spent_eur": f"{total:.2f}", "budget_eur": f"{budgeted:.2f}", "definition": DEFINITION[language]}

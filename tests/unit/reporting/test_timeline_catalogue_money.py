@@ -134,6 +134,10 @@ async def test_spending_against_budget_by_work_package_and_line_in_exact_euros()
     report = await project_spending(service, Viewer("funder", "fami"), "P1", date(2026, 2, 1))
     lines = {(x["work_package"], x["budget_line"]): (x["budget_eur"], x["spent_eur"], x["left_eur"])
              for x in report["lines"]}
+    sources = {(x["work_package"], x["budget_line"]): x["sources"] for x in report["lines"]}
+    assert sources[("housing", "rent_advances")] == ["housing.support_changed kind=rent_advance category=paid"]
+    assert sources[("work", "allowances_and_bursaries")] == ["employment.payment_made"]
+    assert "employment.payment_made" in report["definition"] and report["definition"].startswith("Speso")
     assert lines == {
         ("social", "staff"): ("1000.00", "140.00", "860.00"),  # 50 + 30 + 60 (a2's corrected mediation)
         ("work", "staff"): ("0.00", "40.00", "-40.00"),
