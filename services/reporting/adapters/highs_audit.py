@@ -36,7 +36,9 @@ class HighsAudit:
             model = _Model(values, relations, cells, integral=False)
             exact: _Model | None = None
             for target in wanted:
-                (low, low_whole), (high, high_whole) = (model.bound(target, maximise=m) for m in (False, True))
+                least, low_whole = model.bound(target, maximise=False)
+                high, high_whole = model.bound(target, maximise=True)
+                low = least if least is not None else Decimal(0)  # a minimum is never unbounded (x >= 0)
                 if integral and not (low_whole and high_whole):
                     # The linear optimum splits a person. The integer interval lies inside the linear
                     # one, so a cell already too narrow there is weak; else solve it in whole people.
@@ -44,9 +46,11 @@ class HighsAudit:
                         result[target] = (low, high)
                         continue
                     exact = exact or _Model(values, relations, cells, integral=True)
-                    low = low if low_whole else exact.bound(target, maximise=False)[0]
-                    high = high if high_whole else exact.bound(target, maximise=True)[0]
-                result[target] = (low if low is not None else Decimal(0), high)
+                    if not low_whole:
+                        low = exact.bound(target, maximise=False)[0] or Decimal(0)
+                    if not high_whole:
+                        high = exact.bound(target, maximise=True)[0]
+                result[target] = (low, high)
         for target in targets - result.keys():  # in no relation at all: nothing bounds it
             result[target] = (Decimal(0), None)
         return result

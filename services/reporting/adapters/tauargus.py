@@ -18,7 +18,8 @@ from pytauargus.engine import run_batch
 
 from reporting.adapters.highs_audit import HighsAudit
 from reporting.domain.catalogue import Suppression
-from reporting.domain.suppression import Interval, Protection, Reason, TableCell
+from reporting.domain.linked import Reason
+from reporting.domain.suppression import Interval, Protection, TableCell
 
 _LOCK = threading.Lock()
 _TOTAL = "Total"
