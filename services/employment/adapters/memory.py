@@ -4,7 +4,7 @@ them by the contract suite that runs against both (tests/employment_contract.py)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,6 +17,7 @@ from employment.domain.people import Person
 from employment.domain.pipeline import HOLDS_SEAT, Placement, Stage, holds_seat
 from employment.domain.stats import StageVisit
 from employment.domain.titles import Certification, CertificationOutcome, Recognition, RecognitionState
+from shared.funds import MemoryLedgers
 
 
 @dataclass
@@ -238,29 +239,16 @@ class MemoryFunds:
         return rows[offset: offset + limit], len(rows)
 
     async def commit(self, fund_id: UUID, amount: Decimal) -> bool:
-        f = self.s.funds[fund_id]
-        if f.committed + amount > f.budget:
-            return False
-        self.s.funds[fund_id] = replace(f, committed=f.committed + amount)
-        return True
+        return MemoryLedgers(self.s.funds).commit(fund_id, amount)
 
     async def release(self, fund_id: UUID, amount: Decimal) -> None:
-        f = self.s.funds[fund_id]
-        self.s.funds[fund_id] = replace(f, committed=f.committed - amount)
+        MemoryLedgers(self.s.funds).release(fund_id, amount)
 
     async def pay(self, fund_id: UUID, amount: Decimal) -> bool:
-        f = self.s.funds[fund_id]
-        if f.paid + amount > f.budget:
-            return False
-        self.s.funds[fund_id] = replace(f, paid=f.paid + amount)
-        return True
+        return MemoryLedgers(self.s.funds).pay(fund_id, amount)
 
     async def set_budget(self, fund_id: UUID, budget: Decimal) -> bool:
-        f = self.s.funds[fund_id]
-        if f.paid > budget or f.committed > budget:
-            return False
-        self.s.funds[fund_id] = replace(f, budget=budget)
-        return True
+        return MemoryLedgers(self.s.funds).revise(fund_id, budget)
 
 
 class MemoryInstalments:

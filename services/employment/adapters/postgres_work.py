@@ -17,6 +17,7 @@ from employment.domain.levels import OpeningKind
 from employment.domain.openings import Opening
 from employment.domain.pipeline import HOLDS_SEAT, Placement, Stage
 from employment.domain.stats import StageVisit
+from shared.funds_sql import SqlLedgers
 
 _SEAT_STAGES = sorted(s.value for s in HOLDS_SEAT - {Stage.proposed})
 
@@ -157,8 +158,11 @@ class PostgresPlacements:
 
 
 class PostgresFunds:
+    """Funds by project and name; every money move is the shared ledger's conditional UPDATE."""
+
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
+        self._ledgers = SqlLedgers(conn, table="funds", budget="budget")
 
     async def add(self, f: Fund) -> bool:
         status = await self._conn.execute(
@@ -179,25 +183,16 @@ class PostgresFunds:
         return [_fund(r) for r in rows], total
 
     async def commit(self, fund_id: UUID, amount: Decimal) -> bool:
-        """Commit `amount` if the budget covers it, atomically."""
-        row = await self._conn.fetchrow("UPDATE funds SET committed = committed + $2 WHERE fund_id = $1 "
-                                        "AND committed + $2 <= budget RETURNING fund_id", fund_id, amount)
-        return row is not None
+        return await self._ledgers.commit(fund_id, amount)
 
     async def release(self, fund_id: UUID, amount: Decimal) -> None:
-        await self._conn.execute("UPDATE funds SET committed = committed - $2 WHERE fund_id = $1", fund_id, amount)
+        await self._ledgers.release(fund_id, amount)
 
     async def pay(self, fund_id: UUID, amount: Decimal) -> bool:
-        """Pay `amount` if the fund has it left, atomically."""
-        row = await self._conn.fetchrow("UPDATE funds SET paid = paid + $2 WHERE fund_id = $1 AND paid + $2 <= budget "
-                                        "RETURNING fund_id", fund_id, amount)
-        return row is not None
+        return await self._ledgers.pay(fund_id, amount)
 
     async def set_budget(self, fund_id: UUID, budget: Decimal) -> bool:
-        """A budget revision, never below what was already paid or committed."""
-        row = await self._conn.fetchrow("UPDATE funds SET budget = $2 WHERE fund_id = $1 AND paid <= $2 "
-                                        "AND committed <= $2 RETURNING fund_id", fund_id, budget)
-        return row is not None
+        return await self._ledgers.revise(fund_id, budget)
 
 
 def _fund(r: asyncpg.Record) -> Fund:

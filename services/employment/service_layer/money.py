@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from employment.domain.funds import Fund, euros
+from employment.domain.funds import Fund, budget_below_spent, cannot_pay, check_payment, euros
 from employment.service_layer.commands import CreateFund, PayInstalment, ReviseBudget
 from employment.service_layer.context import Employment
 from employment.service_layer.events import payment_made
@@ -28,8 +28,7 @@ async def revise_budget(app: Employment, cmd: ReviseBudget) -> Fund:
         if fund is None:
             raise NotFound("no such fund")
         if not await uow.funds.set_budget(cmd.fund_id, budget):
-            raise Conflict(f"the budget cannot go below what is paid (EUR {fund.paid}) or committed "
-                           f"(EUR {fund.committed})", rule="budget_below_spent", field="budget_eur")
+            raise budget_below_spent(fund)
         revised = await uow.funds.get(cmd.organisation_id, cmd.fund_id)
     assert revised is not None
     return revised
@@ -49,11 +48,9 @@ async def pay_instalment(app: Employment, cmd: PayInstalment) -> dict:
                 raise NotFound(f"no instalment {cmd.month_no} for this placement")
             raise Conflict(f"instalment {cmd.month_no} is {state}", rule=f"instalment_{state}", field="month_no")
         fund_id, amount, due_on = taken
-        if not await uow.funds.pay(fund_id, amount):
-            fund = await uow.funds.get(cmd.organisation_id, fund_id)
-            left = fund.unpaid if fund else 0
-            raise Conflict(f"the fund has EUR {left} left, not the EUR {amount} due", rule="fund_exhausted",
-                           field="fund_id", left_eur=str(left))
+        check_payment(await uow.funds.get(cmd.organisation_id, fund_id), amount)
+        if not await uow.funds.pay(fund_id, amount):  # a race the check above could not see
+            raise cannot_pay(amount, await uow.funds.get(cmd.organisation_id, fund_id))
         opening = await uow.openings.get(cmd.organisation_id, placement.opening_id)
         assert opening is not None and opening.project_id is not None
         payment_id = uuid4()

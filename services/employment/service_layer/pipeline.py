@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from employment.domain.calendar import add_months
-from employment.domain.funds import schedule
+from employment.domain.funds import cannot_commit, check_commitment, schedule
 from employment.domain.levels import OpeningKind
 from employment.domain.openings import BursaryTerms, Opening, TraineeshipTerms
 from employment.domain.pipeline import Placement, Stage, advance, starts_payments
@@ -68,11 +68,9 @@ async def _money_and_income(uow: Work, opening: Opening, before: Placement, afte
         if fund_id is not None and monthly > 0:
             plan = schedule(after.placement_id, start=after.since, months=opening.instalments(), monthly=monthly)
             total = sum((i.amount for i in plan), Decimal("0"))
-            if not await uow.funds.commit(fund_id, total):
-                fund = await uow.funds.get(opening.organisation_id, fund_id)
-                left = fund.uncommitted if fund else Decimal("0")
-                raise Conflict(f"the fund cannot cover EUR {total} for this placement: EUR {left} left uncommitted",
-                               rule="fund_exhausted", field="fund_id", uncommitted_eur=str(left))
+            check_commitment(await uow.funds.get(opening.organisation_id, fund_id), total)
+            if not await uow.funds.commit(fund_id, total):  # a race the check above could not see
+                raise cannot_commit(total, await uow.funds.get(opening.organisation_id, fund_id))
             await uow.instalments.add(opening.organisation_id, fund_id, plan)
         _emit(uow, income(_source(opening), _allowance(opening), after.since, _until(opening, after),
                           opening.municipality), after, opening)

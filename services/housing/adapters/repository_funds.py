@@ -1,7 +1,8 @@
 """Housing's SQL for funds and the supports paid from them, on the unit of work's connection.
 
-The fund's guard is a single conditional UPDATE (`committed + amount <= total`), so two approvals that
-race are serialised by the row lock PostgreSQL takes, and the loser sees the new total and fails."""
+The fund's guard is the shared ledger's single conditional UPDATE (`committed + amount <= total`,
+`shared.funds_sql`), so two approvals that race are serialised by the row lock PostgreSQL takes, and the
+loser sees the new total and fails."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from uuid import UUID
 import asyncpg
 
 from housing.domain.funds import Fund, FundKind, Support, SupportKind, SupportStatus
+from shared.funds_sql import SqlLedgers
 
 
 def _fund(r: asyncpg.Record) -> Fund:
@@ -21,6 +23,7 @@ def _fund(r: asyncpg.Record) -> Fund:
 class PgFunds:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
+        self._ledgers = SqlLedgers(conn, table="funds", budget="total")
 
     async def add(self, f: Fund) -> None:
         await self._conn.execute(
@@ -40,13 +43,10 @@ class PgFunds:
         return [_fund(r) for r in rows], total
 
     async def commit(self, fund_id: UUID, amount: Decimal) -> bool:
-        done = await self._conn.fetchval(
-            "UPDATE funds SET committed = committed + $2 WHERE fund_id = $1 AND committed + $2 <= total RETURNING true",
-            fund_id, amount)
-        return bool(done)
+        return await self._ledgers.commit(fund_id, amount)
 
-    async def pay(self, fund_id: UUID, amount: Decimal) -> None:
-        await self._conn.execute("UPDATE funds SET paid = paid + $2 WHERE fund_id = $1", fund_id, amount)
+    async def pay(self, fund_id: UUID, amount: Decimal) -> bool:
+        return await self._ledgers.pay(fund_id, amount)
 
 
 def _support(r: asyncpg.Record) -> Support:
