@@ -173,7 +173,11 @@ async def test_the_export_holds_every_record_decrypted_is_audited_and_impossible
 
 
 async def test_an_expired_consent_becomes_a_withdrawal_with_its_event(intake: Intake):
+    from intake.adapters.unit_of_work import PostgresIntakeUnitOfWork
     from intake.service_layer.consent import expire_due
+
+    def unit_of_work() -> PostgresIntakeUnitOfWork:
+        return PostgresIntakeUnitOfWork(intake.pool)
 
     given = (date.today() - timedelta(days=10)).isoformat()
     expired_on = date.today() - timedelta(days=2)
@@ -181,11 +185,11 @@ async def test_an_expired_consent_becomes_a_withdrawal_with_its_event(intake: In
     body["consent"]["date"] = given
     person = await intake.register(body, org=ORG)
     assert (await states(intake, person))["employment_referral"] == "expired"
-    assert await expire_due(intake.pool, today=date.today()) >= 2  # processing and employment_referral
+    assert await expire_due(unit_of_work, today=date.today()) >= 2  # processing and employment_referral
     assert (await states(intake, person))["employment_referral"] == "withdrawn"
     withdrawals = [e.payload for e in await intake.events(person) if e.event_type == "intake.consent_withdrawn"]
     assert {w["purpose"]: (w["cause"], w["withdrawn_on"]) for w in withdrawals} == {
         p: ("expired", (expired_on + timedelta(days=1)).isoformat()) for p in ("processing", "employment_referral")}
-    assert await expire_due(intake.pool, today=date.today()) == 0
+    assert await expire_due(unit_of_work, today=date.today()) == 0
     history = (await intake.client.get(f"{URL}/{person}/consents", headers=headers(org=ORG))).json()["history"]
     assert [h["cause"] for h in history if h["action"] == "withdrawn"] == ["expired", "expired"]
