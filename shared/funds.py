@@ -9,9 +9,9 @@ service-layer unit test sees the refusals the database gives."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Generic, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast
 from uuid import UUID
 
 from shared.errors import Conflict
@@ -59,6 +59,30 @@ class Ledger:
         if self.paid > budget or self.committed > budget:
             return None
         return Ledger(budget, self.committed, self.paid)
+
+
+@dataclass(frozen=True)
+class ProjectFund:
+    """What every service's fund is: its id, the organisation that holds it, the project it belongs to,
+    and a ledger. A service's fund subclasses it with its own fields (a kind, a name, a cap), its budget
+    (named `BUDGET`), then `committed` and `paid`; the ledger is read and replaced as one value."""
+
+    BUDGET: ClassVar[str] = "budget"
+
+    fund_id: UUID
+    organisation_id: str
+    project_id: str
+
+    @property
+    def ledger(self) -> Ledger:
+        return Ledger(self._figure(self.BUDGET), self._figure("committed"), self._figure("paid"))
+
+    def with_ledger(self, ledger: Ledger) -> Self:
+        moved: dict[str, Any] = {self.BUDGET: ledger.budget, "committed": ledger.committed, "paid": ledger.paid}
+        return replace(self, **moved)
+
+    def _figure(self, name: str) -> Decimal:
+        return cast(Decimal, getattr(self, name))
 
 
 def fund_exhausted(message: str, *, field: str, **left: Decimal) -> Conflict:

@@ -8,8 +8,11 @@ Parameterised by table and column names because housing calls its budget `total`
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from uuid import UUID
+
+import asyncpg
 
 from shared.db import Connection
 
@@ -23,10 +26,13 @@ def _name(value: str) -> str:
 
 
 class SqlLedgers:
+    """A service's fund repository builds on this: the money moves, and one organisation's funds by page."""
+
     def __init__(self, conn: Connection, *, table: str = "funds", key: str = "fund_id",
                  budget: str = "budget") -> None:
         self._conn = conn
         t, k, b = _name(table), _name(key), _name(budget)
+        self._table = t
         self._commit = (f"UPDATE {t} SET committed = committed + $2 WHERE {k} = $1 "
                         f"AND committed + $2 <= {b} RETURNING true")
         self._release = f"UPDATE {t} SET committed = committed - $2 WHERE {k} = $1"
@@ -48,3 +54,13 @@ class SqlLedgers:
     async def revise(self, fund_id: UUID, budget: Decimal) -> bool:
         """A budget revision, never below what was already paid or committed."""
         return bool(await self._conn.fetchval(self._revise, fund_id, budget))
+
+    async def page_of(self, organisation_id: str, *, order_by: Sequence[str], limit: int,
+                      offset: int) -> tuple[list[asyncpg.Record], int]:
+        """One organisation's funds in `order_by` order, and how many it has."""
+        order = ", ".join(_name(c) for c in order_by)
+        rows = await self._conn.fetch(f"SELECT * FROM {self._table} WHERE organisation_id = $1 ORDER BY {order} "
+                                      "LIMIT $2 OFFSET $3", organisation_id, limit, offset)
+        total = await self._conn.fetchval(f"SELECT count(*) FROM {self._table} WHERE organisation_id = $1",
+                                          organisation_id)
+        return list(rows), int(total)

@@ -157,12 +157,11 @@ class PostgresPlacements:
                            r["entered_on"], r["left_on"]) for r in rows]
 
 
-class PostgresFunds:
+class PostgresFunds(SqlLedgers):
     """Funds by project and name; every money move is the shared ledger's conditional UPDATE."""
 
     def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
-        self._ledgers = SqlLedgers(conn, table="funds", budget="budget")
+        super().__init__(conn, table="funds", budget="budget")
 
     async def add(self, f: Fund) -> bool:
         status = await self._conn.execute(
@@ -177,22 +176,13 @@ class PostgresFunds:
         return None if row is None else _fund(row)
 
     async def page(self, organisation_id: str, *, limit: int, offset: int) -> tuple[list[Fund], int]:
-        rows = await self._conn.fetch("SELECT * FROM funds WHERE organisation_id = $1 ORDER BY project_id, name "
-                                      "LIMIT $2 OFFSET $3", organisation_id, limit, offset)
-        total = await self._conn.fetchval("SELECT count(*) FROM funds WHERE organisation_id = $1", organisation_id)
+        rows, total = await self.page_of(organisation_id, order_by=("project_id", "name"), limit=limit,
+                                         offset=offset)
         return [_fund(r) for r in rows], total
 
-    async def commit(self, fund_id: UUID, amount: Decimal) -> bool:
-        return await self._ledgers.commit(fund_id, amount)
-
-    async def release(self, fund_id: UUID, amount: Decimal) -> None:
-        await self._ledgers.release(fund_id, amount)
-
-    async def pay(self, fund_id: UUID, amount: Decimal) -> bool:
-        return await self._ledgers.pay(fund_id, amount)
-
     async def set_budget(self, fund_id: UUID, budget: Decimal) -> bool:
-        return await self._ledgers.revise(fund_id, budget)
+        """A budget revision, never below what was already paid or committed."""
+        return await self.revise(fund_id, budget)
 
 
 def _fund(r: asyncpg.Record) -> Fund:

@@ -6,14 +6,14 @@ conditional UPDATE), and the in-memory twin applies the same check."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
 
 from employment.domain.calendar import add_months
 from shared.errors import Conflict, RuleViolation
-from shared.funds import CENT, Ledger, fund_exhausted, is_cents
+from shared.funds import CENT, ProjectFund, fund_exhausted, is_cents
 
 
 def euros(value: Decimal, *, field: str) -> Decimal:
@@ -24,22 +24,13 @@ def euros(value: Decimal, *, field: str) -> Decimal:
 
 
 @dataclass(frozen=True)
-class Fund:
-    fund_id: UUID
-    organisation_id: str
-    project_id: str
+class Fund(ProjectFund):
+    """A project fund (`shared.funds`) known by its name in the project, moved by the shared rules."""
+
     name: str
     budget: Decimal
     committed: Decimal = Decimal("0")
     paid: Decimal = Decimal("0")
-
-    @property
-    def ledger(self) -> Ledger:
-        """The fund as money, moved by `shared.funds`' rules (and their SQL twin in `shared.funds_sql`)."""
-        return Ledger(self.budget, self.committed, self.paid)
-
-    def with_ledger(self, ledger: Ledger) -> Fund:
-        return replace(self, budget=ledger.budget, committed=ledger.committed, paid=ledger.paid)
 
     @property
     def uncommitted(self) -> Decimal:

@@ -20,10 +20,11 @@ def _fund(r: asyncpg.Record) -> Fund:
                 r["cap_per_person"], r["committed"], r["paid"])
 
 
-class PgFunds:
+class PgFunds(SqlLedgers):
+    """Housing's funds; commit and pay are the shared ledger's conditional UPDATEs on `total`."""
+
     def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
-        self._ledgers = SqlLedgers(conn, table="funds", budget="total")
+        super().__init__(conn, table="funds", budget="total")
 
     async def add(self, f: Fund) -> None:
         await self._conn.execute(
@@ -37,16 +38,9 @@ class PgFunds:
         return _fund(r) if r else None
 
     async def listing(self, organisation_id: str, *, limit: int, offset: int) -> tuple[list[Fund], int]:
-        rows = await self._conn.fetch("SELECT * FROM funds WHERE organisation_id = $1 ORDER BY project_id, fund_id "
-                                      "LIMIT $2 OFFSET $3", organisation_id, limit, offset)
-        total = await self._conn.fetchval("SELECT count(*) FROM funds WHERE organisation_id = $1", organisation_id)
+        rows, total = await self.page_of(organisation_id, order_by=("project_id", "fund_id"), limit=limit,
+                                         offset=offset)
         return [_fund(r) for r in rows], total
-
-    async def commit(self, fund_id: UUID, amount: Decimal) -> bool:
-        return await self._ledgers.commit(fund_id, amount)
-
-    async def pay(self, fund_id: UUID, amount: Decimal) -> bool:
-        return await self._ledgers.pay(fund_id, amount)
 
 
 def _support(r: asyncpg.Record) -> Support:

@@ -11,11 +11,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID
 
 from housing.domain.rules import FundRules
 from shared.errors import Conflict, RuleViolation
-from shared.funds import CENT, Ledger, is_cents
+from shared.funds import CENT, ProjectFund, is_cents
 from shared.funds import fund_exhausted as _exhausted
 
 
@@ -38,23 +39,16 @@ class SupportStatus(StrEnum):
 
 
 @dataclass(frozen=True)
-class Fund:
-    fund_id: UUID
-    organisation_id: str
-    project_id: str
+class Fund(ProjectFund):
+    """A project fund (`shared.funds`): its `total` is the ledger's budget, moved by the shared rules."""
+
+    BUDGET: ClassVar[str] = "total"
+
     kind: FundKind
     total: Decimal
     cap_per_person: Decimal
     committed: Decimal = Decimal("0")
     paid: Decimal = Decimal("0")
-
-    @property
-    def ledger(self) -> Ledger:
-        """The fund as money (`total` is its budget), moved by `shared.funds`' rules."""
-        return Ledger(self.total, self.committed, self.paid)
-
-    def with_ledger(self, ledger: Ledger) -> Fund:
-        return replace(self, total=ledger.budget, committed=ledger.committed, paid=ledger.paid)
 
     @property
     def available(self) -> Decimal:
