@@ -7,7 +7,8 @@ chunks were written rolls the whole transaction back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -66,6 +67,12 @@ class ImportReport:
     stored: bool = False
     rows: list[RowOutcome] = field(default_factory=list)
 
+    def add(self, row: int, reference: str | None, errors: list[CellError]) -> RowOutcome:
+        """The row's outcome, invalid until its checks pass, in the report."""
+        outcome = RowOutcome(row, reference, "invalid", errors=list(errors))
+        self.rows.append(outcome)
+        return outcome
+
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.rows if r.outcome == outcome)
 
@@ -88,6 +95,20 @@ class Undo(Exception):
     """Leaves an import's unit of work without committing: a dry run, or a refused row."""
 
 
+@asynccontextmanager
+async def all_or_none(uow: IntakeUnitOfWork, report: ImportReport) -> AsyncIterator[None]:
+    """An import's one unit of work: committed (and the report marked stored) only when it is not a dry
+    run and every row passed; otherwise rolled back, rows written in earlier chunks included."""
+    try:
+        async with uow:
+            yield
+            if report.dry_run or not report.valid:
+                raise Undo
+        report.stored = True
+    except Undo:
+        pass
+
+
 async def import_people(
     uow: IntakeUnitOfWork, vault: Vault, principal: Principal, rows: Iterable[ImportRow], *,
     dry_run: bool, today: date,
@@ -98,19 +119,13 @@ async def import_people(
     report = ImportReport("people", dry_run)
     seen = _Seen()
     carrier = current_carrier()
-    try:
-        async with uow:
-            # No registration in the organisation while its people are checked and stored.
-            await uow.caseload.lock_for_import(organisation_id=principal.organisation_id)
-            for chunk in _chunks(iter(rows)):
-                prepared = await _check(uow, vault, principal, chunk, seen, report)
-                if not dry_run and report.valid and prepared:
-                    await _store(uow, vault, principal, prepared, today, carrier)
-            if dry_run or not report.valid:
-                raise Undo
-        report.stored = True
-    except Undo:
-        pass
+    async with all_or_none(uow, report):
+        # No registration in the organisation while its people are checked and stored.
+        await uow.caseload.lock_for_import(organisation_id=principal.organisation_id)
+        for chunk in _chunks(iter(rows)):
+            prepared = await _check(uow, vault, principal, chunk, seen, report)
+            if not dry_run and report.valid and prepared:
+                await _store(uow, vault, principal, prepared, today, carrier)
     return report
 
 
@@ -136,8 +151,7 @@ async def _check(
     org = principal.organisation_id
     candidates: list[_Prepared] = []
     for r in chunk:
-        outcome = RowOutcome(r.row, r.reference, "invalid", errors=list(r.errors))
-        report.rows.append(outcome)
+        outcome = report.add(r.row, r.reference, r.errors)
         if r.registration is None or r.reference is None or outcome.errors:
             continue
         data = r.registration

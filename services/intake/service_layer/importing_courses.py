@@ -20,7 +20,7 @@ from intake.domain.enums import InterventionKind, ItalianLevel, levels_gained
 from intake.domain.importing import CellError
 from intake.service_layer.chargeable import check_chargeable, check_project_runs
 from intake.service_layer.errors import RuleViolation
-from intake.service_layer.importing import ImportReport, RowOutcome, Undo
+from intake.service_layer.importing import ImportReport, all_or_none
 from intake.service_layer.interventions import amount
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared import outbox
@@ -55,32 +55,25 @@ async def import_courses(uow: IntakeUnitOfWork, vault: Vault, principal: Princip
     report = ImportReport("courses", dry_run)
     courses: dict[bytes, tuple[int, dict[str, Any], Any]] = {}  # reference -> (first row, fields, course row)
     carrier = current_carrier()
-    try:
-        async with uow:
-            for r in rows:
-                outcome = RowOutcome(r.row, r.reference, "invalid", errors=list(r.errors))
-                report.rows.append(outcome)
-                if r.course is None or r.reference is None or outcome.errors:
-                    continue
-                try:
-                    course, created = await _course(uow, vault, principal, r, courses)
-                    events = await _enrolment(uow, vault, principal, r, course, today)
-                except (_Refused, RuleViolation) as exc:
-                    outcome.errors.append(exc.error if isinstance(exc, _Refused)
-                                          else CellError(exc.field, exc.field, exc.rule, exc.message))
-                    continue
-                outcome.outcome = "new" if created or events else "already_imported"
-                if events:
-                    outcome.beneficiary_id = events[0][0]
-                if not dry_run and report.valid:
-                    await uow.caseload.events([outbox.record_for(envelope_for(
-                        e, beneficiary_id=person, organisation_id=principal.organisation_id, producer="intake",
-                        project_id=course["project_id"]), INTAKE_EVENTS.name, carrier) for person, e in events])
-            if dry_run or not report.valid:
-                raise Undo
-        report.stored = True
-    except Undo:
-        pass
+    async with all_or_none(uow, report):
+        for r in rows:
+            outcome = report.add(r.row, r.reference, r.errors)
+            if r.course is None or r.reference is None or outcome.errors:
+                continue
+            try:
+                course, created = await _course(uow, vault, principal, r, courses)
+                events = await _enrolment(uow, vault, principal, r, course, today)
+            except (_Refused, RuleViolation) as exc:
+                outcome.errors.append(exc.error if isinstance(exc, _Refused)
+                                      else CellError(exc.field, exc.field, exc.rule, exc.message))
+                continue
+            outcome.outcome = "new" if created or events else "already_imported"
+            if events:
+                outcome.beneficiary_id = events[0][0]
+            if not dry_run and report.valid:
+                await uow.caseload.events([outbox.record_for(envelope_for(
+                    e, beneficiary_id=person, organisation_id=principal.organisation_id, producer="intake",
+                    project_id=course["project_id"]), INTAKE_EVENTS.name, carrier) for person, e in events])
     return report
 
 

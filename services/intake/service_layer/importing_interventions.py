@@ -18,7 +18,7 @@ from intake.domain.importing import CellError
 from intake.service_layer.chargeable import check_chargeable
 from intake.service_layer.commands import InterventionIn
 from intake.service_layer.errors import RuleViolation
-from intake.service_layer.importing import ImportReport, RowOutcome, Undo
+from intake.service_layer.importing import ImportReport, RowOutcome, all_or_none
 from intake.service_layer.interventions import _facts as facts
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared import outbox
@@ -48,41 +48,34 @@ async def import_interventions(
     org = principal.organisation_id
     seen: dict[bytes, int] = {}
     carrier = current_carrier()
-    try:
-        async with uow:
-            for r in rows:
-                outcome = RowOutcome(r.row, r.reference, "invalid", errors=list(r.errors))
-                report.rows.append(outcome)
-                if r.intervention is None or r.reference is None or r.person_reference is None or outcome.errors:
-                    continue
-                index = vault.blind_index("intervention_reference", r.reference)
-                known = await uow.caseload.known_intervention_references(organisation_id=org, indexes=[index])
-                if index in seen:
-                    outcome.errors.append(CellError("reference", "reference", "repeated_in_file",
-                                                    f"the same reference as row {seen[index]}"))
-                    continue
-                seen[index] = r.row
-                if index in known:
-                    outcome.outcome, outcome.intervention_id = "already_imported", known[index]["intervention_id"]
-                    continue
-                person_index = vault.blind_index("reference", r.person_reference)
-                people = await uow.caseload.people_by_reference(organisation_id=org, indexes=[person_index])
-                person = people.get(person_index)
-                row = await _checked(uow, principal, person, r, outcome)
-                if row is None:
-                    continue
-                outcome.outcome, outcome.beneficiary_id, outcome.intervention_id = (
-                    "new", row.beneficiary_id, row.intervention_id)
-                if not dry_run and report.valid:
-                    await uow.caseload.insert_imported_intervention(row, index)
-                    envelope = envelope_for(InterventionRecorded(**facts(row)), beneficiary_id=row.beneficiary_id,
-                                            organisation_id=org, producer="intake", project_id=row.project_id)
-                    await uow.caseload.events([outbox.record_for(envelope, INTAKE_EVENTS.name, carrier)])
-            if dry_run or not report.valid:
-                raise Undo
-        report.stored = True
-    except Undo:
-        pass
+    async with all_or_none(uow, report):
+        for r in rows:
+            outcome = report.add(r.row, r.reference, r.errors)
+            if r.intervention is None or r.reference is None or r.person_reference is None or outcome.errors:
+                continue
+            index = vault.blind_index("intervention_reference", r.reference)
+            known = await uow.caseload.known_intervention_references(organisation_id=org, indexes=[index])
+            if index in seen:
+                outcome.errors.append(CellError("reference", "reference", "repeated_in_file",
+                                                f"the same reference as row {seen[index]}"))
+                continue
+            seen[index] = r.row
+            if index in known:
+                outcome.outcome, outcome.intervention_id = "already_imported", known[index]["intervention_id"]
+                continue
+            person_index = vault.blind_index("reference", r.person_reference)
+            people = await uow.caseload.people_by_reference(organisation_id=org, indexes=[person_index])
+            person = people.get(person_index)
+            row = await _checked(uow, principal, person, r, outcome)
+            if row is None:
+                continue
+            outcome.outcome, outcome.beneficiary_id, outcome.intervention_id = (
+                "new", row.beneficiary_id, row.intervention_id)
+            if not dry_run and report.valid:
+                await uow.caseload.insert_imported_intervention(row, index)
+                envelope = envelope_for(InterventionRecorded(**facts(row)), beneficiary_id=row.beneficiary_id,
+                                        organisation_id=org, producer="intake", project_id=row.project_id)
+                await uow.caseload.events([outbox.record_for(envelope, INTAKE_EVENTS.name, carrier)])
     return report
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from uuid import UUID, uuid4
+from typing import ClassVar
+from uuid import uuid4
 
 import pytest
 
 from shared.errors import Conflict
-from shared.funds import Ledger, MemoryLedgers, fund_exhausted, is_cents
+from shared.funds import Ledger, MemoryLedgers, ProjectFund, fund_exhausted, is_cents
 from shared.funds_sql import SqlLedgers
 
 
@@ -45,23 +46,26 @@ def test_the_refusal_is_one_409_naming_field_rule_and_what_is_left_as_a_string()
 
 
 @dataclass(frozen=True)
-class _Fund:
-    fund_id: UUID
+class _Fund(ProjectFund):
+    """A service's fund as the shared base shapes it: its own name for the budget and fields of its own."""
+
+    BUDGET: ClassVar[str] = "total"
+
     name: str
     total: Decimal
     committed: Decimal = Decimal("0")
     paid: Decimal = Decimal("0")
 
-    @property
-    def ledger(self) -> Ledger:
-        return Ledger(self.total, self.committed, self.paid)
 
-    def with_ledger(self, ledger: Ledger) -> _Fund:
-        return replace(self, total=ledger.budget, committed=ledger.committed, paid=ledger.paid)
+def test_a_project_fund_reads_and_replaces_its_ledger_by_its_own_names():
+    f = _Fund(uuid4(), "coop-a", "FAMI-1", "bursaries", Decimal("100"), Decimal("10"), Decimal("5"))
+    assert f.ledger == Ledger(Decimal("100"), Decimal("10"), Decimal("5"))
+    moved = f.with_ledger(Ledger(Decimal("90"), Decimal("20"), Decimal("6")))
+    assert moved == replace(f, total=Decimal("90"), committed=Decimal("20"), paid=Decimal("6"))
 
 
 def test_the_in_memory_twin_moves_a_service_fund_and_keeps_its_own_fields():
-    f = _Fund(uuid4(), "bursaries", Decimal("100"))
+    f = _Fund(uuid4(), "coop-a", "FAMI-1", "bursaries", Decimal("100"))
     rows = {f.fund_id: f}
     ledgers = MemoryLedgers(rows)
     assert ledgers.commit(f.fund_id, Decimal("60"))
@@ -70,7 +74,7 @@ def test_the_in_memory_twin_moves_a_service_fund_and_keeps_its_own_fields():
     ledgers.release(f.fund_id, Decimal("10"))
     assert not ledgers.revise(f.fund_id, Decimal("59.99"))
     assert ledgers.revise(f.fund_id, Decimal("80"))
-    assert rows[f.fund_id] == _Fund(f.fund_id, "bursaries", Decimal("80"), Decimal("50"), Decimal("60"))
+    assert rows[f.fund_id] == replace(f, total=Decimal("80"), committed=Decimal("50"), paid=Decimal("60"))
 
 
 @pytest.mark.parametrize("bad", ["funds; DROP TABLE x", "Funds", "1funds", "f-unds", ""])
