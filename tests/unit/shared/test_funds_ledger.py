@@ -8,10 +8,12 @@ from typing import ClassVar
 from uuid import uuid4
 
 import pytest
+from pydantic import BaseModel, ValidationError
 
 from shared.errors import Conflict
 from shared.funds import Ledger, MemoryLedgers, ProjectFund, fund_exhausted, is_cents
 from shared.funds_sql import SqlLedgers
+from shared.types import Euros
 
 
 def test_amounts_to_the_cent_only():
@@ -83,3 +85,19 @@ def test_the_sql_ledger_takes_only_plain_identifiers(bad):
         SqlLedgers(None, table=bad)  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         SqlLedgers(None, budget=bad)  # type: ignore[arg-type]
+
+
+class _Body(BaseModel):
+    amount: Euros
+
+
+@pytest.mark.parametrize("bad", [10.5, "10.005", "-1", "10000000000.00"])
+def test_a_euro_amount_in_a_body_is_a_decimal_string_to_the_cent(bad):
+    with pytest.raises(ValidationError):
+        _Body.model_validate({"amount": bad})
+
+
+def test_a_euro_amount_reads_exactly_and_travels_as_a_string():
+    body = _Body.model_validate({"amount": "450.10"})
+    assert body.amount == Decimal("450.10") and body.model_dump(mode="json") == {"amount": "450.10"}
+    assert _Body.model_validate({"amount": 450}).amount == Decimal("450")
