@@ -144,8 +144,9 @@ class EmploymentStoreContract:
                 f.fund_id, Decimal("450.00"), date(2027, 2, 28))
             assert await uow.instalments.mark_paid(ORG, p.placement_id, 1, date(2027, 3, 1)) is None
             assert await uow.instalments.mark_paid("coop-b", p.placement_id, 2, date(2027, 3, 1)) is None
-            due = await uow.instalments.due(ORG, date(2000, 1, 1), date(2027, 3, 31))
-            assert [(r["month_no"], r["amount"]) for r in due] == [(2, Decimal("450.00"))]
+            due, total = await uow.instalments.due(ORG, date(2000, 1, 1), date(2027, 3, 31), limit=10, offset=0)
+            assert [(r["month_no"], r["amount"]) for r in due] == [(2, Decimal("450.00"))] and total == 1
+            assert await uow.instalments.due(ORG, date(2000, 1, 1), date(2027, 3, 31), limit=10, offset=1) == ([], 1)
             assert await uow.instalments.cancel_unpaid(p.placement_id) == (f.fund_id, Decimal("900.00"))
             assert await uow.instalments.state(ORG, p.placement_id, 3) == "cancelled"
             assert await uow.instalments.state(ORG, p.placement_id, 1) == "paid"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 
 from employment.domain.people import Person
 from employment.domain.titles import Certification, Recognition
@@ -103,7 +104,8 @@ async def certify(beneficiary_id: UUID, body: CertificationIn, who: Principal = 
 
 
 @router.put("/projects/{project_id}/priorities", response_model=PrioritiesIn)
-async def priorities(project_id: str, body: PrioritiesIn, who: Principal = ADMIN, app: Employment = APP
+async def priorities(project_id: Annotated[str, Path(min_length=1, max_length=60)], body: PrioritiesIn,
+                     who: Principal = ADMIN, app: Employment = APP
                      ) -> PrioritiesIn:
     """Switch the women's-inactivity priority of the matching score for one project."""
     await people.set_priority(app, SetProjectPriority(who.organisation_id, project_id, body.women_priority))

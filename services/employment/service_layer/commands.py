@@ -71,6 +71,7 @@ class PayInstalment:
     placement_id: UUID
     month_no: int
     on: date | None = None
+    attended_hours: Decimal | None = None  # a traineeship month: the region's attendance rule applies
 
 
 @dataclass(frozen=True)

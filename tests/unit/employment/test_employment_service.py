@@ -129,7 +129,7 @@ async def test_the_whole_bursary_path_commits_pays_and_releases_the_fund(app, st
     assert started.stage is Stage.started
     funds, _ = await queries.funds(app, ORG, limit=5, offset=0)
     assert (funds[0].committed, funds[0].paid) == (Decimal("1800.00"), Decimal("0"))
-    due = await queries.due(app, ORG, (2027, 2))
+    due, _ = await queries.due(app, ORG, (2027, 2))
     assert [(r["month_no"], r["due_on"], r["amount"]) for r in due] == [(1, date(2027, 2, 28), Decimal("450.00"))]
     paid = await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 1, date(2027, 3, 1)))
     assert paid["amount_eur"] == Decimal("450.00")
@@ -137,12 +137,15 @@ async def test_the_whole_bursary_path_commits_pays_and_releases_the_fund(app, st
         await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 1, date(2027, 3, 1)))
     assert e.value.rule == "instalment_paid"
     await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.interrupted, date(2027, 3, 10), "health"))
+    # Interrupted on 10 March (included): March is paid 10/31 of 450 = 145.16, April and May are cancelled.
     funds, _ = await queries.funds(app, ORG, limit=5, offset=0)
-    assert (funds[0].committed, funds[0].paid) == (Decimal("450.00"), Decimal("450.00"))
+    assert (funds[0].committed, funds[0].paid) == (Decimal("595.16"), Decimal("450.00"))
+    march = await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 2, date(2027, 3, 31)))
+    assert (march["amount_eur"], march["scheduled_eur"]) == (Decimal("145.16"), Decimal("145.16"))
     with pytest.raises(Conflict) as e:
-        await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 2, date(2027, 3, 31)))
+        await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 3, date(2027, 4, 30)))
     assert e.value.rule == "instalment_cancelled"
-    assert types(store).count("employment.payment_made") == 1
+    assert types(store).count("employment.payment_made") == 2
     incomes = [e.payload for e in store.committed if e.event_type == "employment.income_changed"]
     assert [(i["source"], i["monthly_income_eur"]) for i in incomes] == [("bursary", "450.00"), ("none", "0.00")]
     assert o.opening_id == p.opening_id and who == p.beneficiary_id
