@@ -92,7 +92,7 @@ def cents(value: Decimal) -> Decimal:
 
 def pro_rata(monthly: Decimal, fraction: Decimal) -> Decimal:
     """The month's amount for the covered fraction, ROUND_HALF_UP to the cent (a whole month is `monthly`)."""
-    return monthly if fraction >= 1 else cents(monthly * fraction)
+    return cents(monthly if fraction >= 1 else monthly * fraction)
 
 
 def schedule(placement_id: UUID, *, start: date, end: date, monthly: Decimal, basis: Basis) -> list[Instalment]:

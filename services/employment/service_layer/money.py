@@ -52,6 +52,10 @@ async def pay_instalment(app: Employment, cmd: PayInstalment) -> dict:
                 raise NotFound(f"no instalment {cmd.month_no} for this placement")
             raise Conflict(f"instalment {cmd.month_no} is {state}", rule=f"instalment_{state}", field="month_no")
         fund_id, scheduled, due_on = taken
+        if on < due_on.replace(day=1):
+            raise Conflict(f"instalment {cmd.month_no} is for {due_on:%Y-%m}: it is paid from the month's first day, "
+                           "not in advance (an interruption may still lower it)", rule="instalment_not_yet_due",
+                           field="on")
         opening = await uow.openings.get(cmd.organisation_id, placement.opening_id)
         assert opening is not None and opening.project_id is not None
         amount = _attended(app, opening, scheduled, cmd.attended_hours)

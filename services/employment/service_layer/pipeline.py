@@ -17,7 +17,7 @@ from employment.service_layer.commands import MoveStage
 from employment.service_layer.context import Employment, Work
 from employment.service_layer.events import hired, income, stage_changed
 from employment.service_layer.matching import Change, OpeningChanged, PairDeclined, PersonChanged
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, NotFound, RuleViolation
 from shared.events.envelope import EventPayload
 
 
@@ -67,6 +67,7 @@ async def _money_and_income(app: Employment, uow: Work, opening: Opening, before
     fund_id = opening.fund_id()
     basis = app.rulebook.instalment_basis
     if starts_payments(after):
+        _check_start_within(opening, after.since)
         if fund_id is not None and monthly > 0:
             plan = schedule(after.placement_id, start=after.since, end=_period_end(opening, after.since),
                             monthly=monthly, basis=basis)
@@ -92,6 +93,17 @@ async def _money_and_income(app: Employment, uow: Work, opening: Opening, before
     if after.stage is Stage.hired and after.hire is not None:
         _emit(uow, income("contract", after.hire.monthly_income_eur, after.since, None,
                           after.hire.workplace_municipality), after, opening)
+
+
+def _check_start_within(o: Opening, on: date) -> None:
+    """A traineeship or bursary starts on or after the opening's start date, and a traineeship before its end
+    (so no money is scheduled for days outside the agreement)."""
+    if on < o.start_date:
+        raise RuleViolation("on", "start_before_opening", f"the placement cannot start before the opening's start "
+                                                          f"date ({o.start_date})")
+    if o.end_date is not None and on > o.end_date:
+        raise RuleViolation("on", "start_after_opening_end", f"the placement cannot start after the opening's end "
+                                                             f"date ({o.end_date})")
 
 
 def _source(o: Opening) -> str:
