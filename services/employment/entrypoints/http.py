@@ -100,11 +100,14 @@ async def stages(who: Principal = TEAM, app: Employment = APP) -> StageCountsOut
 
 
 @router.get("/pipeline", response_model=Page[FunnelOut])
-async def funnel(opening_id: UUID | None = None, page: PageQuery = Depends(), who: Principal = TEAM,
-                 app: Employment = APP) -> dict:
+async def funnel(opening_id: UUID | None = None,
+                 stalled: bool = Query(False, description="only the openings that stall (a placement untouched "
+                                                          "longer than the rules' days)"),
+                 page: PageQuery = Depends(), who: Principal = TEAM, app: Employment = APP) -> dict:
     """Per opening: reached, stage-to-stage conversion, mean days in each stage, stalled placements.
     The funnel is computed from the whole stage history at once (conversion needs every visit), then paged."""
-    stats = sorted((await queries.pipeline(app, who.organisation_id, opening_id)).items(), key=lambda kv: str(kv[0]))
+    stats = sorted(((o, s) for o, s in (await queries.pipeline(app, who.organisation_id, opening_id)).items()
+                    if not stalled or s["stalled_placements"]), key=lambda kv: str(kv[0]))
     chosen = stats[page.offset:page.offset + page.limit]
     return page.page([FunnelOut(opening_id=o, **s) for o, s in chosen], len(stats))
 

@@ -119,6 +119,29 @@ async def test_a_consent_withdrawal_takes_the_person_out_at_once_and_the_seat_go
     assert len(declined) == 1 and declined[0].beneficiary_id == holder
 
 
+async def test_a_withdrawal_at_interview_interrupts_it_and_frees_the_seat_but_a_started_placement_stays(
+        app, store, handle):
+    f = await fund(app, "4000.00")
+    o = await openings.record_opening(app, RecordOpening(opening(fund_id=f.fund_id)))
+    first = await matchable(app, handle)
+    second = await matchable(app, handle, municipality="058118")
+    (p, _), = await proposals(app)
+    await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.interview, date(2027, 1, 15)))
+    assert await proposals(app) == []  # the one seat is held by the interview
+    async with app.uow() as uow:
+        await handle[withdrawal().event_type](uow, event(withdrawal(), p.beneficiary_id))
+    interrupted, _ = await queries.placements(app, ORG, stage=Stage.interrupted, opening_id=None, limit=5, offset=0)
+    assert [(x.placement_id, x.reason) for x, _ in interrupted] == [(p.placement_id, "consent_withdrawn")]
+    (nxt, _), = await proposals(app)
+    assert nxt.beneficiary_id == ({first, second} - {p.beneficiary_id}).pop() and nxt.opening_id == o.opening_id
+    for stage, on in ((Stage.interview, date(2027, 1, 20)), (Stage.started, date(2027, 2, 1))):
+        await pipeline.move_stage(app, MoveStage(ORG, nxt.placement_id, stage, on))
+    async with app.uow() as uow:
+        await handle[withdrawal().event_type](uow, event(withdrawal(), nxt.beneficiary_id))
+    (still, _), = (await queries.placements(app, ORG, stage=Stage.started, opening_id=None, limit=5, offset=0))[0]
+    assert still.placement_id == nxt.placement_id  # a bursary under way is the team's to close
+
+
 async def test_the_whole_bursary_path_commits_pays_and_releases_the_fund(app, store, handle):
     f = await fund(app, "1800.00")
     o = await openings.record_opening(app, RecordOpening(opening(fund_id=f.fund_id, months=4, monthly="450.00")))
