@@ -115,6 +115,8 @@ class AvailabilityIn(_In):
     mobility: list[Mobility] = Field(default_factory=list, max_length=4,
                                      description="bicycle, car (a car counts with a licence)")
     childcare_need: bool | None = None
+    adult_from: date | None = Field(None, description="a minor: the day they turn 18; they are matched only to work "
+                                                      "that starts on or after it (never before)")
 
 
 class PersonOut(BaseModel):
@@ -131,6 +133,7 @@ class PersonOut(BaseModel):
     childcare_need: bool
     available_from: date | None
     max_weekly_hours: int | None
+    adult_from: date | None = None
     experience: dict[str, float]
     out_of_matching: str | None = Field(description="why the person is not matched now; null when they are")
 

@@ -24,6 +24,7 @@ from employment.service_layer.commands import (
 from employment.service_layer.intake_events import handlers
 from employment.service_layer.unit_of_work import MemoryStore
 from shared.errors import Conflict, NotFound, RuleViolation, Violations
+from shared.events.contracts import AgeBand
 from tests.employment_support import ORG, TODAY, context, event, matchable, opening, withdrawal
 
 pytestmark = pytest.mark.unit
@@ -383,3 +384,27 @@ async def test_revising_an_opening_is_checked_whole_and_keeps_seats_under_way(ap
     assert (revised.seats, revised.title) == (3, "kitchen, three seats")
     with pytest.raises(NotFound):
         await openings.revise_opening(app, ReviseOpening(replace(o, opening_id=uuid4())))
+
+
+async def test_a_minor_is_matched_only_to_work_starting_once_they_are_18(app, store, handle):
+    f = await fund(app)
+    o = await openings.record_opening(app, RecordOpening(opening(fund_id=f.fund_id)))  # starts 1 Feb 2027
+    minor = await matchable(app, handle, age_band=AgeBand.under_18)
+    assert await proposals(app) == []
+    (p, why), = (await queries.people(app, ORG, limit=5, offset=0))[0]
+    assert why == "minor"
+    # The team learns she turns 18 on 2 February: the bursary starts the day before, still out of reach.
+    person, why = await people.set_availability(app, SetAvailability(ORG, minor, None, None, frozenset(),
+                                                                     adult_from=date(2027, 2, 2)))
+    assert (person.adult_from, why) == (date(2027, 2, 2), None)
+    assert await proposals(app) == []
+    # An 18th birthday on 1 February, the start day itself, makes the bursary hers.
+    await people.set_availability(app, SetAvailability(ORG, minor, None, None, frozenset(),
+                                                       adult_from=date(2027, 2, 1)))
+    (proposal, _), = await proposals(app)
+    assert (proposal.beneficiary_id, proposal.opening_id) == (minor, o.opening_id)
+    adult = await matchable(app, handle)
+    with pytest.raises(RuleViolation) as e:
+        await people.set_availability(app, SetAvailability(ORG, adult, None, None, frozenset(),
+                                                           adult_from=date(2027, 2, 1)))
+    assert (e.value.field, e.value.rule) == ("adult_from", "minors_only")
