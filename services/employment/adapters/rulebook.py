@@ -28,7 +28,7 @@ class Rulebook:
     automatic_reasons: frozenset[str]
     stalled_after_days: int
     ending_soon_days: int
-    instalment_basis: Basis = "calendar_days"
+    instalment_basis: Basis = "thirtieths"
     weeks_per_month: Decimal = Decimal("4.3333")
 
 

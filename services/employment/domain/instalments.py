@@ -10,7 +10,8 @@ rules/traineeship_regions.toml):
 - A traineeship allowance is paid in full when the trainee attended at least the region's share of the
   hours planned for the (covered part of the) month (70 % in the 2017 national guidelines); below that
   share the region says `proportional` (hours attended / hours planned) or `nothing`.
-- Every amount is exact Decimal, rounded ROUND_HALF_UP to the cent once, at the end.
+- Every amount is exact Decimal, rounded ROUND_HALF_UP to the cent; the last month of a schedule takes
+  the remainder, so the schedule adds up to the period's exact amount rounded once.
 A fund is committed for the sum of the schedule and is never paid beyond it (see funds.py and the
 adapters' conditional UPDATEs)."""
 
@@ -96,9 +97,15 @@ def pro_rata(monthly: Decimal, fraction: Decimal) -> Decimal:
 
 
 def schedule(placement_id: UUID, *, start: date, end: date, monthly: Decimal, basis: Basis) -> list[Instalment]:
-    """The placement's instalments, one per calendar month, the first and last pro rata when partial."""
-    return [Instalment(placement_id, m.month_no, m.due_on, pro_rata(monthly, m.fraction))
-            for m in months_of(start, end, basis) if pro_rata(monthly, m.fraction) > 0]
+    """The placement's instalments, one per calendar month, a partial first or last month pro rata. Months
+    are rounded one by one except the last, which takes what makes the whole schedule equal the period's
+    exact amount (monthly x the sum of the fractions) rounded once: no cent is gained or lost over a
+    placement, so N months from any start day on the `thirtieths` basis are exactly N monthly amounts."""
+    months = months_of(start, end, basis)
+    total = cents(monthly * sum((m.fraction for m in months), Decimal(0)))
+    amounts = [pro_rata(monthly, m.fraction) for m in months[:-1]]
+    amounts.append(total - sum(amounts, Decimal(0)))
+    return [Instalment(placement_id, m.month_no, m.due_on, a) for m, a in zip(months, amounts, strict=True) if a > 0]
 
 
 def attended_amount(scheduled: Decimal, *, planned_hours: Decimal, attended_hours: Decimal,

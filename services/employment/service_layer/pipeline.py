@@ -81,7 +81,7 @@ async def _money_and_income(app: Employment, uow: Work, opening: Opening, before
         _emit(uow, income(_source(opening), _allowance(opening), after.since, _until(opening, after),
                           opening.municipality), after, opening)
     ended = after.stage in (Stage.interrupted, Stage.hired, Stage.completed) and before.stage is Stage.started
-    if ended and monthly > 0:
+    if ended and monthly > 0 and after.since < _period_end(opening, before.since):
         # Paid up to the day of the step (included): the month it falls in pro rata, later months cancelled.
         kept = cut_at(months_of(before.since, _period_end(opening, before.since), basis), after.since, basis)
         keep = {m.month_no: pro_rata(monthly, m.fraction) for m in kept}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from uuid import uuid4
 
 import pytest
 
 from employment.adapters.rulebook import RULES, rulebook
+from employment.domain.calendar import add_months
 from employment.domain.instalments import (
     AttendanceRule,
     attended_amount,
@@ -71,6 +72,22 @@ def test_the_schedule_never_exceeds_its_days_share_by_more_than_the_rounding():
     assert abs(sum(i.amount for i in plan) - exact) <= D("0.01") * len(plan)
 
 
+@pytest.mark.parametrize("monthly", ["450.00", "800.00", "333.33", "0.45"])
+def test_n_months_from_any_day_1_to_28_pay_exactly_n_monthly_amounts_on_thirtieths(monthly):
+    for start in (date(2027, m, d) for m in range(1, 13) for d in range(1, 29)):
+        for n in (1, 2, 5, 12, 24):
+            end = add_months(start, n) - timedelta(days=1)
+            plan = schedule(uuid4(), start=start, end=end, monthly=D(monthly), basis="thirtieths")
+            assert sum(i.amount for i in plan) == D(monthly) * n, (start, n)
+
+
+def test_the_last_month_takes_the_rounding_remainder():
+    # 0.45 a month from 2 March for 1 month on thirtieths: March 29/30 = 0.435 -> 0.44, April 1/30 -> the
+    # remainder 0.01 (rounded alone it would be 0.02 and the month would cost 0.46).
+    assert [i.amount for i in schedule(uuid4(), start=date(2027, 3, 2), end=date(2027, 4, 1), monthly=D("0.45"),
+                                       basis="thirtieths")] == [D("0.44"), D("0.01")]
+
+
 def test_an_interruption_pays_its_month_up_to_the_day_and_drops_later_months():
     months = months_of(date(2027, 2, 1), date(2027, 5, 31), "calendar_days")
     kept = cut_at(months, date(2027, 3, 10), "calendar_days")
@@ -119,8 +136,8 @@ def test_every_region_on_file_has_its_attendance_rule():
     regions = rulebook().regions
     assert {r: (v.attendance.full_share, v.attendance.below) for r, v in regions.items() if v.attendance} == {
         r: (D("0.70"), "proportional") for r in ("Lazio", "Lombardia", "Veneto", "Puglia")}
-    assert rulebook().instalment_basis == "calendar_days"
-    assert tomllib.loads((RULES / "instalments.toml").read_text())["partial_month_basis"] == "calendar_days"
+    assert rulebook().instalment_basis == "thirtieths"
+    assert tomllib.loads((RULES / "instalments.toml").read_text())["partial_month_basis"] == "thirtieths"
 
 
 @pytest.mark.parametrize("table", [{"full_allowance_share": "0", "below_share": "proportional"},

@@ -61,31 +61,40 @@ async def test_a_start_outside_the_openings_dates_is_refused_and_commits_nothing
 async def test_a_mid_month_start_an_attendance_shortfall_and_an_early_completion(app, store):
     _, p = await _trainee(app)
     await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.started, date(2027, 3, 20)))
-    # 20..31 March: 12/31 of 800 = 309.677... -> 309.68; April and May whole.
+    # 20..31 March on the 30-day month (rules/instalments.toml): 11/30 of 800 = 293.33; April and May whole.
     due, total = await queries.due(app, ORG, (2027, 5))
-    assert [r["amount"] for r in due] == [D("309.68"), D("800.00"), D("800.00")] and total == 3
-    assert (await _fund(app)).committed == D("1909.68")
+    assert [r["amount"] for r in due] == [D("293.33"), D("800.00"), D("800.00")] and total == 3
+    assert (await _fund(app)).committed == D("1893.33")
     with pytest.raises(Conflict) as early:
         await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 2, date(2027, 3, 31)))
     assert (early.value.rule, early.value.field) == ("instalment_not_yet_due", "on")
     assert await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 2, date(2027, 4, 1))) is not None
-    # March plans 36 h x 4.3333 x 309.68/800 = 60.39 h; 42 h attended is under 70 % (42.27 h): paid in
-    # proportion, 309.68 x 42 / 60.39 = 215.38, and the 94.30 not due leaves the commitment.
+    # March plans 36 h x 4.3333 x 293.33/800 = 57.20 h; 40 h attended is under 70 % (40.04 h): paid in
+    # proportion, 293.33 x 40 / 57.20 = 205.13, and the 88.20 not due leaves the commitment.
     march = await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 1, date(2027, 4, 2),
-                                                          attended_hours=D("42")))
-    assert (march["amount_eur"], march["scheduled_eur"]) == (D("215.38"), D("309.68"))
-    assert ((await _fund(app)).committed, (await _fund(app)).paid) == (D("1815.38"), D("1015.38"))
-    # Completed early on 15 May: May is 15/31 of 800 = 387.10 (the 412.90 left is released); it plans
-    # 75.48 h, and 52.84 h attended is at least 70 % (52.836 h): the pro-rata amount in full.
+                                                          attended_hours=D("40")))
+    assert (march["amount_eur"], march["scheduled_eur"]) == (D("205.13"), D("293.33"))
+    assert ((await _fund(app)).committed, (await _fund(app)).paid) == (D("1805.13"), D("1005.13"))
+    # Completed early on 15 May: May is 15/30 of 800 = 400.00 (the other 400.00 is released); it plans
+    # 78.00 h, and 54.60 h attended is exactly 70 %: the pro-rata amount in full.
     await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.completed, date(2027, 5, 15)))
-    assert (await _fund(app)).committed == D("1402.48")
+    assert (await _fund(app)).committed == D("1405.13")
     may = await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 3, date(2027, 5, 31),
-                                                        attended_hours=D("52.84")))
-    assert (may["amount_eur"], may["scheduled_eur"]) == (D("387.10"), D("387.10"))
+                                                        attended_hours=D("54.60")))
+    assert (may["amount_eur"], may["scheduled_eur"]) == (D("400.00"), D("400.00"))
     fund = await _fund(app)
-    assert (fund.committed, fund.paid) == (D("1402.48"), D("1402.48")) and fund.paid <= fund.budget
+    assert (fund.committed, fund.paid) == (D("1405.13"), D("1405.13")) and fund.paid <= fund.budget
     paid = [e.payload["amount_eur"] for e in store.committed if e.event_type == "employment.payment_made"]
-    assert paid == ["800.00", "215.38", "387.10"]
+    assert paid == ["800.00", "205.13", "400.00"]
+
+
+async def test_completing_on_the_end_date_changes_no_instalment(app):
+    _, p = await _trainee(app)
+    await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.started, date(2027, 2, 10)))
+    before = (await queries.due(app, ORG, (2027, 5)), (await _fund(app)).committed)
+    await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.completed, date(2027, 5, 31)))
+    assert (await queries.due(app, ORG, (2027, 5)), (await _fund(app)).committed) == before
+    assert [r["amount"] for r in before[0][0]] == [D("560.00"), D("800.00"), D("800.00"), D("800.00")]
 
 
 async def test_a_refused_payment_changes_nothing(app, store):

@@ -161,11 +161,11 @@ async def test_the_whole_bursary_path_commits_pays_and_releases_the_fund(app, st
         await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 1, date(2027, 3, 1)))
     assert e.value.rule == "instalment_paid"
     await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.interrupted, date(2027, 3, 10), "health"))
-    # Interrupted on 10 March (included): March is paid 10/31 of 450 = 145.16, April and May are cancelled.
+    # Interrupted on 10 March (included): March is paid 10/30 of 450 = 150.00, April and May are cancelled.
     funds, _ = await queries.funds(app, ORG, limit=5, offset=0)
-    assert (funds[0].committed, funds[0].paid) == (Decimal("595.16"), Decimal("450.00"))
+    assert (funds[0].committed, funds[0].paid) == (Decimal("600.00"), Decimal("450.00"))
     march = await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 2, date(2027, 3, 31)))
-    assert (march["amount_eur"], march["scheduled_eur"]) == (Decimal("145.16"), Decimal("145.16"))
+    assert (march["amount_eur"], march["scheduled_eur"]) == (Decimal("150.00"), Decimal("150.00"))
     with pytest.raises(Conflict) as e:
         await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 3, date(2027, 4, 30)))
     assert e.value.rule == "instalment_cancelled"
