@@ -141,6 +141,8 @@ async def test_events_in_proposals_out_and_a_withdrawal_takes_the_person_out(rea
         stages = (await emp.http.get("/api/v1/stages", headers=emp.auth())).json()["stages"]
         assert (stages["started"], stages["declined"]) == (1, 1)
         (funnel,) = (await emp.http.get("/api/v1/pipeline", headers=emp.auth())).json()["items"]
+        stalling = (await emp.http.get("/api/v1/pipeline", params={"stalled": "true"}, headers=emp.auth())).json()
+        assert (stalling["total"], stalling["items"]) == (0, [])  # steps dated 2099: none untouched for a week
         assert funnel["reached"] == {"proposed": 2, "interview": 1, "started": 1, "completed": 0}
 
         async def on_kafka():
