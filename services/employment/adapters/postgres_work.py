@@ -75,13 +75,15 @@ class PostgresOpenings:
             "AND (p.stage = ANY($2::text[]) OR p.pinned AND p.stage = 'proposed')) FROM openings o "
             "WHERE o.opening_id = $1", opening_id, _SEAT_STAGES)
 
-    async def ending_between(self, organisation_id: str, first: date, last: date) -> list[dict[str, Any]]:
+    async def ending_between(self, organisation_id: str, first: date, last: date, *, limit: int, offset: int
+                             ) -> tuple[list[dict[str, Any]], int]:
+        where = """FROM openings o JOIN placements p ON p.opening_id = o.opening_id AND p.stage = 'started'
+                   WHERE o.organisation_id = $1 AND o.kind = 'traineeship' AND o.end_date BETWEEN $2 AND $3"""
         rows = await self._conn.fetch(
-            """SELECT o.opening_id, o.title, o.end_date, p.placement_id, p.beneficiary_id FROM openings o
-               JOIN placements p ON p.opening_id = o.opening_id AND p.stage = 'started'
-               WHERE o.organisation_id = $1 AND o.kind = 'traineeship' AND o.end_date BETWEEN $2 AND $3
-               ORDER BY o.end_date, p.placement_id""", organisation_id, first, last)
-        return [dict(r) for r in rows]
+            f"SELECT o.opening_id, o.title, o.end_date, p.placement_id, p.beneficiary_id {where} "
+            "ORDER BY o.end_date, p.placement_id LIMIT $4 OFFSET $5", organisation_id, first, last, limit, offset)
+        total = await self._conn.fetchval(f"SELECT count(*) {where}", organisation_id, first, last)
+        return [dict(r) for r in rows], total
 
 
 class PostgresPlacements:
@@ -220,9 +222,36 @@ class PostgresInstalments:
                                       "NULL AND NOT cancelled RETURNING fund_id, amount", placement_id)
         return (rows[0]["fund_id"] if rows else None), sum((r["amount"] for r in rows), Decimal("0"))
 
-    async def due(self, organisation_id: str, first: date, last: date) -> list[dict[str, Any]]:
+    async def cut(self, placement_id: UUID, keep: dict[int, Decimal]) -> tuple[UUID | None, Decimal]:
+        """A placement ended early: unpaid months not in `keep` are cancelled, the month of the end goes down to
+        its pro-rata amount; returns the fund and the amount no longer due (paid months stay as paid)."""
         rows = await self._conn.fetch(
-            "SELECT placement_id, month_no, fund_id, due_on, amount FROM instalments WHERE organisation_id = $1 "
-            "AND paid_on IS NULL AND NOT cancelled AND due_on <= $3 AND due_on >= $2 ORDER BY due_on, placement_id",
-            organisation_id, first, last)
-        return [dict(r) for r in rows]
+            "SELECT month_no, fund_id, amount FROM instalments WHERE placement_id = $1 AND paid_on IS NULL "
+            "AND NOT cancelled ORDER BY month_no FOR UPDATE", placement_id)
+        released = Decimal("0")
+        for r in rows:
+            kept = keep.get(r["month_no"], Decimal("0"))
+            if kept >= r["amount"]:
+                continue
+            await self.settle(placement_id, r["month_no"], kept)
+            released += r["amount"] - kept
+        return (rows[0]["fund_id"] if rows else None), released
+
+    async def settle(self, placement_id: UUID, month_no: int, amount: Decimal) -> None:
+        """Lower one instalment to `amount` (its row is locked by the caller); nothing due cancels it."""
+        if amount > 0:
+            await self._conn.execute("UPDATE instalments SET amount = $3 WHERE placement_id = $1 AND month_no = $2",
+                                     placement_id, month_no, amount)
+        else:
+            await self._conn.execute("UPDATE instalments SET cancelled = true, paid_on = NULL WHERE placement_id = $1 "
+                                     "AND month_no = $2", placement_id, month_no)
+
+    async def due(self, organisation_id: str, first: date, last: date, *, limit: int, offset: int
+                  ) -> tuple[list[dict[str, Any]], int]:
+        where = ("FROM instalments WHERE organisation_id = $1 AND paid_on IS NULL AND NOT cancelled "
+                 "AND due_on <= $3 AND due_on >= $2")
+        rows = await self._conn.fetch(
+            f"SELECT placement_id, month_no, fund_id, due_on, amount {where} "
+            "ORDER BY due_on, placement_id, month_no LIMIT $4 OFFSET $5", organisation_id, first, last, limit, offset)
+        total = await self._conn.fetchval(f"SELECT count(*) {where}", organisation_id, first, last)
+        return [dict(r) for r in rows], total

@@ -7,11 +7,10 @@ conditional UPDATE), and the in-memory twin applies the same check."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from employment.domain.calendar import add_months
 from shared.errors import Conflict, RuleViolation
 from shared.funds import CENT, ProjectFund, fund_exhausted, is_cents
 
@@ -75,15 +74,3 @@ class Instalment:
     month_no: int
     due_on: date
     amount: Decimal
-
-
-def schedule(placement_id: UUID, *, start: date, months: int, monthly: Decimal) -> list[Instalment]:
-    """One instalment per month of the placement, due on the month's last day."""
-    return [
-        Instalment(placement_id, k, add_months(start, k) - timedelta(days=1), monthly)
-        for k in range(1, months + 1)
-    ]
-
-
-def due_in_month(instalments: list[Instalment], *, year: int, month: int) -> list[Instalment]:
-    return [i for i in instalments if (i.due_on.year, i.due_on.month) == (year, month)]
