@@ -50,6 +50,10 @@ class Batched:
     # (a projection that writes every type alike), not one call per run of a single type.
     mixed: bool = False
 
+    async def __call__(self, uow: Any, event: Event[Any]) -> None:
+        """One event, as a run of one: a batched handler can be called like any other (tests, replays)."""
+        await self.handle(uow, [event])
+
 
 _POISON_NS = UUID("6f1c1f0e-7d0a-4a59-9a55-3c1d1b2f0a11")
 # The database is away or going away (restart, failover, shutdown, still starting): retry, then rewind

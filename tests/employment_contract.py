@@ -50,6 +50,21 @@ class EmploymentStoreContract:
             page, total = await uow.people.page(ORG, limit=10, offset=0)
             assert total == 1 and page == [got]
 
+    async def test_people_added_at_once_round_trip_whole_and_skip_the_known(self, app: Employment):
+        known, fresh = person(), [person(), person(languages=(), project_ids=(), mobility=frozenset(), experience={},
+                                                area=None, municipality=None, work_goal_since=None, consent_since=None,
+                                                available_from=None, max_weekly_hours=None)]
+        async with app.uow() as uow:
+            await uow.people.put(known)
+        async with app.uow() as uow:
+            assert await uow.people.add_new([]) == set()
+            added = await uow.people.add_new([replace(known, italian_level="A1"), *fresh])
+            assert added == {p.beneficiary_id for p in fresh}
+        async with app.uow() as uow:
+            assert await uow.people.get(known.beneficiary_id) == known  # known already: left as they were
+            for p in fresh:
+                assert await uow.people.get(p.beneficiary_id) == p
+
     async def test_a_failed_unit_leaves_nothing(self, app: Employment):
         p = person()
         with pytest.raises(ZeroDivisionError):

@@ -55,6 +55,23 @@ class HousingStoreContract:
             recent = await uow.households.arrived_since(ORG, TODAY - timedelta(days=10))
             assert [h.beneficiary_id for h in recent] == [new.beneficiary_id]
 
+    async def test_households_added_at_once_keep_every_field_and_skip_the_known(self, make: MakeUoW):
+        known = household(languages=frozenset({"ar"}))
+        fresh = [household(waiting_since=TODAY - timedelta(days=9), languages=frozenset({"ar", "fr"}),
+                           areas=frozenset({"RM", "LT"}), monthly_income=Decimal("850.50"), work_municipality="058091",
+                           leave_by=TODAY + timedelta(days=30), step_free_need=True, vulnerable=True),
+                 household(consent=False, housing_goal=False, areas=frozenset(), languages=frozenset())]
+        async with make() as uow:
+            assert await uow.households.add(known)
+        async with make() as uow:
+            assert await uow.households.add_new([]) == set()
+            added = await uow.households.add_new([known.with_changes(size=5), *fresh])
+            assert added == {h.beneficiary_id for h in fresh}
+        async with make() as uow:
+            assert await uow.households.get(known.beneficiary_id) == known  # known already: left as it was
+            for h in fresh:
+                assert await uow.households.get(h.beneficiary_id) == h
+
     async def test_places_round_trip_beds_and_free_soon(self, make: MakeUoW):
         flat, host = place(beds_free=2), host_family(available_from=TODAY + timedelta(days=20))
         async with make() as uow:

@@ -4,6 +4,7 @@ them by the contract suite that runs against both (tests/employment_contract.py)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -46,6 +47,14 @@ class MemoryPeople:
 
     async def put(self, p: Person) -> None:
         self.s.people[p.beneficiary_id] = p
+
+    async def add_new(self, people: Sequence[Person]) -> set[UUID]:
+        added = set()
+        for p in people:
+            if p.beneficiary_id not in self.s.people:
+                self.s.people[p.beneficiary_id] = p
+                added.add(p.beneficiary_id)
+        return added
 
     async def page(self, organisation_id: str, *, limit: int, offset: int) -> tuple[list[Person], int]:
         rows = sorted(await self.of_organisation(organisation_id), key=lambda p: (p.registered_on, p.beneficiary_id))

@@ -3,6 +3,7 @@ Each repository borrows the unit of work's connection (its transaction) and neve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from uuid import UUID
@@ -21,6 +22,20 @@ _PERSON_COLUMNS = (
 )
 
 
+# `_PERSON_COLUMNS` with their SQL types, for `add_new`'s one statement over a JSON array of people.
+_PERSON_TYPES = ", ".join(f"{c} {t}" for c, t in zip(_PERSON_COLUMNS, (
+    "uuid", "text", "date", "text", "text", "date", "text", "text[]", "text", "text", "text[]", "date", "date",
+    "boolean", "text[]", "boolean", "date", "integer", "jsonb", "boolean", "date", "boolean", "boolean"), strict=True))
+
+
+def _row(p: Person) -> dict[str, object]:
+    values = asdict(p)
+    values["languages"], values["project_ids"] = list(p.languages), list(p.project_ids)
+    values["mobility"] = sorted(p.mobility)
+    values["experience"] = dict(p.experience)
+    return {c: values[c] for c in _PERSON_COLUMNS}
+
+
 class PostgresPeople:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
@@ -31,16 +46,24 @@ class PostgresPeople:
         return None if row is None else person_of(row)
 
     async def put(self, p: Person) -> None:
-        values = asdict(p)
-        values["languages"], values["project_ids"] = list(p.languages), list(p.project_ids)
-        values["mobility"] = sorted(p.mobility)
-        values["experience"] = dict(p.experience)
+        values = _row(p)
         cols = ", ".join(_PERSON_COLUMNS)
         params = ", ".join(f"${i}" for i in range(1, len(_PERSON_COLUMNS) + 1))
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _PERSON_COLUMNS[1:])
         await self._conn.execute(
             f"INSERT INTO people ({cols}) VALUES ({params}) ON CONFLICT (beneficiary_id) DO UPDATE SET {updates}, "
-            "updated_at = now()", *[values[c] for c in _PERSON_COLUMNS])
+            "updated_at = now()", *values.values())
+
+    async def add_new(self, people: Sequence[Person]) -> set[UUID]:
+        """Insert those not known already in one statement (a consumer's batch of registrations is one
+        round trip, not two per person); returns the ids inserted. A known person is left as they are."""
+        if not people:
+            return set()
+        cols = ", ".join(_PERSON_COLUMNS)
+        rows = await self._conn.fetch(
+            f"INSERT INTO people ({cols}) SELECT {cols} FROM jsonb_to_recordset($1::jsonb) AS p({_PERSON_TYPES}) "
+            "ON CONFLICT (beneficiary_id) DO NOTHING RETURNING beneficiary_id", [_row(p) for p in people])
+        return {r["beneficiary_id"] for r in rows}
 
     async def page(self, organisation_id: str, *, limit: int, offset: int) -> tuple[list[Person], int]:
         rows = await self._conn.fetch("SELECT * FROM people WHERE organisation_id = $1 AND NOT erased "

@@ -7,10 +7,11 @@ re-match, so the reason on the event is the real one."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from employment.domain.levels import cefr_rank
 from employment.domain.people import Person
@@ -20,6 +21,7 @@ from employment.service_layer.events import stage_changed
 from employment.service_layer.matching import Change as Rematch
 from employment.service_layer.matching import OpeningChanged, PersonChanged
 from employment.service_layer.unit_of_work import as_work
+from shared.consumer import Batched, Handler
 from shared.events.contracts import (
     AssessmentRecorded,
     BeneficiaryCorrected,
@@ -114,16 +116,19 @@ async def _decline_open_proposal(uow: Work, p: Person, reason: str, on: date) ->
     return [OpeningChanged(active.opening_id)] if to is Stage.interrupted else []
 
 
-def handlers(app: Employment) -> dict[str, Callable[[UnitOfWork, Event], Awaitable[None]]]:
+def handlers(app: Employment) -> dict[str, Handler | Batched]:
     """The one table of employment's consumer handlers, bound to the service's context."""
 
-    async def registered(uow_: UnitOfWork, e: Event) -> None:
+    async def registered(uow_: UnitOfWork, events: Sequence[Event]) -> None:
+        """A run of registrations in one statement; a person known already is left as they are."""
         uow = as_work(uow_)
-        if await uow.people.get(e.beneficiary_id) is not None:
-            return
-        person = _registered(e)
-        await uow.people.put(person)
-        uow.emit_caused(EmploymentCandidateWaiting(since=person.registered_on), e)
+        firsts: dict[UUID, tuple[Event, Person]] = {}
+        for e in events:
+            firsts.setdefault(e.beneficiary_id, (e, _registered(e)))
+        added = await uow.people.add_new([person for _, person in firsts.values()])
+        for e, person in firsts.values():
+            if person.beneficiary_id in added:
+                uow.emit_caused(EmploymentCandidateWaiting(since=person.registered_on), e)
 
     def updating(change: Change) -> Callable[[UnitOfWork, Event], Awaitable[None]]:
         async def handle(uow_: UnitOfWork, e: Event) -> None:
@@ -159,7 +164,7 @@ def handlers(app: Employment) -> dict[str, Callable[[UnitOfWork, Event], Awaitab
         return replace(p, consent_since=None) if c.purpose == EMPLOYMENT_REFERRAL else None
 
     return {
-        BeneficiaryRegistered.event_type: registered,
+        BeneficiaryRegistered.event_type: Batched(registered),
         BeneficiaryCorrected.event_type: updating(_corrected),
         BeneficiaryEnrolledInProject.event_type: updating(_enrolled),
         PlanAgreed.event_type: updating(_plan),

@@ -3,6 +3,7 @@ of work's connection (its transaction). Funds and supports are in repository_fun
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -33,6 +34,19 @@ _HOUSEHOLD_SELECT = """
 """
 
 
+# The columns `add` and `add_new` write, in `PgHouseholds._values`' order, with their SQL types.
+_HOUSEHOLD_TYPED = (
+    ("beneficiary_id", "uuid"), ("organisation_id", "text"), ("waiting_since", "date"), ("size", "int"),
+    ("children", "int"), ("sex", "text"), ("age_band", "text"), ("areas", "text[]"), ("languages", "text[]"),
+    ("step_free_need", "boolean"), ("leave_by", "date"), ("monthly_income", "numeric"),
+    ("work_municipality", "text"), ("vulnerable", "boolean"), ("housing_goal", "boolean"), ("consent", "boolean"),
+    ("status", "text"),
+)
+_HOUSEHOLD_NAMES = [name for name, _ in _HOUSEHOLD_TYPED]
+_HOUSEHOLD_COLUMNS = ", ".join(_HOUSEHOLD_NAMES)
+_HOUSEHOLD_TYPES = ", ".join(f"{name} {typ}" for name, typ in _HOUSEHOLD_TYPED)
+
+
 class PgHouseholds:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
@@ -46,6 +60,18 @@ class PgHouseholds:
                ON CONFLICT (beneficiary_id) DO NOTHING RETURNING true""",
             *self._values(h))
         return bool(row)
+
+    async def add_new(self, households: Sequence[Household]) -> set[UUID]:
+        """Insert the new ones in one statement (a consumer's batch of registrations is one round trip,
+        not one per person); returns the ids that were not known already."""
+        if not households:
+            return set()
+        rows = await self._conn.fetch(
+            f"""INSERT INTO households ({_HOUSEHOLD_COLUMNS})
+                SELECT {_HOUSEHOLD_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS h({_HOUSEHOLD_TYPES})
+                ON CONFLICT (beneficiary_id) DO NOTHING RETURNING beneficiary_id""",
+            [dict(zip(_HOUSEHOLD_NAMES, self._values(h), strict=True)) for h in households])
+        return {r["beneficiary_id"] for r in rows}
 
     @staticmethod
     def _values(h: Household) -> tuple[Any, ...]:

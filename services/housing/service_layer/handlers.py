@@ -88,10 +88,13 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
 
     async def on_registered(uow: UnitOfWork, events: Sequence[Event]) -> None:
         assert isinstance(uow, HousingUnitOfWork)
+        firsts: dict[UUID, tuple[Event, Household]] = {}
         for e in events:
             assert isinstance(e.payload, BeneficiaryRegistered)
-            h = household_from(e, e.payload)
-            if await uow.households.add(h):
+            firsts.setdefault(e.beneficiary_id, (e, household_from(e, e.payload)))
+        added = await uow.households.add_new([h for _, h in firsts.values()])
+        for e, h in firsts.values():
+            if h.beneficiary_id in added:
                 uow.emit_caused(HousingCandidateWaiting(since=h.waiting_since), e)
 
     async def on_plan(uow: UnitOfWork, e: Event) -> None:

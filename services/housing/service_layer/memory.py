@@ -4,6 +4,7 @@ and the contract suite checks both against the same tests."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -30,6 +31,9 @@ class MemoryHouseholds:
             return False
         self.rows[h.beneficiary_id] = h
         return True
+
+    async def add_new(self, households: Sequence[Household]) -> set[UUID]:
+        return {h.beneficiary_id for h in households if await self.add(h)}
 
     async def get(self, beneficiary_id: UUID) -> Household | None:
         return self.rows.get(beneficiary_id)

@@ -4,6 +4,7 @@ suite runs against both."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
@@ -18,6 +19,9 @@ from housing.domain.workflow import Proposal, Status
 class Households(Protocol):
     async def add(self, h: Household) -> bool:
         """Insert if new; False when the person was known already."""
+
+    async def add_new(self, households: Sequence[Household]) -> set[UUID]:
+        """Insert those not known already, all at once; the ids of those inserted."""
 
     async def get(self, beneficiary_id: UUID) -> Household | None: ...
 
