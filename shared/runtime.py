@@ -21,6 +21,7 @@ from shared.db import create_pool
 from shared.events.envelope import EventPayload
 from shared.idempotency import forget_old_keys
 from shared.kafka import LagMonitor, subscribe
+from shared.outage import OUTAGE
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.settings import ServiceSettings
 from shared.telemetry import KAFKA_LOG_GATE
@@ -28,6 +29,7 @@ from shared.topics import TopicSpec
 from shared.tracking import TrackingRetention
 
 log = logging.getLogger(__name__)
+STOP_STEP_S = 5.0  # each shutdown step (broker, background tasks, producer, pool) ends within this
 
 
 @dataclass
@@ -113,18 +115,28 @@ class Runtime:
         await self.broker.start()
         self._spawn(self._watch_kafka, "kafka-watch")
 
-    async def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            await self.broker.stop()
+    async def stop(self, *, step_s: float | None = None) -> None:
+        """Stop everything, each step bounded by `step_s`, so a shutdown always ends: a background task
+        cancelled in the middle of a query to a database that is going away, a producer that cannot
+        flush to an absent broker or a pool waiting for a connection never given back would otherwise
+        hold the process (a test's teardown once hung past 180 s). What does not stop in time is
+        logged by name and left behind; the pool is then closed by force."""
+        step_s = STOP_STEP_S if step_s is None else step_s
+        await _bounded(self.broker.stop(), "broker", step_s)
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=step_s)
+            if pending:
+                log.warning("background tasks did not stop in time", extra={
+                    "tasks": sorted(t.get_name() for t in pending), "timeout_s": step_s})
+        self._tasks.clear()
+        await OUTAGE.forget(self.ping_postgres)
         if self.producer:
-            await self.producer.stop()
+            await _bounded(self.producer.stop(), "producer", step_s)
         if self.pool:
-            await self.pool.close()
+            if not await _bounded(self.pool.close(), "database pool", step_s):
+                self.pool.terminate()
 
     def _spawn(self, run: Callable[[], Awaitable[None]], name: str) -> None:
         supervisor = Supervisor(name, max_delay_s=self.settings.restart_max_backoff_s)
@@ -216,6 +228,17 @@ class Runtime:
     async def _ping_kafka(self) -> None:
         assert self.producer is not None
         await self.producer.client.fetch_all_metadata()
+
+
+async def _bounded(step: Awaitable[object], what: str, timeout_s: float) -> bool:
+    """One shutdown step within `timeout_s`; False (logged) when it failed or did not end in time."""
+    try:
+        await asyncio.wait_for(step, timeout_s)
+        return True
+    except Exception as exc:
+        log.warning("shutdown step did not complete", extra={"step": what, "error": type(exc).__name__,
+                                                             "timeout_s": timeout_s})
+        return False
 
 
 async def _check(probe: Awaitable[object]) -> dict[str, object]:
