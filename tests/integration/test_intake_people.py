@@ -271,3 +271,32 @@ async def search_eight_times(conn, org: str, plans: list[str]) -> None:
         assert searched, plans
         buffers = [int(n) for n in re.findall(r'"Shared Hit Blocks": (\d+)', searched[-1])]
         assert max(buffers) < 50, f"the search read {max(buffers)} buffers: {searched[-1][:2000]}"
+
+
+# --- a retry whose first answer was lost --------------------------------------------------------
+
+async def test_a_retry_after_the_answer_was_lost_gets_the_first_answer_and_registers_once(intake: Intake, monkeypatch):
+    """The registration committed, but its answer never reached the client and was not stored after the
+    fact either (the process died in between: here the after-the-fact store fails). The answer
+    committed with the key's claim, so the retry gets the same status and the same bytes."""
+    from shared.idempotency import Idempotency
+
+    org = "coop-lost-answer"
+    await intake.ensure_projects(org, [PROJECT])
+    body, key = registration(permit=permit(400)), {"Idempotency-Key": "lost-answer-1"}
+
+    async def dies_before_storing(*_args, **_kwargs) -> None:
+        raise ConnectionResetError("the process died before it stored the answer")
+
+    monkeypatch.setattr(Idempotency, "_store", dies_before_storing)
+    first = await intake.client.post(URL, json=body, headers=headers(org=org) | key)  # the answer the client lost
+    monkeypatch.undo()
+    assert first.status_code == 201, first.text
+    for _ in range(2):
+        retry = await intake.client.post(URL, json=body, headers=headers(org=org) | key)
+        assert (retry.status_code, retry.content) == (201, first.content)
+        assert retry.headers["idempotent-replayed"] == "true"
+    assert first.json()["permit_status"] == "valid"
+    assert await listed(intake, org) == (1, {UUID(first.json()["beneficiary_id"])})  # acted once
+    other = await intake.client.post(URL, json=registration(), headers=headers(org=org) | key)
+    assert errors_of(other) == {"header.Idempotency-Key": "idempotency_key_reused"}
