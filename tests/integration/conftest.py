@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 
-from shared.db import create_pool, drop_database, ensure_database, migrate
+from shared.db import create_pool
+from tests.databases import service_database
 
 PROBE_SERVICE = Path(__file__).parent / "probe_service"
 
@@ -13,15 +13,12 @@ PROBE_SERVICE = Path(__file__).parent / "probe_service"
 @pytest.fixture
 async def probe_db(real_servers, topics):
     """A fresh database with the plumbing tables and the probe's `effects` table."""
-    from shared.settings import PlatformSettings
 
-    name = f"it_{uuid4().hex[:10]}"
-    await ensure_database(real_servers.postgres, name)
-    dsn = PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres).database_dsn(name)
-    await migrate(dsn, PROBE_SERVICE)
+    db = await service_database(real_servers.postgres, "probe", "it", PROBE_SERVICE)
+    dsn = db.dsn  # the code under test connects as the service role
     pool = await create_pool(dsn, min_size=1, max_size=8)
     try:
         yield dsn, pool
     finally:
         await pool.close()
-        await drop_database(real_servers.postgres, name)
+        await db.drop()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import asyncpg
 import httpx
@@ -20,9 +20,8 @@ from intake.bootstrap import build_app
 from intake.domain.fiscal_code import MONTH_LETTERS, check_character
 from intake.settings import IntakeSettings
 from shared.auth import AuthSettings, Role, issue_token
-from shared.db import drop_database, ensure_database, migrate
-from shared.settings import PlatformSettings
 from tests import personal_data
+from tests.databases import service_database
 
 INTAKE_DIR = Path(__file__).resolve().parents[2] / "services" / "intake"
 
@@ -159,10 +158,8 @@ def assert_no_personal_data(events: Iterable[OutboxEvent], secrets: Iterable[str
 @asynccontextmanager
 async def running_intake(real_servers, prefix: str) -> AsyncIterator[Intake]:
     """Intake in-process on a fresh database of the session's PostgreSQL, relaying to its Kafka."""
-    name = f"{prefix}_{uuid4().hex[:10]}"
-    await ensure_database(real_servers.postgres, name)
-    dsn = PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres).database_dsn(name)
-    await migrate(dsn, INTAKE_DIR)
+    db = await service_database(real_servers.postgres, "intake", prefix)
+    dsn = db.dsn  # the code under test connects as the service role
     app = build_app(IntakeSettings.for_service("intake", http_port=0, database_url=dsn))
     try:
         async with app.router.lifespan_context(app):
@@ -171,7 +168,7 @@ async def running_intake(real_servers, prefix: str) -> AsyncIterator[Intake]:
                                          event_hooks={"request": [personal_data.note_request]}) as client:
                 yield Intake(client, app.state.runtime.pool, app)
     finally:
-        await drop_database(real_servers.postgres, name)
+        await db.drop()
 
 
 def errors_of(response: httpx.Response) -> dict[str, str]:
