@@ -65,7 +65,7 @@ def answer_with(status: int, content: dict[str, Any]) -> None:
     events are written; without an Idempotency-Key it does nothing."""
     claim = CURRENT.get()
     if claim is not None and not claim.written:
-        claim.answer = (status, JSONResponse(content, status_code=status).body)
+        claim.answer = (status, bytes(JSONResponse(content, status_code=status).body))
 
 
 def _claim_args(claim: Claim) -> list[object]:

@@ -42,7 +42,8 @@ async def access_report(uow: PostgresIntakeUnitOfWork, principal: Principal, ben
                         purpose: str) -> dict[str, Any]:
     """Every read of the person's data, and per reader how often, first and last, and why."""
     async with uow:
-        await person_for_read(uow, principal, beneficiary_id, action="access_report", purpose=purpose)
+        await person_for_read(uow, principal, beneficiary_id, action="access_report", purpose=purpose,
+                              audit_only=True)
         rows = await repository_audit.accesses_of(uow.connection, organisation_id=principal.organisation_id,
                                                   beneficiary_id=beneficiary_id)
     readers: dict[tuple[str, str], dict[str, Any]] = {}
