@@ -88,6 +88,9 @@ class Intake:
     client: httpx.AsyncClient
     pool: asyncpg.Pool
     app: Any
+    # The server's administrative user on the same database: for a test that inspects or sabotages
+    # beyond what the service's role may (the service's own code never uses it).
+    admin_dsn: str = ""
     _projects: set[tuple[str, str]] = field(default_factory=set)
 
     async def register(self, body: dict[str, Any] | None = None, *, org: str = ORG, sub: str = "op-1") -> UUID:
@@ -166,7 +169,7 @@ async def running_intake(real_servers, prefix: str) -> AsyncIterator[Intake]:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://intake",
                                          event_hooks={"request": [personal_data.note_request]}) as client:
-                yield Intake(client, app.state.runtime.pool, app)
+                yield Intake(client, app.state.runtime.pool, app, db.admin_dsn)
     finally:
         await db.drop()
 

@@ -168,16 +168,27 @@ async def test_the_audit_log_is_append_only(intake: Intake):
     person = await intake.register(org=org)
     await intake.client.get(f"{URL}/{person}", params={"purpose": "rinnovo"}, headers=headers(org=org))
     assert len(await audit(intake, org)) == 1
-    async with intake.pool.acquire() as conn:
-        for statement in ("UPDATE pii_access_log SET purpose = 'x' WHERE organisation_id = $1",
-                          "DELETE FROM pii_access_log WHERE organisation_id = $1"):
-            with pytest.raises(asyncpg.PostgresError, match="append-only"):
+    changes = ("UPDATE pii_access_log SET purpose = 'x' WHERE organisation_id = $1",
+               "DELETE FROM pii_access_log WHERE organisation_id = $1")
+    async with intake.pool.acquire() as conn:  # the service's own role: not even allowed to try
+        for statement in changes:
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
                 await conn.execute(statement, org)
-        with pytest.raises(asyncpg.PostgresError, match="append-only"):
-            await conn.execute("TRUNCATE pii_access_log")
+        for statement in ("TRUNCATE pii_access_log", "ALTER TABLE pii_access_log DISABLE TRIGGER USER"):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await conn.execute(statement)
         with pytest.raises(asyncpg.CheckViolationError):
             await conn.execute("INSERT INTO pii_access_log (actor, actor_role, organisation_id, action, purpose) "
                                "VALUES ('op', 'operator', $1, 'read', 'p')", org)
+    admin = await asyncpg.connect(intake.admin_dsn)  # and past the privileges, the triggers still refuse
+    try:
+        for statement in changes:
+            with pytest.raises(asyncpg.PostgresError, match="append-only"):
+                await admin.execute(statement, org)
+        with pytest.raises(asyncpg.PostgresError, match="append-only"):
+            await admin.execute("TRUNCATE pii_access_log")
+    finally:
+        await admin.close()
     assert await audit(intake, org) == [(person, "read", "rinnovo")]
 
 
@@ -237,7 +248,8 @@ async def test_duplicate_search_looks_the_hashes_up_even_for_an_organisation_the
         FROM generate_series(1, $2) AS i
     """
     org = "coop-growing"
-    async with intake.pool.acquire() as conn:
+    conn = await asyncpg.connect(intake.admin_dsn)  # ANALYZE and auto_explain: the server's admin, not the service
+    try:
         for established in ("coop-est-1", "coop-est-2", "coop-est-3"):
             await conn.execute(people, established, 2000)
         await conn.execute("ANALYZE beneficiaries")  # statistics that know every organisation but the new one
@@ -256,7 +268,8 @@ async def test_duplicate_search_looks_the_hashes_up_even_for_an_organisation_the
             await search_eight_times(conn, org, plans)
         finally:
             conn.remove_log_listener(note)
-            await conn.execute("RESET ALL")  # the pool hands this connection on as it is
+    finally:
+        await conn.close()
 
 
 async def search_eight_times(conn, org: str, plans: list[str]) -> None:
