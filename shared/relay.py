@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import logging
 import time
-from collections.abc import Awaitable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -93,20 +92,19 @@ def passable(cursor: int, seqs: Sequence[int], settled: int) -> int:
     return len(seqs)
 
 
-async def _on_live(conn: Connection, step: Awaitable[object]) -> None:
+async def _on_live(conn: Connection, step: Callable[[], Awaitable[object]]) -> None:
     """A clean-up step on the relay's connection, bounded, and skipped on one the server closed
     (the lock and the LISTEN died with it): the error that stopped the relay stays the one raised,
-    not a "connection released" from its clean-up."""
+    not a "connection released back to the pool" from its clean-up (a pool proxy refuses every
+    call once the pool took a closed connection back, so the step is only made here)."""
     try:
         closed = conn.is_closed()
     except asyncpg.InterfaceError:  # a pool proxy whose connection the pool already took back
         closed = True
     if closed:
-        if inspect.iscoroutine(step):
-            step.close()
         return
     with contextlib.suppress(asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError, TimeoutError):
-        await asyncio.wait_for(step, 2.0)
+        await asyncio.wait_for(step(), 2.0)
 
 
 def _span_context(carrier: dict[str, str]) -> SpanContext | None:
@@ -207,9 +205,9 @@ class OutboxRelay:
                             await self._prune(conn)
                             await self._sleep_until_woken()
                 finally:
-                    await _on_live(conn, conn.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK))
+                    await _on_live(conn, lambda: conn.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK))
             finally:
-                await _on_live(conn, conn.remove_listener(NOTIFY_CHANNEL, self._on_notify))
+                await _on_live(conn, lambda: conn.remove_listener(NOTIFY_CHANNEL, self._on_notify))
                 with contextlib.suppress(asyncpg.InterfaceError):
                     conn.remove_termination_listener(self._on_notify)
 
