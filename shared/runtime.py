@@ -63,6 +63,7 @@ class Runtime:
         self._consumer: IdempotentConsumer | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.supervisors: dict[str, Supervisor] = {}
+        self._producer_stale = False  # the relay's producer failed on Kafka: replace it before the next run
         self._declare_publishers()
         self._declare_subscriber()
 
@@ -181,25 +182,35 @@ class Runtime:
         """The relay; after a Kafka failure its producer is replaced by a fresh one before the retry:
         an idempotent producer that lost its broker mid-batch can stay failed (in a full suite run the
         relay failed 59 times in a row after Kafka was back), and a new producer id costs nothing here,
-        as the relay resends from its cursor and consumers deduplicate."""
+        as the relay resends from its cursor and consumers deduplicate. The replacement must start:
+        one that could not (Kafka still away) is not installed, and the next attempt tries again
+        (installing it unstarted left housing's relay and health failing 170 s after Kafka was back)."""
         assert self.relay is not None
+        if self._producer_stale:
+            await self._renew_producer()
         try:
             await self.relay.run()
         except KafkaError:
-            await self._renew_producer()
+            self._producer_stale = True
             raise
 
     async def _renew_producer(self) -> None:
+        """A started fresh producer in place of the old one, or the start's error (the supervisor retries)."""
         s = self.settings
-        old = self.producer
-        self.producer = idempotent_producer(s.kafka_bootstrap_servers, f"percorsi-{s.service}-relay")
+        fresh = idempotent_producer(s.kafka_bootstrap_servers, f"percorsi-{s.service}-relay")
+        try:
+            await asyncio.wait_for(fresh.start(), 10.0)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(fresh.stop(), 5.0)
+            raise
+        old, self.producer = self.producer, fresh
+        self._producer_stale = False
+        if self.relay is not None:
+            self.relay.use_producer(fresh)
         if old is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(old.stop(), 5.0)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.producer.start(), 5.0)
-        if self.relay is not None:
-            self.relay.use_producer(self.producer)
 
     async def _watch_kafka(self, every_s: float = 1.0) -> None:
         """While the log gate says Kafka is away, probe it; two answers in a row, a second apart, reopen

@@ -69,3 +69,49 @@ async def test_stop_is_bounded_when_every_part_hangs(caplog):
             if task.get_name() == "probe-stubborn":
                 task.cancel()
                 await asyncio.wait([task], timeout=5)
+
+
+class _Producer:
+    def __init__(self, starts: bool) -> None:
+        self.starts, self.started, self.stopped = starts, False, False
+
+    async def start(self) -> None:
+        if not self.starts:
+            raise ConnectionError("Kafka away")
+        self.started = True
+
+    async def stop(self) -> None:
+        self.stopped = True
+
+
+class _FailingRelay:
+    def __init__(self) -> None:
+        self.producer: object = None
+
+    async def run(self) -> None:
+        from aiokafka.errors import KafkaConnectionError
+
+        raise KafkaConnectionError("broker lost mid-batch")
+
+    def use_producer(self, producer: object) -> None:
+        self.producer = producer
+
+
+async def test_a_relay_producer_that_cannot_start_is_not_installed_and_is_tried_again(monkeypatch):
+    """After a Kafka failure the relay gets a fresh producer, but only a started one: one whose start
+    failed (Kafka still away) was once installed unstarted, and the relay never recovered."""
+    import shared.runtime as runtime_module
+
+    made = iter([_Producer(starts=False), _Producer(starts=True)])
+    monkeypatch.setattr(runtime_module, "idempotent_producer", lambda *_a: next(made))
+    runtime = Runtime(ServiceSettings.for_service("probe", http_port=0), EventWiring())
+    first, relay = _Producer(starts=True), _FailingRelay()
+    runtime.producer, runtime.relay = first, relay  # type: ignore[assignment]
+    with pytest.raises(Exception, match="broker lost"):
+        await runtime._relay_loop()
+    with pytest.raises(ConnectionError):  # Kafka still away: the fresh producer does not start
+        await runtime._relay_loop()
+    assert runtime.producer is first and relay.producer is None and runtime._producer_stale
+    with pytest.raises(Exception, match="broker lost"):  # Kafka back: renewed, then the relay runs again
+        await runtime._relay_loop()
+    assert runtime.producer is relay.producer and runtime.producer.started and first.stopped
