@@ -46,18 +46,22 @@ async def prepare(platform: PlatformSettings | None = None, *, database_suffix: 
     return dsns
 
 
-async def prepare_database(platform: PlatformSettings, service: str, database: str) -> list[str]:
+async def prepare_database(platform: PlatformSettings, service: str, database: str,
+                           service_dir: Path | None = None) -> list[str]:
     """One service's database as `prepare` makes it (the roles, the owner's migrations, the service
-    role's grants), under another name: for a benchmark's own database."""
-    settings = ServiceSettings.for_service(service, http_port=SERVICES[service])
+    role's grants), under another name: for a benchmark's or a test's own database. `service_dir`
+    for a service outside services/ (a test's probe)."""
+    settings = ServiceSettings.for_service(service, http_port=SERVICES.get(service, 0))
     await roles.ensure_roles(platform.postgres_dsn, [service], {
         service: settings.database_password.get_secret_value() if settings.database_password else None})
-    return await _migrate_as_owner(platform, service, database)
+    return await _migrate_as_owner(platform, service, database, service_dir)
 
 
-async def _migrate_as_owner(platform: PlatformSettings, service: str, database: str) -> list[str]:
+async def _migrate_as_owner(platform: PlatformSettings, service: str, database: str,
+                            service_dir: Path | None = None) -> list[str]:
     """Create the database if missing, give it and its objects to the owner role, migrate as the
     owner, then grant the service role what it uses (deploy/roles.py)."""
+    service_dir = service_dir or SERVICES_DIR / service
     await ensure_database(platform.postgres_dsn, database)
     await roles.own_database(platform.postgres_dsn, database)
     admin_dsn = platform.database_dsn(database)
@@ -66,10 +70,10 @@ async def _migrate_as_owner(platform: PlatformSettings, service: str, database: 
         await roles.take_ownership(conn)
     finally:
         await conn.close()
-    applied = await migrate(admin_dsn, SERVICES_DIR / service, role=roles.OWNER)
+    applied = await migrate(admin_dsn, service_dir, role=roles.OWNER)
     conn = await asyncpg.connect(admin_dsn)
     try:
-        await conn.execute(roles.grants(database, service, SERVICES_DIR / service))
+        await conn.execute(roles.grants(database, service, service_dir))
     finally:
         await conn.close()
     return applied

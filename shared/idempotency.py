@@ -5,11 +5,15 @@ Why the key is claimed inside the command's own transaction: a connection can di
 commit and its answer (a PostgreSQL restart did exactly that), so a key recorded apart from the
 effects could say "not done" about a command that was done. The claim row is written by
 `shared.outbox` in the statement or transaction that writes the command's events, which every
-command on the platform emits; it commits or rolls back with them. The answer is stored just after.
-A retry that finds the claim without an answer knows the command was carried out and that its
-answer was lost: it says so (409 `idempotency_answer_lost`) and does nothing again. A command
-that emits no event gets its key recorded with its 2xx answer, after the fact.
+command on the platform emits; it commits or rolls back with them. A command whose answer is known
+before it commits hands it over (`answer_with`) and the claim carries it: a retry after a lost
+answer (the process died between the commit and the answer) then gets that very answer. Otherwise
+the answer is stored just after; a retry that finds the claim without an answer knows the command
+was carried out and that its answer was lost: it says so (409 `idempotency_answer_lost`) and does
+nothing again. A command that emits no event gets its key recorded with its 2xx answer, after the fact.
 
+Stored answers are a command's acknowledgement (ids, states, field names), never personal data:
+a route whose answer held any would have to re-read it through its read path instead.
 Keys are per caller (organisation and subject, hashed) and kept `KEEP_HOURS`."""
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import failpoints
@@ -44,11 +49,28 @@ class Claim:
     key: str
     request_hash: bytes
     written: bool = False
+    answer: tuple[int, bytes] | None = None  # (status, JSON body) handed over before the commit
 
 
 CURRENT: contextvars.ContextVar[Claim | None] = contextvars.ContextVar("percorsi_idempotency", default=None)
 
-CLAIM_SQL = "INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ({}, {}, {})"
+CLAIM_SQL = ("INSERT INTO idempotency_keys (scope, key, request_hash, status, headers, body) "
+             "VALUES ({}, {}, {}, {}, {}, {})")
+_JSON_HEADERS = {"content-type": "application/json"}
+
+
+def answer_with(status: int, content: dict[str, Any]) -> None:
+    """The answer the current request will give, known before its command commits: the claim
+    carries it, so a retry after a lost answer gets it byte for byte. Call it before the command's
+    events are written; without an Idempotency-Key it does nothing."""
+    claim = CURRENT.get()
+    if claim is not None and not claim.written:
+        claim.answer = (status, bytes(JSONResponse(content, status_code=status).body))
+
+
+def _claim_args(claim: Claim) -> list[object]:
+    status, body = claim.answer if claim.answer is not None else (None, None)
+    return [claim.scope, claim.key, claim.request_hash, status, _JSON_HEADERS if status else None, body]
 
 
 def claim_cte(first_param: int) -> tuple[str, list[object]] | None:
@@ -57,9 +79,9 @@ def claim_cte(first_param: int) -> tuple[str, list[object]] | None:
     if claim is None or claim.written:
         return None
     claim.written = True
-    p = first_param
-    return f"idempotency_claimed AS ({CLAIM_SQL.format(f'${p}', f'${p + 1}', f'${p + 2}')})", [
-        claim.scope, claim.key, claim.request_hash]
+    params = [f"${first_param + n}" for n in range(6)]
+    params[4] += "::jsonb"
+    return f"idempotency_claimed AS ({CLAIM_SQL.format(*params)})", _claim_args(claim)
 
 
 async def claim_in(conn: object) -> None:
@@ -67,7 +89,7 @@ async def claim_in(conn: object) -> None:
     claim = CURRENT.get()
     if claim is None or claim.written:
         return
-    await conn.execute(CLAIM_SQL.format("$1", "$2", "$3"), claim.scope, claim.key, claim.request_hash)  # type: ignore[attr-defined]
+    await conn.execute(CLAIM_SQL.format("$1", "$2", "$3", "$4", "$5::jsonb", "$6"), *_claim_args(claim))  # type: ignore[attr-defined]
     claim.written = True
 
 

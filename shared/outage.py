@@ -40,6 +40,7 @@ class DatabaseOutage:
         self.down = False
         self.probe_every_s = probe_every_s
         self._probe: asyncio.Task[None] | None = None
+        self._probing: Callable[[], Awaitable[object]] | None = None
 
     def failed(self, exc: BaseException, ping: Callable[[], Awaitable[object]] | None = None) -> None:
         if self.down:
@@ -48,7 +49,18 @@ class DatabaseOutage:
         log.warning("PostgreSQL unreachable: commands answer 503 until it is back",
                     extra={"error": type(exc).__name__})
         if ping is not None:
+            self._probing = ping
             self._probe = asyncio.get_running_loop().create_task(self._until_back(ping))
+
+    async def forget(self, ping: Callable[[], Awaitable[object]]) -> None:
+        """The process stops using the database `ping` reaches (its runtime's shutdown): its probe is
+        cancelled and awaited, not left pinging a closed pool for the life of the event loop."""
+        probe = self._probe
+        if probe is None or self._probing != ping:
+            return
+        self._probe, self._probing, self.down = None, None, False
+        probe.cancel()
+        await asyncio.wait([probe], timeout=2.0)
 
     def recovered(self) -> None:
         if self.down:

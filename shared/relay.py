@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -90,6 +90,21 @@ def passable(cursor: int, seqs: Sequence[int], settled: int) -> int:
             return n
         last = seq
     return len(seqs)
+
+
+async def _on_live(conn: Connection, step: Callable[[], Awaitable[object]]) -> None:
+    """A clean-up step on the relay's connection, bounded, and skipped on one the server closed
+    (the lock and the LISTEN died with it): the error that stopped the relay stays the one raised,
+    not a "connection released back to the pool" from its clean-up (a pool proxy refuses every
+    call once the pool took a closed connection back, so the step is only made here)."""
+    try:
+        closed = conn.is_closed()
+    except asyncpg.InterfaceError:  # a pool proxy whose connection the pool already took back
+        closed = True
+    if closed:
+        return
+    with contextlib.suppress(asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError, TimeoutError):
+        await asyncio.wait_for(step(), 2.0)
 
 
 def _span_context(carrier: dict[str, str]) -> SpanContext | None:
@@ -176,6 +191,9 @@ class OutboxRelay:
         """Relay until cancelled; waits for the lock if another relay holds it."""
         async with self._pool.acquire() as conn:
             await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
+            # A connection the server closes (a restart) wakes the relay at once: its next read fails
+            # and the supervisor reconnects, instead of the dead LISTEN going unnoticed for a poll.
+            conn.add_termination_listener(self._on_notify)
             try:
                 while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):  # noqa: ASYNC110
                     await asyncio.sleep(self._idle_poll_s)
@@ -187,9 +205,11 @@ class OutboxRelay:
                             await self._prune(conn)
                             await self._sleep_until_woken()
                 finally:
-                    await conn.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK)
+                    await _on_live(conn, lambda: conn.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK))
             finally:
-                await conn.remove_listener(NOTIFY_CHANNEL, self._on_notify)
+                await _on_live(conn, lambda: conn.remove_listener(NOTIFY_CHANNEL, self._on_notify))
+                with contextlib.suppress(asyncpg.InterfaceError):
+                    conn.remove_termination_listener(self._on_notify)
 
     async def publish_batch(self, conn: Connection) -> int:
         """Publish up to one batch of the rows above the cursor, up to the first gap not yet settled,

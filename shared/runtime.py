@@ -21,6 +21,7 @@ from shared.db import create_pool
 from shared.events.envelope import EventPayload
 from shared.idempotency import forget_old_keys
 from shared.kafka import LagMonitor, subscribe
+from shared.outage import OUTAGE
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.settings import ServiceSettings
 from shared.telemetry import KAFKA_LOG_GATE
@@ -28,6 +29,7 @@ from shared.topics import TopicSpec
 from shared.tracking import TrackingRetention
 
 log = logging.getLogger(__name__)
+STOP_STEP_S = 5.0  # each shutdown step (broker, background tasks, producer, pool) ends within this
 
 
 @dataclass
@@ -61,6 +63,7 @@ class Runtime:
         self._consumer: IdempotentConsumer | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.supervisors: dict[str, Supervisor] = {}
+        self._producer_stale = False  # the relay's producer failed on Kafka: replace it before the next run
         self._declare_publishers()
         self._declare_subscriber()
 
@@ -113,18 +116,28 @@ class Runtime:
         await self.broker.start()
         self._spawn(self._watch_kafka, "kafka-watch")
 
-    async def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            await self.broker.stop()
+    async def stop(self, *, step_s: float | None = None) -> None:
+        """Stop everything, each step bounded by `step_s`, so a shutdown always ends: a background task
+        cancelled in the middle of a query to a database that is going away, a producer that cannot
+        flush to an absent broker or a pool waiting for a connection never given back would otherwise
+        hold the process (a test's teardown once hung past 180 s). What does not stop in time is
+        logged by name and left behind; the pool is then closed by force."""
+        step_s = STOP_STEP_S if step_s is None else step_s
+        await _bounded(self.broker.stop(), "broker", step_s)
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=step_s)
+            if pending:
+                log.warning("background tasks did not stop in time", extra={
+                    "tasks": sorted(t.get_name() for t in pending), "timeout_s": step_s})
+        self._tasks.clear()
+        await OUTAGE.forget(self.ping_postgres)
         if self.producer:
-            await self.producer.stop()
+            await _bounded(self.producer.stop(), "producer", step_s)
         if self.pool:
-            await self.pool.close()
+            if not await _bounded(self.pool.close(), "database pool", step_s):
+                self.pool.terminate()
 
     def _spawn(self, run: Callable[[], Awaitable[None]], name: str) -> None:
         supervisor = Supervisor(name, max_delay_s=self.settings.restart_max_backoff_s)
@@ -169,25 +182,35 @@ class Runtime:
         """The relay; after a Kafka failure its producer is replaced by a fresh one before the retry:
         an idempotent producer that lost its broker mid-batch can stay failed (in a full suite run the
         relay failed 59 times in a row after Kafka was back), and a new producer id costs nothing here,
-        as the relay resends from its cursor and consumers deduplicate."""
+        as the relay resends from its cursor and consumers deduplicate. The replacement must start:
+        one that could not (Kafka still away) is not installed, and the next attempt tries again
+        (installing it unstarted left housing's relay and health failing 170 s after Kafka was back)."""
         assert self.relay is not None
+        if self._producer_stale:
+            await self._renew_producer()
         try:
             await self.relay.run()
         except KafkaError:
-            await self._renew_producer()
+            self._producer_stale = True
             raise
 
     async def _renew_producer(self) -> None:
+        """A started fresh producer in place of the old one, or the start's error (the supervisor retries)."""
         s = self.settings
-        old = self.producer
-        self.producer = idempotent_producer(s.kafka_bootstrap_servers, f"percorsi-{s.service}-relay")
+        fresh = idempotent_producer(s.kafka_bootstrap_servers, f"percorsi-{s.service}-relay")
+        try:
+            await asyncio.wait_for(fresh.start(), 10.0)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(fresh.stop(), 5.0)
+            raise
+        old, self.producer = self.producer, fresh
+        self._producer_stale = False
+        if self.relay is not None:
+            self.relay.use_producer(fresh)
         if old is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(old.stop(), 5.0)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.producer.start(), 5.0)
-        if self.relay is not None:
-            self.relay.use_producer(self.producer)
 
     async def _watch_kafka(self, every_s: float = 1.0) -> None:
         """While the log gate says Kafka is away, probe it; two answers in a row, a second apart, reopen
@@ -216,6 +239,17 @@ class Runtime:
     async def _ping_kafka(self) -> None:
         assert self.producer is not None
         await self.producer.client.fetch_all_metadata()
+
+
+async def _bounded(step: Awaitable[object], what: str, timeout_s: float) -> bool:
+    """One shutdown step within `timeout_s`; False (logged) when it failed or did not end in time."""
+    try:
+        await asyncio.wait_for(step, timeout_s)
+        return True
+    except Exception as exc:
+        log.warning("shutdown step did not complete", extra={"step": what, "error": type(exc).__name__,
+                                                             "timeout_s": timeout_s})
+        return False
 
 
 async def _check(probe: Awaitable[object]) -> dict[str, object]:

@@ -13,6 +13,7 @@ class Role(StrEnum):
     funder = "funder"
     admin = "admin"
     coordinator = "coordinator"  # an organisation's coordinator; of a project's lead, sees the partners' aggregates
+    dpo = "dpo"  # the data-protection officer: the audit log and a person's access report, never case data
 
 
 @dataclass(frozen=True, slots=True)

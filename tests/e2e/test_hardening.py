@@ -16,6 +16,7 @@ from shared.settings import PlatformSettings
 from tests.e2e.conftest import token
 from tests.e2e.people import registration
 from tests.e2e.test_thin_slice import ensure_projects
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 OP = token(Role.operator, "coop-h")
@@ -142,6 +143,16 @@ async def test_the_service_role_cannot_touch_the_audit_log_nor_another_database(
         await asyncpg.connect(role_dsn.database_dsn("percorsi_housing_e2e"))
 
 
+async def _answered(key: str) -> bool:
+    """Whether the intake database holds the answer to the request with `key` (an admin read: a test's
+    inspection, not the service's)."""
+    conn = await asyncpg.connect(PlatformSettings().database_dsn("percorsi_intake_e2e"))
+    try:
+        return bool(await conn.fetchval("SELECT status IS NOT NULL FROM idempotency_keys WHERE key = $1", key))
+    finally:
+        await conn.close()
+
+
 async def test_a_retry_with_the_same_key_gets_the_first_answer_and_acts_once(http, services, project):
     intake = services["intake"]
     key = {"Idempotency-Key": str(uuid.uuid4())}
@@ -155,7 +166,9 @@ async def test_a_retry_with_the_same_key_gets_the_first_answer_and_acts_once(htt
     writer.write(head.encode() + request.content)
     await writer.drain()
     writer.close()
-    await asyncio.sleep(1.0)
+    # The server goes on with the request without its client: wait until its answer is committed
+    # (with the key's claim), not for a second that a loaded machine may not keep.
+    await eventually(lambda: _answered(key["Idempotency-Key"]), what="the dropped request's answer committed")
     first = await http.post(f"{intake}/api/v1/beneficiaries", json=body, headers=OP | key)
     again = await http.post(f"{intake}/api/v1/beneficiaries", json=body, headers=OP | key)
     assert first.status_code == again.status_code == 201, first.text

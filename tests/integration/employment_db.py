@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 
 from employment.service_layer.unit_of_work import PRODUCER, PostgresEmploymentUnitOfWork
-from shared.db import create_pool, drop_database, ensure_database, migrate
+from shared.db import create_pool
 from shared.topics import EMPLOYMENT_EVENTS
+from tests.databases import service_database
 from tests.employment_support import context
 
 SERVICE = Path(__file__).resolve().parents[2] / "services" / "employment"
@@ -17,18 +17,15 @@ SERVICE = Path(__file__).resolve().parents[2] / "services" / "employment"
 
 @pytest.fixture
 async def employment_db(real_servers):
-    from shared.settings import PlatformSettings
 
-    name = f"emp_{uuid4().hex[:10]}"
-    await ensure_database(real_servers.postgres, name)
-    dsn = PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres).database_dsn(name)
-    await migrate(dsn, SERVICE)
+    db = await service_database(real_servers.postgres, "employment", "emp")
+    dsn = db.dsn  # the code under test connects as the service role
     pool = await create_pool(dsn, min_size=2, max_size=12)
     try:
         yield dsn, pool
     finally:
         await pool.close()
-        await drop_database(real_servers.postgres, name)
+        await db.drop()
 
 
 @pytest.fixture

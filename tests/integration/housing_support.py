@@ -17,11 +17,10 @@ from housing.bootstrap import build_app
 from housing.service_layer.unit_of_work import postgres_uow
 from housing.settings import HousingSettings
 from shared.auth import AuthSettings, Role, issue_token
-from shared.db import drop_database, ensure_database, migrate
 from shared.events.codec import encode, envelope_for, key_of
 from shared.events.envelope import EventPayload
-from shared.settings import PlatformSettings
 from shared.topics import EMPLOYMENT_EVENTS, INTAKE_EVENTS
+from tests.databases import service_database
 
 HOUSING_DIR = Path(__file__).resolve().parents[2] / "services" / "housing"
 
@@ -56,13 +55,11 @@ class Housing:
 
 @asynccontextmanager
 async def running_housing(real_servers) -> AsyncIterator[Housing]:  # type: ignore[no-untyped-def]
-    name = f"hs_{uuid4().hex[:10]}"
-    await ensure_database(real_servers.postgres, name)
-    dsn = PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres).database_dsn(name)
-    await migrate(dsn, HOUSING_DIR)
+    db = await service_database(real_servers.postgres, "housing", "hs")
+    dsn = db.dsn  # the code under test connects as the service role
     # its own consumer group, so each test's service reads the topics from the start into its own database
     config = HousingSettings.for_service("housing", http_port=0, database_url=dsn).model_copy(
-        update={"service": f"housing-{name}"})
+        update={"service": f"housing-{db.name}"})
     app = build_app(config)  # type: ignore[arg-type]
     producer = AIOKafkaProducer(bootstrap_servers=real_servers.kafka)
     await producer.start()
@@ -73,4 +70,4 @@ async def running_housing(real_servers) -> AsyncIterator[Housing]:  # type: igno
                 yield Housing(client, app.state.runtime.pool, producer, f"coop-{uuid4().hex[:8]}")
     finally:
         await producer.stop()
-        await drop_database(real_servers.postgres, name)
+        await db.drop()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import asyncpg
 import httpx
@@ -21,9 +21,8 @@ from intake.domain.fiscal_code import MONTH_LETTERS, check_character
 from intake.service_layer.commands_common import today_in_italy
 from intake.settings import IntakeSettings
 from shared.auth import AuthSettings, Role, issue_token
-from shared.db import drop_database, ensure_database, migrate
-from shared.settings import PlatformSettings
 from tests import personal_data
+from tests.databases import service_database
 
 INTAKE_DIR = Path(__file__).resolve().parents[2] / "services" / "intake"
 
@@ -90,6 +89,9 @@ class Intake:
     client: httpx.AsyncClient
     pool: asyncpg.Pool
     app: Any
+    # The server's administrative user on the same database: for a test that inspects or sabotages
+    # beyond what the service's role may (the service's own code never uses it).
+    admin_dsn: str = ""
     _projects: set[tuple[str, str]] = field(default_factory=set)
 
     async def register(self, body: dict[str, Any] | None = None, *, org: str = ORG, sub: str = "op-1") -> UUID:
@@ -160,19 +162,17 @@ def assert_no_personal_data(events: Iterable[OutboxEvent], secrets: Iterable[str
 @asynccontextmanager
 async def running_intake(real_servers, prefix: str) -> AsyncIterator[Intake]:
     """Intake in-process on a fresh database of the session's PostgreSQL, relaying to its Kafka."""
-    name = f"{prefix}_{uuid4().hex[:10]}"
-    await ensure_database(real_servers.postgres, name)
-    dsn = PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres).database_dsn(name)
-    await migrate(dsn, INTAKE_DIR)
+    db = await service_database(real_servers.postgres, "intake", prefix)
+    dsn = db.dsn  # the code under test connects as the service role
     app = build_app(IntakeSettings.for_service("intake", http_port=0, database_url=dsn))
     try:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://intake",
                                          event_hooks={"request": [personal_data.note_request]}) as client:
-                yield Intake(client, app.state.runtime.pool, app)
+                yield Intake(client, app.state.runtime.pool, app, db.admin_dsn)
     finally:
-        await drop_database(real_servers.postgres, name)
+        await db.drop()
 
 
 def errors_of(response: httpx.Response) -> dict[str, str]:

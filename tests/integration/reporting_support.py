@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from uuid import uuid4
 
 from reporting.adapters.facts_sql import active_generation
 from reporting.adapters.indicator_files import load_catalogue
@@ -16,8 +15,8 @@ from reporting.service_layer.projection import handlers
 from reporting.service_layer.reports import Reporting
 from reporting.service_layer.unit_of_work import PostgresReportingUnitOfWork
 from shared.consumer import IdempotentConsumer
-from shared.db import create_pool, drop_database, ensure_database, migrate
-from shared.settings import PlatformSettings
+from shared.db import create_pool
+from tests.databases import service_database
 
 REPORTING = Path(__file__).resolve().parents[2] / "services" / "reporting"
 
@@ -25,19 +24,20 @@ REPORTING = Path(__file__).resolve().parents[2] / "services" / "reporting"
 class ReportingDatabase:
     def __init__(self, servers) -> None:  # noqa: ANN001
         self.servers = servers
-        self.name = f"it_rep_{uuid4().hex[:10]}"
-        self.dsn = PlatformSettings(PERCORSI_POSTGRES_DSN=servers.postgres).database_dsn(self.name)
+        self.name = ""
+        self.dsn = ""  # as the reporting role, once entered: what the code under test connects as
+        self.admin_dsn = ""  # the server's administrative user, for a test's inspection or sabotage
         self.pool = None
 
     async def __aenter__(self) -> ReportingDatabase:
-        await ensure_database(self.servers.postgres, self.name)
-        await migrate(self.dsn, REPORTING)
+        self._db = await service_database(self.servers.postgres, "reporting", "it_rep")
+        self.name, self.dsn, self.admin_dsn = self._db.name, self._db.dsn, self._db.admin_dsn
         self.pool = await create_pool(self.dsn, min_size=1, max_size=6)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.pool.close()
-        await drop_database(self.servers.postgres, self.name)
+        await self._db.drop()
 
     def uow(self) -> PostgresReportingUnitOfWork:
         return PostgresReportingUnitOfWork(self.pool)

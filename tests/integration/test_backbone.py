@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import date
 from uuid import UUID, uuid4
 
+import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import murmur2
@@ -396,12 +397,16 @@ async def test_a_transaction_has_its_id_before_it_takes_an_outbox_seq(probe_db):
     transaction id before the seq. A trigger that runs after the row's defaults and before the
     insert itself (which would assign the id anyway) sees whether the id is already there."""
     _, pool = probe_db
-    async with pool.acquire() as conn:
-        await conn.execute("""
+    admin = await asyncpg.connect(probe_db.admin_dsn)  # the test's own trigger: DDL the service role may not do
+    try:
+        await admin.execute("""
             CREATE FUNCTION outbox_id_seen() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN NEW.failure := coalesce(pg_current_xact_id_if_assigned()::text, 'no id yet'); RETURN NEW; END $$;
             CREATE TRIGGER outbox_id_seen BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION outbox_id_seen();
         """)
+    finally:
+        await admin.close()
+    async with pool.acquire() as conn:
         for _ in range(40):  # nextval takes an id itself only when it WAL-logs, one call in 32
             async with conn.transaction():  # a fresh transaction, nothing written before the outbox row
                 await outbox.add_events(conn, "probe.topic", [probe_event(uuid4())])

@@ -18,13 +18,12 @@ from aiokafka import AIOKafkaProducer
 from employment.bootstrap import build_app
 from employment.settings import EmploymentSettings
 from shared.auth import AuthSettings, Role, issue_token
-from shared.db import drop_database, ensure_database, migrate
 from shared.events.codec import encode, envelope_for, key_of
-from shared.settings import PlatformSettings
 from shared.topics import EMPLOYMENT_EVENTS, INTAKE_EVENTS
+from tests.databases import service_database
 from tests.employment_support import consent, registered, withdrawal, work_plan
-from tests.integration.employment_db import SERVICE
 from tests.kafka_support import read_all
+from tests.waiting import PATIENCE_S
 
 pytestmark = pytest.mark.integration
 
@@ -41,10 +40,8 @@ class Running:
 
 @asynccontextmanager
 async def running_employment(real_servers) -> AsyncIterator[Running]:
-    name = f"empi_{uuid4().hex[:10]}"
-    await ensure_database(real_servers.postgres, name)
-    dsn = PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres).database_dsn(name)
-    await migrate(dsn, SERVICE)
+    db = await service_database(real_servers.postgres, "employment", "empi")
+    dsn = db.dsn  # the code under test connects as the service role
     # a service name of its own: its consumer group reads intake's topic beside the e2e processes' group
     config = EmploymentSettings.for_service(f"employment-it-{uuid4().hex[:6]}", http_port=0, database_url=dsn,
                                             KAFKA_BOOTSTRAP_SERVERS=real_servers.kafka)
@@ -54,7 +51,7 @@ async def running_employment(real_servers) -> AsyncIterator[Running]:
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://employment") as c:
                 yield Running(c, f"coop-{uuid4().hex[:8]}")
     finally:
-        await drop_database(real_servers.postgres, name)
+        await db.drop()
 
 
 async def publish(kafka: str, org: str, events: list[tuple[UUID, object]]) -> None:
@@ -68,7 +65,7 @@ async def publish(kafka: str, org: str, events: list[tuple[UUID, object]]) -> No
         await producer.stop()
 
 
-async def until(check, timeout_s: float = 30.0):
+async def until(check, timeout_s: float = PATIENCE_S):  # a guard against a hang, not a bound
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         got = await check()

@@ -20,6 +20,7 @@ from shared.events.contracts import (
 )
 from shared.events.contracts.path import GoalSummary
 from tests.integration.housing_support import Housing, running_housing
+from tests.waiting import PATIENCE_S
 
 pytestmark = pytest.mark.integration
 TODAY = date.today()
@@ -31,7 +32,7 @@ async def housing(real_servers, topics):
         yield h
 
 
-async def eventually(check, timeout_s: float = 20.0):
+async def eventually(check, timeout_s: float = PATIENCE_S):  # a guard against a hang, not a bound
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         result = await check()

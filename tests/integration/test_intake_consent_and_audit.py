@@ -195,3 +195,29 @@ async def test_an_expired_consent_becomes_a_withdrawal_with_its_event(intake: In
     assert await expire_due(unit_of_work, today=today_in_italy()) == 0
     history = (await intake.client.get(f"{URL}/{person}/consents", headers=headers(org=ORG))).json()["history"]
     assert [h["cause"] for h in history if h["action"] == "withdrawn"] == ["expired", "expired"]
+
+
+async def test_the_data_protection_officer_reads_the_audit_log_and_access_report_but_no_case_data(intake: Intake):
+    person = await intake.register(registration(), org=ORG)
+    await intake.client.get(f"{URL}/{person}", params={"purpose": "casework"}, headers=headers(org=ORG, sub="op-d"))
+    dpo = headers(Role.dpo, org=ORG, sub="officer-1")
+    log = await intake.client.get("/api/v1/audit/access", params={"beneficiary_id": str(person)}, headers=dpo)
+    assert log.status_code == 200, log.text
+    assert [(i["actor"], i["purpose"]) for i in log.json()["items"]] == [("op-d", "casework")]
+    report = await intake.client.get(f"{URL}/{person}/access-report", params={"purpose": "complaint 7/2026"},
+                                     headers=dpo)
+    assert report.status_code == 200, report.text
+    assert {r["actor"] for r in report.json()["readers"]} >= {"op-d"}
+    audited = await intake.fetch("SELECT actor_role, action, purpose FROM pii_access_log WHERE actor = 'officer-1'")
+    assert [tuple(r) for r in audited] == [("dpo", "access_report", "complaint 7/2026")]
+    # No case data: not the person (with or without a purpose), not the list, not the export, no command.
+    refused = [
+        await intake.client.get(f"{URL}/{person}", params={"purpose": "curiosity"}, headers=dpo),
+        await intake.client.get(f"{URL}/{person}", headers=dpo),
+        await intake.client.get(URL, headers=dpo),
+        await intake.client.get(f"{URL}/{person}/export", params={"purpose": "art. 20"}, headers=dpo),
+        await intake.client.post(URL, json=registration(), headers=dpo),
+    ]
+    assert [r.status_code for r in refused] == [403] * 5
+    other = await intake.client.get("/api/v1/audit/access", headers=headers(Role.dpo, org="coop-else"))
+    assert other.json()["total"] == 0  # the officer of another organisation sees nothing of this one

@@ -155,11 +155,18 @@ async def test_each_superseded_registration_is_kept_sealed_append_only_until_era
         ("Abdirahmann", "special_protection"), ("Abdirahman", "special_protection")]
     assert opened[0]["contacts"] == body["contacts"] | {"address": None}
     assert opened[0]["household"] == body["household"]
+    rewrite = "UPDATE registration_versions SET registration = '' WHERE beneficiary_id = $1"
     async with intake.pool.acquire() as conn:
-        with pytest.raises(asyncpg.PostgresError, match="append-only"):
-            await conn.execute("UPDATE registration_versions SET registration = '' WHERE beneficiary_id = $1", person)
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):  # the service role may not even try
+            await conn.execute(rewrite, person)
         with pytest.raises(asyncpg.PostgresError, match="append-only"):
             await conn.execute("DELETE FROM registration_versions WHERE beneficiary_id = $1", person)
+    admin = await asyncpg.connect(intake.admin_dsn)  # past the privileges, the trigger still refuses
+    try:
+        with pytest.raises(asyncpg.PostgresError, match="append-only"):
+            await admin.execute(rewrite, person)
+    finally:
+        await admin.close()
 
     erased = await intake.client.post(f"/api/v1/beneficiaries/{person}/erasure", json={"reason": "art. 17"},
                                       headers=headers(Role.admin, org=org))

@@ -169,16 +169,27 @@ async def test_the_audit_log_is_append_only(intake: Intake):
     person = await intake.register(org=org)
     await intake.client.get(f"{URL}/{person}", params={"purpose": "rinnovo"}, headers=headers(org=org))
     assert len(await audit(intake, org)) == 1
-    async with intake.pool.acquire() as conn:
-        for statement in ("UPDATE pii_access_log SET purpose = 'x' WHERE organisation_id = $1",
-                          "DELETE FROM pii_access_log WHERE organisation_id = $1"):
-            with pytest.raises(asyncpg.PostgresError, match="append-only"):
+    changes = ("UPDATE pii_access_log SET purpose = 'x' WHERE organisation_id = $1",
+               "DELETE FROM pii_access_log WHERE organisation_id = $1")
+    async with intake.pool.acquire() as conn:  # the service's own role: not even allowed to try
+        for statement in changes:
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
                 await conn.execute(statement, org)
-        with pytest.raises(asyncpg.PostgresError, match="append-only"):
-            await conn.execute("TRUNCATE pii_access_log")
+        for statement in ("TRUNCATE pii_access_log", "ALTER TABLE pii_access_log DISABLE TRIGGER USER"):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await conn.execute(statement)
         with pytest.raises(asyncpg.CheckViolationError):
             await conn.execute("INSERT INTO pii_access_log (actor, actor_role, organisation_id, action, purpose) "
                                "VALUES ('op', 'operator', $1, 'read', 'p')", org)
+    admin = await asyncpg.connect(intake.admin_dsn)  # and past the privileges, the triggers still refuse
+    try:
+        for statement in changes:
+            with pytest.raises(asyncpg.PostgresError, match="append-only"):
+                await admin.execute(statement, org)
+        with pytest.raises(asyncpg.PostgresError, match="append-only"):
+            await admin.execute("TRUNCATE pii_access_log")
+    finally:
+        await admin.close()
     assert await audit(intake, org) == [(person, "read", "rinnovo")]
 
 
@@ -238,7 +249,8 @@ async def test_duplicate_search_looks_the_hashes_up_even_for_an_organisation_the
         FROM generate_series(1, $2) AS i
     """
     org = "coop-growing"
-    async with intake.pool.acquire() as conn:
+    conn = await asyncpg.connect(intake.admin_dsn)  # ANALYZE and auto_explain: the server's admin, not the service
+    try:
         for established in ("coop-est-1", "coop-est-2", "coop-est-3"):
             await conn.execute(people, established, 2000)
         await conn.execute("ANALYZE beneficiaries")  # statistics that know every organisation but the new one
@@ -257,7 +269,8 @@ async def test_duplicate_search_looks_the_hashes_up_even_for_an_organisation_the
             await search_eight_times(conn, org, plans)
         finally:
             conn.remove_log_listener(note)
-            await conn.execute("RESET ALL")  # the pool hands this connection on as it is
+    finally:
+        await conn.close()
 
 
 async def search_eight_times(conn, org: str, plans: list[str]) -> None:
@@ -272,3 +285,32 @@ async def search_eight_times(conn, org: str, plans: list[str]) -> None:
         assert searched, plans
         buffers = [int(n) for n in re.findall(r'"Shared Hit Blocks": (\d+)', searched[-1])]
         assert max(buffers) < 50, f"the search read {max(buffers)} buffers: {searched[-1][:2000]}"
+
+
+# --- a retry whose first answer was lost --------------------------------------------------------
+
+async def test_a_retry_after_the_answer_was_lost_gets_the_first_answer_and_registers_once(intake: Intake, monkeypatch):
+    """The registration committed, but its answer never reached the client and was not stored after the
+    fact either (the process died in between: here the after-the-fact store fails). The answer
+    committed with the key's claim, so the retry gets the same status and the same bytes."""
+    from shared.idempotency import Idempotency
+
+    org = "coop-lost-answer"
+    await intake.ensure_projects(org, [PROJECT])
+    body, key = registration(permit=permit(400)), {"Idempotency-Key": "lost-answer-1"}
+
+    async def dies_before_storing(*_args, **_kwargs) -> None:
+        raise ConnectionResetError("the process died before it stored the answer")
+
+    monkeypatch.setattr(Idempotency, "_store", dies_before_storing)
+    first = await intake.client.post(URL, json=body, headers=headers(org=org) | key)  # the answer the client lost
+    monkeypatch.undo()
+    assert first.status_code == 201, first.text
+    for _ in range(2):
+        retry = await intake.client.post(URL, json=body, headers=headers(org=org) | key)
+        assert (retry.status_code, retry.content) == (201, first.content)
+        assert retry.headers["idempotent-replayed"] == "true"
+    assert first.json()["permit_status"] == "valid"
+    assert await listed(intake, org) == (1, {UUID(first.json()["beneficiary_id"])})  # acted once
+    other = await intake.client.post(URL, json=registration(), headers=headers(org=org) | key)
+    assert errors_of(other) == {"header.Idempotency-Key": "idempotency_key_reused"}

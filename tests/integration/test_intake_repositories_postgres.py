@@ -3,13 +3,12 @@
 
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 import pytest
 
 from intake.adapters.unit_of_work import PostgresIntakeUnitOfWork
-from shared.db import create_pool, drop_database, ensure_database, migrate
-from shared.settings import PlatformSettings
+from shared.db import create_pool
+from tests.databases import service_database
 from tests.intake_caseload_contract import IntakeCaseloadContract
 from tests.intake_repository_contract import IntakeRepositoryContract
 
@@ -19,16 +18,14 @@ INTAKE_DIR = Path(__file__).resolve().parents[2] / "services" / "intake"
 
 @pytest.fixture(scope="module")
 async def intake_pool(real_servers):
-    name = f"it_repos_{uuid4().hex[:10]}"
-    await ensure_database(real_servers.postgres, name)
-    dsn = PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres).database_dsn(name)
-    await migrate(dsn, INTAKE_DIR)
+    db = await service_database(real_servers.postgres, "intake", "it_repos")
+    dsn = db.dsn  # the code under test connects as the service role
     pool = await create_pool(dsn, min_size=1, max_size=2)
     try:
         yield pool
     finally:
         await pool.close()
-        await drop_database(real_servers.postgres, name)
+        await db.drop()
 
 
 class TestPostgresIntakeRepositories(IntakeRepositoryContract):

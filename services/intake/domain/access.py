@@ -13,6 +13,9 @@ from shared.errors import Forbidden
 
 # Roles whose work needs names and documents (role names as in the bearer token's `role` claim).
 PERSONAL_DATA_ROLES = frozenset({"operator", "admin"})
+# Roles that may read who read a person's data (an audited read of the audit log, no case data):
+# the admin and the data-protection officer.
+AUDIT_ROLES = frozenset({"admin", "dpo"})
 
 
 class PersonalDataRefused(Forbidden):
@@ -30,9 +33,15 @@ class Access:
     audit_action: str | None
 
 
-def access_for(role: str, purpose: str | None, *, action: str, searches_identity: bool = False) -> Access:
+def access_for(role: str, purpose: str | None, *, action: str, searches_identity: bool = False,
+               audit_only: bool = False) -> Access:
     """The access a read gets, or PersonalDataRefused: a purpose opens personal data for the roles that
-    may read it and is refused for the others; a search by identity needs a purpose."""
+    may read it and is refused for the others; a search by identity needs a purpose. `audit_only`: a
+    read of the audit log about the person (the access report), audited, opening no personal data."""
+    if audit_only:
+        if role not in AUDIT_ROLES:
+            raise PersonalDataRefused(f"role {role!r} may not read the audit log")
+        return Access(personal=False, audit_action=action if purpose else None)
     if purpose is not None and role not in PERSONAL_DATA_ROLES:
         raise PersonalDataRefused(f"role {role!r} may not read personal data nor search by name or fiscal code")
     if searches_identity and purpose is None:

@@ -18,6 +18,7 @@ from intake.service_layer import corrections, people, projects, registration
 from intake.service_layer.commands import BeneficiaryCorrectionIn, BeneficiaryIn
 from intake.service_layer.commands_common import Name, today_in_italy
 from intake.service_layer.commands_projects import ProjectEnrolmentIn
+from shared import idempotency
 from shared.api import ERROR_RESPONSES, Page, PageQuery
 from shared.auth import Principal, Role, require
 from shared.errors import Conflict, NotFound
@@ -40,17 +41,23 @@ async def register_beneficiary(
     uow, vault = parts(request)
     try:
         registered = await registration.register(
-            uow, vault, principal, body, today=today_in_italy(), confirm_distinct=confirm_distinct
+            uow, vault, principal, body, today=today_in_italy(), confirm_distinct=confirm_distinct,
+            before_commit=lambda done: idempotency.answer_with(201, _registered(done)),
         )
     except DuplicatesFound as exc:
         detail = ("possible duplicate: link to an existing person instead of registering again, by enrolling "
                   "them in your project: POST {\"project_id\": ...} to the match's link")
         raise _duplicates(exc, detail) from None
-    # The hot path answers with its bytes directly, in the response model's shape (tests check it).
+    return JSONResponse(status_code=201, content=_registered(registered))
+
+
+def _registered(registered: registration.Registered) -> dict[str, str]:
+    """The hot path answers with its bytes directly, in the response model's shape (tests check it);
+    the same bytes go with an Idempotency-Key's claim, for a retry whose answer was lost."""
     content = {"beneficiary_id": str(registered.beneficiary_id), "path_status": "taken_in_charge"}
     if registered.permit_status is not None:
         content["permit_status"] = registered.permit_status
-    return JSONResponse(status_code=201, content=content)
+    return content
 
 
 @router.post("/beneficiaries/{beneficiary_id}/corrections", status_code=201, response_model=responses.Corrected)

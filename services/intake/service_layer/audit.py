@@ -40,7 +40,8 @@ async def access_report(uow: IntakeUnitOfWork, principal: Principal, beneficiary
                         purpose: str) -> dict[str, Any]:
     """Every read of the person's data, and per reader how often, first and last, and why."""
     async with uow:
-        await person_for_read(uow, principal, beneficiary_id, action="access_report", purpose=purpose)
+        await person_for_read(uow, principal, beneficiary_id, action="access_report", purpose=purpose,
+                              audit_only=True)
         rows = await uow.audit.accesses_of(organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
     readers: dict[tuple[str, str], dict[str, Any]] = {}
     for r in rows:

@@ -16,11 +16,12 @@ from shared.repository import Row
 
 
 async def person_for_read(
-    uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, *, action: str, purpose: str | None
+    uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, *, action: str, purpose: str | None,
+    audit_only: bool = False,
 ) -> Row:
     """The person's row and wrapped key, or NotFound; with a purpose, the read is written to
     pii_access_log as `action`, in the caller's transaction."""
-    access = access_for(principal.role.value, purpose, action=action)
+    access = access_for(principal.role.value, purpose, action=action, audit_only=audit_only)
     person = await uow.people.get(organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
     if person is None:
         raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")

@@ -3,6 +3,7 @@ the registration, all in one unit of work."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid4
@@ -28,7 +29,7 @@ class Registered:
 
 async def register(
     uow: IntakeUnitOfWork, vault: Vault, principal: Principal, data: BeneficiaryIn, *,
-    today: date, confirm_distinct: bool = False,
+    today: date, confirm_distinct: bool = False, before_commit: Callable[[Registered], None] | None = None,
 ) -> Registered:
     """Register `data` for the caller's organisation; raises Violations for a project the organisation is
     not in, DuplicatesFound for a person already there (the domain's duplicate policy decides)."""
@@ -77,9 +78,12 @@ async def register(
             organisation_id=principal.organisation_id, fiscal_code_index=fc_index, match_key_index=mk_index
         )
         refuse_duplicates(find_duplicates(keys, existing), confirm_distinct=confirm_distinct)
+        registered = Registered(beneficiary_id, permit.flag(today) if permit else None)
+        if before_commit is not None:  # the caller's answer commits with the person (an Idempotency-Key's claim)
+            before_commit(registered)
         # The person, their key and the event in one statement: one round trip (the UoW's pending event).
         await uow.people.insert(row, uow.take_pending())
-    return Registered(beneficiary_id, permit.flag(today) if permit else None)
+    return registered
 
 
 

@@ -94,7 +94,8 @@ def test_shared_text_refuses_nul_and_legal_booleans_refuse_yes():
 
 
 async def test_the_backoff_resets_once_the_loop_has_worked_again():
-    supervisor = Supervisor("t", first_delay_s=0.01, max_delay_s=0.04, healthy_after_s=0.05)
+    # healthy_after_s far above what a failing attempt can take even on two busy cores (it fails at once)
+    supervisor = Supervisor("t", first_delay_s=0.01, max_delay_s=0.04, healthy_after_s=0.5)
     delays: list[float] = []
     plan = iter(["fail", "fail", "fail", "fail", "work-then-fail", "fail", "stop"])
 
@@ -102,7 +103,7 @@ async def test_the_backoff_resets_once_the_loop_has_worked_again():
         step = next(plan)
         delays.append(supervisor.delay_s)
         if step == "work-then-fail":
-            await asyncio.sleep(0.06)
+            await asyncio.sleep(0.6)
         if step != "stop":
             raise ConnectionError(step)
 
