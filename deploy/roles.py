@@ -103,7 +103,7 @@ def grants(database: str, service: str, service_dir: Path) -> str:
         BEGIN
             -- Every schema the migrations made (public, and e.g. reporting's generations), not the catalogs.
             FOR s IN SELECT nspname FROM pg_namespace
-                     WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema'
+                     WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
             LOOP
                 EXECUTE format('GRANT USAGE ON SCHEMA %I TO %s', s, {_literal(role)});
                 EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %s', s,

@@ -10,6 +10,7 @@ import json
 from datetime import UTC, date, datetime
 from uuid import uuid4
 
+import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 
@@ -27,6 +28,7 @@ from tests.integration.reporting_support import ReportingDatabase, timeline_of
 from tests.kafka_support import new_topic
 from tests.reporting_scenario import Scenario
 from tests.unit.reporting.scenarios import coop_a
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 TYPES = [c.event_type for c in consumed_contracts()]
@@ -142,3 +144,65 @@ async def test_a_generation_left_by_a_dead_rebuild_is_dropped_by_the_next(databa
     doc = await service.report(ReportCommand(Viewer("operator", "coop-a"), "social_report", Period.year(2025),
                                              AS_OF))
     assert {f["indicator"]: f["total"] for f in doc["figures"]}["people_taken_in_charge_new"] == 6
+
+
+async def _waiting_on_a_lock(admin: asyncpg.Connection, pid: int) -> bool:
+    return await admin.fetchval("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $1", pid) is True
+
+
+async def test_a_switch_waits_for_reports_in_flight_and_later_reports_read_the_new_generation(database):
+    """The switch drops the old generation: a report that had started on it must finish on it (no table
+    dropped under its queries, which answered 500 under load), and one that starts during the switch
+    reads the new generation once the switch commits."""
+    scenario, _ = coop_a()
+    await database.append(scenario.events)
+    admin = await asyncpg.connect(database.admin_dsn)
+    try:
+        async with database.pool.acquire() as conn:
+            new = await generations_sql.open_new(conn)
+        async with database.pool.acquire() as conn:
+            pid = conn.get_server_pid()
+
+            async def switch() -> None:
+                async with conn.transaction():
+                    await generations_sql.switch(conn, new, 0)
+
+            async with database.uow() as report:
+                facts = await report.facts.count()
+                assert facts > 0
+                switching = asyncio.create_task(switch())
+                await eventually(lambda: _waiting_on_a_lock(admin, pid), what="the switch waits for the report")
+                assert await report.facts.count() == facts  # the old generation is still there, whole
+                assert not switching.done()
+            await switching
+        async with database.uow() as later:
+            assert await later.facts.count() == 0  # the new (empty) generation
+        assert await admin.fetchval("SELECT to_regclass($1)", f"gen_{new - 1}.facts") is None
+
+        # a report that starts while a switch holds the row waits for it, then reads what it switched to
+        async with database.pool.acquire() as conn:
+            newer = await generations_sql.open_new(conn)
+            await database.append(scenario.events[:1])  # written to both open generations
+            tx = conn.transaction()
+            await tx.start()
+            await generations_sql.switch(conn, newer, 0)
+
+            async def count_in_a_report() -> int:
+                async with database.uow() as uow:
+                    return await uow.facts.count()
+
+            reading = asyncio.create_task(count_in_a_report())
+            await eventually(lambda: _any_waiting(admin, database.name), what="the report waits for the switch")
+            await tx.commit()
+        assert await reading == await _facts_in(admin, newer)
+    finally:
+        await admin.close()
+
+
+async def _any_waiting(admin: asyncpg.Connection, name: str) -> bool:
+    return bool(await admin.fetchval(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", name))
+
+
+async def _facts_in(admin: asyncpg.Connection, generation: int) -> int:
+    return int(await admin.fetchval(f"SELECT count(*) FROM gen_{generation}.facts"))

@@ -91,17 +91,25 @@ async def append_staged(conn: Connection, generations: Sequence[int], rows: Sequ
 
 
 async def open_generations(conn: Connection) -> list[int]:
-    """The generations events are written to: the active one and any being rebuilt."""
+    """The generations events are written to: the active one and any being rebuilt. Locked FOR SHARE until
+    the caller's transaction ends, so a switch waits for the batch and never drops a generation it writes."""
     rows = await conn.fetch(
-        "SELECT generation FROM projection_generations WHERE state IN ('active', 'building') ORDER BY generation")
+        "SELECT generation FROM projection_generations WHERE state IN ('active', 'building') "
+        "ORDER BY generation FOR SHARE")
     return [r["generation"] for r in rows]
 
 
 async def active_generation(conn: Connection) -> int:
-    value = await conn.fetchval("SELECT generation FROM projection_generations WHERE state = 'active'")
-    if value is None:
-        raise RuntimeError("no active projection generation: reporting's migrations were not applied")
-    return int(value)
+    """The generation reports read, locked FOR SHARE until the caller's transaction ends: a switch (which
+    drops the old generation) waits for the reports reading it instead of dropping tables under their
+    queries. A read that waited behind a switch finds no row (the row it waited for was retired, and the
+    new active one was still `building` in its snapshot), so it asks once more."""
+    for _ in range(2):
+        value = await conn.fetchval(
+            "SELECT generation FROM projection_generations WHERE state = 'active' FOR SHARE")
+        if value is not None:
+            return int(value)
+    raise RuntimeError("no active projection generation: reporting's migrations were not applied")
 
 
 async def timeline(conn: Connection, generation: int, *, beneficiary_id: UUID,

@@ -23,6 +23,13 @@ class PostgresFacts:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._generation: int | None = None
+
+    async def _active(self) -> int:
+        """One generation for the whole unit of work, so every part of a report reads the same one."""
+        if self._generation is None:
+            self._generation = await facts_sql.active_generation(self._conn)
+        return self._generation
 
     async def append(self, events: Sequence[Event], *, generation: int | None = None) -> int:
         rows = facts_sql.rows_of(events)
@@ -37,13 +44,13 @@ class PostgresFacts:
     async def cells(self, queries: Sequence[Query]) -> list[list[Cell]]:
         if not queries:
             return []
-        generation = await facts_sql.active_generation(self._conn)
+        generation = await self._active()
         first = queries[0]
         await indicator_sql.load_people(self._conn, generation, as_of=first.as_of, scope=first.scope)
         return [await indicator_sql.cells(self._conn, q, generation) for q in queries]
 
     async def timeline(self, beneficiary_id: UUID, *, as_of: datetime) -> list[TimelineRow]:
-        generation = await facts_sql.active_generation(self._conn)
+        generation = await self._active()
         rows = await facts_sql.timeline(self._conn, generation, beneficiary_id=beneficiary_id, organisations=None,
                                         as_of=as_of)
         return [TimelineRow(_fact(r, beneficiary_id), r["schema_version"], r["producer"], r["payload"] or {})
@@ -51,7 +58,7 @@ class PostgresFacts:
 
     async def amounts(self, project_id: str, *, as_of: datetime) -> list[tuple[str, str | None, str | None,
                                                                               Decimal]]:
-        generation = await facts_sql.active_generation(self._conn)
+        generation = await self._active()
         facts = f"{facts_sql.schema(generation)}.facts"
         rows = await self._conn.fetch(
             f"""
@@ -66,7 +73,7 @@ class PostgresFacts:
         return [(r["event_type"], r["kind"], r["category"], Decimal(r["amount"])) for r in rows]
 
     async def count(self, generation: int | None = None) -> int:
-        target = generation if generation is not None else await facts_sql.active_generation(self._conn)
+        target = generation if generation is not None else await self._active()
         return int(await self._conn.fetchval(f"SELECT count(*) FROM {facts_sql.schema(target)}.facts"))
 
 
