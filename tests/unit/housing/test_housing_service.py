@@ -330,6 +330,24 @@ async def test_holding_for_arrivals_keeps_a_bed_for_the_kind_of_household_that_k
     assert plain.made == 1 and (await open_of(t, couple.beneficiary_id)) is not None
 
 
+async def test_holding_for_arrivals_proposes_to_the_households_due_and_lets_the_others_wait():
+    from housing.service_layer.matching import Rematch, rematch
+    from tests.unit.housing.support import household
+
+    t = Harness()
+    await offer.record_place(t.ctx, flat(beds_free=2))
+    due = household(leave_by=TODAY + timedelta(days=3))
+    later = household(leave_by=TODAY + timedelta(days=120))
+    for h in (due, later):
+        await t.uow.households.add(h)
+    async with t.uow as uow:
+        result = await rematch(uow, Rematch(ORG, TODAY, hold_for_arrivals=True), t.ctx.scoring, t.ctx.workflow,
+                               t.ctx.geo)
+    assert result.made == 1
+    assert await open_of(t, due.beneficiary_id) is not None
+    assert await open_of(t, later.beneficiary_id) is None
+
+
 async def test_a_goal_replanned_moves_the_urgency_date_and_a_goal_met_takes_the_person_out():
     from shared.events.contracts import GoalOutcomeRecorded
 
