@@ -20,9 +20,9 @@ import numpy as np
 from bench.housing_instances import Generator
 from housing.domain.demand import Household
 from housing.domain.geo import Municipalities, italian_municipalities
+from housing.domain.matching.dynamic import Edges, Future, decide
 from housing.domain.matching.engine import edge_choice, full_match, solve_edges
 from housing.domain.matching.graph import CandidateGraph, build_graph
-from housing.domain.matching.dynamic import Edges, Future, decide
 from housing.domain.matching.solver import solve
 from housing.domain.offer import Place
 from housing.domain.rules import ScoringRules, default_scoring

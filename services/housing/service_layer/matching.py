@@ -18,10 +18,10 @@ import numpy as np
 
 from housing.domain.demand import Household
 from housing.domain.geo import Municipalities
+from housing.domain.matching.dynamic import Edges, Future, decide
 from housing.domain.matching.engine import full_match
 from housing.domain.matching.graph import CandidateGraph, build_graph
 from housing.domain.matching.incremental import local_rematch
-from housing.domain.matching.dynamic import Edges, Future, decide
 from housing.domain.offer import Place
 from housing.domain.rules import ScoringRules, WorkflowRules
 from housing.domain.scoring import explain
