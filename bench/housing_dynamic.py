@@ -34,10 +34,6 @@ WEEKS = 52
 PROVINCES = ("RM", "LT", "FR", "VT", "RI", "NA", "CE", "SA")
 SAMPLES = 8  # sampled rests of the year per week, drawn afresh each week
 FUTURE_DISCOUNT = 1.0  # a sampled arrival's value against one present now
-# A place is recorded when its lease is signed or its host family approved, before it opens: the service
-# lists places free within lead_days (30, rules/scoring.yaml) and proposes them already. The engine knows
-# a place this many weeks before it opens (it is proposable only once open, as for every policy here).
-NOTICE_WEEKS = 4
 
 
 @dataclass
@@ -155,20 +151,15 @@ def _engine_week(year: Year, graph: CandidateGraph, idx: np.ndarray, left: np.nd
 def _future(year: Year, graph: CandidateGraph, waiting: np.ndarray, open_places: np.ndarray, left: np.ndarray,
             week: int, rules: ScoringRules, geo: Municipalities, households_per_week: int, places_per_week: int,
             seed: int) -> Future:
-    """One sampled rest of the year, with the households already waiting (known) in front of it, and
-    the places announced within NOTICE_WEEKS (known) before the sampled ones after that."""
-    sample, sample_last, sampled_places, sampled_week = _sample_rest(seed, week, households_per_week,
-                                                                     places_per_week, geo)
-    beyond = sampled_week > week + NOTICE_WEEKS
-    announced = np.nonzero((year.p_week > week) & (year.p_week <= week + NOTICE_WEEKS))[0]
-    later = [graph.places.items[j] for j in announced] + [p for p, b in zip(sampled_places, beyond) if b]
-    later_week = np.concatenate([year.p_week[announced], sampled_week[beyond]]).astype(np.int64)
-    places = [graph.places.items[j] for j in open_places] + later
-    later_capacity = np.array([p.beds_free for p in later], dtype=np.int64)
+    """One sampled rest of the year, with the households already waiting (known) in front of it."""
+    sample, sample_last, future_places, future_week = _sample_rest(seed, week, households_per_week,
+                                                                   places_per_week, geo)
+    places = [graph.places.items[j] for j in open_places] + future_places
+    later_capacity = np.array([p.beds_free for p in future_places], dtype=np.int64)
     capacity = np.concatenate([left[open_places], later_capacity]).astype(np.int64)
     hs = [graph.households.items[i] for i in waiting] + sample
     last = np.concatenate([year.h_last[waiting], sample_last])
-    arrives = np.concatenate([np.full(len(open_places), week), later_week])
+    arrives = np.concatenate([np.full(len(open_places), week), future_week])
     g = build_graph(hs, places, START, rules, geo, capacity=capacity)
     ok = arrives[g.pi] <= last[g.hi]
     w = np.where(g.hi >= len(waiting), g.weight * FUTURE_DISCOUNT, g.weight)
