@@ -115,7 +115,7 @@ def _hold_for_arrivals(graph: CandidateGraph, households: list[Household], place
     rng = random.Random(cmd.today.toordinal())  # the same day's run gives the same answer
     waiting = [households[i] for i in waiting_ix]
     futures = []
-    for _ in range(scoring.samples if forecast else 0):
+    for _ in range(scoring.samples if forecast else 1):  # no recent arrivals: the waiting list alone
         drawn = [h for _ in range(scoring.forecast_weeks) for h in weeks.get(rng.randrange(scoring.forecast_weeks), [])]
         expected = [replace(h, beneficiary_id=uuid4(), waiting_since=cmd.today, excluded_places=frozenset(),
                             status="waiting", consent=True) for h in drawn]
