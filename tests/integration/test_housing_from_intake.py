@@ -51,7 +51,15 @@ async def test_a_step_free_need_registered_in_intake_gets_only_a_step_free_place
         assert (event.payload["step_free_need"], event.payload["must_leave_by"]) == (True, leave_by.isoformat())
         stored = await intake.fetchval("SELECT step_free_need FROM beneficiaries WHERE beneficiary_id = $1", person)
         assert stored is True
-        # the plan's housing goal and the referral consent, as intake announces them
+        # housing knows the person once intake's relay has published the registration (under load, and
+        # with housing reading the topic from its start, this can take a while)
+
+        async def known():
+            async with h.uow() as uow:
+                return await uow.households.get(person) is not None
+        await _eventually(known, timeout_s=120.0)
+        # the plan's housing goal and the referral consent, as intake announces them (after the
+        # registration, as intake's events of one person are ordered on the topic)
         await h.send(PlanAgreed(agreed_on=TODAY, goals=[GoalSummary(goal_id=uuid4(), area="housing",
                                                                     deadline=TODAY + timedelta(days=90))]), person)
         await h.send(ConsentGiven(purpose="housing_referral", given_on=TODAY, legal_basis="consent",
@@ -61,7 +69,7 @@ async def test_a_step_free_need_registered_in_intake_gets_only_a_step_free_place
             r = await h.http.get("/api/v1/proposals", headers=h.auth, params={"limit": 50})
             mine = [p for p in r.json()["items"] if p["beneficiary_id"] == str(person)]
             return mine or None
-        (proposal,) = await _eventually(proposed)
+        (proposal,) = await _eventually(proposed, timeout_s=60.0)
         assert proposal["place_id"] == places["step_free"]
         async with h.uow() as uow:
             household = await uow.households.get(person)
