@@ -102,8 +102,8 @@ def _chosen() -> list[str]:
     return only or list(GROUPS)
 
 
-# Groups that measure the running platform; the others (housing's matcher) need no servers.
-NEEDS_SERVERS = {"backbone", "intake"}
+# Groups that measure the running platform (Kafka and PostgreSQL); the others (housing's matcher) need none.
+NEEDS_SERVERS = {"backbone", "intake", "intake_import", "reporting"}
 
 
 def main() -> None:

@@ -8,9 +8,10 @@ plain `str`."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StrictBool, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StrictBool, StringConstraints
 from pydantic_core import PydanticCustomError
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
@@ -36,3 +37,16 @@ Int32 = Annotated[int, Field(ge=INT32_MIN, le=INT32_MAX)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description=f"rows to skip, at most {MAX_OFFSET}")]
 # Consent, flags with a legal meaning: true or false only, never "yes", 1 or "on".
 LegalBool = StrictBool
+
+
+def no_float(value: Any) -> Any:
+    """Money travels as a decimal string: a JSON float may already have lost a cent."""
+    if isinstance(value, float):
+        raise ValueError("an amount is a decimal string such as \"450.00\", not a number")
+    return value
+
+
+# Euros in a request or response: exact to the cent, 0 or more, a decimal string in JSON (never a float;
+# an integer is taken as whole euros). NUMERIC(12, 2) in every service's tables.
+Euros = Annotated[Decimal, BeforeValidator(no_float), Field(max_digits=12, decimal_places=2, ge=0),
+                  PlainSerializer(str, return_type=str)]

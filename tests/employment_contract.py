@@ -10,7 +10,8 @@ from uuid import uuid4
 
 import pytest
 
-from employment.domain.funds import Fund, schedule
+from employment.domain.funds import Fund
+from employment.domain.instalments import schedule
 from employment.domain.levels import OpeningKind
 from employment.domain.people import Person
 from employment.domain.pipeline import Placement, Stage
@@ -133,7 +134,8 @@ class EmploymentStoreContract:
         o = opening(OpeningKind.course)
         p = placement(o, uuid4(), Stage.enrolled)
         f = Fund(uuid4(), ORG, "FAMI-1", "bursaries", Decimal("5000.00"))
-        plan = schedule(p.placement_id, start=date(2027, 2, 1), months=3, monthly=Decimal("450.00"))
+        plan = schedule(p.placement_id, start=date(2027, 2, 1), end=date(2027, 4, 30), monthly=Decimal("450.00"),
+                        basis="thirtieths")
         async with app.uow() as uow:
             await uow.funds.add(f)
             await uow.openings.put(o, region="Lazio")
@@ -144,8 +146,9 @@ class EmploymentStoreContract:
                 f.fund_id, Decimal("450.00"), date(2027, 2, 28))
             assert await uow.instalments.mark_paid(ORG, p.placement_id, 1, date(2027, 3, 1)) is None
             assert await uow.instalments.mark_paid("coop-b", p.placement_id, 2, date(2027, 3, 1)) is None
-            due = await uow.instalments.due(ORG, date(2000, 1, 1), date(2027, 3, 31))
-            assert [(r["month_no"], r["amount"]) for r in due] == [(2, Decimal("450.00"))]
+            due, total = await uow.instalments.due(ORG, date(2000, 1, 1), date(2027, 3, 31), limit=10, offset=0)
+            assert [(r["month_no"], r["amount"]) for r in due] == [(2, Decimal("450.00"))] and total == 1
+            assert await uow.instalments.due(ORG, date(2000, 1, 1), date(2027, 3, 31), limit=10, offset=1) == ([], 1)
             assert await uow.instalments.cancel_unpaid(p.placement_id) == (f.fund_id, Decimal("900.00"))
             assert await uow.instalments.state(ORG, p.placement_id, 3) == "cancelled"
             assert await uow.instalments.state(ORG, p.placement_id, 1) == "paid"

@@ -58,7 +58,7 @@ def build_app(config: IntakeSettings | None = None) -> FastAPI:
             raise RuntimeError("the runtime started without a database pool")
         app.state.unit_of_work = lambda: PostgresIntakeUnitOfWork(pool)
         # Supervised and stopped with the process's other background tasks.
-        runtime._spawn(lambda: consent.sweep_expiries(pool, today_in_italy), consent.EXPIRY_SWEEPER)
+        runtime._spawn(lambda: consent.sweep_expiries(app.state.unit_of_work, today_in_italy), consent.EXPIRY_SWEEPER)
 
     routers = [http.router, http_path.router, http_activities.router, http_projects.router, http_import.router,
                http_audit.router, http_consent.router]

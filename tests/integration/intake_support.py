@@ -18,6 +18,7 @@ import httpx
 
 from intake.bootstrap import build_app
 from intake.domain.fiscal_code import MONTH_LETTERS, check_character
+from intake.service_layer.commands_common import today_in_italy
 from intake.settings import IntakeSettings
 from shared.auth import AuthSettings, Role, issue_token
 from shared.db import drop_database, ensure_database, migrate
@@ -41,7 +42,7 @@ def headers(role: Role = Role.operator, org: str = ORG, sub: str = "op-1") -> di
 
 def project_body(code: str, org: str) -> dict[str, Any]:
     """A funding line `org` leads, with OTHER_ORG as partner unless it is the lead."""
-    today = date.today()
+    today = today_in_italy()
     return {
         "funder": "fami", "code": code, "title": "Rifugiato Cittadino",
         "partners": [OTHER_ORG] if org != OTHER_ORG else [], "territories": ["RM", "LT"],
@@ -73,7 +74,7 @@ def registration(*, with_code: bool = False, **extra: Any) -> dict[str, Any]:
         "household": {"size": 1, "children": [], "single_parent": False},
         "italian_level": "A1", "languages": ["so", "en"],
         "contacts": {"phone": "+39 333 1234567", "email": f"{first.lower()}.{n}@example.org"},
-        "consent": {"given": True, "date": date.today().isoformat(), "scope": ["processing", "funder_reporting"]},
+        "consent": {"given": True, "date": today_in_italy().isoformat(), "scope": ["processing", "funder_reporting"]},
         "project_ids": [PROJECT],
         "vulnerabilities": ["health_condition"],
     }

@@ -131,7 +131,8 @@ async def test_events_in_proposals_out_and_a_withdrawal_takes_the_person_out(rea
         (f,) = (await emp.http.get("/api/v1/funds", headers=emp.auth())).json()["items"]
         assert (f["committed_eur"], f["paid_eur"], f["uncommitted_eur"]) == ("1800.00", "0.00", "3200.00")
         due = (await emp.http.get("/api/v1/payments/due", params={"month": "2099-02"}, headers=emp.auth())).json()
-        assert [(d["month_no"], d["amount_eur"]) for d in due] == [(1, "450.00")]
+        assert [(d["month_no"], d["amount_eur"]) for d in due["items"]] == [(1, "450.00")]
+        assert (due["total"], due["limit"], due["offset"]) == (1, 50, 0)
         pay = f"/api/v1/placements/{second['placement_id']}/instalments/1/payment"
         r = await emp.http.post(pay, headers=emp.auth(), json={"on": "2099-03-01"})
         assert r.status_code == 201 and r.json()["amount_eur"] == "450.00", r.text
@@ -139,7 +140,9 @@ async def test_events_in_proposals_out_and_a_withdrawal_takes_the_person_out(rea
         assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "instalment_paid"
         stages = (await emp.http.get("/api/v1/stages", headers=emp.auth())).json()["stages"]
         assert (stages["started"], stages["declined"]) == (1, 1)
-        (funnel,) = (await emp.http.get("/api/v1/pipeline", headers=emp.auth())).json()
+        (funnel,) = (await emp.http.get("/api/v1/pipeline", headers=emp.auth())).json()["items"]
+        stalling = (await emp.http.get("/api/v1/pipeline", params={"stalled": "true"}, headers=emp.auth())).json()
+        assert (stalling["total"], stalling["items"]) == (0, [])  # steps dated 2099: none untouched for a week
         assert funnel["reached"] == {"proposed": 2, "interview": 1, "started": 1, "completed": 0}
 
         async def on_kafka():

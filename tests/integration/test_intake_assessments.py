@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -14,6 +13,7 @@ import asyncpg
 import pytest
 from aiokafka.structs import ConsumerRecord
 
+from intake.service_layer.commands_common import today_in_italy
 from shared.auth import Role
 from shared.db import create_pool, drop_database, ensure_database, migrate
 from shared.settings import PlatformSettings
@@ -60,7 +60,7 @@ async def test_assessments_read_back_newest_first_coarse_without_purpose(intake:
     items = response.json()["items"]
     assert [i["assessment_id"] for i in items] == [second, first]
     assert items[1] == {
-        "assessment_id": first, "assessed_on": date.today().isoformat(), "recorded_by": "op-1",
+        "assessment_id": first, "assessed_on": today_in_italy().isoformat(), "recorded_by": "op-1",
         "skills_per_level": [{"level": 2, "count": 1}, {"level": 3, "count": 1}],
         "work_experience": [{"sector": "I", "years": 2.0}],
         "need_keywords": {"work": ["traineeship"], "housing": ["other"], "social": []},

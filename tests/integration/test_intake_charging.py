@@ -9,12 +9,13 @@ from uuid import UUID
 
 import pytest
 
+from intake.service_layer.commands_common import today_in_italy
 from shared.auth import Role
 from tests.integration.intake_support import ORG, PROJECT, Intake, errors_of, headers, registration, running_intake
 
 pytestmark = pytest.mark.integration
 
-TODAY = date.today()
+TODAY = today_in_italy()
 OPERATOR = headers()
 ENDED = "ESF-ENDED-1"  # ran from 400 days ago to 10 days ago
 LATER = "FOUND-LATER-1"  # starts in 10 days

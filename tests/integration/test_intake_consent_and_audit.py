@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
 
+from intake.service_layer.commands_common import today_in_italy
 from shared.auth import Role
 from tests.integration.intake_support import PROJECT, Intake, errors_of, headers, registration, running_intake
 
@@ -24,7 +25,7 @@ async def intake(real_servers, topics):
 
 
 def consent(*scope: str, **extra) -> dict:
-    return {"consent": {"given": True, "date": date.today().isoformat(), "scope": ["processing", *scope],
+    return {"consent": {"given": True, "date": today_in_italy().isoformat(), "scope": ["processing", *scope],
                         "notice_version": "2025-03", **extra}}
 
 
@@ -41,7 +42,7 @@ async def test_registration_records_each_purpose_and_announces_those_another_ser
         "housing_referral": "in_force", "employment_referral": "never_given", "communication": "in_force"}
     events = await intake.events(person)
     assert [e.event_type for e in events] == ["intake.beneficiary_registered", "intake.consent_given"]
-    assert events[1].payload == {"purpose": "housing_referral", "given_on": date.today().isoformat(),
+    assert events[1].payload == {"purpose": "housing_referral", "given_on": today_in_italy().isoformat(),
                                  "legal_basis": "consent", "notice_version": "2025-03", "given_by": "person",
                                  "expires_on": None}
     assert events[1].envelope["correlation_id"] == events[0].envelope["correlation_id"]
@@ -50,12 +51,12 @@ async def test_registration_records_each_purpose_and_announces_those_another_ser
 async def test_consent_is_given_and_withdrawn_per_purpose_each_an_event(intake: Intake):
     person = await intake.register(registration(**consent()), org=ORG)
     given = await intake.client.post(f"{URL}/{person}/consents", headers=headers(org=ORG), json={
-        "purpose": "employment_referral", "given_on": date.today().isoformat(), "notice_version": "2025-03",
-        "expires_on": (date.today() + timedelta(days=365)).isoformat()})
+        "purpose": "employment_referral", "given_on": today_in_italy().isoformat(), "notice_version": "2025-03",
+        "expires_on": (today_in_italy() + timedelta(days=365)).isoformat()})
     assert given.status_code == 201, given.text
     assert {p["purpose"]: p["status"] for p in given.json()["purposes"]}["employment_referral"] == "in_force"
     again = await intake.client.post(f"{URL}/{person}/consents", headers=headers(org=ORG), json={
-        "purpose": "employment_referral", "given_on": date.today().isoformat(), "notice_version": "2025-03"})
+        "purpose": "employment_referral", "given_on": today_in_italy().isoformat(), "notice_version": "2025-03"})
     assert again.status_code == 409 and again.json()["errors"][0]["rule"] == "consent_already_given"
     withdrawn = await intake.client.post(f"{URL}/{person}/consents/employment_referral/withdrawal",
                                          headers=headers(org=ORG))
@@ -64,7 +65,8 @@ async def test_consent_is_given_and_withdrawn_per_purpose_each_an_event(intake: 
     assert [e.event_type for e in await intake.events(person)] == [
         "intake.beneficiary_registered", "intake.consent_given", "intake.consent_withdrawn"]
     last = (await intake.events(person))[-1].payload
-    assert last == {"purpose": "employment_referral", "withdrawn_on": date.today().isoformat(), "cause": "withdrawn"}
+    assert last == {"purpose": "employment_referral", "withdrawn_on": today_in_italy().isoformat(),
+                    "cause": "withdrawn"}
     twice = await intake.client.post(f"{URL}/{person}/consents/employment_referral/withdrawal",
                                      headers=headers(org=ORG))
     assert twice.status_code == 409 and twice.json()["errors"][0]["rule"] == "consent_not_given"
@@ -78,7 +80,7 @@ async def test_consent_is_given_and_withdrawn_per_purpose_each_an_event(intake: 
 async def test_consent_rules_answer_422_and_store_nothing(intake: Intake):
     person = await intake.register(registration(**consent()), org=ORG)
     before = await intake.fetchval("SELECT count(*) FROM consents WHERE beneficiary_id = $1", person)
-    base = {"given_on": date.today().isoformat(), "notice_version": "v1"}
+    base = {"given_on": today_in_italy().isoformat(), "notice_version": "v1"}
     unknown = await intake.client.post(f"{URL}/{person}/consents", headers=headers(org=ORG),
                                        json=base | {"purpose": "marketing"})
     assert errors_of(unknown) == {"purpose": "unknown_purpose"}
@@ -86,17 +88,17 @@ async def test_consent_rules_answer_422_and_store_nothing(intake: Intake):
                                      json=base | {"purpose": "communication", "expires_on": base["given_on"]})
     assert errors_of(early) == {"expires_on": "expiry_not_after_given"}
     future = await intake.client.post(f"{URL}/{person}/consents", headers=headers(org=ORG), json=base | {
-        "purpose": "communication", "given_on": (date.today() + timedelta(days=2)).isoformat()})
+        "purpose": "communication", "given_on": (today_in_italy() + timedelta(days=2)).isoformat()})
     assert errors_of(future) == {"given_on": "date_in_future"}
     minor = registration(**consent(given_by="person"), legal_status="unaccompanied_minor",
-                         birth_date=(date.today() - timedelta(days=16 * 365)).isoformat())
+                         birth_date=(today_in_italy() - timedelta(days=16 * 365)).isoformat())
     refused = await intake.client.post(URL, json=minor, headers=headers(org=ORG))
     assert errors_of(refused) == {"consent": "minor_consent_by_guardian"}
     assert await intake.fetchval("SELECT count(*) FROM consents WHERE beneficiary_id = $1", person) == before
 
 
 async def test_an_expiring_consent_shows_in_the_deadline_list(intake: Intake):
-    soon = (date.today() + timedelta(days=5)).isoformat()
+    soon = (today_in_italy() + timedelta(days=5)).isoformat()
     person = await intake.register(registration(**consent("communication", expires_on=soon)), org=ORG)
     listed = await intake.client.get(URL, params={"deadline_within_days": 7}, headers=headers(org=ORG))
     assert person in {UUID(i["beneficiary_id"]) for i in listed.json()["items"]}
@@ -148,7 +150,7 @@ async def test_the_export_holds_every_record_decrypted_is_audited_and_impossible
     corrected = await intake.client.post(f"{URL}/{person}/corrections", headers=headers(org=ORG), json={
         "italian_level": "B1", "reason": "tested at the CPIA"})
     assert corrected.status_code == 201
-    deadline = (date.today() + timedelta(days=90)).isoformat()
+    deadline = (today_in_italy() + timedelta(days=90)).isoformat()
     plan = await intake.client.post(f"{URL}/{person}/plan", headers=headers(org=ORG), json={"goals": [
         {"area": "housing", "title": "Casa a Torpignattara", "deadline": deadline, "responsible_operator": "op-1"}]})
     assert plan.status_code == 201, plan.text
@@ -173,19 +175,23 @@ async def test_the_export_holds_every_record_decrypted_is_audited_and_impossible
 
 
 async def test_an_expired_consent_becomes_a_withdrawal_with_its_event(intake: Intake):
+    from intake.adapters.unit_of_work import PostgresIntakeUnitOfWork
     from intake.service_layer.consent import expire_due
 
-    given = (date.today() - timedelta(days=10)).isoformat()
-    expired_on = date.today() - timedelta(days=2)
+    def unit_of_work() -> PostgresIntakeUnitOfWork:
+        return PostgresIntakeUnitOfWork(intake.pool)
+
+    given = (today_in_italy() - timedelta(days=10)).isoformat()
+    expired_on = today_in_italy() - timedelta(days=2)
     body = registration(**consent("employment_referral", expires_on=expired_on.isoformat()))
     body["consent"]["date"] = given
     person = await intake.register(body, org=ORG)
     assert (await states(intake, person))["employment_referral"] == "expired"
-    assert await expire_due(intake.pool, today=date.today()) >= 2  # processing and employment_referral
+    assert await expire_due(unit_of_work, today=today_in_italy()) >= 2  # processing and employment_referral
     assert (await states(intake, person))["employment_referral"] == "withdrawn"
     withdrawals = [e.payload for e in await intake.events(person) if e.event_type == "intake.consent_withdrawn"]
     assert {w["purpose"]: (w["cause"], w["withdrawn_on"]) for w in withdrawals} == {
         p: ("expired", (expired_on + timedelta(days=1)).isoformat()) for p in ("processing", "employment_referral")}
-    assert await expire_due(intake.pool, today=date.today()) == 0
+    assert await expire_due(unit_of_work, today=today_in_italy()) == 0
     history = (await intake.client.get(f"{URL}/{person}/consents", headers=headers(org=ORG))).json()["history"]
     assert [h["cause"] for h in history if h["action"] == "withdrawn"] == ["expired", "expired"]

@@ -16,6 +16,7 @@ import pytest
 from aiokafka.structs import ConsumerRecord
 
 from intake.adapters.vault import VaultError
+from intake.service_layer.commands_common import today_in_italy
 from reporting.service_layer.projection import consumed_contracts
 from shared.auth import Role
 from shared.db import create_pool, drop_database, ensure_database, migrate
@@ -39,7 +40,7 @@ from tests.waiting import eventually
 pytestmark = pytest.mark.integration
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"
-TODAY = date.today()
+TODAY = today_in_italy()
 CORRECTED = "intake.beneficiary_corrected"
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import pytest
 
+from intake.service_layer.commands_common import today_in_italy
 from tests.integration.intake_support import (
     PROJECT,
     Intake,
@@ -36,7 +37,7 @@ async def register(intake: Intake, body: dict):
 
 
 def ago(days: int) -> str:
-    return (date.today() - timedelta(days=days)).isoformat()
+    return (today_in_italy() - timedelta(days=days)).isoformat()
 
 
 async def count(intake: Intake) -> tuple[int, int]:
@@ -49,17 +50,18 @@ async def test_a_registration_dated_in_the_past_is_stored_and_announced_with_its
     assert answer.status_code == 201, answer.text
     person = UUID(answer.json()["beneficiary_id"])
     (event,) = await intake.events(person)
-    assert (event.payload["taken_in_charge_on"], event.payload["registered_on"]) == (ago(60), date.today().isoformat())
+    assert (event.payload["taken_in_charge_on"], event.payload["registered_on"]) == (
+        ago(60), today_in_italy().isoformat())
     read = await intake.client.get(f"{URL}/{person}", headers=headers(org=ORG))
     assert read.json()["taken_in_charge_on"] == ago(60)
     today = await register(intake, registration())
     (event,) = await intake.events(UUID(today.json()["beneficiary_id"]))
-    assert event.payload["taken_in_charge_on"] == date.today().isoformat()
+    assert event.payload["taken_in_charge_on"] == today_in_italy().isoformat()
 
 
 async def test_taken_in_charge_on_is_never_in_the_future_nor_before_birth_nor_before_its_project(intake: Intake):
     before = await count(intake)
-    future = await register(intake, registration(taken_in_charge_on=(date.today() + timedelta(days=1)).isoformat()))
+    future = await register(intake, registration(taken_in_charge_on=(today_in_italy() + timedelta(days=1)).isoformat()))
     assert errors_of(future) == {"taken_in_charge_on": "date_in_future"}
     body = registration()
     unborn = await register(intake, body | {"taken_in_charge_on": (date.fromisoformat(body["birth_date"])
@@ -147,5 +149,5 @@ async def test_path_moves_can_be_dated_in_the_past_in_order_and_not_before_the_p
     assert resumed.status_code == 201, resumed.text
     events = [e for e in await intake.events(person) if e.event_type == "intake.path_status_changed"]
     assert [e.payload["changed_on"] for e in events] == [ago(40), ago(30)]
-    future = await move("interrupted", (date.today() + timedelta(days=1)).isoformat())
+    future = await move("interrupted", (today_in_italy() + timedelta(days=1)).isoformat())
     assert errors_of(future) == {"changed_on": "date_in_future"}

@@ -11,6 +11,7 @@ from uuid import UUID
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from intake.service_layer.commands_common import today_in_italy
 from shared.auth import Role
 from tests import personal_data
 from tests.integration.intake_support import (
@@ -46,10 +47,10 @@ def person(n: int, *, ref: str | None = None, **cells: object) -> dict[str, obje
     birth = date(1980, 1, 1) + timedelta(days=97 * n)
     row = {"reference": ref or f"INT-{n:04d}", "first_name": first, "last_name": f"{last}{'abcdefghij'[n % 10]}",
            "sex": sex, "birth_date": birth.strftime("%d/%m/%Y"), "birth_country": "ER", "citizenship": "ER",
-           "taken_in_charge_on": (date.today() - timedelta(days=30)).isoformat(), "fiscal_code": "",
+           "taken_in_charge_on": (today_in_italy() - timedelta(days=30)).isoformat(), "fiscal_code": "",
            "legal_status": "refugee", "reception": "sai", "household_size": "1", "children_ages": "",
            "single_parent": "no", "italian_level": "A1", "languages": "ti;en",
-           "consent_date": (date.today() - timedelta(days=30)).isoformat(), "consent_scope": "processing",
+           "consent_date": (today_in_italy() - timedelta(days=30)).isoformat(), "consent_scope": "processing",
            "project_ids": PROJECT}
     personal_data.record({"first_name": row["first_name"], "last_name": row["last_name"]})
     return row | cells
@@ -128,7 +129,7 @@ async def test_an_import_stores_every_row_sealed_with_its_event_and_a_second_imp
     assert len(stored) == 4
     by_id = {r["beneficiary_id"]: r for r in stored}
     assert (by_id[ids[1]]["children"], by_id[ids[1]]["household_size"]) == (2, 3)
-    assert by_id[ids[0]]["taken_in_charge_on"] == date.today() - timedelta(days=30)
+    assert by_id[ids[0]]["taken_in_charge_on"] == today_in_italy() - timedelta(days=30)
     assert all(str(rows[0]["last_name"]).encode() not in bytes(r["personal"]) for r in stored)  # sealed
     read = await intake.client.get(f"/api/v1/beneficiaries/{ids[0]}", params={"purpose": "check the import"},
                                    headers=headers(Role.admin, org=ORG))
@@ -149,10 +150,10 @@ async def test_one_bad_row_stores_none_and_each_error_names_row_column_and_rule(
     before = await people_count(intake)
     rows = [person(20, ref="BAD-0"), person(21, ref="BAD-1", birth_date="31/02/1990"),
             person(22, ref="BAD-2", legal_status="tourist", italian_level="Z9"),
-            person(23, ref="BAD-3", taken_in_charge_on=(date.today() + timedelta(days=3)).isoformat()),
+            person(23, ref="BAD-3", taken_in_charge_on=(today_in_italy() + timedelta(days=3)).isoformat()),
             person(24, ref="BAD-4", project_ids="NOPE-1"),
-            person(25, ref="BAD-5", taken_in_charge_on=(date.today() - timedelta(days=400)).isoformat(),
-                   consent_date=(date.today() - timedelta(days=400)).isoformat()),
+            person(25, ref="BAD-5", taken_in_charge_on=(today_in_italy() - timedelta(days=400)).isoformat(),
+                   consent_date=(today_in_italy() - timedelta(days=400)).isoformat()),
             person(26, ref="BAD-0")]
     answer = await upload(intake, as_csv(rows))
     assert answer.status_code == 422, answer.text
@@ -244,8 +245,8 @@ def intervention_csv(rows: list[dict[str, object]]) -> bytes:
 
 def intervention(ref: str, person_ref: str, **cells: object) -> dict[str, object]:
     return {"reference": ref, "person_reference": person_ref, "kind": "job_orientation",
-            "date": (date.today() - timedelta(days=20)).isoformat(), "duration_minutes": "60", "operator_id": "op-7",
-            "project_id": PROJECT} | cells
+            "date": (today_in_italy() - timedelta(days=20)).isoformat(), "duration_minutes": "60",
+            "operator_id": "op-7", "project_id": PROJECT} | cells
 
 
 async def upload_interventions(intake: Intake, content: bytes, **params: object):
@@ -260,7 +261,7 @@ async def test_interventions_come_in_for_imported_people_all_or_none_and_once(in
     good = [intervention("I-1", "P-70"),
             intervention("I-2", "P-71", kind="intercultural_mediation", hours="1.5", cost_eur="12.50")]
     bad = [*good, intervention("I-3", "NOBODY"),
-           intervention("I-4", "P-70", date=(date.today() - timedelta(days=200)).isoformat()),
+           intervention("I-4", "P-70", date=(today_in_italy() - timedelta(days=200)).isoformat()),
            intervention("I-5", "P-70", project_id="ESF-77"), intervention("I-1", "P-71"),
            intervention("I-6", "P-70", kind="intercultural_mediation")]
     refused = await upload_interventions(intake, intervention_csv(bad))
@@ -302,8 +303,8 @@ def course_csv(rows: list[dict[str, object]]) -> bytes:
 
 def enrolment(person_ref: str, ref: str = "C-IT-A2", **cells: object) -> dict[str, object]:
     return {"course_reference": ref, "kind": "italian_course", "title": "Italiano A2 serale", "project_id": PROJECT,
-            "start_date": (date.today() - timedelta(days=60)).isoformat(),
-            "end_date": (date.today() - timedelta(days=10)).isoformat(), "hours": "120",
+            "start_date": (today_in_italy() - timedelta(days=60)).isoformat(),
+            "end_date": (today_in_italy() - timedelta(days=10)).isoformat(), "hours": "120",
             "person_reference": person_ref} | cells
 
 
@@ -311,11 +312,11 @@ async def test_courses_and_enrolments_come_in_once_each_with_their_events(intake
     people = await upload(intake, as_csv([person(80, ref="P-80"), person(81, ref="P-81")]))
     assert people.status_code == 201, people.text
     ids = {i["reference"]: UUID(i["beneficiary_id"]) for i in people.json()["items"]}
-    rows = [enrolment("P-80", completed_on=(date.today() - timedelta(days=10)).isoformat(), level_reached="A2"),
+    rows = [enrolment("P-80", completed_on=(today_in_italy() - timedelta(days=10)).isoformat(), level_reached="A2"),
             enrolment("P-81")]
     bad = [*rows, enrolment("P-81", title="Italiano B1"), enrolment("NOBODY", ref="C-2"),
            enrolment("P-80", ref="C-3", kind="job_orientation"),
-           enrolment("P-80", ref="C-4", start_date=(date.today() - timedelta(days=300)).isoformat())]
+           enrolment("P-80", ref="C-4", start_date=(today_in_italy() - timedelta(days=300)).isoformat())]
     refused = await intake.client.post("/api/v1/imports/courses", headers=ADMIN,
                                        files={"file": ("courses.csv", course_csv(bad))})
     assert refused.status_code == 422, refused.text

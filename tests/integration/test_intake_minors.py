@@ -8,11 +8,12 @@ from uuid import UUID
 
 import pytest
 
+from intake.service_layer.commands_common import today_in_italy
 from tests.integration.intake_support import Intake, errors_of, headers, registration, running_intake
 
 pytestmark = pytest.mark.integration
 
-TODAY = date.today()
+TODAY = today_in_italy()
 
 
 def years_ago(years: int, days: int = 0) -> str:

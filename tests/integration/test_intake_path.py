@@ -5,7 +5,7 @@ rows and outbox events, and what must never leave intake."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -13,6 +13,7 @@ import asyncpg
 import httpx
 import pytest
 
+from intake.service_layer.commands_common import today_in_italy
 from shared.auth import Role
 from tests.integration.intake_support import (
     ORG,
@@ -32,7 +33,7 @@ from tests.waiting import eventually
 pytestmark = pytest.mark.integration
 
 INTAKE_DIR = Path(__file__).resolve().parents[2] / "services" / "intake"
-TODAY = date.today()
+TODAY = today_in_italy()
 ADMIN = headers(Role.admin, sub="admin-1")
 OPERATOR = headers()
 

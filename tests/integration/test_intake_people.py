@@ -5,7 +5,7 @@ list filters and what bad input answers."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 import asyncpg
@@ -14,6 +14,7 @@ import pytest
 from intake.adapters.repository import find_duplicates
 from intake.domain.fiscal_code import provisional_check_digit
 from intake.entrypoints import http
+from intake.service_layer.commands_common import today_in_italy
 from shared.auth import Role
 from tests.integration.intake_support import (
     PROJECT,
@@ -27,7 +28,7 @@ from tests.integration.intake_support import (
 
 pytestmark = pytest.mark.integration
 
-TODAY = date.today()
+TODAY = today_in_italy()
 URL = "/api/v1/beneficiaries"
 
 

@@ -10,6 +10,7 @@ import pytest
 from intake.adapters.unit_of_work import PostgresIntakeUnitOfWork
 from shared.db import create_pool, drop_database, ensure_database, migrate
 from shared.settings import PlatformSettings
+from tests.intake_caseload_contract import IntakeCaseloadContract
 from tests.intake_repository_contract import IntakeRepositoryContract
 
 pytestmark = pytest.mark.integration
@@ -41,3 +42,9 @@ class TestPostgresIntakeRepositories(IntakeRepositoryContract):
                 "SELECT beneficiary_id, action, purpose FROM pii_access_log WHERE organisation_id = $1 ORDER BY id",
                 org)
         return [tuple(r) for r in rows]
+
+
+class TestPostgresCaseloadRepositories(IntakeCaseloadContract):
+    @pytest.fixture
+    def uow(self, intake_pool) -> PostgresIntakeUnitOfWork:
+        return PostgresIntakeUnitOfWork(intake_pool)

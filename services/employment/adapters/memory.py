@@ -4,7 +4,7 @@ them by the contract suite that runs against both (tests/employment_contract.py)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,6 +17,7 @@ from employment.domain.people import Person
 from employment.domain.pipeline import HOLDS_SEAT, Placement, Stage, holds_seat
 from employment.domain.stats import StageVisit
 from employment.domain.titles import Certification, CertificationOutcome, Recognition, RecognitionState
+from shared.funds import MemoryLedgers
 
 
 @dataclass
@@ -152,7 +153,8 @@ class MemoryOpenings:
         return [(o, await self.free_seats(o.opening_id)) for o, _ in self.s.openings.values()
                 if o.organisation_id == organisation_id and o.status == "open"]
 
-    async def ending_between(self, organisation_id: str, first: date, last: date) -> list[dict[str, Any]]:
+    async def ending_between(self, organisation_id: str, first: date, last: date, *, limit: int, offset: int
+                             ) -> tuple[list[dict[str, Any]], int]:
         out = []
         for p, _ in self.s.placements.values():
             o = self.s.openings[p.opening_id][0]
@@ -160,7 +162,8 @@ class MemoryOpenings:
                     and o.end_date is not None and first <= o.end_date <= last):
                 out.append({"opening_id": o.opening_id, "title": o.title, "end_date": o.end_date,
                             "placement_id": p.placement_id, "beneficiary_id": p.beneficiary_id})
-        return sorted(out, key=lambda r: (r["end_date"], r["placement_id"]))
+        out.sort(key=lambda r: (r["end_date"], r["placement_id"]))
+        return out[offset:offset + limit], len(out)
 
 
 class MemoryPlacements:
@@ -238,29 +241,16 @@ class MemoryFunds:
         return rows[offset: offset + limit], len(rows)
 
     async def commit(self, fund_id: UUID, amount: Decimal) -> bool:
-        f = self.s.funds[fund_id]
-        if f.committed + amount > f.budget:
-            return False
-        self.s.funds[fund_id] = replace(f, committed=f.committed + amount)
-        return True
+        return MemoryLedgers(self.s.funds).commit(fund_id, amount)
 
     async def release(self, fund_id: UUID, amount: Decimal) -> None:
-        f = self.s.funds[fund_id]
-        self.s.funds[fund_id] = replace(f, committed=f.committed - amount)
+        MemoryLedgers(self.s.funds).release(fund_id, amount)
 
     async def pay(self, fund_id: UUID, amount: Decimal) -> bool:
-        f = self.s.funds[fund_id]
-        if f.paid + amount > f.budget:
-            return False
-        self.s.funds[fund_id] = replace(f, paid=f.paid + amount)
-        return True
+        return MemoryLedgers(self.s.funds).pay(fund_id, amount)
 
     async def set_budget(self, fund_id: UUID, budget: Decimal) -> bool:
-        f = self.s.funds[fund_id]
-        if f.paid > budget or f.committed > budget:
-            return False
-        self.s.funds[fund_id] = replace(f, budget=budget)
-        return True
+        return MemoryLedgers(self.s.funds).revise(fund_id, budget)
 
 
 class MemoryInstalments:
@@ -294,9 +284,30 @@ class MemoryInstalments:
                 row["cancelled"], fund, total = True, row["fund_id"], total + row["amount"]
         return fund, total
 
-    async def due(self, organisation_id: str, first: date, last: date) -> list[dict[str, Any]]:
+    async def cut(self, placement_id: UUID, keep: dict[int, Decimal]) -> tuple[UUID | None, Decimal]:
+        fund, released = None, Decimal("0")
+        for (pid, n), row in sorted(self.s.instalments.items(), key=lambda kv: kv[0][1]):
+            if pid != placement_id or row["paid_on"] is not None or row["cancelled"]:
+                continue
+            fund = fund or row["fund_id"]
+            kept = keep.get(n, Decimal("0"))
+            if kept < row["amount"]:
+                released += row["amount"] - kept
+                await self.settle(placement_id, n, kept)
+        return fund, released
+
+    async def settle(self, placement_id: UUID, month_no: int, amount: Decimal) -> None:
+        row = self.s.instalments[(placement_id, month_no)]
+        if amount > 0:
+            row["amount"] = amount
+        else:
+            row["cancelled"], row["paid_on"] = True, None
+
+    async def due(self, organisation_id: str, first: date, last: date, *, limit: int, offset: int
+                  ) -> tuple[list[dict[str, Any]], int]:
         rows = [{"placement_id": pid, "month_no": n, "fund_id": r["fund_id"], "due_on": r["due_on"],
                  "amount": r["amount"]} for (pid, n), r in self.s.instalments.items()
                 if r["organisation_id"] == organisation_id and r["paid_on"] is None and not r["cancelled"]
                 and first <= r["due_on"] <= last]
-        return sorted(rows, key=lambda r: (r["due_on"], r["placement_id"]))
+        rows.sort(key=lambda r: (r["due_on"], r["placement_id"], r["month_no"]))
+        return rows[offset:offset + limit], len(rows)

@@ -17,6 +17,7 @@ from employment.domain.levels import OpeningKind
 from employment.domain.openings import Opening
 from employment.domain.pipeline import HOLDS_SEAT, Placement, Stage
 from employment.domain.stats import StageVisit
+from shared.funds_sql import SqlLedgers
 
 _SEAT_STAGES = sorted(s.value for s in HOLDS_SEAT - {Stage.proposed})
 
@@ -74,13 +75,15 @@ class PostgresOpenings:
             "AND (p.stage = ANY($2::text[]) OR p.pinned AND p.stage = 'proposed')) FROM openings o "
             "WHERE o.opening_id = $1", opening_id, _SEAT_STAGES)
 
-    async def ending_between(self, organisation_id: str, first: date, last: date) -> list[dict[str, Any]]:
+    async def ending_between(self, organisation_id: str, first: date, last: date, *, limit: int, offset: int
+                             ) -> tuple[list[dict[str, Any]], int]:
+        where = """FROM openings o JOIN placements p ON p.opening_id = o.opening_id AND p.stage = 'started'
+                   WHERE o.organisation_id = $1 AND o.kind = 'traineeship' AND o.end_date BETWEEN $2 AND $3"""
         rows = await self._conn.fetch(
-            """SELECT o.opening_id, o.title, o.end_date, p.placement_id, p.beneficiary_id FROM openings o
-               JOIN placements p ON p.opening_id = o.opening_id AND p.stage = 'started'
-               WHERE o.organisation_id = $1 AND o.kind = 'traineeship' AND o.end_date BETWEEN $2 AND $3
-               ORDER BY o.end_date, p.placement_id""", organisation_id, first, last)
-        return [dict(r) for r in rows]
+            f"SELECT o.opening_id, o.title, o.end_date, p.placement_id, p.beneficiary_id {where} "
+            "ORDER BY o.end_date, p.placement_id LIMIT $4 OFFSET $5", organisation_id, first, last, limit, offset)
+        total = await self._conn.fetchval(f"SELECT count(*) {where}", organisation_id, first, last)
+        return [dict(r) for r in rows], total
 
 
 class PostgresPlacements:
@@ -156,9 +159,11 @@ class PostgresPlacements:
                            r["entered_on"], r["left_on"]) for r in rows]
 
 
-class PostgresFunds:
+class PostgresFunds(SqlLedgers):
+    """Funds by project and name; every money move is the shared ledger's conditional UPDATE."""
+
     def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
+        super().__init__(conn, table="funds", budget="budget")
 
     async def add(self, f: Fund) -> bool:
         status = await self._conn.execute(
@@ -173,31 +178,13 @@ class PostgresFunds:
         return None if row is None else _fund(row)
 
     async def page(self, organisation_id: str, *, limit: int, offset: int) -> tuple[list[Fund], int]:
-        rows = await self._conn.fetch("SELECT * FROM funds WHERE organisation_id = $1 ORDER BY project_id, name "
-                                      "LIMIT $2 OFFSET $3", organisation_id, limit, offset)
-        total = await self._conn.fetchval("SELECT count(*) FROM funds WHERE organisation_id = $1", organisation_id)
+        rows, total = await self.page_of(organisation_id, order_by=("project_id", "name"), limit=limit,
+                                         offset=offset)
         return [_fund(r) for r in rows], total
-
-    async def commit(self, fund_id: UUID, amount: Decimal) -> bool:
-        """Commit `amount` if the budget covers it, atomically."""
-        row = await self._conn.fetchrow("UPDATE funds SET committed = committed + $2 WHERE fund_id = $1 "
-                                        "AND committed + $2 <= budget RETURNING fund_id", fund_id, amount)
-        return row is not None
-
-    async def release(self, fund_id: UUID, amount: Decimal) -> None:
-        await self._conn.execute("UPDATE funds SET committed = committed - $2 WHERE fund_id = $1", fund_id, amount)
-
-    async def pay(self, fund_id: UUID, amount: Decimal) -> bool:
-        """Pay `amount` if the fund has it left, atomically."""
-        row = await self._conn.fetchrow("UPDATE funds SET paid = paid + $2 WHERE fund_id = $1 AND paid + $2 <= budget "
-                                        "RETURNING fund_id", fund_id, amount)
-        return row is not None
 
     async def set_budget(self, fund_id: UUID, budget: Decimal) -> bool:
         """A budget revision, never below what was already paid or committed."""
-        row = await self._conn.fetchrow("UPDATE funds SET budget = $2 WHERE fund_id = $1 AND paid <= $2 "
-                                        "AND committed <= $2 RETURNING fund_id", fund_id, budget)
-        return row is not None
+        return await self.revise(fund_id, budget)
 
 
 def _fund(r: asyncpg.Record) -> Fund:
@@ -235,9 +222,36 @@ class PostgresInstalments:
                                       "NULL AND NOT cancelled RETURNING fund_id, amount", placement_id)
         return (rows[0]["fund_id"] if rows else None), sum((r["amount"] for r in rows), Decimal("0"))
 
-    async def due(self, organisation_id: str, first: date, last: date) -> list[dict[str, Any]]:
+    async def cut(self, placement_id: UUID, keep: dict[int, Decimal]) -> tuple[UUID | None, Decimal]:
+        """A placement ended early: unpaid months not in `keep` are cancelled, the month of the end goes down to
+        its pro-rata amount; returns the fund and the amount no longer due (paid months stay as paid)."""
         rows = await self._conn.fetch(
-            "SELECT placement_id, month_no, fund_id, due_on, amount FROM instalments WHERE organisation_id = $1 "
-            "AND paid_on IS NULL AND NOT cancelled AND due_on <= $3 AND due_on >= $2 ORDER BY due_on, placement_id",
-            organisation_id, first, last)
-        return [dict(r) for r in rows]
+            "SELECT month_no, fund_id, amount FROM instalments WHERE placement_id = $1 AND paid_on IS NULL "
+            "AND NOT cancelled ORDER BY month_no FOR UPDATE", placement_id)
+        released = Decimal("0")
+        for r in rows:
+            kept = keep.get(r["month_no"], Decimal("0"))
+            if kept >= r["amount"]:
+                continue
+            await self.settle(placement_id, r["month_no"], kept)
+            released += r["amount"] - kept
+        return (rows[0]["fund_id"] if rows else None), released
+
+    async def settle(self, placement_id: UUID, month_no: int, amount: Decimal) -> None:
+        """Lower one instalment to `amount` (its row is locked by the caller); nothing due cancels it."""
+        if amount > 0:
+            await self._conn.execute("UPDATE instalments SET amount = $3 WHERE placement_id = $1 AND month_no = $2",
+                                     placement_id, month_no, amount)
+        else:
+            await self._conn.execute("UPDATE instalments SET cancelled = true, paid_on = NULL WHERE placement_id = $1 "
+                                     "AND month_no = $2", placement_id, month_no)
+
+    async def due(self, organisation_id: str, first: date, last: date, *, limit: int, offset: int
+                  ) -> tuple[list[dict[str, Any]], int]:
+        where = ("FROM instalments WHERE organisation_id = $1 AND paid_on IS NULL AND NOT cancelled "
+                 "AND due_on <= $3 AND due_on >= $2")
+        rows = await self._conn.fetch(
+            f"SELECT placement_id, month_no, fund_id, due_on, amount {where} "
+            "ORDER BY due_on, placement_id, month_no LIMIT $4 OFFSET $5", organisation_id, first, last, limit, offset)
+        total = await self._conn.fetchval(f"SELECT count(*) {where}", organisation_id, first, last)
+        return [dict(r) for r in rows], total

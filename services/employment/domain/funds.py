@@ -7,28 +7,25 @@ conditional UPDATE), and the in-memory twin applies the same check."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from employment.domain.calendar import add_months
 from shared.errors import Conflict, RuleViolation
-
-CENT = Decimal("0.01")
+from shared.funds import CENT, ProjectFund, fund_exhausted, is_cents
 
 
 def euros(value: Decimal, *, field: str) -> Decimal:
     """The amount to the cent, or a violation naming the field (more than two decimals, negative, too large)."""
-    if value != value.quantize(CENT) or value < 0 or value >= Decimal("10000000000"):
+    if not is_cents(value) or value < 0 or value >= Decimal("10000000000"):
         raise RuleViolation(field, "euro_amount", "an amount is 0 or more euros with at most two decimals")
     return value.quantize(CENT)
 
 
 @dataclass(frozen=True)
-class Fund:
-    fund_id: UUID
-    organisation_id: str
-    project_id: str
+class Fund(ProjectFund):
+    """A project fund (`shared.funds`) known by its name in the project, moved by the shared rules."""
+
     name: str
     budget: Decimal
     committed: Decimal = Decimal("0")
@@ -36,28 +33,39 @@ class Fund:
 
     @property
     def uncommitted(self) -> Decimal:
-        return self.budget - self.committed
+        return self.ledger.uncommitted
 
     @property
     def unpaid(self) -> Decimal:
-        return self.budget - self.paid
+        return self.ledger.unpaid
 
 
-def check_commitment(fund: Fund, amount: Decimal) -> None:
+def check_commitment(fund: Fund | None, amount: Decimal) -> None:
     """Refuse a commitment the fund cannot cover (the SQL guard repeats this atomically)."""
-    if fund.committed + amount > fund.budget:
-        raise Conflict(
-            f"fund {fund.name} cannot commit EUR {amount}: EUR {fund.uncommitted} left uncommitted",
-            rule="fund_exhausted", field="fund_id", uncommitted_eur=str(fund.uncommitted),
-        )
+    if fund is None or fund.ledger.commit(amount) is None:
+        raise cannot_commit(amount, fund)
 
 
-def check_payment(fund: Fund, amount: Decimal) -> None:
-    if fund.paid + amount > fund.budget:
-        raise Conflict(
-            f"fund {fund.name} cannot pay EUR {amount}: EUR {fund.unpaid} left",
-            rule="fund_exhausted", field="fund_id", left_eur=str(fund.unpaid),
-        )
+def check_payment(fund: Fund | None, amount: Decimal) -> None:
+    if fund is None or fund.ledger.pay(amount) is None:
+        raise cannot_pay(amount, fund)
+
+
+def cannot_commit(amount: Decimal, fund: Fund | None) -> Conflict:
+    """The fund's refusal of a placement's instalments, with what it has left uncommitted."""
+    left = fund.uncommitted if fund else Decimal("0")
+    return fund_exhausted(f"the fund cannot cover EUR {amount} for this placement: EUR {left} left uncommitted",
+                          field="fund_id", uncommitted_eur=left)
+
+
+def cannot_pay(amount: Decimal, fund: Fund | None) -> Conflict:
+    left = fund.unpaid if fund else Decimal("0")
+    return fund_exhausted(f"the fund has EUR {left} left, not the EUR {amount} due", field="fund_id", left_eur=left)
+
+
+def budget_below_spent(fund: Fund) -> Conflict:
+    return Conflict(f"the budget cannot go below what is paid (EUR {fund.paid}) or committed "
+                    f"(EUR {fund.committed})", rule="budget_below_spent", field="budget_eur")
 
 
 @dataclass(frozen=True)
@@ -66,15 +74,3 @@ class Instalment:
     month_no: int
     due_on: date
     amount: Decimal
-
-
-def schedule(placement_id: UUID, *, start: date, months: int, monthly: Decimal) -> list[Instalment]:
-    """One instalment per month of the placement, due on the month's last day."""
-    return [
-        Instalment(placement_id, k, add_months(start, k) - timedelta(days=1), monthly)
-        for k in range(1, months + 1)
-    ]
-
-
-def due_in_month(instalments: list[Instalment], *, year: int, month: int) -> list[Instalment]:
-    return [i for i in instalments if (i.due_on.year, i.due_on.month) == (year, month)]

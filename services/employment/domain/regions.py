@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from employment.domain.calendar import lasts_at_least, lasts_at_most
+from employment.domain.instalments import AttendanceRule, parse_attendance
 from employment.domain.levels import TraineeTarget
 from shared.errors import RuleViolation
 
@@ -47,6 +48,7 @@ class RegionRule:
     reduced: tuple[Reduction, ...] = ()
     raised: tuple[Raise, ...] = ()
     source: str = ""
+    attendance: AttendanceRule | None = None
 
     def minimum_for(self, *, meals: bool, weekly_hours: int, start: date, end: date) -> Decimal:
         """The monthly minimum for this traineeship: a raise for long ones, else the lowest reduction that applies."""
@@ -84,6 +86,7 @@ def parse_region_rules(document: Mapping[str, Any]) -> dict[str, RegionRule]:
             raised=tuple(Raise(minimum=_decimal(region, r), from_months=int(r["from_months"]))
                          for r in raw.get("raised", [])),
             source=str(raw.get("source", "")),
+            attendance=parse_attendance(raw, where=f"traineeship_regions.toml: {region}"),
         )
         if not 0 < rule.min_months <= rule.max_months <= rule.max_months_disadvantaged <= rule.max_months_disabled:
             raise ValueError(f"{region}: durations must grow: min <= max <= disadvantaged <= disabled")

@@ -99,17 +99,26 @@ async def stages(who: Principal = TEAM, app: Employment = APP) -> StageCountsOut
     return StageCountsOut(stages=await queries.stage_counts(app, who.organisation_id))
 
 
-@router.get("/pipeline", response_model=list[FunnelOut])
-async def funnel(opening_id: UUID | None = None, who: Principal = TEAM, app: Employment = APP) -> list[FunnelOut]:
-    """Per opening: reached, stage-to-stage conversion, mean days in each stage, stalled placements."""
-    stats = await queries.pipeline(app, who.organisation_id, opening_id)
-    return [FunnelOut(opening_id=o, **s) for o, s in sorted(stats.items(), key=lambda kv: str(kv[0]))]
+@router.get("/pipeline", response_model=Page[FunnelOut])
+async def funnel(opening_id: UUID | None = None,
+                 stalled: bool = Query(False, description="only the openings that stall (a placement untouched "
+                                                          "longer than the rules' days)"),
+                 page: PageQuery = Depends(), who: Principal = TEAM, app: Employment = APP) -> dict:
+    """Per opening: reached, stage-to-stage conversion, mean days in each stage, stalled placements.
+    The funnel is computed from the whole stage history at once (conversion needs every visit), then paged."""
+    stats = sorted(((o, s) for o, s in (await queries.pipeline(app, who.organisation_id, opening_id)).items()
+                    if not stalled or s["stalled_placements"]), key=lambda kv: str(kv[0]))
+    chosen = stats[page.offset:page.offset + page.limit]
+    return page.page([FunnelOut(opening_id=o, **s) for o, s in chosen], len(stats))
 
 
-@router.get("/traineeships/ending-soon", response_model=list[EndingOut])
-async def ending_soon(within_days: int | None = Query(None, ge=0, le=366), who: Principal = TEAM,
-                      app: Employment = APP) -> list[EndingOut]:
-    return [EndingOut(**r) for r in await queries.ending_soon(app, who.organisation_id, within_days)]
+@router.get("/traineeships/ending-soon", response_model=Page[EndingOut])
+async def ending_soon(within_days: int | None = Query(None, ge=0, le=366, description="days ahead; rules' default"),
+                      page: PageQuery = Depends(), who: Principal = TEAM, app: Employment = APP) -> dict:
+    """Started traineeships whose end date falls within the next days, soonest first."""
+    rows, total = await queries.ending_soon(app, who.organisation_id, within_days, limit=page.limit,
+                                            offset=page.offset)
+    return page.page([EndingOut(**r) for r in rows], total)
 
 
 @router.post("/matching/rematch", response_model=RematchOut)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 
 from employment.domain.people import Person
 from employment.domain.titles import Certification, Recognition
@@ -40,7 +41,7 @@ def person_out(p: Person, why: str | None) -> PersonOut:
                      italian_level=p.italian_level, area=p.area, municipality=p.municipality,
                      work_goal=p.work_goal_since is not None, consent=p.consent_since is not None,
                      driving_licence=p.driving_licence, mobility=sorted(p.mobility), childcare_need=p.childcare_need,
-                     available_from=p.available_from, max_weekly_hours=p.max_weekly_hours,
+                     available_from=p.available_from, max_weekly_hours=p.max_weekly_hours, adult_from=p.adult_from,
                      experience=dict(p.experience), out_of_matching=why)
 
 
@@ -74,10 +75,10 @@ async def person(beneficiary_id: UUID, who: Principal = TEAM, app: Employment = 
 @router.put("/people/{beneficiary_id}/availability", response_model=PersonOut)
 async def availability(beneficiary_id: UUID, body: AvailabilityIn, who: Principal = TEAM,
                        app: Employment = APP) -> PersonOut:
-    p = await people.set_availability(app, SetAvailability(
+    p, why = await people.set_availability(app, SetAvailability(
         who.organisation_id, beneficiary_id, body.available_from, body.max_weekly_hours, frozenset(body.mobility),
-        body.childcare_need))
-    return person_out(p, None)
+        body.childcare_need, body.adult_from))
+    return person_out(p, why)
 
 
 @router.post("/people/{beneficiary_id}/recognitions", status_code=201, response_model=RecognitionOut)
@@ -103,7 +104,8 @@ async def certify(beneficiary_id: UUID, body: CertificationIn, who: Principal = 
 
 
 @router.put("/projects/{project_id}/priorities", response_model=PrioritiesIn)
-async def priorities(project_id: str, body: PrioritiesIn, who: Principal = ADMIN, app: Employment = APP
+async def priorities(project_id: Annotated[str, Path(min_length=1, max_length=60)], body: PrioritiesIn,
+                     who: Principal = ADMIN, app: Employment = APP
                      ) -> PrioritiesIn:
     """Switch the women's-inactivity priority of the matching score for one project."""
     await people.set_priority(app, SetProjectPriority(who.organisation_id, project_id, body.women_priority))

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field
 
 from employment.domain.levels import ContractType, CourseKind, OpeningKind, Payer, TraineeTarget
 from employment.domain.openings import (
@@ -22,17 +22,9 @@ from employment.domain.openings import (
     Requirements,
     TraineeshipTerms,
 )
+from shared.types import Euros
 
-
-def _no_float(value: Any) -> Any:
-    """Money travels as a decimal string: a JSON float may already have lost a cent."""
-    if isinstance(value, float):
-        raise ValueError("an amount is a decimal string such as \"450.00\", not a number")
-    return value
-
-
-Euro = Annotated[Decimal, BeforeValidator(_no_float), Field(max_digits=12, decimal_places=2, ge=0),
-                 PlainSerializer(str, return_type=str)]
+Euro = Euros  # shared.types: exact euros, a decimal string in JSON
 Section = Annotated[str, Field(pattern="^[A-U]$", description="ATECO section")]
 Istat = Annotated[str, Field(pattern=r"^\d{6}$", description="ISTAT municipality code")]
 Level = Literal["A0", "A1", "A2", "B1", "B2", "C1", "C2"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,6 +13,8 @@ from employment.domain.levels import ContractType
 from employment.domain.pipeline import Stage
 from employment.domain.titles import CertificationOutcome, RecognitionState
 from employment.entrypoints.schemas import Euro, Istat, Section
+
+Mobility = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[a-z][a-z_]*$")]
 
 
 class _In(BaseModel):
@@ -28,7 +31,8 @@ class HireIn(_In):
 class StepIn(_In):
     to: Stage
     on: date | None = Field(None, description="the day of the step (today, Italy's, when absent)")
-    reason: str | None = Field(None, description="for declined, interrupted and dropped: a code from the list")
+    reason: str | None = Field(None, min_length=1, max_length=40, pattern=r"^[a-z][a-z_]*$",
+                               description="for declined, interrupted and dropped: a code from rules/pipeline.toml")
     hire: HireIn | None = None
 
 
@@ -73,14 +77,19 @@ class FundOut(BaseModel):
 
 class PaymentIn(_In):
     on: date | None = None
+    attended_hours: Decimal | None = Field(
+        None, ge=0, le=744, decimal_places=2,
+        description="a traineeship month: hours attended (decimal text); below the region's share of the hours "
+                    "planned the allowance is reduced as the region's rule says")
 
 
 class PaymentOut(BaseModel):
-    payment_id: UUID
+    payment_id: UUID | None = Field(description="null when nothing was due after the attendance rule")
     placement_id: UUID
     month_no: int
     fund_id: UUID
     amount_eur: Euro
+    scheduled_eur: Euro = Field(description="the month's amount before the attendance rule (pro rata if partial)")
     paid_on: date
 
 
@@ -103,8 +112,11 @@ class EndingOut(BaseModel):
 class AvailabilityIn(_In):
     available_from: date | None = None
     max_weekly_hours: int | None = Field(None, ge=1, le=48)
-    mobility: list[str] = Field(default_factory=list, description="bicycle, car (a car counts with a licence)")
+    mobility: list[Mobility] = Field(default_factory=list, max_length=4,
+                                     description="bicycle, car (a car counts with a licence)")
     childcare_need: bool | None = None
+    adult_from: date | None = Field(None, description="a minor: the day they turn 18; they are matched only to work "
+                                                      "that starts on or after it (never before)")
 
 
 class PersonOut(BaseModel):
@@ -121,6 +133,7 @@ class PersonOut(BaseModel):
     childcare_need: bool
     available_from: date | None
     max_weekly_hours: int | None
+    adult_from: date | None = None
     experience: dict[str, float]
     out_of_matching: str | None = Field(description="why the person is not matched now; null when they are")
 

@@ -71,6 +71,7 @@ class PayInstalment:
     placement_id: UUID
     month_no: int
     on: date | None = None
+    attended_hours: Decimal | None = None  # a traineeship month: the region's attendance rule applies
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class SetAvailability:
     max_weekly_hours: int | None
     mobility: frozenset[str]
     childcare_need: bool | None = None
+    adult_from: date | None = None  # a minor: the day they turn 18 (intake's events carry only the age band)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from employment.domain.people import Person
 from employment.domain.pipeline import Stage, advance
 from employment.service_layer.context import Employment, Work
 from employment.service_layer.events import stage_changed
-from employment.service_layer.matching import PersonChanged
+from employment.service_layer.matching import Change as Rematch
+from employment.service_layer.matching import OpeningChanged, PersonChanged
 from employment.service_layer.unit_of_work import as_work
 from shared.events.contracts import (
     AssessmentRecorded,
@@ -99,13 +100,18 @@ def _enrolled(p: Person, e: BeneficiaryEnrolledInProject) -> Person:
     return replace(p, project_ids=tuple(sorted({*p.project_ids, e.project_id})))
 
 
-async def _decline_open_proposal(uow: Work, p: Person, reason: str, on: date) -> None:
+async def _decline_open_proposal(uow: Work, p: Person, reason: str, on: date) -> list[Rematch]:
+    """A proposal is declined, an interview interrupted (the referral stops, the seat is freed); a placement
+    under way (a signed traineeship, a bursary, a course) is the team's to close with the host, so it stays."""
     active = await uow.placements.active_of(p.beneficiary_id)
-    if active is not None and active.stage is Stage.proposed:
-        declined = advance(active, Stage.declined, on=max(on, active.since), reasons={reason}, reason=reason)
-        await uow.placements.move(active, declined)
-        uow.emit(stage_changed(active, declined, sector=None), beneficiary_id=p.beneficiary_id,
-                 organisation_id=p.organisation_id)
+    if active is None or active.stage not in (Stage.proposed, Stage.interview):
+        return []
+    to = Stage.declined if active.stage is Stage.proposed else Stage.interrupted
+    moved = advance(active, to, on=max(on, active.since), reasons={reason}, reason=reason)
+    await uow.placements.move(active, moved)
+    uow.emit(stage_changed(active, moved, sector=None), beneficiary_id=p.beneficiary_id,
+             organisation_id=p.organisation_id)
+    return [OpeningChanged(active.opening_id)] if to is Stage.interrupted else []
 
 
 def handlers(app: Employment) -> dict[str, Callable[[UnitOfWork, Event], Awaitable[None]]]:
@@ -144,8 +150,9 @@ def handlers(app: Employment) -> dict[str, Callable[[UnitOfWork, Event], Awaitab
             if changed is None:
                 return
             await uow.people.put(changed)
-            await _decline_open_proposal(uow, changed, reason, app.today())
-            await app.matcher.rematch(uow, person.organisation_id, [PersonChanged(person.beneficiary_id)], app.today())
+            freed = await _decline_open_proposal(uow, changed, reason, app.today())
+            await app.matcher.rematch(uow, person.organisation_id, [PersonChanged(person.beneficiary_id), *freed],
+                                      app.today())
         return handle
 
     def withdrawn(p: Person, c: ConsentWithdrawn) -> Person | None:

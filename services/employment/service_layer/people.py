@@ -8,7 +8,8 @@ from uuid import UUID, uuid4
 
 from employment.domain.levels import ATECO_SECTIONS
 from employment.domain.matching.model import MOBILITY
-from employment.domain.people import Person
+from employment.domain.people import Person, why_not_matched
+from employment.domain.pipeline import holds_seat
 from employment.domain.titles import (
     Certification,
     Recognition,
@@ -36,7 +37,8 @@ async def _person(uow: Work, organisation_id: str, beneficiary_id: UUID) -> Pers
     return p
 
 
-async def set_availability(app: Employment, cmd: SetAvailability) -> Person:
+async def set_availability(app: Employment, cmd: SetAvailability) -> tuple[Person, str | None]:
+    """The person as the team now knows them, and why they are out of matching (None: in)."""
     unknown = sorted(cmd.mobility - set(MOBILITY))
     if unknown:
         raise RuleViolation("mobility", "mobility_kind", f"unknown kinds of mobility: {', '.join(unknown)}")
@@ -45,12 +47,16 @@ async def set_availability(app: Employment, cmd: SetAvailability) -> Person:
     async with app.uow() as uow:
         await app.matcher.lock(uow, cmd.organisation_id)
         p = await _person(uow, cmd.organisation_id, cmd.beneficiary_id)
+        if cmd.adult_from is not None and p.age_band != "under_18":
+            raise RuleViolation("adult_from", "minors_only", "the day of the 18th birthday is set for minors only")
+        p = replace(p, adult_from=cmd.adult_from or p.adult_from)
         p = replace(p, available_from=cmd.available_from, max_weekly_hours=cmd.max_weekly_hours,
                     mobility=frozenset(cmd.mobility),
                     childcare_need=p.childcare_need if cmd.childcare_need is None else cmd.childcare_need)
         await uow.people.put(p)
         await app.matcher.rematch(uow, cmd.organisation_id, [PersonChanged(p.beneficiary_id)], app.today())
-    return p
+        active = await uow.placements.active_of(p.beneficiary_id)
+    return p, why_not_matched(p, holds_seat=active is not None and holds_seat(active))
 
 
 async def request(app: Employment, cmd: RequestRecognition) -> Recognition:

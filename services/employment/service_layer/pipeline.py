@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from employment.domain.calendar import add_months
-from employment.domain.funds import schedule
+from employment.domain.funds import cannot_commit, check_commitment
+from employment.domain.instalments import cut_at, months_of, pro_rata, schedule
 from employment.domain.levels import OpeningKind
 from employment.domain.openings import BursaryTerms, Opening, TraineeshipTerms
 from employment.domain.pipeline import Placement, Stage, advance, starts_payments
@@ -17,7 +18,7 @@ from employment.service_layer.commands import MoveStage
 from employment.service_layer.context import Employment, Work
 from employment.service_layer.events import hired, income, stage_changed
 from employment.service_layer.matching import Change, OpeningChanged, PairDeclined, PersonChanged
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, NotFound, RuleViolation
 from shared.events.envelope import EventPayload
 
 
@@ -36,7 +37,7 @@ async def move_stage(app: Employment, cmd: MoveStage) -> Placement:
             await _check_seat(uow, opening)
         await uow.placements.move(current, moved)
         _emit(uow, stage_changed(current, moved, sector=opening.sector), moved, opening)
-        await _money_and_income(uow, opening, current, moved)
+        await _money_and_income(app, uow, opening, current, moved)
         if moved.stage is Stage.hired and moved.hire is not None:
             _emit(uow, hired(moved, moved.hire, opening.sector), moved, opening)
             person = await uow.people.get(moved.beneficiary_id)
@@ -61,24 +62,29 @@ def _emit(uow: Work, payload: EventPayload, p: Placement, o: Opening) -> None:
     uow.emit(payload, beneficiary_id=p.beneficiary_id, organisation_id=p.organisation_id, project_id=o.project_id)
 
 
-async def _money_and_income(uow: Work, opening: Opening, before: Placement, after: Placement) -> None:
+async def _money_and_income(app: Employment, uow: Work, opening: Opening, before: Placement, after: Placement
+                            ) -> None:
     monthly = opening.project_pays_monthly()
     fund_id = opening.fund_id()
+    basis = app.rulebook.instalment_basis
     if starts_payments(after):
+        _check_start_within(opening, after.since)
         if fund_id is not None and monthly > 0:
-            plan = schedule(after.placement_id, start=after.since, months=opening.instalments(), monthly=monthly)
+            plan = schedule(after.placement_id, start=after.since, end=_period_end(opening, after.since),
+                            monthly=monthly, basis=basis)
             total = sum((i.amount for i in plan), Decimal("0"))
-            if not await uow.funds.commit(fund_id, total):
-                fund = await uow.funds.get(opening.organisation_id, fund_id)
-                left = fund.uncommitted if fund else Decimal("0")
-                raise Conflict(f"the fund cannot cover EUR {total} for this placement: EUR {left} left uncommitted",
-                               rule="fund_exhausted", field="fund_id", uncommitted_eur=str(left))
+            check_commitment(await uow.funds.get(opening.organisation_id, fund_id), total)
+            if not await uow.funds.commit(fund_id, total):  # a race the check above could not see
+                raise cannot_commit(total, await uow.funds.get(opening.organisation_id, fund_id))
             await uow.instalments.add(opening.organisation_id, fund_id, plan)
         _emit(uow, income(_source(opening), _allowance(opening), after.since, _until(opening, after),
                           opening.municipality), after, opening)
-    ended_early = after.stage in (Stage.interrupted, Stage.hired) and before.stage is Stage.started
-    if ended_early:
-        fund_of_instalments, released = await uow.instalments.cancel_unpaid(after.placement_id)
+    ended = after.stage in (Stage.interrupted, Stage.hired, Stage.completed) and before.stage is Stage.started
+    if ended and monthly > 0 and after.since < _period_end(opening, before.since):
+        # Paid up to the day of the step (included): the month it falls in pro rata, later months cancelled.
+        kept = cut_at(months_of(before.since, _period_end(opening, before.since), basis), after.since, basis)
+        keep = {m.month_no: pro_rata(monthly, m.fraction) for m in kept}
+        fund_of_instalments, released = await uow.instalments.cut(after.placement_id, keep)
         if fund_of_instalments is not None and released > 0:
             await uow.funds.release(fund_of_instalments, released)
     if after.stage in (Stage.interrupted, Stage.completed) and before.stage is Stage.started:
@@ -86,6 +92,17 @@ async def _money_and_income(uow: Work, opening: Opening, before: Placement, afte
     if after.stage is Stage.hired and after.hire is not None:
         _emit(uow, income("contract", after.hire.monthly_income_eur, after.since, None,
                           after.hire.workplace_municipality), after, opening)
+
+
+def _check_start_within(o: Opening, on: date) -> None:
+    """A traineeship or bursary starts on or after the opening's start date, and a traineeship before its end
+    (so no money is scheduled for days outside the agreement)."""
+    if on < o.start_date:
+        raise RuleViolation("on", "start_before_opening", f"the placement cannot start before the opening's start "
+                                                          f"date ({o.start_date})")
+    if o.end_date is not None and on > o.end_date:
+        raise RuleViolation("on", "start_after_opening_end", f"the placement cannot start after the opening's end "
+                                                             f"date ({o.end_date})")
 
 
 def _source(o: Opening) -> str:
@@ -105,3 +122,10 @@ def _until(o: Opening, p: Placement) -> date | None:
     if o.kind is OpeningKind.bursary and isinstance(o.terms, BursaryTerms):
         return add_months(p.since, o.terms.months) - timedelta(days=1)
     return o.end_date
+
+
+def _period_end(o: Opening, start: date) -> date:
+    """The last day the project pays for: a bursary's months from its start, a traineeship's end date."""
+    if isinstance(o.terms, BursaryTerms):
+        return add_months(start, o.terms.months) - timedelta(days=1)
+    return o.end_date if o.end_date is not None else start

@@ -81,19 +81,22 @@ async def pipeline(app: Employment, organisation_id: str, opening_id: UUID | Non
     return stats
 
 
-async def ending_soon(app: Employment, organisation_id: str, within_days: int | None) -> list[dict[str, Any]]:
+async def ending_soon(app: Employment, organisation_id: str, within_days: int | None, *, limit: int = 50,
+                      offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     today = app.today()
     days = app.rulebook.ending_soon_days if within_days is None else within_days
     async with app.uow() as uow:
-        return await uow.openings.ending_between(organisation_id, today, today + timedelta(days=days))
+        return await uow.openings.ending_between(organisation_id, today, today + timedelta(days=days), limit=limit,
+                                                 offset=offset)
 
 
-async def due(app: Employment, organisation_id: str, month: tuple[int, int] | None) -> list[dict[str, Any]]:
+async def due(app: Employment, organisation_id: str, month: tuple[int, int] | None, *, limit: int = 50,
+              offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     """Unpaid instalments due in the month (this month by default), the overdue ones of earlier months too."""
     y, m = month or (app.today().year, app.today().month)
     last = date(y, m, monthrange(y, m)[1])
     async with app.uow() as uow:
-        return await uow.instalments.due(organisation_id, date(2000, 1, 1), last)
+        return await uow.instalments.due(organisation_id, date(2000, 1, 1), last, limit=limit, offset=offset)
 
 
 async def funds(app: Employment, organisation_id: str, *, limit: int, offset: int) -> tuple[list[Fund], int]:

@@ -1,7 +1,8 @@
 """Housing's SQL for funds and the supports paid from them, on the unit of work's connection.
 
-The fund's guard is a single conditional UPDATE (`committed + amount <= total`), so two approvals that
-race are serialised by the row lock PostgreSQL takes, and the loser sees the new total and fails."""
+The fund's guard is the shared ledger's single conditional UPDATE (`committed + amount <= total`,
+`shared.funds_sql`), so two approvals that race are serialised by the row lock PostgreSQL takes, and the
+loser sees the new total and fails."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from uuid import UUID
 import asyncpg
 
 from housing.domain.funds import Fund, FundKind, Support, SupportKind, SupportStatus
+from shared.funds_sql import SqlLedgers
 
 
 def _fund(r: asyncpg.Record) -> Fund:
@@ -18,9 +20,11 @@ def _fund(r: asyncpg.Record) -> Fund:
                 r["cap_per_person"], r["committed"], r["paid"])
 
 
-class PgFunds:
+class PgFunds(SqlLedgers):
+    """Housing's funds; commit and pay are the shared ledger's conditional UPDATEs on `total`."""
+
     def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
+        super().__init__(conn, table="funds", budget="total")
 
     async def add(self, f: Fund) -> None:
         await self._conn.execute(
@@ -34,19 +38,9 @@ class PgFunds:
         return _fund(r) if r else None
 
     async def listing(self, organisation_id: str, *, limit: int, offset: int) -> tuple[list[Fund], int]:
-        rows = await self._conn.fetch("SELECT * FROM funds WHERE organisation_id = $1 ORDER BY project_id, fund_id "
-                                      "LIMIT $2 OFFSET $3", organisation_id, limit, offset)
-        total = await self._conn.fetchval("SELECT count(*) FROM funds WHERE organisation_id = $1", organisation_id)
+        rows, total = await self.page_of(organisation_id, order_by=("project_id", "fund_id"), limit=limit,
+                                         offset=offset)
         return [_fund(r) for r in rows], total
-
-    async def commit(self, fund_id: UUID, amount: Decimal) -> bool:
-        done = await self._conn.fetchval(
-            "UPDATE funds SET committed = committed + $2 WHERE fund_id = $1 AND committed + $2 <= total RETURNING true",
-            fund_id, amount)
-        return bool(done)
-
-    async def pay(self, fund_id: UUID, amount: Decimal) -> None:
-        await self._conn.execute("UPDATE funds SET paid = paid + $2 WHERE fund_id = $1", fund_id, amount)
 
 
 def _support(r: asyncpg.Record) -> Support:

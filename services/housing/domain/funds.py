@@ -11,12 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID
 
 from housing.domain.rules import FundRules
 from shared.errors import Conflict, RuleViolation
-
-CENT = Decimal("0.01")
+from shared.funds import CENT, ProjectFund, is_cents
+from shared.funds import fund_exhausted as _exhausted
 
 
 class FundKind(StrEnum):
@@ -38,10 +39,11 @@ class SupportStatus(StrEnum):
 
 
 @dataclass(frozen=True)
-class Fund:
-    fund_id: UUID
-    organisation_id: str
-    project_id: str
+class Fund(ProjectFund):
+    """A project fund (`shared.funds`): its `total` is the ledger's budget, moved by the shared rules."""
+
+    BUDGET: ClassVar[str] = "total"
+
     kind: FundKind
     total: Decimal
     cap_per_person: Decimal
@@ -50,7 +52,7 @@ class Fund:
 
     @property
     def available(self) -> Decimal:
-        return self.total - self.committed
+        return self.ledger.uncommitted
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class Support:
 def money(value: Decimal, field: str) -> Decimal:
     if value <= 0:
         raise RuleViolation(field, "amount_positive", "must be more than 0")
-    if value != value.quantize(CENT):
+    if not is_cents(value):
         raise RuleViolation(field, "amount_cents", "at most two decimals (euro cents)")
     return value.quantize(CENT)
 
@@ -116,14 +118,14 @@ def approve(s: Support, fund: Fund) -> Support:
     if s.status is not SupportStatus.requested:
         raise Conflict(f"only a requested support can be approved; this one is {s.status.value}",
                        rule="approve_not_allowed", field="status")
-    if s.amount > fund.available:
+    if fund.ledger.commit(s.amount) is None:
         raise fund_exhausted(s.amount, fund.available)
     return replace(s, status=SupportStatus.approved)
 
 
 def fund_exhausted(amount: Decimal, available: Decimal) -> Conflict:
-    return Conflict(f"the fund has {available} EUR left, less than the {amount} EUR asked",
-                    rule="fund_exhausted", field="amount", available_eur=str(available))
+    return _exhausted(f"the fund has {available} EUR left, less than the {amount} EUR asked", field="amount",
+                      available_eur=available)
 
 
 def pay(s: Support) -> Support:

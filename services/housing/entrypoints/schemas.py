@@ -7,13 +7,14 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from housing.domain.funds import FundKind, SupportKind
 from housing.domain.offer import GenderPolicy, PlaceKind
 from housing.domain.workflow import Status
+from shared.types import Euros
 
-Money = Annotated[Decimal, Field(max_digits=12, decimal_places=2), PlainSerializer(str, return_type=str)]
+Money = Euros  # shared.types: exact euros, 0 or more, a decimal string in JSON (a float is refused)
 AgeBand = Literal["under_18", "18_24", "25_34", "35_44", "45_54", "55_64", "65_plus"]
 
 

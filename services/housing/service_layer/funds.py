@@ -55,8 +55,9 @@ async def support_step(ctx: Context, cmd: SupportStep) -> Support:
             if not await uow.funds.commit(fund.fund_id, s.amount):
                 latest = await uow.funds.get(fund.fund_id, cmd.organisation_id)
                 raise rules.fund_exhausted(s.amount, latest.available if latest else fund.available)
-        elif cmd.action == "pay":
-            await uow.funds.pay(fund.fund_id, s.amount)
+        elif cmd.action == "pay" and not await uow.funds.pay(fund.fund_id, s.amount):
+            # unreachable while paid <= committed <= total; the guard keeps a fund whole even if that breaks
+            raise rules.fund_exhausted(s.amount, fund.ledger.unpaid)
         uow.emit(support_changed(new, fund, today), beneficiary_id=s.beneficiary_id,
                  organisation_id=s.organisation_id, project_id=fund.project_id)
         return new

@@ -14,6 +14,7 @@ from housing.domain.demand import Household
 from housing.domain.funds import Fund, Support, SupportStatus
 from housing.domain.offer import Place
 from housing.domain.workflow import OPEN, Proposal, Status
+from shared.funds import MemoryLedgers
 
 
 def _page(items: list, limit: int, offset: int) -> tuple[list, int]:
@@ -146,15 +147,10 @@ class MemoryFunds:
         return _page(rows, limit, offset)
 
     async def commit(self, fund_id: UUID, amount: Decimal) -> bool:
-        f = self.rows[fund_id]
-        if f.total - f.committed < amount:
-            return False
-        self.rows[fund_id] = replace(f, committed=f.committed + amount)
-        return True
+        return MemoryLedgers(self.rows).commit(fund_id, amount)
 
-    async def pay(self, fund_id: UUID, amount: Decimal) -> None:
-        f = self.rows[fund_id]
-        self.rows[fund_id] = replace(f, paid=f.paid + amount)
+    async def pay(self, fund_id: UUID, amount: Decimal) -> bool:
+        return MemoryLedgers(self.rows).pay(fund_id, amount)
 
 
 class MemorySupports:

@@ -82,7 +82,7 @@ class Funds(Protocol):
         """Add to committed only if the total still covers it, in one conditional statement: the
         guard that holds when approvals race."""
 
-    async def pay(self, fund_id: UUID, amount: Decimal) -> None: ...
+    async def pay(self, fund_id: UUID, amount: Decimal) -> bool: ...
 
 
 class Supports(Protocol):

@@ -1,5 +1,6 @@
 """In-memory twins of intake's repositories and unit of work, for service-layer unit tests without
-servers. Each twin keeps the same names and parameters as the PostgreSQL repository it stands for
+servers (the caseload's twins are in adapters/memory_caseload.py). Each twin keeps the same names and
+parameters as the PostgreSQL repository it stands for
 (adapters/unit_of_work.py) and answers with the same row shapes (dicts with the columns' names);
 tests/intake_repository_contract.py runs one suite against both, so they cannot drift. Every
 repository of intake's unit of work has its twin."""
@@ -15,6 +16,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from intake.adapters.memory_caseload import (
+    InMemoryAudit,
+    InMemoryCaseload,
+    InMemoryConsents,
+    record_registration_consent,
+)
 from intake.adapters.repository import NewBeneficiary, PersonColumns
 from intake.adapters.repository_activities import NewCourse, NewIntervention
 from intake.adapters.repository_corrections import NewCorrection
@@ -56,6 +63,8 @@ class Tables:
         self.course_enrolments: dict[tuple[UUID, UUID], Row] = {}
         self.course_completions: dict[tuple[UUID, UUID], Row] = {}
         self.registration_versions: list[Row] = []
+        self.consents: list[Row] = []
+        self.outbox: list[outbox.OutboxRecord] = []  # what an import writes in bulk (caseload.events)
         self.seq = itertools.count(1)
 
 
@@ -124,6 +133,7 @@ class InMemoryPeople:
         row |= {"path_status": "taken_in_charge", "erased_at": None, "created_at": datetime.now(UTC),
                 "created_seq": next(self._t.seq)}
         self._t.beneficiaries[b.beneficiary_id] = row
+        record_registration_consent(self._t, row)
 
     def _with_key(self, row: Row) -> Row:
         return {**row, "wrapped_key": self._t.person_keys.get(row["beneficiary_id"])}
@@ -174,9 +184,11 @@ class InMemoryPeople:
         self, *, actor: str, actor_role: str, organisation_id: str, beneficiary_ids: Sequence[UUID | None],
         action: str, purpose: str,
     ) -> None:
+        at = datetime.now(UTC)
         self._t.pii_access_log += [
-            {"actor": actor, "actor_role": actor_role, "organisation_id": organisation_id, "beneficiary_id": b,
-             "action": action, "purpose": purpose} for b in beneficiary_ids
+            {"id": next(self._t.seq), "at": at, "actor": actor, "actor_role": actor_role,
+             "organisation_id": organisation_id, "beneficiary_id": b, "action": action, "purpose": purpose}
+            for b in beneficiary_ids
         ]
 
     async def set_path_status(self, *, beneficiary_id: UUID, status: str) -> None:
@@ -355,8 +367,9 @@ class InMemoryCorrections:
         return seq
 
     async def keep_superseded(self, *, beneficiary_id: UUID, correction_seq: int, registration: bytes) -> None:
-        self._t.registration_versions.append({"beneficiary_id": beneficiary_id, "correction_seq": correction_seq,
-                                              "registration": registration})
+        self._t.registration_versions.append({"seq": next(self._t.seq), "beneficiary_id": beneficiary_id,
+                                              "correction_seq": correction_seq, "registration": registration,
+                                              "superseded_at": datetime.now(UTC)})
 
 
 class InMemoryIntakeUnitOfWork(InMemoryUnitOfWork):
@@ -374,6 +387,9 @@ class InMemoryIntakeUnitOfWork(InMemoryUnitOfWork):
         self.path = InMemoryPath(self.tables)
         self.corrections = InMemoryCorrections(self.tables)
         self.activities = InMemoryActivities(self.tables)
+        self.caseload = InMemoryCaseload(self.tables)
+        self.consents = InMemoryConsents(self.tables)
+        self.audit = InMemoryAudit(self.tables)
 
     def _snapshot(self) -> object:
         return copy.deepcopy(self.tables)

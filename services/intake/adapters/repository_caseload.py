@@ -35,16 +35,21 @@ async def lock_for_import(conn: Connection, *, organisation_id: str) -> None:
     await conn.execute(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})", organisation_id)
 
 
+async def _by_reference(conn: Connection, select: str, organisation_id: str,
+                        indexes: Sequence[bytes], then: str = "") -> dict[bytes, asyncpg.Record]:
+    """`select` (columns FROM table, reference_index among them) of the organisation's rows with any of
+    the reference indexes, by index; `then` ends the statement (an order and a lock)."""
+    rows = await conn.fetch(f"SELECT {select} WHERE organisation_id = $1 AND reference_index = ANY($2::bytea[]) "
+                            f"{then}", organisation_id, list(indexes))
+    return {r["reference_index"]: r for r in rows}
+
+
 async def known_references(
     conn: Connection, *, organisation_id: str, indexes: Sequence[bytes]
 ) -> dict[bytes, asyncpg.Record]:
     """The organisation's people (erased ones too: their reference stays taken) by reference index."""
-    rows = await conn.fetch(
-        "SELECT reference_index, beneficiary_id, erased_at FROM beneficiaries "
-        "WHERE organisation_id = $1 AND reference_index = ANY($2::bytea[])",
-        organisation_id, list(indexes),
-    )
-    return {r["reference_index"]: r for r in rows}
+    return await _by_reference(conn, "reference_index, beneficiary_id, erased_at FROM beneficiaries",
+                               organisation_id, indexes)
 
 
 async def duplicates_of_many(
@@ -96,23 +101,15 @@ async def people_by_reference(
 ) -> dict[bytes, asyncpg.Record]:
     """The organisation's people by reference index, each row locked until commit, as a command on
     one person locks it."""
-    rows = await conn.fetch(
-        "SELECT * FROM beneficiaries WHERE organisation_id = $1 AND reference_index = ANY($2::bytea[]) "
-        "ORDER BY beneficiary_id FOR UPDATE",
-        organisation_id, list(indexes),
-    )
-    return {r["reference_index"]: r for r in rows}
+    return await _by_reference(conn, "* FROM beneficiaries", organisation_id, indexes,
+                               "ORDER BY beneficiary_id FOR UPDATE")
 
 
 async def known_intervention_references(
     conn: Connection, *, organisation_id: str, indexes: Sequence[bytes]
 ) -> dict[bytes, asyncpg.Record]:
-    rows = await conn.fetch(
-        "SELECT reference_index, intervention_id FROM interventions "
-        "WHERE organisation_id = $1 AND reference_index = ANY($2::bytea[])",
-        organisation_id, list(indexes),
-    )
-    return {r["reference_index"]: r for r in rows}
+    return await _by_reference(conn, "reference_index, intervention_id FROM interventions", organisation_id,
+                               indexes)
 
 
 async def insert_imported_intervention(conn: Connection, i: Any, reference_index: bytes) -> None:

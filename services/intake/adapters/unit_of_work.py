@@ -12,10 +12,14 @@ import asyncpg
 from intake.adapters import (
     repository,
     repository_activities,
+    repository_audit,
+    repository_caseload,
+    repository_consent,
     repository_corrections,
     repository_path,
     repository_projects,
 )
+from shared import outbox
 from shared.repository import Repository, bound
 from shared.topics import INTAKE_EVENTS
 from shared.uow import PostgresUnitOfWork
@@ -86,12 +90,51 @@ class Corrections(Repository):
     keep_superseded = bound(repository_corrections.keep_superseded)
 
 
+class Caseload(Repository):
+    """A caseload's import: many rows looked up per statement, people stored by COPY, the organisation's
+    references for people, interventions and courses; `events` writes an import's events in bulk."""
+
+    lock_for_import = bound(repository_caseload.lock_for_import)
+    project_starts = bound(repository_caseload.project_starts)
+    known_references = bound(repository_caseload.known_references)
+    duplicates_of_many = bound(repository_caseload.duplicates_of_many)
+    copy_people = bound(repository_caseload.copy_people)
+    last_move_on = bound(repository_caseload.last_move_on)
+    people_by_reference = bound(repository_caseload.people_by_reference)
+    known_intervention_references = bound(repository_caseload.known_intervention_references)
+    insert_imported_intervention = bound(repository_caseload.insert_imported_intervention)
+    course_by_reference = bound(repository_caseload.course_by_reference)
+    set_course_reference = bound(repository_caseload.set_course_reference)
+    events = bound(outbox.add)
+
+
+class Consents(Repository):
+    """Consent by purpose: the append-only rows, what is in force, expiries, the person's scope column."""
+
+    append = bound(repository_consent.append)
+    current = bound(repository_consent.current)
+    history = bound(repository_consent.history)
+    expired = bound(repository_consent.expired)
+    refresh_scope = bound(repository_consent.refresh_scope)
+
+
+class Audit(Repository):
+    """The audit log read back, and everything held about one person (the data export)."""
+
+    access_page = bound(repository_audit.access_page)
+    accesses_of = bound(repository_audit.accesses_of)
+    records_of = bound(repository_audit.records_of)
+
+
 class PostgresIntakeUnitOfWork(PostgresUnitOfWork):
     people: People
     projects: Projects
     path: Path
     activities: Activities
     corrections: Corrections
+    caseload: Caseload
+    consents: Consents
+    audit: Audit
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         super().__init__(pool, topic=INTAKE_EVENTS.name, producer=PRODUCER)
@@ -102,3 +145,6 @@ class PostgresIntakeUnitOfWork(PostgresUnitOfWork):
         self.path = Path(conn)
         self.activities = Activities(conn)
         self.corrections = Corrections(conn)
+        self.caseload = Caseload(conn)
+        self.consents = Consents(conn)
+        self.audit = Audit(conn)

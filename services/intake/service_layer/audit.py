@@ -10,12 +10,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from intake.adapters import repository_audit
 from intake.adapters.vault import Vault
 from intake.domain.registration import personal_view
 from intake.service_layer.errors import Conflict
 from intake.service_layer.reads import Opener, person_for_read
-from intake.service_layer.unit_of_work import PostgresIntakeUnitOfWork
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
 
 
@@ -28,23 +27,21 @@ class AccessQuery:
 
 
 async def access_log(
-    uow: PostgresIntakeUnitOfWork, principal: Principal, query: AccessQuery, *, limit: int, offset: int
+    uow: IntakeUnitOfWork, principal: Principal, query: AccessQuery, *, limit: int, offset: int
 ) -> tuple[int, list[dict[str, Any]]]:
     async with uow:
-        total, rows = await repository_audit.access_page(
-            uow.connection, organisation_id=principal.organisation_id, beneficiary_id=query.beneficiary_id,
-            actor=query.actor,
+        total, rows = await uow.audit.access_page(
+            organisation_id=principal.organisation_id, beneficiary_id=query.beneficiary_id, actor=query.actor,
             since=query.since, until=query.until, limit=limit, offset=offset)
     return total, [dict(r) for r in rows]
 
 
-async def access_report(uow: PostgresIntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, *,
+async def access_report(uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, *,
                         purpose: str) -> dict[str, Any]:
     """Every read of the person's data, and per reader how often, first and last, and why."""
     async with uow:
         await person_for_read(uow, principal, beneficiary_id, action="access_report", purpose=purpose)
-        rows = await repository_audit.accesses_of(uow.connection, organisation_id=principal.organisation_id,
-                                                  beneficiary_id=beneficiary_id)
+        rows = await uow.audit.accesses_of(organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
     readers: dict[tuple[str, str], dict[str, Any]] = {}
     for r in rows:
         reader = readers.setdefault((r["actor"], r["actor_role"]), {
@@ -57,7 +54,7 @@ async def access_report(uow: PostgresIntakeUnitOfWork, principal: Principal, ben
     return {"beneficiary_id": beneficiary_id, "accesses": [dict(r) for r in rows], "readers": list(readers.values())}
 
 
-async def export(uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, *,
+async def export(uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, *,
                  purpose: str) -> dict[str, Any]:
     """Every record intake holds about the person, decrypted; refused once the person is erased."""
     async with uow:
@@ -65,7 +62,7 @@ async def export(uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Princip
         if person["erased_at"] is not None:
             raise Conflict(f"beneficiary {beneficiary_id} was erased: there is nothing left to export",
                            rule="erased")
-        records = await repository_audit.records_of(uow.connection, beneficiary_id=beneficiary_id)
+        records = await uow.audit.records_of(beneficiary_id=beneficiary_id)
     opened = Opener(vault, person)
     current = opened(person["personal"]) or {}
     registration = {k: person[k] for k in (

@@ -13,18 +13,18 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
-from intake.adapters import consent_data, repository_consent
+from intake.adapters import consent_data
+from intake.adapters.repository_consent import ConsentRow
 from intake.domain.consent import ConsentState, GivenBy, LegalBasis, check_give, check_guardian, check_withdraw
 from intake.service_layer.commands import BeneficiaryIn
 from intake.service_layer.errors import NotFound
 from intake.service_layer.person import emit, locked_person
-from intake.service_layer.unit_of_work import PostgresIntakeUnitOfWork
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, UnitOfWorkFactory
 from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for
 from shared.events.contracts.consent import ConsentGiven, ConsentWithdrawn
+from shared.repository import Row
 from shared.topics import INTAKE_EVENTS
 
 
@@ -65,98 +65,98 @@ def announced_at_registration(data: BeneficiaryIn) -> list[ConsentGiven]:
             for s in c.scope if acted_on[s.value].acted_on_by]
 
 
-def _state(row: asyncpg.Record | None) -> ConsentState | None:
+def _state(row: Row | None) -> ConsentState | None:
     return None if row is None else ConsentState(row["purpose"], row["action"] == "given", row["expires_on"])
 
 
-async def _current(conn: asyncpg.Connection, beneficiary_id: UUID, purpose: str) -> ConsentState | None:
-    rows = await repository_consent.current(conn, beneficiary_id=beneficiary_id)
+async def _current(uow: IntakeUnitOfWork, beneficiary_id: UUID, purpose: str) -> ConsentState | None:
+    rows = await uow.consents.current(beneficiary_id=beneficiary_id)
     return _state(next((r for r in rows if r["purpose"] == purpose), None))
 
 
-async def give(uow: PostgresIntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, command: GiveConsent, *,
+async def give(uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, command: GiveConsent, *,
                today: date) -> dict[str, Any]:
     async with uow:
         person = await locked_person(uow, principal, beneficiary_id)
-        conn = uow.connection
         given_by = command.given_by or (GivenBy.guardian if person["legal_status"] == "unaccompanied_minor"
                                         else GivenBy.person)
         check_guardian(given_by.value, person["legal_status"])
         check_give(command.purpose, list(consent_data.purposes()), command.given_on, command.expires_on,
-                   await _current(conn, beneficiary_id, command.purpose), today)
-        await repository_consent.append(conn, [repository_consent.ConsentRow(
+                   await _current(uow, beneficiary_id, command.purpose), today)
+        await uow.consents.append([ConsentRow(
             beneficiary_id, principal.organisation_id, command.purpose, "given", command.given_on, principal.subject,
             command.legal_basis.value, command.notice_version, given_by.value, command.expires_on)])
-        await repository_consent.refresh_scope(conn, beneficiary_id=beneficiary_id)
+        await uow.consents.refresh_scope(beneficiary_id=beneficiary_id)
         emit(uow, principal, person, ConsentGiven(
             purpose=command.purpose, given_on=command.given_on, legal_basis=command.legal_basis.value,
             notice_version=command.notice_version, given_by=given_by.value, expires_on=command.expires_on),
             project_id=person["project_ids"][0])
-        return await _view(conn, beneficiary_id, today)
+        return await _view(uow, beneficiary_id, today)
 
 
-async def withdraw(uow: PostgresIntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, purpose: str, *,
+async def withdraw(uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, purpose: str, *,
                    withdrawn_on: date, today: date) -> dict[str, Any]:
     async with uow:
         person = await locked_person(uow, principal, beneficiary_id)
-        conn = uow.connection
-        check_withdraw(purpose, await _current(conn, beneficiary_id, purpose), today)
-        await repository_consent.append(conn, [repository_consent.ConsentRow(
+        check_withdraw(purpose, await _current(uow, beneficiary_id, purpose), today)
+        await uow.consents.append([ConsentRow(
             beneficiary_id, principal.organisation_id, purpose, "withdrawn", withdrawn_on, principal.subject,
             cause="withdrawn")])
-        await repository_consent.refresh_scope(conn, beneficiary_id=beneficiary_id)
+        await uow.consents.refresh_scope(beneficiary_id=beneficiary_id)
         emit(uow, principal, person, ConsentWithdrawn(purpose=purpose, withdrawn_on=withdrawn_on),
              project_id=person["project_ids"][0])
-        return await _view(conn, beneficiary_id, today)
+        return await _view(uow, beneficiary_id, today)
 
 
 EXPIRY_SWEEPER = "consent-expiry"
 SWEEP_BATCH = 500
 
 
-async def expire_due(pool: asyncpg.Pool, *, today: date) -> int:
+async def expire_due(unit_of_work: UnitOfWorkFactory, *, today: date) -> int:
     """Each consent whose expiry day has passed becomes a withdrawal (cause 'expired') with its event, the
-    day after it expired, so housing and employment stop acting on it as on a withdrawal. Returns how many."""
+    day after it expired, so housing and employment stop acting on it as on a withdrawal. Returns how many.
+    Each expiry is its own act: its event gets a correlation of its own, not the batch's."""
     done = 0
     while True:
-        async with pool.acquire() as conn, conn.transaction():
-            due = await repository_consent.expired(conn, today=today, limit=SWEEP_BATCH)
+        async with unit_of_work() as uow:
+            due = await uow.consents.expired(today=today, limit=SWEEP_BATCH)
             if not due:
                 return done
             records = []
             for d in due:
                 on = d["expires_on"] + timedelta(days=1)
-                await repository_consent.append(conn, [repository_consent.ConsentRow(
+                await uow.consents.append([ConsentRow(
                     d["beneficiary_id"], d["organisation_id"], d["purpose"], "withdrawn", on, EXPIRY_SWEEPER,
                     cause="expired")])
-                await repository_consent.refresh_scope(conn, beneficiary_id=d["beneficiary_id"])
+                await uow.consents.refresh_scope(beneficiary_id=d["beneficiary_id"])
                 envelope = envelope_for(ConsentWithdrawn(purpose=d["purpose"], withdrawn_on=on, cause="expired"),
                                         beneficiary_id=d["beneficiary_id"], organisation_id=d["organisation_id"],
                                         producer="intake", project_id=d["project_id"])
                 records.append(outbox.record_for(envelope, INTAKE_EVENTS.name))
-            await outbox.add(conn, records)
+            await uow.caseload.events(records)
             done += len(due)
 
 
-async def sweep_expiries(pool: asyncpg.Pool, today: Callable[[], date], *, every_s: float = 3600) -> None:
+async def sweep_expiries(unit_of_work: UnitOfWorkFactory, today: Callable[[], date], *,
+                         every_s: float = 3600) -> None:
     """Run expire_due now and then every `every_s` (a consent expires by the day)."""
     while True:
-        await expire_due(pool, today=today())
+        await expire_due(unit_of_work, today=today())
         await asyncio.sleep(every_s)
 
 
-async def consents(uow: PostgresIntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, *,
+async def consents(uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, *,
                    today: date) -> dict[str, Any]:
     """The person's consents: no personal data, so no purpose is needed to read them."""
     async with uow:
         if await uow.people.get(organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id) is None:
             raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
-        return await _view(uow.connection, beneficiary_id, today)
+        return await _view(uow, beneficiary_id, today)
 
 
-async def _view(conn: asyncpg.Connection, beneficiary_id: UUID, today: date) -> dict[str, Any]:
+async def _view(uow: IntakeUnitOfWork, beneficiary_id: UUID, today: date) -> dict[str, Any]:
     """Each purpose's state today (in force, withdrawn, expired, or never given), and the history."""
-    latest = {r["purpose"]: r for r in await repository_consent.current(conn, beneficiary_id=beneficiary_id)}
+    latest = {r["purpose"]: r for r in await uow.consents.current(beneficiary_id=beneficiary_id)}
     purposes = []
     for code, purpose in consent_data.purposes().items():
         row = latest.get(code)
@@ -170,5 +170,5 @@ async def _view(conn: asyncpg.Connection, beneficiary_id: UUID, today: date) -> 
                          "given_by": row["given_by"] if row else None})
     history = [{k: r[k] for k in ("purpose", "action", "cause", "legal_basis", "notice_version", "given_by",
                                   "on_date", "expires_on", "recorded_by", "recorded_at")}
-               for r in await repository_consent.history(conn, beneficiary_id=beneficiary_id)]
+               for r in await uow.consents.history(beneficiary_id=beneficiary_id)]
     return {"beneficiary_id": beneficiary_id, "purposes": purposes, "history": history}

@@ -7,15 +7,13 @@ chunks were written rolls the whole transaction back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from uuid import UUID, uuid4
 
-import asyncpg
-
-from intake.adapters import repository_caseload, repository_projects
 from intake.adapters.vault import Vault
 from intake.domain import caseload
 from intake.domain.duplicates import protected_keys
@@ -24,10 +22,11 @@ from intake.domain.registration import name_tokens, registered_event, split_pers
 from intake.service_layer import consent
 from intake.service_layer.commands import BeneficiaryIn
 from intake.service_layer.registration import place_attributes
-from intake.service_layer.unit_of_work import PostgresIntakeUnitOfWork
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for
+from shared.repository import Row
 from shared.telemetry import current_carrier
 from shared.topics import INTAKE_EVENTS
 
@@ -68,6 +67,12 @@ class ImportReport:
     stored: bool = False
     rows: list[RowOutcome] = field(default_factory=list)
 
+    def add(self, row: int, reference: str | None, errors: list[CellError]) -> RowOutcome:
+        """The row's outcome, invalid until its checks pass, in the report."""
+        outcome = RowOutcome(row, reference, "invalid", errors=list(errors))
+        self.rows.append(outcome)
+        return outcome
+
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.rows if r.outcome == outcome)
 
@@ -90,29 +95,37 @@ class Undo(Exception):
     """Leaves an import's unit of work without committing: a dry run, or a refused row."""
 
 
-async def import_people(
-    uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Principal, rows: Iterable[ImportRow], *,
-    dry_run: bool, today: date,
-) -> ImportReport:
-    """Check every row; unless a dry run or a row is refused, store them all, each with its event. The
-    import's own SQL runs on the unit of work's connection (bulk lookups and COPY have no twin)."""
-    report = ImportReport("people", dry_run)
-    seen = _Seen()
-    carrier = current_carrier()
+@asynccontextmanager
+async def all_or_none(uow: IntakeUnitOfWork, report: ImportReport) -> AsyncIterator[None]:
+    """An import's one unit of work: committed (and the report marked stored) only when it is not a dry
+    run and every row passed; otherwise rolled back, rows written in earlier chunks included."""
     try:
         async with uow:
-            conn = uow.connection
-            # No registration in the organisation while its people are checked and stored.
-            await repository_caseload.lock_for_import(conn, organisation_id=principal.organisation_id)
-            for chunk in _chunks(iter(rows)):
-                prepared = await _check(conn, vault, principal, chunk, seen, report)
-                if not dry_run and report.valid and prepared:
-                    await _store(conn, vault, principal, prepared, today, carrier)
-            if dry_run or not report.valid:
+            yield
+            if report.dry_run or not report.valid:
                 raise Undo
         report.stored = True
     except Undo:
         pass
+
+
+async def import_people(
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, rows: Iterable[ImportRow], *,
+    dry_run: bool, today: date,
+) -> ImportReport:
+    """Check every row; unless a dry run or a row is refused, store them all, each with its event. The
+    import's repository looks many rows up per statement and stores people by COPY (its twin, the same
+    in memory); its events are written with each chunk, not held until commit."""
+    report = ImportReport("people", dry_run)
+    seen = _Seen()
+    carrier = current_carrier()
+    async with all_or_none(uow, report):
+        # No registration in the organisation while its people are checked and stored.
+        await uow.caseload.lock_for_import(organisation_id=principal.organisation_id)
+        for chunk in _chunks(iter(rows)):
+            prepared = await _check(uow, vault, principal, chunk, seen, report)
+            if not dry_run and report.valid and prepared:
+                await _store(uow, vault, principal, prepared, today, carrier)
     return report
 
 
@@ -131,15 +144,14 @@ class _Prepared:
 
 
 async def _check(
-    conn: asyncpg.Connection, vault: Vault, principal: Principal, chunk: list[ImportRow], seen: _Seen,
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, chunk: list[ImportRow], seen: _Seen,
     report: ImportReport,
 ) -> list[_Prepared]:
     """The chunk's outcomes, added to the report; the rows to store."""
     org = principal.organisation_id
     candidates: list[_Prepared] = []
     for r in chunk:
-        outcome = RowOutcome(r.row, r.reference, "invalid", errors=list(r.errors))
-        report.rows.append(outcome)
+        outcome = report.add(r.row, r.reference, r.errors)
         if r.registration is None or r.reference is None or outcome.errors:
             continue
         data = r.registration
@@ -149,12 +161,12 @@ async def _check(
             outcome, data, vault.blind_index("reference", r.reference), keys.fiscal_code, keys.match_key))
     if not candidates:
         return []
-    known = await repository_caseload.known_references(
-        conn, organisation_id=org, indexes=[c.reference_index for c in candidates])
-    await _learn_projects(conn, org, {code for c in candidates for code in c.data.project_ids}, seen)
+    known = await uow.caseload.known_references(
+        organisation_id=org, indexes=[c.reference_index for c in candidates])
+    await _learn_projects(uow, org, {code for c in candidates for code in c.data.project_ids}, seen)
     fresh = [c for c in candidates if c.reference_index not in known]
-    existing = await repository_caseload.duplicates_of_many(
-        conn, organisation_id=org, fiscal_code_indexes=[c.fiscal_code_index for c in fresh if c.fiscal_code_index],
+    existing = await uow.caseload.duplicates_of_many(
+        organisation_id=org, fiscal_code_indexes=[c.fiscal_code_index for c in fresh if c.fiscal_code_index],
         match_key_indexes=[c.match_key_index for c in fresh])
     by_code: dict[bytes, list[UUID]] = {}
     by_key: dict[bytes, list[UUID]] = {}
@@ -175,7 +187,7 @@ async def _check(
     return store
 
 
-def _already_imported(c: _Prepared, record: asyncpg.Record, seen: _Seen) -> None:
+def _already_imported(c: _Prepared, record: Row, seen: _Seen) -> None:
     c.outcome.beneficiary_id = record["beneficiary_id"]
     if c.reference_index in seen.references:
         c.outcome.errors.append(_repeated("reference", "reference", seen.references[c.reference_index]))
@@ -230,17 +242,17 @@ def _refused(c: _Prepared, seen: _Seen, by_code: dict[bytes, list[UUID]], by_key
     return bool(errors)
 
 
-async def _learn_projects(conn: asyncpg.Connection, org: str, codes: set[str], seen: _Seen) -> None:
+async def _learn_projects(uow: IntakeUnitOfWork, org: str, codes: set[str], seen: _Seen) -> None:
     new = sorted(codes - seen.projects.keys())
     if new:
-        starts = await repository_caseload.project_starts(conn, organisation_id=org, codes=new)
-        unknown = set(await repository_projects.not_visible(conn, organisation_id=org, codes=new))
+        starts = await uow.caseload.project_starts(organisation_id=org, codes=new)
+        unknown = set(await uow.projects.not_visible(organisation_id=org, codes=new))
         for code in new:
             seen.projects[code] = None if code in unknown else starts[code]
 
 
 async def _store(
-    conn: asyncpg.Connection, vault: Vault, principal: Principal, prepared: list[_Prepared], today: date,
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, prepared: list[_Prepared], today: date,
     carrier: dict[str, str],
 ) -> None:
     """Seal and write the chunk's people with their events, as registration does, in bulk."""
@@ -280,5 +292,5 @@ async def _store(
             p.reference_index, event.area, event.municipality, list(event.accepted_areas),
             *consent.columns(data).values(),
         ))
-    await repository_caseload.copy_people(conn, people, keys)  # a trigger records each one's consents
-    await outbox.add(conn, records)
+    await uow.caseload.copy_people(people, keys)  # a trigger records each one's consents
+    await uow.caseload.events(records)

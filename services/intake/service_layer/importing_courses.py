@@ -13,16 +13,16 @@ from datetime import date
 from typing import Any
 from uuid import uuid4
 
-from intake.adapters import repository, repository_activities, repository_caseload, repository_projects
+from intake.adapters import repository_activities
 from intake.adapters.vault import Vault
 from intake.domain.courses import check_completion, check_enrolment, level_after
 from intake.domain.enums import InterventionKind, ItalianLevel, levels_gained
 from intake.domain.importing import CellError
 from intake.service_layer.chargeable import check_chargeable, check_project_runs
 from intake.service_layer.errors import RuleViolation
-from intake.service_layer.importing import ImportReport, RowOutcome, Undo
+from intake.service_layer.importing import ImportReport, all_or_none
 from intake.service_layer.interventions import amount
-from intake.service_layer.unit_of_work import PostgresIntakeUnitOfWork
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for
@@ -49,43 +49,35 @@ class _Refused(Exception):
         self.error = error
 
 
-async def import_courses(uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Principal,
+async def import_courses(uow: IntakeUnitOfWork, vault: Vault, principal: Principal,
                          rows: Iterable[CourseRow], *,
                          dry_run: bool, today: date) -> ImportReport:
     report = ImportReport("courses", dry_run)
     courses: dict[bytes, tuple[int, dict[str, Any], Any]] = {}  # reference -> (first row, fields, course row)
     carrier = current_carrier()
-    try:
-        async with uow:
-            conn = uow.connection
-            for r in rows:
-                outcome = RowOutcome(r.row, r.reference, "invalid", errors=list(r.errors))
-                report.rows.append(outcome)
-                if r.course is None or r.reference is None or outcome.errors:
-                    continue
-                try:
-                    course, created = await _course(uow, vault, principal, r, courses)
-                    events = await _enrolment(uow, vault, principal, r, course, today)
-                except (_Refused, RuleViolation) as exc:
-                    outcome.errors.append(exc.error if isinstance(exc, _Refused)
-                                          else CellError(exc.field, exc.field, exc.rule, exc.message))
-                    continue
-                outcome.outcome = "new" if created or events else "already_imported"
-                if events:
-                    outcome.beneficiary_id = events[0][0]
-                if not dry_run and report.valid:
-                    await outbox.add(conn, [outbox.record_for(envelope_for(
-                        e, beneficiary_id=person, organisation_id=principal.organisation_id, producer="intake",
-                        project_id=course["project_id"]), INTAKE_EVENTS.name, carrier) for person, e in events])
-            if dry_run or not report.valid:
-                raise Undo
-        report.stored = True
-    except Undo:
-        pass
+    async with all_or_none(uow, report):
+        for r in rows:
+            outcome = report.add(r.row, r.reference, r.errors)
+            if r.course is None or r.reference is None or outcome.errors:
+                continue
+            try:
+                course, created = await _course(uow, vault, principal, r, courses)
+                events = await _enrolment(uow, vault, principal, r, course, today)
+            except (_Refused, RuleViolation) as exc:
+                outcome.errors.append(exc.error if isinstance(exc, _Refused)
+                                      else CellError(exc.field, exc.field, exc.rule, exc.message))
+                continue
+            outcome.outcome = "new" if created or events else "already_imported"
+            if events:
+                outcome.beneficiary_id = events[0][0]
+            if not dry_run and report.valid:
+                await uow.caseload.events([outbox.record_for(envelope_for(
+                    e, beneficiary_id=person, organisation_id=principal.organisation_id, producer="intake",
+                    project_id=course["project_id"]), INTAKE_EVENTS.name, carrier) for person, e in events])
     return report
 
 
-async def _course(uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Principal, r: CourseRow,
+async def _course(uow: IntakeUnitOfWork, vault: Vault, principal: Principal, r: CourseRow,
                   courses: dict[bytes, tuple[int, dict[str, Any], Any]]) -> tuple[Any, bool]:
     """(the row's course, whether this row creates it). The course is created (inside the import's
     transaction, also for a dry run, which rolls back) at its first row."""
@@ -100,36 +92,35 @@ async def _course(uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Princi
             raise _Refused(CellError(differing[0], f"course.{differing[0]}", "course_differs",
                                      f"the course's {', '.join(differing)} differ from row {first}"))
         return course, False
-    org, conn = principal.organisation_id, uow.connection
-    course = await repository_caseload.course_by_reference(conn, organisation_id=org, index=index)
+    org = principal.organisation_id
+    course = await uow.caseload.course_by_reference(organisation_id=org, index=index)
     created = course is None
     if created:
-        if await repository_projects.not_visible(conn, organisation_id=org, codes=[data.project_id]):
+        if await uow.projects.not_visible(organisation_id=org, codes=[data.project_id]):
             raise _Refused(CellError("project_id", "course.project_id", "unknown_project",
                                      f"no project '{data.project_id}' led by or partnered with your organisation"))
         await check_project_runs(uow, principal, data.project_id,
                                  {"start_date": data.start_date, "end_date": data.end_date})
         course_id = uuid4()
-        await repository_activities.insert_course(conn, repository_activities.NewCourse(
+        await uow.activities.insert_course(repository_activities.NewCourse(
             course_id=course_id, organisation_id=org, kind=data.kind.value, title=data.title,
             project_id=data.project_id, start_date=data.start_date, end_date=data.end_date, hours=data.hours,
             created_by=principal.subject))
-        await repository_caseload.set_course_reference(conn, course_id=course_id, index=index)
-        course = await repository_activities.course(conn, organisation_id=org, course_id=course_id)
+        await uow.caseload.set_course_reference(course_id=course_id, index=index)
+        course = await uow.activities.course(organisation_id=org, course_id=course_id)
     courses[index] = (r.row, fields, course)
     return course, created
 
 
-async def _enrolment(uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Principal, r: CourseRow, course: Any,
+async def _enrolment(uow: IntakeUnitOfWork, vault: Vault, principal: Principal, r: CourseRow, course: Any,
                      today: date) -> list[tuple[Any, EventPayload]]:
     """The row's enrolment (and completion) with their events; none when the row has no person or the
     person was enrolled already."""
     if r.person_reference is None:
         return []
-    conn = uow.connection
     index = vault.blind_index("reference", r.person_reference)
-    person = (await repository_caseload.people_by_reference(
-        conn, organisation_id=principal.organisation_id, indexes=[index])).get(index)
+    person = (await uow.caseload.people_by_reference(
+        organisation_id=principal.organisation_id, indexes=[index])).get(index)
     if person is None or person["erased_at"] is not None:
         raise _Refused(CellError("person_reference", "person_reference", "unknown_person",
                                  f"no person with reference '{r.person_reference}' in your organisation"))
@@ -141,7 +132,7 @@ async def _enrolment(uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Pri
     check_enrolment(course["end_date"], enrolled_on)
     await check_chargeable(uow, principal, person, course["project_id"], enrolled_on, field="enrolled_on")
     beneficiary_id = person["beneficiary_id"]
-    if not await repository_activities.enrol(conn, course_id=course["course_id"], beneficiary_id=beneficiary_id,
+    if not await uow.activities.enrol(course_id=course["course_id"], beneficiary_id=beneficiary_id,
                                              enrolled_on=enrolled_on, enrolled_by=principal.subject):
         return []  # enrolled by an earlier import of this file
     hours = amount(course["hours"])
@@ -154,13 +145,13 @@ async def _enrolment(uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Pri
     check_completion(kind, course["start_date"], enrolled_on, e.completed_on, reached)
     await check_chargeable(uow, principal, person, course["project_id"], e.completed_on, field="completed_on")
     before = ItalianLevel(person["italian_level"])
-    await repository_activities.complete(
-        conn, course_id=course["course_id"], beneficiary_id=beneficiary_id, completed_on=e.completed_on,
+    await uow.activities.complete(
+        course_id=course["course_id"], beneficiary_id=beneficiary_id, completed_on=e.completed_on,
         level_before=before.value if reached else None, level_reached=reached.value if reached else None,
         recorded_by=principal.subject)
     after = level_after(before, reached)
     if after != before:
-        await repository.set_italian_level(conn, beneficiary_id=beneficiary_id, level=after.value)
+        await uow.people.set_italian_level(beneficiary_id=beneficiary_id, level=after.value)
     events.append((beneficiary_id, CourseCompleted(
         course_id=course["course_id"], kind=kind.value, project_id=course["project_id"], completed_on=e.completed_on,
         hours=hours, level_before=before.value if reached else None,

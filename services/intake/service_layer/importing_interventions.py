@@ -12,21 +12,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import uuid4
 
-import asyncpg
-
-from intake.adapters import repository_activities, repository_caseload
+from intake.adapters import repository_activities
 from intake.adapters.vault import Vault
 from intake.domain.importing import CellError
 from intake.service_layer.chargeable import check_chargeable
 from intake.service_layer.commands import InterventionIn
 from intake.service_layer.errors import RuleViolation
-from intake.service_layer.importing import ImportReport, RowOutcome, Undo
+from intake.service_layer.importing import ImportReport, RowOutcome, all_or_none
 from intake.service_layer.interventions import _facts as facts
-from intake.service_layer.unit_of_work import PostgresIntakeUnitOfWork
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared import outbox
 from shared.auth import Principal
 from shared.events.codec import envelope_for
 from shared.events.contracts import InterventionRecorded
+from shared.repository import Row
 from shared.telemetry import current_carrier
 from shared.topics import INTAKE_EVENTS
 
@@ -41,7 +40,7 @@ class InterventionRow:
 
 
 async def import_interventions(
-    uow: PostgresIntakeUnitOfWork, vault: Vault, principal: Principal, rows: Iterable[InterventionRow], *,
+    uow: IntakeUnitOfWork, vault: Vault, principal: Principal, rows: Iterable[InterventionRow], *,
     dry_run: bool,
     today: date,
 ) -> ImportReport:
@@ -49,48 +48,38 @@ async def import_interventions(
     org = principal.organisation_id
     seen: dict[bytes, int] = {}
     carrier = current_carrier()
-    try:
-        async with uow:
-            conn = uow.connection
-            for r in rows:
-                outcome = RowOutcome(r.row, r.reference, "invalid", errors=list(r.errors))
-                report.rows.append(outcome)
-                if r.intervention is None or r.reference is None or r.person_reference is None or outcome.errors:
-                    continue
-                index = vault.blind_index("intervention_reference", r.reference)
-                known = await repository_caseload.known_intervention_references(conn, organisation_id=org,
-                                                                                indexes=[index])
-                if index in seen:
-                    outcome.errors.append(CellError("reference", "reference", "repeated_in_file",
-                                                    f"the same reference as row {seen[index]}"))
-                    continue
-                seen[index] = r.row
-                if index in known:
-                    outcome.outcome, outcome.intervention_id = "already_imported", known[index]["intervention_id"]
-                    continue
-                person_index = vault.blind_index("reference", r.person_reference)
-                people = await repository_caseload.people_by_reference(conn, organisation_id=org,
-                                                                       indexes=[person_index])
-                person = people.get(person_index)
-                row = await _checked(uow, principal, person, r, outcome)
-                if row is None:
-                    continue
-                outcome.outcome, outcome.beneficiary_id, outcome.intervention_id = (
-                    "new", row.beneficiary_id, row.intervention_id)
-                if not dry_run and report.valid:
-                    await repository_caseload.insert_imported_intervention(conn, row, index)
-                    envelope = envelope_for(InterventionRecorded(**facts(row)), beneficiary_id=row.beneficiary_id,
-                                            organisation_id=org, producer="intake", project_id=row.project_id)
-                    await outbox.add(conn, [outbox.record_for(envelope, INTAKE_EVENTS.name, carrier)])
-            if dry_run or not report.valid:
-                raise Undo
-        report.stored = True
-    except Undo:
-        pass
+    async with all_or_none(uow, report):
+        for r in rows:
+            outcome = report.add(r.row, r.reference, r.errors)
+            if r.intervention is None or r.reference is None or r.person_reference is None or outcome.errors:
+                continue
+            index = vault.blind_index("intervention_reference", r.reference)
+            known = await uow.caseload.known_intervention_references(organisation_id=org, indexes=[index])
+            if index in seen:
+                outcome.errors.append(CellError("reference", "reference", "repeated_in_file",
+                                                f"the same reference as row {seen[index]}"))
+                continue
+            seen[index] = r.row
+            if index in known:
+                outcome.outcome, outcome.intervention_id = "already_imported", known[index]["intervention_id"]
+                continue
+            person_index = vault.blind_index("reference", r.person_reference)
+            people = await uow.caseload.people_by_reference(organisation_id=org, indexes=[person_index])
+            person = people.get(person_index)
+            row = await _checked(uow, principal, person, r, outcome)
+            if row is None:
+                continue
+            outcome.outcome, outcome.beneficiary_id, outcome.intervention_id = (
+                "new", row.beneficiary_id, row.intervention_id)
+            if not dry_run and report.valid:
+                await uow.caseload.insert_imported_intervention(row, index)
+                envelope = envelope_for(InterventionRecorded(**facts(row)), beneficiary_id=row.beneficiary_id,
+                                        organisation_id=org, producer="intake", project_id=row.project_id)
+                await uow.caseload.events([outbox.record_for(envelope, INTAKE_EVENTS.name, carrier)])
     return report
 
 
-async def _checked(uow: PostgresIntakeUnitOfWork, principal: Principal, person: asyncpg.Record | None,
+async def _checked(uow: IntakeUnitOfWork, principal: Principal, person: Row | None,
                    r: InterventionRow, outcome: RowOutcome) -> repository_activities.NewIntervention | None:
     """The row to store, or None with the row's errors recorded on its outcome."""
     data = r.intervention

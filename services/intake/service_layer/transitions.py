@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from intake.adapters import repository_caseload
 from intake.adapters.vault import Vault
 from intake.domain.path import (
     REACHED_BY_PLAN,
@@ -64,9 +63,7 @@ async def _day_of_move(uow: IntakeUnitOfWork, person: Row, on: date) -> date:
     if on < started:
         raise RuleViolation("changed_on", "before_taken_in_charge",
                             f"{on.isoformat()} is before the person was taken in charge ({started.isoformat()})")
-    # Only a history entered by hand names changed_on: PostgreSQL only (the twin keeps no move dates).
-    last = await repository_caseload.last_move_on(uow.connection,  # type: ignore[union-attr]
-                                                  beneficiary_id=person["beneficiary_id"])
+    last = await uow.caseload.last_move_on(beneficiary_id=person["beneficiary_id"])
     if last is not None and on < last:
         raise RuleViolation("changed_on", "before_last_move",
                             f"{on.isoformat()} is before the path's latest move ({last.isoformat()})")

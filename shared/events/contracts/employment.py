@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from shared.events.contracts.proposals import REASON_CODE, ProposalStep, ScoredProposal
 from shared.events.contracts.vocabulary import AMOUNT, ISTAT
 from shared.events.envelope import EventPayload
 from shared.events.registry import contract
@@ -23,37 +24,31 @@ ContractType = Literal["fixed_term", "permanent", "apprenticeship", "self_employ
 
 
 @contract
-class EmploymentProposalMade(EventPayload):
+class EmploymentProposalMade(ScoredProposal):
     """The matching engine proposed an opening to the person; the score's parts are shown."""
 
     event_type = "employment.proposal_made"
     version = 1
 
-    proposal_id: UUID
     opening_id: UUID
     opening_kind: OpeningKind
     sector: str | None = Field(None, pattern=ATECO_SECTION)
     municipality: str | None = Field(None, pattern=ISTAT)
-    score: float
-    score_parts: dict[str, float] = Field(default_factory=dict)
-    made_on: date
 
 
 @contract
-class EmploymentStageChanged(EventPayload):
+class EmploymentStageChanged(ProposalStep):
     """The person moved one stage on an opening (interview, started, completed, interrupted, ...)."""
 
     event_type = "employment.stage_changed"
     version = 1
 
-    proposal_id: UUID
     opening_id: UUID
     opening_kind: OpeningKind
     sector: str | None = Field(None, pattern=ATECO_SECTION)
     from_stage: Stage
     to_stage: Stage
-    changed_on: date
-    reason: str | None = Field(None, pattern=r"^[a-z_]{1,40}$", description="a code from the list")
+    reason: str | None = Field(None, pattern=REASON_CODE, description="a code from the list")
 
 
 @contract

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from shared.events.contracts.proposals import REASON_CODE, ProposalStep, ScoredProposal
 from shared.events.contracts.vocabulary import AMOUNT, ISTAT
 from shared.events.envelope import EventPayload
 from shared.events.registry import contract
@@ -23,37 +24,31 @@ SupportKind = Literal["rent_advance", "furniture", "utilities"]
 
 
 @contract
-class HousingProposalMade(EventPayload):
+class HousingProposalMade(ScoredProposal):
     """The matching engine proposed a place for the person's household; the score's parts are shown."""
 
     event_type = "housing.proposal_made"
     version = 1
 
-    proposal_id: UUID
     place_id: UUID
     place_kind: PlaceKind
     municipality: str | None = Field(None, pattern=ISTAT)
     province: str | None = Field(None, pattern=r"^[A-Z]{2}$")
     household_size: int = Field(ge=1)
-    score: float
-    score_parts: dict[str, float] = Field(default_factory=dict)
-    made_on: date
 
 
 @contract
-class HousingProposalStatusChanged(EventPayload):
+class HousingProposalStatusChanged(ProposalStep):
     """A proposal moved one step (accepted by the team, confirmed by the person or host, declined...)."""
 
     event_type = "housing.proposal_status_changed"
     version = 1
 
-    proposal_id: UUID
     place_kind: PlaceKind
     from_status: ProposalStatus
     to_status: ProposalStatus
     actor: Actor
-    changed_on: date
-    decline_reason: str | None = Field(None, pattern=r"^[a-z_]{1,40}$", description="a code from the list")
+    decline_reason: str | None = Field(None, pattern=REASON_CODE, description="a code from the list")
 
 
 @contract

@@ -24,6 +24,7 @@ from employment.service_layer.commands import (
 from employment.service_layer.intake_events import handlers
 from employment.service_layer.unit_of_work import MemoryStore
 from shared.errors import Conflict, NotFound, RuleViolation, Violations
+from shared.events.contracts import AgeBand
 from tests.employment_support import ORG, TODAY, context, event, matchable, opening, withdrawal
 
 pytestmark = pytest.mark.unit
@@ -119,6 +120,29 @@ async def test_a_consent_withdrawal_takes_the_person_out_at_once_and_the_seat_go
     assert len(declined) == 1 and declined[0].beneficiary_id == holder
 
 
+async def test_a_withdrawal_at_interview_interrupts_it_and_frees_the_seat_but_a_started_placement_stays(
+        app, store, handle):
+    f = await fund(app, "4000.00")
+    o = await openings.record_opening(app, RecordOpening(opening(fund_id=f.fund_id)))
+    first = await matchable(app, handle)
+    second = await matchable(app, handle, municipality="058118")
+    (p, _), = await proposals(app)
+    await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.interview, date(2027, 1, 15)))
+    assert await proposals(app) == []  # the one seat is held by the interview
+    async with app.uow() as uow:
+        await handle[withdrawal().event_type](uow, event(withdrawal(), p.beneficiary_id))
+    interrupted, _ = await queries.placements(app, ORG, stage=Stage.interrupted, opening_id=None, limit=5, offset=0)
+    assert [(x.placement_id, x.reason) for x, _ in interrupted] == [(p.placement_id, "consent_withdrawn")]
+    (nxt, _), = await proposals(app)
+    assert nxt.beneficiary_id == ({first, second} - {p.beneficiary_id}).pop() and nxt.opening_id == o.opening_id
+    for stage, on in ((Stage.interview, date(2027, 1, 20)), (Stage.started, date(2027, 2, 1))):
+        await pipeline.move_stage(app, MoveStage(ORG, nxt.placement_id, stage, on))
+    async with app.uow() as uow:
+        await handle[withdrawal().event_type](uow, event(withdrawal(), nxt.beneficiary_id))
+    (still, _), = (await queries.placements(app, ORG, stage=Stage.started, opening_id=None, limit=5, offset=0))[0]
+    assert still.placement_id == nxt.placement_id  # a bursary under way is the team's to close
+
+
 async def test_the_whole_bursary_path_commits_pays_and_releases_the_fund(app, store, handle):
     f = await fund(app, "1800.00")
     o = await openings.record_opening(app, RecordOpening(opening(fund_id=f.fund_id, months=4, monthly="450.00")))
@@ -129,7 +153,7 @@ async def test_the_whole_bursary_path_commits_pays_and_releases_the_fund(app, st
     assert started.stage is Stage.started
     funds, _ = await queries.funds(app, ORG, limit=5, offset=0)
     assert (funds[0].committed, funds[0].paid) == (Decimal("1800.00"), Decimal("0"))
-    due = await queries.due(app, ORG, (2027, 2))
+    due, _ = await queries.due(app, ORG, (2027, 2))
     assert [(r["month_no"], r["due_on"], r["amount"]) for r in due] == [(1, date(2027, 2, 28), Decimal("450.00"))]
     paid = await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 1, date(2027, 3, 1)))
     assert paid["amount_eur"] == Decimal("450.00")
@@ -137,12 +161,15 @@ async def test_the_whole_bursary_path_commits_pays_and_releases_the_fund(app, st
         await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 1, date(2027, 3, 1)))
     assert e.value.rule == "instalment_paid"
     await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.interrupted, date(2027, 3, 10), "health"))
+    # Interrupted on 10 March (included): March is paid 10/30 of 450 = 150.00, April and May are cancelled.
     funds, _ = await queries.funds(app, ORG, limit=5, offset=0)
-    assert (funds[0].committed, funds[0].paid) == (Decimal("450.00"), Decimal("450.00"))
+    assert (funds[0].committed, funds[0].paid) == (Decimal("600.00"), Decimal("450.00"))
+    march = await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 2, date(2027, 3, 31)))
+    assert (march["amount_eur"], march["scheduled_eur"]) == (Decimal("150.00"), Decimal("150.00"))
     with pytest.raises(Conflict) as e:
-        await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 2, date(2027, 3, 31)))
+        await money.pay_instalment(app, PayInstalment(ORG, p.placement_id, 3, date(2027, 4, 30)))
     assert e.value.rule == "instalment_cancelled"
-    assert types(store).count("employment.payment_made") == 1
+    assert types(store).count("employment.payment_made") == 2
     incomes = [e.payload for e in store.committed if e.event_type == "employment.income_changed"]
     assert [(i["source"], i["monthly_income_eur"]) for i in incomes] == [("bursary", "450.00"), ("none", "0.00")]
     assert o.opening_id == p.opening_id and who == p.beneficiary_id
@@ -357,3 +384,27 @@ async def test_revising_an_opening_is_checked_whole_and_keeps_seats_under_way(ap
     assert (revised.seats, revised.title) == (3, "kitchen, three seats")
     with pytest.raises(NotFound):
         await openings.revise_opening(app, ReviseOpening(replace(o, opening_id=uuid4())))
+
+
+async def test_a_minor_is_matched_only_to_work_starting_once_they_are_18(app, store, handle):
+    f = await fund(app)
+    o = await openings.record_opening(app, RecordOpening(opening(fund_id=f.fund_id)))  # starts 1 Feb 2027
+    minor = await matchable(app, handle, age_band=AgeBand.under_18)
+    assert await proposals(app) == []
+    (p, why), = (await queries.people(app, ORG, limit=5, offset=0))[0]
+    assert why == "minor"
+    # The team learns she turns 18 on 2 February: the bursary starts the day before, still out of reach.
+    person, why = await people.set_availability(app, SetAvailability(ORG, minor, None, None, frozenset(),
+                                                                     adult_from=date(2027, 2, 2)))
+    assert (person.adult_from, why) == (date(2027, 2, 2), None)
+    assert await proposals(app) == []
+    # An 18th birthday on 1 February, the start day itself, makes the bursary hers.
+    await people.set_availability(app, SetAvailability(ORG, minor, None, None, frozenset(),
+                                                       adult_from=date(2027, 2, 1)))
+    (proposal, _), = await proposals(app)
+    assert (proposal.beneficiary_id, proposal.opening_id) == (minor, o.opening_id)
+    adult = await matchable(app, handle)
+    with pytest.raises(RuleViolation) as e:
+        await people.set_availability(app, SetAvailability(ORG, adult, None, None, frozenset(),
+                                                           adult_from=date(2027, 2, 1)))
+    assert (e.value.field, e.value.rule) == ("adult_from", "minors_only")

@@ -9,7 +9,7 @@ from uuid import uuid4
 import pytest
 
 from employment.domain.calendar import add_months, lasts_at_least, lasts_at_most, whole_months
-from employment.domain.funds import Fund, check_commitment, check_payment, due_in_month, euros, schedule
+from employment.domain.funds import Fund, check_commitment, check_payment, euros
 from employment.domain.titles import (
     Certification,
     CertificationOutcome,
@@ -111,10 +111,3 @@ def test_a_fund_is_neither_committed_nor_paid_past_its_budget():
         check_payment(fund, Decimal("800.01"))
 
 
-def test_instalments_one_per_month_due_on_its_last_day():
-    pid = uuid4()
-    plan = schedule(pid, start=date(2027, 1, 15), months=3, monthly=Decimal("450.00"))
-    assert [(i.month_no, i.due_on) for i in plan] == [(1, date(2027, 2, 14)), (2, date(2027, 3, 14)),
-                                                      (3, date(2027, 4, 14))]
-    assert sum(i.amount for i in plan) == Decimal("1350.00")
-    assert [i.month_no for i in due_in_month(plan, year=2027, month=3)] == [2]
