@@ -1,13 +1,15 @@
 """A simulated year of arrivals: households and places arrive week by week, proposals are made each
-week, and whoever is placed keeps the beds. Three policies on the same year:
+week, and whoever is placed keeps the beds. Four policies on the same year:
 
 - greedy: each week, place by place, the best-scoring household that fits (the pass used before);
-- engine: each week, the global matcher over who is there, net of the beds' potentials (LP duals over
-  the present households and a sampled rest of the year: Ahani et al. 2024);
+- myopic: each week, the global matcher over who is there;
+- engine: each week, housing.domain.matching.dynamic: the households due to leave this week are decided
+  by one sample-average LP over them, the households still waiting (known) and SAMPLES rests of the
+  year drawn afresh from the arrival model (Ahani et al. 2024, with a waiting list); the others wait;
 - hindsight: the best assignment of the whole year with every arrival known in advance.
 
-A household waits until its leave-by week; unplaced by then, it is lost. The potentials' sample is
-drawn from the generator with another seed: the policy never sees the real future."""
+A household waits until its leave-by week; unplaced by then, it is lost. The samples come from the
+generator with other seeds: the policy never sees the real future."""
 
 from __future__ import annotations
 
@@ -20,9 +22,9 @@ import numpy as np
 from bench.housing_instances import Generator
 from housing.domain.demand import Household
 from housing.domain.geo import Municipalities, italian_municipalities
+from housing.domain.matching.dynamic import Edges, Future, decide
 from housing.domain.matching.engine import edge_choice, full_match, solve_edges
 from housing.domain.matching.graph import CandidateGraph, build_graph
-from housing.domain.matching.potentials import adjusted, bed_prices
 from housing.domain.matching.solver import solve
 from housing.domain.offer import Place
 from housing.domain.rules import ScoringRules, default_scoring
@@ -30,7 +32,7 @@ from housing.domain.rules import ScoringRules, default_scoring
 START = date(2027, 1, 4)
 WEEKS = 52
 PROVINCES = ("RM", "LT", "FR", "VT", "RI", "NA", "CE", "SA")
-SAMPLES = 4  # sampled rests of the year per week's potentials
+SAMPLES = 8  # sampled rests of the year per week, drawn afresh each week
 FUTURE_DISCOUNT = 1.0  # a sampled arrival's value against one present now
 
 
@@ -113,12 +115,11 @@ def simulate(year: Year, policy: str, rules: ScoringRules, geo: Municipalities, 
             continue
         if policy == "greedy":
             chosen = _greedy(graph, idx, left.copy())
-        else:
-            weight = graph.weight
-            if policy == "engine" and week < WEEKS - 1:
-                weight = _net_of_potentials(year, graph, idx, left, here_p, week, rules, geo, households_per_week,
-                                            places_per_week)
-            c, _, _ = solve_edges(graph, idx, weight=weight, capacity=left)
+        elif policy == "engine":
+            chosen = _engine_week(year, graph, idx, left, here_h, here_p, week, rules, geo, households_per_week,
+                                  places_per_week)
+        else:  # myopic: the global matcher over who is here, every week
+            c, _, _ = solve_edges(graph, idx, capacity=left)
             chosen = idx[c]
         for e in chosen:
             placed[graph.hi[e]] = True
@@ -127,37 +128,42 @@ def simulate(year: Year, policy: str, rules: ScoringRules, geo: Municipalities, 
     return total
 
 
-def _net_of_potentials(year: Year, graph: CandidateGraph, idx: np.ndarray, left: np.ndarray, here_p: np.ndarray,
-                       week: int, rules: ScoringRules, geo: Municipalities, households_per_week: int,
-                       places_per_week: int) -> np.ndarray:
-    """Edge values minus the beds' potentials from an LP over the present and a sampled future."""
-    present = np.unique(graph.hi[idx])
+def _engine_week(year: Year, graph: CandidateGraph, idx: np.ndarray, left: np.ndarray, here_h: np.ndarray,
+                 here_p: np.ndarray, week: int, rules: ScoringRules, geo: Municipalities, households_per_week: int,
+                 places_per_week: int) -> np.ndarray:
+    """The engine's week (housing.domain.matching.dynamic): the households due to leave this week are
+    the first stage; those waiting longer and SAMPLES rests of the year, sampled afresh each week, are
+    the futures."""
+    due = np.nonzero(here_h & (year.h_last == week))[0]
+    waiting = np.nonzero(here_h & (year.h_last > week))[0]
     open_places = np.nonzero(here_p & (left > 0))[0]
-    prices = np.zeros(len(left))
-    for k in range(SAMPLES):  # averaged over samples: one sampled future is noise, their mean the forecast
-        prices[open_places] += _prices(year, graph, present, open_places, left, week, rules, geo,
-                                       households_per_week, places_per_week, seed=1000 * (k + 1) + week) / SAMPLES
-    net = graph.weight.copy()
-    net[idx] = adjusted(graph.weight[idx], sizes_of(graph, idx), graph.pi[idx], prices)
-    return net
+    first = idx[year.h_last[graph.hi[idx]] == week]
+    if not len(first):
+        return first
+    edges = Edges(np.searchsorted(due, graph.hi[first]), np.searchsorted(open_places, graph.pi[first]),
+                  graph.weight[first], graph.households.size[graph.hi[first]])
+    futures = [_future(year, graph, waiting, open_places, left, week, rules, geo, households_per_week,
+                       places_per_week, seed=1000 * (k + 1) + week) for k in range(SAMPLES)]
+    decision = decide(edges, len(due), left[open_places], futures)
+    return first[decision.chosen]
 
 
-def _prices(year: Year, graph: CandidateGraph, present: np.ndarray, open_places: np.ndarray, left: np.ndarray,
+def _future(year: Year, graph: CandidateGraph, waiting: np.ndarray, open_places: np.ndarray, left: np.ndarray,
             week: int, rules: ScoringRules, geo: Municipalities, households_per_week: int, places_per_week: int,
-            seed: int) -> np.ndarray:
-    """The open places' potentials from one sampled rest of the year."""
+            seed: int) -> Future:
+    """One sampled rest of the year, with the households already waiting (known) in front of it."""
     sample, sample_last, future_places, future_week = _sample_rest(seed, week, households_per_week,
                                                                    places_per_week, geo)
     places = [graph.places.items[j] for j in open_places] + future_places
-    capacity = np.concatenate([left[open_places], [p.beds_free for p in future_places]]).astype(np.int64)
-    hs = [graph.households.items[i] for i in present] + sample
-    last = np.concatenate([year.h_last[present], sample_last])
+    later_capacity = np.array([p.beds_free for p in future_places], dtype=np.int64)
+    capacity = np.concatenate([left[open_places], later_capacity]).astype(np.int64)
+    hs = [graph.households.items[i] for i in waiting] + sample
+    last = np.concatenate([year.h_last[waiting], sample_last])
     arrives = np.concatenate([np.full(len(open_places), week), future_week])
     g = build_graph(hs, places, START, rules, geo, capacity=capacity)
     ok = arrives[g.pi] <= last[g.hi]
-    w = np.where(g.hi >= len(present), g.weight * FUTURE_DISCOUNT, g.weight)
-    prices = bed_prices(g.hi[ok], g.pi[ok], w[ok], g.households.size[g.hi[ok]], len(hs), capacity)
-    return prices[:len(open_places)]
+    w = np.where(g.hi >= len(waiting), g.weight * FUTURE_DISCOUNT, g.weight)
+    return Future(Edges(g.hi[ok], g.pi[ok], w[ok], g.households.size[g.hi[ok]]), len(hs), later_capacity)
 
 
 def sizes_of(graph: CandidateGraph, idx: np.ndarray) -> np.ndarray:
@@ -187,3 +193,11 @@ def run(seed: int = 11, households_per_week: int = 24, places_per_week: int = 4,
     for policy in ("greedy", "myopic", "engine"):
         out[policy] = simulate(year, policy, rules, geo, graph, households_per_week, places_per_week)
     return out
+
+
+if __name__ == "__main__":  # another year: python -m bench.housing_dynamic SEED (the bench's is 11)
+    import sys
+
+    result = run(seed=int(sys.argv[1]) if len(sys.argv) > 1 else 11)
+    for policy in ("engine", "myopic", "greedy"):
+        print(f"housing.{policy}_vs_hindsight_pct {100 * result[policy] / result['hindsight']:.2f} %")

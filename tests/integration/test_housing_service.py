@@ -342,3 +342,44 @@ async def test_every_hard_constraint_refuses_a_manual_proposal_on_the_real_serve
     assert r.status_code == 422 and [e["rule"] for e in r.json()["errors"]] == ["hard_constraint_declined_before"]
     async with h.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM proposals WHERE beneficiary_id = $1", a) == 1
+
+
+async def test_goal_outcomes_and_a_step_free_correction_rematch_on_the_real_servers(housing: Housing):
+    """The kinds of event the other test leaves out: a goal replanned moves the urgency date, a corrected
+    step-free need moves the person to a step-free place, a goal met takes them out and frees the bed."""
+    from shared.events.contracts import GoalOutcomeRecorded
+
+    h = housing
+    steps = await flat(h, monthly_cost_per_bed="150.00")
+    step_free = await flat(h, step_free=True, monthly_cost_per_bed="300.00")
+    a = await person(h)
+    first = await eventually(lambda: open_proposal_of(h, a))
+    assert first["place_id"] == steps["place_id"]  # the cheaper flat while no need is known
+
+    later = TODAY + timedelta(days=150)
+    await h.send(GoalOutcomeRecorded(goal_id=uuid4(), area="housing", outcome="replanned", recorded_on=TODAY,
+                                     deadline=later, previous_deadline=TODAY + timedelta(days=30)), a)
+
+    async def replanned():
+        async with h.uow() as uow:
+            return (await uow.households.get(a)).leave_by == later
+    await eventually(replanned)
+
+    await h.send(BeneficiaryCorrected(corrected_on=TODAY, corrected_fields=["step_free_need"],
+                                      step_free_need=True), a)
+
+    async def on_step_free():
+        p = await open_proposal_of(h, a)
+        return p if p and p["place_id"] == step_free["place_id"] else None
+    await eventually(on_step_free)
+
+    b = await person(h)  # takes the flat with steps, now free
+    await eventually(lambda: open_proposal_of(h, b))
+    await h.send(GoalOutcomeRecorded(goal_id=uuid4(), area="housing", outcome="met", recorded_on=TODAY,
+                                     deadline=TODAY), a)
+
+    async def a_out():
+        return await open_proposal_of(h, a) is None
+    await eventually(a_out)
+    waiting = (await h.http.get("/api/v1/waiting", params={"matchable": "true"}, headers=h.auth)).json()
+    assert str(a) not in {w["beneficiary_id"] for w in waiting["items"]}

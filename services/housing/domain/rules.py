@@ -54,6 +54,8 @@ class ScoringRules:
     min_stay_days: int
     forecast_weeks: int = 8
     future_discount: float = 0.9
+    due_within_days: int = 7
+    samples: int = 8
 
     def weight(self, part: str) -> float:
         return self.weights[PARTS.index(part)]
@@ -95,7 +97,11 @@ def scoring_rules(directory: Path = RULES_DIR) -> ScoringRules:
         lead_days=int(_get(d, "period.lead_days", src)), min_stay_days=int(_get(d, "period.min_stay_days", src)),
         forecast_weeks=int(_get(d, "potentials.forecast_weeks", src)),
         future_discount=float(_get(d, "potentials.future_discount", src)),
+        due_within_days=int(_get(d, "potentials.due_within_days", src)),
+        samples=int(_get(d, "potentials.samples", src)),
     )
+    if rules.samples < 1 or rules.due_within_days < 0:
+        raise RulesError(f"{src}: potentials.samples must be >= 1 and potentials.due_within_days >= 0")
     if not 0 < rules.future_discount <= 1:
         raise RulesError(f"{src}: potentials.future_discount must be in (0, 1]")
     if not 0 < rules.income_share_ceiling <= 1:

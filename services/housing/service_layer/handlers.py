@@ -42,7 +42,8 @@ def household_from(e: Event, r: BeneficiaryRegistered) -> Household:
     return Household(
         beneficiary_id=e.beneficiary_id, organisation_id=e.envelope.organisation_id, size=r.household_size,
         children=r.children, sex=r.sex, age_band=r.age_band.value, waiting_since=r.path_started_on,
-        areas=frozenset(areas), languages=frozenset(r.languages),
+        areas=frozenset(areas), languages=frozenset(r.languages), step_free_need=bool(r.step_free_need),
+        leave_by=r.must_leave_by,  # the day reception ends; absent, the housing goal's deadline stands in
         vulnerable=(r.single_parent and r.children > 0) or r.age_band.value in VULNERABLE_AGES,
     )
 
@@ -53,6 +54,10 @@ def _corrected(h: Household, c: BeneficiaryCorrected) -> Household:
     for src, dst in (("sex", "sex"), ("household_size", "size"), ("children", "children")):
         if src in changed:
             updates[dst] = changed[src]
+    if "must_leave_by" in changed:
+        updates["leave_by"] = changed["must_leave_by"]
+    if "step_free_need" in changed:
+        updates["step_free_need"] = bool(changed["step_free_need"])
     if "age_band" in changed:
         updates["age_band"] = changed["age_band"].value
     if "languages" in changed:

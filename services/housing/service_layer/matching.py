@@ -8,6 +8,7 @@ warm start: an event's re-match never lowers the total."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -17,10 +18,10 @@ import numpy as np
 
 from housing.domain.demand import Household
 from housing.domain.geo import Municipalities
+from housing.domain.matching.dynamic import Edges, Future, decide
 from housing.domain.matching.engine import full_match
 from housing.domain.matching.graph import CandidateGraph, build_graph
 from housing.domain.matching.incremental import local_rematch
-from housing.domain.matching.potentials import adjusted, bed_prices
 from housing.domain.offer import Place
 from housing.domain.rules import ScoringRules, WorkflowRules
 from housing.domain.scoring import explain
@@ -35,7 +36,7 @@ class Rematch:
     today: date
     households: frozenset[UUID] = frozenset()  # seeds; none and no places: the full re-match
     places: frozenset[UUID] = frozenset()
-    hold_for_arrivals: bool = False  # the full re-match nets each bed's potential off (Ahani et al.)
+    hold_for_arrivals: bool = False  # propose to the households due now, the others wait (Ahani et al.)
 
 
 @dataclass(frozen=True)
@@ -81,32 +82,52 @@ async def rematch(uow: HousingUnitOfWork, cmd: Rematch, scoring: ScoringRules, w
         place_of, _ = local_rematch(graph, current, seed_households=seeds_h, seed_places=seeds_p)
         bound = None
     else:
-        raw = graph.weight
         if cmd.hold_for_arrivals:
             forecast = await uow.households.arrived_since(cmd.organisation_id,
                                                           cmd.today - timedelta(weeks=scoring.forecast_weeks))
-            graph.weight = _net_of_potentials(graph, households, places, forecast, cmd, scoring, geo)
-        m = full_match(graph)
-        graph.weight = raw
-        place_of = m.place_of
-        bound = m.bound if not cmd.hold_for_arrivals else None  # a bound on the netted values says little
+            place_of = _hold_for_arrivals(graph, households, places, forecast, cmd, scoring, geo)
+            bound = None  # only the due households are decided: no bound over the whole list applies
+        else:
+            m = full_match(graph)
+            place_of = m.place_of
+            bound = m.bound
     return await _apply(uow, cmd, graph, households, places, ours, place_of, scoring, workflow, bound)
 
 
-def _net_of_potentials(graph: CandidateGraph, households: list[Household], places: list[Place],
+def _hold_for_arrivals(graph: CandidateGraph, households: list[Household], places: list[Place],
                        forecast: list[Household], cmd: Rematch, scoring: ScoringRules,
                        geo: Municipalities) -> np.ndarray:
-    """Edge values minus size x each bed's potential: the capacity duals of the LP over the households
-    waiting now and the recent arrivals standing for the next ones (worth `future_discount` of one now,
-    so a household here is preferred to its like expected later)."""
-    expected = [replace(h, beneficiary_id=uuid4(), waiting_since=cmd.today, excluded_places=frozenset(),
-                        status="waiting", consent=True) for h in forecast]
-    both = build_graph(households + expected, places, cmd.today, scoring, geo, capacity=graph.places.capacity)
-    later = both.hi >= len(households)
-    w = np.where(later, both.weight * scoring.future_discount, both.weight)
-    prices = bed_prices(both.hi, both.pi, w, both.households.size[both.hi], len(households) + len(expected),
-                        graph.places.capacity)
-    return adjusted(graph.weight, graph.households.size[graph.hi].astype(np.float64), graph.pi, prices)
+    """Proposals for the households due to leave reception within `due_within_days` (or with no date, so
+    no known room to wait), decided by the sample-average programme of domain.matching.dynamic; the
+    others wait, and compete in every sampled future with the arrivals expected in the next
+    `forecast_weeks`: each future takes, for each coming week, the arrivals of one past week drawn at
+    random (the recent weeks resampled, as the paper samples arrival trajectories from past years)."""
+    due_by = cmd.today + timedelta(days=scoring.due_within_days)
+    due = np.array([h.leave_by is None or h.leave_by <= due_by for h in households], dtype=bool)
+    due_ix, waiting_ix = np.nonzero(due)[0], np.nonzero(~due)[0]
+    first = np.nonzero(due[graph.hi])[0]
+    capacity = graph.places.capacity
+    edges = Edges(np.searchsorted(due_ix, graph.hi[first]), graph.pi[first], graph.weight[first],
+                  graph.households.size[graph.hi[first]])
+    weeks: dict[int, list[Household]] = {}
+    for h in forecast:
+        weeks.setdefault(min(scoring.forecast_weeks - 1, (cmd.today - h.waiting_since).days // 7), []).append(h)
+    rng = random.Random(cmd.today.toordinal())  # the same day's run gives the same answer
+    waiting = [households[i] for i in waiting_ix]
+    futures = []
+    for _ in range(scoring.samples if forecast else 1):  # no recent arrivals: the waiting list alone
+        drawn = [h for _ in range(scoring.forecast_weeks) for h in weeks.get(rng.randrange(scoring.forecast_weeks), [])]
+        expected = [replace(h, beneficiary_id=uuid4(), waiting_since=cmd.today, excluded_places=frozenset(),
+                            status="waiting", consent=True) for h in drawn]
+        g = build_graph(waiting + expected, places, cmd.today, scoring, geo, capacity=capacity)
+        w = np.where(g.hi >= len(waiting), g.weight * scoring.future_discount, g.weight)
+        futures.append(Future(Edges(g.hi, g.pi, w, g.households.size[g.hi]), len(waiting) + len(expected),
+                              np.zeros(0, dtype=np.int64)))
+    decision = decide(edges, len(due_ix), capacity, futures)
+    place_of = np.full(len(households), -1, dtype=np.int64)
+    chosen = first[decision.chosen]
+    place_of[graph.hi[chosen]] = graph.pi[chosen]
+    return place_of
 
 
 def _edge_exists(graph: CandidateGraph, current: np.ndarray) -> np.ndarray:

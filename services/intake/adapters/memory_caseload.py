@@ -121,6 +121,7 @@ class InMemoryCaseload:
                 raise ValueError("reference taken in the organisation")  # the unique index
             row |= {"path_status": "taken_in_charge", "erased_at": None, "created_at": datetime.now(UTC),
                     "created_seq": next(self._t.seq)}
+            row.setdefault("step_free_need", None)  # the column's default: a caseload file does not carry it
             self._t.beneficiaries[row["beneficiary_id"]] = row
             record_registration_consent(self._t, row)
 

@@ -16,9 +16,9 @@ CORRECTABLE_FIELDS: tuple[str, ...] = get_args(CorrectableField)
 # The coarse attributes other services learn about; vulnerabilities (GDPR art. 9) never leave intake.
 EVENT_ATTRIBUTES = (
     "sex", "age_band", "legal_status", "reception", "household_size", "children", "single_parent", "italian_level",
-    "languages", "area", "municipality", "accepted_areas",
+    "languages", "area", "municipality", "accepted_areas", "must_leave_by", "step_free_need",
 )
-COLUMNS = (*EVENT_ATTRIBUTES, "must_leave_by", "permit_expiry", "vulnerabilities")
+COLUMNS = (*EVENT_ATTRIBUTES, "permit_expiry", "vulnerabilities")
 
 
 def as_entered(personal: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:
@@ -37,6 +37,7 @@ def as_entered(personal: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str,
         "consent": {"given": True, "date": _iso(row["consent_date"]), "scope": list(row["consent_scope"])},
         "project_ids": list(row["project_ids"]),
         "accepted_areas": list(row["accepted_areas"]),
+        "step_free_need": row.get("step_free_need"),
     }
 
 
@@ -84,6 +85,7 @@ def columns(registration: Mapping[str, Any], *, registered_on: date) -> dict[str
         "area": (registration.get("residence") or {}).get("province"),
         "municipality": (registration.get("residence") or {}).get("municipality"),
         "accepted_areas": list(registration.get("accepted_areas") or []),
+        "step_free_need": registration.get("step_free_need"),
     }
 
 

@@ -40,7 +40,7 @@ def registered_event(
     household_size: int, children: int, single_parent: bool, italian_level: str, languages: list[str],
     project_ids: list[str], taken_in_charge_on: date | None = None, area: str | None = None,
     municipality: str | None = None, accepted_areas: Sequence[str] = (), citizenship: str | None = None,
-    driving_licence: bool | None = None,
+    driving_licence: bool | None = None, must_leave_by: date | None = None, step_free_need: bool | None = None,
 ) -> BeneficiaryRegistered:
     """The coarse facts other services need; the birth date leaves only as an age band (at the day the
     person was taken in charge), the place as a province and a municipality code."""
@@ -51,6 +51,7 @@ def registered_event(
         project_ids=project_ids, taken_in_charge_on=taken_in_charge_on or registered_on, area=area,
         municipality=municipality, accepted_areas=list(accepted_areas),
         citizenship=citizenship if citizenship and len(citizenship) == 2 else None, driving_licence=driving_licence,
+        must_leave_by=must_leave_by, step_free_need=step_free_need,
     )
 
 

@@ -53,6 +53,7 @@ class BeneficiaryCorrectionIn(InputModel):
     vulnerabilities: list[VulnerabilityFlag] | None = Field(None, max_length=20)
     residence: ResidenceIn | None = None  # the person moved
     accepted_areas: list[ProvinceCode] | None = Field(None, max_length=107)
+    step_free_need: LegalBool | None = None
     # Sealed with the person's key: it may name people and facts, so it never leaves intake.
     reason: Text
 

@@ -269,6 +269,8 @@ class BeneficiaryIn(InputModel):
     residence: ResidenceIn | None = None
     accepted_areas: list[ProvinceCode] = Field(
         default_factory=list, max_length=107, description="provinces where the person would accept to live or work")
+    step_free_need: LegalBool | None = Field(
+        None, description="needs a place with step-free access (housing's hard constraint); a yes/no, no reason")
 
     @field_validator("accepted_areas")
     @classmethod

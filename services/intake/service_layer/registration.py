@@ -60,7 +60,7 @@ async def register(
         consent_date=data.consent.date, consent_scope=[s.value for s in data.consent.scope],
         registered_on=today, registered_by=principal.subject, taken_in_charge_on=data.taken_in_charge_on,
         area=event.area, municipality=event.municipality, accepted_areas=list(event.accepted_areas),
-        **consent.columns(data),
+        step_free_need=data.step_free_need, **consent.columns(data),
     )
     codes = {f"project_ids.{i}": code for i, code in enumerate(data.project_ids)}
     async with uow:
@@ -94,7 +94,8 @@ def place_attributes(data: BeneficiaryIn) -> dict:
         "taken_in_charge_on": data.taken_in_charge_on, "area": data.residence.province if data.residence else None,
         "municipality": data.residence.municipality if data.residence else None,
         "accepted_areas": list(data.accepted_areas), "citizenship": data.citizenship,
-        "driving_licence": data.driving_licence,
+        "driving_licence": data.driving_licence, "must_leave_by": data.reception.must_leave_by,
+        "step_free_need": data.step_free_need,
     }
 
 

@@ -50,6 +50,11 @@ class BeneficiaryRegistered(EventPayload):
     citizenship: str | None = Field(None, pattern=r"^[A-Z]{2}$", description="ISO 3166 alpha-2")
     driving_licence: bool | None = None
     women_inactive: bool | None = Field(None, description="a woman neither working nor seeking work at intake")
+    # Added within v1 for housing (optional; absent in older events): the day the person must leave
+    # reception (drives the urgency of a housing proposal) and whether they need a step-free place (a hard
+    # constraint of the housing match). A date and a yes/no: no diagnosis, no free text.
+    must_leave_by: date | None = Field(None, description="the day the person must leave reception, if in reception")
+    step_free_need: bool | None = Field(None, description="needs a place with step-free access; None: not recorded")
 
     @property
     def path_started_on(self) -> date:
@@ -80,11 +85,12 @@ class BeneficiaryErased(EventPayload):
 CorrectableField = Literal[
     "first_name", "last_name", "sex", "birth_date", "birth_country", "citizenship", "fiscal_code", "legal_status",
     "permit", "reception", "household", "italian_level", "education", "languages", "driving_licence", "contacts",
-    "vulnerabilities", "residence", "accepted_areas",
+    "vulnerabilities", "residence", "accepted_areas", "step_free_need",
 ]
 _CORRECTED_ATTRIBUTES = (
     "sex", "age_band", "legal_status", "reception", "household_size", "children", "single_parent", "italian_level",
-    "languages", "area", "municipality", "accepted_areas", "citizenship", "driving_licence",
+    "languages", "area", "municipality", "accepted_areas", "citizenship", "driving_licence", "must_leave_by",
+    "step_free_need",
 )
 
 
@@ -112,6 +118,8 @@ class BeneficiaryCorrected(EventPayload):
     accepted_areas: list[str] | None = None
     citizenship: str | None = Field(None, pattern=r"^[A-Z]{2}$")
     driving_licence: bool | None = None
+    must_leave_by: date | None = None  # a reception corrected with a new leave-by date
+    step_free_need: bool | None = None
 
     @model_serializer(mode="wrap")
     def _only_changed(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

@@ -330,6 +330,24 @@ async def test_holding_for_arrivals_keeps_a_bed_for_the_kind_of_household_that_k
     assert plain.made == 1 and (await open_of(t, couple.beneficiary_id)) is not None
 
 
+async def test_holding_for_arrivals_proposes_to_the_households_due_and_lets_the_others_wait():
+    from housing.service_layer.matching import Rematch, rematch
+    from tests.unit.housing.support import household
+
+    t = Harness()
+    await offer.record_place(t.ctx, flat(beds_free=2))
+    due = household(leave_by=TODAY + timedelta(days=3))
+    later = household(leave_by=TODAY + timedelta(days=120))
+    for h in (due, later):
+        await t.uow.households.add(h)
+    async with t.uow as uow:
+        result = await rematch(uow, Rematch(ORG, TODAY, hold_for_arrivals=True), t.ctx.scoring, t.ctx.workflow,
+                               t.ctx.geo)
+    assert result.made == 1
+    assert await open_of(t, due.beneficiary_id) is not None
+    assert await open_of(t, later.beneficiary_id) is None
+
+
 async def test_a_goal_replanned_moves_the_urgency_date_and_a_goal_met_takes_the_person_out():
     from shared.events.contracts import GoalOutcomeRecorded
 
@@ -349,3 +367,29 @@ async def test_a_goal_replanned_moves_the_urgency_date_and_a_goal_met_takes_the_
     assert await open_of(t, a) is None
     closed = await t.uow.proposals.get(p.proposal_id, ORG)
     assert (closed.decline_actor, closed.decline_reason) == ("administrative", "goal_closed")
+
+
+async def test_the_reception_date_is_the_urgency_date_and_the_step_free_need_a_hard_constraint():
+    from shared.events.contracts import BeneficiaryRegistered, ConsentGiven, PlanAgreed
+    from shared.events.contracts.path import GoalSummary
+
+    t = Harness()
+    steps = await offer.record_place(t.ctx, flat(monthly_cost_per_bed=Decimal("150"), beds_free=1))
+    step_free = await offer.record_place(t.ctx, flat(step_free=True, monthly_cost_per_bed=Decimal("300"),
+                                                     beds_free=1))
+    # an event written before the fields existed still reads, with no date and no need
+    old = BeneficiaryRegistered.model_validate({"registered_on": TODAY.isoformat(), "sex": "M", "age_band": "25_34",
+                                                "legal_status": "refugee", "household_size": 1, "area": "RM"})
+    assert (old.must_leave_by, old.step_free_need) == (None, None)
+    leave_by = TODAY + timedelta(days=10)
+    a = uuid4()
+    await t.deliver(old.model_copy(update={"must_leave_by": leave_by, "step_free_need": True}), a)
+    await t.deliver(PlanAgreed(agreed_on=TODAY, goals=[GoalSummary(goal_id=uuid4(), area="housing",
+                                                                   deadline=TODAY + timedelta(days=90))]), a)
+    await t.deliver(ConsentGiven(purpose="housing_referral", given_on=TODAY, legal_basis="consent",
+                                 notice_version="v1", given_by="person"), a)
+    household = await t.uow.households.get(a)
+    assert household.leave_by == leave_by and household.step_free_need  # the goal's later deadline does not win
+    assert (await open_of(t, a)).place_id == step_free.place_id
+    b = await t.person()  # no need known: the cheaper flat with steps
+    assert (await open_of(t, b)).place_id == steps.place_id
