@@ -87,7 +87,8 @@ class ReportingStoreContract:
 
     async def test_budget_versions_are_kept_whole_and_read_as_of(self, make: Callable[[], ReportingUnitOfWork]):
         t1, t2 = datetime(2025, 3, 1, 9, tzinfo=UTC), datetime(2025, 9, 1, 9, tzinfo=UTC)
-        first = (BudgetLine("work", "staff", Decimal("1200.50")), BudgetLine("housing", "rent_advances", Decimal("300")))
+        first = (BudgetLine("work", "staff", Decimal("1200.50")),
+                 BudgetLine("housing", "rent_advances", Decimal("300")))
         second = (BudgetLine("work", "staff", Decimal("900.00")), BudgetLine("social", "staff", Decimal("0.01")))
         async with make() as uow:
             await uow.projects.put(ProjectInfo("P1", "fami", "lead", ()), title="t")

@@ -35,7 +35,8 @@ async def test_spending_from_every_source_through_the_topics_exact_and_as_of(rea
         await rebuild(db.pool, in_process(db.pool, lambda: TopicReader(real_servers.kafka, list(topics.values()),
                                                                        TYPES, batch=50)))
         service = db.reporting(clock=lambda: datetime(2026, 6, 1, tzinfo=UTC))
-        await register_project(db.reporting(clock=lambda: datetime(2025, 1, 1, tzinfo=UTC)), RegisterProject("P1", "fami", "Rifugiato Cittadino", "coop-a", (), (
+        early = db.reporting(clock=lambda: datetime(2025, 1, 1, tzinfo=UTC))  # the budget PUT before the spending
+        await register_project(early, RegisterProject("P1", "fami", "Rifugiato Cittadino", "coop-a", (), (
             ("social", "staff", Decimal("1000.00")), ("housing", "rent_advances", Decimal("5000")),
             ("work", "allowances_and_bursaries", Decimal("1400.00")))))
         report = await project_spending(service, Viewer("funder", "fami"), "P1", date(2026, 2, 1))

@@ -116,7 +116,8 @@ class PostgresProjects:
         """The project's row locked first, so two PUTs at once number their versions one after the other
         (the primary key refuses a number taken twice); the version and its lines in one transaction."""
         async with self._conn.transaction():
-            if await self._conn.fetchval("SELECT 1 FROM projects WHERE project_id = $1 FOR UPDATE", project_id) is None:
+            locked = await self._conn.fetchval("SELECT 1 FROM projects WHERE project_id = $1 FOR UPDATE", project_id)
+            if locked is None:
                 raise LookupError(f"no project {project_id!r}")
             latest = await self._conn.fetchrow(
                 "SELECT version, recorded_at FROM budget_versions WHERE project_id = $1 ORDER BY version DESC LIMIT 1",
@@ -149,8 +150,9 @@ class PostgresProjects:
     async def _lines(self, project_id: str, version: int) -> tuple[BudgetLine, ...]:
         rows = await self._conn.fetch(
             "SELECT work_package, budget_line, amount_eur FROM budget_version_lines WHERE project_id = $1 "
-            "AND version = $2 ORDER BY work_package, budget_line", project_id, version)
-        return tuple(BudgetLine(r["work_package"], r["budget_line"], Decimal(r["amount_eur"])) for r in rows)
+            "AND version = $2", project_id, version)
+        # ordered as the twin and the domain order them (by code point, whatever the database's collation)
+        return in_order(BudgetLine(r["work_package"], r["budget_line"], Decimal(r["amount_eur"])) for r in rows)
 
 
 def _project(row: asyncpg.Record) -> ProjectInfo:

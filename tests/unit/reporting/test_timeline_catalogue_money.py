@@ -14,10 +14,12 @@ import yaml
 from reporting.adapters.indicator_files import DATA, load_catalogue
 from reporting.domain.access import ProjectInfo, Viewer
 from reporting.domain.indicators import Period
-from reporting.entrypoints.schemas import BudgetAsOfOut, SpendingOut
+from reporting.entrypoints import http_admin
+from reporting.entrypoints.schemas import BudgetAsOfOut, ProjectIn, ProjectOut, SpendingOut
 from reporting.service_layer.projects import RegisterProject, project_budget, project_spending, register_project
 from reporting.service_layer.reports import ReportCommand
 from reporting.service_layer.timeline import TimelineQuery, person_timeline
+from shared.auth import Principal, Role
 from shared.errors import Forbidden, NotFound, RuleViolation
 from tests.unit.reporting.scenarios import coop_a
 from tests.unit.reporting.support import CATALOGUE, in_memory
@@ -215,3 +217,22 @@ async def test_a_budget_line_given_twice_is_refused_naming_it():
             ("work", "staff", Decimal("10")), ("housing", "staff", Decimal("5")), ("work", "staff", Decimal("1")))))
     assert (refused.value.field, refused.value.rule) == ("budget.2", "duplicate_budget_line")
     assert await service.uow().projects.get("P1") is None  # nothing half-stored
+
+
+async def test_the_routes_answer_each_version_in_their_schemas():
+    """The PUT and the reads as the routes build them (no server: the route functions themselves),
+    validated by their response models: the version a PUT recorded, and null before the first."""
+    service, _ = await in_memory([])
+    admin = Principal("admin-1", Role.admin, "platform")
+    body = ProjectIn(funder="fami", title="t", lead_organisation_id="coop-a", budget=[
+        {"work_package": "work", "budget_line": "staff", "amount_eur": "10.5"}])
+    put = ProjectOut.model_validate(await http_admin.put_project("P1", body, admin, replace(
+        service, clock=lambda: datetime(2025, 1, 1, tzinfo=UTC))))
+    assert (put.budget.version, put.budget.budget_eur, put.budget.lines[0].amount_eur) == (1, "10.50", "10.50")
+    again = ProjectOut.model_validate(await http_admin.put_project("P1", body.model_copy(update={"budget": []}),
+                                                                  admin, service))
+    assert (again.budget.version, again.budget.budget_eur, again.budget.lines) == (2, "0.00", [])
+    early = SpendingOut.model_validate(await http_admin.spending("P1", date(2024, 12, 31), "en", admin, service))
+    assert (early.budget_eur, early.budget_version, early.lines) == (None, None, [])
+    mid = BudgetAsOfOut.model_validate(await http_admin.budget("P1", date(2025, 3, 1), admin, service))
+    assert mid.budget is not None and mid.budget.version == 1
