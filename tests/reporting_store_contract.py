@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from reporting.domain.access import ProjectInfo
+from reporting.domain.budgets import BudgetLine, BudgetVersion
 from reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from tests.unit.reporting.scenarios import coop_a
 
@@ -37,7 +38,8 @@ class ReportingStoreContract:
         with pytest.raises(Boom):
             async with make() as uow:
                 await uow.facts.append(scenario.events)
-                await uow.projects.put(ProjectInfo("P1", "fami", "coop-a", ()), title="t", budget=[])
+                await uow.projects.put(ProjectInfo("P1", "fami", "coop-a", ()), title="t")
+                await uow.projects.add_budget("P1", (BudgetLine("work", "staff", Decimal("1.00")),), now=NOW)
                 raise Boom
         async with make() as uow:
             assert await uow.facts.count() == 0
@@ -72,18 +74,62 @@ class ReportingStoreContract:
         assert now[("housing.support_changed", "rent_advance", "paid")] == Decimal("1800.00")
 
     async def test_projects(self, make: Callable[[], ReportingUnitOfWork]):
-        budget = [{"work_package": "work", "budget_line": "staff", "amount_eur": "1200.50"},
-                  {"work_package": "housing", "budget_line": "rent_advances", "amount_eur": "300"}]
         async with make() as uow:
-            await uow.projects.put(ProjectInfo("P1", "fami", "lead", ("b", "c")), title="t", budget=budget)
-            await uow.projects.put(ProjectInfo("P2", "fondazione", "b", ()), title="u", budget=[])
+            await uow.projects.put(ProjectInfo("P1", "fami", "lead", ("b", "c")), title="t")
+            await uow.projects.put(ProjectInfo("P2", "fondazione", "b", ()), title="u")
         async with make() as uow:
             assert await uow.projects.get("P1") == ProjectInfo("P1", "fami", "lead", ("b", "c"))
             assert [p.project_id for p in await uow.projects.funded_by("fami")] == ["P1"]
-            assert await uow.projects.budget("P1") == [  # exact euros to the cent, in order
-                {"work_package": "housing", "budget_line": "rent_advances", "amount_eur": "300.00"},
-                {"work_package": "work", "budget_line": "staff", "amount_eur": "1200.50"}]
-            await uow.projects.put(ProjectInfo("P1", "fami", "lead", ("b",)), title="t", budget=[])
+            await uow.projects.put(ProjectInfo("P1", "fami", "lead", ("b",)), title="t")
         async with make() as uow:
             assert (await uow.projects.get("P1")).partners == ("b",)
-            assert await uow.projects.budget("P1") == []  # the lines are replaced whole
+            assert await uow.projects.budget("P1", as_of=NOW) is None  # registered, but no budget recorded
+
+    async def test_budget_versions_are_kept_whole_and_read_as_of(self, make: Callable[[], ReportingUnitOfWork]):
+        t1, t2 = datetime(2025, 3, 1, 9, tzinfo=UTC), datetime(2025, 9, 1, 9, tzinfo=UTC)
+        first = (BudgetLine("work", "staff", Decimal("1200.50")),
+                 BudgetLine("housing", "rent_advances", Decimal("300")))
+        second = (BudgetLine("work", "staff", Decimal("900.00")), BudgetLine("social", "staff", Decimal("0.01")))
+        async with make() as uow:
+            await uow.projects.put(ProjectInfo("P1", "fami", "lead", ()), title="t")
+            await uow.projects.put(ProjectInfo("P2", "fami", "lead", ()), title="u")
+            v1 = await uow.projects.add_budget("P1", first, now=t1)
+            v2 = await uow.projects.add_budget("P1", second, now=t2)
+            await uow.projects.add_budget("P2", (BudgetLine("work", "staff", Decimal("5")),), now=t1)
+        # numbered per project, exact euros to the cent, in order of work package and line
+        assert v1 == BudgetVersion(1, t1, (BudgetLine("housing", "rent_advances", Decimal("300.00")),
+                                           BudgetLine("work", "staff", Decimal("1200.50"))))
+        assert v2 == BudgetVersion(2, t2, (BudgetLine("social", "staff", Decimal("0.01")),
+                                           BudgetLine("work", "staff", Decimal("900.00"))))
+        async with make() as uow:
+            assert await uow.projects.budget("P1", as_of=t1 - timedelta(microseconds=1)) is None  # before the first
+            assert await uow.projects.budget("P1", as_of=t1) == v1  # in force from the instant it was recorded
+            assert await uow.projects.budget("P1", as_of=t2 - timedelta(microseconds=1)) == v1
+            assert await uow.projects.budget("P1", as_of=t2) == v2
+            assert await uow.projects.budget("P1", as_of=NOW) == v2  # replaced whole: no rent_advances line
+            assert await uow.projects.budgets("P1") == [v1, v2]  # the first kept as it was recorded
+            assert [v.version for v in await uow.projects.budgets("P2")] == [1]
+            empty = await uow.projects.add_budget("P1", (), now=NOW)
+        async with make() as uow:
+            # a version with no lines is a budget of nothing from then on, not an absent budget
+            assert await uow.projects.budget("P1", as_of=NOW) == BudgetVersion(3, NOW, ()) == empty
+            assert await uow.projects.budget("P1", as_of=t2) == v2
+
+    async def test_a_clock_set_back_does_not_put_a_version_behind_the_one_it_replaces(
+            self, make: Callable[[], ReportingUnitOfWork]):
+        later, earlier = datetime(2025, 9, 1, tzinfo=UTC), datetime(2025, 8, 1, tzinfo=UTC)
+        async with make() as uow:
+            await uow.projects.put(ProjectInfo("P1", "fami", "lead", ()), title="t")
+            await uow.projects.add_budget("P1", (BudgetLine("work", "staff", Decimal("1")),), now=later)
+            v2 = await uow.projects.add_budget("P1", (BudgetLine("work", "staff", Decimal("2")),), now=earlier)
+        assert (v2.version, v2.recorded_at) == (2, later)
+        async with make() as uow:
+            assert await uow.projects.budget("P1", as_of=later) == v2
+            assert await uow.projects.budget("P1", as_of=earlier) is None
+
+    async def test_a_budget_for_an_unregistered_project_is_refused(self, make: Callable[[], ReportingUnitOfWork]):
+        with pytest.raises(LookupError):
+            async with make() as uow:
+                await uow.projects.add_budget("nope", (), now=NOW)
+        async with make() as uow:
+            assert await uow.projects.budgets("nope") == []

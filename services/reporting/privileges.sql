@@ -2,3 +2,6 @@
 -- a rebuild's DDL only through the owner's functions (migrations/0004_generation_ddl_as_owner.sql).
 GRANT EXECUTE ON FUNCTION create_fact_generation(integer), index_fact_generation(integer),
     drop_fact_generation(integer) TO :role;
+-- A budget version is kept as recorded: the service adds versions and reads them, never rewrites or
+-- removes one (migrations/0006_budget_versions.sql).
+REVOKE UPDATE, DELETE, TRUNCATE ON budget_versions, budget_version_lines FROM :role;

@@ -1,6 +1,11 @@
+import asyncpg
 import pytest
 
-from tests.integration.reporting_support import ReportingDatabase
+from deploy.bootstrap import prepare_database
+from reporting.adapters.postgres import PostgresProjects
+from shared.settings import PlatformSettings
+from tests.databases import service_database
+from tests.integration.reporting_support import REPORTING, ReportingDatabase
 from tests.reporting_store_contract import ReportingStoreContract
 
 pytestmark = pytest.mark.integration
@@ -11,3 +16,44 @@ class TestPostgresStores(ReportingStoreContract):
     async def make(self, real_servers):
         async with ReportingDatabase(real_servers) as db:
             yield db.uow
+
+
+async def test_budgets_registered_before_versions_become_version_1(real_servers, tmp_path):
+    """Migration 0006 on a database at 0005 with budgets in it: each project's lines become its version
+    1, exactly, a project PUT without lines gets an empty version 1, and nothing is lost."""
+    old = tmp_path / "reporting"  # the migrations as they were before 0006, under the service's name
+    (old / "migrations").mkdir(parents=True)
+    for sql in sorted((REPORTING / "migrations").glob("*.sql")):
+        if sql.name < "0006":
+            (old / "migrations" / sql.name).write_text(sql.read_text())
+    (old / "privileges.sql").write_text(
+        "GRANT EXECUTE ON FUNCTION create_fact_generation(integer), index_fact_generation(integer),\n"
+        "    drop_fact_generation(integer) TO :role;\n")
+    db = await service_database(real_servers.postgres, "reporting", "it_rep_mig", old)
+    try:
+        admin = await asyncpg.connect(db.admin_dsn)
+        try:
+            await admin.execute("INSERT INTO projects (project_id, funder, lead_organisation_id, title) VALUES "
+                                "('P1', 'fami', 'coop-a', 't'), ('P2', 'fami', 'coop-b', 'u')")
+            await admin.execute("INSERT INTO project_budget_lines VALUES ('P1', 'work', 'staff', 1200.50), "
+                                "('P1', 'housing', 'rent_advances', 300)")
+            before = await admin.fetchval("SELECT now()")
+        finally:
+            await admin.close()
+        applied = await prepare_database(PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres), "reporting",
+                                         db.name)
+        assert applied == ["reporting/0006_budget_versions.sql"]
+        conn = await asyncpg.connect(db.dsn)
+        try:
+            projects = PostgresProjects(conn)
+            [p1] = await projects.budgets("P1")
+            [p2] = await projects.budgets("P2")
+            assert p1.version == 1 and p1.recorded_at >= before
+            assert [(b.work_package, b.budget_line, str(b.amount_eur)) for b in p1.lines] == [
+                ("housing", "rent_advances", "300.00"), ("work", "staff", "1200.50")]
+            assert (p2.version, p2.lines) == (1, ())
+            assert await conn.fetchval("SELECT to_regclass('project_budget_lines')") is None
+        finally:
+            await conn.close()
+    finally:
+        await db.drop()

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from reporting.adapters.ports import TimelineRow
 from reporting.domain.access import ProjectInfo
+from reporting.domain.budgets import BudgetLine, BudgetVersion, in_force, in_order, next_version
 from reporting.domain.counting import Cell, Query, evaluate
 from reporting.domain.facts import Fact, facts_of
 from shared.events.envelope import Event
@@ -63,20 +64,29 @@ class InMemoryFacts:
 
 class InMemoryProjects:
     def __init__(self) -> None:
-        self.projects: dict[str, tuple[ProjectInfo, str, list[dict[str, str]]]] = {}
+        self.projects: dict[str, tuple[ProjectInfo, str]] = {}
+        self.versions: dict[str, list[BudgetVersion]] = {}
 
     async def get(self, project_id: str) -> ProjectInfo | None:
         entry = self.projects.get(project_id)
         return entry[0] if entry else None
 
     async def funded_by(self, funder: str) -> list[ProjectInfo]:
-        return sorted((p for p, _, _ in self.projects.values() if p.funder == funder), key=lambda p: p.project_id)
+        return sorted((p for p, _ in self.projects.values() if p.funder == funder), key=lambda p: p.project_id)
 
-    async def put(self, project: ProjectInfo, *, title: str, budget: list[dict[str, str]]) -> None:
-        self.projects[project.project_id] = (project, title, budget)
+    async def put(self, project: ProjectInfo, *, title: str) -> None:
+        self.projects[project.project_id] = (project, title)
 
-    async def budget(self, project_id: str) -> list[dict[str, str]]:
-        """As PostgreSQL gives them back: in order, each amount to the cent."""
-        entry = self.projects.get(project_id)
-        lines = sorted(entry[2] if entry else [], key=lambda b: (b["work_package"], b["budget_line"]))
-        return [{**b, "amount_eur": str(Decimal(b["amount_eur"]).quantize(Decimal("0.01")))} for b in lines]
+    async def add_budget(self, project_id: str, lines: tuple[BudgetLine, ...], *, now: datetime) -> BudgetVersion:
+        if project_id not in self.projects:  # as PostgreSQL's foreign key refuses it
+            raise LookupError(f"no project {project_id!r}")
+        versions = self.versions.setdefault(project_id, [])
+        version = next_version(versions[-1] if versions else None, now, in_order(lines))
+        versions.append(version)
+        return version
+
+    async def budget(self, project_id: str, *, as_of: datetime) -> BudgetVersion | None:
+        return in_force(self.versions.get(project_id, []), as_of)
+
+    async def budgets(self, project_id: str) -> list[BudgetVersion]:
+        return list(self.versions.get(project_id, []))

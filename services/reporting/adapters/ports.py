@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from reporting.domain.access import ProjectInfo
+from reporting.domain.budgets import BudgetLine, BudgetVersion
 from reporting.domain.counting import Cell, Query
 from reporting.domain.facts import Fact
 from shared.events.envelope import Event
@@ -52,8 +53,19 @@ class ProjectStore(Protocol):
     async def funded_by(self, funder: str) -> list[ProjectInfo]:
         ...
 
-    async def put(self, project: ProjectInfo, *, title: str, budget: list[dict[str, str]]) -> None:
+    async def put(self, project: ProjectInfo, *, title: str) -> None:
+        """The project's funder, lead, partners and title (its budget is recorded by `add_budget`)."""
         ...
 
-    async def budget(self, project_id: str) -> list[dict[str, str]]:
+    async def add_budget(self, project_id: str, lines: tuple[BudgetLine, ...], *, now: datetime) -> BudgetVersion:
+        """Record a new version of the (registered) project's budget, whole; the earlier ones are kept.
+        Numbered and timed by `domain.budgets.next_version`, one PUT at a time per project."""
+        ...
+
+    async def budget(self, project_id: str, *, as_of: datetime) -> BudgetVersion | None:
+        """The version in force at `as_of` (`domain.budgets.in_force`); None before the first."""
+        ...
+
+    async def budgets(self, project_id: str) -> list[BudgetVersion]:
+        """Every version, oldest first."""
         ...

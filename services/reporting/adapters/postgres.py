@@ -12,6 +12,7 @@ import asyncpg
 from reporting.adapters import facts_sql, indicator_sql
 from reporting.adapters.ports import TimelineRow
 from reporting.domain.access import ProjectInfo
+from reporting.domain.budgets import BudgetLine, BudgetVersion, in_order, next_version
 from reporting.domain.counting import Cell, Query
 from reporting.domain.facts import Fact
 from shared.db import Connection
@@ -99,31 +100,59 @@ class PostgresProjects:
         rows = await self._conn.fetch("SELECT * FROM projects WHERE funder = $1 ORDER BY project_id", funder)
         return [_project(r) for r in rows]
 
-    async def put(self, project: ProjectInfo, *, title: str, budget: list[dict[str, str]]) -> None:
-        """The project and its budget lines, replaced whole in one transaction."""
-        async with self._conn.transaction():
-            await self._conn.execute(
-                """
-                INSERT INTO projects (project_id, funder, lead_organisation_id, partners, title)
-                VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (project_id) DO UPDATE SET funder = excluded.funder,
-                    lead_organisation_id = excluded.lead_organisation_id, partners = excluded.partners,
-                    title = excluded.title
-                """,
-                project.project_id, project.funder, project.lead_organisation_id, list(project.partners), title,
-            )
-            await self._conn.execute("DELETE FROM project_budget_lines WHERE project_id = $1", project.project_id)
-            await self._conn.executemany(
-                "INSERT INTO project_budget_lines (project_id, work_package, budget_line, amount_eur) "
-                "VALUES ($1, $2, $3, $4)",
-                [(project.project_id, b["work_package"], b["budget_line"], Decimal(b["amount_eur"])) for b in budget])
+    async def put(self, project: ProjectInfo, *, title: str) -> None:
+        await self._conn.execute(
+            """
+            INSERT INTO projects (project_id, funder, lead_organisation_id, partners, title)
+            VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (project_id) DO UPDATE SET funder = excluded.funder,
+                lead_organisation_id = excluded.lead_organisation_id, partners = excluded.partners,
+                title = excluded.title
+            """,
+            project.project_id, project.funder, project.lead_organisation_id, list(project.partners), title,
+        )
 
-    async def budget(self, project_id: str) -> list[dict[str, str]]:
+    async def add_budget(self, project_id: str, lines: tuple[BudgetLine, ...], *, now: datetime) -> BudgetVersion:
+        """The project's row locked first, so two PUTs at once number their versions one after the other
+        (the primary key refuses a number taken twice); the version and its lines in one transaction."""
+        async with self._conn.transaction():
+            locked = await self._conn.fetchval("SELECT 1 FROM projects WHERE project_id = $1 FOR UPDATE", project_id)
+            if locked is None:
+                raise LookupError(f"no project {project_id!r}")
+            latest = await self._conn.fetchrow(
+                "SELECT version, recorded_at FROM budget_versions WHERE project_id = $1 ORDER BY version DESC LIMIT 1",
+                project_id)
+            previous = BudgetVersion(latest["version"], latest["recorded_at"], ()) if latest else None
+            version = next_version(previous, now, in_order(lines))
+            await self._conn.execute(
+                "INSERT INTO budget_versions (project_id, version, recorded_at) VALUES ($1, $2, $3)",
+                project_id, version.version, version.recorded_at)
+            await self._conn.executemany(
+                "INSERT INTO budget_version_lines (project_id, version, work_package, budget_line, amount_eur) "
+                "VALUES ($1, $2, $3, $4, $5)",
+                [(project_id, version.version, b.work_package, b.budget_line, b.amount_eur) for b in version.lines])
+        return version
+
+    async def budget(self, project_id: str, *, as_of: datetime) -> BudgetVersion | None:
+        row = await self._conn.fetchrow(
+            "SELECT version, recorded_at FROM budget_versions WHERE project_id = $1 AND recorded_at <= $2 "
+            "ORDER BY recorded_at DESC, version DESC LIMIT 1", project_id, as_of)
+        if row is None:
+            return None
+        return BudgetVersion(row["version"], row["recorded_at"], await self._lines(project_id, row["version"]))
+
+    async def budgets(self, project_id: str) -> list[BudgetVersion]:
         rows = await self._conn.fetch(
-            "SELECT work_package, budget_line, amount_eur FROM project_budget_lines WHERE project_id = $1 "
-            "ORDER BY work_package, budget_line", project_id)
-        return [{"work_package": r["work_package"], "budget_line": r["budget_line"],
-                 "amount_eur": str(r["amount_eur"])} for r in rows]
+            "SELECT version, recorded_at FROM budget_versions WHERE project_id = $1 ORDER BY version", project_id)
+        return [BudgetVersion(r["version"], r["recorded_at"], await self._lines(project_id, r["version"]))
+                for r in rows]
+
+    async def _lines(self, project_id: str, version: int) -> tuple[BudgetLine, ...]:
+        rows = await self._conn.fetch(
+            "SELECT work_package, budget_line, amount_eur FROM budget_version_lines WHERE project_id = $1 "
+            "AND version = $2", project_id, version)
+        # ordered as the twin and the domain order them (by code point, whatever the database's collation)
+        return in_order(BudgetLine(r["work_package"], r["budget_line"], Decimal(r["amount_eur"])) for r in rows)
 
 
 def _project(row: asyncpg.Record) -> ProjectInfo:

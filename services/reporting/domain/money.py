@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from reporting.domain.budgets import BudgetVersion
+
 CENT = Decimal("0.01")
 DEFINITION = {
     "it": ("Speso: la somma esatta in euro dei costi degli interventi (intake.intervention_recorded, o la loro "
@@ -15,13 +17,16 @@ DEFINITION = {
            "(housing.support_changed con stato paid) e delle indennità di tirocinio e delle borse pagate "
            "(employment.payment_made) del progetto, registrati entro la data di riferimento; ogni spesa va alla "
            "riga di budget del suo pacchetto di lavoro (data/cost_lines.yaml; le fonti di ogni riga sono "
-           "elencate). Budget: le righe registrate per il progetto. Residuo: budget meno speso."),
+           "elencate). Budget: le righe della versione del budget del progetto in vigore alla data di "
+           "riferimento, cioè l'ultima registrata entro quella data; prima della prima registrazione il budget "
+           "non c'è (null, non zero). Residuo: budget meno speso."),
     "en": ("Spent: the exact sum in euros of the project's intervention costs (intake.intervention_recorded, or "
            "their correction: the corrected value counts), rent advances and contributions paid "
            "(housing.support_changed with status paid) and traineeship allowances and bursaries paid "
            "(employment.payment_made), recorded by the as-of date; each goes to its work package's budget line "
-           "(data/cost_lines.yaml; each line lists its sources). Budget: the lines registered for the project. "
-           "Left: budget minus spent."),
+           "(data/cost_lines.yaml; each line lists its sources). Budget: the lines of the version of the project's "
+           "budget in force at the as-of date, the latest recorded by then; before the first was recorded there "
+           "is no budget (null, not zero). Left: budget minus spent."),
 }
 
 
@@ -68,20 +73,25 @@ def sources(lines: Sequence[CostLine], work_package: str, budget_line: str) -> l
 
 
 def spending(lines: Sequence[CostLine], amounts: Iterable[tuple[str, str | None, str | None, Decimal]],
-             budget: Iterable[Mapping[str, str]]) -> list[dict[str, Any]]:
-    """Each (work package, budget line) with its budget, what was spent and what is left."""
+             budget: BudgetVersion | None) -> list[dict[str, Any]]:
+    """Each (work package, budget line) with its budget, what was spent and what is left. Without a
+    budget in force (`None`), a line's budget and what is left are None: unknown, not zero."""
     spent: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for event_type, kind, category, amount in amounts:
         line = line_of(lines, event_type, kind, category)
         if line is not None:
             spent[line] += amount
     budgeted: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for b in budget:
-        budgeted[(b["work_package"], b["budget_line"])] += Decimal(b["amount_eur"])
+    for b in budget.lines if budget is not None else ():
+        budgeted[(b.work_package, b.budget_line)] += b.amount_eur
     keys = sorted(set(spent) | set(budgeted))
+
+    def euros(value: Decimal) -> str | None:
+        return str(value.quantize(CENT)) if budget is not None else None
+
     return [{
-        "work_package": wp, "budget_line": bl, "budget_eur": str(budgeted[(wp, bl)].quantize(CENT)),
+        "work_package": wp, "budget_line": bl, "budget_eur": euros(budgeted[(wp, bl)]),
         "spent_eur": str(spent[(wp, bl)].quantize(CENT)),
-        "left_eur": str((budgeted[(wp, bl)] - spent[(wp, bl)]).quantize(CENT)),
+        "left_eur": euros(budgeted[(wp, bl)] - spent[(wp, bl)]),
         "sources": sources(lines, wp, bl),
     } for wp, bl in keys]

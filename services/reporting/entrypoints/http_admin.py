@@ -7,8 +7,21 @@ from decimal import Decimal
 from fastapi import APIRouter, Depends, Request
 
 from reporting.entrypoints.http import AsOf, Lang, ProjectId, reporting, viewer
-from reporting.entrypoints.schemas import GenerationOut, ProjectIn, ProjectOut, RebuildOut, SpendingOut
-from reporting.service_layer.projects import RegisterProject, project_spending, register_project
+from reporting.entrypoints.schemas import (
+    BudgetAsOfOut,
+    GenerationOut,
+    ProjectIn,
+    ProjectOut,
+    RebuildOut,
+    SpendingOut,
+)
+from reporting.service_layer.projects import (
+    RegisterProject,
+    project_budget,
+    project_spending,
+    register_project,
+    version_body,
+)
 from reporting.service_layer.rebuild import generations
 from reporting.service_layer.reports import Reporting
 from shared.api import ERROR_RESPONSES
@@ -21,20 +34,30 @@ ADMIN = require(Role.admin)
 @router.put("/projects/{project_id}", response_model=ProjectOut)
 async def put_project(project_id: ProjectId, body: ProjectIn, principal: Principal = Depends(ADMIN),
                       service: Reporting = Depends(reporting)) -> dict:
-    """Register (or update) a project's funder, lead, partners and budget lines with reporting."""
-    project = await register_project(service, RegisterProject(
+    """Register (or update) a project's funder, lead and partners, and record a new version of its budget
+    lines (the whole budget from now on; the earlier versions are kept for reports as of a past date)."""
+    project, budget = await register_project(service, RegisterProject(
         project_id, body.funder, body.title, body.lead_organisation_id, tuple(body.partners),
         tuple((b.work_package, b.budget_line, Decimal(b.amount_eur)) for b in body.budget)))
     return {"project_id": project.project_id, "funder": project.funder,
-            "lead_organisation_id": project.lead_organisation_id, "partners": list(project.partners)}
+            "lead_organisation_id": project.lead_organisation_id, "partners": list(project.partners),
+            "budget": version_body(budget)}
 
 
 @router.get("/projects/{project_id}/spending", response_model=SpendingOut)
 async def spending(project_id: ProjectId, as_of: AsOf = None, lang: Lang = "it",
                    principal: Principal = Depends(require(Role.operator, Role.coordinator, Role.funder, Role.admin)),
                    service: Reporting = Depends(reporting)) -> dict:
-    """Spent against budget by work package and budget line, exact euros, as of a recorded time."""
+    """Spent against the budget in force then, by work package and budget line, exact euros, as of a recorded time."""
     return await project_spending(service, viewer(principal), project_id, as_of, lang)
+
+
+@router.get("/projects/{project_id}/budget", response_model=BudgetAsOfOut)
+async def budget(project_id: ProjectId, as_of: AsOf = None,
+                 principal: Principal = Depends(require(Role.operator, Role.coordinator, Role.funder, Role.admin)),
+                 service: Reporting = Depends(reporting)) -> dict:
+    """The version of the project's budget in force at a recorded time (null before the first PUT)."""
+    return await project_budget(service, viewer(principal), project_id, as_of)
 
 
 @router.get("/admin/generations", response_model=list[GenerationOut])

@@ -116,19 +116,39 @@ class ProjectIn(BaseModel):
     budget: list[BudgetLineIn] = Field(default_factory=list, max_length=200)
 
 
+class BudgetLineOut(BaseModel):
+    work_package: str
+    budget_line: str
+    amount_eur: str
+
+
+class BudgetVersionOut(BaseModel):
+    version: int = Field(description="1, 2, ... per project: each PUT records one, the earlier ones are kept")
+    recorded_at: str = Field(description="when it was recorded; in force from then until the next version")
+    budget_eur: str
+    lines: list[BudgetLineOut]
+
+
+class BudgetAsOfOut(BaseModel):
+    project_id: str
+    as_of: str
+    budget: BudgetVersionOut | None = Field(description="the version in force then; null before the first PUT")
+
+
 class ProjectOut(BaseModel):
     project_id: str
     funder: str
     lead_organisation_id: str
     partners: list[str]
+    budget: BudgetVersionOut = Field(description="the budget version this PUT recorded")
 
 
 class SpendingLineOut(BaseModel):
     work_package: str
     budget_line: str
-    budget_eur: str
+    budget_eur: str | None = Field(description="null when no budget was in force at the as-of time")
     spent_eur: str
-    left_eur: str
+    left_eur: str | None = Field(description="budget minus spent; null when no budget was in force")
     sources: list[str] = Field(description="what is charged to this line: event types with their kind and status")
 
 
@@ -137,7 +157,9 @@ class SpendingOut(BaseModel):
     as_of: str
     lines: list[SpendingLineOut]
     spent_eur: str
-    budget_eur: str
+    budget_eur: str | None = Field(description="the budget in force at the as-of time; null before the first PUT")
+    budget_version: int | None = Field(description="which version of the budget the spending is set against")
+    budget_recorded_at: str | None = Field(description="when that version was recorded")
     definition: str = Field(description="what is counted as spent, from which events, as of which date")
 
 

@@ -9,9 +9,10 @@ from typing import Any
 
 from reporting.domain.access import ProjectInfo, Viewer, audience
 from reporting.domain.asof import as_of_instant
+from reporting.domain.budgets import BudgetVersion, budget_lines
 from reporting.domain.money import DEFINITION, spending
 from reporting.service_layer.reports import Reporting
-from shared.errors import NotFound, RuleViolation
+from shared.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -24,22 +25,19 @@ class RegisterProject:
     budget: tuple[tuple[str, str, Decimal], ...]  # (work package, budget line, euros)
 
 
-async def register_project(reporting: Reporting, command: RegisterProject) -> ProjectInfo:
+async def register_project(reporting: Reporting, command: RegisterProject) -> tuple[ProjectInfo, BudgetVersion]:
+    """The project as given, and a new version of its budget recorded now; the earlier ones stay."""
     project = ProjectInfo(command.project_id, command.funder, command.lead_organisation_id, command.partners)
-    lines = [(wp, bl) for wp, bl, _ in command.budget]
-    for index, line in enumerate(lines):
-        if line in lines[:index]:
-            raise RuleViolation(f"budget.{index}", "duplicate_budget_line",
-                                f"work package {line[0]!r}, budget line {line[1]!r} is given twice")
-    budget = [{"work_package": wp, "budget_line": bl, "amount_eur": str(amount)} for wp, bl, amount in command.budget]
+    lines = budget_lines(command.budget)
     async with reporting.uow() as uow:
-        await uow.projects.put(project, title=command.title, budget=budget)
-    return project
+        await uow.projects.put(project, title=command.title)
+        version = await uow.projects.add_budget(project.project_id, lines, now=reporting.clock())
+    return project, version
 
 
 async def project_spending(reporting: Reporting, viewer: Viewer, project_id: str,
                            as_of: date | datetime | None, language: str = "it") -> dict[str, Any]:
-    """Spent against budget; who may ask is who may read the project's report."""
+    """Spent against the budget in force at the as-of time; who may ask is who may read the project's report."""
     instant = as_of_instant(as_of, reporting.clock())
     async with reporting.uow() as uow:
         project = await uow.projects.get(project_id)
@@ -48,9 +46,32 @@ async def project_spending(reporting: Reporting, viewer: Viewer, project_id: str
         funded = await uow.projects.funded_by(viewer.organisation_id) if viewer.role == "funder" else []
         audience(viewer, organisation_id=None, project=project, funded=funded, external=False)
         amounts = await uow.facts.amounts(project_id, as_of=instant)
-        budget = await uow.projects.budget(project_id)
+        budget = await uow.projects.budget(project_id, as_of=instant)
     lines = spending(reporting.catalogue.cost_lines, amounts, budget)
     total = sum((Decimal(line["spent_eur"]) for line in lines), Decimal(0))
-    budgeted = sum((Decimal(line["budget_eur"]) for line in lines), Decimal(0))
-    return {"project_id": project_id, "as_of": instant.isoformat(), "lines": lines,
-            "spent_eur": f"{total:.2f}", "budget_eur": f"{budgeted:.2f}", "definition": DEFINITION[language]}
+    return {"project_id": project_id, "as_of": instant.isoformat(), "lines": lines, "spent_eur": f"{total:.2f}",
+            "budget_eur": f"{budget.total():.2f}" if budget else None,
+            "budget_version": budget.version if budget else None,
+            "budget_recorded_at": budget.recorded_at.isoformat() if budget else None,
+            "definition": DEFINITION[language]}
+
+
+async def project_budget(reporting: Reporting, viewer: Viewer, project_id: str,
+                         as_of: date | datetime | None) -> dict[str, Any]:
+    """The version of the project's budget in force at the as-of time (None before the first PUT)."""
+    instant = as_of_instant(as_of, reporting.clock())
+    async with reporting.uow() as uow:
+        project = await uow.projects.get(project_id)
+        if project is None:
+            raise NotFound(f"no project {project_id!r} is registered with reporting")
+        funded = await uow.projects.funded_by(viewer.organisation_id) if viewer.role == "funder" else []
+        audience(viewer, organisation_id=None, project=project, funded=funded, external=False)
+        budget = await uow.projects.budget(project_id, as_of=instant)
+    return {"project_id": project_id, "as_of": instant.isoformat(), "budget": version_body(budget) if budget else None}
+
+
+def version_body(budget: BudgetVersion) -> dict[str, Any]:
+    return {"version": budget.version, "recorded_at": budget.recorded_at.isoformat(),
+            "budget_eur": f"{budget.total():.2f}",
+            "lines": [{"work_package": b.work_package, "budget_line": b.budget_line, "amount_eur": str(b.amount_eur)}
+                      for b in budget.lines]}

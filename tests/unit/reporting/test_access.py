@@ -75,7 +75,7 @@ async def test_a_funder_counts_only_its_projects_people_and_a_partner_only_its_o
         s.person("partner-b", projects=("P2",))
     service, uow = await in_memory(s.events)
     for project in (P1, P2):
-        await uow.projects.put(project, title=project.project_id, budget=[])
+        await uow.projects.put(project, title=project.project_id)
     year, as_of = Period.year(2025), date(2026, 1, 31)
     fami = await service.report(ReportCommand(Viewer("funder", "fami"), "fami_amif", year, as_of,
                                               indicator_ids=("project_participants_new",)))

@@ -221,7 +221,7 @@ async def test_a_funder_report_withholds_small_cells_and_says_why():
             s.person(org, sex=sex, age=age, on="2025-03-01", projects=("P1",))
     service, uow = await in_memory(s.events)
     from reporting.domain.access import ProjectInfo
-    await uow.projects.put(ProjectInfo("P1", "fami", "coop-a", ("coop-b",)), title="t", budget=[])
+    await uow.projects.put(ProjectInfo("P1", "fami", "coop-a", ("coop-b",)), title="t")
     doc = await service.report(ReportCommand(Viewer("funder", "fami"), "fami_amif", Period.year(2025),
                                              date(2026, 1, 31), indicator_ids=("project_participants_new",)))
     assert doc["suppression"]["applied"] is True

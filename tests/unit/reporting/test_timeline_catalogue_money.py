@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,9 +14,12 @@ import yaml
 from reporting.adapters.indicator_files import DATA, load_catalogue
 from reporting.domain.access import ProjectInfo, Viewer
 from reporting.domain.indicators import Period
-from reporting.service_layer.projects import RegisterProject, project_spending, register_project
+from reporting.entrypoints import http_admin
+from reporting.entrypoints.schemas import BudgetAsOfOut, ProjectIn, ProjectOut, SpendingOut
+from reporting.service_layer.projects import RegisterProject, project_budget, project_spending, register_project
 from reporting.service_layer.reports import ReportCommand
 from reporting.service_layer.timeline import TimelineQuery, person_timeline
+from shared.auth import Principal, Role
 from shared.errors import Forbidden, NotFound, RuleViolation
 from tests.unit.reporting.scenarios import coop_a
 from tests.unit.reporting.support import CATALOGUE, in_memory
@@ -128,9 +132,10 @@ def test_a_bad_set_file_is_refused_naming_it(tmp_path: Path):
 async def test_spending_against_budget_by_work_package_and_line_in_exact_euros():
     scenario, _ = coop_a()
     service, _ = await in_memory(scenario.events)
-    await register_project(service, RegisterProject("P1", "fami", "Rifugiato Cittadino", "coop-a", (), (
-        ("social", "staff", Decimal("1000.00")), ("housing", "rent_advances", Decimal("5000")),
-        ("work", "allowances_and_bursaries", Decimal("1400.00")))))
+    await register_project(replace(service, clock=lambda: datetime(2025, 1, 1, tzinfo=UTC)), RegisterProject(
+        "P1", "fami", "Rifugiato Cittadino", "coop-a", (), (
+            ("social", "staff", Decimal("1000.00")), ("housing", "rent_advances", Decimal("5000")),
+            ("work", "allowances_and_bursaries", Decimal("1400.00")))))
     report = await project_spending(service, Viewer("funder", "fami"), "P1", date(2026, 2, 1))
     lines = {(x["work_package"], x["budget_line"]): (x["budget_eur"], x["spent_eur"], x["left_eur"])
              for x in report["lines"]}
@@ -146,6 +151,7 @@ async def test_spending_against_budget_by_work_package_and_line_in_exact_euros()
         ("work", "allowances_and_bursaries"): ("1400.00", "1400.00", "0.00"),
     }
     assert report["spent_eur"] == "3730.50" and report["budget_eur"] == "7400.00"
+    assert report["budget_version"] == 1 and report["budget_recorded_at"] == "2025-01-01T00:00:00+00:00"
     before = await project_spending(service, Viewer("admin", "x"), "P1", date(2025, 6, 30))
     # 50 + 30 + 30 (a2's mediation before its correction) + 40, and a2's June allowance of 500; the
     # advance and the other payments came later
@@ -155,6 +161,55 @@ async def test_spending_against_budget_by_work_package_and_line_in_exact_euros()
     assert ProjectInfo("P1", "fami", "coop-a", ()) == await service.uow().projects.get("P1")
 
 
+async def test_spending_as_of_a_date_is_set_against_the_budget_version_in_force_then():
+    """v1 PUT in May 2025, v2 (replacing it whole) in December: as of April there was no budget, as of
+    June 30 the spending recorded by then stands against v1, as of now everything against v2."""
+    scenario, _ = coop_a()
+    service, _ = await in_memory(scenario.events)
+
+    async def put(on: datetime, *budget: tuple[str, str, Decimal]) -> dict:
+        project, version = await register_project(replace(service, clock=lambda: on), RegisterProject(
+            "P1", "fami", "Rifugiato Cittadino", "coop-a", (), budget))
+        return {"version": version.version, "recorded_at": version.recorded_at}
+
+    v1 = await put(datetime(2025, 5, 1, 8, tzinfo=UTC), ("social", "staff", Decimal("200.00")),
+                   ("work", "allowances_and_bursaries", Decimal("600")))
+    v2 = await put(datetime(2025, 12, 1, 8, tzinfo=UTC), ("social", "staff", Decimal("1000.00")),
+                   ("housing", "rent_advances", Decimal("5000")), ("work", "allowances_and_bursaries",
+                                                                  Decimal("1400.00")))
+    assert (v1["version"], v2["version"]) == (1, 2)
+
+    def table(report: dict) -> dict:
+        return {(x["work_package"], x["budget_line"]): (x["budget_eur"], x["spent_eur"], x["left_eur"])
+                for x in report["lines"]}
+
+    admin = Viewer("admin", "platform")
+    april = await project_spending(service, admin, "P1", date(2025, 4, 30))
+    # before the first PUT: spending is known (a1's 50 + 30, a2's mediation 30), the budget is not
+    assert (april["budget_eur"], april["budget_version"], april["budget_recorded_at"]) == (None, None, None)
+    assert table(april) == {("social", "staff"): (None, "110.00", None)}
+    assert SpendingOut.model_validate(april).budget_eur is None  # the route's answer carries the null
+    june = await project_spending(service, admin, "P1", date(2025, 6, 30))
+    assert (june["budget_eur"], june["budget_version"]) == ("800.00", 1)
+    assert june["budget_recorded_at"] == "2025-05-01T08:00:00+00:00"
+    assert table(june) == {
+        ("social", "staff"): ("200.00", "110.00", "90.00"),  # 50 + 30 + 30, a2's mediation not yet corrected
+        ("work", "staff"): ("0.00", "40.00", "-40.00"),
+        ("work", "allowances_and_bursaries"): ("600.00", "500.00", "100.00"),  # a2's June allowance
+    }
+    now = await project_spending(service, admin, "P1", None)
+    assert (now["budget_eur"], now["budget_version"], now["spent_eur"]) == ("7400.00", 2, "3730.50")
+    assert table(now)[("social", "staff")] == ("1000.00", "140.00", "860.00")
+    assert table(now)[("housing", "rent_advances")] == ("5000.00", "1800.00", "3200.00")
+    # the budget as it stood, read on its own
+    assert BudgetAsOfOut.model_validate(await project_budget(service, admin, "P1", date(2025, 4, 30))).budget is None
+    kept = (await project_budget(service, admin, "P1", date(2025, 6, 30)))["budget"]
+    assert kept == {"version": 1, "recorded_at": "2025-05-01T08:00:00+00:00", "budget_eur": "800.00", "lines": [
+        {"work_package": "social", "budget_line": "staff", "amount_eur": "200.00"},
+        {"work_package": "work", "budget_line": "allowances_and_bursaries", "amount_eur": "600.00"}]}
+    assert (await project_budget(service, admin, "P1", None))["budget"]["version"] == 2
+
+
 async def test_a_budget_line_given_twice_is_refused_naming_it():
     service, _ = await in_memory([])
     with pytest.raises(RuleViolation) as refused:
@@ -162,3 +217,22 @@ async def test_a_budget_line_given_twice_is_refused_naming_it():
             ("work", "staff", Decimal("10")), ("housing", "staff", Decimal("5")), ("work", "staff", Decimal("1")))))
     assert (refused.value.field, refused.value.rule) == ("budget.2", "duplicate_budget_line")
     assert await service.uow().projects.get("P1") is None  # nothing half-stored
+
+
+async def test_the_routes_answer_each_version_in_their_schemas():
+    """The PUT and the reads as the routes build them (no server: the route functions themselves),
+    validated by their response models: the version a PUT recorded, and null before the first."""
+    service, _ = await in_memory([])
+    admin = Principal("admin-1", Role.admin, "platform")
+    body = ProjectIn(funder="fami", title="t", lead_organisation_id="coop-a", budget=[
+        {"work_package": "work", "budget_line": "staff", "amount_eur": "10.5"}])
+    put = ProjectOut.model_validate(await http_admin.put_project("P1", body, admin, replace(
+        service, clock=lambda: datetime(2025, 1, 1, tzinfo=UTC))))
+    assert (put.budget.version, put.budget.budget_eur, put.budget.lines[0].amount_eur) == (1, "10.50", "10.50")
+    again = ProjectOut.model_validate(await http_admin.put_project("P1", body.model_copy(update={"budget": []}),
+                                                                  admin, service))
+    assert (again.budget.version, again.budget.budget_eur, again.budget.lines) == (2, "0.00", [])
+    early = SpendingOut.model_validate(await http_admin.spending("P1", date(2024, 12, 31), "en", admin, service))
+    assert (early.budget_eur, early.budget_version, early.lines) == (None, None, [])
+    mid = BudgetAsOfOut.model_validate(await http_admin.budget("P1", date(2025, 3, 1), admin, service))
+    assert mid.budget is not None and mid.budget.version == 1
