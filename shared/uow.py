@@ -22,7 +22,7 @@ from uuid import UUID, uuid4
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from shared import outbox
+from shared import idempotency, outbox
 from shared.db import Connection
 from shared.events.codec import envelope_caused_by, envelope_for
 from shared.events.envelope import Envelope, Event, EventPayload
@@ -138,6 +138,7 @@ class PostgresUnitOfWork(UnitOfWork):
         self._lease: PoolConnectionProxy | None = None
         self._owned = connection is None
         self._tx: asyncpg.transaction.Transaction | None = None
+        self._claim: idempotency.Claim | None = None  # the request's Idempotency-Key, if this unit writes it
         if self._conn is not None:
             self._repositories(self._conn)
 
@@ -159,6 +160,11 @@ class PostgresUnitOfWork(UnitOfWork):
             return
         if self._pool is None:
             raise RuntimeError("a unit of work needs a pool or a joined connection")
+        claim = idempotency.current()
+        if claim is not None:
+            # A second unit of work in one request must see the first's effects: those commit now.
+            await claim.commit_parked(None)
+            self._claim = None if claim.written else claim
         self._lease = await self._pool.acquire()
         self._conn = cast(asyncpg.Connection, self._lease)
         try:
@@ -174,11 +180,24 @@ class PostgresUnitOfWork(UnitOfWork):
         await outbox.add(self.connection, records)
 
     async def _commit(self) -> None:
-        if self._tx is not None:
-            await self._tx.commit()
-            self._tx = None
+        if self._tx is None:
+            return
+        claim, self._claim = self._claim, None
+        if claim is not None and claim.answer is None and self._lease is not None and self._pool is not None:
+            # A keyed request: the key commits with the work whatever it emitted, and so does the
+            # answer, which the route has not built yet: the transaction waits for it (see
+            # shared.idempotency). An answer handed over before (`answer_with`) needs no waiting.
+            await idempotency.claim_in(self.connection)
+            claim.park(_ParkedTransaction(self._tx, self._pool, self._lease, claim))
+            self._tx = self._lease = self._conn = None  # the claim's now: _close leaves them be
+            return
+        await self._tx.commit()
+        self._tx = None
 
     async def _rollback(self) -> None:
+        claim, self._claim = self._claim, None
+        if claim is not None:
+            claim.written = False  # its row, written in this transaction, goes with it
         if self._tx is not None:
             await self._tx.rollback()
             self._tx = None
@@ -187,6 +206,30 @@ class PostgresUnitOfWork(UnitOfWork):
         if self._owned and self._lease is not None and self._pool is not None:
             lease, self._conn, self._lease = self._lease, None, None
             await self._pool.release(lease)
+
+
+class _ParkedTransaction:
+    """A keyed request's committed-to-be work: its answer goes into the claim's row, then it commits."""
+
+    def __init__(
+        self, tx: asyncpg.transaction.Transaction, pool: asyncpg.Pool, lease: PoolConnectionProxy,
+        claim: idempotency.Claim,
+    ) -> None:
+        self._tx, self._pool, self._lease, self._claim = tx, pool, lease, claim
+
+    async def commit(self, answer: idempotency.Answer | None) -> None:
+        try:
+            if answer is not None:
+                await self._lease.execute(idempotency.STORE_ANSWER_SQL, self._claim.scope, self._claim.key, *answer)
+            await self._tx.commit()
+        finally:
+            await self._pool.release(self._lease)
+
+    async def rollback(self) -> None:
+        try:
+            await self._tx.rollback()
+        finally:
+            await self._pool.release(self._lease)
 
 
 class InMemoryUnitOfWork(UnitOfWork):

@@ -17,6 +17,9 @@ from deploy.devstack import stop, wait_healthy
 from shared.auth import AuthSettings, Role, issue_token
 from tests import personal_data, servers
 from tests.e2e.otlp_collector import Collector
+from tests.keys import add_idempotency_key
+
+HOOKS = {"request": [personal_data.note_request, add_idempotency_key]}
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_PORTS = {s: p + servers.PORT_OFFSET
@@ -88,5 +91,5 @@ def registered_personal_data() -> list[str]:
 
 @pytest.fixture
 async def http():
-    async with httpx.AsyncClient(timeout=60, event_hooks={"request": [personal_data.note_request]}) as client:
+    async with httpx.AsyncClient(timeout=60, event_hooks=HOOKS) as client:
         yield client

@@ -214,10 +214,9 @@ async def test_a_kafka_outage_is_a_line_per_change_of_state(http, services):
         assert len(loud) <= 4, (service, len(loud), [line[:300] for line in loud[:8]])
 
 
-async def test_a_retry_after_the_process_died_between_commit_and_answer_replays_it(http, services, tmp_path):
-    """The worst moment: the registration committed, the process killed before its answer left
-    (failpoint http.before_answer). The key was claimed in the registration's own transaction, with
-    the answer, so the retry, on the surviving intake, gets that answer and registers no one again."""
+async def _killed_before_answering(http, tmp_path, path: str, body: dict, key: dict) -> None:
+    """POST to an intake of its own that dies (SIGKILL, failpoint http.before_answer) once the
+    command committed and before its answer left: the client sees the connection drop."""
     import os
     import subprocess
     import sys
@@ -225,7 +224,6 @@ async def test_a_retry_after_the_process_died_between_commit_and_answer_replays_
     from deploy.devstack import wait_healthy
     from tests.e2e.conftest import ROOT
 
-    await ensure_projects(http, services, ORG, ["FAMI-LOAD"])
     port = 18009 + servers.PORT_OFFSET
     env = {**os.environ, "PERCORSI_INTAKE_HTTP_PORT": str(port), "PERCORSI_INTAKE_DATABASE": "percorsi_intake_e2e",
            "PERCORSI_FAILPOINT": "http.before_answer:1", "PYTHONPATH": f"{ROOT}:{ROOT / 'services'}"}
@@ -234,16 +232,23 @@ async def test_a_retry_after_the_process_died_between_commit_and_answer_replays_
                               stdout=open(tmp_path / "doomed.log", "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115
     try:
         await asyncio.to_thread(wait_healthy, {"intake": doomed}, 60, {"intake": port})
-        body = registration("Perduta", "Risposta", "F", date(1977, 7, 7), with_code=False)
-        body["project_ids"] = ["FAMI-LOAD"]
-        key = {"Idempotency-Key": str(uuid.uuid4())}
         with pytest.raises(Exception):  # noqa: B017 - the connection dies with the process
-            await http.post(f"http://127.0.0.1:{port}/api/v1/beneficiaries", json=body,
-                            headers=token(Role.operator, ORG) | key)
+            await http.post(f"http://127.0.0.1:{port}{path}", json=body, headers=token(Role.operator, ORG) | key)
         assert doomed.wait(timeout=10) == -9  # SIGKILL: the failpoint, not a clean answer
     finally:
         if doomed.poll() is None:
             doomed.kill()
+
+
+async def test_a_retry_after_the_process_died_between_commit_and_answer_replays_it(http, services, tmp_path):
+    """The worst moment: the registration committed, the process killed before its answer left
+    (failpoint http.before_answer). The key was claimed in the registration's own transaction, with
+    the answer, so the retry, on the surviving intake, gets that answer and registers no one again."""
+    await ensure_projects(http, services, ORG, ["FAMI-LOAD"])
+    body = registration("Perduta", "Risposta", "F", date(1977, 7, 7), with_code=False)
+    body["project_ids"] = ["FAMI-LOAD"]
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    await _killed_before_answering(http, tmp_path, "/api/v1/beneficiaries", body, key)
     retry = await http.post(f"{services['intake']}/api/v1/beneficiaries", json=body,
                             headers=token(Role.operator, ORG) | key)
     # The answer committed with the person (the key's claim): the retry gets it, not a "done".
@@ -258,3 +263,29 @@ async def test_a_retry_after_the_process_died_between_commit_and_answer_replays_
                             headers=token(Role.operator, ORG))
     assert fresh.status_code == 409, fresh.text
     assert [m["beneficiary_id"] for m in fresh.json()["matches"]] == [registered["beneficiary_id"]]  # acted once
+
+
+async def test_any_command_retried_after_its_answer_was_lost_gets_that_answer(http, services, tmp_path):
+    """Not only registration: a command whose answer is built after its work (here an intervention)
+    commits that answer with its work (shared.idempotency parks the transaction until the answer is
+    built), so the retry replays it byte for byte and the intervention is recorded once."""
+    await ensure_projects(http, services, ORG, ["FAMI-LOAD"])
+    body = registration("Risposta", "Ritrovata", "M", date(1979, 9, 9), with_code=False)
+    body["project_ids"] = ["FAMI-LOAD"]
+    registered = await http.post(f"{services['intake']}/api/v1/beneficiaries", json=body,
+                                 headers=token(Role.operator, ORG))
+    assert registered.status_code == 201, registered.text
+    person = registered.json()["beneficiary_id"]
+    path = f"/api/v1/beneficiaries/{person}/interventions"
+    intervention = {"kind": "intercultural_mediation", "date": date.today().isoformat(), "duration_minutes": 60,
+                    "operator_id": "op-lost", "project_id": "FAMI-LOAD", "hours": "1"}
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    await _killed_before_answering(http, tmp_path, path, intervention, key)
+    retry = await http.post(f"{services['intake']}{path}", json=intervention, headers=token(Role.operator, ORG) | key)
+    assert retry.status_code == 201 and retry.headers["idempotent-replayed"] == "true", retry.text
+    assert set(retry.json()) == {"intervention_id"}
+    again = await http.post(f"{services['intake']}{path}", json=intervention, headers=token(Role.operator, ORG) | key)
+    assert (again.status_code, again.content) == (201, retry.content)
+    listed = await http.get(f"{services['intake']}{path}", headers=token(Role.operator, ORG))
+    assert listed.status_code == 200, listed.text
+    assert [i["intervention_id"] for i in listed.json()["items"]] == [retry.json()["intervention_id"]]  # acted once

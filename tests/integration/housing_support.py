@@ -21,6 +21,7 @@ from shared.events.codec import encode, envelope_for, key_of
 from shared.events.envelope import EventPayload
 from shared.topics import EMPLOYMENT_EVENTS, INTAKE_EVENTS
 from tests.databases import service_database
+from tests.keys import add_idempotency_key
 
 HOUSING_DIR = Path(__file__).resolve().parents[2] / "services" / "housing"
 
@@ -66,7 +67,8 @@ async def running_housing(real_servers) -> AsyncIterator[Housing]:  # type: igno
     try:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://housing") as client:
+            async with httpx.AsyncClient(transport=transport, base_url="http://housing",
+                                         event_hooks={"request": [add_idempotency_key]}) as client:
                 yield Housing(client, app.state.runtime.pool, producer, f"coop-{uuid4().hex[:8]}")
     finally:
         await producer.stop()

@@ -23,6 +23,9 @@ from intake.settings import IntakeSettings
 from shared.auth import AuthSettings, Role, issue_token
 from tests import personal_data
 from tests.databases import service_database
+from tests.keys import add_idempotency_key
+
+HOOKS = {"request": [personal_data.note_request, add_idempotency_key]}
 
 INTAKE_DIR = Path(__file__).resolve().parents[2] / "services" / "intake"
 
@@ -169,7 +172,7 @@ async def running_intake(real_servers, prefix: str) -> AsyncIterator[Intake]:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://intake",
-                                         event_hooks={"request": [personal_data.note_request]}) as client:
+                                         event_hooks=HOOKS) as client:
                 yield Intake(client, app.state.runtime.pool, app, db.admin_dsn)
     finally:
         await db.drop()

@@ -23,6 +23,7 @@ from shared.topics import EMPLOYMENT_EVENTS, INTAKE_EVENTS
 from tests.databases import service_database
 from tests.employment_support import consent, registered, withdrawal, work_plan
 from tests.kafka_support import read_all
+from tests.keys import add_idempotency_key
 from tests.waiting import PATIENCE_S
 
 pytestmark = pytest.mark.integration
@@ -48,7 +49,8 @@ async def running_employment(real_servers) -> AsyncIterator[Running]:
     app = build_app(config)
     try:
         async with app.router.lifespan_context(app):
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://employment") as c:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://employment",
+                                         event_hooks={"request": [add_idempotency_key]}) as c:
                 yield Running(c, f"coop-{uuid4().hex[:8]}")
     finally:
         await db.drop()
