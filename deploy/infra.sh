@@ -6,7 +6,7 @@
 #   clean: stops the servers and removes their state: the state folder and, as root, the cluster's folder
 #   env: the KAFKA_BOOTSTRAP_SERVERS and PERCORSI_POSTGRES_DSN of these servers, as NAME=value lines
 #   venv: creates .venv with the machine's python3 (installing Debian's python3-venv when missing)
-# Environment: PERCORSI_STATE (default .data), KAFKA_PORT (19092), PG_PORT (15432),
+# Environment: PERCORSI_STATE (default .data), KAFKA_PORT (19092; its KRaft controller the next port), PG_PORT (15432),
 #   PERCORSI_PG_HOME (as root: where the cluster lives, default /var/lib/percorsi/<hash of the state path>).
 # When KAFKA_BOOTSTRAP_SERVERS or PERCORSI_POSTGRES_DSN is set, that server is the user's and is left alone.
 set -euo pipefail
@@ -17,7 +17,7 @@ CACHE=${PERCORSI_CACHE:-$ROOT/.cache}
 KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$ROOT/deploy/kafka/pom.xml")
 KAFKA_LIB=$CACHE/kafka/$KAFKA_VERSION/lib
 KAFKA_PORT=${KAFKA_PORT:-19092}
-KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-19093}
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}  # moves with KAFKA_PORT
 PG_PORT=${PG_PORT:-15432}
 PG_MAJOR=${PG_MAJOR:-15}
 KAFKA_DATA=$STATE/kafka
