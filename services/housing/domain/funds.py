@@ -56,6 +56,16 @@ class Fund(ProjectFund):
 
 
 @dataclass(frozen=True)
+class Lease:
+    """What a rent advance is paid against: months of rent on a registered lease at its monthly rent.
+    A contribution carries none of it; a rent advance needs all three (`request` names what is missing)."""
+
+    months: int | None = None
+    monthly_rent: Decimal | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
 class Support:
     support_id: UUID
     fund_id: UUID
@@ -65,9 +75,7 @@ class Support:
     amount: Decimal
     status: SupportStatus
     requested_on: date
-    months: int | None = None
-    monthly_rent: Decimal | None = None
-    lease_ref: str | None = None
+    lease: Lease = Lease()
 
 
 def money(value: Decimal, field: str) -> Decimal:
@@ -87,10 +95,10 @@ def new_fund(fund_id: UUID, organisation_id: str, project_id: str, kind: FundKin
 
 
 def request(support_id: UUID, fund: Fund, beneficiary_id: UUID, kind: SupportKind, amount: Decimal,
-            today: date, rules: FundRules, *, already: Decimal, months: int | None = None,
-            monthly_rent: Decimal | None = None, lease_ref: str | None = None) -> Support:
+            today: date, rules: FundRules, *, already: Decimal, lease: Lease = Lease()) -> Support:
     """`already`: what this person has requested, approved or been paid from this fund so far."""
     amount = money(amount, "amount")
+    months, monthly_rent = lease.months, lease.monthly_rent
     if kind is SupportKind.rent_advance:
         if fund.kind is not FundKind.rent_advance:
             raise RuleViolation("fund_id", "fund_kind", "a rent advance is paid from a rent-advance fund")
@@ -102,7 +110,7 @@ def request(support_id: UUID, fund: Fund, beneficiary_id: UUID, kind: SupportKin
         if amount > monthly_rent * months:
             raise RuleViolation("amount", "advance_within_months",
                                 f"at most {months} months of rent: {monthly_rent * months} EUR")
-        if not lease_ref:
+        if not lease.ref:
             raise RuleViolation("lease_ref", "required", "say which lease the advance is for")
     elif fund.kind is not FundKind.contributions:
         raise RuleViolation("fund_id", "fund_kind",
@@ -111,7 +119,7 @@ def request(support_id: UUID, fund: Fund, beneficiary_id: UUID, kind: SupportKin
         raise RuleViolation("amount", "cap_per_person",
                             f"the fund gives at most {fund.cap_per_person} EUR per person; {already} EUR already")
     return Support(support_id, fund.fund_id, fund.organisation_id, beneficiary_id, kind, amount,
-                   SupportStatus.requested, today, months, monthly_rent, lease_ref)
+                   SupportStatus.requested, today, replace(lease, monthly_rent=monthly_rent))
 
 
 def approve(s: Support, fund: Fund) -> Support:

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from housing.domain.funds import FundKind, SupportKind
+from housing.domain.funds import FundKind, Lease, SupportKind
 from housing.domain.offer import GenderPolicy, PlaceKind
 from housing.domain.workflow import Status
 from housing.service_layer import funds, offer, views, workflow
@@ -248,7 +248,7 @@ async def test_rent_advance_requested_approved_paid_against_the_fund():
     t = Harness()
     f, bid = await fund_and_person(t)
     s = await funds.request_support(t.ctx, RequestSupport(ORG, f.fund_id, bid, SupportKind.rent_advance,
-                                                          Decimal("1200.00"), 6, Decimal("200.00"), "RM-2026-1"))
+                                                          Decimal("1200.00"), Lease(6, Decimal("200.00"), "RM-2026-1")))
     await funds.support_step(t.ctx, SupportStep(ORG, s.support_id, "approve"))
     await funds.support_step(t.ctx, SupportStep(ORG, s.support_id, "pay"))
     got = await t.uow.funds.get(f.fund_id, ORG)
@@ -264,8 +264,8 @@ async def test_rent_advance_rules():
 
     async def ask(amount, months=6, rent="200.00", lease="L-1"):
         return await funds.request_support(t.ctx, RequestSupport(
-            ORG, f.fund_id, bid, SupportKind.rent_advance, Decimal(amount), months,
-            Decimal(rent) if rent else None, lease))
+            ORG, f.fund_id, bid, SupportKind.rent_advance, Decimal(amount),
+            Lease(months, Decimal(rent) if rent else None, lease)))
 
     with pytest.raises(RuleViolation, match="months"):
         await ask("1200", months=7)
