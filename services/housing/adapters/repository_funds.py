@@ -17,7 +17,7 @@ from shared.funds_sql import SqlLedgers
 
 def _fund(r: asyncpg.Record) -> Fund:
     return Fund(r["fund_id"], r["organisation_id"], r["project_id"], FundKind(r["kind"]), r["total"],
-                r["cap_per_person"], r["committed"], r["paid"])
+                r["cap_per_person"], committed=r["committed"], paid=r["paid"])
 
 
 class PgFunds(SqlLedgers):

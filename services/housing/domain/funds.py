@@ -47,11 +47,10 @@ class Fund(ProjectFund):
     kind: FundKind
     total: Decimal
     cap_per_person: Decimal
-    committed: Decimal = Decimal("0")
-    paid: Decimal = Decimal("0")
 
     @property
     def available(self) -> Decimal:
+        """What housing's team calls the uncommitted part of the fund."""
         return self.ledger.uncommitted
 
 
