@@ -32,14 +32,6 @@ class CloseOpening(ForOrganisation):
 
 
 @dataclass(frozen=True)
-class ProposePerson(ForOrganisation):
-    """The team proposes one person for one opening by hand; the engine keeps the seat for them."""
-
-    opening_id: UUID
-    beneficiary_id: UUID
-
-
-@dataclass(frozen=True)
 class CreateFund(ForOrganisation):
     project_id: str
     name: str

@@ -33,12 +33,6 @@ class RecordPlace(ForOrganisation):
 
 
 @dataclass(frozen=True)
-class ProposeManually(ForOrganisation):
-    beneficiary_id: UUID
-    place_id: UUID
-
-
-@dataclass(frozen=True)
 class ProposalStep(ForOrganisation):
     proposal_id: UUID
     action: str  # accept, confirm, move_in, move_out, decline

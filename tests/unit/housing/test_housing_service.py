@@ -15,11 +15,11 @@ from housing.service_layer import funds, offer, views, workflow
 from housing.service_layer.commands import (
     CreateFund,
     ProposalStep,
-    ProposeManually,
     RecordPlace,
     RequestSupport,
     SupportStep,
 )
+from shared.commands import ProposeByHand
 from shared.errors import Conflict, NotFound, RuleViolation, Violations
 from shared.events.contracts import (
     BeneficiaryCorrected,
@@ -213,7 +213,7 @@ async def test_manual_proposal_breaking_a_hard_constraint_is_refused_with_each_r
     p = await offer.record_place(t.ctx, flat(gender_policy=GenderPolicy.men, beds_free=1))
     bid = await t.person(sex="F", size=2, children=1)
     with pytest.raises(Violations) as e:
-        await workflow.propose(t.ctx, ProposeManually(ORG, bid, p.place_id))
+        await workflow.propose(t.ctx, ProposeByHand(ORG, bid, p.place_id))
     assert {v.rule for v in e.value.violations} == {"hard_constraint_capacity", "hard_constraint_gender_policy"}
 
 
