@@ -9,7 +9,7 @@ service-layer unit test sees the refusals the database gives."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast
 from uuid import UUID
@@ -64,18 +64,21 @@ class Ledger:
 @dataclass(frozen=True)
 class ProjectFund:
     """What every service's fund is: its id, the organisation that holds it, the project it belongs to,
-    and a ledger. A service's fund subclasses it with its own fields (a kind, a name, a cap), its budget
-    (named `BUDGET`), then `committed` and `paid`; the ledger is read and replaced as one value."""
+    and a ledger. A service's fund subclasses it with its own fields (a kind, a name, a cap) and its
+    budget (named `BUDGET`); `committed` and `paid` are here, keyword-only (so they follow the
+    subclass's fields), and the ledger is read and replaced as one value."""
 
     BUDGET: ClassVar[str] = "budget"
 
     fund_id: UUID
     organisation_id: str
     project_id: str
+    committed: Decimal = field(default=ZERO, kw_only=True)
+    paid: Decimal = field(default=ZERO, kw_only=True)
 
     @property
     def ledger(self) -> Ledger:
-        return Ledger(self._figure(self.BUDGET), self._figure("committed"), self._figure("paid"))
+        return Ledger(self._figure(self.BUDGET), self.committed, self.paid)
 
     def with_ledger(self, ledger: Ledger) -> Self:
         moved: dict[str, Any] = {self.BUDGET: ledger.budget, "committed": ledger.committed, "paid": ledger.paid}

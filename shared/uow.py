@@ -13,10 +13,10 @@ row) commit or roll back together.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Self, cast
+from typing import Any, ClassVar, Self, cast, get_origin, get_type_hints
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -125,7 +125,10 @@ class PostgresUnitOfWork(UnitOfWork):
     """One pooled connection and its transaction. Built from a pool it acquires, begins, commits and
     releases its own connection; `joined` to a connection whose transaction someone else owns (the
     idempotent consumer's) it only writes its events, leaving commit and rollback to that owner.
-    Subclasses build the service's repositories on the connection in `_repositories`."""
+    Subclasses declare the service's repositories as annotated attributes (`people: People`); each is
+    built on the connection as the work begins."""
+
+    _repositories_declared: ClassVar[dict[str, Any]]
 
     def __init__(
         self, pool: asyncpg.Pool | None, *, topic: str | None, producer: str,
@@ -153,7 +156,26 @@ class PostgresUnitOfWork(UnitOfWork):
         return self._conn
 
     def _repositories(self, conn: asyncpg.Connection) -> None:
-        """Build the service's repositories on `conn` (a subclass sets its attributes here)."""
+        """Build the service's repositories on `conn`: one per attribute a subclass declares."""
+        for name, repository in self._declared_repositories().items():
+            setattr(self, name, repository(conn))
+
+    @classmethod
+    def _declared_repositories(cls) -> dict[str, Callable[[asyncpg.Connection], object]]:
+        """The repositories a service's unit of work declares as annotated attributes, `people: People`:
+        the annotation types the attribute for the checker and names the class built on the connection,
+        so a repository is declared once. Only the annotations of PostgresUnitOfWork's subclasses count
+        (a protocol base may declare the ports they fill); resolved once per class."""
+        declared = cls.__dict__.get("_repositories_declared")
+        if declared is None:
+            declared = {}
+            for klass in reversed(cls.__mro__):
+                if issubclass(klass, PostgresUnitOfWork) and klass is not PostgresUnitOfWork:
+                    hints = get_type_hints(klass)
+                    declared.update({name: hints[name] for name in vars(klass).get("__annotations__", {})
+                                     if get_origin(hints[name]) is not ClassVar})
+            cls._repositories_declared = declared
+        return declared
 
     async def _begin(self) -> None:
         if not self._owned:

@@ -18,33 +18,14 @@ from intake.entrypoints import (
 from intake.service_layer import consent
 from intake.service_layer.commands_common import today_in_italy
 from intake.settings import IntakeSettings, settings
-from shared.events.contracts import (
-    AssessmentRecorded,
-    BeneficiaryCorrected,
-    BeneficiaryEnrolledInProject,
-    BeneficiaryErased,
-    BeneficiaryRegistered,
-    ConsentGiven,
-    ConsentWithdrawn,
-    CourseCompleted,
-    CourseEnrolled,
-    GoalOutcomeRecorded,
-    InterventionCorrected,
-    InterventionRecorded,
-    PathStatusChanged,
-    PlanAgreed,
-)
+from shared.events.contracts import INTAKE_PUBLISHED
 from shared.http import create_app
 from shared.runtime import EventWiring, Runtime
 from shared.topics import INTAKE_EVENTS
 
 
 def wiring() -> EventWiring:
-    return EventWiring(publishes=INTAKE_EVENTS, published=[
-        BeneficiaryRegistered, BeneficiaryErased, AssessmentRecorded, PlanAgreed, GoalOutcomeRecorded,
-        PathStatusChanged, InterventionRecorded, CourseEnrolled, CourseCompleted, BeneficiaryCorrected,
-        InterventionCorrected, BeneficiaryEnrolledInProject, ConsentGiven, ConsentWithdrawn,
-    ])
+    return EventWiring(publishes=INTAKE_EVENTS, published=INTAKE_PUBLISHED)
 
 
 def build_app(config: IntakeSettings | None = None) -> FastAPI:

@@ -188,7 +188,8 @@ class PostgresFunds(SqlLedgers):
 
 
 def _fund(r: asyncpg.Record) -> Fund:
-    return Fund(r["fund_id"], r["organisation_id"], r["project_id"], r["name"], r["budget"], r["committed"], r["paid"])
+    return Fund(r["fund_id"], r["organisation_id"], r["project_id"], r["name"], r["budget"],
+                committed=r["committed"], paid=r["paid"])
 
 
 class PostgresInstalments:

@@ -28,16 +28,6 @@ class Fund(ProjectFund):
 
     name: str
     budget: Decimal
-    committed: Decimal = Decimal("0")
-    paid: Decimal = Decimal("0")
-
-    @property
-    def uncommitted(self) -> Decimal:
-        return self.ledger.uncommitted
-
-    @property
-    def unpaid(self) -> Decimal:
-        return self.ledger.unpaid
 
 
 def check_commitment(fund: Fund | None, amount: Decimal) -> None:
@@ -53,13 +43,13 @@ def check_payment(fund: Fund | None, amount: Decimal) -> None:
 
 def cannot_commit(amount: Decimal, fund: Fund | None) -> Conflict:
     """The fund's refusal of a placement's instalments, with what it has left uncommitted."""
-    left = fund.uncommitted if fund else Decimal("0")
+    left = fund.ledger.uncommitted if fund else Decimal("0")
     return fund_exhausted(f"the fund cannot cover EUR {amount} for this placement: EUR {left} left uncommitted",
                           field="fund_id", uncommitted_eur=left)
 
 
 def cannot_pay(amount: Decimal, fund: Fund | None) -> Conflict:
-    left = fund.unpaid if fund else Decimal("0")
+    left = fund.ledger.unpaid if fund else Decimal("0")
     return fund_exhausted(f"the fund has EUR {left} left, not the EUR {amount} due", field="fund_id", left_eur=left)
 
 

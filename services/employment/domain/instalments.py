@@ -41,6 +41,10 @@ class AttendanceRule:
     full_share: Decimal
     below: BelowShare
 
+    def pays_in_full(self, *, planned_hours: Decimal, attended_hours: Decimal) -> bool:
+        """The whole month's amount is due from the share of planned hours on (or when none were planned)."""
+        return planned_hours <= 0 or attended_hours >= planned_hours * self.full_share
+
 
 @dataclass(frozen=True)
 class MonthShare:
@@ -114,7 +118,7 @@ def attended_amount(scheduled: Decimal, *, planned_hours: Decimal, attended_hour
     the region's share of planned hours, else in proportion or nothing. Never more than scheduled."""
     if attended_hours < 0:
         raise RuleViolation("attended_hours", "not_negative", "hours attended are 0 or more")
-    if planned_hours <= 0 or attended_hours >= planned_hours * rule.full_share:
+    if rule.pays_in_full(planned_hours=planned_hours, attended_hours=attended_hours):
         return scheduled
     if rule.below == "nothing":
         return Decimal("0.00")

@@ -33,8 +33,13 @@ class Reduction:
 
 @dataclass(frozen=True)
 class Raise:
+    """A higher minimum for a traineeship lasting `from_months` months or more."""
+
     minimum: Decimal
     from_months: int
+
+    def applies(self, *, start: date, end: date) -> bool:
+        return lasts_at_least(start, end, self.from_months)
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ class RegionRule:
     def minimum_for(self, *, meals: bool, weekly_hours: int, start: date, end: date) -> Decimal:
         """The monthly minimum for this traineeship: a raise for long ones, else the lowest reduction that applies."""
         for r in sorted(self.raised, key=lambda r: -r.from_months):
-            if lasts_at_least(start, end, r.from_months):
+            if r.applies(start=start, end=end):
                 return r.minimum
         reductions = [r.minimum for r in self.reduced if r.applies(meals=meals, weekly_hours=weekly_hours)]
         return min([self.minimum, *reductions])

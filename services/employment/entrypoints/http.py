@@ -22,9 +22,10 @@ from employment.entrypoints.schemas_work import (
     StepIn,
 )
 from employment.service_layer import openings, pipeline, proposals, queries
-from employment.service_layer.commands import CloseOpening, MoveStage, ProposePerson, RecordOpening, ReviseOpening
+from employment.service_layer.commands import CloseOpening, MoveStage, RecordOpening, ReviseOpening
 from employment.service_layer.context import Employment
 from shared.api import ERROR_RESPONSES, Page, PageQuery
+from shared.commands import ProposeByHand
 
 router = APIRouter(prefix="/api/v1", tags=["employment"], responses=ERROR_RESPONSES)
 
@@ -79,8 +80,8 @@ async def list_proposals(status: Stage | None = Stage.proposed, opening_id: UUID
 async def propose(opening_id: UUID, body: ProposalIn, who: Principal = TEAM, app: Employment = APP) -> PlacementOut:
     """Propose one person by hand: the engine's rules hold (consent, work goal, every hard requirement, a
     free seat: 409 or 422 naming which otherwise), and the seat is kept for them."""
-    return placement_out(await proposals.propose(app, ProposePerson(who.organisation_id, opening_id,
-                                                                    body.beneficiary_id)))
+    return placement_out(await proposals.propose(app, ProposeByHand(who.organisation_id,
+                                                                    body.beneficiary_id, opening_id)))
 
 
 @router.post("/placements/{placement_id}/steps", response_model=PlacementOut)

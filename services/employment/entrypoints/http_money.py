@@ -21,7 +21,8 @@ router = APIRouter(prefix="/api/v1", tags=["employment: money"], responses=ERROR
 
 def fund_out(f: Fund) -> FundOut:
     return FundOut(fund_id=f.fund_id, project_id=f.project_id, name=f.name, budget_eur=f.budget,
-                   committed_eur=f.committed, paid_eur=f.paid, uncommitted_eur=f.uncommitted, left_eur=f.unpaid)
+                   committed_eur=f.committed, paid_eur=f.paid, uncommitted_eur=f.ledger.uncommitted,
+                   left_eur=f.ledger.unpaid)
 
 
 @router.post("/funds", status_code=201, response_model=FundOut)

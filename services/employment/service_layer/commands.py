@@ -11,6 +11,7 @@ from uuid import UUID
 from employment.domain.openings import Opening
 from employment.domain.pipeline import Hire, Stage
 from employment.domain.titles import CertificationOutcome, RecognitionState
+from shared.commands import ForOrganisation
 
 
 @dataclass(frozen=True)
@@ -26,38 +27,25 @@ class ReviseOpening:
 
 
 @dataclass(frozen=True)
-class CloseOpening:
-    organisation_id: str
+class CloseOpening(ForOrganisation):
     opening_id: UUID
 
 
 @dataclass(frozen=True)
-class ProposePerson:
-    """The team proposes one person for one opening by hand; the engine keeps the seat for them."""
-
-    organisation_id: str
-    opening_id: UUID
-    beneficiary_id: UUID
-
-
-@dataclass(frozen=True)
-class CreateFund:
-    organisation_id: str
+class CreateFund(ForOrganisation):
     project_id: str
     name: str
     budget: Decimal
 
 
 @dataclass(frozen=True)
-class ReviseBudget:
-    organisation_id: str
+class ReviseBudget(ForOrganisation):
     fund_id: UUID
     budget: Decimal
 
 
 @dataclass(frozen=True)
-class MoveStage:
-    organisation_id: str
+class MoveStage(ForOrganisation):
     placement_id: UUID
     to: Stage
     on: date | None = None
@@ -66,8 +54,7 @@ class MoveStage:
 
 
 @dataclass(frozen=True)
-class PayInstalment:
-    organisation_id: str
+class PayInstalment(ForOrganisation):
     placement_id: UUID
     month_no: int
     on: date | None = None
@@ -75,8 +62,7 @@ class PayInstalment:
 
 
 @dataclass(frozen=True)
-class RequestRecognition:
-    organisation_id: str
+class RequestRecognition(ForOrganisation):
     beneficiary_id: UUID
     qualification: str
     country: str
@@ -85,16 +71,14 @@ class RequestRecognition:
 
 
 @dataclass(frozen=True)
-class MoveRecognition:
-    organisation_id: str
+class MoveRecognition(ForOrganisation):
     recognition_id: UUID
     to: RecognitionState
     on: date | None = None
 
 
 @dataclass(frozen=True)
-class RecordCertification:
-    organisation_id: str
+class RecordCertification(ForOrganisation):
     beneficiary_id: UUID
     sector: str
     eqf_level: int
@@ -103,10 +87,9 @@ class RecordCertification:
 
 
 @dataclass(frozen=True)
-class SetAvailability:
+class SetAvailability(ForOrganisation):
     """What the team learns talking with the person: from when, how many hours, what mobility they have."""
 
-    organisation_id: str
     beneficiary_id: UUID
     available_from: date | None
     max_weekly_hours: int | None
@@ -116,7 +99,6 @@ class SetAvailability:
 
 
 @dataclass(frozen=True)
-class SetProjectPriority:
-    organisation_id: str
+class SetProjectPriority(ForOrganisation):
     project_id: str
     women_priority: bool

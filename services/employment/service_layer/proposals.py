@@ -9,14 +9,14 @@ from employment.domain.matching.scoring import explain_pair, unmet
 from employment.domain.openings import slot_of
 from employment.domain.people import candidate_of, why_not_matched
 from employment.domain.pipeline import Placement, Stage, advance, holds_seat
-from employment.service_layer.commands import ProposePerson
 from employment.service_layer.context import Employment
 from employment.service_layer.events import proposal_made, stage_changed
 from employment.service_layer.matching import OpeningChanged, PersonChanged
+from shared.commands import ProposeByHand
 from shared.errors import Conflict, NotFound, RuleViolation
 
 
-async def propose(app: Employment, cmd: ProposePerson) -> Placement:
+async def propose(app: Employment, cmd: ProposeByHand) -> Placement:
     today = app.today()
     book = app.rulebook
     async with app.uow() as uow:
@@ -24,7 +24,7 @@ async def propose(app: Employment, cmd: ProposePerson) -> Placement:
         person = await uow.people.get(cmd.beneficiary_id)
         if person is None or person.organisation_id != cmd.organisation_id or person.erased:
             raise NotFound("no such person in the organisation")
-        opening = await uow.openings.get(cmd.organisation_id, cmd.opening_id, lock=True)
+        opening = await uow.openings.get(cmd.organisation_id, cmd.offer_id, lock=True)
         if opening is None:
             raise NotFound("no such opening")
         active = await uow.placements.active_of(person.beneficiary_id)

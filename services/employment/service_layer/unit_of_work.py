@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import copy
 
-import asyncpg
-
 from employment.adapters.memory import (
     MemoryFunds,
     MemoryInstalments,
@@ -31,14 +29,13 @@ PRODUCER = "employment"
 
 
 class PostgresEmploymentUnitOfWork(PostgresUnitOfWork):
-    def _repositories(self, conn: asyncpg.Connection) -> None:
-        self.people = PostgresPeople(conn)
-        self.titles = PostgresTitles(conn)
-        self.settings = PostgresSettings(conn)
-        self.openings = PostgresOpenings(conn)
-        self.placements = PostgresPlacements(conn)
-        self.funds = PostgresFunds(conn)
-        self.instalments = PostgresInstalments(conn)
+    people: PostgresPeople
+    titles: PostgresTitles
+    settings: PostgresSettings
+    openings: PostgresOpenings
+    placements: PostgresPlacements
+    funds: PostgresFunds
+    instalments: PostgresInstalments
 
 
 class InMemoryEmploymentUnitOfWork(InMemoryUnitOfWork):

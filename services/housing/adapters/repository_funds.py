@@ -11,13 +11,13 @@ from uuid import UUID
 
 import asyncpg
 
-from housing.domain.funds import Fund, FundKind, Support, SupportKind, SupportStatus
+from housing.domain.funds import Fund, FundKind, Lease, Support, SupportKind, SupportStatus
 from shared.funds_sql import SqlLedgers
 
 
 def _fund(r: asyncpg.Record) -> Fund:
     return Fund(r["fund_id"], r["organisation_id"], r["project_id"], FundKind(r["kind"]), r["total"],
-                r["cap_per_person"], r["committed"], r["paid"])
+                r["cap_per_person"], committed=r["committed"], paid=r["paid"])
 
 
 class PgFunds(SqlLedgers):
@@ -45,8 +45,8 @@ class PgFunds(SqlLedgers):
 
 def _support(r: asyncpg.Record) -> Support:
     return Support(r["support_id"], r["fund_id"], r["organisation_id"], r["beneficiary_id"], SupportKind(r["kind"]),
-                   r["amount"], SupportStatus(r["status"]), r["requested_on"], r["months"], r["monthly_rent"],
-                   r["lease_ref"])
+                   r["amount"], SupportStatus(r["status"]), r["requested_on"],
+                   Lease(r["months"], r["monthly_rent"], r["lease_ref"]))
 
 
 class PgSupports:
@@ -57,8 +57,8 @@ class PgSupports:
         await self._conn.execute(
             """INSERT INTO supports (support_id, fund_id, organisation_id, beneficiary_id, kind, amount, months,
                    monthly_rent, lease_ref, status, requested_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)""",
-            s.support_id, s.fund_id, s.organisation_id, s.beneficiary_id, s.kind.value, s.amount, s.months,
-            s.monthly_rent, s.lease_ref, s.status.value, s.requested_on)
+            s.support_id, s.fund_id, s.organisation_id, s.beneficiary_id, s.kind.value, s.amount, s.lease.months,
+            s.lease.monthly_rent, s.lease.ref, s.status.value, s.requested_on)
 
     async def get(self, support_id: UUID, organisation_id: str) -> Support | None:
         r = await self._conn.fetchrow("SELECT * FROM supports WHERE support_id = $1 AND organisation_id = $2",

@@ -47,12 +47,36 @@ class Fund(ProjectFund):
     kind: FundKind
     total: Decimal
     cap_per_person: Decimal
-    committed: Decimal = Decimal("0")
-    paid: Decimal = Decimal("0")
 
     @property
     def available(self) -> Decimal:
+        """What housing's team calls the uncommitted part of the fund."""
         return self.ledger.uncommitted
+
+
+@dataclass(frozen=True)
+class Lease:
+    """What a rent advance is paid against: months of rent on a registered lease at its monthly rent.
+    A contribution carries none of it; a rent advance needs all three."""
+
+    months: int | None = None
+    monthly_rent: Decimal | None = None
+    ref: str | None = None
+
+    def for_advance(self, amount: Decimal, *, max_months: int) -> Lease:
+        """The lease as an advance of `amount` needs it (1 to `max_months` months, the monthly rent to the
+        cent, the amount within those months of rent, the lease named), or the violation naming the field."""
+        if self.months is None or not 1 <= self.months <= max_months:
+            raise RuleViolation("months", "rent_advance_months", f"months of rent from 1 to {max_months}")
+        if self.monthly_rent is None:
+            raise RuleViolation("monthly_rent", "required", "a rent advance needs the lease's monthly rent")
+        rent = money(self.monthly_rent, "monthly_rent")
+        if amount > rent * self.months:
+            raise RuleViolation("amount", "advance_within_months",
+                                f"at most {self.months} months of rent: {rent * self.months} EUR")
+        if not self.ref:
+            raise RuleViolation("lease_ref", "required", "say which lease the advance is for")
+        return replace(self, monthly_rent=rent)
 
 
 @dataclass(frozen=True)
@@ -65,9 +89,7 @@ class Support:
     amount: Decimal
     status: SupportStatus
     requested_on: date
-    months: int | None = None
-    monthly_rent: Decimal | None = None
-    lease_ref: str | None = None
+    lease: Lease = Lease()
 
 
 def money(value: Decimal, field: str) -> Decimal:
@@ -87,23 +109,13 @@ def new_fund(fund_id: UUID, organisation_id: str, project_id: str, kind: FundKin
 
 
 def request(support_id: UUID, fund: Fund, beneficiary_id: UUID, kind: SupportKind, amount: Decimal,
-            today: date, rules: FundRules, *, already: Decimal, months: int | None = None,
-            monthly_rent: Decimal | None = None, lease_ref: str | None = None) -> Support:
+            today: date, rules: FundRules, *, already: Decimal, lease: Lease = Lease()) -> Support:
     """`already`: what this person has requested, approved or been paid from this fund so far."""
     amount = money(amount, "amount")
     if kind is SupportKind.rent_advance:
         if fund.kind is not FundKind.rent_advance:
             raise RuleViolation("fund_id", "fund_kind", "a rent advance is paid from a rent-advance fund")
-        if months is None or not 1 <= months <= rules.max_months:
-            raise RuleViolation("months", "rent_advance_months", f"months of rent from 1 to {rules.max_months}")
-        if monthly_rent is None:
-            raise RuleViolation("monthly_rent", "required", "a rent advance needs the lease's monthly rent")
-        monthly_rent = money(monthly_rent, "monthly_rent")
-        if amount > monthly_rent * months:
-            raise RuleViolation("amount", "advance_within_months",
-                                f"at most {months} months of rent: {monthly_rent * months} EUR")
-        if not lease_ref:
-            raise RuleViolation("lease_ref", "required", "say which lease the advance is for")
+        lease = lease.for_advance(amount, max_months=rules.max_months)
     elif fund.kind is not FundKind.contributions:
         raise RuleViolation("fund_id", "fund_kind",
                             "a furniture or utilities contribution is paid from a contributions fund")
@@ -111,7 +123,7 @@ def request(support_id: UUID, fund: Fund, beneficiary_id: UUID, kind: SupportKin
         raise RuleViolation("amount", "cap_per_person",
                             f"the fund gives at most {fund.cap_per_person} EUR per person; {already} EUR already")
     return Support(support_id, fund.fund_id, fund.organisation_id, beneficiary_id, kind, amount,
-                   SupportStatus.requested, today, months, monthly_rent, lease_ref)
+                   SupportStatus.requested, today, lease)
 
 
 def approve(s: Support, fund: Fund) -> Support:

@@ -63,7 +63,9 @@ class ScoringRules:
 
 @dataclass(frozen=True)
 class MoveOutReason:
-    code: str
+    """A reason for moving out, listed in `move_out_reasons` under its code: whether it closes the
+    person's housing goal (autonomy reached, transferred) or leaves it open (end of period, conflict)."""
+
     closes_goal: bool
 
 
@@ -119,7 +121,7 @@ def workflow_rules(directory: Path = RULES_DIR) -> WorkflowRules:
         if not codes or codes[-1] != "other":
             raise RulesError(f"{src}: decline_reasons.{actor} must end with 'other'")
     move_out = {
-        code: MoveOutReason(code, bool(_get(spec, "closes_goal", src)))
+        code: MoveOutReason(bool(_get(spec, "closes_goal", src)))
         for code, spec in _get(d, "move_out_reasons", src).items()
     }
     days = int(_get(d, "stalled_after_days", src))

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends
 
+from housing.domain.funds import Lease
 from housing.entrypoints.convert import fund_out, support_out
 from housing.entrypoints.deps import TEAM, context
 from housing.entrypoints.schemas import FundIn, FundOut, SupportIn, SupportOut
@@ -38,7 +39,7 @@ async def request_support(body: SupportIn, principal: Principal = Depends(TEAM),
                           ctx: Context = Depends(context)) -> SupportOut:
     """Request a rent advance (months of rent up to six, the lease) or a furniture / utilities contribution."""
     cmd = RequestSupport(principal.organisation_id, body.fund_id, body.beneficiary_id, body.kind, body.amount_eur,
-                         body.months, body.monthly_rent_eur, body.lease_ref)
+                         Lease(body.months, body.monthly_rent_eur, body.lease_ref))
     return support_out(await funds.request_support(ctx, cmd))
 
 

@@ -12,11 +12,12 @@ from housing.entrypoints.convert import proposal_out
 from housing.entrypoints.deps import READERS, TEAM, context
 from housing.entrypoints.schemas import ProposalOut, ProposeIn, RematchOut, StepIn
 from housing.service_layer import views, workflow
-from housing.service_layer.commands import ProposalStep, ProposeManually
+from housing.service_layer.commands import ProposalStep
 from housing.service_layer.context import Context
 from housing.service_layer.matching import Rematch, rematch
 from shared.api import ERROR_RESPONSES, Page, PageQuery
 from shared.auth import Principal
+from shared.commands import ProposeByHand
 
 router = APIRouter(prefix="/api/v1", tags=["housing: proposals"], responses=ERROR_RESPONSES)
 Action = Literal["accept", "confirm", "move_in", "move_out", "decline"]
@@ -51,7 +52,7 @@ async def list_proposals(principal: Principal = Depends(READERS), page: PageQuer
 async def propose(body: ProposeIn, principal: Principal = Depends(TEAM),
                   ctx: Context = Depends(context)) -> ProposalOut:
     """A proposal made by hand; refused with each hard constraint it breaks."""
-    cmd = ProposeManually(principal.organisation_id, body.beneficiary_id, body.place_id)
+    cmd = ProposeByHand(principal.organisation_id, body.beneficiary_id, body.place_id)
     return proposal_out(await workflow.propose(ctx, cmd))
 
 

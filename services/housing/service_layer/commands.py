@@ -7,13 +7,13 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from housing.domain.funds import FundKind, SupportKind
+from housing.domain.funds import FundKind, Lease, SupportKind
 from housing.domain.offer import GenderPolicy, PlaceKind
+from shared.commands import ForOrganisation
 
 
 @dataclass(frozen=True)
-class RecordPlace:
-    organisation_id: str
+class RecordPlace(ForOrganisation):
     kind: PlaceKind
     municipality: str
     beds_total: int
@@ -33,15 +33,7 @@ class RecordPlace:
 
 
 @dataclass(frozen=True)
-class ProposeManually:
-    organisation_id: str
-    beneficiary_id: UUID
-    place_id: UUID
-
-
-@dataclass(frozen=True)
-class ProposalStep:
-    organisation_id: str
+class ProposalStep(ForOrganisation):
     proposal_id: UUID
     action: str  # accept, confirm, move_in, move_out, decline
     actor: str = "team"
@@ -50,8 +42,7 @@ class ProposalStep:
 
 
 @dataclass(frozen=True)
-class CreateFund:
-    organisation_id: str
+class CreateFund(ForOrganisation):
     project_id: str
     kind: FundKind
     total: Decimal
@@ -59,19 +50,15 @@ class CreateFund:
 
 
 @dataclass(frozen=True)
-class RequestSupport:
-    organisation_id: str
+class RequestSupport(ForOrganisation):
     fund_id: UUID
     beneficiary_id: UUID
     kind: SupportKind
     amount: Decimal
-    months: int | None = None
-    monthly_rent: Decimal | None = None
-    lease_ref: str | None = None
+    lease: Lease = Lease()
 
 
 @dataclass(frozen=True)
-class SupportStep:
-    organisation_id: str
+class SupportStep(ForOrganisation):
     support_id: UUID
     action: str  # approve, pay, refuse

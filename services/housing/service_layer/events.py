@@ -48,5 +48,5 @@ def moved_out(p: Proposal, place: Place, today: date, reason: str, closes_goal: 
 def support_changed(s: Support, fund: Fund, today: date) -> HousingSupportChanged:
     return HousingSupportChanged(
         support_id=s.support_id, kind=s.kind.value, status=s.status.value, fund_id=fund.fund_id,
-        project_id=fund.project_id, amount_eur=str(s.amount), months=s.months, changed_on=today,
+        project_id=fund.project_id, amount_eur=str(s.amount), months=s.lease.months, changed_on=today,
     )

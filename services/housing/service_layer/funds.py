@@ -32,7 +32,7 @@ async def request_support(ctx: Context, cmd: RequestSupport) -> Support:
             raise NotFound("no such person known to the organisation's housing team")
         already = await uow.supports.total_for(fund.fund_id, cmd.beneficiary_id)
         s = rules.request(uuid4(), fund, cmd.beneficiary_id, cmd.kind, cmd.amount, today, ctx.funds, already=already,
-                          months=cmd.months, monthly_rent=cmd.monthly_rent, lease_ref=cmd.lease_ref)
+                          lease=cmd.lease)
         await uow.supports.add(s)
         uow.emit(support_changed(s, fund, today), beneficiary_id=s.beneficiary_id, organisation_id=s.organisation_id,
                  project_id=fund.project_id)

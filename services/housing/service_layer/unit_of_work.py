@@ -26,12 +26,11 @@ class HousingUnitOfWork(UnitOfWork):
 
 
 class PostgresHousingUnitOfWork(PostgresUnitOfWork, HousingUnitOfWork):
-    def _repositories(self, conn: asyncpg.Connection) -> None:
-        self.households = PgHouseholds(conn)
-        self.places = PgPlaces(conn)
-        self.proposals = PgProposals(conn)
-        self.funds = PgFunds(conn)
-        self.supports = PgSupports(conn)
+    households: PgHouseholds
+    places: PgPlaces
+    proposals: PgProposals
+    funds: PgFunds
+    supports: PgSupports
 
 
 def postgres_uow(pool: asyncpg.Pool) -> PostgresHousingUnitOfWork:

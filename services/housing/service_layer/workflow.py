@@ -12,11 +12,12 @@ from housing.domain.matching.graph import build_graph
 from housing.domain.offer import Place
 from housing.domain.scoring import Score, explain
 from housing.domain.workflow import HOLDS_BEDS, OPEN, Proposal, Status, accept, confirm, decline, move_in, move_out
-from housing.service_layer.commands import ProposalStep, ProposeManually
+from housing.service_layer.commands import ProposalStep
 from housing.service_layer.context import Context
 from housing.service_layer.events import moved_in, moved_out, proposal_made, status_changed
 from housing.service_layer.matching import Rematch, rematch
 from housing.service_layer.unit_of_work import HousingUnitOfWork
+from shared.commands import ProposeByHand
 from shared.errors import Conflict, NotFound, RuleViolation, Violations
 
 
@@ -42,12 +43,12 @@ def _check(h: Household, place: Place, today: date, ctx: Context, free: int) -> 
                          for b in broken)
 
 
-async def propose(ctx: Context, cmd: ProposeManually) -> Proposal:
+async def propose(ctx: Context, cmd: ProposeByHand) -> Proposal:
     """A proposal the team makes by hand; refused (422, naming each constraint) if it breaks any."""
     today = ctx.today()
     async with ctx.uow() as uow:
         h = await uow.households.get(cmd.beneficiary_id)
-        found = await uow.places.get(cmd.place_id, cmd.organisation_id)
+        found = await uow.places.get(cmd.offer_id, cmd.organisation_id)
         if h is None or h.organisation_id != cmd.organisation_id:
             raise NotFound("no such person on the organisation's housing list")
         if found is None:

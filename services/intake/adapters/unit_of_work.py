@@ -138,13 +138,3 @@ class PostgresIntakeUnitOfWork(PostgresUnitOfWork):
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         super().__init__(pool, topic=INTAKE_EVENTS.name, producer=PRODUCER)
-
-    def _repositories(self, conn: asyncpg.Connection) -> None:
-        self.people = People(conn)
-        self.projects = Projects(conn)
-        self.path = Path(conn)
-        self.activities = Activities(conn)
-        self.corrections = Corrections(conn)
-        self.caseload = Caseload(conn)
-        self.consents = Consents(conn)
-        self.audit = Audit(conn)

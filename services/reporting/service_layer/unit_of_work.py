@@ -22,6 +22,9 @@ class ReportingUnitOfWork(UnitOfWork):
 
 
 class PostgresReportingUnitOfWork(PostgresUnitOfWork, ReportingUnitOfWork):
+    facts: PostgresFacts
+    projects: PostgresProjects
+
     def __init__(self, pool: asyncpg.Pool | None, *, connection: Connection | None = None) -> None:
         super().__init__(pool, topic=None, producer=PRODUCER, connection=connection)
 
@@ -29,10 +32,6 @@ class PostgresReportingUnitOfWork(PostgresUnitOfWork, ReportingUnitOfWork):
     def on(cls, connection: Connection) -> PostgresReportingUnitOfWork:
         """Joined to the consumer's transaction."""
         return cls(None, connection=connection)
-
-    def _repositories(self, conn: Connection) -> None:
-        self.facts = PostgresFacts(conn)
-        self.projects = PostgresProjects(conn)
 
 
 class InMemoryReportingUnitOfWork(InMemoryUnitOfWork, ReportingUnitOfWork):

@@ -48,6 +48,15 @@ from shared.events.contracts.people import (
     CorrectableField,
 )
 from shared.events.contracts.vocabulary import AMOUNT
+from shared.events.envelope import EventPayload
+
+INTAKE_PUBLISHED: tuple[type[EventPayload], ...] = (
+    BeneficiaryRegistered, BeneficiaryErased, AssessmentRecorded, PlanAgreed, GoalOutcomeRecorded,
+    PathStatusChanged, InterventionRecorded, CourseEnrolled, CourseCompleted, BeneficiaryCorrected,
+    InterventionCorrected, BeneficiaryEnrolledInProject, ConsentGiven, ConsentWithdrawn,
+)
+"""The events on intake's topic: what intake publishes (its wiring and AsyncAPI document) and all that
+the services consuming that topic may expect on it."""
 
 __all__ = [
     "ConsentGiven",
@@ -65,6 +74,7 @@ __all__ = [
     "QualificationRecognitionChanged",
     "SkillsCertified",
     "AMOUNT",
+    "INTAKE_PUBLISHED",
     "Area",
     "AgeBand",
     "AssessmentRecorded",

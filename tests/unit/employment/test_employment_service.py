@@ -311,8 +311,8 @@ async def test_a_rolled_back_rematch_is_rebuilt_from_the_tables(app, store, hand
 
 
 async def test_a_hand_made_proposal_needs_consent_and_every_requirement_and_keeps_its_seat(app, store, handle):
-    from employment.service_layer.commands import ProposePerson
     from employment.service_layer.proposals import propose
+    from shared.commands import ProposeByHand
     from tests.employment_support import registered
 
     f = await fund(app)
@@ -321,23 +321,23 @@ async def test_a_hand_made_proposal_needs_consent_and_every_requirement_and_keep
     async with app.uow() as uow:
         await handle[registered().event_type](uow, event(registered(), no_consent))
     with pytest.raises(Conflict) as e:
-        await propose(app, ProposePerson(ORG, o.opening_id, no_consent))
+        await propose(app, ProposeByHand(ORG, no_consent, o.opening_id))
     assert e.value.rule == "no_consent_to_employment_referral"
     low = await matchable(app, handle, italian_level="A2")
     with pytest.raises(RuleViolation) as e:
-        await propose(app, ProposePerson(ORG, o.opening_id, low))
+        await propose(app, ProposeByHand(ORG, low, o.opening_id))
     assert e.value.rule == "requirement_italian_level"
     assert await proposals(app) == []
     engine_pick = await matchable(app, handle, italian_level="C1")
     (p, _), = await proposals(app)
     assert p.beneficiary_id == engine_pick
     other = await matchable(app, handle, italian_level="B2")
-    made = await propose(app, ProposePerson(ORG, o.opening_id, other))
+    made = await propose(app, ProposeByHand(ORG, other, o.opening_id))
     assert made.pinned
     (kept, _), = await proposals(app)
     assert kept.placement_id == made.placement_id  # the engine's proposal gave way; the seat stays the team's
     with pytest.raises(Conflict) as e:
-        await propose(app, ProposePerson(ORG, o.opening_id, engine_pick))
+        await propose(app, ProposeByHand(ORG, engine_pick, o.opening_id))
     assert e.value.rule == "no_seat_left"
     moved = await pipeline.move_stage(app, MoveStage(ORG, made.placement_id, Stage.interview, TODAY))
     assert moved.stage is Stage.interview  # its own seat, not a second one

@@ -8,18 +8,18 @@ from uuid import uuid4
 
 import pytest
 
-from housing.domain.funds import FundKind, SupportKind
+from housing.domain.funds import FundKind, Lease, SupportKind
 from housing.domain.offer import GenderPolicy, PlaceKind
 from housing.domain.workflow import Status
 from housing.service_layer import funds, offer, views, workflow
 from housing.service_layer.commands import (
     CreateFund,
     ProposalStep,
-    ProposeManually,
     RecordPlace,
     RequestSupport,
     SupportStep,
 )
+from shared.commands import ProposeByHand
 from shared.errors import Conflict, NotFound, RuleViolation, Violations
 from shared.events.contracts import (
     BeneficiaryCorrected,
@@ -213,7 +213,7 @@ async def test_manual_proposal_breaking_a_hard_constraint_is_refused_with_each_r
     p = await offer.record_place(t.ctx, flat(gender_policy=GenderPolicy.men, beds_free=1))
     bid = await t.person(sex="F", size=2, children=1)
     with pytest.raises(Violations) as e:
-        await workflow.propose(t.ctx, ProposeManually(ORG, bid, p.place_id))
+        await workflow.propose(t.ctx, ProposeByHand(ORG, bid, p.place_id))
     assert {v.rule for v in e.value.violations} == {"hard_constraint_capacity", "hard_constraint_gender_policy"}
 
 
@@ -248,7 +248,7 @@ async def test_rent_advance_requested_approved_paid_against_the_fund():
     t = Harness()
     f, bid = await fund_and_person(t)
     s = await funds.request_support(t.ctx, RequestSupport(ORG, f.fund_id, bid, SupportKind.rent_advance,
-                                                          Decimal("1200.00"), 6, Decimal("200.00"), "RM-2026-1"))
+                                                          Decimal("1200.00"), Lease(6, Decimal("200.00"), "RM-2026-1")))
     await funds.support_step(t.ctx, SupportStep(ORG, s.support_id, "approve"))
     await funds.support_step(t.ctx, SupportStep(ORG, s.support_id, "pay"))
     got = await t.uow.funds.get(f.fund_id, ORG)
@@ -264,8 +264,8 @@ async def test_rent_advance_rules():
 
     async def ask(amount, months=6, rent="200.00", lease="L-1"):
         return await funds.request_support(t.ctx, RequestSupport(
-            ORG, f.fund_id, bid, SupportKind.rent_advance, Decimal(amount), months,
-            Decimal(rent) if rent else None, lease))
+            ORG, f.fund_id, bid, SupportKind.rent_advance, Decimal(amount),
+            Lease(months, Decimal(rent) if rent else None, lease)))
 
     with pytest.raises(RuleViolation, match="months"):
         await ask("1200", months=7)

@@ -55,13 +55,11 @@ class _Fund(ProjectFund):
 
     name: str
     total: Decimal
-    committed: Decimal = Decimal("0")
-    paid: Decimal = Decimal("0")
 
 
 def test_a_project_fund_reads_and_replaces_its_ledger_by_its_own_names():
-    f = _Fund(uuid4(), "coop-a", "FAMI-1", "bursaries", Decimal("100"), Decimal("10"), Decimal("5"))
-    assert f.ledger == Ledger(Decimal("100"), Decimal("10"), Decimal("5"))
+    f = _Fund(uuid4(), "coop-a", "FAMI-1", "bursaries", Decimal("100"), committed=Decimal("10"), paid=Decimal("5"))
+    assert f.ledger == Ledger(Decimal("100"), committed=Decimal("10"), paid=Decimal("5"))
     moved = f.with_ledger(Ledger(Decimal("90"), Decimal("20"), Decimal("6")))
     assert moved == replace(f, total=Decimal("90"), committed=Decimal("20"), paid=Decimal("6"))
 
