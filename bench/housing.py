@@ -170,6 +170,8 @@ def run() -> list[tuple[str, float, str]]:
     times, cpu = _events()
     year = housing_dynamic.run()
     best = year["hindsight"]
+    each = ", ".join(f"draw {d}: {100 * year[f'engine_draw_{d}'] / best:.2f} %" for d in housing_dynamic.DRAWS)
+    print(f"# housing.dynamic_vs_hindsight_pct per draw of the engine's futures: {each}", file=sys.stderr)
     return [
         ("housing.full_rematch_s", mid["seconds"], "s"),
         ("housing.full_rematch_cpu_s", mid["cpu"], "s"),
