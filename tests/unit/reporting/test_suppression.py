@@ -339,3 +339,15 @@ def test_tables_of_more_than_ten_organisations_and_categories_are_read_back_righ
     assert {k for k, r in shown.items() if r == "primary"} == {("org01", "sex", "F")}
     assert shown[(None, "sex", "F")] != "primary" and shown[(None, None, None)] is None
     assert_protected(cells, [s for s in protect_cells(cells, RULE, TauArgus())])
+
+
+def test_the_engine_leaves_no_file_in_the_working_directory(tmp_path, monkeypatch):
+    """Its solvers log (CSPlogfile.txt, FullJJ.log, cspSCIP.*) where the process stands: the pattern
+    and the audit are both made in a scratch folder, so no run leaves them in the work tree."""
+    monkeypatch.chdir(tmp_path)
+    cells = [Cell(o, None, None, D(f + m), f + m) for o, f, m in (("o1", 3, 9), ("o2", 6, 2), ("o3", 1, 12))]
+    cells += [Cell(o, "sex", s, D(n), n) for o, f, m in (("o1", 3, 9), ("o2", 6, 2), ("o3", 1, 12))
+              for s, n in (("F", f), ("M", m))]
+    cells += [Cell(None, None, None, D(33), 33), Cell(None, "sex", "F", D(10), 10), Cell(None, "sex", "M", D(23), 23)]
+    assert any(s.withheld == "secondary" for s in protect_cells(cells, RULE, TauArgus()))
+    assert list(tmp_path.iterdir()) == []
