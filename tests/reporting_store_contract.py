@@ -85,6 +85,33 @@ class ReportingStoreContract:
             assert (await uow.projects.get("P1")).partners == ("b",)
             assert await uow.projects.budget("P1", as_of=NOW) is None  # registered, but no budget recorded
 
+    async def test_project_roles_are_versions_read_as_of(self, make: Callable[[], ReportingUnitOfWork]):
+        """fami funds P1 led by `lead` with partner b from March; in September fondazione takes it over
+        and c joins: as of a time, the version recorded by then, before the first the first."""
+        t1, t2 = datetime(2025, 3, 1, 9, tzinfo=UTC), datetime(2025, 9, 1, 9, tzinfo=UTC)
+        march = ProjectInfo("P1", "fami", "lead", ("b",))
+        september = ProjectInfo("P1", "fondazione", "lead", ("b", "c"))
+        async with make() as uow:
+            await uow.projects.put(march, title="t", now=t1)
+            await uow.projects.put(ProjectInfo("P2", "fami", "b", ()), title="u", now=t2)
+            await uow.projects.put(september, title="t", now=t2)
+        async with make() as uow:
+            assert await uow.projects.get("P1", as_of=t1) == march
+            assert await uow.projects.get("P1", as_of=t2 - timedelta(microseconds=1)) == march
+            assert await uow.projects.get("P1", as_of=t2) == september
+            assert await uow.projects.get("P1") == september
+            assert await uow.projects.get("P1", as_of=t1 - timedelta(days=300)) == march  # before the first
+            assert await uow.projects.get("P9", as_of=t2) is None
+            assert [p.project_id for p in await uow.projects.funded_by("fami", as_of=t1)] == ["P1", "P2"]
+            assert [p.project_id for p in await uow.projects.funded_by("fami", as_of=t2)] == ["P2"]
+            assert await uow.projects.funded_by("fondazione", as_of=t1) == []
+            assert await uow.projects.funded_by("fondazione", as_of=t2) == [september]
+            # a clock set back never slips the new roles behind the old ones
+            await uow.projects.put(march, title="t", now=t1 - timedelta(days=1))
+        async with make() as uow:
+            assert await uow.projects.get("P1", as_of=t2 - timedelta(microseconds=1)) == march
+            assert await uow.projects.get("P1", as_of=t2) == march  # recorded at t2, after september's
+
     async def test_budget_versions_are_kept_whole_and_read_as_of(self, make: Callable[[], ReportingUnitOfWork]):
         t1, t2 = datetime(2025, 3, 1, 9, tzinfo=UTC), datetime(2025, 9, 1, 9, tzinfo=UTC)
         first = (BudgetLine("work", "staff", Decimal("1200.50")),

@@ -5,3 +5,5 @@ GRANT EXECUTE ON FUNCTION create_fact_generation(integer), index_fact_generation
 -- A budget version is kept as recorded: the service adds versions and reads them, never rewrites or
 -- removes one (migrations/0006_budget_versions.sql).
 REVOKE UPDATE, DELETE, TRUNCATE ON budget_versions, budget_version_lines FROM :role;
+-- So is a version of a project's roles (migrations/0007_project_role_versions.sql).
+REVOKE UPDATE, DELETE, TRUNCATE ON project_role_versions FROM :role;

@@ -3,6 +3,7 @@ import pytest
 
 from deploy.bootstrap import prepare_database
 from reporting.adapters.postgres import PostgresProjects
+from reporting.domain.access import ProjectInfo
 from shared.settings import PlatformSettings
 from tests.databases import service_database
 from tests.integration.reporting_support import REPORTING, ReportingDatabase
@@ -42,7 +43,7 @@ async def test_budgets_registered_before_versions_become_version_1(real_servers,
             await admin.close()
         applied = await prepare_database(PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres), "reporting",
                                          db.name)
-        assert applied == ["reporting/0006_budget_versions.sql"]
+        assert applied == ["reporting/0006_budget_versions.sql", "reporting/0007_project_role_versions.sql"]
         conn = await asyncpg.connect(db.dsn)
         try:
             projects = PostgresProjects(conn)
@@ -53,6 +54,51 @@ async def test_budgets_registered_before_versions_become_version_1(real_servers,
                 ("housing", "rent_advances", "300.00"), ("work", "staff", "1200.50")]
             assert (p2.version, p2.lines) == (1, ())
             assert await conn.fetchval("SELECT to_regclass('project_budget_lines')") is None
+        finally:
+            await conn.close()
+    finally:
+        await db.drop()
+
+
+async def test_project_roles_registered_before_versions_hold_from_the_start(real_servers, tmp_path):
+    """Migration 0007 on a database at 0006 with projects in it: each project's funder, lead and
+    partners become its version 1, held from the start (reports as of any past date keep being read
+    by them); the service's role may add versions but not rewrite or remove one."""
+    from datetime import UTC, datetime
+
+    old = tmp_path / "reporting"
+    (old / "migrations").mkdir(parents=True)
+    for sql in sorted((REPORTING / "migrations").glob("*.sql")):
+        if sql.name < "0007":
+            (old / "migrations" / sql.name).write_text(sql.read_text())
+    privileges = (REPORTING / "privileges.sql").read_text().splitlines()
+    (old / "privileges.sql").write_text("\n".join(line for line in privileges if "project_role_versions" not in line))
+    db = await service_database(real_servers.postgres, "reporting", "it_rep_mig7", old)
+    try:
+        admin = await asyncpg.connect(db.admin_dsn)
+        try:
+            await admin.execute(
+                "INSERT INTO projects (project_id, funder, lead_organisation_id, partners, title) VALUES "
+                "('P1', 'fami', 'coop-a', '{coop-b}', 't'), ('P2', 'fondazione', 'coop-b', '{}', 'u')")
+        finally:
+            await admin.close()
+        applied = await prepare_database(PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres), "reporting",
+                                         db.name)
+        assert applied == ["reporting/0007_project_role_versions.sql"]
+        conn = await asyncpg.connect(db.dsn)
+        try:
+            projects = PostgresProjects(conn)
+            long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+            p1 = await projects.get("P1", as_of=long_ago)
+            assert p1 == ProjectInfo("P1", "fami", "coop-a", ("coop-b",))
+            assert [p.project_id for p in await projects.funded_by("fondazione", as_of=long_ago)] == ["P2"]
+            later = datetime(2030, 1, 1, tzinfo=UTC)
+            await projects.put(ProjectInfo("P1", "fondazione", "coop-a", ("coop-b",)), title="t", now=later)
+            assert (await projects.get("P1", as_of=long_ago)).funder == "fami"
+            assert (await projects.get("P1", as_of=later)).funder == "fondazione"
+            for statement in ("UPDATE project_role_versions SET funder = 'x'", "DELETE FROM project_role_versions"):
+                with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                    await conn.execute(statement)
         finally:
             await conn.close()
     finally:

@@ -4,14 +4,14 @@ from `projection_generations`, never from a request, so formatting them into SQL
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from reporting.domain.facts import facts_of
+from reporting.domain.facts import fact_rows
 from shared.db import Connection
 from shared.events.envelope import Event
 
@@ -35,20 +35,18 @@ def schema(generation: int) -> str:
     return f"gen_{int(generation)}"
 
 
-def rows_of(events: Sequence[Event]) -> list[tuple[Any, ...]]:
+def rows_of(events: Iterable[Event]) -> list[tuple[Any, ...]]:
     """One tuple per fact, in COLUMNS' order; the payload (the upcast one, serialised once by
     pydantic-core) is kept on each event's first fact only."""
     rows: list[tuple[Any, ...]] = []
     add = rows.append
     for event in events:
         envelope = event.envelope
-        payload = event.payload.__pydantic_serializer__.to_json(event.payload).decode()
         version, producer = envelope.schema_version, envelope.producer
-        for f in facts_of(event):
-            add((f.event_id, f.seq, f.event_type, version, producer, f.recorded_at, f.occurred_on, f.beneficiary_id,
-                 f.organisation_id, f.project_id, f.kind, f.category, f.sector, f.amount, f.quantity, f.record_id,
-                 f.supersedes, f.sex, f.age_band, f.legal_status, f.citizenship, f.province,
-                 payload if f.seq == 0 else None))
+        payload: str | None = event.payload.__pydantic_serializer__.to_json(event.payload).decode()
+        for f in fact_rows(event):
+            add((*f[:3], version, producer, *f[3:], payload))
+            payload = None
     return rows
 
 

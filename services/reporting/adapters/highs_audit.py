@@ -5,9 +5,11 @@ indicator, the published cells fixed at their values, the withheld ones non-nega
 How it stays fast on a funder's report (hundreds of withheld cells): the withheld cells fall apart
 into groups that share no relation (through published cells nothing passes), and each group is one
 small model; on it, each target's two objectives are solved in turn as linear programs, the simplex
-starting from the previous basis. Counts are whole people, and an intruder knows it: when every
-value is whole and the linear optimum is not, that bound is solved again as an integer program (the
-integer bound is the exact one; it is never wider than the linear one)."""
+starting from the previous basis, and a target that the solutions already found hold as far apart
+as it needs is not solved at all (each solution is a point the published figures allow). Counts are
+whole people, and an intruder knows it: when every value is whole and the linear optimum is not,
+that bound is solved again as an integer program (the integer bound is the exact one; it is never
+wider than the linear one)."""
 
 from __future__ import annotations
 
@@ -35,10 +37,17 @@ class HighsAudit:
                 continue
             model = _Model(values, relations, cells, integral=False)
             exact: _Model | None = None
+            seen = _Witnesses(integral)
             for target in wanted:
-                least, low_whole = model.bound(target, maximise=False)
-                high, high_whole = model.bound(target, maximise=True)
+                if (known := seen.wide(target, needed[target])) is not None:
+                    result[target] = known  # two solutions already found hold it this far apart
+                    continue
+                least, low_whole = seen.add(model, model.bound(target, maximise=False))
                 low = least if least is not None else Decimal(0)  # a minimum is never unbounded (x >= 0)
+                if (low_whole or not integral) and (known := seen.above(target, low, needed[target])) is not None:
+                    result[target] = known
+                    continue
+                high, high_whole = seen.add(model, model.bound(target, maximise=True))
                 if integral and not (low_whole and high_whole):
                     # The linear optimum splits a person. The integer interval lies inside the linear
                     # one, so a cell already too narrow there is weak; else solve it in whole people.
@@ -47,9 +56,9 @@ class HighsAudit:
                         continue
                     exact = exact or _Model(values, relations, cells, integral=True)
                     if not low_whole:
-                        low = exact.bound(target, maximise=False)[0] or Decimal(0)
+                        low = seen.add(exact, exact.bound(target, maximise=False))[0] or Decimal(0)
                     if not high_whole:
-                        high = exact.bound(target, maximise=True)[0]
+                        high = seen.add(exact, exact.bound(target, maximise=True))[0]
                 result[target] = (low, high)
         for target in targets - result.keys():  # in no relation at all: nothing bounds it
             result[target] = (Decimal(0), None)
@@ -64,6 +73,7 @@ class _Model:
         if not integral:  # presolve would throw the last basis away; from it, a new objective is a few pivots
             h.setOptionValue("presolve", "off")
         kind = highspy.HighsVarType.kInteger if integral else highspy.HighsVarType.kContinuous
+        self.solution: dict[CellKey, Decimal] | None = None  # the last bound's optimal point
         self.x = x = {k: h.addVariable(lb=0, ub=highspy.kHighsInf, type=kind) for k in sorted(cells, key=_order)}
 
         def term(key: CellKey):  # noqa: ANN202 - a highspy expression or a number
@@ -77,14 +87,50 @@ class _Model:
         """The least or greatest value (None: unbounded), and whether the optimum found is whole in
         every cell (then it is also the integer program's optimum)."""
         h = self.h
+        self.solution = None
         (h.maximize if maximise else h.minimize)(self.x[target])
         status = h.getModelStatus()
         if status in _UNBOUNDED:
             return None, True
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"the audit of {target} ended {h.modelStatusToString(status)}")
-        whole = all(abs(v - round(v)) < 1e-9 for v in h.getSolution().col_value)
+        point = h.getSolution().col_value
+        whole = all(abs(v - round(v)) < 1e-9 for v in point)
+        self.solution = {key: Decimal(round(v)) if whole else Decimal(repr(round(v, 6)))
+                         for key, v in zip(self.x, point, strict=True)}
         return Decimal(repr(round(h.getInfo().objective_function_value, 6))), whole
+
+
+class _Witnesses:
+    """Every solution found is a point the published figures allow, so each cell lies at least as far
+    apart as its least and greatest value over them: a target those already hold wide enough needs no
+    solve of its own (most of a funder's report's cells, once a few bounds are solved). In whole
+    people only whole solutions count: an intruder knows a count is whole."""
+
+    def __init__(self, integral: bool) -> None:
+        self.integral = integral
+        self.low: dict[CellKey, Decimal] = {}
+        self.high: dict[CellKey, Decimal] = {}
+
+    def add(self, model: _Model, bound: tuple[Decimal | None, bool]) -> tuple[Decimal | None, bool]:
+        if model.solution is not None and (bound[1] or not self.integral):
+            for key, value in model.solution.items():
+                if key not in self.low or value < self.low[key]:
+                    self.low[key] = value
+                if key not in self.high or value > self.high[key]:
+                    self.high[key] = value
+        return bound
+
+    def wide(self, target: CellKey, needed: Decimal) -> tuple[Decimal, Decimal] | None:
+        if target in self.low and self.high[target] - self.low[target] >= needed:
+            return self.low[target], self.high[target]
+        return None
+
+    def above(self, target: CellKey, low: Decimal, needed: Decimal) -> tuple[Decimal, Decimal] | None:
+        """With the least value solved: is a solution found already far enough above it?"""
+        if target in self.high and self.high[target] - low >= needed:
+            return low, self.high[target]
+        return None
 
 
 def _groups(equations: Sequence[Equation],

@@ -14,6 +14,7 @@ from reporting.domain.access import ProjectInfo
 from reporting.domain.budgets import BudgetLine, BudgetVersion, in_force, in_order, next_version
 from reporting.domain.counting import Cell, Query, evaluate
 from reporting.domain.facts import Fact, facts_of
+from reporting.domain.project_roles import ALWAYS, RoleVersion, next_role_version, roles_in_force
 from shared.events.envelope import Event
 
 
@@ -66,16 +67,22 @@ class InMemoryProjects:
     def __init__(self) -> None:
         self.projects: dict[str, tuple[ProjectInfo, str]] = {}
         self.versions: dict[str, list[BudgetVersion]] = {}
+        self.roles: dict[str, list[RoleVersion]] = {}
 
-    async def get(self, project_id: str) -> ProjectInfo | None:
-        entry = self.projects.get(project_id)
-        return entry[0] if entry else None
+    async def get(self, project_id: str, *, as_of: datetime | None = None) -> ProjectInfo | None:
+        if as_of is None:
+            entry = self.projects.get(project_id)
+            return entry[0] if entry else None
+        return roles_in_force(self.roles.get(project_id, []), as_of)
 
-    async def funded_by(self, funder: str) -> list[ProjectInfo]:
-        return sorted((p for p, _ in self.projects.values() if p.funder == funder), key=lambda p: p.project_id)
+    async def funded_by(self, funder: str, *, as_of: datetime | None = None) -> list[ProjectInfo]:
+        projects = [await self.get(p, as_of=as_of) for p in sorted(self.projects)]
+        return [p for p in projects if p is not None and p.funder == funder]
 
-    async def put(self, project: ProjectInfo, *, title: str) -> None:
+    async def put(self, project: ProjectInfo, *, title: str, now: datetime | None = None) -> None:
         self.projects[project.project_id] = (project, title)
+        versions = self.roles.setdefault(project.project_id, [])
+        versions.append(next_role_version(versions[-1] if versions else None, now or ALWAYS, project))
 
     async def add_budget(self, project_id: str, lines: tuple[BudgetLine, ...], *, now: datetime) -> BudgetVersion:
         if project_id not in self.projects:  # as PostgreSQL's foreign key refuses it

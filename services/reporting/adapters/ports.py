@@ -47,14 +47,19 @@ class FactStore(Protocol):
 
 
 class ProjectStore(Protocol):
-    async def get(self, project_id: str) -> ProjectInfo | None:
+    async def get(self, project_id: str, *, as_of: datetime | None = None) -> ProjectInfo | None:
+        """The project's roles as recorded at `as_of` (`domain.project_roles.roles_in_force`; None: the
+        latest); None if it had none by then."""
         ...
 
-    async def funded_by(self, funder: str) -> list[ProjectInfo]:
+    async def funded_by(self, funder: str, *, as_of: datetime | None = None) -> list[ProjectInfo]:
+        """The projects `funder` funded as recorded at `as_of` (None: now), by project id."""
         ...
 
-    async def put(self, project: ProjectInfo, *, title: str) -> None:
-        """The project's funder, lead, partners and title (its budget is recorded by `add_budget`)."""
+    async def put(self, project: ProjectInfo, *, title: str, now: datetime | None = None) -> None:
+        """The project's title, and a new version of its funder, lead and partners recorded at `now`
+        (`domain.project_roles.next_role_version`; None: as held from the start); its budget is
+        recorded by `add_budget`."""
         ...
 
     async def add_budget(self, project_id: str, lines: tuple[BudgetLine, ...], *, now: datetime) -> BudgetVersion:

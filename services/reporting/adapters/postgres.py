@@ -15,6 +15,7 @@ from reporting.domain.access import ProjectInfo
 from reporting.domain.budgets import BudgetLine, BudgetVersion, in_order, next_version
 from reporting.domain.counting import Cell, Query
 from reporting.domain.facts import Fact
+from reporting.domain.project_roles import ALWAYS, RoleVersion, next_role_version
 from shared.db import Connection
 from shared.events.envelope import Event
 
@@ -88,29 +89,61 @@ def _fact(r: asyncpg.Record, beneficiary_id: UUID) -> Fact:
     )
 
 
+# `domain.project_roles.roles_in_force` as an ordering ($2 the as-of time): the latest version recorded
+# by then, else the first.
+_IN_FORCE_FIRST = "(recorded_at <= $2) DESC, CASE WHEN recorded_at <= $2 THEN version ELSE -version END DESC"
+
+
 class PostgresProjects:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    async def get(self, project_id: str) -> ProjectInfo | None:
-        row = await self._conn.fetchrow("SELECT * FROM projects WHERE project_id = $1", project_id)
+    async def get(self, project_id: str, *, as_of: datetime | None = None) -> ProjectInfo | None:
+        if as_of is None:
+            row = await self._conn.fetchrow("SELECT * FROM projects WHERE project_id = $1", project_id)
+        else:
+            row = await self._conn.fetchrow(f"SELECT * FROM project_role_versions WHERE project_id = $1 "
+                                            f"ORDER BY {_IN_FORCE_FIRST} LIMIT 1", project_id, as_of)
         return _project(row) if row else None
 
-    async def funded_by(self, funder: str) -> list[ProjectInfo]:
-        rows = await self._conn.fetch("SELECT * FROM projects WHERE funder = $1 ORDER BY project_id", funder)
+    async def funded_by(self, funder: str, *, as_of: datetime | None = None) -> list[ProjectInfo]:
+        if as_of is None:
+            rows = await self._conn.fetch("SELECT * FROM projects WHERE funder = $1 ORDER BY project_id", funder)
+        else:
+            rows = await self._conn.fetch(
+                f"""
+                SELECT * FROM (
+                    SELECT DISTINCT ON (project_id) * FROM project_role_versions
+                    ORDER BY project_id, {_IN_FORCE_FIRST}
+                ) AS in_force WHERE funder = $1 ORDER BY project_id COLLATE "C"
+                """, funder, as_of)
         return [_project(r) for r in rows]
 
-    async def put(self, project: ProjectInfo, *, title: str) -> None:
-        await self._conn.execute(
-            """
-            INSERT INTO projects (project_id, funder, lead_organisation_id, partners, title)
-            VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (project_id) DO UPDATE SET funder = excluded.funder,
-                lead_organisation_id = excluded.lead_organisation_id, partners = excluded.partners,
-                title = excluded.title
-            """,
-            project.project_id, project.funder, project.lead_organisation_id, list(project.partners), title,
-        )
+    async def put(self, project: ProjectInfo, *, title: str, now: datetime | None = None) -> None:
+        """The project's row (the latest roles, the title) and a new version of its roles, numbered
+        under the row's lock so concurrent PUTs each get their own."""
+        async with self._conn.transaction():
+            await self._conn.execute(
+                """
+                INSERT INTO projects (project_id, funder, lead_organisation_id, partners, title)
+                VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (project_id) DO UPDATE SET funder = excluded.funder,
+                    lead_organisation_id = excluded.lead_organisation_id, partners = excluded.partners,
+                    title = excluded.title
+                """,
+                project.project_id, project.funder, project.lead_organisation_id, list(project.partners), title,
+            )
+            await self._conn.execute("SELECT 1 FROM projects WHERE project_id = $1 FOR UPDATE", project.project_id)
+            latest = await self._conn.fetchrow(
+                "SELECT version, recorded_at FROM project_role_versions WHERE project_id = $1 "
+                "ORDER BY version DESC LIMIT 1", project.project_id)
+            version = next_role_version(
+                RoleVersion(latest["version"], _aware(latest["recorded_at"]), project) if latest else None,
+                now or ALWAYS, project)
+            await self._conn.execute(
+                "INSERT INTO project_role_versions (project_id, version, recorded_at, funder, lead_organisation_id, "
+                "partners) VALUES ($1, $2, $3, $4, $5, $6)", project.project_id, version.version,
+                version.recorded_at, project.funder, project.lead_organisation_id, list(project.partners))
 
     async def add_budget(self, project_id: str, lines: tuple[BudgetLine, ...], *, now: datetime) -> BudgetVersion:
         """The project's row locked first, so two PUTs at once number their versions one after the other
@@ -153,6 +186,11 @@ class PostgresProjects:
             "AND version = $2", project_id, version)
         # ordered as the twin and the domain order them (by code point, whatever the database's collation)
         return in_order(BudgetLine(r["work_package"], r["budget_line"], Decimal(r["amount_eur"])) for r in rows)
+
+
+def _aware(at: datetime) -> datetime:
+    """asyncpg gives the earliest timestamptz (ALWAYS) back without its zone."""
+    return at if at.tzinfo is not None else ALWAYS
 
 
 def _project(row: asyncpg.Record) -> ProjectInfo:

@@ -68,14 +68,14 @@ class TauArgus(HighsAudit):
                 f"<SAFETYRULE> FREQ({rule.minimum_people},{rule.safety_range_pct})\n<READTABLE> 1\n"
                 f'<SUPPRESS> OPT(1)\n<WRITETABLE> (1,5,"SO+","out.tab")\n'
             )
-            # The engine's solver writes its logs (FullJJ.log, cspSCIP.*) to the working directory,
-            # growing with each table: it works inside the scratch folder, which goes with them. The
-            # working directory is the process's; under the lock only this call uses it, and the
-            # service opens no file by a relative path.
+            # The engine's solvers write their logs (FullJJ.log, cspSCIP.*, CSPlogfile.txt) to the
+            # working directory, growing with each table: the pattern and its audit are made inside
+            # the scratch folder, which goes with them. The working directory is the process's; under
+            # the lock only this call uses it, and the service opens no file by a relative path.
             with contextlib.chdir(folder):
                 engine = run_batch(str(folder / "t.arb"))
+                audit = {row["cell"]: row for row in engine.audit(0)}
             out = (folder / "out.tab").read_text().splitlines()
-            audit = {row["cell"]: row for row in engine.audit(0)}
         return _read_back(out, audit, n_dims, two_way, bool(columns),
                           {v: k for k, v in row_code.items()}, {v: k for k, v in column_code.items()})
 

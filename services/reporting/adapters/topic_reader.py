@@ -18,7 +18,7 @@ class TopicReader:
     """Every partition of `topics` to its current end, or only `ends`' partitions up to those offsets."""
 
     def __init__(self, bootstrap_servers: str, topics: Sequence[str], event_types: Sequence[str], *,
-                 batch: int = 20_000, ends: dict[Partition, int] | None = None) -> None:
+                 batch: int = 1_000, ends: dict[Partition, int] | None = None) -> None:
         self._servers = bootstrap_servers
         self._topics = list(topics)
         self._decoder = Decoder(event_types)

@@ -39,7 +39,8 @@ class Auditor(Protocol):
         """For each target (a withheld cell, with the width its interval needs), the least and
         greatest value (None: unbounded) consistent with every published value and every relation,
         the unknowns (`withheld`) being non-negative. A target's interval may be given only as
-        narrowly as it takes to see it is too narrow."""
+        narrowly as it takes to see it is too narrow, or that it is wide enough: what it gives lies
+        inside the exact interval, and is too narrow exactly when that is."""
         ...
 
 
@@ -112,6 +113,10 @@ def protect_linked(values: Mapping[CellKey, Decimal], withheld: Mapping[CellKey,
     integral = all(v == v.to_integral_value() for v in values.values())
     # A cell found safe stays safe as more are withheld: only the weak ones are audited again.
     pending = {k for k, reason in pattern.items() if reason == "primary"}
+    touching: dict[CellKey, list[Equation]] = defaultdict(list)  # each cell's relations, made once
+    for eq in equations:
+        for key in (*eq.parts, eq.total):
+            touching[key].append(eq)
     while pending:
         intervals = auditor.intervals(values, equations, set(pattern), {k: required(values[k], rule) for k in pending},
                                       integral=integral)
@@ -123,7 +128,7 @@ def protect_linked(values: Mapping[CellKey, Decimal], withheld: Mapping[CellKey,
         # report has hundreds of withheld cells, and one audit round per added cell is too slow.
         added = False
         for target in weak:
-            extra = _next_cell(target, values, equations, pattern)
+            extra = _next_cell(target, values, touching, pattern)
             if extra is not None and extra not in pattern:
                 pattern[extra] = "secondary"
                 added = True
@@ -133,19 +138,15 @@ def protect_linked(values: Mapping[CellKey, Decimal], withheld: Mapping[CellKey,
     return pattern
 
 
-def _next_cell(target: CellKey, values: Mapping[CellKey, Decimal], equations: Sequence[Equation],
+def _next_cell(target: CellKey, values: Mapping[CellKey, Decimal], touching: Mapping[CellKey, list[Equation]],
                pattern: Mapping[CellKey, Reason]) -> CellKey | None:
     """The published cell to withhold next: among those in a relation reachable from `target`
     through withheld cells, the one losing least (a category before a total, which every table
     shares; then the smallest value; a zero only when nothing else is left)."""
-    touching: dict[CellKey, list[Equation]] = defaultdict(list)
-    for eq in equations:
-        for key in (*eq.parts, eq.total):
-            touching[key].append(eq)
     seen, frontier, candidates = {target}, [target], set()
     while frontier:
         key = frontier.pop()
-        for eq in touching[key]:
+        for eq in touching.get(key, ()):
             for other in (*eq.parts, eq.total):
                 if other in pattern and other not in seen:
                     seen.add(other)

@@ -11,8 +11,7 @@ from reporting.domain.access import ProjectInfo, Viewer, audience
 from reporting.domain.asof import as_of_instant
 from reporting.domain.budgets import BudgetVersion, budget_lines
 from reporting.domain.money import DEFINITION, spending
-from reporting.service_layer.reports import Reporting
-from shared.errors import NotFound
+from reporting.service_layer.reports import Reporting, project_as_of
 
 
 @dataclass(frozen=True)
@@ -30,8 +29,9 @@ async def register_project(reporting: Reporting, command: RegisterProject) -> tu
     project = ProjectInfo(command.project_id, command.funder, command.lead_organisation_id, command.partners)
     lines = budget_lines(command.budget)
     async with reporting.uow() as uow:
-        await uow.projects.put(project, title=command.title)
-        version = await uow.projects.add_budget(project.project_id, lines, now=reporting.clock())
+        now = reporting.clock()
+        await uow.projects.put(project, title=command.title, now=now)
+        version = await uow.projects.add_budget(project.project_id, lines, now=now)
     return project, version
 
 
@@ -40,10 +40,8 @@ async def project_spending(reporting: Reporting, viewer: Viewer, project_id: str
     """Spent against the budget in force at the as-of time; who may ask is who may read the project's report."""
     instant = as_of_instant(as_of, reporting.clock())
     async with reporting.uow() as uow:
-        project = await uow.projects.get(project_id)
-        if project is None:
-            raise NotFound(f"no project {project_id!r} is registered with reporting")
-        funded = await uow.projects.funded_by(viewer.organisation_id) if viewer.role == "funder" else []
+        project = await project_as_of(uow, project_id, instant)
+        funded = await uow.projects.funded_by(viewer.organisation_id, as_of=instant) if viewer.role == "funder" else []
         audience(viewer, organisation_id=None, project=project, funded=funded, external=False)
         amounts = await uow.facts.amounts(project_id, as_of=instant)
         budget = await uow.projects.budget(project_id, as_of=instant)
@@ -61,10 +59,8 @@ async def project_budget(reporting: Reporting, viewer: Viewer, project_id: str,
     """The version of the project's budget in force at the as-of time (None before the first PUT)."""
     instant = as_of_instant(as_of, reporting.clock())
     async with reporting.uow() as uow:
-        project = await uow.projects.get(project_id)
-        if project is None:
-            raise NotFound(f"no project {project_id!r} is registered with reporting")
-        funded = await uow.projects.funded_by(viewer.organisation_id) if viewer.role == "funder" else []
+        project = await project_as_of(uow, project_id, instant)
+        funded = await uow.projects.funded_by(viewer.organisation_id, as_of=instant) if viewer.role == "funder" else []
         audience(viewer, organisation_id=None, project=project, funded=funded, external=False)
         budget = await uow.projects.budget(project_id, as_of=instant)
     return {"project_id": project_id, "as_of": instant.isoformat(), "budget": version_body(budget) if budget else None}

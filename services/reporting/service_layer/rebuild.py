@@ -47,17 +47,29 @@ async def rebuild(pool, load: Loader) -> RebuildResult:  # noqa: ANN001
             await generations_sql.unlock_rebuild(guard)
 
 
+COPY_ROWS = 20_000  # facts per COPY: a round trip and a staging insert amortised over many rows
+
+
 def in_process(pool, source_factory: Callable[[], EventSource]) -> Loader:  # noqa: ANN001
     """The loader: one task reads and decodes while another writes, so the decoding overlaps the
-    database's work (worker processes were tried and were no faster here: see the README)."""
+    database's work (worker processes were tried and were no faster here: see the README). The source
+    gives small batches, each made into rows at once and dropped: a batch's events (pydantic models,
+    a dozen tracked objects each) are then few when the collector runs, where 20,000 of them alive
+    at a time made it walk them again and again (a third of the CPU); the rows gather into big COPYs."""
 
     async def load(generation: int) -> int:
         queue: asyncio.Queue[list[tuple[object, ...]] | None] = asyncio.Queue(maxsize=2)
 
         async def read() -> None:
+            rows: list[tuple[object, ...]] = []
             try:
                 async for events in source_factory().batches():
-                    await queue.put(rows_of(events))  # decoding here overlaps the writer's inserts
+                    rows += rows_of(events)  # decoding here overlaps the writer's inserts
+                    if len(rows) >= COPY_ROWS:
+                        await queue.put(rows)
+                        rows = []
+                if rows:
+                    await queue.put(rows)
             finally:
                 await queue.put(None)
 

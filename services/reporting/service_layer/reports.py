@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from reporting.domain.access import Audience, Viewer, audience
+from reporting.domain.access import Audience, ProjectInfo, Viewer, audience
 from reporting.domain.asof import as_of_instant
 from reporting.domain.catalogue import Catalogue
 from reporting.domain.counting import Cell, Query
@@ -57,7 +57,7 @@ class Reporting:
             indicator_set.indicator(i) for i in command.indicator_ids]
         as_of = as_of_instant(command.as_of, self.clock())
         async with self.uow() as uow:
-            seen_by = await self._audience(uow, command)
+            seen_by = await self._audience(uow, command, as_of)
             scope = seen_by.scope
             if command.provinces is not None:
                 scope = type(scope)(scope.organisations, scope.projects, command.provinces)
@@ -73,13 +73,13 @@ class Reporting:
         )
         return document(report, self.catalogue)
 
-    async def _audience(self, uow: ReportingUnitOfWork, command: ReportCommand) -> Audience:
+    async def _audience(self, uow: ReportingUnitOfWork, command: ReportCommand, as_of: datetime) -> Audience:
+        """Who may read the report and what it covers, by the projects' roles as recorded at `as_of`."""
         project = None
         if command.project_id is not None:
-            project = await uow.projects.get(command.project_id)
-            if project is None:
-                raise NotFound(f"no project {command.project_id!r} is registered with reporting")
-        funded = await uow.projects.funded_by(command.viewer.organisation_id) if command.viewer.role == "funder" else []
+            project = await project_as_of(uow, command.project_id, as_of)
+        funded = await uow.projects.funded_by(command.viewer.organisation_id, as_of=as_of) \
+            if command.viewer.role == "funder" else []
         return audience(command.viewer, organisation_id=command.organisation_id, project=project, funded=funded,
                         external=command.external)
 
@@ -109,3 +109,11 @@ def _title(indicator_set: IndicatorSet, command: ReportCommand, subject: dict[st
     who = subject.get("project_id") or subject.get("organisation_id", "")
     period = f"{command.period.start.isoformat()} / {command.period.end.isoformat()}"
     return f"{indicator_set.title.of(command.language)}: {who}, {period}"
+
+
+async def project_as_of(uow: ReportingUnitOfWork, project_id: str, as_of: datetime) -> ProjectInfo:
+    """The project's roles as recorded at `as_of` (`domain.project_roles.roles_in_force`)."""
+    project = await uow.projects.get(project_id, as_of=as_of)
+    if project is None:
+        raise NotFound(f"no project {project_id!r} is registered with reporting")
+    return project

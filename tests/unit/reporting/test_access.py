@@ -89,3 +89,45 @@ async def test_a_funder_counts_only_its_projects_people_and_a_partner_only_its_o
     assert figure(lead, "project_participants_new")[None] == 12 and lead["suppression"]["applied"]
     with pytest.raises(NotFound):
         await service.report(ReportCommand(Viewer("funder", "fami"), "fami_amif", year, as_of, project_id="P9"))
+
+
+async def test_reports_as_of_a_past_date_use_the_projects_roles_as_recorded_then():
+    """P1: fami funds it, led by lead-org, partner-b only, from 2025-01-01; on 2025-12-01 fondazione
+    takes it over and partner-c joins. As of 2025-06-30 fami reads P1's report, fondazione does not, and
+    the lead's aggregates have no partner-c; as of 2026-01-31 it is the other way round."""
+    from datetime import UTC, datetime
+
+    s = Scenario()
+    for org in ("lead-org", "partner-b", "partner-c"):
+        for _ in range(6):
+            s.person(org, projects=("P1",), on="2025-03-01")
+    service, uow = await in_memory(s.events)
+    await uow.projects.put(ProjectInfo("P1", "fami", "lead-org", ("partner-b",)), title="P1",
+                           now=datetime(2025, 1, 1, tzinfo=UTC))
+    await uow.projects.put(ProjectInfo("P1", "fondazione", "lead-org", ("partner-b", "partner-c")), title="P1",
+                           now=datetime(2025, 12, 1, tzinfo=UTC))
+    year, june, later = Period.year(2025), date(2025, 6, 30), date(2026, 1, 31)
+
+    def asked(viewer: Viewer, as_of: date, project_id: str | None = "P1") -> ReportCommand:
+        return ReportCommand(viewer, "fami_amif", year, as_of, project_id=project_id,
+                             indicator_ids=("project_participants_new",))
+
+    fami, fondazione, lead = Viewer("funder", "fami"), Viewer("funder", "fondazione"), Viewer("coordinator", "lead-org")
+    then = await service.report(asked(fami, june))
+    assert figure(then, "project_participants_new")[None] == 12  # lead-org's and partner-b's: c was not in P1
+    assert figure(then, "project_participants_new", "partner-c") == {}
+    with pytest.raises(Forbidden):
+        await service.report(asked(fondazione, june))
+    assert figure(await service.report(asked(fami, june, None)), "project_participants_new")[None] == 12
+    with pytest.raises(Forbidden):
+        await service.report(asked(fondazione, june, None))  # it funded no project then
+    assert figure(await service.report(asked(lead, june)), "project_participants_new")[None] == 12
+
+    now = await service.report(asked(fondazione, later))
+    assert figure(now, "project_participants_new")[None] == 18
+    assert figure(now, "project_participants_new", "partner-c")[None] == 6
+    with pytest.raises(Forbidden):
+        await service.report(asked(fami, later))
+    with pytest.raises(Forbidden):
+        await service.report(asked(fami, later, None))
+    assert figure(await service.report(asked(lead, later)), "project_participants_new")[None] == 18
