@@ -16,7 +16,7 @@ from typing import Protocol
 
 from reporting.domain.catalogue import Suppression
 from reporting.domain.counting import Cell
-from reporting.domain.linked import Auditor, CellKey, Reason, protect_linked
+from reporting.domain.linked import Auditor, CellKey, Reason, protect_linked, required
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ def is_primary(people: int, rule: Suppression) -> bool:
 
 
 def required_width(cell: TableCell, rule: Suppression) -> Decimal:
-    """The narrowest interval a withheld cell may be left in: the safety range, at least one person."""
-    return max(Decimal(1), cell.value * rule.safety_range_pct / 100)
+    """The narrowest interval a withheld cell may be left in (one rule for a table and for the linked set)."""
+    return required(cell.value, rule)
 
 
 def check_audit(cells: Sequence[TableCell], protection: Protection, rule: Suppression) -> None:

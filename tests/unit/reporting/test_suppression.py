@@ -384,3 +384,25 @@ def test_an_audit_stops_at_what_it_was_asked():
             assert weak == (true_high - true_low < needed[key]), (key, counts)
             checked += 1
     assert checked > 300
+
+
+def money_1d(total_people: int, **cells: tuple[int, int]) -> list[Cell]:
+    """A sum of euros by sex: category -> (euros, people)."""
+    euros = sum(v for v, _ in cells.values())
+    return [Cell(None, None, None, D(euros), total_people)] + [
+        Cell(None, "sex", k, D(v), n) for k, (v, n) in cells.items()]
+
+
+def test_a_zero_sum_behind_few_people_is_withheld_and_does_not_refuse_the_report():
+    """Three women whose interventions cost nothing: their 0 EUR is primary. When the rest of the table
+    has euros, a secondary cell hides it as any other; when the whole table is zero, the published zero
+    total pins it whatever is withheld, and the report is still given (tau-argus holds zero cells safe)
+    instead of failing with an audit that no pattern can satisfy."""
+    mixed = money_1d(15, F=(0, 3), M=(400, 12))
+    reasons = {s.cell.category: s.withheld for s in protect_cells(mixed, RULE, TauArgus())}
+    assert reasons == {None: None, "F": "primary", "M": "secondary"}
+    zeros = money_1d(15, F=(0, 3), M=(0, 12))
+    shown = {s.cell.category: s for s in protect_cells(zeros, RULE, TauArgus())}
+    assert shown["F"].withheld == "primary" and shown["F"].value is None
+    assert required_width(TableCell(None, "F", D(0), 3), RULE) == 0
+    assert required_width(TableCell(None, "F", D(1), 3), RULE) == 1  # a non-zero figure keeps its range
