@@ -16,7 +16,9 @@ commits, all before a byte is sent. A 5xx answer, or an exception, rolls the par
 means "not done". Only a request with two units of work in a row (the second begins after the first
 parked: it commits the first, answer-less) keeps the old fallback: its answer is stored after, and a
 retry that finds the claim without an answer knows the command was carried out and its answer lost:
-it says so (409 `idempotency_answer_lost`) and does nothing again.
+it says so (409 `idempotency_answer_lost`) and does nothing again. Work done outside any unit of
+work (reporting's rebuild, on connections of its own) gets its key recorded with its answer after
+the fact: a retry after a lost answer does it again, which a rebuild can bear.
 
 Stored answers are a command's acknowledgement (ids, states, field names), never personal data:
 a route whose answer held any would have to re-read it through its read path instead.
