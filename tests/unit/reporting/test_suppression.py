@@ -122,21 +122,28 @@ def test_per_table_suppression_leaks_through_another_breakdown_and_the_linked_on
     assert_protected(cells, linked)
 
 
+def random_people(rng: random.Random, organisations: tuple[str, ...], *, lowest: int,
+                  highest: int) -> dict[str, dict[str, dict[str, int]]]:
+    """Each organisation's people (lowest to highest of them) split at random by sex and by age band."""
+    counts = {}
+    for org in organisations:
+        total = rng.randint(lowest, highest)
+        by_dimension = {}
+        for dimension, categories in (("sex", ["F", "M"]), ("age_band", ["18_24", "25_34", "35_44"])):
+            cuts = sorted(rng.randint(0, total) for _ in categories[1:])
+            sizes = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+            by_dimension[dimension] = dict(zip(categories, sizes, strict=True))
+        counts[org] = by_dimension
+    return counts
+
+
 def test_linked_suppression_holds_on_random_tables():
     """Random organisations by sex and by age band (seeded): whatever tau-argus chose table by table,
     the published set never lets the independent audit narrow a withheld cell."""
     rng = random.Random(14)
     leaking_before = 0
     for _ in range(25):
-        counts = {}
-        for org in ("o0", "o1", "o2")[: rng.choice((2, 3))]:
-            total = rng.randint(3, 30)
-            by_dimension = {}
-            for dimension, categories in (("sex", ["F", "M"]), ("age_band", ["18_24", "25_34", "35_44"])):
-                cuts = sorted(rng.randint(0, total) for _ in categories[1:])
-                sizes = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
-                by_dimension[dimension] = dict(zip(categories, sizes, strict=True))
-            counts[org] = by_dimension
+        counts = random_people(rng, ("o0", "o1", "o2")[: rng.choice((2, 3))], lowest=3, highest=30)
         cells = two_breakdowns(counts)
         leaking_before += bool(linked_leaks(cells, protect_cells(cells, RULE, PerTableOnly())))
         assert linked_leaks(cells, protect_cells(cells, RULE, TauArgus())) == [], counts
@@ -363,15 +370,7 @@ def test_an_audit_stops_at_what_it_was_asked():
     audit (so the short cut never publishes what the full solve would have withheld)."""
     rng, audit, checked = random.Random(7), TauArgus(), 0
     for _ in range(30):
-        counts = {}
-        for org in ("o0", "o1", "o2", "o3", "o4", "o5"):
-            total = rng.randint(2, 40)
-            by_dimension = {}
-            for dimension, categories in (("sex", ["F", "M"]), ("age_band", ["18_24", "25_34", "35_44"])):
-                cuts = sorted(rng.randint(0, total) for _ in categories[1:])
-                sizes = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
-                by_dimension[dimension] = dict(zip(categories, sizes, strict=True))
-            counts[org] = by_dimension
+        counts = random_people(rng, ("o0", "o1", "o2", "o3", "o4", "o5"), lowest=2, highest=40)
         values = {(c.organisation_id, c.dimension, c.category): c.value for c in two_breakdowns(counts)}
         hidden = set(rng.sample(sorted(values, key=str), rng.randint(6, 24)))
         needed = {k: D(rng.choice((1, 2, 3, 6))) for k in hidden}
