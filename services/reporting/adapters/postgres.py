@@ -121,7 +121,7 @@ class PostgresProjects:
 
     async def put(self, project: ProjectInfo, *, title: str, now: datetime | None = None) -> None:
         """The project's row (the latest roles, the title) and a new version of its roles, numbered
-        under the row's lock so concurrent PUTs each get their own."""
+        under the row lock the upsert takes, so concurrent PUTs each get their own."""
         async with self._conn.transaction():
             await self._conn.execute(
                 """
@@ -133,7 +133,6 @@ class PostgresProjects:
                 """,
                 project.project_id, project.funder, project.lead_organisation_id, list(project.partners), title,
             )
-            await self._conn.execute("SELECT 1 FROM projects WHERE project_id = $1 FOR UPDATE", project.project_id)
             latest = await self._conn.fetchrow(
                 "SELECT version, recorded_at FROM project_role_versions WHERE project_id = $1 "
                 "ORDER BY version DESC LIMIT 1", project.project_id)

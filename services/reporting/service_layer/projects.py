@@ -7,11 +7,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from reporting.domain.access import ProjectInfo, Viewer, audience
+from reporting.domain.access import ProjectInfo, Viewer
 from reporting.domain.asof import as_of_instant
 from reporting.domain.budgets import BudgetVersion, budget_lines
 from reporting.domain.money import DEFINITION, spending
-from reporting.service_layer.reports import Reporting, project_as_of
+from reporting.service_layer.reports import Reporting, audience_as_of
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,7 @@ async def project_spending(reporting: Reporting, viewer: Viewer, project_id: str
     """Spent against the budget in force at the as-of time; who may ask is who may read the project's report."""
     instant = as_of_instant(as_of, reporting.clock())
     async with reporting.uow() as uow:
-        project = await project_as_of(uow, project_id, instant)
-        funded = await uow.projects.funded_by(viewer.organisation_id, as_of=instant) if viewer.role == "funder" else []
-        audience(viewer, organisation_id=None, project=project, funded=funded, external=False)
+        await audience_as_of(uow, viewer, instant, project_id=project_id, organisation_id=None, external=False)
         amounts = await uow.facts.amounts(project_id, as_of=instant)
         budget = await uow.projects.budget(project_id, as_of=instant)
     lines = spending(reporting.catalogue.cost_lines, amounts, budget)
@@ -59,9 +57,7 @@ async def project_budget(reporting: Reporting, viewer: Viewer, project_id: str,
     """The version of the project's budget in force at the as-of time (None before the first PUT)."""
     instant = as_of_instant(as_of, reporting.clock())
     async with reporting.uow() as uow:
-        project = await project_as_of(uow, project_id, instant)
-        funded = await uow.projects.funded_by(viewer.organisation_id, as_of=instant) if viewer.role == "funder" else []
-        audience(viewer, organisation_id=None, project=project, funded=funded, external=False)
+        await audience_as_of(uow, viewer, instant, project_id=project_id, organisation_id=None, external=False)
         budget = await uow.projects.budget(project_id, as_of=instant)
     return {"project_id": project_id, "as_of": instant.isoformat(), "budget": version_body(budget) if budget else None}
 

@@ -57,7 +57,8 @@ class Reporting:
             indicator_set.indicator(i) for i in command.indicator_ids]
         as_of = as_of_instant(command.as_of, self.clock())
         async with self.uow() as uow:
-            seen_by = await self._audience(uow, command, as_of)
+            seen_by = await audience_as_of(uow, command.viewer, as_of, project_id=command.project_id,
+                                           organisation_id=command.organisation_id, external=command.external)
             scope = seen_by.scope
             if command.provinces is not None:
                 scope = type(scope)(scope.organisations, scope.projects, command.provinces)
@@ -72,16 +73,6 @@ class Reporting:
             figures=figures,
         )
         return document(report, self.catalogue)
-
-    async def _audience(self, uow: ReportingUnitOfWork, command: ReportCommand, as_of: datetime) -> Audience:
-        """Who may read the report and what it covers, by the projects' roles as recorded at `as_of`."""
-        project = None
-        if command.project_id is not None:
-            project = await project_as_of(uow, command.project_id, as_of)
-        funded = await uow.projects.funded_by(command.viewer.organisation_id, as_of=as_of) \
-            if command.viewer.role == "funder" else []
-        return audience(command.viewer, organisation_id=command.organisation_id, project=project, funded=funded,
-                        external=command.external)
 
     async def _figures(self, indicators: list[Any], counted: list[list[Cell]], *, suppressed: bool) -> list[Figure]:
         rule = self.catalogue.suppression
@@ -109,6 +100,15 @@ def _title(indicator_set: IndicatorSet, command: ReportCommand, subject: dict[st
     who = subject.get("project_id") or subject.get("organisation_id", "")
     period = f"{command.period.start.isoformat()} / {command.period.end.isoformat()}"
     return f"{indicator_set.title.of(command.language)}: {who}, {period}"
+
+
+async def audience_as_of(uow: ReportingUnitOfWork, viewer: Viewer, as_of: datetime, *, project_id: str | None,
+                         organisation_id: str | None, external: bool) -> Audience:
+    """Who may read a report (or a project's money) and what it covers, by the projects' roles as
+    recorded at `as_of`: a funder by the projects it funded then, a project by its lead and partners then."""
+    project = None if project_id is None else await project_as_of(uow, project_id, as_of)
+    funded = await uow.projects.funded_by(viewer.organisation_id, as_of=as_of) if viewer.role == "funder" else []
+    return audience(viewer, organisation_id=organisation_id, project=project, funded=funded, external=external)
 
 
 async def project_as_of(uow: ReportingUnitOfWork, project_id: str, as_of: datetime) -> ProjectInfo:
