@@ -20,7 +20,6 @@ from employment.service_layer.context import Employment, Work
 from employment.service_layer.events import stage_changed
 from employment.service_layer.matching import Change as Rematch
 from employment.service_layer.matching import OpeningChanged, PersonChanged
-from employment.service_layer.unit_of_work import as_work
 from shared.consumer import Batched, Handler
 from shared.events.contracts import (
     AssessmentRecorded,
@@ -38,14 +37,12 @@ from shared.events.contracts import (
 )
 from shared.events.contracts.consent import EMPLOYMENT_REFERRAL
 from shared.events.envelope import Event, EventPayload
-from shared.uow import UnitOfWork
 
 Change = Callable[[Person, Any], Person | None]
 
 
-def _registered(e: Event) -> Person:
+def _registered(e: Event[BeneficiaryRegistered]) -> Person:
     r = e.payload
-    assert isinstance(r, BeneficiaryRegistered)
     return Person(
         beneficiary_id=e.beneficiary_id, organisation_id=e.envelope.organisation_id, registered_on=r.path_started_on,
         age_band=r.age_band.value, sex=r.sex, italian_level=r.italian_level, languages=tuple(r.languages),
@@ -119,10 +116,9 @@ async def _decline_open_proposal(uow: Work, p: Person, reason: str, on: date) ->
 def handlers(app: Employment) -> dict[str, Handler | Batched]:
     """The one table of employment's consumer handlers, bound to the service's context."""
 
-    async def registered(uow_: UnitOfWork, events: Sequence[Event]) -> None:
+    async def registered(uow: Work, events: Sequence[Event[BeneficiaryRegistered]]) -> None:
         """A run of registrations in one statement; a person known already is left as they are."""
-        uow = as_work(uow_)
-        firsts: dict[UUID, tuple[Event, Person]] = {}
+        firsts: dict[UUID, tuple[Event[BeneficiaryRegistered], Person]] = {}
         for e in events:
             firsts.setdefault(e.beneficiary_id, (e, _registered(e)))
         added = await uow.people.add_new([person for _, person in firsts.values()])
@@ -130,9 +126,8 @@ def handlers(app: Employment) -> dict[str, Handler | Batched]:
             if person.beneficiary_id in added:
                 uow.emit_caused(EmploymentCandidateWaiting(since=person.registered_on), e)
 
-    def updating(change: Change) -> Callable[[UnitOfWork, Event], Awaitable[None]]:
-        async def handle(uow_: UnitOfWork, e: Event) -> None:
-            uow = as_work(uow_)
+    def updating(change: Change) -> Callable[[Work, Event[EventPayload]], Awaitable[None]]:
+        async def handle(uow: Work, e: Event[EventPayload]) -> None:
             await app.matcher.lock(uow, e.envelope.organisation_id)
             person = await uow.people.get(e.beneficiary_id)
             if person is None or person.erased:
@@ -144,9 +139,8 @@ def handlers(app: Employment) -> dict[str, Handler | Batched]:
             await app.matcher.rematch(uow, person.organisation_id, [PersonChanged(person.beneficiary_id)], app.today())
         return handle
 
-    def leaving(reason: str, change: Change) -> Callable[[UnitOfWork, Event], Awaitable[None]]:
-        async def handle(uow_: UnitOfWork, e: Event) -> None:
-            uow = as_work(uow_)
+    def leaving(reason: str, change: Change) -> Callable[[Work, Event[EventPayload]], Awaitable[None]]:
+        async def handle(uow: Work, e: Event[EventPayload]) -> None:
             await app.matcher.lock(uow, e.envelope.organisation_id)
             person = await uow.people.get(e.beneficiary_id)
             if person is None:

@@ -23,7 +23,7 @@ from employment.adapters.postgres_work import (
     PostgresPlacements,
 )
 from shared.events.envelope import Envelope
-from shared.uow import InMemoryUnitOfWork, PostgresUnitOfWork, UnitOfWork
+from shared.uow import InMemoryUnitOfWork, PostgresUnitOfWork
 
 PRODUCER = "employment"
 
@@ -75,8 +75,3 @@ class MemoryStore:
 Work = PostgresEmploymentUnitOfWork | InMemoryEmploymentUnitOfWork
 """What the service layer works through: the shared unit of work's events plus employment's repositories."""
 
-
-def as_work(uow: UnitOfWork) -> Work:
-    """The consumer's unit of work as employment's (the wiring builds employment's; anything else is a bug)."""
-    assert isinstance(uow, PostgresEmploymentUnitOfWork | InMemoryEmploymentUnitOfWork)
-    return uow

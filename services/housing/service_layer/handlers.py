@@ -8,7 +8,7 @@ tracking row, so a re-match is never lost nor done twice."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -32,12 +32,11 @@ from shared.events.contracts import (
 )
 from shared.events.contracts.consent import HOUSING_REFERRAL
 from shared.events.envelope import Event, EventPayload
-from shared.uow import UnitOfWork
 
 VULNERABLE_AGES = frozenset({"under_18", "65_plus"})
 
 
-def household_from(e: Event, r: BeneficiaryRegistered) -> Household:
+def household_from(e: Event[BeneficiaryRegistered], r: BeneficiaryRegistered) -> Household:
     areas = set(r.accepted_areas) or ({r.area} if r.area else set())
     return Household(
         beneficiary_id=e.beneficiary_id, organisation_id=e.envelope.organisation_id, size=r.household_size,
@@ -72,12 +71,12 @@ def _corrected(h: Household, c: BeneficiaryCorrected) -> Household:
 
 
 def handlers(ctx: Context) -> dict[str, Handler | Batched]:
-    async def again(uow: HousingUnitOfWork, e: Event, h: Household, places: frozenset = frozenset()) -> None:
+    async def again(uow: HousingUnitOfWork, h: Household, places: frozenset[UUID] = frozenset()) -> None:
         await rematch(uow, Rematch(h.organisation_id, ctx.today(), frozenset({h.beneficiary_id}), places),
                       ctx.scoring, ctx.workflow, ctx.geo)
 
-    async def changed(uow: UnitOfWork, e: Event, change: Callable[[Household], Household | None]) -> None:
-        assert isinstance(uow, HousingUnitOfWork)
+    async def changed(uow: HousingUnitOfWork, e: Event[EventPayload],
+                      change: Callable[[Household], Household | None]) -> None:
         h = await uow.households.get(e.beneficiary_id)
         if h is None or h.status == "erased":
             return  # an event about a person housing never knew (or who was erased) changes nothing
@@ -89,29 +88,25 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
         if h.matchable and not new.matchable:
             closed = await close_open(uow, ctx, new, _closing_reason(e), ctx.today())
             freed = frozenset({closed.place_id}) if closed else frozenset()
-        await again(uow, e, new, freed)
+        await again(uow, new, freed)
 
-    async def on_registered(uow: UnitOfWork, events: Sequence[Event]) -> None:
-        assert isinstance(uow, HousingUnitOfWork)
-        firsts: dict[UUID, tuple[Event, Household]] = {}
+    async def on_registered(uow: HousingUnitOfWork, events: Sequence[Event[BeneficiaryRegistered]]) -> None:
+        firsts: dict[UUID, tuple[Event[BeneficiaryRegistered], Household]] = {}
         for e in events:
-            assert isinstance(e.payload, BeneficiaryRegistered)
             firsts.setdefault(e.beneficiary_id, (e, household_from(e, e.payload)))
         added = await uow.households.add_new([h for _, h in firsts.values()])
         for e, h in firsts.values():
             if h.beneficiary_id in added:
                 uow.emit_caused(HousingCandidateWaiting(since=h.waiting_since), e)
 
-    async def on_plan(uow: UnitOfWork, e: Event) -> None:
-        assert isinstance(e.payload, PlanAgreed)
+    async def on_plan(uow: HousingUnitOfWork, e: Event[PlanAgreed]) -> None:
         goals = [g for g in e.payload.goals if g.area == "housing"]
         if goals:
             deadline = min(g.deadline for g in goals)
             await changed(uow, e, lambda h: h.with_changes(housing_goal=True, leave_by=h.leave_by or deadline))
 
-    async def on_goal(uow: UnitOfWork, e: Event) -> None:
+    async def on_goal(uow: HousingUnitOfWork, e: Event[GoalOutcomeRecorded]) -> None:
         p = e.payload
-        assert isinstance(p, GoalOutcomeRecorded)
         if p.area != "housing":
             return
         if p.outcome == "replanned":
@@ -119,25 +114,23 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
         elif p.outcome == "met":
             await changed(uow, e, lambda h: h.with_changes(housing_goal=False))
 
-    async def on_consent(uow: UnitOfWork, e: Event) -> None:
+    async def on_consent(uow: HousingUnitOfWork, e: Event[ConsentGiven | ConsentWithdrawn]) -> None:
         p = e.payload
-        if isinstance(p, ConsentGiven | ConsentWithdrawn) and p.purpose == HOUSING_REFERRAL:
+        if p.purpose == HOUSING_REFERRAL:
             await changed(uow, e, lambda h: h.with_changes(consent=isinstance(p, ConsentGiven)))
 
-    async def on_corrected(uow: UnitOfWork, e: Event) -> None:
-        assert isinstance(e.payload, BeneficiaryCorrected)
+    async def on_corrected(uow: HousingUnitOfWork, e: Event[BeneficiaryCorrected]) -> None:
         await changed(uow, e, lambda h: _corrected(h, e.payload))
 
-    async def on_erased(uow: UnitOfWork, e: Event) -> None:
+    async def on_erased(uow: HousingUnitOfWork, e: Event[BeneficiaryErased]) -> None:
         await changed(uow, e, lambda h: h.with_changes(status="erased", languages=frozenset(), consent=False))
 
-    async def on_income(uow: UnitOfWork, e: Event) -> None:
+    async def on_income(uow: HousingUnitOfWork, e: Event[EmploymentIncomeChanged]) -> None:
         p = e.payload
-        assert isinstance(p, EmploymentIncomeChanged)
         await changed(uow, e, lambda h: h.with_changes(monthly_income=Decimal(p.monthly_income_eur),
                                                        work_municipality=p.workplace_municipality))
 
-    table: dict[str, Callable[[UnitOfWork, Event], Coroutine[Any, Any, None]]] = {
+    table: dict[str, Handler] = {
         PlanAgreed.event_type: on_plan, GoalOutcomeRecorded.event_type: on_goal,
         ConsentGiven.event_type: on_consent, ConsentWithdrawn.event_type: on_consent,
         BeneficiaryCorrected.event_type: on_corrected, BeneficiaryErased.event_type: on_erased,
@@ -152,7 +145,7 @@ CONSUMED: list[type[EventPayload]] = [
 ]
 
 
-def _closing_reason(e: Event) -> str:
+def _closing_reason(e: Event[EventPayload]) -> str:
     if isinstance(e.payload, BeneficiaryErased):
         return "erasure_requested"
     return "consent_withdrawn" if isinstance(e.payload, ConsentWithdrawn) else "goal_closed"

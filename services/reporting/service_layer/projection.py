@@ -9,11 +9,9 @@ from reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from shared.consumer import Batched
 from shared.events.envelope import Event, EventPayload
 from shared.events.registry import known_types
-from shared.uow import UnitOfWork
 
 
-async def project_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
-    assert isinstance(uow, ReportingUnitOfWork)
+async def project_events(uow: ReportingUnitOfWork, events: Sequence[Event[EventPayload]]) -> None:
     await uow.facts.append(events)
 
 
