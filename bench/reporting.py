@@ -25,6 +25,7 @@ from bench.reporting_events import Generator
 from deploy.bootstrap import prepare_database
 from reporting.adapters.formats.pdf import render_pdf
 from reporting.adapters.formats.xlsx import render_xlsx
+from reporting.adapters.generation_store import PostgresGenerations
 from reporting.adapters.indicator_files import load_catalogue
 from reporting.adapters.tauargus import TauArgus
 from reporting.adapters.topic_reader import TopicReader
@@ -32,7 +33,7 @@ from reporting.bootstrap import wiring
 from reporting.domain.access import Viewer
 from reporting.domain.indicators import Period
 from reporting.service_layer.projection import consumed_contracts
-from reporting.service_layer.rebuild import in_process, rebuild
+from reporting.service_layer.rebuild import rebuild
 from reporting.service_layer.reports import ReportCommand, Reporting
 from reporting.service_layer.unit_of_work import PostgresReportingUnitOfWork
 from shared.db import create_pool, drop_database
@@ -136,9 +137,9 @@ async def run() -> list[tuple[str, float, str]]:
         figures.append(("reporting.projection_events_per_s", await steady(platform, steady_topics, pool),
                         "events/s"))
         types = [c.event_type for c in consumed_contracts()]
-        load = in_process(pool, lambda: TopicReader(platform.kafka_bootstrap_servers, list(full_topics.values()),
-                                                    types))
-        result = await rebuild(pool, load)
+        store = PostgresGenerations(pool)
+        load = store.loader(lambda: TopicReader(platform.kafka_bootstrap_servers, list(full_topics.values()), types))
+        result = await rebuild(store, load)
         log(f"rebuilt generation {result.generation}: {result.facts} facts from {sent} events")
         figures.append(("reporting.rebuild_1m_events_s", result.seconds, "s"))
         figures += await reports(pool)

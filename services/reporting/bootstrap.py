@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from reporting.adapters.generation_store import PostgresGenerations
 from reporting.adapters.indicator_files import load_catalogue
 from reporting.adapters.tauargus import TauArgus
 from reporting.adapters.topic_reader import TopicReader
 from reporting.entrypoints import http, http_admin
 from reporting.service_layer.projection import consumed_contracts, handlers
-from reporting.service_layer.rebuild import in_process, rebuild
+from reporting.service_layer.rebuild import rebuild
 from reporting.service_layer.reports import Reporting
 from reporting.service_layer.unit_of_work import PostgresReportingUnitOfWork
 from shared.http import create_app
@@ -33,11 +34,15 @@ def wiring() -> EventWiring:
 
 def _wire(runtime: Runtime, app: FastAPI) -> None:
     pool = runtime.pool
+    if pool is None:
+        raise RuntimeError("the runtime started without a database pool")
     app.state.reporting = Reporting(lambda: PostgresReportingUnitOfWork(pool), load_catalogue(), TauArgus())
     event_types = [c.event_type for c in consumed_contracts()]
     servers = runtime.settings.kafka_bootstrap_servers
-    load = in_process(pool, lambda: TopicReader(servers, [t.name for t in CONSUMES], event_types))
-    app.state.rebuild = lambda: rebuild(pool, load)
+    store = PostgresGenerations(pool)
+    load = store.loader(lambda: TopicReader(servers, [t.name for t in CONSUMES], event_types))
+    app.state.generations = store
+    app.state.rebuild = lambda: rebuild(store, load)
 
 
 def build_app(config: ServiceSettings | None = None) -> FastAPI:

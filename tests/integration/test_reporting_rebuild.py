@@ -15,12 +15,13 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from reporting.adapters import generations as generations_sql
+from reporting.adapters.generation_store import PostgresGenerations
 from reporting.adapters.memory import InMemoryFacts
 from reporting.adapters.topic_reader import TopicReader
 from reporting.domain.access import Viewer
 from reporting.domain.indicators import Period
 from reporting.service_layer.projection import consumed_contracts
-from reporting.service_layer.rebuild import generations, in_process, rebuild
+from reporting.service_layer.rebuild import generations, rebuild
 from reporting.service_layer.reports import ReportCommand
 from shared.errors import Conflict
 from shared.events.codec import encode, key_of
@@ -88,13 +89,14 @@ async def test_rebuild_while_answering_then_switch_with_the_same_figures(databas
                 await asyncio.sleep(0.3)
                 yield batch
 
-    slow = in_process(database.pool, lambda: SlowReader(real_servers.kafka, list(topics.values()), TYPES, batch=20))
-    task = asyncio.create_task(rebuild(database.pool, slow))
+    store = PostgresGenerations(database.pool)
+    slow = store.loader(lambda: SlowReader(real_servers.kafka, list(topics.values()), TYPES, batch=20))
+    task = asyncio.create_task(rebuild(store, slow))
     await reading.wait()
-    states = {g["generation"]: g["state"] for g in await generations(database.pool)}
+    states = {g["generation"]: g["state"] for g in await generations(store)}
     assert states == {1: "active", 2: "building"}
     with pytest.raises(Conflict):
-        await rebuild(database.pool, slow)
+        await rebuild(store, slow)
     during = await service.report(command)  # answered from generation 1
     assert during == before
     await database.append(late.events)
@@ -111,7 +113,7 @@ async def test_rebuild_while_answering_then_switch_with_the_same_figures(databas
     async with database.uow() as uow:
         # every event's facts, once (the v1 assessment too), in generation 2
         assert await uow.facts.count() == await memory.count() + 1
-    assert {g["generation"]: g["state"] for g in await generations(database.pool)} == {1: "retired", 2: "active"}
+    assert {g["generation"]: g["state"] for g in await generations(store)} == {1: "retired", 2: "active"}
     async with database.pool.acquire() as conn:
         assert await conn.fetchval("SELECT to_regnamespace('gen_1')") is None
     timeline = await timeline_of(database.pool, people["a1"])
@@ -130,13 +132,14 @@ async def test_a_generation_left_by_a_dead_rebuild_is_dropped_by_the_next(databa
         await uow.facts.append(scenario.events[:1], generation=2)
     async with database.pool.acquire() as conn:
         await conn.execute("UPDATE gen_2.facts SET organisation_id = 'half-built'")
-    reader = in_process(database.pool, lambda: TopicReader(real_servers.kafka, list(topics.values()), TYPES))
-    result = await rebuild(database.pool, reader)
+    store = PostgresGenerations(database.pool)
+    reader = store.loader(lambda: TopicReader(real_servers.kafka, list(topics.values()), TYPES))
+    result = await rebuild(store, reader)
     assert result.generation == 2
     memory = InMemoryFacts()
     await memory.append(scenario.events)
     assert result.facts == await memory.count()  # every event's facts, once
-    states = {g["generation"]: g["state"] for g in await generations(database.pool)}
+    states = {g["generation"]: g["state"] for g in await generations(store)}
     assert states == {1: "retired", 2: "active"}
     async with database.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM gen_2.facts WHERE organisation_id = 'half-built'") == 0

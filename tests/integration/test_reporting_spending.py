@@ -12,10 +12,11 @@ from decimal import Decimal
 import asyncpg
 import pytest
 
+from reporting.adapters.generation_store import PostgresGenerations
 from reporting.adapters.topic_reader import TopicReader
 from reporting.domain.access import Viewer
 from reporting.service_layer.projects import RegisterProject, project_budget, project_spending, register_project
-from reporting.service_layer.rebuild import in_process, rebuild
+from reporting.service_layer.rebuild import rebuild
 from tests.integration.reporting_support import ReportingDatabase
 from tests.integration.test_reporting_rebuild import TYPES, produce
 from tests.kafka_support import new_topic
@@ -32,8 +33,9 @@ async def test_spending_from_every_source_through_the_topics_exact_and_as_of(rea
     topics = {s: await new_topic(real_servers.kafka) for s in ("intake", "housing", "employment")}
     await produce(real_servers.kafka, topics, scenario.events)
     async with ReportingDatabase(real_servers) as db:
-        await rebuild(db.pool, in_process(db.pool, lambda: TopicReader(real_servers.kafka, list(topics.values()),
-                                                                       TYPES, batch=50)))
+        store = PostgresGenerations(db.pool)
+        await rebuild(store, store.loader(lambda: TopicReader(real_servers.kafka, list(topics.values()), TYPES,
+                                                              batch=50)))
         service = db.reporting(clock=lambda: datetime(2026, 6, 1, tzinfo=UTC))
         early = db.reporting(clock=lambda: datetime(2025, 1, 1, tzinfo=UTC))  # the budget PUT before the spending
         await register_project(early, RegisterProject("P1", "fami", "Rifugiato Cittadino", "coop-a", (), (
@@ -81,8 +83,9 @@ async def test_spending_as_of_a_date_stands_against_the_budget_version_in_force_
                                        "coop-a", (), (("social", "staff", Decimal("200.00")),
                                                       ("work", "allowances_and_bursaries", Decimal("600")))))
         await produce(real_servers.kafka, topics, scenario.events)
-        await rebuild(db.pool, in_process(db.pool, lambda: TopicReader(real_servers.kafka, list(topics.values()),
-                                                                       TYPES, batch=50)))
+        store = PostgresGenerations(db.pool)
+        await rebuild(store, store.loader(lambda: TopicReader(real_servers.kafka, list(topics.values()), TYPES,
+                                                              batch=50)))
         _, v2 = await register_project(at(2025, 12, 1, 8), RegisterProject("P1", "fami", "Rifugiato Cittadino",
                                        "coop-a", (), (("social", "staff", Decimal("1000.00")),
                                                       ("housing", "rent_advances", Decimal("5000")),

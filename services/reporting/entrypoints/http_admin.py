@@ -63,7 +63,7 @@ async def budget(project_id: ProjectId, as_of: AsOf = None,
 @router.get("/admin/generations", response_model=list[GenerationOut])
 async def list_generations(request: Request, principal: Principal = Depends(ADMIN)) -> list[dict]:
     """The projections' generations: the active one, any being rebuilt, the retired ones."""
-    return await generations(request.app.state.runtime.pool)
+    return await generations(request.app.state.generations)
 
 
 @router.post("/admin/rebuild", response_model=RebuildOut)
