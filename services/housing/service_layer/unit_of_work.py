@@ -1,68 +1,21 @@
-"""Housing's unit of work: the shared one (shared/uow.py) with housing's five repositories on it."""
+"""What housing's service layer works through: a unit of work with housing's five repositories, on
+PostgreSQL or its in-memory twin (both in adapters/unit_of_work.py, the repositories' ports in
+adapters/ports.py). The use cases are typed by the base, so each call they make is checked against the
+ports both implementations satisfy."""
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Callable
 
-import asyncpg
+from housing.adapters.unit_of_work import (
+    HousingUnitOfWork,
+    InMemoryHousingUnitOfWork,
+    PostgresHousingUnitOfWork,
+    joined_uow,
+    postgres_uow,
+)
 
-from housing.adapters.repository import PgHouseholds, PgPlaces, PgProposals
-from housing.adapters.repository_funds import PgFunds, PgSupports
-from housing.service_layer.memory import MemoryFunds, MemoryHouseholds, MemoryPlaces, MemoryProposals, MemorySupports
-from housing.service_layer.ports import Funds, Households, Places, Proposals, Supports
-from shared.db import Connection
-from shared.topics import HOUSING_EVENTS
-from shared.uow import InMemoryUnitOfWork, PostgresUnitOfWork, UnitOfWork
+UnitOfWorkFactory = Callable[[], HousingUnitOfWork]
 
-PRODUCER = "housing"
-
-
-class HousingUnitOfWork(UnitOfWork):
-    households: Households
-    places: Places
-    proposals: Proposals
-    funds: Funds
-    supports: Supports
-
-
-class PostgresHousingUnitOfWork(PostgresUnitOfWork, HousingUnitOfWork):
-    households: PgHouseholds
-    places: PgPlaces
-    proposals: PgProposals
-    funds: PgFunds
-    supports: PgSupports
-
-
-def postgres_uow(pool: asyncpg.Pool) -> PostgresHousingUnitOfWork:
-    return PostgresHousingUnitOfWork(pool, topic=HOUSING_EVENTS.name, producer=PRODUCER)
-
-
-def joined_uow(conn: Connection) -> PostgresHousingUnitOfWork:
-    """For the consumer: joined to its transaction, so the tracking row commits with the effects."""
-    return PostgresHousingUnitOfWork.joined(conn, topic=HOUSING_EVENTS.name, producer=PRODUCER)
-
-
-class InMemoryHousingUnitOfWork(InMemoryUnitOfWork, HousingUnitOfWork):
-    """One store shared by every unit made from it, as the database is."""
-
-    households: MemoryHouseholds
-    places: MemoryPlaces
-    proposals: MemoryProposals
-    funds: MemoryFunds
-    supports: MemorySupports
-
-    def __init__(self) -> None:
-        super().__init__(topic=HOUSING_EVENTS.name, producer=PRODUCER)
-        self.households = MemoryHouseholds()
-        self.places = MemoryPlaces()
-        self.proposals = MemoryProposals()
-        self.funds = MemoryFunds()
-        self.supports = MemorySupports()
-
-    def _snapshot(self) -> object:
-        return copy.deepcopy([self.households.rows, self.places.rows, self.proposals.rows, self.funds.rows,
-                              self.supports.rows])
-
-    def _restore(self, saved: object) -> None:
-        (self.households.rows, self.places.rows, self.proposals.rows, self.funds.rows,
-         self.supports.rows) = saved  # type: ignore[misc]
+__all__ = ["HousingUnitOfWork", "InMemoryHousingUnitOfWork", "PostgresHousingUnitOfWork", "UnitOfWorkFactory",
+           "joined_uow", "postgres_uow"]

@@ -1,5 +1,5 @@
 """What the service layer needs from storage: one repository per aggregate. The PostgreSQL adapters
-(adapters/) and the in-memory twins (service_layer/memory.py) implement these, and one contract test
+(adapters/repository*.py) and the in-memory twins (adapters/memory.py) implement these, and one contract test
 suite runs against both."""
 
 from __future__ import annotations
