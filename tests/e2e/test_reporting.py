@@ -86,5 +86,5 @@ async def test_reports_files_roles_timeline_and_rebuild(services, http, register
     assert rebuilt.json()["generation"] >= 2 and answered >= 1
     after = (await http.get(f"{base}/reports/social", params={"year": year}, headers=operator)).json()
     assert [f["cells"] for f in after["figures"]] == [f["cells"] for f in before["figures"]]
-    states = (await http.get(f"{base}/admin/generations", headers=admin)).json()
+    states = (await http.get(f"{base}/admin/generations", headers=admin)).json()["items"]
     assert [g["state"] for g in states if g["state"] != "retired"] == ["active"]

@@ -18,7 +18,7 @@ from reporting.domain.indicators import Period
 from reporting.entrypoints.schemas import IndicatorSetOut, ReportOut, TimelineOut
 from reporting.service_layer.reports import ReportCommand, Reporting
 from reporting.service_layer.timeline import TimelineQuery, person_timeline
-from shared.api import ERROR_RESPONSES
+from shared.api import ERROR_RESPONSES, Page, PageQuery
 from shared.auth import Principal, Role, require
 
 router = APIRouter(prefix="/api/v1", tags=["reporting"], responses=ERROR_RESPONSES)
@@ -58,17 +58,18 @@ def _answer(doc: dict, fmt: Format, name: str) -> dict | Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
-@router.get("/indicator-sets", response_model=list[IndicatorSetOut])
-async def indicator_sets(lang: Lang = "it", principal: Principal = Depends(READERS),
-                         service: Reporting = Depends(reporting)) -> list[dict]:
-    """Every indicator set with each indicator's definition and counting rule."""
-    return [{
+@router.get("/indicator-sets", response_model=Page[IndicatorSetOut])
+async def indicator_sets(lang: Lang = "it", page: PageQuery = Depends(), principal: Principal = Depends(READERS),
+                         service: Reporting = Depends(reporting)) -> dict:
+    """The indicator sets on file, each with every indicator's definition and counting rule."""
+    sets = list(service.catalogue.sets.values())
+    return page.page([{
         "id": s.id, "title": s.title.of(lang), "description": s.description.of(lang),
         "indicators": [{"id": i.id, "label": i.label.of(lang), "definition": i.definition.of(lang), "unit": i.unit,
                         "breakdowns": list(i.breakdowns), "crossed": i.tables[len(i.breakdowns):],
                         "rule": i.rule.model_dump(mode="json", exclude_none=True)}
                        for i in s.indicators],
-    } for s in service.catalogue.sets.values()]
+    } for s in sets[page.offset:page.offset + page.limit]], len(sets))
 
 
 @router.get("/indicators", response_model=ReportOut)

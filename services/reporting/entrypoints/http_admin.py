@@ -24,7 +24,7 @@ from reporting.service_layer.projects import (
 )
 from reporting.service_layer.rebuild import generations
 from reporting.service_layer.reports import Reporting
-from shared.api import ERROR_RESPONSES
+from shared.api import ERROR_RESPONSES, Page, PageQuery
 from shared.auth import Principal, Role, require
 
 router = APIRouter(prefix="/api/v1", tags=["reporting"], responses=ERROR_RESPONSES)
@@ -60,10 +60,12 @@ async def budget(project_id: ProjectId, as_of: AsOf = None,
     return await project_budget(service, viewer(principal), project_id, as_of)
 
 
-@router.get("/admin/generations", response_model=list[GenerationOut])
-async def list_generations(request: Request, principal: Principal = Depends(ADMIN)) -> list[dict]:
-    """The projections' generations: the active one, any being rebuilt, the retired ones."""
-    return await generations(request.app.state.generations)
+@router.get("/admin/generations", response_model=Page[GenerationOut])
+async def list_generations(request: Request, page: PageQuery = Depends(),
+                           principal: Principal = Depends(ADMIN)) -> dict:
+    """The projections' generations, oldest first: the retired ones, the active one, any being rebuilt."""
+    listed = await generations(request.app.state.generations)
+    return page.page(listed[page.offset:page.offset + page.limit], len(listed))
 
 
 @router.post("/admin/rebuild", response_model=RebuildOut)
