@@ -3,9 +3,10 @@ week, and whoever is placed keeps the beds. Four policies on the same year:
 
 - greedy: each week, place by place, the best-scoring household that fits (the pass used before);
 - myopic: each week, the global matcher over who is there;
-- engine: each week, housing.domain.matching.dynamic: the households due to leave this week are decided
-  by one sample-average LP over them, the households still waiting (known) and SAMPLES rests of the
-  year drawn afresh from the arrival model (Ahani et al. 2024, with a waiting list); the others wait;
+- engine: each week, housing.domain.matching.dynamic: the households due to leave this week are placed
+  where their score beats the beds' potentials, the duals of one LP per sampled future over the
+  households still waiting (known) and a rest of the year drawn afresh from the arrival model, averaged
+  over SAMPLES futures (Ahani et al. 2024, with a waiting list); the others wait;
 - hindsight: the best assignment of the whole year with every arrival known in advance.
 
 A household waits until its leave-by week; unplaced by then, it is lost. The samples come from the
@@ -148,7 +149,7 @@ def _engine_week(year: Year, graph: CandidateGraph, idx: np.ndarray, left: np.nd
                   graph.weight[first], graph.households.size[graph.hi[first]])
     futures = [_future(year, graph, waiting, open_places, left, week, rules, geo, households_per_week,
                        places_per_week, seed=1000 * (k + 1) + week + 1_000_003 * draw) for k in range(SAMPLES)]
-    decision = decide(edges, len(due), left[open_places], futures)
+    decision = decide(edges, left[open_places], futures)
     return first[decision.chosen]
 
 

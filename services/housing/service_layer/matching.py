@@ -98,7 +98,7 @@ def _hold_for_arrivals(graph: CandidateGraph, households: list[Household], place
                        forecast: list[Household], cmd: Rematch, scoring: ScoringRules,
                        geo: Municipalities) -> np.ndarray:
     """Proposals for the households due to leave reception within `due_within_days` (or with no date, so
-    no known room to wait), decided by the sample-average programme of domain.matching.dynamic; the
+    no known room to wait), decided against the beds' potentials of domain.matching.dynamic; the
     others wait, and compete in every sampled future with the arrivals expected in the next
     `forecast_weeks`: each future takes, for each coming week, the arrivals of one past week drawn at
     random (the recent weeks resampled, as the paper samples arrival trajectories from past years)."""
@@ -123,7 +123,7 @@ def _hold_for_arrivals(graph: CandidateGraph, households: list[Household], place
         w = np.where(g.hi >= len(waiting), g.weight * scoring.future_discount, g.weight)
         futures.append(Future(Edges(g.hi, g.pi, w, g.households.size[g.hi]), len(waiting) + len(expected),
                               np.zeros(0, dtype=np.int64)))
-    decision = decide(edges, len(due_ix), capacity, futures)
+    decision = decide(edges, capacity, futures)
     place_of = np.full(len(households), -1, dtype=np.int64)
     chosen = first[decision.chosen]
     place_of[graph.hi[chosen]] = graph.pi[chosen]

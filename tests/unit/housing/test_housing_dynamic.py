@@ -1,4 +1,4 @@
-"""The sample-average decision of who is proposed now (housing.domain.matching.dynamic)."""
+"""The decision of who is proposed now against the beds' potentials (housing.domain.matching.dynamic)."""
 
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ NO_PLACES = np.zeros(0, dtype=np.int64)
 def test_a_due_household_takes_the_bed_when_nobody_later_needs_it_more():
     first = _edges([0], [0], [5.0], [1])
     later = Future(_edges([0], [0], [3.0], [1]), 1, NO_PLACES)  # a waiting household worth less there
-    d = decide(first, 1, np.array([1]), [later, later])
+    d = decide(first, np.array([1]), [later, later])
     assert d.chosen.tolist() == [True]
 
 
 def test_a_due_household_waits_when_a_household_on_the_list_needs_the_bed_more():
     first = _edges([0], [0], [2.0], [1])
     later = Future(_edges([0], [0], [6.0], [1]), 1, NO_PLACES)
-    d = decide(first, 1, np.array([1]), [later])
+    d = decide(first, np.array([1]), [later])
     assert d.chosen.tolist() == [False]
     assert d.potentials[0] >= 2.0  # the bed is priced at least at what the due household brings
 
@@ -35,15 +35,15 @@ def test_the_average_over_futures_decides_and_a_sampled_place_counts():
     wants = Future(_edges([0], [0], [6.0], [1]), 1, NO_PLACES)  # half the futures: someone needs bed 0 more
     elsewhere = Future(_edges([0, 0], [0, 1], [6.0, 6.0], [1, 1]), 1, np.array([1]))  # or has a new place 1
     nobody = Future(_edges([], [], [], []), 0, NO_PLACES)
-    assert decide(first, 1, np.array([1]), [wants, nobody]).chosen.tolist() == [True]  # 4 > 6 / 2
-    assert decide(first, 1, np.array([1]), [wants, wants, wants, elsewhere]).chosen.tolist() == [False]
-    assert decide(first, 1, np.array([1]), [elsewhere, elsewhere]).chosen.tolist() == [True]
+    assert decide(first, np.array([1]), [wants, nobody]).chosen.tolist() == [True]  # 4 > 6 / 2
+    assert decide(first, np.array([1]), [wants, wants, wants, elsewhere]).chosen.tolist() == [False]
+    assert decide(first, np.array([1]), [elsewhere, elsewhere]).chosen.tolist() == [True]
 
 
 def test_never_one_bed_twice_nor_a_household_split():
     # two due households of 2 and one of 1, a place of 3 beds and a place of 1
     first = _edges([0, 1, 2, 2], [0, 0, 0, 1], [5.0, 5.0, 1.0, 0.9], [2, 2, 1, 1])
-    d = decide(first, 3, np.array([3, 1]), [])
+    d = decide(first, np.array([3, 1]), [])
     used = np.bincount(first.pi[d.chosen], weights=first.sizes[d.chosen], minlength=2)
     assert (used <= np.array([3, 1])).all()
     assert len(set(first.hi[d.chosen].tolist())) == int(d.chosen.sum())
