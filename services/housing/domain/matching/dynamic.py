@@ -10,9 +10,9 @@ are decided now; the others are known for sure and sit in every future with the 
 they price the beds without being placed yet (nothing is lost by waiting: the bed and they stay).
 
 Each future is its own LP (the paper's potentials), not one sample-average LP over all of them with the
-due households as a shared first stage: over the bench's years 11-13 and three draws of the futures
-each, the potentials give 97.26 % of the hindsight optimum against 97.04 % (services/housing/README.md).
-The prices are taken as they are: scaled by 0.9 or 1.1 they lose one point or more."""
+due households as a shared first stage: over several simulated years and draws of the futures, the
+potentials came closer to the hindsight optimum (the figures, and the variants tried, are in
+services/housing/README.md). The prices are taken as they are: scaled up or down, they did worse."""
 
 from __future__ import annotations
 
