@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from housing.domain.matching.lp import cut_members
 from housing.domain.matching.solver import new_highs, solve
 
 # Each open place's LP has this many beds fewer than it has: its price is then the value of its last bed
@@ -50,7 +51,6 @@ class Future:
 @dataclass(frozen=True)
 class Decision:
     chosen: np.ndarray  # bool per due edge: proposed now
-    reduced: np.ndarray  # per due edge: its score minus the potentials of what it takes
     potentials: np.ndarray  # per open place: a bed's mean dual over the futures
 
 
@@ -61,13 +61,6 @@ def _csc(n: int, cols: list[np.ndarray], rows: list[np.ndarray], vals: list[np.n
     order = np.argsort(c, kind="stable")
     starts = np.searchsorted(c[order], np.arange(n)).astype(np.int32)
     return starts, r[order].astype(np.int32), v[order].astype(np.float64)
-
-
-def _big(sizes: np.ndarray, capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The two cuts of the full re-match: at most one household bigger than half a place's beds, at most
-    two bigger than a third (without them the LP packs a place with halves of families that never fit
-    whole, and misjudges what a bed is worth)."""
-    return sizes > capacity / 2, sizes > capacity / 3
 
 
 def future_prices(open_capacity: np.ndarray, future: Future, time_limit: float = 30.0) -> np.ndarray:
@@ -91,7 +84,8 @@ def future_prices(open_capacity: np.ndarray, future: Future, time_limit: float =
     rows = len(upper)
     h.addRows(rows, np.full(rows, -highspy.kHighsInf), upper, 0, np.zeros(rows, dtype=np.int32),
               np.zeros(0, dtype=np.int32), np.zeros(0))
-    big1, big2 = _big(e.sizes, capacity[e.pi])
+    big1, big2 = cut_members(e.sizes, capacity[e.pi])  # the full re-match's cuts: without them the LP
+    # packs a place with halves of families that never fit whole, and misjudges what a bed is worth
     col = np.arange(m)
     starts, index, value = _csc(m, [col, col, col[big1], col[big2]],
                                 [e.hi, at + e.pi, at + n + e.pi[big1], at + 2 * n + e.pi[big2]],
@@ -111,7 +105,7 @@ def decide(first: Edges, open_capacity: np.ndarray, futures: list[Future], time_
     for f in futures:
         prices += future_prices(open_capacity, f, time_limit)
     prices /= max(1, len(futures))
-    big1, big2 = _big(first.sizes, open_capacity[first.pi])
+    big1, big2 = cut_members(first.sizes, open_capacity[first.pi])
     reduced = (first.w - first.sizes * prices[0][first.pi] - big1 * prices[1][first.pi]
                - big2 * prices[2][first.pi])
     keep = np.nonzero(reduced > 1e-9)[0]
@@ -120,4 +114,4 @@ def decide(first: Edges, open_capacity: np.ndarray, futures: list[Future], time_
         sub = solve(first.hi[keep], first.pi[keep], reduced[keep], first.sizes[keep], open_capacity,
                     time_limit=1.0, rel_gap=1e-6)
         chosen[keep[sub.chosen]] = True
-    return Decision(chosen, reduced, prices[0])
+    return Decision(chosen, prices[0])

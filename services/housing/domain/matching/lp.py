@@ -45,6 +45,12 @@ def _top_per_household(hi: np.ndarray, score: np.ndarray, k: int, mask: np.ndarr
     return order[rank < k]
 
 
+def cut_members(sizes: np.ndarray, capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per edge (a household's size, its place's beds): is it in the place's first cut (bigger than half
+    the beds: at most one such household fits) and in its second (bigger than a third: at most two)?"""
+    return sizes > capacity / 2, sizes > capacity / 3
+
+
 def solve_lp(hi: np.ndarray, pi: np.ndarray, w: np.ndarray, sizes: np.ndarray, n_households: int,
              capacity: np.ndarray, *, time_limit: float = 60.0, cuts: bool = True) -> LPResult:
     """`sizes` per edge; `hi` in [0, n_households), `pi` indexes `capacity`.
@@ -64,8 +70,9 @@ def solve_lp(hi: np.ndarray, pi: np.ndarray, w: np.ndarray, sizes: np.ndarray, n
     n_rows = n_households + n_places * (3 if cuts else 1)
     h.addRows(n_rows, np.full(n_rows, -highspy.kHighsInf), np.concatenate(upper),
               0, np.zeros(n_rows, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
-    big1 = cuts & (sizes > cap[pi] / 2)
-    big2 = cuts & (sizes > cap[pi] / 3)
+    big1, big2 = cut_members(sizes, cap[pi])
+    if not cuts:
+        big1 = big2 = np.zeros(len(hi), dtype=bool)
     in_master = np.zeros(len(hi), dtype=bool)
     cols: list[np.ndarray] = []
 
