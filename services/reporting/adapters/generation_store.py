@@ -16,7 +16,6 @@ from reporting.adapters.facts_sql import rows_of
 from reporting.adapters.postgres import PostgresFacts
 from shared.events.envelope import Event, EventPayload
 
-Loader = Callable[[int], Awaitable[int]]  # the service layer's rebuild.Loader: fills generation n
 COPY_ROWS = 20_000  # facts per COPY: a round trip and a staging insert amortised over many rows
 
 
@@ -67,13 +66,13 @@ class PostgresGenerations:
         async with self._pool.acquire() as conn:
             return [dict(r) for r in await generations_sql.listed(conn)]
 
-    def loader(self, source_factory: Callable[[], EventSource]) -> Loader:
-        """The loader: one task reads and decodes while another writes, so the decoding overlaps the
-        database's work (worker processes were tried and were no faster here: see the README). The
-        source gives small batches, each made into rows at once and dropped: a batch's events (pydantic
-        models, a dozen tracked objects each) are then few when the collector runs, where 20,000 of
-        them alive at a time made it walk them again and again (a third of the CPU); the rows gather
-        into big COPYs."""
+    def loader(self, source_factory: Callable[[], EventSource]) -> Callable[[int], Awaitable[int]]:
+        """The rebuild's Loader (fills generation n, returns its facts): one task reads and decodes
+        while another writes, so the decoding overlaps the database's work (worker processes were tried
+        and were no faster here: see the README). The source gives small batches, each made into rows at
+        once and dropped: a batch's events (pydantic models, a dozen tracked objects each) are then few
+        when the collector runs, where 20,000 of them alive at a time made it walk them again and again
+        (a third of the CPU); the rows gather into big COPYs."""
         pool = self._pool
 
         async def load(generation: int) -> int:
