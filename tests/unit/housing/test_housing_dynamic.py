@@ -48,3 +48,19 @@ def test_never_one_bed_twice_nor_a_household_split():
     assert (used <= np.array([3, 1])).all()
     assert len(set(first.hi[d.chosen].tolist())) == int(d.chosen.sum())
     assert d.chosen.sum() == 2  # one family in the 3 beds with the single, or the single in the 1 bed
+
+
+def test_a_due_family_does_not_strand_a_bed_nobody_later_can_take():
+    # a flat for families, 3 beds: the due couple would leave one bed, and the only household that could
+    # still come there is a family of three, which would then no longer fit
+    first = _edges([0], [0], [5.0], [2])
+    later = Future(_edges([0], [0], [6.0], [3]), 1, NO_PLACES)
+    d = decide(first, np.array([3]), [later])
+    assert d.chosen.tolist() == [False]  # 5 for the couple, against 6 for the family of three
+
+
+def test_a_bed_left_free_is_not_charged_as_stranded_when_someone_small_can_still_take_it():
+    first = _edges([0], [0], [5.0], [2])
+    later = Future(_edges([0, 1], [0, 0], [6.0, 3.0], [3, 1]), 2, NO_PLACES)  # the same family, and a single
+    d = decide(first, np.array([3]), [later])
+    assert d.chosen.tolist() == [True]  # the couple and then the single (8) beat the family alone (6)

@@ -12,7 +12,13 @@ they price the beds without being placed yet (nothing is lost by waiting: the be
 Each future is its own LP (the paper's potentials), not one sample-average LP over all of them with the
 due households as a shared first stage: over several simulated years and draws of the futures, the
 potentials came closer to the hindsight optimum (the figures, and the variants tried, are in
-services/housing/README.md). The prices are taken as they are: scaled up or down, they did worse."""
+services/housing/README.md). The prices are taken as they are: scaled up or down, they did worse.
+
+A household also pays for the beds it would strand: what it leaves free at a place, when that is
+smaller than every household that could still take a bed there in a future (a flat for families left
+with one bed), is lost to that future, at that future's price. The LP cannot see it (it packs half a
+family into the last bed), and without it the simulated year ended with a stranded bed in most
+families' flats the hindsight fills."""
 
 from __future__ import annotations
 
@@ -97,17 +103,34 @@ def future_prices(open_capacity: np.ndarray, future: Future, time_limit: float =
     return np.stack([dual[at + b * n:at + b * n + n_open] for b in range(3)])
 
 
+def smallest_candidate(edges: Edges, n_open: int) -> np.ndarray:
+    """Per open place, the size of the smallest household with an edge to it (a very large number for a
+    place nobody can take): fewer free beds than that are of no use to anyone there."""
+    smallest = np.full(n_open, np.iinfo(np.int64).max, dtype=np.int64)
+    on_open = edges.pi < n_open
+    np.minimum.at(smallest, edges.pi[on_open], edges.sizes[on_open].astype(np.int64))
+    return smallest
+
+
 def decide(first: Edges, open_capacity: np.ndarray, futures: list[Future], time_limit: float = 30.0) -> Decision:
     """The due households' proposals (`first`, on the places of `open_capacity`): the beds' potentials
-    averaged over the futures, then an exact assignment on score minus potentials where that is positive,
-    so no bed goes twice and a due household takes a bed only if it brings more than the future loses."""
-    prices = np.zeros((3, len(open_capacity)))
+    averaged over the futures, then an exact assignment on score minus potentials (and minus the beds it
+    would strand) where that is positive, so no bed goes twice and a due household takes a bed only if it
+    brings more than the future loses."""
+    n_open = len(open_capacity)
+    prices = np.zeros((3, n_open))
+    left = open_capacity[first.pi] - first.sizes  # the beds each due edge would leave at its place
+    stranded = np.zeros(len(first.hi))
     for f in futures:
-        prices += future_prices(open_capacity, f, time_limit)
+        p = future_prices(open_capacity, f, time_limit)
+        prices += p
+        dead = (left > 0) & (left < smallest_candidate(f.edges, n_open)[first.pi])
+        stranded += np.where(dead, left * p[0][first.pi], 0.0)
     prices /= max(1, len(futures))
+    stranded /= max(1, len(futures))
     big1, big2 = cut_members(first.sizes, open_capacity[first.pi])
     reduced = (first.w - first.sizes * prices[0][first.pi] - big1 * prices[1][first.pi]
-               - big2 * prices[2][first.pi])
+               - big2 * prices[2][first.pi] - stranded)
     keep = np.nonzero(reduced > 1e-9)[0]
     chosen = np.zeros(len(first.hi), dtype=bool)
     if len(keep):
