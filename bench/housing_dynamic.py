@@ -4,9 +4,10 @@ week, and whoever is placed keeps the beds. Four policies on the same year:
 - greedy: each week, place by place, the best-scoring household that fits (the pass used before);
 - myopic: each week, the global matcher over who is there;
 - engine: each week, housing.domain.matching.dynamic: the households due to leave this week are placed
-  where their score beats the beds' potentials, the duals of one LP per sampled future over the
-  households still waiting (known) and a rest of the year drawn afresh from the arrival model, averaged
-  over SAMPLES futures (Ahani et al. 2024, with a waiting list); the others wait;
+  where their score beats the beds' potentials (and the beds they would strand), the duals of one LP
+  per sampled future over the households still waiting (known) and a rest of the year drawn afresh from
+  the arrival model, averaged over SAMPLES futures (Ahani et al. 2024, with a waiting list); the others
+  wait;
 - hindsight: the best assignment of the whole year with every arrival known in advance.
 
 A household waits until its leave-by week; unplaced by then, it is lost. The samples come from the
