@@ -101,7 +101,11 @@ def _hold_for_arrivals(graph: CandidateGraph, households: list[Household], place
     no known room to wait), decided against the beds' potentials of domain.matching.dynamic; the
     others wait, and compete in every sampled future with the arrivals expected in the next
     `forecast_weeks`: each future takes, for each coming week, the arrivals of one past week drawn at
-    random (the recent weeks resampled, as the paper samples arrival trajectories from past years)."""
+    random (the recent weeks resampled, as the paper samples arrival trajectories from past years).
+
+    A place recorded ahead, free only after the lead window, takes no proposal today but is in every
+    future (`_opening_later`): the beds the team already knows are coming lower what the beds free now
+    are worth to the rest of the list."""
     due_by = cmd.today + timedelta(days=scoring.due_within_days)
     due = np.array([h.leave_by is None or h.leave_by <= due_by for h in households], dtype=bool)
     due_ix, waiting_ix = np.nonzero(due)[0], np.nonzero(~due)[0]
@@ -114,20 +118,52 @@ def _hold_for_arrivals(graph: CandidateGraph, households: list[Household], place
         weeks.setdefault(min(scoring.forecast_weeks - 1, (cmd.today - h.waiting_since).days // 7), []).append(h)
     rng = random.Random(cmd.today.toordinal())  # the same day's run gives the same answer
     waiting = [households[i] for i in waiting_ix]
+    seen, opens = _opening_later(places, cmd.today, scoring)
     futures = []
     for _ in range(scoring.samples if forecast else 1):  # no recent arrivals: the waiting list alone
-        drawn = [h for _ in range(scoring.forecast_weeks) for h in weeks.get(rng.randrange(scoring.forecast_weeks), [])]
-        expected = [replace(h, beneficiary_id=uuid4(), waiting_since=cmd.today, excluded_places=frozenset(),
-                            status="waiting", consent=True) for h in drawn]
-        g = build_graph(waiting + expected, places, cmd.today, scoring, geo, capacity=capacity)
-        w = np.where(g.hi >= len(waiting), g.weight * scoring.future_discount, g.weight)
-        futures.append(Future(Edges(g.hi, g.pi, w, g.households.size[g.hi]), len(waiting) + len(expected),
-                              np.zeros(0, dtype=np.int64)))
+        drawn = [(k, h) for k in range(scoring.forecast_weeks)
+                 for h in weeks.get(rng.randrange(scoring.forecast_weeks), [])]
+        expected = [_expected(h, cmd.today + timedelta(weeks=k)) for k, h in drawn]
+        g = build_graph(waiting + expected, seen, cmd.today, scoring, geo, capacity=capacity)
+        # a bed that opens later is of use only to a household still waiting then
+        leave_by = np.array([h.leave_by.toordinal() if h.leave_by else date.max.toordinal()
+                             for h in waiting + expected], dtype=np.int64)
+        ok = opens[g.pi] <= leave_by[g.hi]
+        w = np.where(g.hi >= len(waiting), g.weight * scoring.future_discount, g.weight)[ok]
+        futures.append(Future(Edges(g.hi[ok], g.pi[ok], w, g.households.size[g.hi[ok]]),
+                              len(waiting) + len(expected), np.zeros(0, dtype=np.int64)))
     decision = decide(edges, capacity, futures)
     place_of = np.full(len(households), -1, dtype=np.int64)
     chosen = first[decision.chosen]
     place_of[graph.hi[chosen]] = graph.pi[chosen]
     return place_of
+
+
+def _expected(h: Household, arrives: date) -> Household:
+    """A past arrival drawn for a coming week: the same household, new to the list on `arrives`, with as
+    long as it had before it must leave reception (its own date would already have passed)."""
+    leave_by = h.leave_by + (arrives - h.waiting_since) if h.leave_by else None
+    return replace(h, beneficiary_id=uuid4(), waiting_since=arrives, leave_by=leave_by, excluded_places=frozenset(),
+                   status="waiting", consent=True)
+
+
+def _opening_later(places: list[Place], today: date, scoring: ScoringRules) -> tuple[list[Place], np.ndarray]:
+    """The places as the futures see them, and the day each opens (as an ordinal; 0 for those open now).
+
+    A place free only after the lead window has no edge today; in a future it is a place open from its
+    date, so it is moved to the window's edge with its whole period (a host family keeps its length of
+    stay), and its edges are kept for the households still waiting when it opens."""
+    edge = today + timedelta(days=scoring.lead_days)
+    seen, opens = [], np.zeros(len(places), dtype=np.int64)
+    for j, p in enumerate(places):
+        if p.available_from is None or p.available_from <= edge:
+            seen.append(p)
+            continue
+        shift = p.available_from - edge
+        seen.append(replace(p, available_from=edge,
+                            available_to=p.available_to - shift if p.available_to else None))
+        opens[j] = p.available_from.toordinal()
+    return seen, opens
 
 
 def _edge_exists(graph: CandidateGraph, current: np.ndarray) -> np.ndarray:

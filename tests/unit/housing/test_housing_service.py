@@ -330,6 +330,47 @@ async def test_holding_for_arrivals_keeps_a_bed_for_the_kind_of_household_that_k
     assert plain.made == 1 and (await open_of(t, couple.beneficiary_id)) is not None
 
 
+async def test_holding_for_arrivals_counts_the_places_recorded_ahead():
+    """The same bed held for the single mothers who keep coming is proposed to the couple due now once the
+    team has recorded flats for families that open within the weeks those arrivals are expected; flats
+    opening only after everyone on the list and in the forecast has had to leave do not count."""
+    from housing.service_layer.matching import Rematch, rematch
+    from tests.unit.housing.support import household
+
+    async def couple_proposed(opening: timedelta) -> bool:
+        t = Harness()
+        await offer.record_place(t.ctx, flat(gender_policy=GenderPolicy.families, beds_free=2))
+        for _ in range(4):
+            await offer.record_place(t.ctx, flat(gender_policy=GenderPolicy.families, beds_free=2,
+                                                 available_from=TODAY + opening))
+        for k in range(3):  # recent arrivals, housed since: single mothers, vulnerable, four months to go
+            since = TODAY - timedelta(days=7 * k + 3)
+            await t.uow.households.add(household(size=2, children=1, sex="F", vulnerable=True, status="housed",
+                                                 waiting_since=since, leave_by=since + timedelta(days=120)))
+        couple = household(size=2, children=0, sex="M", waiting_since=TODAY - timedelta(days=2))
+        await t.uow.households.add(couple)
+        async with t.uow as uow:
+            await rematch(uow, Rematch(ORG, TODAY, hold_for_arrivals=True), t.ctx.scoring, t.ctx.workflow,
+                          t.ctx.geo)
+        return await open_of(t, couple.beneficiary_id) is not None
+
+    assert Harness().ctx.scoring.lead_days < 45
+    assert await couple_proposed(timedelta(days=45))
+    assert not await couple_proposed(timedelta(days=400))
+
+
+def test_an_expected_arrival_has_as_long_to_wait_as_the_past_one_it_is_drawn_from():
+    from housing.service_layer.matching import _expected
+    from tests.unit.housing.support import household
+
+    past = household(waiting_since=TODAY - timedelta(days=20), leave_by=TODAY + timedelta(days=40), status="housed")
+    later = _expected(past, TODAY + timedelta(weeks=3))
+    assert later.waiting_since == TODAY + timedelta(weeks=3)
+    assert later.leave_by - later.waiting_since == past.leave_by - past.waiting_since
+    assert later.beneficiary_id != past.beneficiary_id and later.status == "waiting"
+    assert _expected(household(leave_by=None), TODAY).leave_by is None
+
+
 async def test_holding_for_arrivals_proposes_to_the_households_due_and_lets_the_others_wait():
     from housing.service_layer.matching import Rematch, rematch
     from tests.unit.housing.support import household
