@@ -125,10 +125,7 @@ def _hold_for_arrivals(graph: CandidateGraph, households: list[Household], place
                  for h in weeks.get(rng.randrange(scoring.forecast_weeks), [])]
         expected = [_expected(h, cmd.today + timedelta(weeks=k)) for k, h in drawn]
         g = build_graph(waiting + expected, seen, cmd.today, scoring, geo, capacity=capacity)
-        # a bed that opens later is of use only to a household still waiting then
-        leave_by = np.array([h.leave_by.toordinal() if h.leave_by else date.max.toordinal()
-                             for h in waiting + expected], dtype=np.int64)
-        ok = opens[g.pi] <= leave_by[g.hi]
+        ok = opens[g.pi] <= g.households.leave_by[g.hi]  # a bed opening later: for those still waiting then
         w = np.where(g.hi >= len(waiting), g.weight * scoring.future_discount, g.weight)[ok]
         futures.append(Future(Edges(g.hi[ok], g.pi[ok], w, g.households.size[g.hi[ok]]),
                               len(waiting) + len(expected), np.zeros(0, dtype=np.int64)))
