@@ -14,7 +14,7 @@ from uuid import UUID
 from housing.domain.demand import Household
 from housing.domain.funds import Fund, Support, SupportStatus
 from housing.domain.offer import Place
-from housing.domain.workflow import OPEN, Proposal, Status
+from housing.domain.workflow import HOLDS_BEDS, OPEN, Proposal, Status
 from shared.funds import MemoryLedgers
 
 
@@ -63,8 +63,9 @@ class MemoryHouseholds:
 
 
 class MemoryPlaces:
-    def __init__(self) -> None:
+    def __init__(self, proposals: MemoryProposals | None = None) -> None:
         self.rows: dict[UUID, tuple[Place, dict[str, Any], bool]] = {}
+        self.proposals = proposals  # the beds its proposals hold, for the places free soon
 
     async def add(self, p: Place, *, address: str | None, managing_organisation: str | None) -> None:
         self.rows[p.place_id] = (p, {"address": address, "managing_organisation": managing_organisation}, True)
@@ -75,6 +76,13 @@ class MemoryPlaces:
 
     async def save(self, p: Place, *, address: str | None, managing_organisation: str | None) -> None:
         self.rows[p.place_id] = (p, {"address": address, "managing_organisation": managing_organisation}, True)
+
+    async def lock(self, place_id: UUID) -> None:
+        return None  # one event loop, no await between read and write: nothing races here
+
+    async def retire(self, place_id: UUID) -> None:
+        p, extra, _ = self.rows[place_id]
+        self.rows[place_id] = (p, extra, False)
 
     async def take_beds(self, place_id: UUID, beds: int) -> bool:
         p, extra, active = self.rows[place_id]
@@ -90,10 +98,16 @@ class MemoryPlaces:
     async def active(self, organisation_id: str) -> list[Place]:
         return [p for p, _, a in self.rows.values() if a and p.organisation_id == organisation_id]
 
-    async def listing(self, organisation_id: str, *, free_by: date | None, limit: int,
+    async def listing(self, organisation_id: str, *, free_by: date | None, today: date | None = None, limit: int,
                       offset: int) -> tuple[list[Place], int]:
+        held: dict[UUID, int] = {}
+        for q, *_ in (self.proposals.rows.values() if self.proposals is not None else ()):
+            if q.status in HOLDS_BEDS:
+                held[q.place_id] = held.get(q.place_id, 0) + q.household_size
         rows = [p for p in await self.active(organisation_id)
-                if free_by is None or (p.beds_free > 0 and (p.available_from is None or p.available_from <= free_by))]
+                if free_by is None or (p.beds_free > held.get(p.place_id, 0)
+                                       and (p.available_from is None or p.available_from <= free_by)
+                                       and (p.available_to is None or p.available_to >= (today or date.min)))]
         if free_by is not None:
             rows.sort(key=lambda p: (p.available_from or date.min, str(p.place_id)))
         else:
@@ -117,6 +131,24 @@ class MemoryProposals:
     async def save(self, p: Proposal, *, note: str | None = None) -> None:
         _, score, parts, old = self.rows[p.proposal_id]
         self.rows[p.proposal_id] = (p, score, parts, note or old)
+
+    async def rescore(self, scores: Sequence[tuple[UUID, float, dict[str, float]]]) -> None:
+        for proposal_id, score, parts in scores:
+            p, _, _, note = self.rows[proposal_id]
+            self.rows[proposal_id] = (p, score, parts, note)
+
+    async def living_in(self, place_id: UUID) -> int:
+        return sum(1 for p, *_ in self.rows.values() if p.place_id == place_id and p.status is Status.moved_in)
+
+    async def get_scored(self, proposal_id: UUID,
+                         organisation_id: str) -> tuple[Proposal, float, dict[str, float]] | None:
+        row = self.rows.get(proposal_id)
+        return (row[0], row[1], row[2]) if row and row[0].organisation_id == organisation_id else None
+
+    async def forget_notes(self, beneficiary_id: UUID) -> None:
+        for k, (p, score, parts, _) in list(self.rows.items()):
+            if p.beneficiary_id == beneficiary_id:
+                self.rows[k] = (p, score, parts, None)
 
     async def open(self, organisation_id: str) -> list[Proposal]:
         return [r[0] for r in self.rows.values() if r[0].organisation_id == organisation_id and r[0].status in OPEN]

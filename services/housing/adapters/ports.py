@@ -49,6 +49,13 @@ class Places(Protocol):
 
     async def save(self, p: Place, *, address: str | None, managing_organisation: str | None) -> None: ...
 
+    async def lock(self, place_id: UUID) -> None:
+        """Hold the place's row until the unit of work ends: two steps on the same place's beds (two
+        accepts racing for its last bed) then run one after the other."""
+
+    async def retire(self, place_id: UUID) -> None:
+        """Out of the offer: no longer listed nor matched (its history stays)."""
+
     async def take_beds(self, place_id: UUID, beds: int) -> bool:
         """Take beds if that many are free (one conditional statement); False if not."""
 
@@ -56,8 +63,10 @@ class Places(Protocol):
 
     async def active(self, organisation_id: str) -> list[Place]: ...
 
-    async def listing(self, organisation_id: str, *, free_by: date | None, limit: int,
-                      offset: int) -> tuple[list[Place], int]: ...
+    async def listing(self, organisation_id: str, *, free_by: date | None, today: date | None = None, limit: int,
+                      offset: int) -> tuple[list[Place], int]:
+        """The active offer; with `free_by`, only places with beds not held by an accepted proposal, open
+        by then and with a period not over by `today`."""
 
 
 class Proposals(Protocol):
@@ -66,6 +75,18 @@ class Proposals(Protocol):
     async def get(self, proposal_id: UUID, organisation_id: str) -> Proposal | None: ...
 
     async def save(self, p: Proposal, *, note: str | None = None) -> None: ...
+
+    async def rescore(self, scores: Sequence[tuple[UUID, float, dict[str, float]]]) -> None:
+        """(proposal, score, parts) of kept proposals, as the household's and the place's facts are now."""
+
+    async def living_in(self, place_id: UUID) -> int:
+        """How many households live there now (moved in, not out)."""
+
+    async def get_scored(self, proposal_id: UUID,
+                         organisation_id: str) -> tuple[Proposal, float, dict[str, float]] | None: ...
+
+    async def forget_notes(self, beneficiary_id: UUID) -> None:
+        """Erasure: the free-text decline notes about the person go."""
 
     async def open(self, organisation_id: str) -> list[Proposal]: ...
 

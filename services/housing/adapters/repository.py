@@ -12,9 +12,10 @@ import asyncpg
 
 from housing.domain.demand import Household
 from housing.domain.offer import GenderPolicy, HostPreferences, Place, PlaceKind
-from housing.domain.workflow import OPEN, Proposal, Status
+from housing.domain.workflow import HOLDS_BEDS, OPEN, Proposal, Status
 
 OPEN_STATUSES = [s.value for s in OPEN]
+HOLDING_STATUSES = [s.value for s in HOLDS_BEDS]
 
 
 def _household(r: asyncpg.Record) -> Household:
@@ -166,6 +167,12 @@ class PgPlaces:
                    host_age_bands=$17, host_children_ok=$18 WHERE place_id=$1""",
             *self._values(p, address, managing_organisation))
 
+    async def lock(self, place_id: UUID) -> None:
+        await self._conn.execute("SELECT 1 FROM places WHERE place_id = $1 FOR UPDATE", place_id)
+
+    async def retire(self, place_id: UUID) -> None:
+        await self._conn.execute("UPDATE places SET active = false WHERE place_id = $1", place_id)
+
     async def take_beds(self, place_id: UUID, beds: int) -> bool:
         done = await self._conn.fetchval(
             "UPDATE places SET beds_free = beds_free - $2 WHERE place_id = $1 AND beds_free >= $2 RETURNING true",
@@ -180,15 +187,19 @@ class PgPlaces:
         rows = await self._conn.fetch("SELECT * FROM places WHERE organisation_id = $1 AND active", organisation_id)
         return [_place(r) for r in rows]
 
-    async def listing(self, organisation_id: str, *, free_by: date | None, limit: int,
+    async def listing(self, organisation_id: str, *, free_by: date | None, today: date | None = None, limit: int,
                       offset: int) -> tuple[list[Place], int]:
         if free_by is None:
             args: list[object] = [organisation_id]
             where, order = "organisation_id = $1 AND active", "place_id"
         else:
-            where = ("organisation_id = $1 AND active AND beds_free > 0 AND (available_from IS NULL OR "
-                     "available_from <= $2)")
-            order, args = "available_from NULLS FIRST, place_id", [organisation_id, free_by]
+            # free soon: beds not held by an accepted proposal, and a period not over by today
+            where = ("organisation_id = $1 AND active AND beds_free > (SELECT COALESCE(sum(household_size), 0) "
+                     "FROM proposals q WHERE q.place_id = places.place_id AND q.status = ANY($4)) "
+                     "AND (available_from IS NULL OR available_from <= $2) "
+                     "AND (available_to IS NULL OR available_to >= $3)")
+            order = "available_from NULLS FIRST, place_id"
+            args = [organisation_id, free_by, today or date.min, HOLDING_STATUSES]
         n = len(args)
         rows = await self._conn.fetch(f"SELECT * FROM places WHERE {where} ORDER BY {order} LIMIT ${n + 1} "
                                       f"OFFSET ${n + 2}", *args, limit, offset)
@@ -225,10 +236,29 @@ class PgProposals:
     async def save(self, p: Proposal, *, note: str | None = None) -> None:
         await self._conn.execute(
             """UPDATE proposals SET status=$2, person_confirmed=$3, host_confirmed=$4, last_step_on=$5,
-                   decline_actor=$6, decline_reason=$7, move_out_reason=$8, decline_note=COALESCE($9, decline_note)
+                   decline_actor=$6, decline_reason=$7, move_out_reason=$8, decline_note=COALESCE($9, decline_note),
+                   household_size=$10
                WHERE proposal_id=$1""",
             p.proposal_id, p.status.value, p.person_confirmed, p.host_confirmed, p.last_step_on, p.decline_actor,
-            p.decline_reason, p.move_out_reason, note)
+            p.decline_reason, p.move_out_reason, note, p.household_size)
+
+    async def rescore(self, scores: Sequence[tuple[UUID, float, dict[str, float]]]) -> None:
+        if scores:
+            await self._conn.executemany("UPDATE proposals SET score = $2, score_parts = $3 WHERE proposal_id = $1",
+                                         scores)
+
+    async def living_in(self, place_id: UUID) -> int:
+        return await self._conn.fetchval(
+            "SELECT count(*) FROM proposals WHERE place_id = $1 AND status = 'moved_in'", place_id)
+
+    async def get_scored(self, proposal_id: UUID,
+                         organisation_id: str) -> tuple[Proposal, float, dict[str, float]] | None:
+        r = await self._conn.fetchrow("SELECT * FROM proposals WHERE proposal_id = $1 AND organisation_id = $2",
+                                      proposal_id, organisation_id)
+        return (_proposal(r), r["score"], r["score_parts"]) if r else None
+
+    async def forget_notes(self, beneficiary_id: UUID) -> None:
+        await self._conn.execute("UPDATE proposals SET decline_note = NULL WHERE beneficiary_id = $1", beneficiary_id)
 
     async def open(self, organisation_id: str) -> list[Proposal]:
         rows = await self._conn.fetch("SELECT * FROM proposals WHERE organisation_id = $1 AND status = ANY($2)",

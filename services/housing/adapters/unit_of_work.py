@@ -54,8 +54,8 @@ class InMemoryHousingUnitOfWork(InMemoryUnitOfWork, HousingUnitOfWork):
     def __init__(self) -> None:
         super().__init__(topic=HOUSING_EVENTS.name, producer=PRODUCER)
         self.households = MemoryHouseholds()
-        self.places = MemoryPlaces()
         self.proposals = MemoryProposals()
+        self.places = MemoryPlaces(self.proposals)
         self.funds = MemoryFunds()
         self.supports = MemorySupports()
 

@@ -42,6 +42,13 @@ async def update_place(place_id: UUID, body: PlaceIn, principal: Principal = Dep
     return place_out(await offer.record_place(ctx, _command(body, principal.organisation_id, place_id)))
 
 
+@router.post("/places/{place_id}/retire", response_model=PlaceOut)
+async def retire_place(place_id: UUID, principal: Principal = Depends(TEAM),
+                       ctx: Context = Depends(context)) -> PlaceOut:
+    """Take the place out of the offer (409 while someone lives there or an accepted proposal holds it)."""
+    return place_out(await offer.retire_place(ctx, principal.organisation_id, place_id))
+
+
 @router.get("/places/{place_id}", response_model=PlaceDetail)
 async def get_place(place_id: UUID, principal: Principal = Depends(TEAM),
                     ctx: Context = Depends(context)) -> PlaceOut:
@@ -63,7 +70,8 @@ async def list_places(principal: Principal = Depends(READERS), page: PageQuery =
 
 @router.get("/waiting", response_model=Page[WaitingOut])
 async def waiting_list(principal: Principal = Depends(READERS), page: PageQuery = Depends(),
-                       matchable: bool = Query(False, description="only people with a housing goal and consent"),
+                       matchable: bool = Query(True, description="only people the matcher works for (a housing "
+                                               "goal, the consent to the referral); false: everyone not housed"),
                        ctx: Context = Depends(context)) -> dict:
     """People waiting for housing, longest first."""
     items, total = await views.waiting(ctx, principal.organisation_id, only_matchable=matchable, limit=page.limit,

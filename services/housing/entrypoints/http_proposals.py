@@ -48,12 +48,21 @@ async def list_proposals(principal: Principal = Depends(READERS), page: PageQuer
     return page.page([proposal_out(p, s, parts, p.is_stalled(today, ctx.workflow)) for p, s, parts in items], total)
 
 
+@router.get("/proposals/{proposal_id}", response_model=ProposalOut)
+async def get_proposal(proposal_id: UUID, principal: Principal = Depends(READERS),
+                       ctx: Context = Depends(context)) -> ProposalOut:
+    """One proposal, its status and its score's parts."""
+    p, score, parts = await views.proposal(ctx, principal.organisation_id, proposal_id)
+    return proposal_out(p, score, parts, p.is_stalled(ctx.today(), ctx.workflow))
+
+
 @router.post("/proposals", status_code=201, response_model=ProposalOut)
 async def propose(body: ProposeIn, principal: Principal = Depends(TEAM),
                   ctx: Context = Depends(context)) -> ProposalOut:
     """A proposal made by hand; refused with each hard constraint it breaks."""
     cmd = ProposeByHand(principal.organisation_id, body.beneficiary_id, body.place_id)
-    return proposal_out(await workflow.propose(ctx, cmd))
+    made = await workflow.propose(ctx, cmd)
+    return await get_proposal(made.proposal_id, principal, ctx)
 
 
 @router.post("/proposals/{proposal_id}/{action}", response_model=ProposalOut)
@@ -62,4 +71,5 @@ async def step(proposal_id: UUID, action: Action, body: StepIn = Body(default_fa
     """accept (the team), confirm (actor person or host), move_in, move_out (reason), decline (actor, reason,
     note for 'other')."""
     cmd = ProposalStep(principal.organisation_id, proposal_id, action, body.actor, body.reason, body.note)
-    return proposal_out(await workflow.step(ctx, cmd))
+    await workflow.step(ctx, cmd)
+    return await get_proposal(proposal_id, principal, ctx)

@@ -17,7 +17,7 @@ from housing.domain.demand import Household
 from housing.service_layer.context import Context
 from housing.service_layer.matching import Rematch, rematch
 from housing.service_layer.unit_of_work import HousingUnitOfWork
-from housing.service_layer.workflow import close_open
+from housing.service_layer.workflow import close_open, refit
 from shared.consumer import Batched, Handler
 from shared.events.contracts import (
     BeneficiaryCorrected,
@@ -76,7 +76,7 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
                       ctx.scoring, ctx.workflow, ctx.geo)
 
     async def changed(uow: HousingUnitOfWork, e: Event[EventPayload],
-                      change: Callable[[Household], Household | None]) -> None:
+                      change: Callable[[Household], Household | None], *, refit_open: bool = False) -> None:
         h = await uow.households.get(e.beneficiary_id)
         if h is None or h.status == "erased":
             return  # an event about a person housing never knew (or who was erased) changes nothing
@@ -87,6 +87,9 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
         freed: frozenset[UUID] = frozenset()
         if h.matchable and not new.matchable:
             closed = await close_open(uow, ctx, new, _closing_reason(e), ctx.today())
+            freed = frozenset({closed.place_id}) if closed else frozenset()
+        elif refit_open:  # a correction (a larger household, another sex): does its place still fit?
+            closed = await refit(uow, ctx, new, ctx.today())
             freed = frozenset({closed.place_id}) if closed else frozenset()
         await again(uow, new, freed)
 
@@ -120,10 +123,11 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
             await changed(uow, e, lambda h: h.with_changes(consent=isinstance(p, ConsentGiven)))
 
     async def on_corrected(uow: HousingUnitOfWork, e: Event[BeneficiaryCorrected]) -> None:
-        await changed(uow, e, lambda h: _corrected(h, e.payload))
+        await changed(uow, e, lambda h: _corrected(h, e.payload), refit_open=True)
 
     async def on_erased(uow: HousingUnitOfWork, e: Event[BeneficiaryErased]) -> None:
         await changed(uow, e, lambda h: h.with_changes(status="erased", languages=frozenset(), consent=False))
+        await uow.proposals.forget_notes(e.beneficiary_id)  # free text may name the person
 
     async def on_income(uow: HousingUnitOfWork, e: Event[EmploymentIncomeChanged]) -> None:
         p = e.payload

@@ -71,12 +71,12 @@ async def rematch(uow: HousingUnitOfWork, cmd: Rematch, scoring: ScoringRules, w
     for bid, prop in ours.items():
         if bid in h_index and prop.place_id in p_index:
             current[h_index[bid]] = p_index[prop.place_id]
-    feasible_now = _edge_exists(graph, current)
-    current[~feasible_now] = -1
+    lost = ~_edge_exists(graph, current) | _over_capacity(graph, current)
+    current[lost] = -1
     bound: float | None
     if cmd.households or cmd.places:
         seeds_h = [h_index[b] for b in cmd.households if b in h_index]
-        seeds_h += [int(i) for i in np.nonzero(~feasible_now & (current >= 0))[0]]
+        seeds_h += [int(i) for i in np.nonzero(lost)[0]]
         seeds_p = [p_index[p] for p in cmd.places if p in p_index]
         seeds_p += [p_index[ours[b].place_id] for b in cmd.households if b in ours and ours[b].place_id in p_index]
         place_of, _ = local_rematch(graph, current, seed_households=seeds_h, seed_places=seeds_p)
@@ -163,6 +163,23 @@ def _opening_later(places: list[Place], today: date, scoring: ScoringRules) -> t
     return seen, opens
 
 
+def _over_capacity(graph: CandidateGraph, current: np.ndarray) -> np.ndarray:
+    """Per household: is it among the matcher's proposals that no longer fit their place together (beds
+    accepted for someone else, fewer beds recorded)? At each place the best-scoring ones keep it."""
+    over = np.zeros(len(current), dtype=bool)
+    hit = np.nonzero((current[graph.hi] == graph.pi) & (current[graph.hi] >= 0))[0]
+    if not len(hit):
+        return over
+    hit = hit[np.lexsort((-graph.weight[hit], graph.pi[hit]))]
+    sizes = graph.households.size[graph.hi[hit]].astype(np.int64)
+    places = graph.pi[hit]
+    start = np.searchsorted(places, places, side="left")
+    used = np.cumsum(sizes)
+    before = np.where(start > 0, used[np.maximum(start - 1, 0)], 0)
+    over[graph.hi[hit[used - before > graph.places.capacity[places]]]] = True
+    return over
+
+
 def _edge_exists(graph: CandidateGraph, current: np.ndarray) -> np.ndarray:
     """Per household: is its current place still a candidate (constraints may have changed)?"""
     ok = np.zeros(len(current), dtype=bool)
@@ -181,6 +198,8 @@ async def _apply(uow: HousingUnitOfWork, cmd: Rematch, graph: CandidateGraph, ho
     superseded = made = 0
     objective = 0.0
     target = {households[i].beneficiary_id: places[int(j)] for i, j in enumerate(place_of) if j >= 0}
+    full = not (cmd.households or cmd.places)
+    rescored = []
     for bid, prop in ours.items():
         new = target.get(bid)
         if new is not None and new.place_id == prop.place_id:
@@ -196,14 +215,18 @@ async def _apply(uow: HousingUnitOfWork, cmd: Rematch, graph: CandidateGraph, ho
         e = int(edge_of[i])
         objective += float(graph.weight[e])
         h, pl = households[i], places[int(j)]
-        if h.beneficiary_id in ours and ours[h.beneficiary_id].place_id == pl.place_id:
-            continue
         score = explain(graph.parts[e], h.size, scoring)
+        kept = ours.get(h.beneficiary_id)
+        if kept is not None and kept.place_id == pl.place_id:
+            if full or h.beneficiary_id in cmd.households or pl.place_id in cmd.places:
+                rescored.append((kept.proposal_id, score.total, score.parts))  # income, workplace, cost changed
+            continue
         prop = Proposal(uuid4(), cmd.organisation_id, h.beneficiary_id, pl.place_id, h.size, Status.proposed,
                         cmd.today, cmd.today)
         await uow.proposals.add(prop, score=score.total, parts=score.parts)
         uow.emit(proposal_made(prop, pl, score), beneficiary_id=h.beneficiary_id, organisation_id=cmd.organisation_id)
         made += 1
+    await uow.proposals.rescore(rescored)
     return RematchResult(made, superseded, int((place_of < 0).sum()), objective, bound)
 
 

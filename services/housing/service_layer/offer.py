@@ -4,7 +4,7 @@ place's neighbourhood in the same unit of work."""
 from __future__ import annotations
 
 from dataclasses import replace
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from housing.domain.offer import HostPreferences, Place, PlaceKind
 from housing.domain.workflow import HOLDS_BEDS
@@ -49,6 +49,9 @@ async def record_place(ctx: Context, cmd: RecordPlace) -> Place:
             found = await uow.places.get(cmd.place_id, cmd.organisation_id)
             if found is None:
                 raise NotFound("no such place in the organisation's offer")
+            if found[0].kind is not cmd.kind:
+                raise RuleViolation("kind", "kind_unchangeable",
+                                    f"the place is a {found[0].kind.value}; record a new place for another kind")
             held = sum(p.household_size for p in await uow.proposals.open(cmd.organisation_id)
                        if p.place_id == place.place_id and p.status in HOLDS_BEDS)
             if place.beds_free < held:
@@ -58,3 +61,25 @@ async def record_place(ctx: Context, cmd: RecordPlace) -> Place:
         await rematch(uow, Rematch(cmd.organisation_id, today, places=frozenset({place.place_id})), ctx.scoring,
                       ctx.workflow, ctx.geo)
     return place
+
+
+async def retire_place(ctx: Context, organisation_id: str, place_id: UUID) -> Place:
+    """A flat given back or a host family that stops hosting leaves the offer: no longer listed nor
+    matched, its history kept. Refused while someone lives there or the team has accepted a proposal
+    for it (those are ended or declined first, each with its reason); the matcher's own proposals there
+    are withdrawn and their households re-matched."""
+    async with ctx.uow() as uow:
+        found = await uow.places.get(place_id, organisation_id)
+        if found is None:
+            raise NotFound("no such place in the organisation's offer")
+        await uow.places.lock(place_id)
+        here = [p for p in await uow.proposals.open(organisation_id) if p.place_id == place_id]
+        if any(p.status in HOLDS_BEDS for p in here):
+            raise Conflict("an accepted proposal holds beds here: decline it first", rule="beds_held",
+                           field="place_id")
+        if await uow.proposals.living_in(place_id):
+            raise Conflict("someone lives here: record the move out first", rule="place_occupied", field="place_id")
+        await uow.places.retire(place_id)
+        await rematch(uow, Rematch(organisation_id, ctx.today(), households=frozenset(p.beneficiary_id for p in here),
+                                   places=frozenset({place_id})), ctx.scoring, ctx.workflow, ctx.geo)
+        return found[0]

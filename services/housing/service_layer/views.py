@@ -30,12 +30,22 @@ async def proposals(ctx: Context, organisation_id: str, *, status: Status | None
                                            offset=offset)
 
 
+async def proposal(ctx: Context, organisation_id: str, proposal_id: UUID) -> tuple[Proposal, float, dict[str, float]]:
+    async with ctx.uow() as uow:
+        found = await uow.proposals.get_scored(proposal_id, organisation_id)
+    if found is None:
+        raise NotFound("no such proposal for the organisation")
+    return found
+
+
 async def places(ctx: Context, organisation_id: str, *, free_within_days: int | None, limit: int,
                  offset: int) -> tuple[list[Place], int]:
-    """The offer; with `free_within_days`, the places with free beds from now to then, soonest first."""
-    free_by = ctx.today() + timedelta(days=free_within_days) if free_within_days is not None else None
+    """The offer; with `free_within_days`, the places with beds free (not held by an accepted proposal)
+    from now to then, their period not over, soonest first."""
+    today = ctx.today()
+    free_by = today + timedelta(days=free_within_days) if free_within_days is not None else None
     async with ctx.uow() as uow:
-        return await uow.places.listing(organisation_id, free_by=free_by, limit=limit, offset=offset)
+        return await uow.places.listing(organisation_id, free_by=free_by, today=today, limit=limit, offset=offset)
 
 
 async def place(ctx: Context, organisation_id: str, place_id: UUID) -> tuple[Place, dict]:

@@ -3,6 +3,7 @@ move out re-matches the neighbourhood at once, in the same transaction."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from uuid import uuid4
 
@@ -19,6 +20,10 @@ from housing.service_layer.matching import Rematch, rematch
 from housing.service_layer.unit_of_work import HousingUnitOfWork
 from shared.commands import ProposeByHand
 from shared.errors import Conflict, NotFound, RuleViolation, Violations
+
+# The steps that book a place's beds, each checked against the pair as it is when it is taken.
+BOOKING = ("accept", "confirm", "move_in")
+HOUSEHOLD_CHANGED = "household_changed"
 
 
 async def _free_for(uow: HousingUnitOfWork, place: Place, but: Proposal | None = None) -> int:
@@ -82,20 +87,24 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
         p = await uow.proposals.get(cmd.proposal_id, cmd.organisation_id)
         if p is None:
             raise NotFound("no such proposal for the organisation")
+        if cmd.action in BOOKING:
+            await uow.places.lock(p.place_id)  # two steps on one place's beds run one after the other,
+            p = await uow.proposals.get(cmd.proposal_id, cmd.organisation_id) or p  # the second on what the first left
         h, place = await _pair(uow, cmd.organisation_id, p)
         kind = place.kind.value
-        if cmd.action == "accept":
-            if p.status is Status.proposed:
-                _check(h, place, today, ctx, await _free_for(uow, place, but=p))
-            s = accept(p, today)
-        elif cmd.action == "confirm":
-            s = confirm(p, cmd.actor, today)
-        elif cmd.action == "move_in":
-            s = move_in(p, today)
-            if not await uow.places.take_beds(place.place_id, p.household_size):
-                raise Conflict("the place has no longer the beds free", rule="beds_taken", field="place_id")
-            await uow.households.save(h.with_changes(status="housed"))
-            uow.emit(moved_in(p, place, today), beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
+        if cmd.action in BOOKING:
+            s = (accept(p, today) if cmd.action == "accept" else confirm(p, cmd.actor, today)
+                 if cmd.action == "confirm" else move_in(p, today))
+            # the household or the place may have changed since the proposal (a child born, a bed taken):
+            # each step that books beds checks the pair as it is now, and carries the household's size
+            _check(h, place, today, ctx, await _free_for(uow, place, but=p))
+            s = replace(s, proposal=replace(s.proposal, household_size=h.size))
+            if cmd.action == "move_in":
+                if not await uow.places.take_beds(place.place_id, s.proposal.household_size):
+                    raise Conflict("the place has no longer the beds free", rule="beds_taken", field="place_id")
+                await uow.households.save(h.with_changes(status="housed"))
+                uow.emit(moved_in(s.proposal, place, today), beneficiary_id=h.beneficiary_id,
+                         organisation_id=h.organisation_id)
         elif cmd.action == "move_out":
             s, closes = move_out(p, cmd.reason or "", today, ctx.workflow)
             await uow.places.free_beds(place.place_id, p.household_size)
@@ -111,10 +120,30 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
         await uow.proposals.save(s.proposal, note=cmd.note if cmd.action == "decline" else None)
         uow.emit(status_changed(s, kind, today, s.proposal.decline_reason if cmd.action == "decline" else None),
                  beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
-        if cmd.action in ("decline", "move_out"):
+        if cmd.action in ("accept", "decline", "move_out"):
+            # accepting holds the beds: the matcher's own proposals there that no longer fit move on
             await rematch(uow, Rematch(cmd.organisation_id, today, frozenset({h.beneficiary_id}),
                                        frozenset({place.place_id})), ctx.scoring, ctx.workflow, ctx.geo)
         return s.proposal
+
+
+async def refit(uow: HousingUnitOfWork, ctx: Context, h: Household, today: date) -> Proposal | None:
+    """After the household changed: its open proposal, if the place no longer fits it (too few beds for
+    the new size, a policy it no longer meets), is declined administratively (`household_changed`); if it
+    still fits, it carries the new size. Returns the declined proposal."""
+    p = await uow.proposals.open_of(h.beneficiary_id)
+    if p is None:
+        return None
+    found = await uow.places.get(p.place_id, h.organisation_id)
+    if found is None:
+        return None
+    await uow.places.lock(p.place_id)
+    free = await _free_for(uow, found[0], but=p)
+    if broken_constraints(h, found[0], today, ctx.scoring, free_beds=free):
+        return await close_open(uow, ctx, h, HOUSEHOLD_CHANGED, today)
+    if p.household_size != h.size:
+        await uow.proposals.save(replace(p, household_size=h.size))
+    return None
 
 
 async def close_open(uow: HousingUnitOfWork, ctx: Context, h: Household, reason: str, today: date) -> Proposal | None:
