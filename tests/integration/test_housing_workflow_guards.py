@@ -85,20 +85,35 @@ async def test_each_step_that_books_beds_checks_the_pair_as_it_is_now(h: Housing
     assert (await h.http.get(f"/api/v1/places/{women['place_id']}", headers=h.auth)).json()["beds_free"] == 1
 
 
-async def test_two_accepts_racing_for_the_last_bed_one_wins(h: Housing):
+async def test_racing_for_the_last_bed_one_wins(h: Housing):
+    """Two hand proposals for the last bed at once, and a hand proposal racing the team's accept of the
+    matcher's proposal there: each time exactly one gets the bed."""
     for _ in range(3):
         place = await flat(h, gender_policy="men", beds_total=1, beds_free=1, municipality="058047")
         a, b = await person(h), await person(h)
         await eventually(lambda a=a: _matchable(h, a))
         await eventually(lambda b=b: _matchable(h, b))
-        pa, pb = await _by_hand(h, a, place["place_id"]), await _by_hand(h, b, place["place_id"])
-        answers = await asyncio.gather(_step(h, pa["proposal_id"], "accept"), _step(h, pb["proposal_id"], "accept"))
-        assert sorted(r.status_code for r in answers).count(200) == 1, [r.text for r in answers]
-        loser = next(r for r in answers if r.status_code != 200)
-        assert loser.status_code in (409, 422)
-        held = [p for p in (await proposals(h, limit=500))["items"]
-                if p["place_id"] == place["place_id"] and p["status"] == "accepted"]
-        assert len(held) == 1
+        answers = await asyncio.gather(*(h.http.post("/api/v1/proposals", headers=h.auth, json={
+            "beneficiary_id": str(x), "place_id": place["place_id"]}) for x in (a, b)))
+        assert sorted(r.status_code for r in answers) == [201, 422], [r.text for r in answers]
+        loser = next(r for r in answers if r.status_code == 422)
+        assert {e["rule"] for e in loser.json()["errors"]} == {"hard_constraint_capacity"}
+        winner = next(r for r in answers if r.status_code == 201).json()
+        assert winner["by_hand"] and winner["status"] == "proposed"
+        decline = await _step(h, winner["proposal_id"], "decline", {"actor": "team", "reason": "duplicate_proposal"})
+        assert decline.status_code == 200
+
+        async def matchers_own(place=place):
+            items = (await proposals(h, status="proposed", limit=500))["items"]
+            return next((p for p in items if p["place_id"] == place["place_id"] and not p["by_hand"]), None)
+        mine = await matchers_own() or await eventually(matchers_own)
+        other = b if mine["beneficiary_id"] == str(a) else a
+        answers = await asyncio.gather(_step(h, mine["proposal_id"], "accept"), h.http.post(
+            "/api/v1/proposals", headers=h.auth, json={"beneficiary_id": str(other), "place_id": place["place_id"]}))
+        assert sorted(r.status_code for r in answers) in ([200, 422], [201, 409]), [r.text for r in answers]
+        holding = [p for p in (await proposals(h, limit=500))["items"] if p["place_id"] == place["place_id"]
+                   and (p["status"] == "accepted" or (p["status"] == "proposed" and p["by_hand"]))]
+        assert len(holding) == 1
 
 
 async def test_proposals_that_no_longer_fit_together_are_withdrawn(h: Housing):
@@ -118,13 +133,17 @@ async def test_proposals_that_no_longer_fit_together_are_withdrawn(h: Housing):
     here = [p for p in (await proposals(h, status="proposed", limit=500))["items"]
             if p["place_id"] == place["place_id"]]
     assert len(here) == 1 and here[0]["beneficiary_id"] in (str(a), str(b))
-    # accepting the one left: a proposal made by hand to the same bed is withdrawn, not left open
+    # the team proposes someone else there by hand: its decision holds the bed, the matcher's moves on,
+    # and a full re-match does not withdraw it
     c = await person(h)
     await eventually(lambda: _matchable(h, c))
     by_hand = await _by_hand(h, c, place["place_id"])
-    assert (await _step(h, here[0]["proposal_id"], "accept")).status_code == 200
-    after = await _proposal(h, by_hand["proposal_id"])
+    assert by_hand["by_hand"] and by_hand["score_parts"]
+    after = await _proposal(h, here[0]["proposal_id"])
     assert after["status"] == "declined" and after["decline_reason"] == "superseded"
+    assert (await h.http.post("/api/v1/matching/run", headers=h.auth)).status_code == 200
+    assert (await _proposal(h, by_hand["proposal_id"]))["status"] == "proposed"
+    assert (await _step(h, by_hand["proposal_id"], "accept")).status_code == 200
 
 
 async def test_scores_follow_income_and_place_kind_cannot_change(h: Housing):

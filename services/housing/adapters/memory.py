@@ -14,7 +14,7 @@ from uuid import UUID
 from housing.domain.demand import Household
 from housing.domain.funds import Fund, Support, SupportStatus
 from housing.domain.offer import Place
-from housing.domain.workflow import HOLDS_BEDS, OPEN, Proposal, Status
+from housing.domain.workflow import OPEN, Proposal, Status
 from shared.funds import MemoryLedgers
 
 
@@ -102,7 +102,7 @@ class MemoryPlaces:
                       offset: int) -> tuple[list[Place], int]:
         held: dict[UUID, int] = {}
         for q, *_ in (self.proposals.rows.values() if self.proposals is not None else ()):
-            if q.status in HOLDS_BEDS:
+            if q.holds_beds:
                 held[q.place_id] = held.get(q.place_id, 0) + q.household_size
         rows = [p for p in await self.active(organisation_id)
                 if free_by is None or (p.beds_free > held.get(p.place_id, 0)

@@ -195,7 +195,8 @@ class PgPlaces:
         else:
             # free soon: beds not held by an accepted proposal, and a period not over by today
             where = ("organisation_id = $1 AND active AND beds_free > (SELECT COALESCE(sum(household_size), 0) "
-                     "FROM proposals q WHERE q.place_id = places.place_id AND q.status = ANY($4)) "
+                     "FROM proposals q WHERE q.place_id = places.place_id AND (q.status = ANY($4) "
+                     "OR (q.by_hand AND q.status = 'proposed'))) "
                      "AND (available_from IS NULL OR available_from <= $2) "
                      "AND (available_to IS NULL OR available_to >= $3)")
             order = "available_from NULLS FIRST, place_id"
@@ -213,7 +214,7 @@ def _proposal(r: asyncpg.Record) -> Proposal:
         place_id=r["place_id"], household_size=r["household_size"], status=Status(r["status"]),
         made_on=r["made_on"], last_step_on=r["last_step_on"], person_confirmed=r["person_confirmed"],
         host_confirmed=r["host_confirmed"], decline_actor=r["decline_actor"], decline_reason=r["decline_reason"],
-        move_out_reason=r["move_out_reason"],
+        move_out_reason=r["move_out_reason"], by_hand=r["by_hand"],
     )
 
 
@@ -224,9 +225,9 @@ class PgProposals:
     async def add(self, p: Proposal, *, score: float, parts: dict[str, float]) -> None:
         await self._conn.execute(
             """INSERT INTO proposals (proposal_id, organisation_id, beneficiary_id, place_id, household_size, status,
-                   score, score_parts, made_on, last_step_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)""",
+                   score, score_parts, made_on, last_step_on, by_hand) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)""",
             p.proposal_id, p.organisation_id, p.beneficiary_id, p.place_id, p.household_size, p.status.value, score,
-            parts, p.made_on, p.last_step_on)
+            parts, p.made_on, p.last_step_on, p.by_hand)
 
     async def get(self, proposal_id: UUID, organisation_id: str) -> Proposal | None:
         r = await self._conn.fetchrow("SELECT * FROM proposals WHERE proposal_id = $1 AND organisation_id = $2",

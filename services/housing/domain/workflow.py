@@ -52,6 +52,17 @@ class Proposal:
     decline_actor: str | None = None
     decline_reason: str | None = None
     move_out_reason: str | None = None
+    by_hand: bool = False  # made by the team, not the matcher: holds its beds, never superseded
+
+    @property
+    def holds_beds(self) -> bool:
+        """Accepted (and on to moving in), or proposed by the team's own hand."""
+        return self.status in HOLDS_BEDS or (self.by_hand and self.status is Status.proposed)
+
+    @property
+    def matchers(self) -> bool:
+        """The matcher's own: proposed by it, nobody acted on it yet; a re-match may replace it."""
+        return self.status is Status.proposed and not self.by_hand
 
     def is_stalled(self, today: date, rules: WorkflowRules) -> bool:
         """Untouched for the configured number of days while still open."""

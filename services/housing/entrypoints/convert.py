@@ -36,7 +36,7 @@ def proposal_out(p: Proposal, score: float | None = None, parts: dict[str, float
         household_size=p.household_size, status=p.status, made_on=p.made_on, last_step_on=p.last_step_on,
         person_confirmed=p.person_confirmed, host_confirmed=p.host_confirmed, decline_actor=p.decline_actor,
         decline_reason=p.decline_reason, move_out_reason=p.move_out_reason, score=score, score_parts=parts,
-        stalled=stalled,
+        stalled=stalled, by_hand=p.by_hand,
     )
 
 

@@ -92,6 +92,7 @@ class ProposalOut(BaseModel):
     score: float | None = None
     score_parts: dict[str, float] | None = None
     stalled: bool = False
+    by_hand: bool = False  # made by the team: holds its beds, no re-match withdraws it
 
 
 class ProposeIn(_In):

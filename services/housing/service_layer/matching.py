@@ -25,7 +25,7 @@ from housing.domain.matching.incremental import local_rematch
 from housing.domain.offer import Place
 from housing.domain.rules import ScoringRules, WorkflowRules
 from housing.domain.scoring import explain
-from housing.domain.workflow import HOLDS_BEDS, SUPERSEDED, Proposal, Status, decline
+from housing.domain.workflow import SUPERSEDED, Proposal, Status, decline
 from housing.service_layer.events import proposal_made, status_changed
 from housing.service_layer.unit_of_work import HousingUnitOfWork
 
@@ -51,7 +51,7 @@ class RematchResult:
 def _capacity(places: list[Place], open_proposals: list[Proposal]) -> list[int]:
     held: dict[UUID, int] = {}
     for p in open_proposals:
-        if p.status in HOLDS_BEDS:
+        if p.holds_beds:
             held[p.place_id] = held.get(p.place_id, 0) + p.household_size
     return [max(0, pl.beds_free - held.get(pl.place_id, 0)) for pl in places]
 
@@ -59,10 +59,10 @@ def _capacity(places: list[Place], open_proposals: list[Proposal]) -> list[int]:
 async def rematch(uow: HousingUnitOfWork, cmd: Rematch, scoring: ScoringRules, workflow: WorkflowRules,
                   geo: Municipalities) -> RematchResult:
     open_proposals = await uow.proposals.open(cmd.organisation_id)
-    committed = {p.beneficiary_id for p in open_proposals if p.status is not Status.proposed}
+    committed = {p.beneficiary_id for p in open_proposals if not p.matchers}
     households = [h for h in await uow.households.matchable(cmd.organisation_id) if h.beneficiary_id not in committed]
     places = await uow.places.active(cmd.organisation_id)
-    ours = {p.beneficiary_id: p for p in open_proposals if p.status is Status.proposed}
+    ours = {p.beneficiary_id: p for p in open_proposals if p.matchers}
     # a 'proposed' proposal whose household left the list (consent withdrawn, housed) is superseded too
     h_index = {h.beneficiary_id: i for i, h in enumerate(households)}
     p_index = {p.place_id: j for j, p in enumerate(places)}

@@ -7,7 +7,6 @@ from dataclasses import replace
 from uuid import UUID, uuid4
 
 from housing.domain.offer import HostPreferences, Place, PlaceKind
-from housing.domain.workflow import HOLDS_BEDS
 from housing.service_layer.commands import RecordPlace
 from housing.service_layer.context import Context
 from housing.service_layer.matching import Rematch, rematch
@@ -53,9 +52,10 @@ async def record_place(ctx: Context, cmd: RecordPlace) -> Place:
                 raise RuleViolation("kind", "kind_unchangeable",
                                     f"the place is a {found[0].kind.value}; record a new place for another kind")
             held = sum(p.household_size for p in await uow.proposals.open(cmd.organisation_id)
-                       if p.place_id == place.place_id and p.status in HOLDS_BEDS)
+                       if p.place_id == place.place_id and p.holds_beds)
             if place.beds_free < held:
-                raise Conflict(f"{held} beds are held by accepted proposals", rule="beds_held", field="beds_free")
+                raise Conflict(f"{held} beds are held by accepted or hand-made proposals", rule="beds_held",
+                               field="beds_free")
             place = replace(place, kind=found[0].kind)
             await uow.places.save(place, address=cmd.address, managing_organisation=cmd.managing_organisation)
         await rematch(uow, Rematch(cmd.organisation_id, today, places=frozenset({place.place_id})), ctx.scoring,
@@ -74,9 +74,9 @@ async def retire_place(ctx: Context, organisation_id: str, place_id: UUID) -> Pl
             raise NotFound("no such place in the organisation's offer")
         await uow.places.lock(place_id)
         here = [p for p in await uow.proposals.open(organisation_id) if p.place_id == place_id]
-        if any(p.status in HOLDS_BEDS for p in here):
-            raise Conflict("an accepted proposal holds beds here: decline it first", rule="beds_held",
-                           field="place_id")
+        if any(p.holds_beds for p in here):
+            raise Conflict("an accepted proposal or one made by hand holds beds here: decline it first",
+                           rule="beds_held", field="place_id")
         if await uow.proposals.living_in(place_id):
             raise Conflict("someone lives here: record the move out first", rule="place_occupied", field="place_id")
         await uow.places.retire(place_id)

@@ -12,7 +12,7 @@ from housing.domain.demand import Household
 from housing.domain.matching.graph import build_graph
 from housing.domain.offer import Place
 from housing.domain.scoring import Score, explain
-from housing.domain.workflow import HOLDS_BEDS, OPEN, Proposal, Status, accept, confirm, decline, move_in, move_out
+from housing.domain.workflow import OPEN, Proposal, Status, accept, confirm, decline, move_in, move_out
 from housing.service_layer.commands import ProposalStep
 from housing.service_layer.context import Context
 from housing.service_layer.events import moved_in, moved_out, proposal_made, status_changed
@@ -28,7 +28,7 @@ HOUSEHOLD_CHANGED = "household_changed"
 
 async def _free_for(uow: HousingUnitOfWork, place: Place, but: Proposal | None = None) -> int:
     held = sum(p.household_size for p in await uow.proposals.open(place.organisation_id)
-               if p.place_id == place.place_id and p.status in HOLDS_BEDS
+               if p.place_id == place.place_id and p.holds_beds
                and (but is None or p.proposal_id != but.proposal_id))
     return place.beds_free - held
 
@@ -49,7 +49,9 @@ def _check(h: Household, place: Place, today: date, ctx: Context, free: int) -> 
 
 
 async def propose(ctx: Context, cmd: ProposeByHand) -> Proposal:
-    """A proposal the team makes by hand; refused (422, naming each constraint) if it breaks any."""
+    """A proposal the team makes by hand; refused (422, naming each constraint) if it breaks any. It is
+    the team's decision: it holds its beds at once, the matcher's own proposals there that no longer fit
+    move on, and no re-match withdraws it."""
     today = ctx.today()
     async with ctx.uow() as uow:
         h = await uow.households.get(cmd.beneficiary_id)
@@ -62,11 +64,12 @@ async def propose(ctx: Context, cmd: ProposeByHand) -> Proposal:
             raise Conflict("the person has no housing goal, no consent to the referral, or is housed",
                            rule="not_on_waiting_list", field="beneficiary_id")
         place = found[0]
-        _check(h, place, today, ctx, await _free_for(uow, place))
+        await uow.places.lock(place.place_id)  # two hand proposals for the last bed: one after the other
         current = await uow.proposals.open_of(h.beneficiary_id)
         if current is not None and current.status is not Status.proposed:
             raise Conflict("the person already has a proposal in progress", rule="one_open_proposal",
                            field="beneficiary_id", proposal_id=str(current.proposal_id))
+        _check(h, place, today, ctx, await _free_for(uow, place, but=current))
         if current is not None:
             step = decline(current, "system", "superseded", None, today, ctx.workflow)
             await uow.proposals.save(step.proposal)
@@ -75,9 +78,12 @@ async def propose(ctx: Context, cmd: ProposeByHand) -> Proposal:
         graph = build_graph([h], [place], today, ctx.scoring, ctx.geo)
         score: Score = explain(graph.parts[0], h.size, ctx.scoring)
         prop = Proposal(uuid4(), cmd.organisation_id, h.beneficiary_id, place.place_id, h.size, Status.proposed,
-                        today, today)
+                        today, today, by_hand=True)
         await uow.proposals.add(prop, score=score.total, parts=score.parts)
         uow.emit(proposal_made(prop, place, score), beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
+        freed = {current.place_id} if current is not None else set()
+        await rematch(uow, Rematch(cmd.organisation_id, today, places=frozenset({place.place_id, *freed})),
+                      ctx.scoring, ctx.workflow, ctx.geo)
         return prop
 
 
