@@ -8,6 +8,7 @@ plain `str`."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -39,14 +40,29 @@ Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description=f"rows to skip, a
 LegalBool = StrictBool
 
 
-def no_float(value: Any) -> Any:
-    """Money travels as a decimal string: a JSON float may already have lost a cent."""
+# Digits, then a point and more digits or none: what a person writes as an amount. Decimal itself also
+# takes "1e3", "1_000", " 12", "Infinity", which a client means as no amount, and "1e3" came back as "1E+3".
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+CENT = Decimal("0.01")
+
+
+def plain_money(value: Any) -> Any:
+    """Money travels as a plain decimal string: a JSON float may already have lost a cent, and an exponent
+    or any other spelling Decimal reads is refused (`money_format`), so an amount is never misread."""
     if isinstance(value, float):
-        raise ValueError("an amount is a decimal string such as \"450.00\", not a number")
+        raise PydanticCustomError("money_format", "an amount is a decimal string such as \"450.00\", not a number")
+    if isinstance(value, str) and not _PLAIN_DECIMAL.fullmatch(value):
+        raise PydanticCustomError("money_format", "an amount is a plain decimal string such as \"450.00\" "
+                                  "(digits, a point and at most two decimals; no exponent, no spaces)")
     return value
 
 
-# Euros in a request or response: exact to the cent, 0 or more, a decimal string in JSON (never a float;
-# an integer is taken as whole euros). NUMERIC(12, 2) in every service's tables.
-Euros = Annotated[Decimal, BeforeValidator(no_float), Field(max_digits=12, decimal_places=2, ge=0),
-                  PlainSerializer(str, return_type=str)]
+def two_decimals(value: Decimal) -> str:
+    """Every amount answered the same way, to the cent: "0.00", "450.00", never "450" or "1E+3"."""
+    return str(value.quantize(CENT))
+
+
+# Euros in a request or response: exact to the cent, 0 or more, a plain decimal string in JSON (never a float;
+# an integer is taken as whole euros), answered with two decimals. NUMERIC(12, 2) in every service's tables.
+Euros = Annotated[Decimal, BeforeValidator(plain_money), Field(max_digits=12, decimal_places=2, ge=0),
+                  PlainSerializer(two_decimals, return_type=str)]

@@ -6,13 +6,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from uuid import uuid4
 
 import pytest
 
-from housing.domain.funds import FundKind, SupportKind, SupportStatus, new_fund, request
+from housing.domain.funds import (
+    COMMITTED,
+    STANDING,
+    FundKind,
+    Held,
+    Lease,
+    SupportKind,
+    SupportStatus,
+    new_fund,
+    request,
+)
 from housing.domain.rules import default_funds
 from housing.domain.workflow import Proposal, Status
 from housing.service_layer.unit_of_work import HousingUnitOfWork
@@ -122,7 +133,7 @@ class HousingStoreContract:
         fund = new_fund(uuid4(), ORG, "FAMI-1", FundKind.contributions, Decimal("1000"), Decimal("700"))
         h = household()
         s = request(uuid4(), fund, h.beneficiary_id, SupportKind.furniture, Decimal("600"), TODAY, default_funds(),
-                    already=Decimal(0))
+                    held=Held())
         async with make() as uow:
             await uow.funds.add(fund)
             await uow.households.add(h)
@@ -132,18 +143,70 @@ class HousingStoreContract:
             assert not await uow.funds.commit(fund.fund_id, Decimal("400.01"))
             assert await uow.funds.commit(fund.fund_id, Decimal("400"))
             await uow.funds.pay(fund.fund_id, Decimal("600"))
-            from dataclasses import replace
-
             approved = replace(s, status=SupportStatus.approved)
             assert await uow.supports.save(approved, expected=SupportStatus.requested)
             assert not await uow.supports.save(approved, expected=SupportStatus.requested)
-            assert await uow.supports.total_for(fund.fund_id, h.beneficiary_id) == Decimal("600")
+            assert await uow.supports.held(fund.fund_id, h.beneficiary_id, statuses=STANDING) == Held(Decimal("600"))
         async with make() as uow:
             got = await uow.funds.get(fund.fund_id, ORG)
             assert (got.committed, got.paid, got.available) == (Decimal("1000"), Decimal("600"), Decimal("0"))
             assert await uow.funds.get(fund.fund_id, "coop-other") is None
             items, total = await uow.funds.listing(ORG, limit=10, offset=0)
             assert total == 1 and items[0] == got
+
+    async def test_one_fund_of_a_kind_per_project_and_the_locked_read(self, make: MakeUoW):
+        first = new_fund(uuid4(), ORG, "FAMI-1", FundKind.rent_advance, Decimal("1000"), Decimal("700"))
+        async with make() as uow:
+            assert await uow.funds.add(first)
+        async with make() as uow:
+            assert not await uow.funds.add(replace(first, fund_id=uuid4(), total=Decimal("5")))
+            assert await uow.funds.add(replace(first, fund_id=uuid4(), kind=FundKind.contributions))
+            assert await uow.funds.add(replace(first, fund_id=uuid4(), project_id="FAMI-2"))
+            assert await uow.funds.add(replace(first, fund_id=uuid4(), organisation_id="coop-other"))
+        async with make() as uow:
+            assert await uow.funds.of_project(ORG, "FAMI-1", FundKind.rent_advance) == first
+            assert await uow.funds.of_project(ORG, "FAMI-3", FundKind.rent_advance) is None
+            assert await uow.funds.lock(first.fund_id, ORG) == first
+            assert await uow.funds.lock(first.fund_id, "coop-other") is None
+            _, total = await uow.funds.listing(ORG, limit=10, offset=0)
+            assert total == 3
+
+    async def test_what_a_person_holds_and_the_supports_listed_by_filter(self, make: MakeUoW):
+        advances = new_fund(uuid4(), ORG, "FAMI-1", FundKind.rent_advance, Decimal("9000"), Decimal("9000"))
+        other = new_fund(uuid4(), ORG, "FAMI-2", FundKind.rent_advance, Decimal("9000"), Decimal("9000"))
+        a, b = household(), household()
+
+        def advance(fund, who, months, status, day=TODAY):
+            s = request(uuid4(), fund, who.beneficiary_id, SupportKind.rent_advance, Decimal(100 * months), day,
+                        default_funds(), held=Held(), lease=Lease(months, Decimal("100"), "L-1"))
+            return replace(s, status=status)
+
+        rows = [advance(advances, a, 2, SupportStatus.requested, TODAY - timedelta(days=3)),
+                advance(advances, a, 3, SupportStatus.approved, TODAY - timedelta(days=2)),
+                advance(advances, a, 1, SupportStatus.paid, TODAY - timedelta(days=1)),
+                advance(advances, a, 6, SupportStatus.refused), advance(advances, b, 4, SupportStatus.approved),
+                advance(other, a, 5, SupportStatus.approved)]
+        async with make() as uow:
+            for f in (advances, other):
+                await uow.funds.add(f)
+            for s in rows:
+                await uow.supports.add(s)
+        async with make() as uow:
+            held = uow.supports.held
+            assert await held(advances.fund_id, a.beneficiary_id, statuses=STANDING) == Held(Decimal("600.00"), 6)
+            assert await held(advances.fund_id, a.beneficiary_id, statuses=COMMITTED) == Held(Decimal("400.00"), 4)
+            assert await held(advances.fund_id, uuid4(), statuses=STANDING) == Held()
+            listing = uow.supports.listing
+            mine, n = await listing(ORG, fund_id=advances.fund_id, beneficiary_id=a.beneficiary_id, status=None,
+                                    limit=2, offset=1)
+            assert n == 4 and [s.lease.months for s in mine] == [3, 1]  # oldest request first
+            assert mine[0] == rows[1]
+            approved, n = await listing(ORG, fund_id=None, beneficiary_id=None, status=SupportStatus.approved,
+                                        limit=10, offset=0)
+            assert n == 3 and {s.support_id for s in approved} == {rows[1].support_id, rows[4].support_id,
+                                                                    rows[5].support_id}
+            assert await listing("coop-other", fund_id=None, beneficiary_id=None, status=None, limit=10,
+                                 offset=0) == ([], 0)
 
     async def test_a_failed_unit_leaves_nothing(self, make: MakeUoW):
         p = place()

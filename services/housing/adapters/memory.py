@@ -1,10 +1,10 @@
 """In-memory twins of housing's repositories, for service-layer unit tests without servers. They keep
-the same rules the SQL keeps (one open proposal per household, no overspent fund, beds never below 0),
-and the contract suite checks both against the same tests."""
+the same rules the SQL keeps (one open proposal per household, no overspent fund, one fund of a kind per
+project, beds never below 0), and the contract suite checks both against the same tests."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from housing.domain.demand import Household
-from housing.domain.funds import Fund, Support, SupportStatus
+from housing.domain.funds import Fund, FundKind, Held, Support, SupportKind, SupportStatus
 from housing.domain.offer import Place
 from housing.domain.workflow import OPEN, Proposal, Status
 from shared.funds import MemoryLedgers
@@ -170,12 +170,22 @@ class MemoryFunds:
     def __init__(self) -> None:
         self.rows: dict[UUID, Fund] = {}
 
-    async def add(self, f: Fund) -> None:
+    async def add(self, f: Fund) -> bool:
+        if await self.of_project(f.organisation_id, f.project_id, f.kind):
+            return False  # the SQL unique constraint's twin
         self.rows[f.fund_id] = f
+        return True
 
     async def get(self, fund_id: UUID, organisation_id: str) -> Fund | None:
         f = self.rows.get(fund_id)
         return f if f and f.organisation_id == organisation_id else None
+
+    async def of_project(self, organisation_id: str, project_id: str, kind: FundKind) -> Fund | None:
+        return next((f for f in self.rows.values()
+                     if (f.organisation_id, f.project_id, f.kind) == (organisation_id, project_id, kind)), None)
+
+    async def lock(self, fund_id: UUID, organisation_id: str) -> Fund | None:
+        return await self.get(fund_id, organisation_id)  # one unit of work at a time here: nothing to wait for
 
     async def listing(self, organisation_id: str, *, limit: int, offset: int) -> tuple[list[Fund], int]:
         rows = sorted((f for f in self.rows.values() if f.organisation_id == organisation_id),
@@ -206,6 +216,16 @@ class MemorySupports:
         self.rows[s.support_id] = s
         return True
 
-    async def total_for(self, fund_id: UUID, beneficiary_id: UUID) -> Decimal:
-        return sum((s.amount for s in self.rows.values() if s.fund_id == fund_id
-                    and s.beneficiary_id == beneficiary_id and s.status is not SupportStatus.refused), Decimal(0))
+    async def held(self, fund_id: UUID, beneficiary_id: UUID, *, statuses: Collection[SupportStatus]) -> Held:
+        mine = [s for s in self.rows.values()
+                if s.fund_id == fund_id and s.beneficiary_id == beneficiary_id and s.status in statuses]
+        return Held(sum((s.amount for s in mine), Decimal(0)),
+                    sum(s.lease.months or 0 for s in mine if s.kind is SupportKind.rent_advance))
+
+    async def listing(self, organisation_id: str, *, fund_id: UUID | None, beneficiary_id: UUID | None,
+                      status: SupportStatus | None, limit: int, offset: int) -> tuple[list[Support], int]:
+        rows = [s for s in self.rows.values() if s.organisation_id == organisation_id
+                and fund_id in (None, s.fund_id) and beneficiary_id in (None, s.beneficiary_id)
+                and status in (None, s.status)]
+        rows.sort(key=lambda s: (s.requested_on, str(s.support_id)))
+        return _page(rows, limit, offset)

@@ -4,14 +4,14 @@ suite runs against both."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID
 
 from housing.domain.demand import Household
-from housing.domain.funds import Fund, Support, SupportStatus
+from housing.domain.funds import Fund, FundKind, Held, Support, SupportStatus
 from housing.domain.offer import Place
 from housing.domain.workflow import Proposal, Status
 
@@ -97,9 +97,17 @@ class Proposals(Protocol):
 
 
 class Funds(Protocol):
-    async def add(self, f: Fund) -> None: ...
+    async def add(self, f: Fund) -> bool:
+        """Insert unless the organisation has a fund of that kind for that project (the unique constraint):
+        False then, and nothing written."""
 
     async def get(self, fund_id: UUID, organisation_id: str) -> Fund | None: ...
+
+    async def of_project(self, organisation_id: str, project_id: str, kind: FundKind) -> Fund | None: ...
+
+    async def lock(self, fund_id: UUID, organisation_id: str) -> Fund | None:
+        """The fund as it is now, its row locked until the unit of work ends: the steps of one fund's
+        supports are decided one at a time from here, each seeing the steps committed before it."""
 
     async def listing(self, organisation_id: str, *, limit: int, offset: int) -> tuple[list[Fund], int]: ...
 
@@ -118,5 +126,9 @@ class Supports(Protocol):
     async def save(self, s: Support, *, expected: SupportStatus) -> bool:
         """Move the support from `expected` to its new status; False if someone moved it first."""
 
-    async def total_for(self, fund_id: UUID, beneficiary_id: UUID) -> Decimal:
-        """What the person has requested, approved or been paid from the fund (not refused)."""
+    async def held(self, fund_id: UUID, beneficiary_id: UUID, *, statuses: Collection[SupportStatus]) -> Held:
+        """The amount and the months of rent advanced of the person's supports from the fund in `statuses`."""
+
+    async def listing(self, organisation_id: str, *, fund_id: UUID | None, beneficiary_id: UUID | None,
+                      status: SupportStatus | None, limit: int, offset: int) -> tuple[list[Support], int]:
+        """Oldest request first."""

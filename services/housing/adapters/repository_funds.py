@@ -2,16 +2,17 @@
 
 The fund's guard is the shared ledger's single conditional UPDATE (`committed + amount <= total`,
 `shared.funds_sql`), so two approvals that race are serialised by the row lock PostgreSQL takes, and the
-loser sees the new total and fails."""
+loser sees the new total and fails. A support's step locks its fund's row first (`PgFunds.lock`), so the
+checks per person at an approval read every approval committed before it."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Collection
 from uuid import UUID
 
 import asyncpg
 
-from housing.domain.funds import Fund, FundKind, Lease, Support, SupportKind, SupportStatus
+from housing.domain.funds import Fund, FundKind, Held, Lease, Support, SupportKind, SupportStatus
 from shared.funds_sql import SqlLedgers
 
 
@@ -26,14 +27,28 @@ class PgFunds(SqlLedgers):
     def __init__(self, conn: asyncpg.Connection) -> None:
         super().__init__(conn, table="funds", budget="total")
 
-    async def add(self, f: Fund) -> None:
-        await self._conn.execute(
+    async def add(self, f: Fund) -> bool:
+        """False when the project has a fund of that kind: ON CONFLICT waits for a racing insert to end, so
+        a read after it sees the fund that won (READ COMMITTED takes a new snapshot per statement)."""
+        status = await self._conn.execute(
             """INSERT INTO funds (fund_id, organisation_id, project_id, kind, total, cap_per_person, committed, paid)
-               VALUES ($1,$2,$3,$4,$5,$6,$7,$8)""",
+               VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (organisation_id, project_id, kind) DO NOTHING""",
             f.fund_id, f.organisation_id, f.project_id, f.kind.value, f.total, f.cap_per_person, f.committed, f.paid)
+        return bool(status.endswith(" 1"))
 
     async def get(self, fund_id: UUID, organisation_id: str) -> Fund | None:
         r = await self._conn.fetchrow("SELECT * FROM funds WHERE fund_id = $1 AND organisation_id = $2",
+                                      fund_id, organisation_id)
+        return _fund(r) if r else None
+
+    async def of_project(self, organisation_id: str, project_id: str, kind: FundKind) -> Fund | None:
+        r = await self._conn.fetchrow("SELECT * FROM funds WHERE organisation_id = $1 AND project_id = $2 "
+                                      "AND kind = $3", organisation_id, project_id, kind.value)
+        return _fund(r) if r else None
+
+    async def lock(self, fund_id: UUID, organisation_id: str) -> Fund | None:
+        """SELECT ... FOR UPDATE: a second caller waits here until the first one's transaction ends."""
+        r = await self._conn.fetchrow("SELECT * FROM funds WHERE fund_id = $1 AND organisation_id = $2 FOR UPDATE",
                                       fund_id, organisation_id)
         return _fund(r) if r else None
 
@@ -71,7 +86,21 @@ class PgSupports:
             s.support_id, s.status.value, expected.value)
         return bool(done)
 
-    async def total_for(self, fund_id: UUID, beneficiary_id: UUID) -> Decimal:
-        return await self._conn.fetchval(
-            "SELECT COALESCE(sum(amount), 0) FROM supports WHERE fund_id = $1 AND beneficiary_id = $2 "
-            "AND status <> 'refused'", fund_id, beneficiary_id)
+    async def held(self, fund_id: UUID, beneficiary_id: UUID, *, statuses: Collection[SupportStatus]) -> Held:
+        r = await self._conn.fetchrow(
+            "SELECT COALESCE(sum(amount), 0) AS amount, "
+            "COALESCE(sum(months) FILTER (WHERE kind = 'rent_advance'), 0) AS months "
+            "FROM supports WHERE fund_id = $1 AND beneficiary_id = $2 AND status = ANY($3::text[])",
+            fund_id, beneficiary_id, sorted(s.value for s in statuses))
+        assert r is not None  # an aggregate without GROUP BY is always one row
+        return Held(r["amount"], int(r["months"]))
+
+    async def listing(self, organisation_id: str, *, fund_id: UUID | None, beneficiary_id: UUID | None,
+                      status: SupportStatus | None, limit: int, offset: int) -> tuple[list[Support], int]:
+        where = ("FROM supports WHERE organisation_id = $1 AND ($2::uuid IS NULL OR fund_id = $2) "
+                 "AND ($3::uuid IS NULL OR beneficiary_id = $3) AND ($4::text IS NULL OR status = $4)")
+        args = (organisation_id, fund_id, beneficiary_id, status.value if status else None)
+        rows = await self._conn.fetch(f"SELECT * {where} ORDER BY requested_on, support_id LIMIT $5 OFFSET $6",
+                                      *args, limit, offset)
+        total = await self._conn.fetchval(f"SELECT count(*) {where}", *args)
+        return [_support(r) for r in rows], int(total)

@@ -48,4 +48,5 @@ def fund_out(f: Fund) -> FundOut:
 
 def support_out(s: Support) -> SupportOut:
     return SupportOut(support_id=s.support_id, fund_id=s.fund_id, beneficiary_id=s.beneficiary_id, kind=s.kind,
-                      amount_eur=s.amount, months=s.lease.months, status=s.status.value, requested_on=s.requested_on)
+                      amount_eur=s.amount, months=s.lease.months, monthly_rent_eur=s.lease.monthly_rent,
+                      lease_ref=s.lease.ref, status=s.status, requested_on=s.requested_on)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends
 
-from housing.domain.funds import Lease
+from housing.domain.funds import Lease, SupportStatus
 from housing.entrypoints.convert import fund_out, support_out
 from housing.entrypoints.deps import TEAM, context
 from housing.entrypoints.schemas import FundIn, FundOut, SupportIn, SupportOut
@@ -41,6 +41,23 @@ async def request_support(body: SupportIn, principal: Principal = Depends(TEAM),
     cmd = RequestSupport(principal.organisation_id, body.fund_id, body.beneficiary_id, body.kind, body.amount_eur,
                          Lease(body.months, body.monthly_rent_eur, body.lease_ref))
     return support_out(await funds.request_support(ctx, cmd))
+
+
+@router.get("/supports", response_model=Page[SupportOut])
+async def list_supports(principal: Principal = Depends(TEAM), page: PageQuery = Depends(),
+                        fund_id: UUID | None = None, beneficiary_id: UUID | None = None,
+                        status: SupportStatus | None = None, ctx: Context = Depends(context)) -> dict:
+    """The organisation's supports, oldest request first; by fund, person and status."""
+    items, total = await views.supports(ctx, principal.organisation_id, fund_id=fund_id,
+                                        beneficiary_id=beneficiary_id, status=status, limit=page.limit,
+                                        offset=page.offset)
+    return page.page([support_out(s) for s in items], total)
+
+
+@router.get("/supports/{support_id}", response_model=SupportOut)
+async def get_support(support_id: UUID, principal: Principal = Depends(TEAM),
+                      ctx: Context = Depends(context)) -> SupportOut:
+    return support_out(await views.support(ctx, principal.organisation_id, support_id))
 
 
 @router.post("/supports/{support_id}/{action}", response_model=SupportOut)

@@ -9,12 +9,15 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from housing.domain.funds import FundKind, SupportKind
+from housing.domain.funds import FundKind, SupportKind, SupportStatus
 from housing.domain.offer import GenderPolicy, PlaceKind
 from housing.domain.workflow import Status
-from shared.types import Euros
+from shared.types import Euros, Int32
 
 Money = Euros  # shared.types: exact euros, 0 or more, a decimal string in JSON (a float is refused)
+# places.monthly_cost_per_bed is NUMERIC(10, 2), narrower than Money's 12 digits: bounded here, past it
+# PostgreSQL would refuse the row with a server error.
+PlaceCost = Annotated[Money, Field(le=Decimal("99999999.99"))]
 AgeBand = Literal["under_18", "18_24", "25_34", "35_44", "45_54", "55_64", "65_plus"]
 
 
@@ -29,7 +32,7 @@ class PlaceIn(_In):
     beds_free: int = Field(ge=0, le=200)
     gender_policy: GenderPolicy = GenderPolicy.mixed
     step_free: bool = False
-    monthly_cost_per_bed: Money = Decimal("0")
+    monthly_cost_per_bed: PlaceCost = Decimal("0")
     available_from: date | None = None
     available_to: date | None = None
     languages: list[Annotated[str, StringConstraints(max_length=8)]] = Field(default_factory=list, max_length=20)
@@ -116,7 +119,8 @@ class RematchOut(BaseModel):
 
 
 class FundIn(_In):
-    project_id: str = Field(min_length=1, max_length=60)
+    project_id: str = Field(min_length=1, max_length=60, description="the project's own id; housing keeps no list "
+                            "of projects, so only its form is checked (printable, no space at either end)")
     kind: FundKind
     total_eur: Money
     cap_per_person_eur: Money
@@ -138,9 +142,12 @@ class SupportIn(_In):
     beneficiary_id: UUID
     kind: SupportKind
     amount_eur: Money
-    months: int | None = Field(None, ge=1, le=12, description="months of rent, for a rent advance")
-    monthly_rent_eur: Money | None = None
-    lease_ref: str | None = Field(None, max_length=80, description="the lease's registration reference")
+    # Only the column's bound here: the limit itself (rules/funds.yaml's months of rent) is the domain's one
+    # rule, `rent_advance_months`, so 0, 7 and 13 are refused alike.
+    months: Int32 | None = Field(None, description="months of rent, for a rent advance only (1 to the rules' limit)")
+    monthly_rent_eur: Money | None = Field(None, description="for a rent advance only")
+    lease_ref: str | None = Field(None, max_length=80,
+                                  description="the lease's registration reference, for a rent advance only")
 
 
 class SupportOut(BaseModel):
@@ -150,5 +157,7 @@ class SupportOut(BaseModel):
     kind: SupportKind
     amount_eur: Money
     months: int | None
-    status: str
+    monthly_rent_eur: Money | None
+    lease_ref: str | None
+    status: SupportStatus
     requested_on: date

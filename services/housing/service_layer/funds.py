@@ -1,6 +1,8 @@
 """Project funds and the rent advances and contributions paid from them. The approval commits the
-amount with one conditional UPDATE (adapters/repository.py), which is what keeps a fund whole when two
-approvals race; the domain's check before it gives the clear refusal in the ordinary case."""
+amount with one conditional UPDATE (adapters/repository_funds.py), which is what keeps a fund whole when
+two approvals race; the domain's check before it gives the clear refusal in the ordinary case. Every
+step of a support first locks its fund's row, so the checks per person at an approval (six months of
+rent, the cap) count every approval committed before it: two approvals for one person cannot both pass."""
 
 from __future__ import annotations
 
@@ -11,13 +13,17 @@ from housing.domain.funds import Fund, Support
 from housing.service_layer.commands import CreateFund, RequestSupport, SupportStep
 from housing.service_layer.context import Context
 from housing.service_layer.events import support_changed
+from housing.service_layer.unit_of_work import HousingUnitOfWork
 from shared.errors import Conflict, NotFound, RuleViolation
 
 
 async def create_fund(ctx: Context, cmd: CreateFund) -> Fund:
     fund = rules.new_fund(uuid4(), cmd.organisation_id, cmd.project_id, cmd.kind, cmd.total, cmd.cap_per_person)
     async with ctx.uow() as uow:
-        await uow.funds.add(fund)
+        if not await uow.funds.add(fund):
+            existing = await uow.funds.of_project(fund.organisation_id, fund.project_id, fund.kind)
+            assert existing is not None  # the insert found it: it is committed
+            raise rules.fund_exists(existing)
     return fund
 
 
@@ -30,8 +36,8 @@ async def request_support(ctx: Context, cmd: RequestSupport) -> Support:
         h = await uow.households.get(cmd.beneficiary_id)
         if h is None or h.organisation_id != cmd.organisation_id:
             raise NotFound("no such person known to the organisation's housing team")
-        already = await uow.supports.total_for(fund.fund_id, cmd.beneficiary_id)
-        s = rules.request(uuid4(), fund, cmd.beneficiary_id, cmd.kind, cmd.amount, today, ctx.funds, already=already,
+        held = await uow.supports.held(fund.fund_id, cmd.beneficiary_id, statuses=rules.STANDING)
+        s = rules.request(uuid4(), fund, cmd.beneficiary_id, cmd.kind, cmd.amount, today, ctx.funds, held=held,
                           lease=cmd.lease)
         await uow.supports.add(s)
         uow.emit(support_changed(s, fund, today), beneficiary_id=s.beneficiary_id, organisation_id=s.organisation_id,
@@ -42,12 +48,13 @@ async def request_support(ctx: Context, cmd: RequestSupport) -> Support:
 async def support_step(ctx: Context, cmd: SupportStep) -> Support:
     today = ctx.today()
     async with ctx.uow() as uow:
-        s = await uow.supports.get(cmd.support_id, cmd.organisation_id)
-        if s is None:
+        found = await uow.supports.get(cmd.support_id, cmd.organisation_id)
+        if found is None:
             raise NotFound("no such support request for the organisation")
-        fund = await uow.funds.get(s.fund_id, cmd.organisation_id)
-        assert fund is not None  # a support's fund is a foreign key
-        new = _next(s, fund, cmd.action)
+        fund = await uow.funds.lock(found.fund_id, cmd.organisation_id)
+        s = await uow.supports.get(cmd.support_id, cmd.organisation_id)  # as it is now that the fund is ours
+        assert fund is not None and s is not None  # a support's fund is a foreign key; supports are never deleted
+        new = await _next(ctx, uow, s, fund, cmd.action)
         if not await uow.supports.save(new, expected=s.status):
             raise Conflict("the support was changed meanwhile; read it again", rule="concurrent_change",
                            field="status")
@@ -63,9 +70,10 @@ async def support_step(ctx: Context, cmd: SupportStep) -> Support:
         return new
 
 
-def _next(s: Support, fund: Fund, action: str) -> Support:
+async def _next(ctx: Context, uow: HousingUnitOfWork, s: Support, fund: Fund, action: str) -> Support:
     if action == "approve":
-        return rules.approve(s, fund)
+        held = await uow.supports.held(fund.fund_id, s.beneficiary_id, statuses=rules.COMMITTED)
+        return rules.approve(s, fund, ctx.funds, held=held)
     if action == "pay":
         return rules.pay(s)
     if action == "refuse":

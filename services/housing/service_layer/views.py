@@ -6,7 +6,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from housing.domain.demand import Household
-from housing.domain.funds import Fund
+from housing.domain.funds import Fund, Support, SupportStatus
 from housing.domain.offer import Place
 from housing.domain.workflow import Proposal, Status
 from housing.service_layer.context import Context
@@ -59,3 +59,18 @@ async def place(ctx: Context, organisation_id: str, place_id: UUID) -> tuple[Pla
 async def funds(ctx: Context, organisation_id: str, *, limit: int, offset: int) -> tuple[list[Fund], int]:
     async with ctx.uow() as uow:
         return await uow.funds.listing(organisation_id, limit=limit, offset=offset)
+
+
+async def supports(ctx: Context, organisation_id: str, *, fund_id: UUID | None, beneficiary_id: UUID | None,
+                   status: SupportStatus | None, limit: int, offset: int) -> tuple[list[Support], int]:
+    async with ctx.uow() as uow:
+        return await uow.supports.listing(organisation_id, fund_id=fund_id, beneficiary_id=beneficiary_id,
+                                          status=status, limit=limit, offset=offset)
+
+
+async def support(ctx: Context, organisation_id: str, support_id: UUID) -> Support:
+    async with ctx.uow() as uow:
+        found = await uow.supports.get(support_id, organisation_id)
+    if found is None:
+        raise NotFound("no such support request for the organisation")
+    return found

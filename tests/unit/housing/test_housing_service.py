@@ -258,26 +258,141 @@ async def test_rent_advance_requested_approved_paid_against_the_fund():
     assert all(isinstance(e.payload["amount_eur"], str) for e in t.events("housing.support_changed"))
 
 
+def broken(e: pytest.ExceptionInfo) -> dict[str, str]:
+    """field -> rule of a refusal, one violation or several."""
+    found = e.value.violations if isinstance(e.value, Violations) else [e.value]
+    return {v.field: v.rule for v in found}
+
+
 async def test_rent_advance_rules():
     t = Harness()
     f, bid = await fund_and_person(t)
 
-    async def ask(amount, months=6, rent="200.00", lease="L-1"):
+    async def ask(amount, months=6, rent="200.00", lease="L-1", kind=SupportKind.rent_advance):
         return await funds.request_support(t.ctx, RequestSupport(
-            ORG, f.fund_id, bid, SupportKind.rent_advance, Decimal(amount),
-            Lease(months, Decimal(rent) if rent else None, lease)))
+            ORG, f.fund_id, bid, kind, Decimal(amount), Lease(months, Decimal(rent) if rent else None, lease)))
 
-    with pytest.raises(RuleViolation, match="months"):
-        await ask("1200", months=7)
-    with pytest.raises(RuleViolation, match="at most 6 months"):
+    for months in (0, 7, 13):  # one rule for the one limit, whatever the number
+        with pytest.raises(Violations) as e:
+            await ask("1200", months=months)
+        assert broken(e) == {"months": "rent_advance_months"}
+    with pytest.raises(Violations, match="at most 6 months") as e:
         await ask("1300")
-    with pytest.raises(RuleViolation, match="lease"):
+    assert broken(e) == {"amount_eur": "advance_within_months"}
+    with pytest.raises(Violations) as e:
         await ask("1200", lease=None)
-    with pytest.raises(RuleViolation, match="per person"):
+    assert broken(e) == {"lease_ref": "required"}
+    with pytest.raises(RuleViolation, match="per person") as e:
         await ask("1600", rent="300")
+    assert broken(e) == {"amount_eur": "cap_per_person"}
     with pytest.raises(RuleViolation, match="fund_id"):
         await funds.request_support(t.ctx, RequestSupport(ORG, f.fund_id, bid, SupportKind.furniture, Decimal("10")))
     assert t.uow.supports.rows == {}
+
+
+async def test_a_rent_advance_missing_its_lease_reports_every_missing_field_at_once():
+    t = Harness()
+    f, bid = await fund_and_person(t)
+    with pytest.raises(Violations) as e:
+        await funds.request_support(t.ctx, RequestSupport(ORG, f.fund_id, bid, SupportKind.rent_advance,
+                                                          Decimal("1200")))
+    assert broken(e) == {"months": "rent_advance_months", "monthly_rent_eur": "required", "lease_ref": "required"}
+    with pytest.raises(Violations) as e:
+        await funds.request_support(t.ctx, RequestSupport(ORG, f.fund_id, bid, SupportKind.rent_advance,
+                                                          Decimal("0"), Lease(6, Decimal("0"), " ")))
+    assert broken(e) == {"amount_eur": "amount_positive", "monthly_rent_eur": "amount_positive",
+                         "lease_ref": "required"}
+
+
+async def test_a_contribution_carries_no_lease_fields():
+    t = Harness()
+    f, bid = await fund_and_person(t, kind=FundKind.contributions)
+    with pytest.raises(Violations) as e:
+        await funds.request_support(t.ctx, RequestSupport(ORG, f.fund_id, bid, SupportKind.furniture, Decimal("300"),
+                                                          Lease(6, Decimal("50"), "L-1")))
+    assert broken(e) == dict.fromkeys(("months", "monthly_rent_eur", "lease_ref"), "rent_advance_only")
+    with pytest.raises(Violations) as e:
+        await funds.request_support(t.ctx, RequestSupport(ORG, f.fund_id, bid, SupportKind.utilities, Decimal("300"),
+                                                          Lease(months=0)))
+    assert broken(e) == {"months": "rent_advance_only"}
+    assert t.uow.supports.rows == {}
+
+
+async def test_six_months_of_rent_per_person_across_requests():
+    t = Harness()
+    f, bid = await fund_and_person(t, total="9000", cap="9000")
+
+    def advance(months, who=bid, fund=f):
+        return funds.request_support(t.ctx, RequestSupport(ORG, fund.fund_id, who, SupportKind.rent_advance,
+                                                           Decimal(200 * months), Lease(months, Decimal("200"), "L-1")))
+
+    first = await advance(6)
+    with pytest.raises(Violations, match="6 already requested, approved or paid") as e:
+        await advance(6)
+    assert broken(e) == {"months": "rent_advance_months_per_person"}
+    await funds.support_step(t.ctx, SupportStep(ORG, first.support_id, "refuse"))
+    second = await advance(4)  # a refused advance no longer counts
+    await funds.support_step(t.ctx, SupportStep(ORG, second.support_id, "approve"))
+    await advance(2)
+    with pytest.raises(Violations, match="so 0 more at most"):
+        await advance(1)
+    assert (await advance(6, who=await t.person(goal=False, consent=False))).lease.months == 6  # per person
+    elsewhere = await funds.create_fund(t.ctx, CreateFund(ORG, "FAMI-2", FundKind.rent_advance, Decimal("9000"),
+                                                          Decimal("9000")))
+    assert (await advance(6, fund=elsewhere)).lease.months == 6  # and per fund
+
+
+async def test_an_approval_counts_the_months_already_approved_again():
+    """Two requests of four months that both got in (say, side by side): the second approval is refused."""
+    from housing.domain import funds as domain
+
+    t = Harness()
+    f, bid = await fund_and_person(t, total="9000", cap="9000")
+    ids = []
+    for _ in range(2):
+        s = domain.request(uuid4(), f, bid, SupportKind.rent_advance, Decimal("800"), TODAY, t.ctx.funds,
+                           held=domain.Held(), lease=Lease(4, Decimal("200"), "L-1"))
+        await t.uow.supports.add(s)
+        ids.append(s.support_id)
+    await funds.support_step(t.ctx, SupportStep(ORG, ids[0], "approve"))
+    with pytest.raises(Conflict) as e:
+        await funds.support_step(t.ctx, SupportStep(ORG, ids[1], "approve"))
+    assert (e.value.rule, e.value.field, e.value.extra["months_committed"]) == (
+        "rent_advance_months_per_person", "months", 4)
+    assert (await t.uow.supports.get(ids[1], ORG)).status.value == "requested"
+    assert (await t.uow.funds.get(f.fund_id, ORG)).committed == Decimal("800")
+
+
+async def test_a_second_fund_of_a_kind_for_a_project_is_refused_naming_the_first():
+    t = Harness()
+    f, _ = await fund_and_person(t)
+    with pytest.raises(Conflict) as e:
+        await funds.create_fund(t.ctx, CreateFund(ORG, "FAMI-1", FundKind.rent_advance, Decimal("5"), Decimal("5")))
+    assert (e.value.rule, e.value.field, e.value.extra["fund_id"]) == ("fund_exists", "project_id", str(f.fund_id))
+    assert list(t.uow.funds.rows) == [f.fund_id]
+    other = await funds.create_fund(t.ctx, CreateFund(ORG, "FAMI-1", FundKind.contributions, Decimal("5"),
+                                                      Decimal("5")))
+    assert other.fund_id in t.uow.funds.rows
+
+
+async def test_fund_errors_name_the_request_fields():
+    t = Harness()
+
+    async def create(total="100", cap="50", project="FAMI-1"):
+        return await funds.create_fund(t.ctx, CreateFund(ORG, project, FundKind.contributions, Decimal(total),
+                                                         Decimal(cap)))
+
+    with pytest.raises(Violations) as e:
+        await create(total="0", cap="0.001", project=" FAMI-1")
+    assert broken(e) == {"total_eur": "amount_positive", "cap_per_person_eur": "amount_cents",
+                         "project_id": "project_id_format"}
+    with pytest.raises(Violations) as e:
+        await create(cap="100.01")
+    assert broken(e) == {"cap_per_person_eur": "cap_within_total"}
+    for bad in ("", "   ", "FAMI\t1", "FAMI-1 "):
+        with pytest.raises(Violations):
+            await create(project=bad)
+    assert t.uow.funds.rows == {}
 
 
 async def test_nothing_is_approved_beyond_what_the_fund_has_left():

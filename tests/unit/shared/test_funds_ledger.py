@@ -99,3 +99,18 @@ def test_a_euro_amount_reads_exactly_and_travels_as_a_string():
     body = _Body.model_validate({"amount": "450.10"})
     assert body.amount == Decimal("450.10") and body.model_dump(mode="json") == {"amount": "450.10"}
     assert _Body.model_validate({"amount": 450}).amount == Decimal("450")
+
+
+@pytest.mark.parametrize("bad", ["1e3", "1E+3", "1.5e2", "1_000", " 12", "12 ", "+5", "Infinity", "NaN", "1.", ".5",
+                                 "", 10.5])
+def test_an_amount_spelt_any_other_way_than_plain_digits_is_refused_as_money_format(bad):
+    with pytest.raises(ValidationError) as e:
+        _Body.model_validate({"amount": bad})
+    assert [err["type"] for err in e.value.errors()] == ["money_format"]
+
+
+@pytest.mark.parametrize(("given", "answered"), [("450", "450.00"), ("450.1", "450.10"), ("0", "0.00"),
+                                                 (7, "7.00"), ("0.05", "0.05")])
+def test_every_amount_is_answered_with_exactly_two_decimals(given, answered):
+    assert _Body.model_validate({"amount": given}).model_dump(mode="json") == {"amount": answered}
+    assert _Body(amount=Decimal("1E+3")).model_dump(mode="json") == {"amount": "1000.00"}
