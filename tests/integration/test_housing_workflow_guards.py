@@ -183,9 +183,22 @@ async def test_erasure_forgets_the_free_text_about_the_person(h: Housing):
 
 
 async def test_places_free_soon_waiting_list_and_retiring_a_place(h: Housing):
-    expired = await flat(h, kind="host_family", beds_total=2, beds_free=2, gender_policy="mixed",
-                         available_from=str(TODAY - timedelta(days=300)), available_to=str(TODAY - timedelta(days=1)),
-                         monthly_cost_per_bed="0")
+    host = {"kind": "host_family", "municipality": "058091", "beds_total": 2, "beds_free": 2,
+            "available_from": str(TODAY - timedelta(days=300)), "available_to": str(TODAY - timedelta(days=1))}
+    r = await h.http.post("/api/v1/places", headers=h.auth, json=host)  # a new place whose period is over
+    assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "period_over"
+    r = await h.http.post("/api/v1/places", headers=h.auth, json=host | {
+        "available_from": "0001-01-01", "available_to": "9999-12-31", "languages": ["", "en"]})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "languages.0"
+    r = await h.http.post("/api/v1/places", headers=h.auth, json=host | {
+        "available_from": "0001-01-01", "available_to": "9999-12-31"})
+    assert r.status_code == 422
+    assert {(e["field"], e["rule"]) for e in r.json()["errors"]} == {("available_from", "date_out_of_range"),
+                                                                     ("available_to", "date_out_of_range")}
+    expired = await flat(h, **host | {"available_to": str(TODAY + timedelta(days=1))})
+    async with h.pool.acquire() as conn:  # its period ends
+        await conn.execute("UPDATE places SET available_to = $2 WHERE place_id = $1::uuid", expired["place_id"],
+                           TODAY - timedelta(days=1))
     held = await flat(h, beds_free=1)
     a = await person(h)
     p = await eventually(lambda: open_proposal_of(h, a))

@@ -35,7 +35,8 @@ class PlaceIn(_In):
     monthly_cost_per_bed: PlaceCost = Decimal("0")
     available_from: date | None = None
     available_to: date | None = None
-    languages: list[Annotated[str, StringConstraints(max_length=8)]] = Field(default_factory=list, max_length=20)
+    languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]] = Field(
+        default_factory=list, max_length=20, description="ISO 639 codes, lower case: it, en, ar, ti")
     host_sexes: list[Literal["F", "M", "X"]] = Field(default_factory=list, max_length=3)
     host_age_bands: list[AgeBand] = Field(default_factory=list, max_length=20)
     host_children_ok: bool = True

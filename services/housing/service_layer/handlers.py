@@ -83,6 +83,8 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
         new = change(h)
         if new is None or new == h:
             return
+        if refit_open and (held := await uow.proposals.open_of(h.beneficiary_id)) is not None:
+            await uow.places.lock(held.place_id)  # the place first, as the team's steps take it: no deadlock
         await uow.households.save(new)
         freed: frozenset[UUID] = frozenset()
         if h.matchable and not new.matchable:

@@ -4,6 +4,7 @@ place's neighbourhood in the same unit of work."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, timedelta
 from uuid import UUID, uuid4
 
 from housing.domain.offer import HostPreferences, Place, PlaceKind
@@ -11,6 +12,10 @@ from housing.service_layer.commands import RecordPlace
 from housing.service_layer.context import Context
 from housing.service_layer.matching import Rematch, rematch
 from shared.errors import Conflict, NotFound, RuleViolation, Violations
+
+# A date outside these is a typing slip (0001-01-01, 9999-12-31), not a period anyone hosts for.
+EARLIEST = date(2000, 1, 1)
+LATEST_AHEAD = timedelta(days=20 * 365)
 
 
 def _validate(cmd: RecordPlace, ctx: Context) -> str:
@@ -24,6 +29,13 @@ def _validate(cmd: RecordPlace, ctx: Context) -> str:
         errors.append(RuleViolation("beds_free", "free_within_total", "cannot be more than beds_total"))
     if cmd.available_from and cmd.available_to and cmd.available_to < cmd.available_from:
         errors.append(RuleViolation("available_to", "period_order", "must not be before available_from"))
+    today = ctx.today()
+    for name, day in (("available_from", cmd.available_from), ("available_to", cmd.available_to)):
+        if day is not None and not EARLIEST <= day <= today + LATEST_AHEAD:
+            errors.append(RuleViolation(name, "date_out_of_range",
+                                        f"must be between {EARLIEST} and {LATEST_AHEAD.days // 365} years from now"))
+    if cmd.place_id is None and cmd.available_to is not None and cmd.available_to < today:
+        errors.append(RuleViolation("available_to", "period_over", "a new place's period cannot be over already"))
     if cmd.kind is PlaceKind.host_family and cmd.available_to is None:
         errors.append(RuleViolation("available_to", "host_period_required", "a host family hosts for a set period"))
     if cmd.kind is PlaceKind.cohousing and (cmd.host_sexes or cmd.host_age_bands):

@@ -2,6 +2,7 @@
 never a bed twice nor a household twice, better than the greedy pass, and re-matches that never lose."""
 
 import itertools
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -143,6 +144,21 @@ def test_local_rematch_takes_out_a_household_that_left():
     active = np.array([False, True])
     after, _ = local_rematch(g, first, seed_households=[0], active=active)
     assert after.tolist() == [-1, 0]
+
+
+def test_local_rematch_moves_a_household_placed_elsewhere_into_a_new_place_that_suits_it_better():
+    """A new flat near where he works, cheaper, in his language's host family... the household proposed
+    elsewhere moves there on the place's own event; the place he leaves is free for the next re-match."""
+    h = household(work_municipality=ROMA, monthly_income=Decimal("900"))
+    far = place(municipality=MILANO, province="MI", monthly_cost_per_bed=Decimal("400"))
+    near = place(municipality=ROMA, monthly_cost_per_bed=Decimal("150"))
+    g = build_graph([replace(h, areas=frozenset())], [far, near], TODAY, RULES, GEO)
+    current = np.array([0])  # proposed to the far flat before the near one was recorded
+    after, gain = local_rematch(g, current, seed_places=[1])
+    assert after.tolist() == [1] and gain > 0
+    # and a household that has no better option keeps its place
+    stay, gain = local_rematch(g, np.array([1]), seed_places=[0])
+    assert stay.tolist() == [1] and gain == 0
 
 
 def test_the_cut_lp_bound_is_tighter_and_still_above_the_exact_optimum():

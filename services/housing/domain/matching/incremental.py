@@ -2,8 +2,8 @@
 
 A new or changed household, a new place, a declined or ended match, a withdrawn consent each name a few
 households and places (the seeds). The neighbourhood is every place a seed household could take or holds,
-plus the seed places; every active household with an edge into those places joins (households placed
-outside them keep their place). That sub-problem is solved like the full one (LP, then rounding) and
+plus the seed places; every active household with an edge into those places joins (one placed outside
+them may move in, or keep its place). That sub-problem is solved like the full one (LP, then rounding) and
 its answer replaces the current one there only if it is worth more, so a re-match never makes the total
 worse. Between full re-matches this keeps the proposals close to the global optimum at a small cost."""
 
@@ -55,7 +55,14 @@ def local_rematch(graph: CandidateGraph, place_of: np.ndarray, *, seed_household
         held = place_of[hs]
         touched[held[held >= 0]] = True
     placed_outside = (place_of >= 0) & ~touched[np.maximum(place_of, 0)]
-    sub = np.nonzero(touched[graph.pi] & edge_active & ~placed_outside[graph.hi])[0]
+    into = touched[graph.pi] & edge_active
+    # a household placed elsewhere may move into a touched place (a new flat that suits it better), its
+    # current pair kept as an option: its old place stays out of the neighbourhood, so nobody else's
+    # plan there changes, and a move frees beds the next re-match fills
+    movers = np.zeros(n_h, dtype=bool)
+    movers[graph.hi[into & placed_outside[graph.hi]]] = True
+    stay = movers[graph.hi] & (place_of[graph.hi] == graph.pi)
+    sub = np.nonzero(into | stay)[0]
     sub = _trim(graph, sub, place_of, hs, per_place)
     out = place_of.copy()
     members = np.unique(graph.hi[sub])
