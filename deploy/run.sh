@@ -25,7 +25,8 @@ case "${1:-}" in
     if "$PY" -m deploy.devstack is-up; then exit 0; fi
     deploy/infra.sh start
     export_servers
-    "$PY" -m deploy.bootstrap
+    # a failed migration or start stops the servers this call started, as `run`'s trap does
+    "$PY" -m deploy.bootstrap || { deploy/infra.sh stop; exit 1; }
     "$PY" -m deploy.devstack up || { deploy/infra.sh stop; exit 1; } ;;
   down)
     # Stopping needs only the standard library: it works when .venv is missing too.

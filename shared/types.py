@@ -57,6 +57,11 @@ def plain_money(value: Any) -> Any:
     return value
 
 
+def no_negative_zero(value: Decimal) -> Decimal:
+    """"-0" passes 0 or more, and would be answered "-0.00"."""
+    return value + 0 if value == 0 else value
+
+
 def two_decimals(value: Decimal) -> str:
     """Every amount answered the same way, to the cent: "0.00", "450.00", never "450" or "1E+3"."""
     return str(value.quantize(CENT))
@@ -65,4 +70,4 @@ def two_decimals(value: Decimal) -> str:
 # Euros in a request or response: exact to the cent, 0 or more, a plain decimal string in JSON (never a float;
 # an integer is taken as whole euros), answered with two decimals. NUMERIC(12, 2) in every service's tables.
 Euros = Annotated[Decimal, BeforeValidator(plain_money), Field(max_digits=12, decimal_places=2, ge=0),
-                  PlainSerializer(two_decimals, return_type=str)]
+                  AfterValidator(no_negative_zero), PlainSerializer(two_decimals, return_type=str)]

@@ -90,7 +90,7 @@ class HousingStoreContract:
             await uow.places.add(host, address=None, managing_organisation=None)
         async with make() as uow:
             got, extra = await uow.places.get(flat.place_id, ORG)
-            assert got == flat and extra == {"address": "Via Roma 1", "managing_organisation": "Coop"}
+            assert got == flat and extra == {"address": "Via Roma 1", "managing_organisation": "Coop", "active": True}
             assert await uow.places.get(flat.place_id, "coop-other") is None
             assert await uow.places.take_beds(flat.place_id, 2)
             assert not await uow.places.take_beds(flat.place_id, 1)  # none left: refused, unchanged
@@ -101,6 +101,13 @@ class HousingStoreContract:
             assert [p.place_id for p in soon] == [flat.place_id] and total == 1
             later, _ = await uow.places.listing(ORG, free_by=TODAY + timedelta(days=30), limit=10, offset=0)
             assert {p.place_id for p in later} == {flat.place_id, host.place_id}
+            # a host's period over by today is not free soon; a retired place is not listed at all
+            over, _ = await uow.places.listing(ORG, free_by=TODAY + timedelta(days=400),
+                                               today=host.available_to + timedelta(days=1), limit=10, offset=0)
+            assert [p.place_id for p in over] == [flat.place_id]
+            await uow.places.retire(flat.place_id)
+            assert (await uow.places.get(flat.place_id, ORG))[1]["active"] is False
+            assert (await uow.places.listing(ORG, free_by=None, limit=10, offset=0))[1] == 1
 
     async def test_one_open_proposal_per_household_and_the_stalled_list(self, make: MakeUoW):
         h, p = household(), place()

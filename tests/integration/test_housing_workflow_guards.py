@@ -238,3 +238,74 @@ async def test_places_free_soon_waiting_list_and_retiring_a_place(h: Housing):
     assert spare["place_id"] not in listed
     r = await h.http.post(f"/api/v1/places/{uuid4()}/retire", headers=h.auth)
     assert r.status_code == 404
+
+
+async def test_a_change_to_a_place_never_strands_the_beds_it_holds(h: Housing):
+    body = {"kind": "cohousing", "municipality": "058091", "beds_total": 4, "beds_free": 2, "gender_policy": "women",
+            "monthly_cost_per_bed": "250.00"}
+    place = await flat(h, **body)
+    a = await person(h, sex="F")
+    p = await eventually(lambda: open_proposal_of(h, a))
+    assert (await _step(h, p["proposal_id"], "accept")).status_code == 200
+    r = await h.http.put(f"/api/v1/places/{place['place_id']}", headers=h.auth, json=body | {"gender_policy": "men"})
+    assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "breaks_held_proposal"
+    assert r.json()["errors"][0]["field"] == "gender_policy" and r.json()["proposal_id"] == p["proposal_id"]
+    # a kind changed and a host's rule on a flat: both reported at once
+    r = await h.http.put(f"/api/v1/places/{place['place_id']}", headers=h.auth,
+                         json=body | {"kind": "host_family", "host_sexes": ["F"]})
+    assert r.status_code == 422 and {e["rule"] for e in r.json()["errors"]} >= {"kind_unchangeable"}
+    # a PUT racing two accepts for the place's two beds, to one bed: never two holds on one bed
+    for _ in range(3):
+        room = await flat(h, **body | {"gender_policy": "mixed", "municipality": "058047"})
+        x, y = await person(h), await person(h)
+
+        async def both(room=room):
+            items = (await proposals(h, status="proposed", limit=500))["items"]
+            here = [q for q in items if q["place_id"] == room["place_id"]]
+            return here if len(here) == 2 else None
+        here = await eventually(both)
+        answers = await asyncio.gather(*(_step(h, q["proposal_id"], "accept") for q in here), h.http.put(
+            f"/api/v1/places/{room['place_id']}", headers=h.auth,
+            json=body | {"gender_policy": "mixed", "municipality": "058047", "beds_total": 1, "beds_free": 1}))
+        assert all(r.status_code in (200, 409, 422) for r in answers), [r.text for r in answers]
+        now = (await h.http.get(f"/api/v1/places/{room['place_id']}", headers=h.auth)).json()
+        held = [q for q in (await proposals(h, limit=500))["items"]
+                if q["place_id"] == room["place_id"] and q["status"] == "accepted"]
+        assert len(held) <= now["beds_free"], (now, held)
+        for q in held:  # free the team's beds for the next round's people
+            assert (await _step(h, q["proposal_id"], "decline", {"actor": "team", "reason": "duplicate_proposal"})
+                    ).status_code == 200
+        del x, y
+
+
+async def test_a_retired_place_takes_nothing_and_an_erased_person_no_support(h: Housing):
+    place = await flat(h, beds_free=2)
+    a = await person(h)
+    p = await eventually(lambda: open_proposal_of(h, a))
+    assert (await h.http.post(f"/api/v1/places/{place['place_id']}/retire", headers=h.auth)).status_code == 200
+    gone = await _proposal(h, p["proposal_id"])
+    assert (gone["status"], gone["decline_actor"], gone["decline_reason"]) == ("declined", "administrative",
+                                                                               "place_retired")
+    for r in (await h.http.post("/api/v1/proposals", headers=h.auth, json={"beneficiary_id": str(a),
+                                                                          "place_id": place["place_id"]}),
+              await h.http.put(f"/api/v1/places/{place['place_id']}", headers=h.auth, json={
+                  "kind": "cohousing", "municipality": "058091", "beds_total": 4, "beds_free": 2}),
+              await h.http.post(f"/api/v1/places/{place['place_id']}/retire", headers=h.auth)):
+        assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "place_retired", r.text
+    assert (await h.http.get(f"/api/v1/places/{place['place_id']}", headers=h.auth)).json()["active"] is False
+
+    fund = (await h.http.post("/api/v1/funds", headers=h.auth, json={
+        "project_id": "FAMI-2026-9", "kind": "rent_advance", "total_eur": "5000.00",
+        "cap_per_person_eur": "2400.00"})).json()
+    lease = {"fund_id": fund["fund_id"], "beneficiary_id": str(a), "kind": "rent_advance", "amount_eur": "800.00",
+             "months": 4, "monthly_rent_eur": "200.00", "lease_ref": "RM-LEASE-via-Roma-3"}
+    assert (await h.http.post("/api/v1/supports", headers=h.auth, json=lease)).status_code == 201
+    await h.send(BeneficiaryErased(erased_on=TODAY), a)
+
+    async def erased():
+        async with h.pool.acquire() as conn:
+            refs = await conn.fetch("SELECT lease_ref FROM supports WHERE beneficiary_id = $1", a)
+        return all(r["lease_ref"] is None for r in refs) or None
+    await eventually(erased)
+    r = await h.http.post("/api/v1/supports", headers=h.auth, json=lease | {"months": 1, "amount_eur": "200.00"})
+    assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "person_erased"

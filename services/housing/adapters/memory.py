@@ -72,7 +72,7 @@ class MemoryPlaces:
 
     async def get(self, place_id: UUID, organisation_id: str) -> tuple[Place, dict[str, Any]] | None:
         row = self.rows.get(place_id)
-        return (row[0], row[1]) if row and row[0].organisation_id == organisation_id else None
+        return (row[0], row[1] | {"active": row[2]}) if row and row[0].organisation_id == organisation_id else None
 
     async def save(self, p: Place, *, address: str | None, managing_organisation: str | None) -> None:
         self.rows[p.place_id] = (p, {"address": address, "managing_organisation": managing_organisation}, True)
@@ -202,6 +202,11 @@ class MemoryFunds:
 class MemorySupports:
     def __init__(self) -> None:
         self.rows: dict[UUID, Support] = {}
+
+    async def forget_leases(self, beneficiary_id: UUID) -> None:
+        for k, s in list(self.rows.items()):
+            if s.beneficiary_id == beneficiary_id and s.lease.ref is not None:
+                self.rows[k] = replace(s, lease=replace(s.lease, ref=None))
 
     async def add(self, s: Support) -> None:
         self.rows[s.support_id] = s

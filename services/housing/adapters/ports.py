@@ -121,6 +121,10 @@ class Funds(Protocol):
 class Supports(Protocol):
     async def add(self, s: Support) -> None: ...
 
+    async def forget_leases(self, beneficiary_id: UUID) -> None:
+        """Erasure: the lease references of the person's rent advances go (the amounts stay, as the
+        fund's accounts must)."""
+
     async def get(self, support_id: UUID, organisation_id: str) -> Support | None: ...
 
     async def save(self, s: Support, *, expected: SupportStatus) -> bool:

@@ -157,7 +157,8 @@ class PgPlaces:
                                       place_id, organisation_id)
         if r is None:
             return None
-        return _place(r), {"address": r["address"], "managing_organisation": r["managing_organisation"]}
+        return _place(r), {"address": r["address"], "managing_organisation": r["managing_organisation"],
+                           "active": r["active"]}
 
     async def save(self, p: Place, *, address: str | None, managing_organisation: str | None) -> None:
         await self._conn.execute(

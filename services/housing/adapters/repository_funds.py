@@ -95,6 +95,10 @@ class PgSupports:
         assert r is not None  # an aggregate without GROUP BY is always one row
         return Held(r["amount"], int(r["months"]))
 
+    async def forget_leases(self, beneficiary_id: UUID) -> None:
+        await self._conn.execute("UPDATE supports SET lease_ref = NULL WHERE beneficiary_id = $1 AND lease_ref IS NOT "
+                                 "NULL", beneficiary_id)
+
     async def listing(self, organisation_id: str, *, fund_id: UUID | None, beneficiary_id: UUID | None,
                       status: SupportStatus | None, limit: int, offset: int) -> tuple[list[Support], int]:
         where = ("FROM supports WHERE organisation_id = $1 AND ($2::uuid IS NULL OR fund_id = $2) "

@@ -65,6 +65,7 @@ class PlaceOut(BaseModel):
 class PlaceDetail(PlaceOut):
     address: str | None
     managing_organisation: str | None
+    active: bool = True  # false once retired from the offer
 
 
 class WaitingOut(BaseModel):

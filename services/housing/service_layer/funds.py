@@ -30,12 +30,15 @@ async def create_fund(ctx: Context, cmd: CreateFund) -> Fund:
 async def request_support(ctx: Context, cmd: RequestSupport) -> Support:
     today = ctx.today()
     async with ctx.uow() as uow:
-        fund = await uow.funds.get(cmd.fund_id, cmd.organisation_id)
+        fund = await uow.funds.lock(cmd.fund_id, cmd.organisation_id)  # two requests for one person: in turn
         if fund is None:
             raise NotFound("no such fund for the organisation")
         h = await uow.households.get(cmd.beneficiary_id)
         if h is None or h.organisation_id != cmd.organisation_id:
             raise NotFound("no such person known to the organisation's housing team")
+        if h.status == "erased":
+            raise Conflict("the person's data were erased at their request", rule="person_erased",
+                           field="beneficiary_id")
         held = await uow.supports.held(fund.fund_id, cmd.beneficiary_id, statuses=rules.STANDING)
         s = rules.request(uuid4(), fund, cmd.beneficiary_id, cmd.kind, cmd.amount, today, ctx.funds, held=held,
                           lease=cmd.lease)

@@ -130,6 +130,7 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
     async def on_erased(uow: HousingUnitOfWork, e: Event[BeneficiaryErased]) -> None:
         await changed(uow, e, lambda h: h.with_changes(status="erased", languages=frozenset(), consent=False))
         await uow.proposals.forget_notes(e.beneficiary_id)  # free text may name the person
+        await uow.supports.forget_leases(e.beneficiary_id)  # a lease reference leads to an address
 
     async def on_income(uow: HousingUnitOfWork, e: Event[EmploymentIncomeChanged]) -> None:
         p = e.payload

@@ -64,6 +64,8 @@ async def propose(ctx: Context, cmd: ProposeByHand) -> Proposal:
             raise Conflict("the person has no housing goal, no consent to the referral, or is housed",
                            rule="not_on_waiting_list", field="beneficiary_id")
         place = found[0]
+        if not found[1].get("active", True):
+            raise Conflict("the place was retired from the offer", rule="place_retired", field="place_id")
         await uow.places.lock(place.place_id)  # two hand proposals for the last bed: one after the other
         current = await uow.proposals.open_of(h.beneficiary_id)
         if current is not None and current.status is not Status.proposed:

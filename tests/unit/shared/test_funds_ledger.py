@@ -110,7 +110,7 @@ def test_an_amount_spelt_any_other_way_than_plain_digits_is_refused_as_money_for
 
 
 @pytest.mark.parametrize(("given", "answered"), [("450", "450.00"), ("450.1", "450.10"), ("0", "0.00"),
-                                                 (7, "7.00"), ("0.05", "0.05")])
+                                                 (7, "7.00"), ("0.05", "0.05"), ("-0", "0.00"), ("-0.00", "0.00")])
 def test_every_amount_is_answered_with_exactly_two_decimals(given, answered):
     assert _Body.model_validate({"amount": given}).model_dump(mode="json") == {"amount": answered}
     assert _Body(amount=Decimal("1E+3")).model_dump(mode="json") == {"amount": "1000.00"}
