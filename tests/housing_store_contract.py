@@ -208,6 +208,8 @@ class HousingStoreContract:
                                     limit=2, offset=1)
             assert n == 4 and [s.lease.months for s in mine] == [3, 1]  # oldest request first
             assert mine[0] == rows[1]
+            today, _ = await listing(ORG, fund_id=None, beneficiary_id=None, status=None, limit=10, offset=3)
+            assert [s.support_id for s in today] == [r.support_id for r in rows[3:]]  # within a day: as they came
             approved, n = await listing(ORG, fund_id=None, beneficiary_id=None, status=SupportStatus.approved,
                                         limit=10, offset=0)
             assert n == 3 and {s.support_id for s in approved} == {rows[1].support_id, rows[4].support_id,

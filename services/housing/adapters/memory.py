@@ -232,5 +232,5 @@ class MemorySupports:
         rows = [s for s in self.rows.values() if s.organisation_id == organisation_id
                 and fund_id in (None, s.fund_id) and beneficiary_id in (None, s.beneficiary_id)
                 and status in (None, s.status)]
-        rows.sort(key=lambda s: (s.requested_on, str(s.support_id)))
+        rows.sort(key=lambda s: s.requested_on)  # stable: the order they came within a day, as `seq` in SQL
         return _page(rows, limit, offset)

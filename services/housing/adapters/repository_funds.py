@@ -104,7 +104,7 @@ class PgSupports:
         where = ("FROM supports WHERE organisation_id = $1 AND ($2::uuid IS NULL OR fund_id = $2) "
                  "AND ($3::uuid IS NULL OR beneficiary_id = $3) AND ($4::text IS NULL OR status = $4)")
         args = (organisation_id, fund_id, beneficiary_id, status.value if status else None)
-        rows = await self._conn.fetch(f"SELECT * {where} ORDER BY requested_on, support_id LIMIT $5 OFFSET $6",
+        rows = await self._conn.fetch(f"SELECT * {where} ORDER BY requested_on, seq LIMIT $5 OFFSET $6",
                                       *args, limit, offset)
         total = await self._conn.fetchval(f"SELECT count(*) {where}", *args)
         return [_support(r) for r in rows], int(total)
