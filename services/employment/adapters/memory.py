@@ -15,7 +15,7 @@ from employment.domain.funds import Fund, Instalment
 from employment.domain.levels import OpeningKind
 from employment.domain.openings import Opening
 from employment.domain.people import Person
-from employment.domain.pipeline import HOLDS_SEAT, Placement, Stage, holds_seat
+from employment.domain.pipeline import BEGUN, HOLDS_SEAT, Placement, Stage, holds_seat
 from employment.domain.stats import StageVisit
 from employment.domain.titles import Certification, CertificationOutcome, Recognition, RecognitionState
 from shared.funds import MemoryLedgers
@@ -153,6 +153,10 @@ class MemoryOpenings:
                        and (kind is None or o.kind is kind) and (status is None or o.status == status)),
                       key=lambda o: (o.start_date, o.opening_id))
         return rows[offset: offset + limit], len(rows)
+
+    async def started(self, opening_id: UUID) -> int:
+        return sum(1 for p, _ in self.s.placements.values() if p.opening_id == opening_id and (
+            p.stage in BEGUN or any(k[0] == p.placement_id for k in self.s.instalments)))
 
     async def free_seats(self, opening_id: UUID) -> int:
         o = self.s.openings[opening_id][0]

@@ -15,11 +15,12 @@ from employment.adapters.codec import hire_json, opening_of, placement_of, terms
 from employment.domain.funds import Fund, Instalment
 from employment.domain.levels import OpeningKind
 from employment.domain.openings import Opening
-from employment.domain.pipeline import HOLDS_SEAT, Placement, Stage
+from employment.domain.pipeline import BEGUN, HOLDS_SEAT, Placement, Stage
 from employment.domain.stats import StageVisit
 from shared.funds_sql import SqlLedgers
 
 _SEAT_STAGES = sorted(s.value for s in HOLDS_SEAT - {Stage.proposed})
+_BEGUN = sorted(s.value for s in BEGUN)
 
 
 class PostgresOpenings:
@@ -68,6 +69,12 @@ class PostgresOpenings:
                WHERE o.organisation_id = $1 AND o.status = 'open' GROUP BY o.opening_id""",
             organisation_id, _SEAT_STAGES)
         return [(opening_of(r), int(r["free"])) for r in rows]
+
+    async def started(self, opening_id: UUID) -> int:
+        """Placements on it that began (their money and dates were fixed then)."""
+        return await self._conn.fetchval(
+            "SELECT count(*) FROM placements p WHERE p.opening_id = $1 AND (p.stage = ANY($2::text[]) OR EXISTS "
+            "(SELECT 1 FROM instalments i WHERE i.placement_id = p.placement_id))", opening_id, _BEGUN)
 
     async def free_seats(self, opening_id: UUID) -> int:
         return await self._conn.fetchval(

@@ -52,6 +52,7 @@ TRANSITIONS: dict[OpeningKind, dict[Stage, set[Stage]]] = {
 CLOSING_WITH_REASON = {Stage.interrupted, Stage.dropped, Stage.declined}
 # A placement in these stages holds its seat; the others released it.
 HOLDS_SEAT = {Stage.proposed, Stage.interview, Stage.started, Stage.enrolled}
+BEGUN = {Stage.started, Stage.completed, Stage.interrupted, Stage.enrolled, Stage.dropped}  # a placement that began
 def holds_seat(p: Placement) -> bool:
     """Past the proposal, or proposed by the team: the seat is the person's and the engine leaves both out."""
     return p.stage in HOLDS_SEAT and (p.stage is not Stage.proposed or p.pinned)

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from employment.domain.levels import ContractType, CourseKind, OpeningKind, Payer, TraineeTarget
 from employment.domain.openings import (
@@ -81,7 +81,7 @@ class TraineeshipIn(_OpeningIn):
     payer: Payer
     project_share_eur: Euro | None = None
     fund_id: UUID | None = None
-    meals: bool = False
+    meals: StrictBool = False  # lowers the regional minimum in some regions: true or false, not "yes"
     target: TraineeTarget = TraineeTarget.standard
 
     def domain(self, organisation_id: str, opening_id: UUID | None = None) -> Opening:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from employment.domain.openings import Opening, validate_opening
+from employment.domain.openings import BursaryTerms, Opening, TraineeshipTerms, validate_opening
 from employment.service_layer.commands import CloseOpening, RecordOpening, ReviseOpening
 from employment.service_layer.context import Employment, Work
 from employment.service_layer.matching import OpeningChanged
@@ -50,6 +50,11 @@ async def revise_opening(app: Employment, cmd: ReviseOpening) -> Opening:
             raise RuleViolation("kind", "kind_fixed", "an opening's kind cannot change")
         opening = validate_opening(replace(cmd.opening, status=current.status), gazetteer=app.rulebook.gazetteer,
                                    regions=app.rulebook.regions)
+        changed = _fixed_once_begun(current, opening)
+        if changed and await uow.openings.started(opening.opening_id):
+            raise Conflict(f"someone has started on this opening: its {changed} is fixed (their instalments and the "
+                           "fund's commitment were set from it); close it and open another",
+                           rule="opening_has_placements", field=changed)
         held = current.seats - await uow.openings.free_seats(opening.opening_id)
         if held > opening.seats:
             raise Conflict("fewer seats than placements already under way", rule="seats_below_placements",
@@ -71,3 +76,24 @@ async def close_opening(app: Employment, cmd: CloseOpening) -> Opening:
         await uow.openings.put(closed, region=_region(closed, app))
         await app.matcher.rematch(uow, cmd.organisation_id, [OpeningChanged(cmd.opening_id)], app.today())
     return closed
+
+
+# Per kind of terms, the request's fields a placement's pay was set from, with the terms' attribute.
+_PAY_FIELDS = {
+    TraineeshipTerms: (("monthly_allowance_eur", "monthly_allowance"), ("payer", "payer"),
+                       ("project_share_eur", "project_share_eur"), ("fund_id", "fund_id"), ("meals", "meals"),
+                       ("target", "target")),
+    BursaryTerms: (("monthly_amount_eur", "monthly_amount"), ("months", "months"), ("fund_id", "fund_id")),
+}
+
+
+def _fixed_once_begun(current: Opening, new: Opening) -> str | None:
+    """The first field, as the request names it, that a placement under way was set from (its dates, its
+    project, its pay), if the revision changes it; None when only the rest changes (title, tutors, seats)."""
+    for field in ("start_date", "end_date", "project_id", "weekly_hours"):
+        if getattr(current, field) != getattr(new, field):
+            return field
+    for field, attr in _PAY_FIELDS.get(type(current.terms), ()):
+        if getattr(current.terms, attr) != getattr(new.terms, attr, None):
+            return field
+    return None

@@ -31,6 +31,8 @@ async def move_stage(app: Employment, cmd: MoveStage) -> Placement:
             raise NotFound("no such placement")
         opening = await uow.openings.get(cmd.organisation_id, current.opening_id, lock=True)
         assert opening is not None
+        if cmd.hire is not None:  # it travels to housing and reporting: only a real municipality
+            app.rulebook.gazetteer.get(cmd.hire.workplace_municipality, field="hire.workplace_municipality")
         moved = advance(current, cmd.to, on=cmd.on or today, reasons=app.rulebook.interruption_reasons,
                         reason=cmd.reason, hire=cmd.hire)
         if current.stage is Stage.proposed and not current.pinned and moved.stage is not Stage.declined:

@@ -247,6 +247,44 @@ async def test_a_hire_marks_the_person_employed_and_emits_income_and_workplace(a
     assert detail["out_of_matching"] == "employed" and o.opening_id == p.opening_id
 
 
+async def test_a_hire_names_a_real_workplace_municipality(app, store, handle):
+    """The workplace travels to housing (distance to work) and reporting: a code that is no municipality
+    is refused before anything moves."""
+    await openings.record_opening(app, RecordOpening(opening(OpeningKind.job_offer, end=None)))
+    await matchable(app, handle)
+    (p, _), = await proposals(app)
+    await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.interview, TODAY))
+    with pytest.raises(RuleViolation) as e:
+        await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.hired, TODAY,
+                                                 hire=Hire(ContractType.permanent, Decimal("1400.00"), 38, "999999")))
+    assert (e.value.field, e.value.rule) == ("hire.workplace_municipality", "unknown_municipality")
+    assert "employment.hired" not in types(store)
+
+
+async def test_once_someone_started_an_opening_keeps_its_dates_and_pay(app, store, handle):
+    from employment.service_layer.commands import ReviseOpening
+
+    f = await fund(app, "1800.00")
+    o = await openings.record_opening(app, RecordOpening(opening(fund_id=f.fund_id, months=4, monthly="450.00",
+                                                                 seats=2)))
+    await matchable(app, handle)
+    (p, _), = await proposals(app)
+    # before anyone starts, the terms may change
+    o = await openings.revise_opening(app, ReviseOpening(replace(o, title="kitchen helper, bursary")))
+    await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.interview, date(2027, 1, 15)))
+    await pipeline.move_stage(app, MoveStage(ORG, p.placement_id, Stage.started, date(2027, 2, 1)))
+    for change, field in ((dict(terms=replace(o.terms, monthly_amount=Decimal("900.00"))), "monthly_amount_eur"),
+                          (dict(terms=replace(o.terms, months=12)), "months"),
+                          (dict(start_date=date(2027, 3, 1)), "start_date")):
+        with pytest.raises(Conflict) as e:
+            await openings.revise_opening(app, ReviseOpening(replace(o, **change)))
+        assert (e.value.rule, e.value.field) == ("opening_has_placements", field)
+    revised = await openings.revise_opening(app, ReviseOpening(replace(o, title="kitchen, two seats")))
+    assert revised.title == "kitchen, two seats"
+    funds, _ = await queries.funds(app, ORG, limit=5, offset=0)
+    assert funds[0].committed == Decimal("1800.00")
+
+
 async def test_a_person_out_of_reach_is_not_proposed_until_they_get_a_car(app, handle):
     o = await openings.record_opening(app, RecordOpening(opening(OpeningKind.job_offer, end=None,
                                                                  municipality="015146")))  # Milano
