@@ -22,7 +22,7 @@ from employment.domain.openings import (
     Requirements,
     TraineeshipTerms,
 )
-from shared.types import Euros
+from shared.types import Euros, two_decimals
 
 Euro = Euros  # shared.types: exact euros, a decimal string in JSON
 Section = Annotated[str, Field(pattern="^[A-U]$", description="ATECO section")]
@@ -153,7 +153,9 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [plain(v) for v in value]
-    if isinstance(value, Decimal | UUID):
+    if isinstance(value, Decimal):
+        return two_decimals(value)  # the terms' decimals are euros: "800.00", as every amount is answered
+    if isinstance(value, UUID):
         return str(value)
     if isinstance(value, Enum):
         return value.value
