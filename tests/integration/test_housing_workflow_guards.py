@@ -47,6 +47,13 @@ async def _proposal(h: Housing, proposal_id: str) -> dict:
     return r.json()
 
 
+async def _all_cleared(h: Housing, query: str, bid) -> bool | None:
+    """Erasure's free text gone: every `text` the query finds for the person is NULL (None: not yet)."""
+    async with h.pool.acquire() as conn:
+        rows = await conn.fetch(query, bid)
+    return all(r["text"] is None for r in rows) or None
+
+
 async def test_a_household_that_grows_loses_a_place_too_small_and_cannot_move_in(h: Housing):
     men = await flat(h, gender_policy="men", beds_free=1)
     a = await person(h)
@@ -175,11 +182,7 @@ async def test_erasure_forgets_the_free_text_about_the_person(h: Housing):
     assert r.status_code == 200
     await h.send(BeneficiaryErased(erased_on=TODAY), a)
 
-    async def forgotten():
-        async with h.pool.acquire() as conn:
-            notes = await conn.fetch("SELECT decline_note FROM proposals WHERE beneficiary_id = $1", a)
-        return all(n["decline_note"] is None for n in notes) or None
-    await eventually(forgotten)
+    await eventually(lambda: _all_cleared(h, "SELECT decline_note AS text FROM proposals WHERE beneficiary_id = $1", a))
 
 
 async def test_places_free_soon_waiting_list_and_retiring_a_place(h: Housing):
@@ -302,10 +305,6 @@ async def test_a_retired_place_takes_nothing_and_an_erased_person_no_support(h: 
     assert (await h.http.post("/api/v1/supports", headers=h.auth, json=lease)).status_code == 201
     await h.send(BeneficiaryErased(erased_on=TODAY), a)
 
-    async def erased():
-        async with h.pool.acquire() as conn:
-            refs = await conn.fetch("SELECT lease_ref FROM supports WHERE beneficiary_id = $1", a)
-        return all(r["lease_ref"] is None for r in refs) or None
-    await eventually(erased)
+    await eventually(lambda: _all_cleared(h, "SELECT lease_ref AS text FROM supports WHERE beneficiary_id = $1", a))
     r = await h.http.post("/api/v1/supports", headers=h.auth, json=lease | {"months": 1, "amount_eur": "200.00"})
     assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "person_erased"

@@ -10,6 +10,7 @@ with a Conflict naming the rule, and nothing changes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -67,6 +68,13 @@ class Proposal:
     def is_stalled(self, today: date, rules: WorkflowRules) -> bool:
         """Untouched for the configured number of days while still open."""
         return self.status in OPEN and today - self.last_step_on >= timedelta(days=rules.stalled_after_days)
+
+
+def holding(proposals: Iterable[Proposal], place_id: UUID, but: Proposal | None = None) -> list[Proposal]:
+    """The proposals holding beds at a place (leaving out `but`, the one being stepped): what is not
+    free there, whoever asks (a step, a change to the place)."""
+    return [p for p in proposals if p.place_id == place_id and p.holds_beds
+            and (but is None or p.proposal_id != but.proposal_id)]
 
 
 @dataclass(frozen=True)

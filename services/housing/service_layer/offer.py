@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 from housing.domain.constraints import broken_constraints
 from housing.domain.offer import HostPreferences, Place, PlaceKind
-from housing.domain.workflow import decline
+from housing.domain.workflow import decline, holding
 from housing.service_layer.commands import RecordPlace
 from housing.service_layer.context import Context
 from housing.service_layer.events import status_changed
@@ -71,7 +71,7 @@ async def record_place(ctx: Context, cmd: RecordPlace) -> Place:
         if found is None:
             await uow.places.add(place, address=cmd.address, managing_organisation=cmd.managing_organisation)
         else:
-            if not found[1].get("active", True):
+            if not found[1]["active"]:
                 raise Conflict("the place was retired from the offer", rule="place_retired", field="place_id")
             await _keeps_its_holds(uow, ctx, place, today)
             await uow.places.save(place, address=cmd.address, managing_organisation=cmd.managing_organisation)
@@ -85,8 +85,7 @@ async def _keeps_its_holds(uow: HousingUnitOfWork, ctx: Context, place: Place, t
     proposed by hand): fewer beds than they hold, or a rule one of them no longer meets (another gender
     policy, no step-free access, a shorter period), is refused; the team declines those proposals first,
     each with its reason. The matcher's own proposals there simply move on."""
-    holds = [p for p in await uow.proposals.open(place.organisation_id)
-             if p.place_id == place.place_id and p.holds_beds]
+    holds = holding(await uow.proposals.open(place.organisation_id), place.place_id)
     held = sum(p.household_size for p in holds)
     if place.beds_free < held:
         raise Conflict(f"{held} beds are held by accepted or hand-made proposals", rule="beds_held",
@@ -116,7 +115,7 @@ async def retire_place(ctx: Context, organisation_id: str, place_id: UUID) -> Pl
         if found is None:
             raise NotFound("no such place in the organisation's offer")
         await uow.places.lock(place_id)
-        if not found[1].get("active", True):
+        if not found[1]["active"]:
             raise Conflict("the place was retired from the offer already", rule="place_retired", field="place_id")
         here = [p for p in await uow.proposals.open(organisation_id) if p.place_id == place_id]
         if any(p.holds_beds for p in here):

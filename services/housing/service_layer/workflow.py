@@ -12,7 +12,7 @@ from housing.domain.demand import Household
 from housing.domain.matching.graph import build_graph
 from housing.domain.offer import Place
 from housing.domain.scoring import Score, explain
-from housing.domain.workflow import OPEN, Proposal, Status, accept, confirm, decline, move_in, move_out
+from housing.domain.workflow import OPEN, Proposal, Status, accept, confirm, decline, holding, move_in, move_out
 from housing.service_layer.commands import ProposalStep
 from housing.service_layer.context import Context
 from housing.service_layer.events import moved_in, moved_out, proposal_made, status_changed
@@ -27,10 +27,8 @@ HOUSEHOLD_CHANGED = "household_changed"
 
 
 async def _free_for(uow: HousingUnitOfWork, place: Place, but: Proposal | None = None) -> int:
-    held = sum(p.household_size for p in await uow.proposals.open(place.organisation_id)
-               if p.place_id == place.place_id and p.holds_beds
-               and (but is None or p.proposal_id != but.proposal_id))
-    return place.beds_free - held
+    held = holding(await uow.proposals.open(place.organisation_id), place.place_id, but)
+    return place.beds_free - sum(p.household_size for p in held)
 
 
 async def _pair(uow: HousingUnitOfWork, organisation_id: str, p: Proposal) -> tuple[Household, Place]:
@@ -64,7 +62,7 @@ async def propose(ctx: Context, cmd: ProposeByHand) -> Proposal:
             raise Conflict("the person has no housing goal, no consent to the referral, or is housed",
                            rule="not_on_waiting_list", field="beneficiary_id")
         place = found[0]
-        if not found[1].get("active", True):
+        if not found[1]["active"]:
             raise Conflict("the place was retired from the offer", rule="place_retired", field="place_id")
         await uow.places.lock(place.place_id)  # two hand proposals for the last bed: one after the other
         current = await uow.proposals.open_of(h.beneficiary_id)
