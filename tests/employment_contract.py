@@ -87,7 +87,7 @@ class EmploymentStoreContract:
                 assert await uow.openings.get(ORG, o.opening_id) == o
                 assert await uow.openings.get("coop-b", o.opening_id) is None
             page, total = await uow.openings.page(ORG, kind=OpeningKind.course, status=None, limit=10, offset=0)
-            assert total == 1 and page[0].kind is OpeningKind.course
+            assert total == 1 and page[0][0].kind is OpeningKind.course and page[0][1] == page[0][0].seats
             assert (await uow.openings.page(ORG, kind=None, status="open", limit=2, offset=0))[1] == 4
 
     async def test_seats_are_held_past_the_proposal_only(self, app: Employment):
@@ -103,6 +103,8 @@ class EmploymentStoreContract:
             assert set(await uow.placements.proposed(ORG)) == {a.beneficiary_id}
             assert [(x.opening_id, free) for x, free in await uow.openings.open_with_free_seats(ORG)] == [
                 (o.opening_id, 1)]
+            listed, _ = await uow.openings.page(ORG, kind=None, status=None, limit=10, offset=0)
+            assert [(x.opening_id, free) for x, free in listed] == [(o.opening_id, 1)]
 
     async def test_one_active_placement_per_person(self, app: Employment):
         o = opening(OpeningKind.course, seats=3)

@@ -100,6 +100,8 @@ async def test_consent_and_a_work_goal_at_intake_make_a_proposal_and_the_withdra
     assert [(p["beneficiary_id"], p["reason"]) for p in declined["items"]] == [(consenting, "consent_withdrawn")]
     detail = (await http.get(f"{employment}/api/v1/openings/{opening_id}", headers=team)).json()
     assert detail["free_seats"] == 1, detail
+    listed = (await http.get(f"{employment}/api/v1/openings", headers=team)).json()["items"]
+    assert [o["free_seats"] for o in listed if o["opening_id"] == opening_id] == [1], listed
     again = await http.post(f"{employment}/api/v1/openings/{opening_id}/proposals", headers=team,
                             json={"beneficiary_id": consenting})
     assert again.status_code == 409, again.text

@@ -148,11 +148,11 @@ class MemoryOpenings:
         return found[0] if found and found[0].organisation_id == organisation_id else None
 
     async def page(self, organisation_id: str, *, kind: OpeningKind | None, status: str | None, limit: int,
-                   offset: int) -> tuple[list[Opening], int]:
+                   offset: int) -> tuple[list[tuple[Opening, int]], int]:
         rows = sorted((o for o, _ in self.s.openings.values() if o.organisation_id == organisation_id
                        and (kind is None or o.kind is kind) and (status is None or o.status == status)),
                       key=lambda o: (o.start_date, o.opening_id))
-        return rows[offset: offset + limit], len(rows)
+        return [(o, await self.free_seats(o.opening_id)) for o in rows[offset: offset + limit]], len(rows)
 
     async def started(self, opening_id: UUID) -> int:
         return sum(1 for p, _ in self.s.placements.values() if p.opening_id == opening_id and (

@@ -52,13 +52,17 @@ class PostgresOpenings:
         return None if row is None else opening_of(row)
 
     async def page(self, organisation_id: str, *, kind: OpeningKind | None, status: str | None, limit: int,
-                   offset: int) -> tuple[list[Opening], int]:
+                   offset: int) -> tuple[list[tuple[Opening, int]], int]:
+        """A page of openings, each with its seats not held by a placement past the proposal."""
         where = "organisation_id = $1 AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR status = $3)"
         args = (organisation_id, kind.value if kind else None, status)
-        rows = await self._conn.fetch(f"SELECT * FROM openings WHERE {where} ORDER BY start_date, opening_id "
-                                      "LIMIT $4 OFFSET $5", *args, limit, offset)
+        rows = await self._conn.fetch(
+            f"""SELECT o.*, o.seats - (SELECT count(*) FROM placements p WHERE p.opening_id = o.opening_id
+                   AND (p.stage = ANY($6::text[]) OR p.pinned AND p.stage = 'proposed')) AS free
+                FROM openings o WHERE {where} ORDER BY start_date, opening_id LIMIT $4 OFFSET $5""",
+            *args, limit, offset, _SEAT_STAGES)
         total = await self._conn.fetchval(f"SELECT count(*) FROM openings WHERE {where}", *args)
-        return [opening_of(r) for r in rows], total
+        return [(opening_of(r), int(r["free"])) for r in rows], total
 
     async def open_with_free_seats(self, organisation_id: str) -> list[tuple[Opening, int]]:
         """Open openings and their seats not held by a placement past the proposal."""

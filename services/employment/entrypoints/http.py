@@ -47,7 +47,7 @@ async def list_openings(kind: OpeningKind | None = None, status: str | None = Qu
                         page: PageQuery = Depends(), who: Principal = TEAM, app: Employment = APP) -> dict:
     items, total = await queries.openings(app, who.organisation_id, kind=kind, status=status, limit=page.limit,
                                           offset=page.offset)
-    return page.page([opening_out(o) for o in items], total)
+    return page.page([opening_out(o, free) for o, free in items], total)
 
 
 @router.get("/openings/{opening_id}", response_model=OpeningOut)

@@ -40,7 +40,7 @@ async def person(app: Employment, organisation_id: str, beneficiary_id: UUID) ->
 
 
 async def openings(app: Employment, organisation_id: str, *, kind: OpeningKind | None, status: str | None,
-                   limit: int, offset: int) -> tuple[list[Opening], int]:
+                   limit: int, offset: int) -> tuple[list[tuple[Opening, int]], int]:
     async with app.uow() as uow:
         return await uow.openings.page(organisation_id, kind=kind, status=status, limit=limit, offset=offset)
 
