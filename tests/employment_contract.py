@@ -175,7 +175,8 @@ class EmploymentStoreContract:
         who = uuid4()
         r = request_recognition(recognition_id=uuid4(), beneficiary_id=who, organisation_id=ORG,
                                 qualification="nursing diploma", country="NG", sector="Q",
-                                requested_on=date(2026, 12, 1), today=date(2027, 1, 11))
+                                requested_on=date(2026, 12, 1), today=date(2027, 1, 11),
+                                countries={"NG"})
         async with app.uow() as uow:
             await uow.titles.add_recognition(r)
             moved = move_recognition(r, RecognitionState.recognised, on=date(2027, 1, 5), today=date(2027, 1, 11))

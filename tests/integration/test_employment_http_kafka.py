@@ -112,6 +112,15 @@ async def test_events_in_proposals_out_and_a_withdrawal_takes_the_person_out(rea
             return body if body["total"] == 1 and body["items"][0]["beneficiary_id"] == str(other) else None
 
         await until(moved)
+        titles = f"/api/v1/people/{other}/recognitions"
+        for country, status, rule in (("XX", 422, "unknown_country"), ("ng", 422, "string_pattern_mismatch"),
+                                      ("NG", 201, None)):
+            r = await emp.http.post(titles, headers=emp.auth(), json={"qualification": "nursing diploma",
+                                                                      "country": country})
+            assert r.status_code == status, r.text
+            assert rule is None or [(e["field"], e["rule"]) for e in r.json()["errors"]] == [("country", rule)]
+        assert [t["country"] for t in (await emp.http.get(f"/api/v1/people/{other}", headers=emp.auth())).json()[
+            "recognitions"]] == ["NG"]  # the refused ones left nothing
         person = (await emp.http.get(f"/api/v1/people/{holder}", headers=emp.auth())).json()
         assert person["person"]["out_of_matching"] == "no_consent_to_employment_referral"
         by_hand = await emp.http.post(f"/api/v1/openings/{made.json()['opening_id']}/proposals", headers=emp.auth(),

@@ -28,6 +28,7 @@ class Rulebook:
     automatic_reasons: frozenset[str]
     stalled_after_days: int
     ending_soon_days: int
+    countries: frozenset[str]  # ISO 3166-1 alpha-2, data/countries.csv
     instalment_basis: Basis = "thirtieths"
     weeks_per_month: Decimal = Decimal("4.3333")
 
@@ -41,6 +42,8 @@ def rulebook(rules: Path = RULES, data: Path = DATA) -> Rulebook:
     """The rules on file; a malformed file fails here, at start-up."""
     with (data / "municipalities.csv").open(encoding="utf-8", newline="") as f:
         gazetteer = Gazetteer(parse_municipalities(csv.DictReader(f)))
+    with (data / "countries.csv").open(encoding="utf-8", newline="") as f:
+        countries = frozenset(row["iso2"] for row in csv.DictReader(f))
     pipeline = _toml("pipeline.toml", rules)
     instalments = _toml("instalments.toml", rules)
     weeks = Decimal(str(instalments["weeks_per_month"]))
@@ -55,5 +58,6 @@ def rulebook(rules: Path = RULES, data: Path = DATA) -> Rulebook:
         gazetteer=gazetteer, interruption_reasons=reasons,
         automatic_reasons=frozenset(pipeline["automatic_reasons"]),
         stalled_after_days=int(pipeline["stalled_after_days"]), ending_soon_days=int(pipeline["ending_soon_days"]),
+        countries=countries,
         instalment_basis=parse_basis(str(instalments["partial_month_basis"])), weeks_per_month=weeks,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -45,14 +46,19 @@ class Recognition:
 
 def request_recognition(
     *, recognition_id: UUID, beneficiary_id: UUID, organisation_id: str, qualification: str, country: str,
-    sector: str | None, requested_on: date, today: date,
+    sector: str | None, requested_on: date, today: date, countries: Collection[str],
 ) -> Recognition:
+    """`countries`: the ISO codes on file (the rulebook's data file): the country decides where the team
+    asks for the title's documents (the CIMEA statement, the declaration of value), so a well-formed code
+    that names no country ("XX") is refused too."""
     if requested_on > today:
         raise RuleViolation("requested_on", "not_in_future", "a request is dated today or earlier")
     if sector is not None and sector not in ATECO_SECTIONS:
         raise RuleViolation("sector", "ateco_section", "an ATECO section is one letter A to U")
     if len(country) != 2 or not country.isalpha() or not country.isupper():
         raise RuleViolation("country", "iso_country", "the country is an ISO 3166 alpha-2 code")
+    if country not in countries:
+        raise RuleViolation("country", "unknown_country", f"{country} is not an ISO 3166 alpha-2 country code")
     return Recognition(recognition_id, beneficiary_id, organisation_id, qualification, country, sector,
                        RecognitionState.requested, requested_on, ((RecognitionState.requested, requested_on),))
 

@@ -66,7 +66,7 @@ async def request(app: Employment, cmd: RequestRecognition) -> Recognition:
         r = request_recognition(recognition_id=uuid4(), beneficiary_id=p.beneficiary_id,
                                 organisation_id=cmd.organisation_id, qualification=cmd.qualification,
                                 country=cmd.country, sector=cmd.sector, requested_on=cmd.requested_on or today,
-                                today=today)
+                                today=today, countries=app.rulebook.countries)
         await uow.titles.add_recognition(r)
         uow.emit(QualificationRecognitionChanged(recognition_id=r.recognition_id, status="requested",
                                                  changed_on=r.requested_on),

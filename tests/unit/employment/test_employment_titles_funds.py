@@ -8,6 +8,7 @@ from uuid import uuid4
 
 import pytest
 
+from employment.adapters.rulebook import rulebook
 from employment.domain.calendar import add_months, lasts_at_least, lasts_at_most, whole_months
 from employment.domain.funds import Fund, check_commitment, check_payment, euros
 from employment.domain.titles import (
@@ -26,7 +27,8 @@ TODAY = date(2027, 3, 1)
 
 def recognition(on: date = date(2027, 1, 10)):
     return request_recognition(recognition_id=uuid4(), beneficiary_id=uuid4(), organisation_id="coop-a",
-                               qualification="diploma", country="NG", sector="Q", requested_on=on, today=TODAY)
+                               qualification="diploma", country="NG", sector="Q", requested_on=on, today=TODAY,
+                               countries=rulebook().countries)
 
 
 def test_a_recognition_goes_through_its_states_with_dates():
@@ -63,8 +65,24 @@ def test_recognition_dates_run_forward_and_not_past_today():
 def test_a_recognition_names_an_iso_country():
     with pytest.raises(RuleViolation) as e:
         request_recognition(recognition_id=uuid4(), beneficiary_id=uuid4(), organisation_id="o", qualification="x",
-                            country="Nigeria", sector=None, requested_on=TODAY, today=TODAY)
-    assert e.value.field == "country"
+                            country="Nigeria", sector=None, requested_on=TODAY, today=TODAY, countries={"NG"})
+    assert (e.value.field, e.value.rule) == ("country", "iso_country")
+
+
+@pytest.mark.parametrize("code, known", [("NG", True), ("AF", True), ("XK", True), ("HK", True), ("IT", True),
+                                         ("XX", False), ("ZZ", False), ("UK", False)])
+def test_a_recognition_names_a_country_on_file(code: str, known: bool):
+    """The shipped ISO list (data/countries.csv): every ISO code and Kosovo; "UK" is not ISO (GB is)."""
+    def ask():
+        return request_recognition(recognition_id=uuid4(), beneficiary_id=uuid4(), organisation_id="o",
+                                   qualification="x", country=code, sector=None, requested_on=TODAY, today=TODAY,
+                                   countries=rulebook().countries)
+    if known:
+        assert ask().country == code
+    else:
+        with pytest.raises(RuleViolation) as e:
+            ask()
+        assert (e.value.field, e.value.rule) == ("country", "unknown_country")
 
 
 def test_certification_checks():
