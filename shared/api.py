@@ -98,9 +98,13 @@ async def _violations(_r: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body("invalid input", [_item(v) for v in exc.violations]), status_code=422)
 
 
-async def _not_found(_r: Request, exc: Exception) -> JSONResponse:
+async def _not_found(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, NotFound)
-    return JSONResponse(error_body(exc.detail), status_code=404)
+    if exc.field is None:
+        return JSONResponse(error_body(exc.detail), status_code=404)
+    field = f"path.{exc.field}" if exc.field in request.path_params else exc.field
+    return JSONResponse(error_body(exc.detail, [{"field": field, "rule": "not_found", "message": exc.detail}]),
+                        status_code=404)
 
 
 async def _conflict(_r: Request, exc: Exception) -> JSONResponse:

@@ -35,11 +35,14 @@ class Violations(ValueError):
 
 
 class NotFound(LookupError):
-    """Nothing by that id for the caller (another organisation's data looks the same: absent)."""
+    """Nothing by that id for the caller (another organisation's data looks the same: absent). `field`
+    names the id that found nothing, as the command calls it (`place_id`, `beneficiary_id`), so a client
+    sent two ids knows which one; the HTTP layer says `path.` before it when the id came in the path."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, *, field: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.field = field
 
 
 class Conflict(Exception):

@@ -191,7 +191,8 @@ async def test_the_api_answers_in_the_shared_shapes(real_servers, topics):
                                                                                "fund_id": str(uuid4())})
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "bursary.months"  # the kind, then the field
         r = await emp.http.get(f"/api/v1/openings/{uuid4()}", headers=emp.auth())
-        assert r.status_code == 404 and r.json()["errors"] == []
+        assert r.status_code == 404 and r.json()["errors"] == [
+            {"field": "path.opening_id", "rule": "not_found", "message": "no such opening"}]
         r = await emp.http.get("/api/v1/funds", headers=emp.auth(Role.funder))
         assert r.status_code == 403
         r = await emp.http.post("/api/v1/funds", headers=emp.auth(Role.operator),

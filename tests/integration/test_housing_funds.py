@@ -253,6 +253,11 @@ async def test_supports_are_listed_by_filter_and_read_within_the_organisation(ho
     assert one.status_code == 200 and one.json() == made[0]
     stranger = team(f"coop-{uuid4().hex[:8]}")
     assert (await h.http.get(f"{API}/supports/{made[0]['support_id']}", headers=stranger)).status_code == 404
-    assert (await h.http.get(f"{API}/supports/{uuid4()}", headers=h.auth)).status_code == 404
+    unknown = await h.http.get(f"{API}/supports/{uuid4()}", headers=h.auth)
+    assert unknown.status_code == 404 and errors_of(unknown) == {"path.support_id": "not_found"}, unknown.text
+    for body, field in (({**advance(advances, a, 1), "fund_id": str(uuid4())}, "fund_id"),
+                        (advance(advances, uuid4(), 1), "beneficiary_id")):
+        r = await h.http.post(f"{API}/supports", headers=h.auth, json=body)  # two ids: the answer names which
+        assert r.status_code == 404 and errors_of(r) == {field: "not_found"}, r.text
     theirs = await h.http.get(f"{API}/supports", headers=stranger, params={"fund_id": advances["fund_id"]})
     assert theirs.json()["total"] == 0

@@ -240,7 +240,8 @@ async def test_places_free_soon_waiting_list_and_retiring_a_place(h: Housing):
                                                        headers=h.auth)).json()["items"]}
     assert spare["place_id"] not in listed
     r = await h.http.post(f"/api/v1/places/{uuid4()}/retire", headers=h.auth)
-    assert r.status_code == 404
+    assert r.status_code == 404 and [(e["field"], e["rule"]) for e in r.json()["errors"]] == [
+        ("path.place_id", "not_found")], r.text
 
 
 async def test_a_change_to_a_place_never_strands_the_beds_it_holds(h: Housing):

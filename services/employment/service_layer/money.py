@@ -29,7 +29,7 @@ async def revise_budget(app: Employment, cmd: ReviseBudget) -> Fund:
     async with app.uow() as uow:
         fund = await uow.funds.get(cmd.organisation_id, cmd.fund_id)
         if fund is None:
-            raise NotFound("no such fund")
+            raise NotFound("no such fund", field="fund_id")
         if not await uow.funds.set_budget(cmd.fund_id, budget):
             raise budget_below_spent(fund)
         revised = await uow.funds.get(cmd.organisation_id, cmd.fund_id)
@@ -43,12 +43,12 @@ async def pay_instalment(app: Employment, cmd: PayInstalment) -> dict:
     async with app.uow() as uow:
         placement = await uow.placements.get(cmd.organisation_id, cmd.placement_id)
         if placement is None:
-            raise NotFound("no such placement")
+            raise NotFound("no such placement", field="placement_id")
         taken = await uow.instalments.mark_paid(cmd.organisation_id, cmd.placement_id, cmd.month_no, on)
         if taken is None:
             state = await uow.instalments.state(cmd.organisation_id, cmd.placement_id, cmd.month_no)
             if state is None:
-                raise NotFound(f"no instalment {cmd.month_no} for this placement")
+                raise NotFound(f"no instalment {cmd.month_no} for this placement", field="month_no")
             raise Conflict(f"instalment {cmd.month_no} is {state}", rule=f"instalment_{state}", field="month_no")
         fund_id, scheduled, due_on = taken
         if on < due_on.replace(day=1):

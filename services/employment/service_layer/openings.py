@@ -45,7 +45,7 @@ async def revise_opening(app: Employment, cmd: ReviseOpening) -> Opening:
         await app.matcher.lock(uow, cmd.opening.organisation_id)
         current = await uow.openings.get(cmd.opening.organisation_id, cmd.opening.opening_id, lock=True)
         if current is None:
-            raise NotFound("no such opening")
+            raise NotFound("no such opening", field="opening_id")
         if current.kind is not cmd.opening.kind:
             raise RuleViolation("kind", "kind_fixed", "an opening's kind cannot change")
         opening = validate_opening(replace(cmd.opening, status=current.status), gazetteer=app.rulebook.gazetteer,
@@ -71,7 +71,7 @@ async def close_opening(app: Employment, cmd: CloseOpening) -> Opening:
         await app.matcher.lock(uow, cmd.organisation_id)
         current = await uow.openings.get(cmd.organisation_id, cmd.opening_id, lock=True)
         if current is None:
-            raise NotFound("no such opening")
+            raise NotFound("no such opening", field="opening_id")
         closed = replace(current, status="closed")
         await uow.openings.put(closed, region=_region(closed, app))
         await app.matcher.rematch(uow, cmd.organisation_id, [OpeningChanged(cmd.opening_id)], app.today())

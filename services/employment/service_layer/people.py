@@ -33,7 +33,7 @@ from shared.events.contracts import QualificationRecognitionChanged, SkillsCerti
 async def _person(uow: Work, organisation_id: str, beneficiary_id: UUID) -> Person:
     p = await uow.people.get(beneficiary_id)
     if p is None or p.organisation_id != organisation_id or p.erased:
-        raise NotFound("no such person in the organisation")
+        raise NotFound("no such person in the organisation", field="beneficiary_id")
     return p
 
 
@@ -80,7 +80,7 @@ async def move(app: Employment, cmd: MoveRecognition) -> Recognition:
         await app.matcher.lock(uow, cmd.organisation_id)
         r = await uow.titles.recognition(cmd.organisation_id, cmd.recognition_id)
         if r is None:
-            raise NotFound("no such recognition")
+            raise NotFound("no such recognition", field="recognition_id")
         moved = move_recognition(r, cmd.to, on=cmd.on or today, today=today)
         await uow.titles.update_recognition(moved)
         uow.emit(QualificationRecognitionChanged(recognition_id=r.recognition_id, status=moved.state.value,

@@ -28,7 +28,7 @@ async def move_stage(app: Employment, cmd: MoveStage) -> Placement:
         await app.matcher.lock(uow, cmd.organisation_id)
         current = await uow.placements.get(cmd.organisation_id, cmd.placement_id)
         if current is None:
-            raise NotFound("no such placement")
+            raise NotFound("no such placement", field="placement_id")
         opening = await uow.openings.get(cmd.organisation_id, current.opening_id, lock=True)
         assert opening is not None
         if cmd.hire is not None:  # it travels to housing and reporting: only a real municipality

@@ -23,10 +23,10 @@ async def propose(app: Employment, cmd: ProposeByHand) -> Placement:
         await app.matcher.lock(uow, cmd.organisation_id)
         person = await uow.people.get(cmd.beneficiary_id)
         if person is None or person.organisation_id != cmd.organisation_id or person.erased:
-            raise NotFound("no such person in the organisation")
+            raise NotFound("no such person in the organisation", field="beneficiary_id")
         opening = await uow.openings.get(cmd.organisation_id, cmd.offer_id, lock=True)
         if opening is None:
-            raise NotFound("no such opening")
+            raise NotFound("no such opening", field="opening_id")
         active = await uow.placements.active_of(person.beneficiary_id)
         why = why_not_matched(person, holds_seat=active is not None and holds_seat(active))
         if why is not None:

@@ -31,7 +31,7 @@ async def person(app: Employment, organisation_id: str, beneficiary_id: UUID) ->
     async with app.uow() as uow:
         p = await uow.people.get(beneficiary_id)
         if p is None or p.organisation_id != organisation_id or p.erased:
-            raise NotFound("no such person in the organisation")
+            raise NotFound("no such person in the organisation", field="beneficiary_id")
         active = await uow.placements.active_of(beneficiary_id)
         holds = active is not None and holds_seat(active)
         return {"person": p, "out_of_matching": why_not_matched(p, holds_seat=holds), "placement": active,
@@ -49,7 +49,7 @@ async def opening(app: Employment, organisation_id: str, opening_id: UUID) -> tu
     async with app.uow() as uow:
         o = await uow.openings.get(organisation_id, opening_id)
         if o is None:
-            raise NotFound("no such opening")
+            raise NotFound("no such opening", field="opening_id")
         return o, await uow.openings.free_seats(opening_id)
 
 

@@ -32,10 +32,10 @@ async def request_support(ctx: Context, cmd: RequestSupport) -> Support:
     async with ctx.uow() as uow:
         fund = await uow.funds.lock(cmd.fund_id, cmd.organisation_id)  # two requests for one person: in turn
         if fund is None:
-            raise NotFound("no such fund for the organisation")
+            raise NotFound("no such fund for the organisation", field="fund_id")
         h = await uow.households.get(cmd.beneficiary_id)
         if h is None or h.organisation_id != cmd.organisation_id:
-            raise NotFound("no such person known to the organisation's housing team")
+            raise NotFound("no such person known to the organisation's housing team", field="beneficiary_id")
         if h.status == "erased":
             raise Conflict("the person's data were erased at their request", rule="person_erased",
                            field="beneficiary_id")
@@ -53,7 +53,7 @@ async def support_step(ctx: Context, cmd: SupportStep) -> Support:
     async with ctx.uow() as uow:
         found = await uow.supports.get(cmd.support_id, cmd.organisation_id)
         if found is None:
-            raise NotFound("no such support request for the organisation")
+            raise NotFound("no such support request for the organisation", field="support_id")
         fund = await uow.funds.lock(found.fund_id, cmd.organisation_id)
         s = await uow.supports.get(cmd.support_id, cmd.organisation_id)  # as it is now that the fund is ours
         assert fund is not None and s is not None  # a support's fund is a foreign key; supports are never deleted

@@ -60,7 +60,7 @@ async def record_place(ctx: Context, cmd: RecordPlace) -> Place:
         if cmd.place_id is not None:
             found = await uow.places.get(cmd.place_id, cmd.organisation_id)
             if found is None:
-                raise NotFound("no such place in the organisation's offer")
+                raise NotFound("no such place in the organisation's offer", field="place_id")
             await uow.places.lock(cmd.place_id)  # against the steps booking its beds meanwhile
         province = _validate(cmd, ctx, stored=found[0].kind if found else None)
         place = Place(
@@ -113,7 +113,7 @@ async def retire_place(ctx: Context, organisation_id: str, place_id: UUID) -> Pl
     async with ctx.uow() as uow:
         found = await uow.places.get(place_id, organisation_id)
         if found is None:
-            raise NotFound("no such place in the organisation's offer")
+            raise NotFound("no such place in the organisation's offer", field="place_id")
         await uow.places.lock(place_id)
         if not found[1]["active"]:
             raise Conflict("the place was retired from the offer already", rule="place_retired", field="place_id")

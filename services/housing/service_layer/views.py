@@ -34,7 +34,7 @@ async def proposal(ctx: Context, organisation_id: str, proposal_id: UUID) -> tup
     async with ctx.uow() as uow:
         found = await uow.proposals.get_scored(proposal_id, organisation_id)
     if found is None:
-        raise NotFound("no such proposal for the organisation")
+        raise NotFound("no such proposal for the organisation", field="proposal_id")
     return found
 
 
@@ -52,7 +52,7 @@ async def place(ctx: Context, organisation_id: str, place_id: UUID) -> tuple[Pla
     async with ctx.uow() as uow:
         found = await uow.places.get(place_id, organisation_id)
     if found is None:
-        raise NotFound("no such place in the organisation's offer")
+        raise NotFound("no such place in the organisation's offer", field="place_id")
     return found
 
 
@@ -72,5 +72,5 @@ async def support(ctx: Context, organisation_id: str, support_id: UUID) -> Suppo
     async with ctx.uow() as uow:
         found = await uow.supports.get(support_id, organisation_id)
     if found is None:
-        raise NotFound("no such support request for the organisation")
+        raise NotFound("no such support request for the organisation", field="support_id")
     return found

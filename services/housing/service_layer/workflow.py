@@ -55,9 +55,9 @@ async def propose(ctx: Context, cmd: ProposeByHand) -> Proposal:
         h = await uow.households.get(cmd.beneficiary_id)
         found = await uow.places.get(cmd.offer_id, cmd.organisation_id)
         if h is None or h.organisation_id != cmd.organisation_id:
-            raise NotFound("no such person on the organisation's housing list")
+            raise NotFound("no such person on the organisation's housing list", field="beneficiary_id")
         if found is None:
-            raise NotFound("no such place in the organisation's offer")
+            raise NotFound("no such place in the organisation's offer", field="place_id")
         if not h.matchable:
             raise Conflict("the person has no housing goal, no consent to the referral, or is housed",
                            rule="not_on_waiting_list", field="beneficiary_id")
@@ -92,7 +92,7 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
     async with ctx.uow() as uow:
         p = await uow.proposals.get(cmd.proposal_id, cmd.organisation_id)
         if p is None:
-            raise NotFound("no such proposal for the organisation")
+            raise NotFound("no such proposal for the organisation", field="proposal_id")
         if cmd.action in BOOKING:
             await uow.places.lock(p.place_id)  # two steps on one place's beds run one after the other,
             p = await uow.proposals.get(cmd.proposal_id, cmd.organisation_id) or p  # the second on what the first left
