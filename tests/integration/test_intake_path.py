@@ -299,9 +299,15 @@ async def test_plan_with_bad_goals_stores_nothing(intake: Intake):
         ({"goals": []}, "goals", "plan_without_goals"),
         ({"goals": [PLAN["goals"][0] | {"area": "health"}]}, "goals.0.area", "enum"),
         (past, "goals.1.deadline", "deadline_in_past"),
+        ({"goals": [PLAN["goals"][1], PLAN["goals"][0] | {"phases": [{"title": "CV", "due": days(10)},
+                                                                     {"title": "x", "due": days(-30)}]}]},
+         "goals.1.phases.1.due", "phase_in_past"),
     ]:
         response = await intake.client.post(f"/api/v1/beneficiaries/{person}/plan", json=body, headers=OPERATOR)
         assert errors_of(response) == {field: kind}
+    both = {"goals": [PLAN["goals"][0] | {"deadline": days(-1), "phases": [{"title": "x", "due": days(-2)}]}]}
+    response = await intake.client.post(f"/api/v1/beneficiaries/{person}/plan", json=both, headers=OPERATOR)
+    assert errors_of(response) == {"goals.0.deadline": "deadline_in_past", "goals.0.phases.0.due": "phase_in_past"}
     assert await intake.fetchval("SELECT path_status FROM beneficiaries WHERE beneficiary_id = $1", person) == (
         "taken_in_charge")
     assert await intake.fetchval("SELECT count(*) FROM plans WHERE beneficiary_id = $1", person) == 0
