@@ -246,3 +246,33 @@ async def test_an_audit_period_must_end_after_it_starts(intake: Intake):
     one_day = await intake.client.get("/api/v1/audit/access", headers=ADMIN,
                                       params={"since": "2026-06-01", "until": "2026-06-02T00:00:00+00:00"})
     assert one_day.status_code == 200, one_day.text
+
+
+async def test_a_purpose_history_goes_forward_in_time_from_the_birth_on(intake: Intake):
+    today = today_in_italy()
+    born = registration(**consent())
+    before_birth = born | {"consent": born["consent"] | {"date": "1990-01-01"}, "birth_date": "2001-08-08"}
+    refused = await intake.client.post(URL, json=before_birth, headers=headers(org=ORG))
+    assert errors_of(refused) == {"consent": "consent_before_birth"}
+    assert "2001-08-08" in refused.json()["errors"][0]["message"]
+
+    person = await intake.register(registration(**consent()), org=ORG)
+    count = "SELECT count(*) FROM consents WHERE beneficiary_id = $1"
+    before = await intake.fetchval(count, person)
+    withdrawal = f"{URL}/{person}/consents/processing/withdrawal"
+    early = await intake.client.post(withdrawal, headers=headers(org=ORG),
+                                     json={"withdrawn_on": (today - timedelta(days=30)).isoformat()})
+    assert errors_of(early) == {"withdrawn_on": "withdrawn_before_given"}
+    unknown = await intake.client.post(f"{URL}/{person}/consents/marketing/withdrawal", headers=headers(org=ORG))
+    assert errors_of(unknown) == {"purpose": "unknown_purpose"}
+    assert await intake.fetchval(count, person) == before
+    assert [e.event_type for e in await intake.events(person)] == ["intake.beneficiary_registered"]
+
+    assert (await intake.client.post(withdrawal, headers=headers(org=ORG))).status_code == 201
+    back_dated = await intake.client.post(f"{URL}/{person}/consents", headers=headers(org=ORG), json={
+        "purpose": "processing", "given_on": (today - timedelta(days=30)).isoformat(), "notice_version": "v2"})
+    assert errors_of(back_dated) == {"given_on": "before_last_change"}
+    again = await intake.client.post(f"{URL}/{person}/consents", headers=headers(org=ORG), json={
+        "purpose": "processing", "given_on": today.isoformat(), "notice_version": "v2"})
+    assert again.status_code == 201, again.text
+    assert await intake.fetchval(count, person) == before + 2
