@@ -106,6 +106,7 @@ async def test_projects_refuse_bad_input_roles_and_a_taken_code(intake: Intake):
         (body | {"end_date": days(-100)}, "end_date", "end_before_start"),
         (body | {"territories": ["rm"]}, "territories.0", "string_pattern_mismatch"),
         (body | {"territories": []}, "territories", "too_short"),
+        (body | {"territories": ["RM", "ZZ"]}, "territories", "unknown_province"),
         (body | {"funder": "ministry"}, "funder", "enum"),
         (body | {"budget": [{"work_package": "work", "amount_eur": 1}, {"work_package": "work", "amount_eur": 2}]},
          "budget", "work_package_repeated"),
