@@ -267,6 +267,7 @@ async def test_interventions_come_in_for_imported_people_all_or_none_and_once(in
            intervention("I-7", "P-70", date=(today_in_italy() - timedelta(days=31)).isoformat())]
     refused = await upload_interventions(intake, intervention_csv(bad))
     assert refused.status_code == 422
+    assert [i.get("intervention_id") for i in refused.json()["items"][:2]] == [None, None]  # nothing was stored
     assert {(e["row"], e["column"], e["rule"]) for e in refused.json()["errors"]} == {
         (4, "person_reference", "unknown_person"), (5, "date", "outside_project_period"),
         (6, "project_id", "project_not_enrolled"), (7, "reference", "repeated_in_file"),
@@ -275,6 +276,8 @@ async def test_interventions_come_in_for_imported_people_all_or_none_and_once(in
                                  list(ids.values())) == 0
     dry = await upload_interventions(intake, intervention_csv(good), dry_run="true")
     assert (dry.status_code, dry.json()["new"], dry.json()["stored"]) == (200, 2, False)
+    assert [(i.get("intervention_id"), UUID(i["beneficiary_id"])) for i in dry.json()["items"]] == [
+        (None, ids["P-70"]), (None, ids["P-71"])]
     stored = await upload_interventions(intake, intervention_csv(good))
     assert stored.status_code == 201, stored.text
     assert [(i["reference"], UUID(i["beneficiary_id"])) for i in stored.json()["items"]] == [
