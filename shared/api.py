@@ -82,10 +82,19 @@ def _field_of(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc if p != "body") or "body"
 
 
+def _error_item(e: dict[str, Any]) -> dict[str, str]:
+    """A body that is not JSON is located by the character where parsing stopped: the field is the body,
+    and that position goes in the message ("1" named as a field is no field)."""
+    loc = tuple(e["loc"])
+    if e["type"] == "json_invalid" and loc[:1] == ("body",):
+        where = f" at character {loc[1]}" if len(loc) > 1 else ""
+        return {"field": "body", "rule": e["type"], "message": f"{e['msg']}{where}: the body must be JSON"}
+    return {"field": _field_of(loc), "rule": e["type"], "message": e["msg"]}
+
+
 async def _validation(_r: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"field": _field_of(tuple(e["loc"])), "rule": e["type"], "message": e["msg"]} for e in exc.errors()]
-    return JSONResponse(error_body("invalid input", errors), status_code=422)
+    return JSONResponse(error_body("invalid input", [_error_item(e) for e in exc.errors()]), status_code=422)
 
 
 async def _rule_violation(_r: Request, exc: Exception) -> JSONResponse:

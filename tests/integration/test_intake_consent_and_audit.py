@@ -221,3 +221,58 @@ async def test_the_data_protection_officer_reads_the_audit_log_and_access_report
     assert [r.status_code for r in refused] == [403] * 5
     other = await intake.client.get("/api/v1/audit/access", headers=headers(Role.dpo, org="coop-else"))
     assert other.json()["total"] == 0  # the officer of another organisation sees nothing of this one
+
+
+async def test_a_purpose_of_blanks_is_no_purpose_on_any_read_and_is_never_audited(intake: Intake):
+    person = await intake.register(registration(), org=ORG)
+    blanks = {"purpose": "     "}
+    for url, who in [(f"{URL}/{person}", headers(org=ORG)), (URL, headers(org=ORG)),
+                     (f"{URL}/{person}/assessments", headers(org=ORG)), (f"{URL}/{person}/plan", headers(org=ORG)),
+                     (f"{URL}/{person}/access-report", ADMIN), (f"{URL}/{person}/export", ADMIN)]:
+        refused = await intake.client.get(url, params=blanks, headers=who)
+        assert errors_of(refused) == {"query.purpose": "string_too_short"}, url
+    assert await intake.fetchval("SELECT count(*) FROM pii_access_log WHERE beneficiary_id = $1", person) == 0
+    read = await intake.client.get(f"{URL}/{person}", params={"purpose": "  colloquio  "}, headers=headers(org=ORG))
+    assert read.status_code == 200 and read.json()["personal"] is not None
+    assert await intake.fetchval("SELECT purpose FROM pii_access_log WHERE beneficiary_id = $1", person) == "colloquio"
+
+
+async def test_an_audit_period_must_end_after_it_starts(intake: Intake):
+    for since, until in [("2026-06-01", "2026-01-01"), ("2026-06-01T10:00:00+02:00", "2026-06-01T08:00:00Z"),
+                         ("2026-06-01", "2026-06-01T00:00:00Z")]:
+        refused = await intake.client.get("/api/v1/audit/access", params={"since": since, "until": until},
+                                          headers=ADMIN)
+        assert errors_of(refused) == {"query.until": "until_not_after_since"}, (since, until)
+    one_day = await intake.client.get("/api/v1/audit/access", headers=ADMIN,
+                                      params={"since": "2026-06-01", "until": "2026-06-02T00:00:00+00:00"})
+    assert one_day.status_code == 200, one_day.text
+
+
+async def test_a_purpose_history_goes_forward_in_time_from_the_birth_on(intake: Intake):
+    today = today_in_italy()
+    born = registration(**consent())
+    before_birth = born | {"consent": born["consent"] | {"date": "1990-01-01"}, "birth_date": "2001-08-08"}
+    refused = await intake.client.post(URL, json=before_birth, headers=headers(org=ORG))
+    assert errors_of(refused) == {"consent": "consent_before_birth"}
+    assert "2001-08-08" in refused.json()["errors"][0]["message"]
+
+    person = await intake.register(registration(**consent()), org=ORG)
+    count = "SELECT count(*) FROM consents WHERE beneficiary_id = $1"
+    before = await intake.fetchval(count, person)
+    withdrawal = f"{URL}/{person}/consents/processing/withdrawal"
+    early = await intake.client.post(withdrawal, headers=headers(org=ORG),
+                                     json={"withdrawn_on": (today - timedelta(days=30)).isoformat()})
+    assert errors_of(early) == {"withdrawn_on": "withdrawn_before_given"}
+    unknown = await intake.client.post(f"{URL}/{person}/consents/marketing/withdrawal", headers=headers(org=ORG))
+    assert errors_of(unknown) == {"purpose": "unknown_purpose"}
+    assert await intake.fetchval(count, person) == before
+    assert [e.event_type for e in await intake.events(person)] == ["intake.beneficiary_registered"]
+
+    assert (await intake.client.post(withdrawal, headers=headers(org=ORG))).status_code == 201
+    back_dated = await intake.client.post(f"{URL}/{person}/consents", headers=headers(org=ORG), json={
+        "purpose": "processing", "given_on": (today - timedelta(days=30)).isoformat(), "notice_version": "v2"})
+    assert errors_of(back_dated) == {"given_on": "before_last_change"}
+    again = await intake.client.post(f"{URL}/{person}/consents", headers=headers(org=ORG), json={
+        "purpose": "processing", "given_on": today.isoformat(), "notice_version": "v2"})
+    assert again.status_code == 201, again.text
+    assert await intake.fetchval(count, person) == before + 2

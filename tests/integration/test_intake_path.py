@@ -106,6 +106,7 @@ async def test_projects_refuse_bad_input_roles_and_a_taken_code(intake: Intake):
         (body | {"end_date": days(-100)}, "end_date", "end_before_start"),
         (body | {"territories": ["rm"]}, "territories.0", "string_pattern_mismatch"),
         (body | {"territories": []}, "territories", "too_short"),
+        (body | {"territories": ["RM", "ZZ"]}, "territories", "unknown_province"),
         (body | {"funder": "ministry"}, "funder", "enum"),
         (body | {"budget": [{"work_package": "work", "amount_eur": 1}, {"work_package": "work", "amount_eur": 2}]},
          "budget", "work_package_repeated"),
@@ -299,9 +300,15 @@ async def test_plan_with_bad_goals_stores_nothing(intake: Intake):
         ({"goals": []}, "goals", "plan_without_goals"),
         ({"goals": [PLAN["goals"][0] | {"area": "health"}]}, "goals.0.area", "enum"),
         (past, "goals.1.deadline", "deadline_in_past"),
+        ({"goals": [PLAN["goals"][1], PLAN["goals"][0] | {"phases": [{"title": "CV", "due": days(10)},
+                                                                     {"title": "x", "due": days(-30)}]}]},
+         "goals.1.phases.1.due", "phase_in_past"),
     ]:
         response = await intake.client.post(f"/api/v1/beneficiaries/{person}/plan", json=body, headers=OPERATOR)
         assert errors_of(response) == {field: kind}
+    both = {"goals": [PLAN["goals"][0] | {"deadline": days(-1), "phases": [{"title": "x", "due": days(-2)}]}]}
+    response = await intake.client.post(f"/api/v1/beneficiaries/{person}/plan", json=both, headers=OPERATOR)
+    assert errors_of(response) == {"goals.0.deadline": "deadline_in_past", "goals.0.phases.0.due": "phase_in_past"}
     assert await intake.fetchval("SELECT path_status FROM beneficiaries WHERE beneficiary_id = $1", person) == (
         "taken_in_charge")
     assert await intake.fetchval("SELECT count(*) FROM plans WHERE beneficiary_id = $1", person) == 0
@@ -507,7 +514,7 @@ def intervention(**extra) -> dict:
 
 
 async def test_interventions_are_validated_stored_announced_and_listed(intake: Intake):
-    person = await intake.register(registration(project_ids=[PROJECT, SECOND_PROJECT]))
+    person = await intake.register(registration(project_ids=[PROJECT, SECOND_PROJECT], taken_in_charge_on=days(-30)))
     url = f"/api/v1/beneficiaries/{person}/interventions"
     no_hours = intervention()
     del no_hours["hours"]
@@ -574,7 +581,7 @@ async def test_courses_enrolments_and_completions(intake: Intake):
     course = created.json()["course_id"]
     it_course = (await intake.client.post("/api/v1/courses", json=COURSE | {"kind": "it_course"},
                                           headers=OPERATOR)).json()["course_id"]
-    person = await intake.register()
+    person = await intake.register(registration(taken_in_charge_on=days(-30)))
     outsider = await intake.register(registration(project_ids=[SECOND_PROJECT]))
     enrol, complete = f"/api/v1/courses/{course}/enrolments", f"/api/v1/courses/{course}/completions"
 

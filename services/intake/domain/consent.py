@@ -45,6 +45,7 @@ class ConsentState:
     purpose: str
     given: bool
     expires_on: date | None = None
+    on: date | None = None  # the day it was given or withdrawn
 
     def in_force(self, today: date) -> bool:
         return self.given and (self.expires_on is None or self.expires_on >= today)
@@ -61,12 +62,24 @@ def check_give(purpose: str, known: Sequence[str], given_on: date, expires_on: d
     if current is not None and current.in_force(today):
         raise Conflict(f"consent to {purpose} is already given: withdraw it first to record a new one",
                        rule="consent_already_given", field="purpose")
+    if current is not None and current.on is not None and given_on < current.on:
+        raise RuleViolation("given_on", "before_last_change",
+                            f"given_on {given_on.isoformat()} is before the last change to {purpose}, on "
+                            f"{current.on.isoformat()}: a purpose's history goes forward in time")
 
 
-def check_withdraw(purpose: str, current: ConsentState | None, today: date) -> None:
+def check_withdraw(purpose: str, known: Sequence[str], current: ConsentState | None, withdrawn_on: date,
+                   today: date) -> None:
+    """A consent in force to a known purpose can be withdrawn, on or after the day it was given."""
+    if purpose not in known:
+        raise RuleViolation("purpose", "unknown_purpose", f"'{purpose}' is not one of {', '.join(known)}")
     if current is None or not current.given:
         raise Conflict(f"no consent to {purpose} is in force: nothing to withdraw", rule="consent_not_given",
                        field="purpose")
+    if current.on is not None and withdrawn_on < current.on:
+        raise RuleViolation("withdrawn_on", "withdrawn_before_given",
+                            f"withdrawn_on {withdrawn_on.isoformat()} is before the consent to {purpose} was given, "
+                            f"on {current.on.isoformat()}")
 
 
 def check_guardian(given_by: str, legal_status: str) -> None:

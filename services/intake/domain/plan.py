@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -71,6 +71,23 @@ def check_phases(phases: Iterable[Phase], deadline: date) -> None:
                 f"phase '{phase.title}' is due {phase.due.isoformat()}, after the goal deadline "
                 f"{deadline.isoformat()}; phases must fall on or before the deadline", rule="phase_after_deadline",
             )
+
+
+def not_before_agreement(goals: Sequence[tuple[date, Sequence[date]]], agreed_on: date) -> list[PlanRuleViolation]:
+    """Every goal's deadline and every phase of a plan agreed on `agreed_on` (goals as (deadline, phase
+    dues), in order) falls on or after that day: a plan runs from its agreement, so nothing in it is
+    already due. Each one broken, named by its place in the request."""
+    found = []
+    for g, (deadline, dues) in enumerate(goals):
+        if deadline < agreed_on:
+            found.append(PlanRuleViolation(
+                f"goals.{g}.deadline", f"deadline {deadline.isoformat()} is before today ({agreed_on.isoformat()})",
+                rule="deadline_in_past"))
+        found.extend(PlanRuleViolation(
+            f"goals.{g}.phases.{p}.due", f"phase due {due.isoformat()} is before the plan is agreed "
+            f"({agreed_on.isoformat()}): a phase falls within its plan, from its agreement to the goal's deadline",
+            rule="phase_in_past") for p, due in enumerate(dues) if due < agreed_on)
+    return found
 
 
 def met(goal: Goal, on: date) -> Goal:

@@ -16,7 +16,7 @@ from intake.entrypoints import responses
 from intake.entrypoints.deps import parts, unit_of_work
 from intake.service_layer import corrections, people, projects, registration
 from intake.service_layer.commands import BeneficiaryCorrectionIn, BeneficiaryIn
-from intake.service_layer.commands_common import Name, today_in_italy
+from intake.service_layer.commands_common import Name, Purpose, today_in_italy
 from intake.service_layer.commands_projects import ProjectEnrolmentIn
 from shared import idempotency
 from shared.api import ERROR_RESPONSES, Page, PageQuery
@@ -113,8 +113,7 @@ async def list_beneficiaries(
     deadline_within_days: int | None = Query(
         None, ge=0, le=3650, description="an open goal, must_leave_by or permit expiry due within N days"
     ),
-    purpose: str | None = Query(None, min_length=3, max_length=200,
-                                description="why personal data is read; required to see it, audited"),
+    purpose: Purpose | None = Query(None, description="why personal data is read; required to see it, audited"),
     page: PageQuery = Depends(),
 ) -> dict[str, Any]:
     """The caller's organisation's people, newest first; filters combine."""
@@ -134,7 +133,7 @@ async def get_beneficiary(
     beneficiary_id: UUID,
     request: Request,
     principal: Principal = Depends(READERS),
-    purpose: str | None = Query(None, min_length=3, max_length=200),
+    purpose: Purpose | None = Query(None),
 ) -> dict[str, Any]:
     uow, vault = parts(request)
     found = await people.get_person(uow, vault, principal, beneficiary_id, purpose=purpose, today=today_in_italy())

@@ -11,7 +11,7 @@ from intake.entrypoints import responses
 from intake.entrypoints.deps import parts, unit_of_work
 from intake.service_layer import assessment, assessment_view, erasure, plan, plan_view, transitions
 from intake.service_layer.commands import AssessmentIn, GoalOutcomeIn, PathTransitionIn, PlanIn
-from intake.service_layer.commands_common import today_in_italy
+from intake.service_layer.commands_common import Purpose, today_in_italy
 from intake.service_layer.commands_courses import ErasureIn
 from shared.api import ERROR_RESPONSES, Page, PageQuery
 from shared.auth import Principal, Role, require
@@ -34,9 +34,8 @@ async def record_assessment(
 @router.get("/assessments", response_model=Page[responses.Assessment], response_model_exclude_unset=True)
 async def read_assessments(
     beneficiary_id: UUID, request: Request, principal: Principal = Depends(OPERATORS),
-    purpose: str | None = Query(None, min_length=3, max_length=200,
-                                description="why skill names, needs as written and vulnerability flags are read; "
-                                            "required to see them, audited"),
+    purpose: Purpose | None = Query(None, description="why skill names, needs as written and vulnerability flags "
+                                                      "are read; required to see them, audited"),
     page: PageQuery = Depends(),
 ) -> dict[str, Any]:
     """The person's assessments, newest first: the coarse part always, the sealed part with a purpose."""
@@ -59,8 +58,7 @@ async def agree_plan(
 @router.get("/plan", response_model=responses.Plan, response_model_exclude_unset=True)
 async def read_plan(
     beneficiary_id: UUID, request: Request, principal: Principal = Depends(OPERATORS),
-    purpose: str | None = Query(None, min_length=3, max_length=200,
-                                description="why titles and reasons are read; required to see them, audited"),
+    purpose: Purpose | None = Query(None, description="why titles and reasons are read; required to see them, audited"),
 ) -> dict[str, Any]:
     uow, vault = parts(request)
     return await plan_view.read_plan(uow, vault, principal, beneficiary_id, purpose=purpose)

@@ -6,13 +6,13 @@ so each is audited in the same transaction, with the purpose stated."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from intake.adapters.vault import Vault
 from intake.domain.registration import personal_view
-from intake.service_layer.errors import Conflict
+from intake.service_layer.errors import Conflict, RuleViolation
 from intake.service_layer.reads import Opener, person_for_read
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
@@ -29,11 +29,23 @@ class AccessQuery:
 async def access_log(
     uow: IntakeUnitOfWork, principal: Principal, query: AccessQuery, *, limit: int, offset: int
 ) -> tuple[int, list[dict[str, Any]]]:
+    _check_period(query.since, query.until)
     async with uow:
         total, rows = await uow.audit.access_page(
             organisation_id=principal.organisation_id, beneficiary_id=query.beneficiary_id, actor=query.actor,
             since=query.since, until=query.until, limit=limit, offset=offset)
     return total, [dict(r) for r in rows]
+
+
+def _check_period(since: datetime | None, until: datetime | None) -> None:
+    """A period ends after it starts: `since` included, `until` excluded, so equal instants hold nothing.
+    An instant without an offset is UTC, as the query (asyncpg) takes it."""
+    if since is None or until is None:
+        return
+    start, end = (t if t.tzinfo else t.replace(tzinfo=UTC) for t in (since, until))
+    if end <= start:
+        raise RuleViolation("query.until", "until_not_after_since",
+                            f"until {until.isoformat()} must be after since {since.isoformat()}")
 
 
 async def access_report(uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: UUID, *,

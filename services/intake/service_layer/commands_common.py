@@ -117,5 +117,8 @@ CountryCode = Annotated[str, StringConstraints(max_length=8), AfterValidator(_co
 Citizenship = Annotated[str, StringConstraints(max_length=16), AfterValidator(_citizenship)]
 LanguageCode = Annotated[str, StringConstraints(max_length=8), AfterValidator(_language_code)]
 PastDate = Annotated[dt.date, AfterValidator(_not_future)]
+# Why personal data is read, as the audit log keeps it: spaces around it are no part of it, so a
+# purpose of blanks is no purpose.
+Purpose = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200), AfterValidator(no_nul)]
 BirthDate = Annotated[dt.date, AfterValidator(_plausible_birth)]
 PastYear = Annotated[int, Field(ge=1000, le=9999), AfterValidator(_plausible_year)]

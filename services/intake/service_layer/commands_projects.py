@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
+from intake.adapters import places_data
+from intake.domain import places
 from intake.domain.projects import Funder, ProjectRuleViolation, WorkPackage, check_budget, check_period
 from intake.service_layer.commands_common import InputModel, Text, rule_error, unique
 
@@ -32,9 +34,17 @@ class ProjectIn(InputModel):
     end_date: dt.date
     budget: list[BudgetLineIn] = Field(default_factory=list, max_length=20)
 
-    @field_validator("partners", "territories")
+    @field_validator("partners")
     @classmethod
     def _without_repeats(cls, value: list[str]) -> list[str]:
+        return unique(value)
+
+    @field_validator("territories")
+    @classmethod
+    def _real_provinces(cls, value: list[str]) -> list[str]:
+        unknown = places.unknown_provinces(places_data.places(), value, "territories")
+        if unknown:
+            raise rule_error("unknown_province", "; ".join(v.message for v in unknown))
         return unique(value)
 
     @field_validator("end_date")

@@ -332,6 +332,15 @@ class BeneficiaryIn(InputModel):
 
     @field_validator("consent")
     @classmethod
+    def _not_before_birth_consent(cls, value: ConsentIn, info: ValidationInfo) -> ConsentIn:
+        birth_date = info.data.get("birth_date")
+        if birth_date is not None and value.date < birth_date:
+            raise rule_error("consent_before_birth", f"consent.date {value.date.isoformat()} is before the birth "
+                                                     f"date {birth_date.isoformat()}")
+        return value
+
+    @field_validator("consent")
+    @classmethod
     def _minor_consents_through_guardian(cls, value: ConsentIn, info: ValidationInfo) -> ConsentIn:
         if value.given_by is None:  # before info.data, which copies every field validated so far
             return value

@@ -66,7 +66,8 @@ def announced_at_registration(data: BeneficiaryIn) -> list[ConsentGiven]:
 
 
 def _state(row: Row | None) -> ConsentState | None:
-    return None if row is None else ConsentState(row["purpose"], row["action"] == "given", row["expires_on"])
+    return None if row is None else ConsentState(row["purpose"], row["action"] == "given", row["expires_on"],
+                                                 row["on_date"])
 
 
 async def _current(uow: IntakeUnitOfWork, beneficiary_id: UUID, purpose: str) -> ConsentState | None:
@@ -98,7 +99,8 @@ async def withdraw(uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: 
                    withdrawn_on: date, today: date) -> dict[str, Any]:
     async with uow:
         person = await locked_person(uow, principal, beneficiary_id)
-        check_withdraw(purpose, await _current(uow, beneficiary_id, purpose), today)
+        check_withdraw(purpose, list(consent_data.purposes()), await _current(uow, beneficiary_id, purpose),
+                       withdrawn_on, today)
         await uow.consents.append([ConsentRow(
             beneficiary_id, principal.organisation_id, purpose, "withdrawn", withdrawn_on, principal.subject,
             cause="withdrawn")])

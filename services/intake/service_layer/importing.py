@@ -80,6 +80,15 @@ class ImportReport:
     def valid(self) -> bool:
         return all(r.outcome != "invalid" for r in self.rows)
 
+    def forget_unstored_ids(self) -> None:
+        """The ids given to new rows of a run that stored nothing (a dry run, or a refused row) name nothing
+        that exists: none is answered, so no client keeps one. A new intervention's person stays: it exists."""
+        for r in self.rows:
+            if r.outcome == "new":
+                r.intervention_id = None
+                if self.kind == "people":
+                    r.beneficiary_id = None
+
 
 @dataclass
 class _Seen:
@@ -106,7 +115,7 @@ async def all_or_none(uow: IntakeUnitOfWork, report: ImportReport) -> AsyncItera
                 raise Undo
         report.stored = True
     except Undo:
-        pass
+        report.forget_unstored_ids()
 
 
 async def import_people(

@@ -12,7 +12,7 @@ from intake.adapters.vault import Vault
 from intake.domain import plan as rules
 from intake.domain.path import PathStatus, ReasonCategory
 from intake.service_layer.commands import GoalOutcome, GoalOutcomeIn, PlanIn
-from intake.service_layer.errors import Conflict, NotFound, RuleViolation
+from intake.service_layer.errors import Conflict, NotFound, Violations
 from intake.service_layer.person import emit, locked_person, open_notes, seal
 from intake.service_layer.transitions import move
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -25,10 +25,9 @@ async def agree(
     uow: IntakeUnitOfWork, vault: Vault, principal: Principal, beneficiary_id: UUID, data: PlanIn, *, today: date
 ) -> list[UUID]:
     """Store the plan and move the path taken_in_charge → plan_agreed; returns the goal ids."""
-    for index, goal in enumerate(data.goals):
-        if goal.deadline < today:
-            raise RuleViolation(f"goals.{index}.deadline", "deadline_in_past",
-                             f"deadline {goal.deadline.isoformat()} is before today ({today.isoformat()})")
+    too_early = rules.not_before_agreement([(g.deadline, [p.due for p in g.phases]) for g in data.goals], today)
+    if too_early:
+        raise Violations(too_early)
     goal_ids = [uuid4() for _ in data.goals]
     async with uow:
         person = await locked_person(uow, principal, beneficiary_id)

@@ -11,6 +11,7 @@ from intake.domain.plan import (
     check_phases,
     met,
     missed,
+    not_before_agreement,
     replan,
 )
 
@@ -125,3 +126,11 @@ def test_the_original_goal_is_not_changed():
     original = goal()
     met(original, date(2025, 5, 2))
     assert original.status is GoalStatus.open
+
+
+def test_a_plan_runs_from_its_agreement_so_nothing_in_it_is_due_before():
+    agreed = date(2025, 3, 1)
+    goals = [(DEADLINE, [date(2025, 3, 1), date(2025, 2, 28)]), (date(2025, 2, 1), []), (agreed, [agreed])]
+    found = [(v.field, v.rule) for v in not_before_agreement(goals, agreed)]
+    assert found == [("goals.0.phases.1.due", "phase_in_past"), ("goals.1.deadline", "deadline_in_past")]
+    assert not_before_agreement([(DEADLINE, [date(2025, 3, 2)])], agreed) == []

@@ -66,6 +66,14 @@ def test_every_refusal_has_the_one_body(name, status, errors, extra):
     ErrorBody.model_validate(body)
 
 
+def test_a_body_that_is_not_json_is_named_as_the_body_with_where_parsing_stopped():
+    response = client.post("/things", content=b'{"name": "ab",', headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert (error["field"], error["rule"]) == ("body", "json_invalid")
+    assert "at character 14" in error["message"]
+
+
 def test_a_page_says_where_it_stands_and_its_bounds_hold():
     assert client.get("/things", params={"limit": 3, "offset": 2}).json() == {
         "items": [{"name": "ab"}], "total": 7, "limit": 3, "offset": 2}
