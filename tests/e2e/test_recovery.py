@@ -15,7 +15,6 @@ from datetime import date, timedelta
 import asyncpg
 import pytest
 
-from intake.service_layer.commands_common import today_in_italy
 from shared.auth import Role
 from shared.settings import PlatformSettings
 from shared.topics import INTAKE_EVENTS
@@ -278,8 +277,7 @@ async def test_any_command_retried_after_its_answer_was_lost_gets_that_answer(ht
     assert registered.status_code == 201, registered.text
     person = registered.json()["beneficiary_id"]
     path = f"/api/v1/beneficiaries/{person}/interventions"
-    # Italy's day, as intake dates the registration: the server's (UTC) is yesterday after 23:00 in winter.
-    intervention = {"kind": "intercultural_mediation", "date": today_in_italy().isoformat(), "duration_minutes": 60,
+    intervention = {"kind": "intercultural_mediation", "date": date.today().isoformat(), "duration_minutes": 60,
                     "operator_id": "op-lost", "project_id": "FAMI-LOAD", "hours": "1"}
     key = {"Idempotency-Key": str(uuid.uuid4())}
     await _killed_before_answering(http, tmp_path, path, intervention, key)

@@ -43,14 +43,7 @@ async def intake(real_servers, topics):
 
 
 async def person_in(intake: Intake, *projects: str) -> UUID:
-    """A person in `projects` taken in charge 400 days ago, so the tests here are about the projects' dates
-    and the path's closing, not its start. The day is written directly, as an old registration left it:
-    a registration dated back so far is refused for a project that started later."""
-    person = await intake.register(registration(project_ids=list(projects)))
-    async with intake.pool.acquire() as conn:
-        await conn.execute("UPDATE beneficiaries SET taken_in_charge_on = $2 WHERE beneficiary_id = $1", person,
-                           TODAY - timedelta(days=400))
-    return person
+    return await intake.register(registration(project_ids=list(projects)))
 
 
 async def post_intervention(intake: Intake, person: UUID, body: dict):
@@ -203,27 +196,3 @@ async def test_completions_are_dated_within_the_project_after_the_enrolment_and_
                                           json={"beneficiary_id": str(closed), "completed_on": days(-20)})
     assert on_closing.status_code == 201, on_closing.text
     assert await completions_of(intake, closed) == (1, ["intake.course_completed"])
-
-
-async def test_nothing_is_charged_before_the_person_was_taken_in_charge(intake: Intake):
-    person = await intake.register(registration(project_ids=[PROJECT], taken_in_charge_on=days(-20)))
-    before = await stored(intake, person)
-    early = await post_intervention(intake, person, intervention(date=days(-21)))
-    assert errors_of(early) == {"date": "before_taken_in_charge"}
-    assert days(-20) in early.json()["errors"][0]["message"]
-    course = await intake.client.post("/api/v1/courses", json=COURSE, headers=OPERATOR)
-    url = f"/api/v1/courses/{course.json()['course_id']}"
-    enrolment = await intake.client.post(f"{url}/enrolments", headers=OPERATOR,
-                                         json={"beneficiary_id": str(person), "enrolled_on": days(-25)})
-    assert errors_of(enrolment) == {"enrolled_on": "before_taken_in_charge"}
-    assert await stored(intake, person) == before
-    assert await intake.fetchval("SELECT count(*) FROM course_enrolments WHERE beneficiary_id = $1", person) == 0
-
-    on_the_day = await post_intervention(intake, person, intervention(date=days(-20)))
-    assert on_the_day.status_code == 201, on_the_day.text
-    fixed = await intake.client.post(
-        f"/api/v1/beneficiaries/{person}/interventions/{on_the_day.json()['intervention_id']}/corrections",
-        json=intervention(date=days(-22), reason="data sbagliata"), headers=OPERATOR)
-    assert errors_of(fixed) == {"date": "before_taken_in_charge"}
-    assert (await intake.client.post(f"{url}/enrolments", headers=OPERATOR, json={
-        "beneficiary_id": str(person), "enrolled_on": days(-20)})).status_code == 201

@@ -263,15 +263,14 @@ async def test_interventions_come_in_for_imported_people_all_or_none_and_once(in
     bad = [*good, intervention("I-3", "NOBODY"),
            intervention("I-4", "P-70", date=(today_in_italy() - timedelta(days=200)).isoformat()),
            intervention("I-5", "P-70", project_id="ESF-77"), intervention("I-1", "P-71"),
-           intervention("I-6", "P-70", kind="intercultural_mediation"),
-           intervention("I-7", "P-70", date=(today_in_italy() - timedelta(days=31)).isoformat())]
+           intervention("I-6", "P-70", kind="intercultural_mediation")]
     refused = await upload_interventions(intake, intervention_csv(bad))
     assert refused.status_code == 422
     assert [i.get("intervention_id") for i in refused.json()["items"][:2]] == [None, None]  # nothing was stored
     assert {(e["row"], e["column"], e["rule"]) for e in refused.json()["errors"]} == {
         (4, "person_reference", "unknown_person"), (5, "date", "outside_project_period"),
         (6, "project_id", "project_not_enrolled"), (7, "reference", "repeated_in_file"),
-        (8, "hours", "mediation_needs_hours"), (9, "date", "before_taken_in_charge")}
+        (8, "hours", "mediation_needs_hours")}
     assert await intake.fetchval("SELECT count(*) FROM interventions WHERE beneficiary_id = ANY($1)",
                                  list(ids.values())) == 0
     dry = await upload_interventions(intake, intervention_csv(good), dry_run="true")
@@ -313,8 +312,7 @@ def enrolment(person_ref: str, ref: str = "C-IT-A2", **cells: object) -> dict[st
 
 
 async def test_courses_and_enrolments_come_in_once_each_with_their_events(intake: Intake):
-    taken = {"taken_in_charge_on": (today_in_italy() - timedelta(days=90)).isoformat()}
-    people = await upload(intake, as_csv([person(80, ref="P-80", **taken), person(81, ref="P-81", **taken)]))
+    people = await upload(intake, as_csv([person(80, ref="P-80"), person(81, ref="P-81")]))
     assert people.status_code == 201, people.text
     ids = {i["reference"]: UUID(i["beneficiary_id"]) for i in people.json()["items"]}
     rows = [enrolment("P-80", completed_on=(today_in_italy() - timedelta(days=10)).isoformat(), level_reached="A2"),

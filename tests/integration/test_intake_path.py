@@ -514,7 +514,7 @@ def intervention(**extra) -> dict:
 
 
 async def test_interventions_are_validated_stored_announced_and_listed(intake: Intake):
-    person = await intake.register(registration(project_ids=[PROJECT, SECOND_PROJECT], taken_in_charge_on=days(-30)))
+    person = await intake.register(registration(project_ids=[PROJECT, SECOND_PROJECT]))
     url = f"/api/v1/beneficiaries/{person}/interventions"
     no_hours = intervention()
     del no_hours["hours"]
@@ -581,7 +581,7 @@ async def test_courses_enrolments_and_completions(intake: Intake):
     course = created.json()["course_id"]
     it_course = (await intake.client.post("/api/v1/courses", json=COURSE | {"kind": "it_course"},
                                           headers=OPERATOR)).json()["course_id"]
-    person = await intake.register(registration(taken_in_charge_on=days(-30)))
+    person = await intake.register()
     outsider = await intake.register(registration(project_ids=[SECOND_PROJECT]))
     enrol, complete = f"/api/v1/courses/{course}/enrolments", f"/api/v1/courses/{course}/completions"
 

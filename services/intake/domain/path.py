@@ -79,19 +79,6 @@ class ClosedPath(ValueError):
     """An activity dated after the person's path was closed."""
 
 
-class PathNotStarted(ValueError):
-    """An activity dated before the person was taken in charge."""
-
-
-def check_started_on(taken_in_charge_on: date, on: date) -> None:
-    """Activities fall within the person's path, which begins the day they were taken in charge: work
-    done before belongs to no path of this organisation's, and a funder counting the year's
-    interventions would count it for someone who was not yet a beneficiary."""
-    if on < taken_in_charge_on:
-        raise PathNotStarted(f"{on.isoformat()} is before the person was taken in charge "
-                             f"({taken_in_charge_on.isoformat()}): only activities from that day can be recorded")
-
-
 def check_open_on(status: PathStatus, closed_on: date | None, on: date) -> None:
     """Activities (interventions, course enrolments) may be dated on or before the day a path was
     closed (autonomy_reached, transferred): operators often record last week's work after closing,

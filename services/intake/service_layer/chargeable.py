@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from intake.domain.path import ClosedPath, PathNotStarted, PathStatus, check_open_on, check_started_on, is_terminal
+from intake.domain.path import ClosedPath, PathStatus, check_open_on, is_terminal
 from intake.domain.projects import check_runs_on
 from intake.service_layer.errors import RuleViolation
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -14,7 +14,6 @@ from shared.auth import Principal
 from shared.repository import Row
 
 PATH_CLOSED = "path_closed"
-BEFORE_TAKEN_IN_CHARGE = "before_taken_in_charge"
 
 
 async def check_project_runs(
@@ -32,13 +31,8 @@ async def check_project_runs(
 async def check_chargeable(
     uow: IntakeUnitOfWork, principal: Principal, person: Row, project_id: str, on: date, *, field: str
 ) -> None:
-    """The project runs on `on` and the person's path was open then: begun (see check_started_on) and not
-    yet closed (see check_open_on)."""
+    """The project runs on `on` and the person's path was still open then (see check_open_on)."""
     await check_project_runs(uow, principal, project_id, {field: on})
-    try:
-        check_started_on(person["taken_in_charge_on"] or person["registered_on"], on)
-    except PathNotStarted as exc:
-        raise RuleViolation(field, BEFORE_TAKEN_IN_CHARGE, str(exc)) from None
     status = PathStatus(person["path_status"])
     if not is_terminal(status):
         return

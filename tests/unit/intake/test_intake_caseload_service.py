@@ -96,10 +96,7 @@ async def test_duplicates_in_the_file_and_against_registered_people_are_refused(
 
 
 async def test_interventions_need_a_person_imported_before_and_are_recorded_once(uow, vault):
-    ref, extra = PEOPLE[0]
-    taken = (TODAY - timedelta(days=10)).isoformat()
-    await import_people(uow, vault, ADMIN, rows((ref, extra | {"taken_in_charge_on": taken})), dry_run=False,
-                        today=TODAY)
+    await import_people(uow, vault, ADMIN, rows(PEOPLE[0]), dry_run=False, today=TODAY)
     met = InterventionIn(kind="counselling", date=TODAY - timedelta(days=1), duration_minutes=45, operator_id="op-1",
                          project_id=PROJECT)
     file = [InterventionRow(2, "I-1", "R-1", met), InterventionRow(3, "I-2", "R-404", met)]

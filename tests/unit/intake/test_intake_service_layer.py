@@ -55,10 +55,6 @@ def project(code: str) -> ProjectIn:
     })
 
 
-def days_ago(n: int) -> str:
-    return (TODAY - timedelta(days=n)).isoformat()
-
-
 def person(**extra: object) -> BeneficiaryIn:
     body = {
         "first_name": "Amina", "last_name": "Warsame", "sex": "F", "birth_date": "1995-03-10",
@@ -214,7 +210,7 @@ async def test_erasure_destroys_the_key_announces_it_and_refuses_what_follows(wi
 async def test_an_intervention_is_charged_to_a_project_of_the_person_and_corrected_by_a_new_record(with_project,
                                                                                                     vault):
     uow = with_project
-    done = await registration.register(uow, vault, OPERATOR, person(taken_in_charge_on=days_ago(10)), today=TODAY)
+    done = await registration.register(uow, vault, OPERATOR, person(), today=TODAY)
     body = {"kind": "intercultural_mediation", "date": (TODAY - timedelta(days=2)).isoformat(),
             "duration_minutes": 90, "hours": "1.50", "operator_id": "med-7", "project_id": PROJECT}
     recorded = await interventions.record(uow, OPERATOR, done.beneficiary_id, InterventionIn.model_validate(body))
@@ -240,23 +236,9 @@ async def test_an_intervention_is_charged_to_a_project_of_the_person_and_correct
         "superseded", str(corrected.intervention_id))
 
 
-async def test_nothing_is_recorded_before_the_person_was_taken_in_charge(with_project, vault):
-    uow = with_project
-    done = await registration.register(uow, vault, OPERATOR, person(taken_in_charge_on=days_ago(10)), today=TODAY)
-    body = {"kind": "job_orientation", "date": days_ago(11), "duration_minutes": 60, "operator_id": "op-1",
-            "project_id": PROJECT}
-    with pytest.raises(RuleViolation) as refused:
-        await interventions.record(uow, OPERATOR, done.beneficiary_id, InterventionIn.model_validate(body))
-    assert (refused.value.field, refused.value.rule) == ("date", "before_taken_in_charge")
-    assert uow.committed_of(InterventionRecorded) == []
-    await interventions.record(uow, OPERATOR, done.beneficiary_id,
-                               InterventionIn.model_validate(body | {"date": days_ago(10)}))
-    assert len(uow.committed_of(InterventionRecorded)) == 1
-
-
 async def test_a_completed_italian_course_raises_the_level_once(with_project, vault):
     uow = with_project
-    done = await registration.register(uow, vault, OPERATOR, person(taken_in_charge_on=days_ago(100)), today=TODAY)
+    done = await registration.register(uow, vault, OPERATOR, person(), today=TODAY)
     course_id = await courses.create(uow, OPERATOR, CourseIn.model_validate({
         "kind": "italian_course", "title": "A2 serale", "project_id": PROJECT,
         "start_date": (TODAY - timedelta(days=60)).isoformat(), "end_date": (TODAY - timedelta(days=5)).isoformat(),
