@@ -330,7 +330,9 @@ async def test_erased_people_other_organisations_and_other_roles_are_refused(int
     other_org = await intake.client.post(intervention_url, json=intervention(duration_minutes=30, reason="r"),
                                          headers=headers(org="coop-corr-other"))
     assert other_org.status_code == 404
-    assert (await correct(intake, uuid4(), fix, org=org)).status_code == 404
+    nobody = await correct(intake, uuid4(), fix, org=org)
+    assert nobody.status_code == 404 and [(e["field"], e["rule"]) for e in nobody.json()["errors"]] == [
+        ("path.beneficiary_id", "not_found")], nobody.text
     for role in (Role.housing, Role.employment, Role.funder):
         assert (await correct(intake, person, fix, org=org, role=role)).status_code == 403
         response = await intake.client.post(intervention_url, json=intervention(duration_minutes=30, reason="r"),
@@ -375,7 +377,9 @@ async def test_an_intervention_is_corrected_by_a_new_record_and_the_old_one_stay
     assert errors_of(await correct_intervention(first, intervention(project_id="OTHER-1", reason="r"))) == {
         "project_id": "project_not_enrolled"}
     assert errors_of(await correct_intervention(first, intervention(duration_minutes=60))) == {"reason": "missing"}
-    assert (await correct_intervention(uuid4(), intervention(reason="r"))).status_code == 404
+    unknown = await correct_intervention(uuid4(), intervention(reason="r"))
+    assert unknown.status_code == 404 and [(e["field"], e["rule"]) for e in unknown.json()["errors"]] == [
+        ("path.intervention_id", "not_found")], unknown.text
     unchanged = await correct_intervention(first, intervention(hours="1.50", reason="r"))
     assert unchanged.status_code == 409 and unchanged.json()["errors"][0]["rule"] == "no_change"
 

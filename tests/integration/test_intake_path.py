@@ -356,7 +356,9 @@ async def test_goal_outcomes_follow_the_plan_rules_and_append_history(intake: In
     assert (await outcome(housing, {"outcome": "missed", "reason": "nessun proprietario"})).status_code == 201
     assert (await outcome(housing, {"outcome": "replanned", "new_deadline": days(300), "reason": "r"})).status_code \
         == 409
-    assert (await outcome(str(uuid4()), {"outcome": "met"})).status_code == 404
+    unknown = await outcome(str(uuid4()), {"outcome": "met"})
+    assert unknown.status_code == 404 and [(e["field"], e["rule"]) for e in unknown.json()["errors"]] == [
+        ("path.goal_id", "not_found")], unknown.text
 
     goals = {str(g["goal_id"]): g for g in await intake.fetch("SELECT * FROM goals WHERE beneficiary_id = $1", person)}
     assert (goals[work]["status"], goals[work]["deadline"].isoformat(), goals[work]["closed_on"]) == (

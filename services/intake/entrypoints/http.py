@@ -138,7 +138,7 @@ async def get_beneficiary(
     uow, vault = parts(request)
     found = await people.get_person(uow, vault, principal, beneficiary_id, purpose=purpose, today=today_in_italy())
     if found is None:
-        raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
+        raise NotFound(f"no beneficiary {beneficiary_id} in your organisation", field="beneficiary_id")
     return for_role(found, principal.role)
 
 

@@ -152,7 +152,7 @@ async def consents(uow: IntakeUnitOfWork, principal: Principal, beneficiary_id: 
     """The person's consents: no personal data, so no purpose is needed to read them."""
     async with uow:
         if await uow.people.get(organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id) is None:
-            raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
+            raise NotFound(f"no beneficiary {beneficiary_id} in your organisation", field="beneficiary_id")
         return await _view(uow, beneficiary_id, today)
 
 

@@ -104,5 +104,5 @@ async def complete(
 async def _course(uow: IntakeUnitOfWork, principal: Principal, course_id: UUID) -> Row:
     course = await uow.activities.course(organisation_id=principal.organisation_id, course_id=course_id)
     if course is None:
-        raise NotFound(f"no course {course_id} in your organisation")
+        raise NotFound(f"no course {course_id} in your organisation", field="course_id")
     return course

@@ -58,7 +58,8 @@ async def correct(
         person = await locked_person(uow, principal, beneficiary_id)
         old = await uow.activities.intervention(beneficiary_id=beneficiary_id, intervention_id=intervention_id)
         if old is None:
-            raise NotFound(f"no intervention {intervention_id} of beneficiary {beneficiary_id}")
+            raise NotFound(f"no intervention {intervention_id} of beneficiary {beneficiary_id}",
+                           field="intervention_id")
         if old["superseded_by"] is not None:
             current = await uow.activities.current_of(intervention_id=intervention_id)
             raise Conflict(
@@ -136,7 +137,7 @@ async def list_for(
 ) -> dict[str, Any]:
     async with uow:
         if await uow.people.get(organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id) is None:
-            raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
+            raise NotFound(f"no beneficiary {beneficiary_id} in your organisation", field="beneficiary_id")
         total, rows = await uow.activities.interventions_of(
             beneficiary_id=beneficiary_id, limit=limit, offset=offset, include_superseded=include_superseded
         )

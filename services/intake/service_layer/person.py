@@ -18,7 +18,7 @@ async def locked_person(uow: IntakeUnitOfWork, principal: Principal, beneficiary
     happen one after another; refused when not in the caller's organisation or erased."""
     row = await uow.people.lock(organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
     if row is None:
-        raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
+        raise NotFound(f"no beneficiary {beneficiary_id} in your organisation", field="beneficiary_id")
     if row["erased_at"] is not None:
         raise Conflict(f"beneficiary {beneficiary_id} was erased: nothing more is recorded about them", rule="erased")
     return row

@@ -60,7 +60,7 @@ async def record_outcome(
         person = await locked_person(uow, principal, beneficiary_id)
         row = await uow.path.goal_for_update(beneficiary_id=beneficiary_id, goal_id=goal_id)
         if row is None:
-            raise NotFound(f"no goal {goal_id} in the plan of beneficiary {beneficiary_id}")
+            raise NotFound(f"no goal {goal_id} in the plan of beneficiary {beneficiary_id}", field="goal_id")
         before = _goal(row, open_notes(vault, person, row["notes"]))
         after = _apply(before, data, today)
         await uow.path.update_goal(

@@ -24,7 +24,7 @@ async def person_for_read(
     access = access_for(principal.role.value, purpose, action=action, audit_only=audit_only)
     person = await uow.people.get(organisation_id=principal.organisation_id, beneficiary_id=beneficiary_id)
     if person is None:
-        raise NotFound(f"no beneficiary {beneficiary_id} in your organisation")
+        raise NotFound(f"no beneficiary {beneficiary_id} in your organisation", field="beneficiary_id")
     if purpose and access.audit_action:
         await uow.people.log_access(
             actor=principal.subject, actor_role=principal.role.value,
