@@ -28,12 +28,20 @@ async def test_reports_files_roles_timeline_and_rebuild(services, http, register
               registration("Nasra", "Yusuf", "F", date(1990, 6, 6), project_ids=[PROJECT]),
               registration("Omar", "Ali", "M", date(1988, 9, 9), project_ids=[PROJECT])]
     ids = [(await register(http, services, p, registered_personal_data, org=ORG))["beneficiary_id"] for p in people]
-    operator = token(Role.operator, ORG)
+    operator, admin_here = token(Role.operator, ORG), token(Role.admin, ORG)
     project = {"funder": "fami", "title": "Rifugiato Cittadino", "lead_organisation_id": ORG, "partners": [],
                "budget": [{"work_package": "work", "budget_line": "staff", "amount_eur": "1000.00"}]}
     assert (await http.put(f"{base}/projects/{PROJECT}", json=project, headers=operator)).status_code == 403
     put = await http.put(f"{base}/projects/{PROJECT}", json=project, headers=token(Role.admin, ORG))
     assert put.status_code == 200, put.text
+    # another organisation's admin neither takes the project over nor registers one in this one's name
+    outsider = token(Role.admin, "coop-x")
+    taken = await http.put(f"{base}/projects/{PROJECT}", headers=outsider,
+                           json=project | {"funder": "x-funder", "lead_organisation_id": "coop-x", "partners": [ORG]})
+    assert taken.status_code == 403 and taken.json()["errors"][0]["rule"] == "forbidden", taken.text
+    named = await http.put(f"{base}/projects/{PROJECT}-X", json=project, headers=outsider)
+    assert named.status_code == 403, named.text
+    assert (await http.get(f"{base}/projects/{PROJECT}/budget", headers=operator)).json()["budget"]["version"] == 1
 
     async def three():
         return (await people_taken_in_charge(http, services, operator)).get(None) == 3
@@ -58,6 +66,14 @@ async def test_reports_files_roles_timeline_and_rebuild(services, http, register
     assert body["suppression"]["applied"] and body["suppression"]["withheld"]
     participants = next(f for f in body["figures"] if f["indicator"] == "project_participants_new")
     assert participants["total"] is None and participants["total_withheld"] == "primary"
+    # another organisation's admin reads neither this project nor this organisation; its own report holds nobody
+    for path, params in ((f"reports/projects/{PROJECT}", {"start": f"{year}-01-01", "end": f"{year}-12-31"}),
+                         ("reports/social", {"year": year, "organisation_id": ORG})):
+        refused = await http.get(f"{base}/{path}", params=params, headers=outsider)
+        assert refused.status_code == 403, refused.text
+    own = (await http.get(f"{base}/reports/social", params={"year": year}, headers=outsider)).json()
+    assert own["subject"] == {"organisation_id": "coop-x"}
+    assert next(f for f in own["figures"] if f["indicator"] == "people_taken_in_charge_new")["total"] == 0
     other = await http.get(f"{base}/reports/projects/{PROJECT}", headers=token(Role.funder, "another-funder"),
                            params={"start": f"{year}-01-01", "end": f"{year}-12-31"})
     assert other.status_code == 403 and other.json()["errors"][0]["rule"] == "forbidden"
@@ -70,6 +86,8 @@ async def test_reports_files_roles_timeline_and_rebuild(services, http, register
     assert timeline["events"][0]["words"].startswith("Presa in carico")
     elsewhere = await http.get(f"{base}/beneficiaries/{ids[0]}/timeline", headers=token(Role.operator, "coop-x"))
     assert elsewhere.status_code == 404
+    assert (await http.get(f"{base}/beneficiaries/{ids[0]}/timeline", headers=outsider)).status_code == 404
+    assert (await http.get(f"{base}/beneficiaries/{ids[0]}/timeline", headers=admin_here)).status_code == 200
 
     # a rebuild from the topics' start while reports keep answering; the same figures after
     before = (await http.get(f"{base}/reports/social", params={"year": year}, headers=operator)).json()

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from reporting.domain.access import ProjectInfo, Viewer
+from reporting.domain.access import ProjectInfo, Viewer, check_may_register
 from reporting.domain.asof import as_of_instant
 from reporting.domain.budgets import BudgetVersion, budget_lines
 from reporting.domain.money import DEFINITION, spending
@@ -16,6 +16,7 @@ from reporting.service_layer.reports import Reporting, audience_as_of
 
 @dataclass(frozen=True)
 class RegisterProject:
+    viewer: Viewer
     project_id: str
     funder: str
     title: str
@@ -30,6 +31,9 @@ async def register_project(reporting: Reporting, command: RegisterProject) -> tu
     lines = budget_lines(command.budget)
     async with reporting.uow() as uow:
         now = reporting.clock()
+        await uow.projects.lock(command.project_id)
+        registered = await uow.projects.get(command.project_id)
+        check_may_register(command.viewer, registered=registered, lead_organisation_id=command.lead_organisation_id)
         await uow.projects.put(project, title=command.title, now=now)
         version = await uow.projects.add_budget(project.project_id, lines, now=now)
     return project, version
