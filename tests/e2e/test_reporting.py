@@ -80,6 +80,11 @@ async def test_reports_files_roles_timeline_and_rebuild(services, http, register
     bad = await http.get(f"{base}/reports/projects/{PROJECT}", headers=operator,
                          params={"start": f"{year}-12-31", "end": f"{year}-01-01"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "period_end"
+    unknown = await http.get(f"{base}/reports/projects/{PROJECT}", headers=operator,
+                             params={"start": f"{year}-01-01", "end": f"{year}-12-31", "set": "fse_2014"})
+    assert unknown.status_code == 422, unknown.text
+    (error,) = unknown.json()["errors"]
+    assert (error["field"], error["rule"]) == ("set", "unknown_indicator_set")
 
     # the timeline in words, for the person's own organisation only
     timeline = (await http.get(f"{base}/beneficiaries/{ids[0]}/timeline", headers=operator)).json()

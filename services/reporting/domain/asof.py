@@ -21,3 +21,8 @@ def as_of_instant(value: date | datetime | None, now: datetime) -> datetime:
     if instant > now + timedelta(minutes=5):
         raise RuleViolation("as_of", "as_of_in_future", "a report stands as of now or a past time, not a future one")
     return instant.astimezone(UTC)
+
+
+def today_in_italy(now: datetime) -> date:
+    """The day it is in Italy at `now` (the platform's "today", whatever the server's zone)."""
+    return now.astimezone(ITALY).date()

@@ -14,6 +14,7 @@ from reporting.adapters.formats.csv_out import render_csv
 from reporting.adapters.formats.pdf import render_pdf
 from reporting.adapters.formats.xlsx import render_xlsx
 from reporting.domain.access import Viewer
+from reporting.domain.asof import today_in_italy
 from reporting.domain.indicators import Period
 from reporting.entrypoints.schemas import IndicatorSetOut, ReportOut, TimelineOut
 from reporting.service_layer.reports import ReportCommand, Reporting
@@ -81,7 +82,7 @@ async def indicators(
     principal: Principal = Depends(READERS), service: Reporting = Depends(reporting),
 ) -> dict:
     """Any set's indicators for an organisation, a project, provinces and a period (default: this year)."""
-    today = date.today()
+    today = today_in_italy(service.clock())
     period = Period(start=start or date(today.year, 1, 1), end=end or date(today.year, 12, 31))
     return await service.report(ReportCommand(
         viewer(principal), set, period, as_of, lang, external, organisation_id, project_id,

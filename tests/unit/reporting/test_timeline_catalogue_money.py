@@ -17,7 +17,7 @@ from reporting.domain.access import ProjectInfo, Viewer
 from reporting.domain.facts import Fact
 from reporting.domain.indicators import Period
 from reporting.domain.timeline import describe
-from reporting.entrypoints import http_admin
+from reporting.entrypoints import http, http_admin
 from reporting.entrypoints.schemas import BudgetAsOfOut, ProjectIn, ProjectOut, SpendingOut
 from reporting.service_layer.projects import RegisterProject, project_budget, project_spending, register_project
 from reporting.service_layer.reports import ReportCommand
@@ -250,3 +250,20 @@ def test_a_timeline_writes_hours_as_a_reader_would(hours, written):
                 "coop-a", kind="italian_course", quantity=Decimal(hours))
     words = describe(fact, CATALOGUE.timeline_words, CATALOGUE.labels, "it")
     assert words == f"Iscrizione a un corso: Corso di italiano ({written} ore)."
+
+
+async def test_an_unknown_indicator_set_is_a_422_naming_the_field_and_the_rule():
+    service, _ = await in_memory([])
+    with pytest.raises(RuleViolation) as refused:
+        await service.report(ReportCommand(Viewer("operator", "coop-a"), "fondazione_x", Period.year(2026)))
+    assert (refused.value.field, refused.value.rule) == ("set", "unknown_indicator_set")
+    assert "fami_amif" in str(refused.value)  # the sets on file are named
+
+
+async def test_the_default_period_is_the_year_it_is_in_italy_not_on_the_server():
+    """At 23:30 UTC on 31 December it is already the new year in Rome; the server's date.today() said
+    otherwise on a machine kept in UTC."""
+    service, _ = await in_memory([])
+    new_year_in_rome = replace(service, clock=lambda: datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
+    body = await http.indicators(principal=Principal("op", Role.operator, "coop-a"), service=new_year_in_rome)
+    assert body["period"] == {"start": "2027-01-01", "end": "2027-12-31"}
