@@ -217,3 +217,30 @@ async def test_a_person_enrolled_in_a_project_later_is_active_in_it_and_counted_
     assert figure(before, "people_active")[None] == 1  # enrolled in April
     organisation = await service.report(ReportCommand(OPERATOR, "social_report", YEAR, date(2026, 1, 31)))
     assert figure(organisation, "people_active")[None] == 2  # the enrolment is no second person
+
+
+async def test_a_project_counts_the_steps_that_name_no_project_of_the_people_in_it():
+    """Housing's moves, a path's closing, plans and goals name no project (their producers know none): a
+    project's report counted none of them (0 housing placements for a project whose people moved in)."""
+    scenario, _ = coop_a()
+    elsewhere = scenario.person("coop-a", sex="F", projects=("P2",), on="2025-03-01")
+    scenario.moved_in(elsewhere, scenario.housing_proposal(elsewhere, "cohousing", "2025-04-01"), "cohousing",
+                      "2025-05-01")
+    service, uow = await in_memory(scenario.events)
+    for project in ("P1", "P2"):
+        await uow.projects.put(ProjectInfo(project, "fami", "coop-a", ()), title=project)
+
+    async def project_report(set_id: str, project: str) -> dict:
+        return await service.report(ReportCommand(OPERATOR, set_id, YEAR, date(2026, 2, 1), project_id=project))
+
+    fami = await project_report("fami_amif", "P1")
+    assert figure(fami, "housing_placements")[None] == 2  # a3 cohousing, a5 host family; not P2's newcomer
+    assert figure(fami, "housing_placements")[("kind", "host_family")] == 1
+    assert figure(fami, "autonomous_housing_exits")[None] == 1  # a3
+    foundation = await project_report("foundation_example", "P1")
+    assert figure(foundation, "paths_closed")[None] == 2  # a3 autonomy reached, a4 interrupted
+    assert figure(foundation, "plans_agreed")[None] == 1
+    assert figure(foundation, "time_in_housing_stage")[None] == "28.86"  # as for the whole organisation
+    other = await project_report("fami_amif", "P2")
+    assert figure(other, "housing_placements") == {None: 1, ("kind", "cohousing"): 1, ("sex", "F"): 1,
+                                                   ("age_band", "25_34"): 1, ("legal_status", "refugee"): 1}
