@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -48,6 +49,17 @@ async def test_reports_files_roles_timeline_and_rebuild(services, http, register
 
     await wait_for(three)
     year = date.today().year
+    # a date is the end of that day in Italy: today's registrations count as of today, none as of yesterday
+    today = datetime.now(ZoneInfo("Europe/Rome")).date()
+    for day, expected in ((today, 3), (today - timedelta(days=1), 0)):
+        counted = await http.get(f"{base}/indicators", headers=operator, params={
+            "indicator": "people_taken_in_charge_new", "as_of": day.isoformat(),
+            "start": f"{today.year - 1}-01-01", "end": f"{today.year}-12-31"})
+        assert counted.status_code == 200, counted.text
+        assert counted.json()["figures"][0]["total"] == expected, (day, counted.json()["as_of"])
+    for day in ("0001-01-01", "9999-12-31"):
+        refused = await http.get(f"{base}/reports/social", params={"year": year, "as_of": day}, headers=operator)
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "as_of", refused.text
     xlsx = await http.get(f"{base}/reports/social", params={"year": year, "format": "xlsx"}, headers=operator)
     assert xlsx.status_code == 200 and xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["Indicatori"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from uuid import uuid4
@@ -14,6 +14,7 @@ import yaml
 
 from reporting.adapters.indicator_files import DATA, load_catalogue
 from reporting.domain.access import ProjectInfo, Viewer
+from reporting.domain.asof import as_of_instant
 from reporting.domain.facts import Fact
 from reporting.domain.indicators import Period
 from reporting.domain.timeline import describe
@@ -267,3 +268,27 @@ async def test_the_default_period_is_the_year_it_is_in_italy_not_on_the_server()
     new_year_in_rome = replace(service, clock=lambda: datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
     body = await http.indicators(principal=Principal("op", Role.operator, "coop-a"), service=new_year_in_rome)
     assert body["period"] == {"start": "2027-01-01", "end": "2027-12-31"}
+
+
+@pytest.mark.parametrize(("as_of", "rule"), [(date(1, 1, 1), "as_of_out_of_range"),
+                                             (datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+                                              "as_of_out_of_range"),
+                                             (date(1999, 12, 31), "as_of_out_of_range"),
+                                             (date(9999, 12, 31), "as_of_in_future"),
+                                             (datetime(9999, 12, 31, 23, 59), "as_of_in_future")])
+def test_an_as_of_outside_the_years_reports_cover_is_a_422_not_an_overflow(as_of, rule):
+    """as_of=0001-01-01 answered 500 (OverflowError converting to UTC), logged with its traceback."""
+    with pytest.raises(RuleViolation) as refused:
+        as_of_instant(as_of, datetime(2026, 12, 3, 12, tzinfo=UTC))
+    assert (refused.value.field, refused.value.rule) == ("as_of", rule)
+
+
+def test_as_of_today_is_everything_recorded_so_far_and_tomorrow_is_the_future():
+    now = datetime(2026, 12, 3, 22, 30, tzinfo=UTC)  # 23:30 in Rome
+    assert as_of_instant(date(2026, 12, 3), now) == now
+    assert as_of_instant(date(2026, 12, 2), now) == datetime(2026, 12, 2, 22, 59, 59, 999999, tzinfo=UTC)
+    with pytest.raises(RuleViolation):
+        as_of_instant(date(2026, 12, 4), now)
+    # 23:30 UTC on the 3rd is already the 4th in Rome: the 4th is today there
+    assert as_of_instant(date(2026, 12, 4), datetime(2026, 12, 3, 23, 30, tzinfo=UTC)) == datetime(
+        2026, 12, 3, 23, 30, tzinfo=UTC)
