@@ -42,6 +42,13 @@ async def test_reports_files_roles_timeline_and_rebuild(services, http, register
     assert taken.status_code == 403 and taken.json()["errors"][0]["rule"] == "forbidden", taken.text
     named = await http.put(f"{base}/projects/{PROJECT}-X", json=project, headers=outsider)
     assert named.status_code == 403, named.text
+    # bad bodies are refused naming the field and the rule, and record no version
+    for body, field, rule in ((project | {"partner": ["coop-b"]}, "partner", "extra_forbidden"),
+                              (project | {"partners": [ORG]}, "partners.0", "lead_among_partners"),
+                              (project | {"partners": ["coop-b", "coop-b"]}, "partners.1", "duplicate_partner")):
+        refused = await http.put(f"{base}/projects/{PROJECT}", json=body, headers=admin_here)
+        assert refused.status_code == 422, refused.text
+        assert [(e["field"], e["rule"]) for e in refused.json()["errors"]] == [(field, rule)]
     assert (await http.get(f"{base}/projects/{PROJECT}/budget", headers=operator)).json()["budget"]["version"] == 1
 
     async def three():

@@ -11,6 +11,7 @@ from reporting.domain.access import ProjectInfo, Viewer, check_may_register
 from reporting.domain.asof import as_of_instant
 from reporting.domain.budgets import BudgetVersion, budget_lines
 from reporting.domain.money import DEFINITION, spending
+from reporting.domain.project_roles import project_roles
 from reporting.service_layer.reports import Reporting, audience_as_of
 
 
@@ -27,7 +28,7 @@ class RegisterProject:
 
 async def register_project(reporting: Reporting, command: RegisterProject) -> tuple[ProjectInfo, BudgetVersion]:
     """The project as given, and a new version of its budget recorded now; the earlier ones stay."""
-    project = ProjectInfo(command.project_id, command.funder, command.lead_organisation_id, command.partners)
+    project = project_roles(command.project_id, command.funder, command.lead_organisation_id, command.partners)
     lines = budget_lines(command.budget)
     async with reporting.uow() as uow:
         now = reporting.clock()
