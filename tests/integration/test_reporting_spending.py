@@ -23,6 +23,7 @@ from tests.kafka_support import new_topic
 from tests.unit.reporting.scenarios import coop_a
 
 pytestmark = pytest.mark.integration
+LEAD_ADMIN = Viewer("admin", "coop-a")  # an admin of the projects' lead
 
 
 async def test_spending_from_every_source_through_the_topics_exact_and_as_of(real_servers):
@@ -38,7 +39,7 @@ async def test_spending_from_every_source_through_the_topics_exact_and_as_of(rea
                                                               batch=50)))
         service = db.reporting(clock=lambda: datetime(2026, 6, 1, tzinfo=UTC))
         early = db.reporting(clock=lambda: datetime(2025, 1, 1, tzinfo=UTC))  # the budget PUT before the spending
-        await register_project(early, RegisterProject("P1", "fami", "Rifugiato Cittadino", "coop-a", (), (
+        await register_project(early, RegisterProject(LEAD_ADMIN, "P1", "fami", "Rifugiato Cittadino", "coop-a", (), (
             ("social", "staff", Decimal("1000.00")), ("housing", "rent_advances", Decimal("5000")),
             ("work", "allowances_and_bursaries", Decimal("1400.00")))))
         report = await project_spending(service, Viewer("funder", "fami"), "P1", date(2026, 2, 1))
@@ -55,7 +56,7 @@ async def test_spending_from_every_source_through_the_topics_exact_and_as_of(rea
             ("work", "allowances_and_bursaries"): ("1400.00", "1400.00", "0.00"),
         }
         assert report["spent_eur"] == "3730.50" and report["budget_eur"] == "7400.00"
-        before = await project_spending(service, Viewer("admin", "x"), "P1", date(2025, 6, 30))
+        before = await project_spending(service, Viewer("admin", "coop-a"), "P1", date(2025, 6, 30))
         before_lines = {(x["work_package"], x["budget_line"]): x["spent_eur"] for x in before["lines"]}
         # 50 + 30 + 30 (a2's mediation before its correction was recorded) + 40, and a2's June allowance
         assert before_lines[("social", "staff")] == "110.00" and before_lines[("work", "staff")] == "40.00"
@@ -79,14 +80,14 @@ async def test_spending_as_of_a_date_stands_against_the_budget_version_in_force_
         def at(*when: int):  # the service with its clock at a chosen instant: when a PUT is recorded
             return db.reporting(clock=lambda: datetime(*when, tzinfo=UTC))
 
-        _, v1 = await register_project(at(2025, 5, 1, 8), RegisterProject("P1", "fami", "Rifugiato Cittadino",
+        _, v1 = await register_project(at(2025, 5, 1, 8), RegisterProject(LEAD_ADMIN, "P1", "fami", "RC",
                                        "coop-a", (), (("social", "staff", Decimal("200.00")),
                                                       ("work", "allowances_and_bursaries", Decimal("600")))))
         await produce(real_servers.kafka, topics, scenario.events)
         store = PostgresGenerations(db.pool)
         await rebuild(store, store.loader(lambda: TopicReader(real_servers.kafka, list(topics.values()), TYPES,
                                                               batch=50)))
-        _, v2 = await register_project(at(2025, 12, 1, 8), RegisterProject("P1", "fami", "Rifugiato Cittadino",
+        _, v2 = await register_project(at(2025, 12, 1, 8), RegisterProject(LEAD_ADMIN, "P1", "fami", "RC",
                                        "coop-a", (), (("social", "staff", Decimal("1000.00")),
                                                       ("housing", "rent_advances", Decimal("5000")),
                                                       ("work", "allowances_and_bursaries", Decimal("1400.00")))))
@@ -138,7 +139,7 @@ async def test_budget_puts_at_once_each_record_their_own_version(real_servers):
         service = db.reporting()
 
         async def put(n: int):
-            return await register_project(service, RegisterProject("P9", "fami", "t", "coop-a", (), (
+            return await register_project(service, RegisterProject(LEAD_ADMIN, "P9", "fami", "t", "coop-a", (), (
                 ("work", "staff", Decimal(n)),)))
 
         await put(0)

@@ -26,6 +26,8 @@ def coop_b(s: Scenario) -> None:
         s.intervention(person, "intercultural_mediation", f"2025-0{n + 2}-01", hours="1.25", cost="12.34")
         if n % 2:
             s.enrol(person, "italian_for_work_course", f"2025-0{n + 2}-05")
+        if n == 0:  # enrolled in a second project later: active in it from then
+            s.enrol_project(person, "P2", "2025-04-15")
 
 
 @pytest.fixture
@@ -52,6 +54,7 @@ async def test_sql_counts_what_the_domain_counts(database):
         (Scope(None, ("P1",)), True, Period(start=date(2025, 3, 1), end=date(2025, 8, 31)),
          datetime(2025, 12, 1, tzinfo=UTC)),
         (Scope(("coop-a", "coop-b"), None, ("RM",)), True, Period.year(2025), datetime(2026, 2, 1, tzinfo=UTC)),
+        (Scope(None, ("P2",)), True, Period.year(2025), datetime(2026, 2, 1, tzinfo=UTC)),
     ]
     indicators = list(CATALOGUE.all_indicators().values())
     for scope, by_org, period, as_of in cases:
@@ -61,6 +64,11 @@ async def test_sql_counts_what_the_domain_counts(database):
         from_memory = await memory.cells(queries)
         for query, sql_cells, memory_cells in zip(queries, from_sql, from_memory, strict=True):
             assert sorted(sql_cells, key=cell_order) == memory_cells, (query.indicator.id, scope, period, as_of)
+            total = [c.value for c in sql_cells if c.dimension is None and c.organisation_id is None]
+            if scope.projects == ("P2",) and query.indicator.id == "people_active":
+                assert total == [1]
+            if scope.projects == ("P1",) and query.indicator.id == "housing_placements":
+                assert total == [2]  # a3's and a5's moves in July name no project: their people are in P1
     assert any(memory_cells for memory_cells in from_memory)
 
 

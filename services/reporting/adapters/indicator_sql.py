@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from reporting.adapters.facts_sql import schema
-from reporting.domain.counting import PERSON_EVENTS, UNKNOWN, Cell, Query, Scope
+from reporting.domain.counting import MEMBERSHIP_EVENTS, PERSON_EVENTS, UNKNOWN, Cell, Query, Scope
 from reporting.domain.facts import PERSON_ATTRIBUTES
 from reporting.domain.indicators import DIMENSIONS, JOIN, cross
 from shared.db import Connection
@@ -68,10 +68,16 @@ def compile_query(query: Query, generation: int) -> tuple[str, list[Any]]:
         where.append(f"f.occurred_on >= {param(period.start)}")
     where.append(f"(f.record_id IS NULL OR NOT EXISTS (SELECT 1 FROM {facts} c WHERE c.supersedes = f.record_id"
                  " AND c.recorded_at <= $1))")
-    for column, values in (("f.organisation_id", scope.organisations), ("f.project_id", scope.projects),
-                           ("p.province", scope.provinces), ("f.kind", rule.kind), ("f.category", rule.category)):
+    for column, values in (("f.organisation_id", scope.organisations), ("p.province", scope.provinces),
+                           ("f.kind", rule.kind), ("f.category", rule.category)):
         if values is not None:
             where.append(f"{column} = ANY({param(list(values))}::text[])")
+    if scope.projects is not None:  # a fact naming no project counts in its person's projects
+        projects = param(list(scope.projects))
+        where.append(f"(f.project_id = ANY({projects}::text[]) OR (f.project_id IS NULL AND EXISTS ("
+                     f"SELECT 1 FROM {facts} m WHERE m.beneficiary_id = f.beneficiary_id AND m.recorded_at <= $1"
+                     f" AND m.event_type = ANY({param(list(MEMBERSHIP_EVENTS))}::text[])"
+                     f" AND m.project_id = ANY({projects}::text[]))))")
     if rule.quantity_at_least is not None:
         where.append(f"coalesce(f.quantity, 0) >= {param(Decimal(rule.quantity_at_least))}")
     for name, allowed in rule.person.items():

@@ -69,6 +69,9 @@ class InMemoryProjects:
         self.versions: dict[str, list[BudgetVersion]] = {}
         self.roles: dict[str, list[RoleVersion]] = {}
 
+    async def lock(self, project_id: str) -> None:
+        """One unit at a time already: nothing to hold."""
+
     async def get(self, project_id: str, *, as_of: datetime | None = None) -> ProjectInfo | None:
         if as_of is None:
             entry = self.projects.get(project_id)

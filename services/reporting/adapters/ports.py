@@ -47,6 +47,10 @@ class FactStore(Protocol):
 
 
 class ProjectStore(Protocol):
+    async def lock(self, project_id: str) -> None:
+        """Hold the project's registration until the transaction ends (also before its first PUT)."""
+        ...
+
     async def get(self, project_id: str, *, as_of: datetime | None = None) -> ProjectInfo | None:
         """The project's roles as recorded at `as_of` (`domain.project_roles.roles_in_force`; None: the
         latest); None if it had none by then."""

@@ -98,6 +98,11 @@ class PostgresProjects:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
+    async def lock(self, project_id: str) -> None:
+        """A transaction advisory lock on the id: there may be no row to lock yet."""
+        await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('reporting.project:' || $1, 0))",
+                                 project_id)
+
     async def get(self, project_id: str, *, as_of: datetime | None = None) -> ProjectInfo | None:
         if as_of is None:
             row = await self._conn.fetchrow("SELECT * FROM projects WHERE project_id = $1", project_id)

@@ -4,9 +4,11 @@
 - A coordinator of a project's lead organisation sees the aggregates of every organisation of that
   project (the lead and its partners), suppressed: they leave the partners' hands.
 - A funder sees every organisation of the projects it funds, suppressed.
-- An admin sees every organisation, suppressed.
+- An admin is its organisation's: it sees what the organisation's coordinator sees, no other
+  organisation's figures (as every role on the platform acts within its own organisation).
 - Any export marked external is suppressed, whoever asks for it.
-The timeline of a person is for the operators, coordinators and admins of the person's organisation."""
+The timeline of a person is for the operators, coordinators and admins of the person's organisation.
+A project is registered and changed by an admin of its lead organisation only."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 from reporting.domain.counting import Scope
 from shared.errors import Forbidden
 
-OWN_ORGANISATION_ROLES = ("operator", "coordinator")
+OWN_ORGANISATION_ROLES = ("operator", "coordinator", "admin")
+CONSORTIUM_ROLES = ("coordinator", "admin")  # the lead's: they see the partners' aggregates
 TIMELINE_ROLES = ("operator", "coordinator", "admin")
 
 
@@ -66,8 +69,6 @@ def audience(viewer: Viewer, *, organisation_id: str | None, project: ProjectInf
                 raise Forbidden(f"organisation {organisation_id!r} works in none of this funder's projects")
             organisations = (organisation_id,)
         return Audience(Scope(organisations=organisations, projects=projects), True, True)
-    if viewer.role == "admin":
-        return Audience(Scope(organisations=None if organisation_id is None else (organisation_id,)), True, True)
     raise Forbidden(f"role {viewer.role!r} reads no indicators")
 
 
@@ -81,21 +82,30 @@ def _project_audience(viewer: Viewer, project: ProjectInfo, organisation_id: str
         if viewer.organisation_id != project.funder:
             raise Forbidden(f"project {project.project_id!r} is not funded by {viewer.organisation_id!r}")
         return Audience(scope, True, True)
-    if viewer.role == "admin":
-        return Audience(scope, True, True)
     if viewer.role in OWN_ORGANISATION_ROLES:
         if organisations == (viewer.organisation_id,):
             return Audience(scope, external, False)
-        if viewer.role == "coordinator" and viewer.organisation_id == project.lead_organisation_id:
+        if viewer.role in CONSORTIUM_ROLES and viewer.organisation_id == project.lead_organisation_id:
             return Audience(scope, True, True)
         if viewer.organisation_id not in project.organisations:
             raise Forbidden(f"organisation {viewer.organisation_id!r} is not in project {project.project_id!r}")
+        if organisation_id is not None:
+            raise Forbidden(f"a {viewer.role} of {viewer.organisation_id!r} sees its own part of project "
+                            f"{project.project_id!r} only, not {organisation_id!r}'s")
         return Audience(Scope(organisations=(viewer.organisation_id,), projects=(project.project_id,)), external,
                         False)
     raise Forbidden(f"role {viewer.role!r} reads no indicators")
 
 
 def may_read_timeline(viewer: Viewer, person_organisation: str | None) -> bool:
-    if viewer.role not in TIMELINE_ROLES:
-        return False
-    return viewer.role == "admin" or person_organisation == viewer.organisation_id
+    return viewer.role in TIMELINE_ROLES and person_organisation == viewer.organisation_id
+
+
+def check_may_register(viewer: Viewer, *, registered: ProjectInfo | None, lead_organisation_id: str) -> None:
+    """Only an admin of the lead organisation registers a project, and only the admin of the lead it has
+    (the one recorded last) changes it, a hand-over to another lead included."""
+    lead = registered.lead_organisation_id if registered is not None else lead_organisation_id
+    if viewer.role != "admin" or viewer.organisation_id != lead:
+        what = f"project {registered.project_id!r} is led by {lead!r}" if registered is not None else (
+            f"a project led by {lead!r} is registered by that organisation")
+        raise Forbidden(f"{what}: only an admin of {lead!r} may register or change it")

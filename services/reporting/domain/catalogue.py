@@ -9,7 +9,7 @@ from typing import Any
 
 from reporting.domain.indicators import JOIN, Indicator, IndicatorSet, crossed_parts
 from reporting.domain.money import CostLine, cost_lines
-from shared.errors import NotFound
+from shared.errors import RuleViolation
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ class Catalogue:
         try:
             return self.sets[set_id]
         except KeyError:
-            raise NotFound(f"no indicator set {set_id!r}; known: {', '.join(sorted(self.sets))}") from None
+            raise RuleViolation("set", "unknown_indicator_set",
+                                f"no indicator set {set_id!r}; known: {', '.join(sorted(self.sets))}") from None
 
     def all_indicators(self) -> dict[str, Indicator]:
         return {i.id: i for s in self.sets.values() for i in s.indicators}

@@ -15,6 +15,9 @@ from reporting.domain.indicators import JOIN, Indicator, Period, Rule, crossed_p
 
 UNKNOWN = "unknown"
 PERSON_EVENTS = ("intake.beneficiary_registered", "intake.beneficiary_corrected")
+# The events that put a person in a project. A fact that names no project (a path's move, a plan, a
+# housing step: their producers know no project) counts in the projects its person is in by then.
+MEMBERSHIP_EVENTS = ("intake.beneficiary_registered", "intake.beneficiary_enrolled_in_project")
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ def evaluate(query: Query, all_facts: Sequence[Fact]) -> list[Cell]:
     superseded = {f.supersedes for f in known if f.supersedes is not None}
     excluded = _excluded(rule, known, query.period)
     next_step = _next_steps(rule, known) if rule.measure == "mean_days" else {}
+    members = project_members(known, scope.projects)
     chosen: list[tuple[Fact, dict[str, str | None]]] = []
     for fact in known:
         if rule.measure == "mean_days":
@@ -99,7 +103,8 @@ def evaluate(query: Query, all_facts: Sequence[Fact]) -> list[Cell]:
             continue
         if scope.organisations is not None and fact.organisation_id not in scope.organisations:
             continue
-        if scope.projects is not None and fact.project_id not in scope.projects:
+        if scope.projects is not None and fact.project_id not in scope.projects and not (
+                fact.project_id is None and fact.beneficiary_id in members):
             continue
         if scope.provinces is not None and person["province"] not in scope.provinces:
             continue
@@ -114,6 +119,13 @@ def evaluate(query: Query, all_facts: Sequence[Fact]) -> list[Cell]:
             continue
         chosen.append((fact, person))
     return _aggregate(query, chosen)
+
+
+def project_members(known: Sequence[Fact], projects: tuple[str, ...] | None) -> set[UUID]:
+    """The people taken in charge in, or enrolled in, one of `projects` (all known facts by then)."""
+    if projects is None:
+        return set()
+    return {f.beneficiary_id for f in known if f.event_type in MEMBERSHIP_EVENTS and f.project_id in projects}
 
 
 def _next_steps(rule: Rule, known: Sequence[Fact]) -> dict[tuple[UUID, int], date]:

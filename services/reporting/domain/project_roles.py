@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from reporting.domain.access import ProjectInfo
+from shared.errors import RuleViolation, Violations
 
 ALWAYS = datetime.min.replace(tzinfo=UTC)  # roles known without their time: taken as held from the start
 
@@ -21,6 +22,25 @@ class RoleVersion:
     version: int  # 1, 2, ... per project, in the order they were recorded
     recorded_at: datetime
     project: ProjectInfo
+
+
+def project_roles(project_id: str, funder: str, lead: str, partners: Iterable[str]) -> ProjectInfo:
+    """The roles as given, each organisation once: the lead is no partner of its own, a partner is
+    named once (the same organisation twice would be counted, and listed, twice in a lead's report)."""
+    partners = tuple(partners)
+    errors = []
+    for n, partner in enumerate(partners):
+        if partner == lead:
+            errors.append(RuleViolation(f"partners.{n}", "lead_among_partners",
+                                        f"{partner!r} leads the project: it is not one of its partners"))
+        elif partner in partners[:n]:
+            errors.append(RuleViolation(f"partners.{n}", "duplicate_partner",
+                                        f"{partner!r} is already partners.{partners.index(partner)}"))
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise Violations(errors)
+    return ProjectInfo(project_id, funder, lead, partners)
 
 
 def next_role_version(latest: RoleVersion | None, now: datetime, project: ProjectInfo) -> RoleVersion:

@@ -16,7 +16,8 @@ FALLBACK = {"it": "Evento {event_type}.", "en": "Event {event_type}."}
 def _quantity(value: Decimal | None) -> str:
     if value is None:
         return "-"
-    return str(value.normalize()) if value == value.to_integral() else f"{value:.2f}"
+    # Decimal("60").normalize() is 6E+1: a whole number is written out with format "f"
+    return f"{value.to_integral_value():f}" if value == value.to_integral_value() else f"{value:.2f}"
 
 
 def describe(fact: Fact, templates: Mapping[str, Mapping[str, str]], labels: Labels, language: str) -> str:

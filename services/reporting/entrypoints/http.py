@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import StringConstraints
+from pydantic import BeforeValidator, StringConstraints
 
 from reporting.adapters.formats.csv_out import render_csv
 from reporting.adapters.formats.pdf import render_pdf
 from reporting.adapters.formats.xlsx import render_xlsx
 from reporting.domain.access import Viewer
+from reporting.domain.asof import today_in_italy
 from reporting.domain.indicators import Period
 from reporting.entrypoints.schemas import IndicatorSetOut, ReportOut, TimelineOut
 from reporting.service_layer.reports import ReportCommand, Reporting
@@ -31,8 +33,21 @@ MEDIA = {
 }
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {m.split(";")[0]: {} for m in MEDIA.values()},
                         "description": "the report as JSON, or as the file `format` names"}}
-AsOf = Annotated[datetime | date | None, Query(description="count only what was recorded by then (a date: "
-                                                           "the end of that day in Italy); default now")]
+DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _a_date_is_a_date(value: Any) -> Any:
+    """`2026-12-03` is a day (counted to its end), which the union would read as that day's midnight."""
+    if isinstance(value, str) and DATE_ONLY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value  # the union names what is wrong with it
+    return value
+
+
+AsOf = Annotated[datetime | date | None, BeforeValidator(_a_date_is_a_date), Query(
+    description="count only what was recorded by then (a date: the end of that day in Italy); default now")]
 Lang = Annotated[Literal["it", "en"], Query(description="Italian first; English on request")]
 # Ids and codes: organisations, projects, sets and indicators are identifiers of at most 80 characters
 # (as everywhere on the platform); a province is an ISTAT or two-letter code.
@@ -81,7 +96,7 @@ async def indicators(
     principal: Principal = Depends(READERS), service: Reporting = Depends(reporting),
 ) -> dict:
     """Any set's indicators for an organisation, a project, provinces and a period (default: this year)."""
-    today = date.today()
+    today = today_in_italy(service.clock())
     period = Period(start=start or date(today.year, 1, 1), end=end or date(today.year, 12, 31))
     return await service.report(ReportCommand(
         viewer(principal), set, period, as_of, lang, external, organisation_id, project_id,

@@ -35,9 +35,10 @@ ADMIN = require(Role.admin)
 async def put_project(project_id: ProjectId, body: ProjectIn, principal: Principal = Depends(ADMIN),
                       service: Reporting = Depends(reporting)) -> dict:
     """Register (or update) a project's funder, lead and partners, and record a new version of its budget
-    lines (the whole budget from now on; the earlier versions are kept for reports as of a past date)."""
+    lines (the whole budget from now on; the earlier versions are kept for reports as of a past date).
+    Only an admin of the project's lead organisation may (403 otherwise)."""
     project, budget = await register_project(service, RegisterProject(
-        project_id, body.funder, body.title, body.lead_organisation_id, tuple(body.partners),
+        viewer(principal), project_id, body.funder, body.title, body.lead_organisation_id, tuple(body.partners),
         tuple((b.work_package, b.budget_line, Decimal(b.amount_eur)) for b in body.budget)))
     return {"project_id": project.project_id, "funder": project.funder,
             "lead_organisation_id": project.lead_organisation_id, "partners": list(project.partners),

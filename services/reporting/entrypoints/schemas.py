@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 
 class CellOut(BaseModel):
@@ -102,12 +102,16 @@ class TimelineOut(BaseModel):
 
 
 class BudgetLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, not a line left out
+
     work_package: str = Field(min_length=1, max_length=80)
     budget_line: str = Field(min_length=1, max_length=80)
     amount_eur: str = Field(pattern=r"^\d{1,10}(\.\d{1,2})?$")
 
 
 class ProjectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # "partner" for "partners" would register no partner
+
     funder: str = Field(min_length=1, max_length=80)
     title: str = Field(min_length=1, max_length=200)
     lead_organisation_id: str = Field(min_length=1, max_length=80)

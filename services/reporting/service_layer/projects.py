@@ -7,15 +7,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from reporting.domain.access import ProjectInfo, Viewer
+from reporting.domain.access import ProjectInfo, Viewer, check_may_register
 from reporting.domain.asof import as_of_instant
 from reporting.domain.budgets import BudgetVersion, budget_lines
 from reporting.domain.money import DEFINITION, spending
+from reporting.domain.project_roles import project_roles
 from reporting.service_layer.reports import Reporting, audience_as_of
 
 
 @dataclass(frozen=True)
 class RegisterProject:
+    viewer: Viewer
     project_id: str
     funder: str
     title: str
@@ -26,10 +28,13 @@ class RegisterProject:
 
 async def register_project(reporting: Reporting, command: RegisterProject) -> tuple[ProjectInfo, BudgetVersion]:
     """The project as given, and a new version of its budget recorded now; the earlier ones stay."""
-    project = ProjectInfo(command.project_id, command.funder, command.lead_organisation_id, command.partners)
+    project = project_roles(command.project_id, command.funder, command.lead_organisation_id, command.partners)
     lines = budget_lines(command.budget)
     async with reporting.uow() as uow:
         now = reporting.clock()
+        await uow.projects.lock(command.project_id)
+        registered = await uow.projects.get(command.project_id)
+        check_may_register(command.viewer, registered=registered, lead_organisation_id=command.lead_organisation_id)
         await uow.projects.put(project, title=command.title, now=now)
         version = await uow.projects.add_budget(project.project_id, lines, now=now)
     return project, version

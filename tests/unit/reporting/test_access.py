@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from reporting.domain.access import ProjectInfo, Viewer, audience, may_read_timeline
+from reporting.domain.access import ProjectInfo, Viewer, audience, check_may_register, may_read_timeline
 from reporting.domain.indicators import Period
 from reporting.service_layer.reports import ReportCommand
 from shared.errors import Forbidden, NotFound
@@ -60,7 +60,45 @@ def test_funders_see_every_organisation_of_their_projects_suppressed_and_no_othe
         audience(Viewer("housing", "lead-org"), organisation_id=None, project=None, funded=[], external=False)
 
 
+def test_an_admin_sees_its_own_organisation_and_as_the_lead_its_partners_never_another_organisation():
+    """An admin of any organisation used to read every organisation's figures (suppressed) and any project's."""
+    own = audience(Viewer("admin", "partner-b"), organisation_id=None, project=None, funded=[], external=False)
+    assert own.scope.organisations == ("partner-b",) and not own.suppressed
+    with pytest.raises(Forbidden):
+        audience(Viewer("admin", "partner-b"), organisation_id="partner-c", project=None, funded=[], external=False)
+    with pytest.raises(Forbidden):
+        audience(Viewer("admin", "outsider"), organisation_id="lead-org", project=None, funded=[], external=False)
+    lead = audience(Viewer("admin", "lead-org"), organisation_id=None, project=P1, funded=[], external=False)
+    assert lead.scope.organisations == P1.organisations and lead.suppressed
+    partner = audience(Viewer("admin", "partner-c"), organisation_id=None, project=P1, funded=[], external=False)
+    assert partner.scope.organisations == ("partner-c",) and not partner.suppressed
+    with pytest.raises(Forbidden):
+        audience(Viewer("admin", "outsider"), organisation_id=None, project=P1, funded=[], external=False)
+
+
+def test_a_partner_asking_for_another_partners_part_of_a_project_is_refused_not_answered_with_its_own():
+    for role in ("operator", "coordinator", "admin"):
+        with pytest.raises(Forbidden):
+            audience(Viewer(role, "partner-b"), organisation_id="lead-org", project=P1, funded=[], external=False)
+    own = audience(Viewer("operator", "partner-b"), organisation_id="partner-b", project=P1, funded=[],
+                   external=False)
+    assert own.scope.organisations == ("partner-b",)
+
+
+def test_only_an_admin_of_the_lead_registers_or_changes_a_project():
+    check_may_register(Viewer("admin", "lead-org"), registered=None, lead_organisation_id="lead-org")
+    check_may_register(Viewer("admin", "lead-org"), registered=P1, lead_organisation_id="partner-b")  # a hand-over
+    for viewer, lead in ((Viewer("admin", "outsider"), "lead-org"), (Viewer("coordinator", "lead-org"), "lead-org")):
+        with pytest.raises(Forbidden):
+            check_may_register(viewer, registered=None, lead_organisation_id=lead)
+    for viewer, lead in ((Viewer("admin", "outsider"), "outsider"), (Viewer("admin", "partner-b"), "partner-b")):
+        with pytest.raises(Forbidden):  # taking over another organisation's project
+            check_may_register(viewer, registered=P1, lead_organisation_id=lead)
+
+
 def test_timelines_are_for_the_persons_own_organisation():
+    assert may_read_timeline(Viewer("admin", "coop-a"), "coop-a")
+    assert not may_read_timeline(Viewer("admin", "coop-b"), "coop-a")
     assert may_read_timeline(Viewer("operator", "coop-a"), "coop-a")
     assert may_read_timeline(Viewer("coordinator", "coop-a"), "coop-a")
     assert not may_read_timeline(Viewer("operator", "coop-b"), "coop-a")

@@ -10,6 +10,7 @@ import pytest
 
 from reporting.domain.budgets import BudgetLine, BudgetVersion, budget_lines, in_force, next_version
 from reporting.domain.money import spending
+from reporting.domain.project_roles import project_roles
 from shared.errors import RuleViolation, Violations
 from tests.unit.reporting.support import CATALOGUE
 
@@ -78,3 +79,15 @@ def test_spending_without_a_budget_in_force_says_so_instead_of_zero():
     # an empty version is a budget of nothing: zero, and what is left is negative
     [line] = spending(CATALOGUE.cost_lines, amounts, BudgetVersion(2, T2, ()))
     assert (line["budget_eur"], line["left_eur"]) == ("0.00", "-50.00")
+
+
+def test_a_project_names_each_organisation_once():
+    """partners [lead, b, b] used to be stored as given: the lead's report listed coop-a, and coop-b, twice."""
+    assert project_roles("P1", "fami", "coop-a", ["coop-b", "coop-c"]).organisations == ("coop-a", "coop-b", "coop-c")
+    with pytest.raises(Violations) as refused:
+        project_roles("P1", "fami", "coop-a", ["coop-a", "coop-b", "coop-b"])
+    assert [(v.field, v.rule) for v in refused.value.violations] == [
+        ("partners.0", "lead_among_partners"), ("partners.2", "duplicate_partner")]
+    with pytest.raises(RuleViolation) as one:
+        project_roles("P1", "fami", "coop-a", ["coop-b", "coop-b"])
+    assert (one.value.field, one.value.rule) == ("partners.1", "duplicate_partner")

@@ -5,6 +5,7 @@ from parsing nor change what reporting makes of it."""
 from __future__ import annotations
 
 import json
+import typing
 from datetime import date
 
 import pytest
@@ -56,3 +57,13 @@ def test_an_event_with_fields_its_consumer_does_not_know_yet_parses_into_the_sam
         seen.add(event.envelope.event_type)
     housing_and_employment = {t for t in published() if not t.startswith("intake.")}
     assert housing_and_employment <= seen  # the scenario carries every type of housing and employment
+
+
+def test_every_source_of_income_from_work_is_told_in_words():
+    """The timeline said "Reddito da lavoro aggiornato: contract." for a hire."""
+    labels = load_catalogue().labels
+    sources = typing.get_args(EmploymentIncomeChanged.model_fields["source"].annotation)
+    assert "contract" in sources
+    for source in sources:
+        for language in ("it", "en"):
+            assert labels.code(source, language) != source, (source, language)

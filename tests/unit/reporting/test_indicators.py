@@ -13,9 +13,10 @@ from datetime import date
 
 import pytest
 
-from reporting.domain.access import Viewer
+from reporting.domain.access import ProjectInfo, Viewer
 from reporting.domain.indicators import Period
 from reporting.service_layer.reports import ReportCommand
+from tests.reporting_scenario import Scenario
 from tests.unit.reporting.scenarios import coop_a
 from tests.unit.reporting.support import CATALOGUE, figure, in_memory
 
@@ -197,3 +198,49 @@ async def test_an_erasure_changes_no_figure():
         after = await report(set_id, as_of=date(2025, 9, 2), period=Period.year(2024))
         assert [f["cells"] for f in before["figures"]] == [f["cells"] for f in after["figures"]]
     assert figure(after, "people_active")[None] == 2  # a6, and a7 whose path closed in December 2024
+
+
+async def test_a_person_enrolled_in_a_project_later_is_active_in_it_and_counted_once_in_the_organisation():
+    """A project's report listed a person enrolled in it later among its new participants but not among
+    the people active in it (active counted only the projects a person was taken in charge in)."""
+    s = Scenario()
+    first = s.person("coop-a", projects=("P1",), on="2025-02-01")
+    s.person("coop-a", projects=("P2",), on="2025-03-01")
+    s.enrol_project(first, "P2", "2025-04-01")
+    service, uow = await in_memory(s.events)
+    await uow.projects.put(ProjectInfo("P2", "esf", "coop-a", ()), title="P2")
+    project = await service.report(ReportCommand(OPERATOR, "esf", YEAR, date(2026, 1, 31), project_id="P2"))
+    assert figure(project, "project_participants_new")[None] == 2
+    assert figure(project, "people_active")[None] == 2
+    before = await service.report(ReportCommand(OPERATOR, "esf", Period(date(2025, 1, 1), date(2025, 3, 31)),
+                                                date(2026, 1, 31), project_id="P2"))
+    assert figure(before, "people_active")[None] == 1  # enrolled in April
+    organisation = await service.report(ReportCommand(OPERATOR, "social_report", YEAR, date(2026, 1, 31)))
+    assert figure(organisation, "people_active")[None] == 2  # the enrolment is no second person
+
+
+async def test_a_project_counts_the_steps_that_name_no_project_of_the_people_in_it():
+    """Housing's moves, a path's closing, plans and goals name no project (their producers know none): a
+    project's report counted none of them (0 housing placements for a project whose people moved in)."""
+    scenario, _ = coop_a()
+    elsewhere = scenario.person("coop-a", sex="F", projects=("P2",), on="2025-03-01")
+    scenario.moved_in(elsewhere, scenario.housing_proposal(elsewhere, "cohousing", "2025-04-01"), "cohousing",
+                      "2025-05-01")
+    service, uow = await in_memory(scenario.events)
+    for project in ("P1", "P2"):
+        await uow.projects.put(ProjectInfo(project, "fami", "coop-a", ()), title=project)
+
+    async def project_report(set_id: str, project: str) -> dict:
+        return await service.report(ReportCommand(OPERATOR, set_id, YEAR, date(2026, 2, 1), project_id=project))
+
+    fami = await project_report("fami_amif", "P1")
+    assert figure(fami, "housing_placements")[None] == 2  # a3 cohousing, a5 host family; not P2's newcomer
+    assert figure(fami, "housing_placements")[("kind", "host_family")] == 1
+    assert figure(fami, "autonomous_housing_exits")[None] == 1  # a3
+    foundation = await project_report("foundation_example", "P1")
+    assert figure(foundation, "paths_closed")[None] == 2  # a3 autonomy reached, a4 interrupted
+    assert figure(foundation, "plans_agreed")[None] == 1
+    assert figure(foundation, "time_in_housing_stage")[None] == "28.86"  # as for the whole organisation
+    other = await project_report("fami_amif", "P2")
+    assert figure(other, "housing_placements") == {None: 1, ("kind", "cohousing"): 1, ("sex", "F"): 1,
+                                                   ("age_band", "25_34"): 1, ("legal_status", "refugee"): 1}

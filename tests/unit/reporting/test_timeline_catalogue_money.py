@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 import yaml
 
 from reporting.adapters.indicator_files import DATA, load_catalogue
 from reporting.domain.access import ProjectInfo, Viewer
+from reporting.domain.asof import as_of_instant
+from reporting.domain.facts import Fact
 from reporting.domain.indicators import Period
-from reporting.entrypoints import http_admin
+from reporting.domain.timeline import describe
+from reporting.entrypoints import http, http_admin
 from reporting.entrypoints.schemas import BudgetAsOfOut, ProjectIn, ProjectOut, SpendingOut
 from reporting.service_layer.projects import RegisterProject, project_budget, project_spending, register_project
 from reporting.service_layer.reports import ReportCommand
@@ -25,6 +29,7 @@ from tests.unit.reporting.scenarios import coop_a
 from tests.unit.reporting.support import CATALOGUE, in_memory
 
 pytestmark = pytest.mark.unit
+LEAD_ADMIN = Viewer("admin", "coop-a")  # an admin of the projects' lead
 
 
 async def test_a_timeline_tells_every_service_s_events_in_order_in_words():
@@ -55,7 +60,7 @@ async def test_a_timeline_as_of_a_date_and_only_for_the_own_organisation():
     assert "intake.intervention_corrected" not in {e["event_type"] for e in early["events"]}
     with pytest.raises(NotFound):
         await person_timeline(service, TimelineQuery(Viewer("operator", "coop-b"), people["a2"]))
-    admin = await person_timeline(service, TimelineQuery(Viewer("admin", "platform"), people["a2"]))
+    admin = await person_timeline(service, TimelineQuery(Viewer("admin", "coop-a"), people["a2"]))
     assert len(admin["events"]) > len(early["events"])
 
 
@@ -132,7 +137,7 @@ def test_a_bad_set_file_is_refused_naming_it(tmp_path: Path):
 async def test_spending_against_budget_by_work_package_and_line_in_exact_euros():
     scenario, _ = coop_a()
     service, _ = await in_memory(scenario.events)
-    await register_project(replace(service, clock=lambda: datetime(2025, 1, 1, tzinfo=UTC)), RegisterProject(
+    await register_project(replace(service, clock=lambda: datetime(2025, 1, 1, tzinfo=UTC)), RegisterProject(LEAD_ADMIN,
         "P1", "fami", "Rifugiato Cittadino", "coop-a", (), (
             ("social", "staff", Decimal("1000.00")), ("housing", "rent_advances", Decimal("5000")),
             ("work", "allowances_and_bursaries", Decimal("1400.00")))))
@@ -152,7 +157,7 @@ async def test_spending_against_budget_by_work_package_and_line_in_exact_euros()
     }
     assert report["spent_eur"] == "3730.50" and report["budget_eur"] == "7400.00"
     assert report["budget_version"] == 1 and report["budget_recorded_at"] == "2025-01-01T00:00:00+00:00"
-    before = await project_spending(service, Viewer("admin", "x"), "P1", date(2025, 6, 30))
+    before = await project_spending(service, Viewer("admin", "coop-a"), "P1", date(2025, 6, 30))
     # 50 + 30 + 30 (a2's mediation before its correction) + 40, and a2's June allowance of 500; the
     # advance and the other payments came later
     assert before["spent_eur"] == "650.00"
@@ -168,7 +173,7 @@ async def test_spending_as_of_a_date_is_set_against_the_budget_version_in_force_
     service, _ = await in_memory(scenario.events)
 
     async def put(on: datetime, *budget: tuple[str, str, Decimal]) -> dict:
-        project, version = await register_project(replace(service, clock=lambda: on), RegisterProject(
+        project, version = await register_project(replace(service, clock=lambda: on), RegisterProject(LEAD_ADMIN,
             "P1", "fami", "Rifugiato Cittadino", "coop-a", (), budget))
         return {"version": version.version, "recorded_at": version.recorded_at}
 
@@ -183,7 +188,7 @@ async def test_spending_as_of_a_date_is_set_against_the_budget_version_in_force_
         return {(x["work_package"], x["budget_line"]): (x["budget_eur"], x["spent_eur"], x["left_eur"])
                 for x in report["lines"]}
 
-    admin = Viewer("admin", "platform")
+    admin = Viewer("admin", "coop-a")
     april = await project_spending(service, admin, "P1", date(2025, 4, 30))
     # before the first PUT: spending is known (a1's 50 + 30, a2's mediation 30), the budget is not
     assert (april["budget_eur"], april["budget_version"], april["budget_recorded_at"]) == (None, None, None)
@@ -213,7 +218,7 @@ async def test_spending_as_of_a_date_is_set_against_the_budget_version_in_force_
 async def test_a_budget_line_given_twice_is_refused_naming_it():
     service, _ = await in_memory([])
     with pytest.raises(RuleViolation) as refused:
-        await register_project(service, RegisterProject("P1", "fami", "t", "coop-a", (), (
+        await register_project(service, RegisterProject(LEAD_ADMIN, "P1", "fami", "t", "coop-a", (), (
             ("work", "staff", Decimal("10")), ("housing", "staff", Decimal("5")), ("work", "staff", Decimal("1")))))
     assert (refused.value.field, refused.value.rule) == ("budget.2", "duplicate_budget_line")
     assert await service.uow().projects.get("P1") is None  # nothing half-stored
@@ -223,7 +228,7 @@ async def test_the_routes_answer_each_version_in_their_schemas():
     """The PUT and the reads as the routes build them (no server: the route functions themselves),
     validated by their response models: the version a PUT recorded, and null before the first."""
     service, _ = await in_memory([])
-    admin = Principal("admin-1", Role.admin, "platform")
+    admin = Principal("admin-1", Role.admin, "coop-a")
     body = ProjectIn(funder="fami", title="t", lead_organisation_id="coop-a", budget=[
         {"work_package": "work", "budget_line": "staff", "amount_eur": "10.5"}])
     put = ProjectOut.model_validate(await http_admin.put_project("P1", body, admin, replace(
@@ -236,3 +241,54 @@ async def test_the_routes_answer_each_version_in_their_schemas():
     assert (early.budget_eur, early.budget_version, early.lines) == (None, None, [])
     mid = BudgetAsOfOut.model_validate(await http_admin.budget("P1", date(2025, 3, 1), admin, service))
     assert mid.budget is not None and mid.budget.version == 1
+
+
+@pytest.mark.parametrize(("hours", "written"), [("60", "60"), ("60.00", "60"), ("100", "100"), ("2.5", "2.50"),
+                                                ("0", "0"), ("1E+3", "1000")])
+def test_a_timeline_writes_hours_as_a_reader_would(hours, written):
+    """A course of 60 hours was told "6E+1 ore" (Decimal's normalize drops the zero into an exponent)."""
+    fact = Fact(uuid4(), 0, "intake.course_enrolled", datetime(2026, 9, 1, tzinfo=UTC), date(2026, 9, 1), uuid4(),
+                "coop-a", kind="italian_course", quantity=Decimal(hours))
+    words = describe(fact, CATALOGUE.timeline_words, CATALOGUE.labels, "it")
+    assert words == f"Iscrizione a un corso: Corso di italiano ({written} ore)."
+
+
+async def test_an_unknown_indicator_set_is_a_422_naming_the_field_and_the_rule():
+    service, _ = await in_memory([])
+    with pytest.raises(RuleViolation) as refused:
+        await service.report(ReportCommand(Viewer("operator", "coop-a"), "fondazione_x", Period.year(2026)))
+    assert (refused.value.field, refused.value.rule) == ("set", "unknown_indicator_set")
+    assert "fami_amif" in str(refused.value)  # the sets on file are named
+
+
+async def test_the_default_period_is_the_year_it_is_in_italy_not_on_the_server():
+    """At 23:30 UTC on 31 December it is already the new year in Rome; the server's date.today() said
+    otherwise on a machine kept in UTC."""
+    service, _ = await in_memory([])
+    new_year_in_rome = replace(service, clock=lambda: datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
+    body = await http.indicators(principal=Principal("op", Role.operator, "coop-a"), service=new_year_in_rome)
+    assert body["period"] == {"start": "2027-01-01", "end": "2027-12-31"}
+
+
+@pytest.mark.parametrize(("as_of", "rule"), [(date(1, 1, 1), "as_of_out_of_range"),
+                                             (datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+                                              "as_of_out_of_range"),
+                                             (date(1999, 12, 31), "as_of_out_of_range"),
+                                             (date(9999, 12, 31), "as_of_in_future"),
+                                             (datetime(9999, 12, 31, 23, 59), "as_of_in_future")])
+def test_an_as_of_outside_the_years_reports_cover_is_a_422_not_an_overflow(as_of, rule):
+    """as_of=0001-01-01 answered 500 (OverflowError converting to UTC), logged with its traceback."""
+    with pytest.raises(RuleViolation) as refused:
+        as_of_instant(as_of, datetime(2026, 12, 3, 12, tzinfo=UTC))
+    assert (refused.value.field, refused.value.rule) == ("as_of", rule)
+
+
+def test_as_of_today_is_everything_recorded_so_far_and_tomorrow_is_the_future():
+    now = datetime(2026, 12, 3, 22, 30, tzinfo=UTC)  # 23:30 in Rome
+    assert as_of_instant(date(2026, 12, 3), now) == now
+    assert as_of_instant(date(2026, 12, 2), now) == datetime(2026, 12, 2, 22, 59, 59, 999999, tzinfo=UTC)
+    with pytest.raises(RuleViolation):
+        as_of_instant(date(2026, 12, 4), now)
+    # 23:30 UTC on the 3rd is already the 4th in Rome: the 4th is today there
+    assert as_of_instant(date(2026, 12, 4), datetime(2026, 12, 3, 23, 30, tzinfo=UTC)) == datetime(
+        2026, 12, 3, 23, 30, tzinfo=UTC)
