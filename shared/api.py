@@ -111,7 +111,8 @@ async def _not_found(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, NotFound)
     if exc.field is None:
         return JSONResponse(error_body(exc.detail), status_code=404)
-    field = f"path.{exc.field}" if exc.field in request.path_params else exc.field
+    field = (f"path.{exc.field}" if exc.field in request.path_params
+             else f"query.{exc.field}" if exc.field in request.query_params else exc.field)
     return JSONResponse(error_body(exc.detail, [{"field": field, "rule": "not_found", "message": exc.detail}]),
                         status_code=404)
 

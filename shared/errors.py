@@ -37,7 +37,8 @@ class Violations(ValueError):
 class NotFound(LookupError):
     """Nothing by that id for the caller (another organisation's data looks the same: absent). `field`
     names the id that found nothing, as the command calls it (`place_id`, `beneficiary_id`), so a client
-    sent two ids knows which one; the HTTP layer says `path.` before it when the id came in the path."""
+    sent two ids knows which one; the HTTP layer puts `path.` or `query.` before it for an id that came
+    in the path or the query."""
 
     def __init__(self, detail: str, *, field: str | None = None) -> None:
         super().__init__(detail)

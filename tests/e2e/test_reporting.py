@@ -109,7 +109,15 @@ async def test_reports_files_roles_timeline_and_rebuild(services, http, register
     timeline = (await http.get(f"{base}/beneficiaries/{ids[0]}/timeline", headers=operator)).json()
     assert timeline["events"][0]["words"].startswith("Presa in carico")
     elsewhere = await http.get(f"{base}/beneficiaries/{ids[0]}/timeline", headers=token(Role.operator, "coop-x"))
-    assert elsewhere.status_code == 404
+    assert elsewhere.status_code == 404 and [(e["field"], e["rule"]) for e in elsewhere.json()["errors"]] == [
+        ("path.beneficiary_id", "not_found")], elsewhere.text
+    span = {"start": f"{year}-01-01", "end": f"{year}-12-31"}
+    for path, params, field in ((f"reports/projects/{PROJECT}-NONE", span, "path.project_id"),
+                                ("indicators", {"set": "fami_amif", "project_id": f"{PROJECT}-NONE"},
+                                 "query.project_id")):
+        none = await http.get(f"{base}/{path}", params=params, headers=operator)
+        assert none.status_code == 404 and [(e["field"], e["rule"]) for e in none.json()["errors"]] == [
+            (field, "not_found")], none.text
     assert (await http.get(f"{base}/beneficiaries/{ids[0]}/timeline", headers=outsider)).status_code == 404
     assert (await http.get(f"{base}/beneficiaries/{ids[0]}/timeline", headers=admin_here)).status_code == 200
 

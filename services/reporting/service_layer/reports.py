@@ -115,5 +115,5 @@ async def project_as_of(uow: ReportingUnitOfWork, project_id: str, as_of: dateti
     """The project's roles as recorded at `as_of` (`domain.project_roles.roles_in_force`)."""
     project = await uow.projects.get(project_id, as_of=as_of)
     if project is None:
-        raise NotFound(f"no project {project_id!r} is registered with reporting")
+        raise NotFound(f"no project {project_id!r} is registered with reporting", field="project_id")
     return project

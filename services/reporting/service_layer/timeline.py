@@ -32,7 +32,8 @@ async def person_timeline(reporting: Reporting, query: TimelineQuery) -> dict[st
     registered = next((r.fact.organisation_id for r in rows if r.fact.event_type == "intake.beneficiary_registered"),
                       rows[0].fact.organisation_id if rows else None)
     if not rows or not may_read_timeline(query.viewer, registered):
-        raise NotFound(f"no timeline for beneficiary {query.beneficiary_id} in your organisation")
+        raise NotFound(f"no timeline for beneficiary {query.beneficiary_id} in your organisation",
+                       field="beneficiary_id")
     catalogue = reporting.catalogue
     events = [entry(r.fact, r.producer, r.schema_version, r.payload,
                     describe(r.fact, catalogue.timeline_words, catalogue.labels, query.language)) for r in rows]
