@@ -25,6 +25,8 @@ class Labels:
     dimensions: Mapping[str, Mapping[str, str]]
     codes: Mapping[str, Mapping[str, str]]
     sectors: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    units: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # "people" -> persone
+    withheld: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # "primary" -> primaria
 
     def code(self, code: str | None, language: str, dimension: str | None = None) -> str:
         if code is None:
@@ -34,6 +36,13 @@ class Labels:
             return " × ".join(self.code(c, language, d) for c, d in zip(code.split(JOIN, 1), parts, strict=True))
         words = self.sectors if dimension == "sector" else self.codes
         return words.get(code, {}).get(language, code)
+
+    def unit(self, unit: str, language: str) -> str:
+        return self.units.get(unit, {}).get(language, unit)
+
+    def reason(self, withheld: str | None, language: str) -> str:
+        """Why a cell is withheld, in a word ("" for a published cell)."""
+        return "" if withheld is None else self.withheld.get(withheld, {}).get(language, withheld)
 
     def dimension(self, name: str | None, language: str) -> str:
         if name is None:
@@ -85,6 +94,7 @@ def build_catalogue(library: Mapping[str, Mapping[str, Any]], sets: Collection[M
         resolved[indicator_set.id] = indicator_set
     raw = labels or {}
     words = Labels(dict(raw.get("dimensions", {})), {str(k): v for k, v in raw.get("codes", {}).items()},
-                   {str(k): v for k, v in raw.get("sectors", {}).items()})
+                   {str(k): v for k, v in raw.get("sectors", {}).items()}, dict(raw.get("units", {})),
+                   dict(raw.get("withheld", {})))
     rule = Suppression(int(suppression["minimum_people"]), int(suppression["safety_range_pct"]))
     return Catalogue(resolved, rule, words, dict(timeline_words or {}), cost_lines(costs))

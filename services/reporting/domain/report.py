@@ -62,7 +62,7 @@ def document(report: Report, catalogue: Catalogue) -> dict[str, Any]:
                 "organisation_id": c.organisation_id, "dimension": c.dimension,
                 "dimension_label": labels.dimension(c.dimension, lang), "category": c.category,
                 "category_label": labels.code(c.category, lang, c.dimension), "value": number(shown.value, ind.unit),
-                "withheld": shown.withheld,
+                "withheld": shown.withheld, "withheld_label": labels.reason(shown.withheld, lang),
             }
             cells.append(cell)
             if shown.withheld:
@@ -73,7 +73,8 @@ def document(report: Report, catalogue: Catalogue) -> dict[str, Any]:
         total = next((x for x in cells if x["organisation_id"] is None and x["dimension"] is None), None)
         figures.append({
             "indicator": ind.id, "label": ind.label.of(lang), "definition": ind.definition.of(lang),
-            "unit": ind.unit, "chart": ind.chart, "breakdowns": list(ind.breakdowns),
+            "unit": ind.unit, "unit_label": labels.unit(ind.unit, lang), "chart": ind.chart,
+            "breakdowns": list(ind.breakdowns),
             "crossed": ind.tables[len(ind.breakdowns):],
             "total": total["value"] if total else number(Decimal(0), ind.unit),
             "total_withheld": total["withheld"] if total else None, "cells": cells,

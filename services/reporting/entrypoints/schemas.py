@@ -16,6 +16,7 @@ class CellOut(BaseModel):
     value: int | str | None = Field(description="counts as integers, euros and hours as decimal strings; "
                                                 "None when withheld")
     withheld: str | None = Field(description="primary or secondary when withheld, else None")
+    withheld_label: str = Field("", description="the same in the report's language; empty when published")
 
 
 class FigureOut(BaseModel):
@@ -23,6 +24,7 @@ class FigureOut(BaseModel):
     label: str
     definition: str = Field(description="what is counted, from which events, on which date")
     unit: str
+    unit_label: str = Field("", description="the unit in the report's language (persone, euro, ore)")
     chart: bool
     breakdowns: list[str]
     crossed: list[str] = Field(default_factory=list, description="two-way tables, `a*b`, whose cells are `ca|cb`")

@@ -48,10 +48,13 @@ async def test_xlsx_holds_every_number_with_its_definition_and_native_charts():
     assert header[:6] == ["indicatore", "etichetta", "organizzazione", "dimensione", "categoria", "valore"]
     got = []
     definitions = {f["indicator"]: f["definition"] for f in doc["figures"]}
+    units = {f["indicator"]: (f["unit"], f["unit_label"]) for f in doc["figures"]}
     for row in sheet.iter_rows(min_row=2, values_only=True):
         indicator, _, _, dimension, category, value, unit, _, definition = row
         assert definition == definitions[indicator]
-        if unit in ("eur", "hours", "days") and value != "x":
+        code, words = units[indicator]
+        assert unit == words  # in the report's language: "persone", "ore", "euro"
+        if code in ("eur", "hours", "days") and value != "x":
             value = f"{value:.2f}"
         got.append((indicator, dimension, category, value))
     assert got == expected_rows(doc)
@@ -74,8 +77,9 @@ async def test_pdf_prints_every_figure_its_definition_and_charts():
         assert " ".join(fig["definition"].split())[:60] in compact
     assert "Mediazione interculturale" in text and "180.00" in text and "5.50" in text
     lines = text.splitlines()
-    totals = [lines[i + 1] for i, line in enumerate(lines[:-1]) if line.strip() == "people"]
-    assert totals, "each figure's table starts with its unit"
+    totals = [lines[i + 1] for i, line in enumerate(lines[:-1]) if line.strip() == "persone"]
+    assert totals, "each figure's table starts with its unit, in the report's language"
+    assert not [line for line in lines if line.strip() in ("people", "eur", "hours")], "a unit left in English"
     # the people taken in charge in 2025: total 6, women 2, men 4, printed in the table
     assert "tutte Totale 6" in compact and "tutte Sesso: Donne 2" in compact and "tutte Sesso: Uomini 4" in compact
     # a chart per charted figure: its caption names the figure and the breakdown drawn
@@ -90,6 +94,7 @@ async def test_csv_and_english_on_request():
     got = [(r[0], r[3], r[4], r[5]) for r in rows[1:]]
     assert got == [(i, d, c, str(v)) for i, d, c, v in expected_rows(doc)]
     assert ("people_taken_in_charge_new", "Sex", "Women", "2") in got
+    assert {r[6] for r in rows[1:]} <= {"people", "events", "records", "euro", "hours", "days"}
 
 
 async def test_an_external_export_marks_what_it_withholds_in_every_format():
@@ -98,6 +103,8 @@ async def test_an_external_export_marks_what_it_withholds_in_every_format():
     rows = list(csv.reader(io.StringIO(render_csv(doc).decode("utf-8-sig"))))
     withheld = [r for r in rows[1:] if r[7]]
     assert withheld and all(r[5] == "x" for r in withheld)
+    assert {r[7] for r in withheld} <= {"primaria", "secondaria"} and "primaria" in {r[7] for r in withheld}
+    assert {r[6] for r in rows[1:]} <= {"persone", "eventi", "registrazioni", "euro", "ore", "giorni"}
     sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(doc)))["Indicatori"]
     assert sum(1 for r in sheet.iter_rows(min_row=2, values_only=True) if r[5] == "x") == len(withheld)
     text = PdfReader(io.BytesIO(render_pdf(doc))).pages[0].extract_text()

@@ -22,7 +22,7 @@ def rows(doc: dict[str, Any]) -> list[list[Any]]:
             value = WITHHELD_MARK if cell["withheld"] else cell["value"]
             out.append([
                 fig["indicator"], fig["label"], cell["organisation_id"] or ALL_ORGANISATIONS[lang],
-                cell["dimension_label"], cell["category_label"], value, fig["unit"], cell["withheld"] or "",
+                cell["dimension_label"], cell["category_label"], value, fig["unit_label"], cell["withheld_label"],
                 fig["definition"],
             ])
     return out

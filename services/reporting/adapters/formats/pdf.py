@@ -59,7 +59,7 @@ def render_pdf(doc: dict[str, Any]) -> bytes:
     for fig in doc["figures"]:
         story.append(Paragraph(escape(fig["label"]), styles["Heading3"]))
         story.append(Paragraph(escape(fig["definition"]), styles["BodyText"]))
-        data = [[fig["unit"], "", ""]]
+        data = [[fig["unit_label"], "", ""]]
         for cell in fig["cells"]:
             value = WITHHELD_MARK if cell["withheld"] else cell["value"]
             data.append([cell["organisation_id"] or ALL_ORGANISATIONS[lang],
