@@ -72,6 +72,16 @@ class Catalogue:
         return {i.id: i for s in self.sets.values() for i in s.indicators}
 
 
+def _words(labels: Mapping[str, Any], section: str) -> dict[str, Mapping[str, str]]:
+    """One section of the labels file. YAML reads an unquoted `25_34` as the number 2534, so the age band
+    would never find its words and print as a code: a key that is not text fails here, naming itself."""
+    entries = dict(labels.get(section) or {})
+    bad = [k for k in entries if not isinstance(k, str)]
+    if bad:
+        raise ValueError(f"labels {section}: keys {bad} were read as numbers, not codes: quote them")
+    return entries
+
+
 def build_catalogue(library: Mapping[str, Mapping[str, Any]], sets: Collection[Mapping[str, Any]],
                     suppression: Mapping[str, Any], known_event_types: Collection[str],
                     labels: Mapping[str, Any] | None = None,
@@ -93,8 +103,6 @@ def build_catalogue(library: Mapping[str, Mapping[str, Any]], sets: Collection[M
         indicator_set = IndicatorSet.model_validate(chosen)
         resolved[indicator_set.id] = indicator_set
     raw = labels or {}
-    words = Labels(dict(raw.get("dimensions", {})), {str(k): v for k, v in raw.get("codes", {}).items()},
-                   {str(k): v for k, v in raw.get("sectors", {}).items()}, dict(raw.get("units", {})),
-                   dict(raw.get("withheld", {})))
+    words = Labels(*(_words(raw, section) for section in ("dimensions", "codes", "sectors", "units", "withheld")))
     rule = Suppression(int(suppression["minimum_people"]), int(suppression["safety_range_pct"]))
     return Catalogue(resolved, rule, words, dict(timeline_words or {}), cost_lines(costs))

@@ -292,3 +292,25 @@ def test_as_of_today_is_everything_recorded_so_far_and_tomorrow_is_the_future():
     # 23:30 UTC on the 3rd is already the 4th in Rome: the 4th is today there
     assert as_of_instant(date(2026, 12, 4), datetime(2026, 12, 3, 23, 30, tzinfo=UTC)) == datetime(
         2026, 12, 3, 23, 30, tzinfo=UTC)
+
+
+def test_every_code_events_carry_has_its_words_in_both_languages():
+    """The codes of the contracts' closed lists (age bands among them) print in words, never as codes."""
+    from shared.events.contracts.people import AgeBand
+
+    labels = CATALOGUE.labels
+    for band in AgeBand:
+        for lang in ("it", "en"):
+            assert labels.code(band.value, lang, "age_band") != band.value, (band, lang)
+    assert labels.code("25_34", "it", "age_band") == "25-34 anni"
+    assert (labels.unit("people", "it"), labels.reason("primary", "it"), labels.reason(None, "it")) == (
+        "persone", "primaria", "")
+
+
+def test_a_label_key_yaml_reads_as_a_number_is_refused_naming_it(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    text = (data / "labels.yaml").read_text(encoding="utf-8").replace('"25_34":', "25_34:")
+    (data / "labels.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"labels codes: keys \[2534\]"):
+        load_catalogue(data)
