@@ -35,13 +35,15 @@ async def test_dates_out_of_range_and_blank_names_are_refused_naming_the_field(r
                              ("traineeship.end_date", "date_out_of_range"),
                              ("traineeship.agreement_signed_on", "date_out_of_range")}
         r = await emp.http.post("/api/v1/openings", headers=emp.auth(), json={
-            **TRAINEESHIP_9999, "start_date": "1999-12-31", "end_date": "2000-03-31", "agreement_signed_on": "1999-12-01"})
+            **TRAINEESHIP_9999, "start_date": "1999-12-31", "end_date": "2000-03-31",
+            "agreement_signed_on": "1999-12-01"})
         assert r.status_code == 422 and ("traineeship.start_date", "date_out_of_range") in broken(r), r.text
         r = await emp.http.post("/api/v1/funds", headers=emp.auth(Role.admin),
                                 json={"project_id": "FAMI-1", "name": "   ", "budget_eur": "100.00"})
         assert r.status_code == 422 and broken(r) == {("name", "blank")}, r.text
-        r = await emp.http.post("/api/v1/openings", headers=emp.auth(), json={**TRAINEESHIP_9999, "title": "  ",
-                                "start_date": "2099-02-01", "end_date": "2099-05-31", "agreement_signed_on": "2099-01-01"})
+        r = await emp.http.post("/api/v1/openings", headers=emp.auth(), json={
+            **TRAINEESHIP_9999, "title": "  ", "start_date": "2099-02-01", "end_date": "2099-05-31",
+            "agreement_signed_on": "2099-01-01"})
         assert r.status_code == 422 and broken(r) == {("traineeship.title", "blank")}, r.text
         assert (await emp.http.get("/api/v1/openings", headers=emp.auth())).json()["total"] == 0
         assert (await emp.http.get("/api/v1/funds", headers=emp.auth())).json()["total"] == 0
@@ -109,3 +111,25 @@ async def test_a_person_not_selected_at_the_interview_is_not_proposed_again_for_
         by_hand = await emp.http.post(f"/api/v1/openings/{first.json()['opening_id']}/proposals",
                                       headers=emp.auth(), json={"beneficiary_id": str(who)})
         assert by_hand.status_code == 201, by_hand.text  # the team may still propose them there
+
+
+async def test_a_person_who_completed_a_course_is_not_proposed_it_again(real_servers, topics):
+    async with running_employment(real_servers) as emp:
+        course = await emp.http.post("/api/v1/openings", headers=emp.auth(), json={
+            "kind": "course", "title": "Italiano per il lavoro", "municipality": "058091", "sector": "P",
+            "start_date": "2099-03-01", "end_date": "2099-05-31", "seats": 2, "weekly_hours": 10,
+            "course_kind": "italian_for_work"})
+        assert course.status_code == 201, course.text
+        who = uuid4()
+        await publish(real_servers.kafka, emp.org, [(who, p) for p in (registered(), work_plan(), consent())])
+
+        async def proposed():
+            body = (await emp.http.get("/api/v1/proposals", headers=emp.auth())).json()
+            return body["items"] if body["total"] == 1 else None
+
+        (proposal,) = await until(proposed)
+        steps = f"/api/v1/placements/{proposal['placement_id']}/steps"
+        for body in ({"to": "enrolled", "on": "2099-03-01"}, {"to": "completed", "on": "2099-05-31"}):
+            assert (await emp.http.post(steps, headers=emp.auth(), json=body)).status_code == 200
+        # dated ahead, the course still looks bookable today: the engine proposed it to her again at once
+        assert (await emp.http.get("/api/v1/proposals", headers=emp.auth())).json()["total"] == 0

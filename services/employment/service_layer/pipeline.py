@@ -46,7 +46,7 @@ async def move_stage(app: Employment, cmd: MoveStage) -> Placement:
             if person is not None:
                 await uow.people.put(replace(person, employed_since=moved.since))
         changes: list[Change] = [PersonChanged(moved.beneficiary_id), OpeningChanged(opening.opening_id)]
-        if moved.stage in CLOSING_WITH_REASON:  # declined, interrupted, dropped: the engine does not propose it again
+        if moved.stage in CLOSING_WITH_REASON or moved.stage is Stage.completed:  # the engine never proposes it again
             await uow.settings.decline(cmd.organisation_id, moved.beneficiary_id, opening.opening_id)
             changes.append(PairDeclined(moved.beneficiary_id, opening.opening_id))
         await app.matcher.rematch(uow, cmd.organisation_id, changes, today)
