@@ -26,14 +26,15 @@ class StageVisit:
 
 def funnel(visits: Iterable[StageVisit], *, today: date) -> dict[UUID, dict[str, Any]]:
     """Per opening: how many reached each stage of its funnel, the share that went on to the next, and the
-    mean days spent in each stage (a stage still current counts up to today)."""
+    mean days spent in each stage (a stage still current counts up to today; one dated after today, as steps
+    may be, has spent no day in it yet)."""
     reached: dict[UUID, dict[Stage, set[UUID]]] = defaultdict(lambda: defaultdict(set))
     days: dict[UUID, dict[Stage, list[int]]] = defaultdict(lambda: defaultdict(list))
     kinds: dict[UUID, OpeningKind] = {}
     for v in visits:
         kinds[v.opening_id] = v.kind
         reached[v.opening_id][v.stage].add(v.placement_id)
-        days[v.opening_id][v.stage].append(((v.left_on or today) - v.entered_on).days)
+        days[v.opening_id][v.stage].append(max(((v.left_on or today) - v.entered_on).days, 0))
     out: dict[UUID, dict[str, Any]] = {}
     for opening, by_stage in reached.items():
         stages = FUNNEL[kinds[opening]]

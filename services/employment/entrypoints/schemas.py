@@ -10,7 +10,8 @@ from enum import Enum
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+from pydantic_core import PydanticCustomError
 
 from employment.domain.levels import ContractType, CourseKind, OpeningKind, Payer, TraineeTarget
 from employment.domain.openings import (
@@ -28,6 +29,31 @@ Euro = Euros  # shared.types: exact euros, a decimal string in JSON
 Section = Annotated[str, Field(pattern="^[A-U]$", description="ATECO section")]
 Istat = Annotated[str, Field(pattern=r"^\d{6}$", description="ISTAT municipality code")]
 Level = Literal["A0", "A1", "A2", "B1", "B2", "C1", "C2"]
+# Openings, steps and payments are dated within these years whatever today is: a date outside is a typo, and
+# year 9999 broke the month arithmetic of durations and instalments (a 500); /payments/due reads from 2000 on.
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2199, 12, 31)
+
+
+def within_years(value: date) -> date:
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise PydanticCustomError("date_out_of_range", f"a date from {EARLIEST_DAY} to {LATEST_DAY}")
+    return value
+
+
+Day = Annotated[date, AfterValidator(within_years), Field(description=f"from {EARLIEST_DAY} to {LATEST_DAY}")]
+
+
+def not_blank(value: str) -> str:
+    """A name of blanks names nothing (it was stored and answered as '   ')."""
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be blank")
+    return value
+
+
+# Names and references: not only blanks, up to their length.
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(not_blank)]
+FundName = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(not_blank)]
+Ref = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(not_blank)]
 
 
 class _In(BaseModel):
@@ -35,7 +61,7 @@ class _In(BaseModel):
 
 
 class CompanyIn(_In):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     ateco_section: Section
     ateco_code: str | None = Field(None, pattern=r"^\d{2}(\.\d{1,2}){0,2}$")
 
@@ -49,15 +75,15 @@ class RequirementsIn(_In):
 
 
 class _OpeningIn(_In):
-    title: str = Field(min_length=1, max_length=200)
+    title: Name
     municipality: Istat
     sector: Section
-    start_date: date
-    end_date: date | None = None
+    start_date: Day
+    end_date: Day | None = None
     seats: int = Field(1, ge=1, le=1000)
     weekly_hours: int = Field(ge=1, le=48)
     requirements: RequirementsIn = Field(default_factory=RequirementsIn)
-    project_id: str | None = Field(None, min_length=1, max_length=60)
+    project_id: Ref | None = None
 
     def _common(self, organisation_id: str, opening_id: UUID | None, kind: OpeningKind, terms: Any) -> Opening:
         return Opening(
@@ -73,8 +99,8 @@ class TraineeshipIn(_OpeningIn):
     kind: Literal["traineeship"]
     promoter: CompanyIn
     host: CompanyIn
-    agreement_ref: str = Field(min_length=1, max_length=60)
-    agreement_signed_on: date
+    agreement_ref: Ref
+    agreement_signed_on: Day
     promoter_tutor: str = Field(min_length=1, max_length=120)
     host_tutor: str = Field(min_length=1, max_length=120)
     monthly_allowance_eur: Euro

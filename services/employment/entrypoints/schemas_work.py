@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from employment.domain.levels import ContractType
 from employment.domain.pipeline import Stage
 from employment.domain.titles import CertificationOutcome, RecognitionState
-from employment.entrypoints.schemas import Euro, Istat, Section
+from employment.entrypoints.schemas import Day, Euro, FundName, Istat, Name, Ref, Section
 
 Mobility = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[a-z][a-z_]*$")]
 
@@ -30,7 +30,7 @@ class HireIn(_In):
 
 class StepIn(_In):
     to: Stage
-    on: date | None = Field(None, description="the day of the step (today, Italy's, when absent)")
+    on: Day | None = Field(None, description="the day of the step (today, Italy's, when absent)")
     reason: str | None = Field(None, min_length=1, max_length=40, pattern=r"^[a-z][a-z_]*$",
                                description="for declined, interrupted and dropped: a code from rules/pipeline.toml")
     hire: HireIn | None = None
@@ -55,8 +55,8 @@ class PlacementOut(BaseModel):
 
 
 class FundIn(_In):
-    project_id: str = Field(min_length=1, max_length=60)
-    name: str = Field(min_length=1, max_length=120)
+    project_id: Ref
+    name: FundName
     budget_eur: Euro
 
 
@@ -76,7 +76,7 @@ class FundOut(BaseModel):
 
 
 class PaymentIn(_In):
-    on: date | None = None
+    on: Day | None = None
     attended_hours: Decimal | None = Field(
         None, ge=0, le=744, decimal_places=2,
         description="a traineeship month: hours attended (decimal text); below the region's share of the hours "
@@ -110,12 +110,12 @@ class EndingOut(BaseModel):
 
 
 class AvailabilityIn(_In):
-    available_from: date | None = None
+    available_from: Day | None = None
     max_weekly_hours: int | None = Field(None, ge=1, le=48)
     mobility: list[Mobility] = Field(default_factory=list, max_length=4,
                                      description="bicycle, car (a car counts with a licence)")
     childcare_need: bool | None = None
-    adult_from: date | None = Field(None, description="a minor: the day they turn 18; they are matched only to work "
+    adult_from: Day | None = Field(None, description="a minor: the day they turn 18; they are matched only to work "
                                                       "that starts on or after it (never before)")
 
 
@@ -139,7 +139,7 @@ class PersonOut(BaseModel):
 
 
 class RecognitionIn(_In):
-    qualification: str = Field(min_length=1, max_length=200, description="the title, e.g. 'nursing diploma'")
+    qualification: Name = Field(description="the title, e.g. 'nursing diploma'")
     country: str = Field(pattern="^[A-Z]{2}$")
     sector: Section | None = None
     requested_on: date | None = None

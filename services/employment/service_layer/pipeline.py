@@ -13,7 +13,7 @@ from employment.domain.funds import cannot_commit, check_commitment
 from employment.domain.instalments import cut_at, months_of, pro_rata, schedule
 from employment.domain.levels import OpeningKind
 from employment.domain.openings import BursaryTerms, Opening, TraineeshipTerms
-from employment.domain.pipeline import Placement, Stage, advance, starts_payments
+from employment.domain.pipeline import CLOSING_WITH_REASON, Placement, Stage, advance, starts_payments
 from employment.service_layer.commands import MoveStage
 from employment.service_layer.context import Employment, Work
 from employment.service_layer.events import hired, income, stage_changed
@@ -46,7 +46,7 @@ async def move_stage(app: Employment, cmd: MoveStage) -> Placement:
             if person is not None:
                 await uow.people.put(replace(person, employed_since=moved.since))
         changes: list[Change] = [PersonChanged(moved.beneficiary_id), OpeningChanged(opening.opening_id)]
-        if moved.stage is Stage.declined:
+        if moved.stage in CLOSING_WITH_REASON or moved.stage is Stage.completed:  # the engine never proposes it again
             await uow.settings.decline(cmd.organisation_id, moved.beneficiary_id, opening.opening_id)
             changes.append(PairDeclined(moved.beneficiary_id, opening.opening_id))
         await app.matcher.rematch(uow, cmd.organisation_id, changes, today)

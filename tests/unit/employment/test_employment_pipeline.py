@@ -11,6 +11,7 @@ import pytest
 
 from employment.domain.levels import ContractType, OpeningKind
 from employment.domain.pipeline import Hire, Placement, Stage, advance
+from employment.domain.stats import StageVisit, funnel
 from shared.errors import Conflict, RuleViolation
 
 pytestmark = pytest.mark.unit
@@ -89,3 +90,15 @@ def test_a_step_cannot_be_dated_before_the_current_stage():
     with pytest.raises(RuleViolation) as e:
         advance(placement(OpeningKind.course, Stage.proposed), Stage.enrolled, on=date(2027, 1, 9), reasons=REASONS)
     assert e.value.rule == "before_current_stage"
+
+
+def test_a_stage_dated_after_today_has_spent_no_days_in_the_funnel():
+    """Steps may be dated after today; the funnel answered such a stage still current as -128 days."""
+    opening, today = uuid4(), date(2026, 12, 3)
+    early, late = uuid4(), uuid4()
+    visits = [StageVisit(early, opening, OpeningKind.bursary, Stage.proposed, date(2026, 11, 23), date(2026, 11, 29)),
+              StageVisit(early, opening, OpeningKind.bursary, Stage.interview, date(2026, 11, 29), None),
+              StageVisit(late, opening, OpeningKind.bursary, Stage.proposed, date(2026, 11, 30), date(2027, 1, 20)),
+              StageVisit(late, opening, OpeningKind.bursary, Stage.interview, date(2027, 1, 20), None)]
+    days = funnel(visits, today=today)[opening]["mean_days_in_stage"]
+    assert days == {"proposed": (6 + 51) / 2, "interview": (4 + 0) / 2}
