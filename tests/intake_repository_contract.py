@@ -28,7 +28,7 @@ LIST_COLUMNS = {
     "household_size", "children", "single_parent", "italian_level", "languages", "vulnerabilities",
     "consent_date", "consent_scope", "project_ids", "path_status", "registered_on", "erased_at", "personal",
     "wrapped_key",
-    "taken_in_charge_on", "area", "municipality", "accepted_areas", "step_free_need",
+    "taken_in_charge_on", "area", "municipality", "accepted_areas", "step_free_need", "work_status",
 }
 
 

@@ -112,9 +112,10 @@ class Scenario:
         self._add(GoalOutcomeRecorded(goal_id=goal, area="work", outcome=outcome, recorded_on=date.fromisoformat(on),
                                       deadline=date.fromisoformat(deadline)), person, on)
 
-    def correct_person(self, person: UUID, on: str, **changed: str) -> None:
-        self._add(BeneficiaryCorrected(corrected_on=date.fromisoformat(on), corrected_fields=list(
-            {"age_band": "birth_date"}.get(k, k) for k in changed), **changed), person, on)
+    def correct_person(self, person: UUID, on: str, **changed: str | bool) -> None:
+        self._add(BeneficiaryCorrected(corrected_on=date.fromisoformat(on), corrected_fields=list(dict.fromkeys(
+            {"age_band": "birth_date", "women_inactive": "work_status"}.get(k, k) for k in changed)), **changed),
+            person, on)
 
     def enrol_project(self, person: UUID, project: str, on: str) -> None:
         self._add(BeneficiaryEnrolledInProject(project_id=project, enrolled_on=date.fromisoformat(on)), person, on,

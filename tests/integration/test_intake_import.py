@@ -339,3 +339,36 @@ async def test_courses_and_enrolments_come_in_once_each_with_their_events(intake
     assert (again.status_code, again.json()["new"], again.json()["already_imported"]) == (201, 0, 2)
     assert await intake.fetchval("SELECT count(*) FROM course_enrolments e JOIN courses c USING (course_id) "
                                  "WHERE c.organisation_id = $1", ORG) == 2
+
+
+async def test_the_work_status_column_comes_in_checked_and_a_bad_value_stores_no_row(intake: Intake):
+    def csv_with_status(rows: list[dict[str, object]], status_header: str) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([*HEADER, status_header])
+        for r in rows:
+            writer.writerow([*(r.get(h, "") for h in HEADER), r.get("work_status", "")])
+        return out.getvalue().encode()
+
+    # person(61) is Leyla (F), person(62) Musa (M), person(63) Hawa (F)
+    rows = [person(61, ref="WS-1", work_status="inactive"), person(62, ref="WS-2", work_status="inactive"),
+            person(63, ref="WS-3")]
+    before, outbox_before = await people_count(intake), await intake.fetchval("SELECT count(*) FROM outbox")
+    refused = await upload(intake, csv_with_status([*rows, person(64, ref="WS-4", work_status="unemployed")],
+                                                   "work_status"))
+    assert refused.status_code == 422, refused.text
+    assert [(e["row"], e["column"], e["field"], e["rule"]) for e in refused.json()["errors"]] == [
+        (5, "work_status", "work_status", "enum")]
+    assert await people_count(intake) == before  # the three good rows were not kept either
+    assert await intake.fetchval("SELECT count(*) FROM outbox") == outbox_before
+
+    stored = await upload(intake, csv_with_status(rows, "condizione_lavorativa"))  # the Italian header
+    assert stored.status_code == 201, stored.text
+    ids = [UUID(i["beneficiary_id"]) for i in stored.json()["items"]]
+    statuses = await intake.fetch(
+        "SELECT beneficiary_id, work_status FROM beneficiaries WHERE beneficiary_id = ANY($1)", ids)
+    assert {r["beneficiary_id"]: r["work_status"] for r in statuses} == dict(
+        zip(ids, ["inactive", "inactive", None], strict=True))
+    told = [[e.payload["women_inactive"] for e in await intake.events(i)
+             if e.event_type == "intake.beneficiary_registered"] for i in ids]
+    assert told == [[True], [False], [None]]

@@ -22,12 +22,15 @@ pytestmark = pytest.mark.integration
 
 def coop_b(s: Scenario) -> None:
     for n, sex in enumerate("FFMMM"):
-        person = s.person("coop-b", sex=sex, age="35_44", on=f"2025-0{n + 1}-10", province="MI")
+        person = s.person("coop-b", sex=sex, age="35_44", on=f"2025-0{n + 1}-10", province="MI",
+                          inactive={0: True, 2: False}.get(n))
         s.intervention(person, "intercultural_mediation", f"2025-0{n + 2}-01", hours="1.25", cost="12.34")
         if n % 2:
             s.enrol(person, "italian_for_work_course", f"2025-0{n + 2}-05")
         if n == 0:  # enrolled in a second project later: active in it from then
             s.enrol_project(person, "P2", "2025-04-15")
+        if n == 2:  # recorded as a man; corrected to a woman neither working nor seeking work
+            s.correct_person(person, "2025-07-01", sex="F", women_inactive=True)
 
 
 @pytest.fixture
@@ -55,6 +58,7 @@ async def test_sql_counts_what_the_domain_counts(database):
          datetime(2025, 12, 1, tzinfo=UTC)),
         (Scope(("coop-a", "coop-b"), None, ("RM",)), True, Period.year(2025), datetime(2026, 2, 1, tzinfo=UTC)),
         (Scope(None, ("P2",)), True, Period.year(2025), datetime(2026, 2, 1, tzinfo=UTC)),
+        (Scope(("coop-b",)), False, Period.year(2025), datetime(2025, 6, 30, tzinfo=UTC)),
     ]
     indicators = list(CATALOGUE.all_indicators().values())
     for scope, by_org, period, as_of in cases:
@@ -69,6 +73,10 @@ async def test_sql_counts_what_the_domain_counts(database):
                 assert total == [1]
             if scope.projects == ("P1",) and query.indicator.id == "housing_placements":
                 assert total == [2]  # a3's and a5's moves in July name no project: their people are in P1
+            if query.indicator.id == "women_inactive" and scope.organisations == ("coop-b",):
+                assert total == [1]  # the first woman; the corrected one only from 2025-07-01
+            if query.indicator.id == "women_inactive" and by_org and scope == Scope(("coop-a", "coop-b")):
+                assert [c.value for c in sql_cells if c.dimension is None and c.organisation_id == "coop-b"] == [2]
     assert any(memory_cells for memory_cells in from_memory)
 
 

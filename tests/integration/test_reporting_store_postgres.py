@@ -43,7 +43,8 @@ async def test_budgets_registered_before_versions_become_version_1(real_servers,
             await admin.close()
         applied = await prepare_database(PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres), "reporting",
                                          db.name)
-        assert applied == ["reporting/0006_budget_versions.sql", "reporting/0007_project_role_versions.sql"]
+        assert applied == ["reporting/0006_budget_versions.sql", "reporting/0007_project_role_versions.sql",
+                           "reporting/0008_women_inactive.sql"]
         conn = await asyncpg.connect(db.dsn)
         try:
             projects = PostgresProjects(conn)
@@ -84,7 +85,7 @@ async def test_project_roles_registered_before_versions_hold_from_the_start(real
             await admin.close()
         applied = await prepare_database(PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres), "reporting",
                                          db.name)
-        assert applied == ["reporting/0007_project_role_versions.sql"]
+        assert applied == ["reporting/0007_project_role_versions.sql", "reporting/0008_women_inactive.sql"]
         conn = await asyncpg.connect(db.dsn)
         try:
             projects = PostgresProjects(conn)
@@ -99,6 +100,50 @@ async def test_project_roles_registered_before_versions_hold_from_the_start(real
             for statement in ("UPDATE project_role_versions SET funder = 'x'", "DELETE FROM project_role_versions"):
                 with pytest.raises(asyncpg.InsufficientPrivilegeError):
                     await conn.execute(statement)
+        finally:
+            await conn.close()
+    finally:
+        await db.drop()
+
+
+async def test_facts_recorded_before_women_inactive_keep_their_rows_and_every_generation_gets_the_column(
+        real_servers, tmp_path):
+    """Migration 0008 on a database at 0007 with a fact in it: the fact stays (its women_inactive empty until
+    a rebuild), the service's role writes the new column there, and a generation made after has it too."""
+    from datetime import date
+
+    from reporting.adapters import facts_sql
+    from tests.reporting_scenario import Scenario
+
+    old = tmp_path / "reporting"
+    (old / "migrations").mkdir(parents=True)
+    for sql in sorted((REPORTING / "migrations").glob("*.sql")):
+        if sql.name < "0008":
+            (old / "migrations" / sql.name).write_text(sql.read_text())
+    (old / "privileges.sql").write_text((REPORTING / "privileges.sql").read_text())
+    db = await service_database(real_servers.postgres, "reporting", "it_rep_mig8", old)
+    try:
+        admin = await asyncpg.connect(db.admin_dsn)
+        try:
+            await admin.execute(
+                "INSERT INTO gen_1.facts (event_id, seq, event_type, schema_version, producer, recorded_at, "
+                "occurred_on, beneficiary_id, organisation_id, sex) VALUES (gen_random_uuid(), 0, "
+                "'intake.beneficiary_registered', 1, 'intake', now(), current_date, gen_random_uuid(), 'coop-a', 'F')")
+        finally:
+            await admin.close()
+        applied = await prepare_database(PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres), "reporting",
+                                         db.name)
+        assert applied == ["reporting/0008_women_inactive.sql"]
+        scenario = Scenario()
+        scenario.person("coop-a", sex="F", on=date.today().isoformat(), inactive=True)
+        conn = await asyncpg.connect(db.dsn)
+        try:
+            await facts_sql.append(conn, 1, facts_sql.rows_of(scenario.events))
+            rows = await conn.fetch("SELECT sex, women_inactive FROM gen_1.facts")
+            assert sorted((tuple(r) for r in rows), key=lambda r: r[1] or "") == [("F", None), ("F", "yes")]
+            await conn.execute("SELECT create_fact_generation(2)")
+            await facts_sql.append(conn, 2, facts_sql.rows_of(scenario.events))
+            assert await conn.fetchval("SELECT women_inactive FROM gen_2.facts") == "yes"
         finally:
             await conn.close()
     finally:

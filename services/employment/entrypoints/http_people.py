@@ -42,7 +42,7 @@ def person_out(p: Person, why: str | None) -> PersonOut:
                      work_goal=p.work_goal_since is not None, consent=p.consent_since is not None,
                      driving_licence=p.driving_licence, mobility=sorted(p.mobility), childcare_need=p.childcare_need,
                      available_from=p.available_from, max_weekly_hours=p.max_weekly_hours, adult_from=p.adult_from,
-                     experience=dict(p.experience), out_of_matching=why)
+                     experience=dict(p.experience), women_inactive=p.women_inactive, out_of_matching=why)
 
 
 def recognition_out(r: Recognition) -> RecognitionOut:

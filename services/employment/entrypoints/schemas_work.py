@@ -135,6 +135,8 @@ class PersonOut(BaseModel):
     max_weekly_hours: int | None
     adult_from: date | None = None
     experience: dict[str, float]
+    women_inactive: bool = Field(False, description="a woman neither working nor seeking work at intake (the "
+                                                    "women's-inactivity priority of the score)")
     out_of_matching: str | None = Field(description="why the person is not matched now; null when they are")
 
 

@@ -53,7 +53,8 @@ def _registered(e: Event[BeneficiaryRegistered]) -> Person:
 
 def _corrected(p: Person, c: BeneficiaryCorrected) -> Person:
     changed = {k: v for k, v in c.changed_attributes().items() if k in {
-        "sex", "age_band", "italian_level", "languages", "area", "municipality", "driving_licence"}}
+        "sex", "age_band", "italian_level", "languages", "area", "municipality", "driving_licence",
+        "women_inactive"}}
     if "age_band" in changed:
         changed["age_band"] = str(changed["age_band"].value if hasattr(changed["age_band"], "value")
                                   else changed["age_band"])

@@ -43,6 +43,7 @@ class PersonColumns:
     municipality: str | None = None  # its ISTAT code
     accepted_areas: list[str] = field(default_factory=list)  # provinces where they would live or work
     step_free_need: bool | None = None  # needs a step-free place; None: not recorded
+    work_status: str | None = None  # employed, seeking_work or inactive at intake; None: not recorded
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,7 +122,7 @@ async def find_duplicates(
 
 async def insert(conn: Connection, b: NewBeneficiary, events: Sequence[outbox.OutboxRecord]) -> None:
     """The person, their key and the events announcing them, in one statement (one round trip)."""
-    events_cte, event_args = outbox.insert_cte(events, first_param=34)
+    events_cte, event_args = outbox.insert_cte(events, first_param=35)
     await conn.execute(
         f"""
         WITH person_key AS (INSERT INTO person_keys (beneficiary_id, wrapped_key) VALUES ($1, $24)), {events_cte}
@@ -130,9 +131,9 @@ async def insert(conn: Connection, b: NewBeneficiary, events: Sequence[outbox.Ou
             age_band, legal_status, reception, must_leave_by, permit_expiry, household_size, children,
             single_parent, italian_level, languages, vulnerabilities, project_ids, consent_date, consent_scope,
             registered_on, registered_by, taken_in_charge_on, area, municipality, accepted_areas, consent_legal_basis,
-            consent_notice_version, consent_given_by, consent_expires_on, step_free_need)
+            consent_notice_version, consent_given_by, consent_expires_on, step_free_need, work_status)
         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$25,$26,$27,$28,
-                $29,$30,$31,$32,$33)
+                $29,$30,$31,$32,$33,$34)
         """,
         b.beneficiary_id, b.organisation_id, b.personal, b.fiscal_code_index, b.match_key_index, b.name_index,
         b.sex, b.age_band, b.legal_status, b.reception, b.must_leave_by, b.permit_expiry, b.household_size,
@@ -140,7 +141,7 @@ async def insert(conn: Connection, b: NewBeneficiary, events: Sequence[outbox.Ou
         b.consent_date, b.consent_scope, b.registered_on, b.registered_by, b.wrapped_key,
         b.taken_in_charge_on or b.registered_on, b.area, b.municipality, list(b.accepted_areas),
         b.consent_legal_basis, b.consent_notice_version, b.consent_given_by, b.consent_expires_on, b.step_free_need,
-        *event_args,
+        b.work_status, *event_args,
     )
 
 
@@ -149,7 +150,7 @@ _LIST_COLUMNS = """
     b.household_size, b.children, b.single_parent, b.italian_level, b.languages, b.vulnerabilities,
     b.consent_date, b.consent_scope, b.project_ids, b.path_status, b.registered_on,
     coalesce(b.taken_in_charge_on, b.registered_on) AS taken_in_charge_on, b.erased_at,
-    b.area, b.municipality, b.accepted_areas, b.step_free_need,
+    b.area, b.municipality, b.accepted_areas, b.step_free_need, b.work_status,
     b.personal, k.wrapped_key
 """
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, get_args
 
-from intake.domain.enums import age_band
+from intake.domain.enums import age_band, women_inactive
 from intake.domain.registration import CHILDREN_AGES, PERSONAL_FIELDS
 from shared.events.contracts import BeneficiaryCorrected, CorrectableField
 
@@ -16,9 +16,10 @@ CORRECTABLE_FIELDS: tuple[str, ...] = get_args(CorrectableField)
 # The coarse attributes other services learn about; vulnerabilities (GDPR art. 9) never leave intake.
 EVENT_ATTRIBUTES = (
     "sex", "age_band", "legal_status", "reception", "household_size", "children", "single_parent", "italian_level",
-    "languages", "area", "municipality", "accepted_areas", "must_leave_by", "step_free_need",
+    "languages", "area", "municipality", "accepted_areas", "must_leave_by", "step_free_need", "women_inactive",
 )
-COLUMNS = (*EVENT_ATTRIBUTES, "permit_expiry", "vulnerabilities")
+# women_inactive follows from the sex and the work status: an attribute of the event, not a column.
+COLUMNS = (*(a for a in EVENT_ATTRIBUTES if a != "women_inactive"), "permit_expiry", "vulnerabilities", "work_status")
 
 
 def as_entered(personal: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:
@@ -38,6 +39,7 @@ def as_entered(personal: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str,
         "project_ids": list(row["project_ids"]),
         "accepted_areas": list(row["accepted_areas"]),
         "step_free_need": row.get("step_free_need"),
+        "work_status": row.get("work_status"),
     }
 
 
@@ -86,13 +88,22 @@ def columns(registration: Mapping[str, Any], *, registered_on: date) -> dict[str
         "municipality": (registration.get("residence") or {}).get("municipality"),
         "accepted_areas": list(registration.get("accepted_areas") or []),
         "step_free_need": registration.get("step_free_need"),
+        "work_status": registration.get("work_status"),
+        "women_inactive": inactive_woman(registration),
     }
+
+
+def inactive_woman(registration: Mapping[str, Any]) -> bool:
+    """Whether the person is a woman recorded as inactive at intake. A correction says false also when the
+    status is cleared: on the corrected event null means unchanged, so "no longer inactive" is false."""
+    return bool(women_inactive(registration["sex"], registration.get("work_status")))
 
 
 def corrected_event(
     fields: list[str], before: Mapping[str, Any], after: Mapping[str, Any], *, corrected_on: date
 ) -> BeneficiaryCorrected:
     """The correction as other services see it: field names, and the coarse attributes that changed."""
+    before = {**before, "women_inactive": inactive_woman(before)}
     attributes = changed_fields(before, after, EVENT_ATTRIBUTES)
     return BeneficiaryCorrected(
         corrected_on=corrected_on, corrected_fields=fields, **{a: after[a] for a in attributes}

@@ -71,6 +71,22 @@ class VulnerabilityFlag(StrEnum):
     other = "other"
 
 
+class WorkStatus(StrEnum):
+    """The person's work status when taken in charge, as the labour-force survey (ISTAT/Eurostat) counts it."""
+
+    employed = "employed"
+    seeking_work = "seeking_work"  # unemployed: without work, looking for it and available
+    inactive = "inactive"  # neither working nor seeking work
+
+
+def women_inactive(sex: str, work_status: str | None) -> bool | None:
+    """A woman neither working nor seeking work at intake (the FAMI inactivity indicator); None when
+    the work status was not recorded."""
+    if work_status is None:
+        return None
+    return sex == Sex.F and work_status == WorkStatus.inactive
+
+
 class EducationLevel(StrEnum):
     none = "none"
     primary = "primary"

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from intake.domain.duplicates import normalise_name
-from intake.domain.enums import age_band
+from intake.domain.enums import age_band, women_inactive
 from intake.domain.fiscal_code import parse_fiscal_code
 from shared.events.contracts import BeneficiaryRegistered
 
@@ -41,9 +41,11 @@ def registered_event(
     project_ids: list[str], taken_in_charge_on: date | None = None, area: str | None = None,
     municipality: str | None = None, accepted_areas: Sequence[str] = (), citizenship: str | None = None,
     driving_licence: bool | None = None, must_leave_by: date | None = None, step_free_need: bool | None = None,
+    work_status: str | None = None,
 ) -> BeneficiaryRegistered:
     """The coarse facts other services need; the birth date leaves only as an age band (at the day the
-    person was taken in charge), the place as a province and a municipality code."""
+    person was taken in charge), the place as a province and a municipality code, the work status only
+    as whether she is a woman neither working nor seeking work."""
     return BeneficiaryRegistered(
         registered_on=registered_on, sex=sex, age_band=age_band(birth_date, taken_in_charge_on or registered_on),
         legal_status=legal_status, reception=reception, household_size=household_size, children=children,
@@ -51,7 +53,7 @@ def registered_event(
         project_ids=project_ids, taken_in_charge_on=taken_in_charge_on or registered_on, area=area,
         municipality=municipality, accepted_areas=list(accepted_areas),
         citizenship=citizenship if citizenship and len(citizenship) == 2 else None, driving_licence=driving_licence,
-        must_leave_by=must_leave_by, step_free_need=step_free_need,
+        must_leave_by=must_leave_by, step_free_need=step_free_need, women_inactive=women_inactive(sex, work_status),
     )
 
 

@@ -82,6 +82,8 @@ class Person(Out):
     municipality: str | None = Field(None, description="ISTAT code of the municipality")
     accepted_areas: list[str] = Field(default_factory=list, description="provinces they would live or work in")
     step_free_need: bool | None = Field(None, description="needs a step-free place; null: not recorded")
+    work_status: str | None = Field(
+        None, description="employed, seeking_work or inactive when taken in charge; null: not recorded")
     consent: Consent
     erased: bool
     personal: Personal | None = Field(None, description="with a purpose only; null once the person is erased")

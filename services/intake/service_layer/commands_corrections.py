@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from intake.domain.enums import ItalianLevel, LegalStatus, Sex, VulnerabilityFlag
+from intake.domain.enums import ItalianLevel, LegalStatus, Sex, VulnerabilityFlag, WorkStatus
 from intake.service_layer.commands_common import (
     BirthDate,
     Citizenship,
@@ -54,6 +54,7 @@ class BeneficiaryCorrectionIn(InputModel):
     residence: ResidenceIn | None = None  # the person moved
     accepted_areas: list[ProvinceCode] | None = Field(None, max_length=107)
     step_free_need: LegalBool | None = None
+    work_status: WorkStatus | None = None
     # Sealed with the person's key: it may name people and facts, so it never leaves intake.
     reason: Text
 

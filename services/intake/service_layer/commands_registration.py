@@ -23,6 +23,7 @@ from intake.domain.enums import (
     ReceptionKind,
     Sex,
     VulnerabilityFlag,
+    WorkStatus,
     check_legal_status_age,
 )
 from intake.domain.fiscal_code import consistent_with, parse_fiscal_code
@@ -271,6 +272,8 @@ class BeneficiaryIn(InputModel):
         default_factory=list, max_length=107, description="provinces where the person would accept to live or work")
     step_free_need: LegalBool | None = Field(
         None, description="needs a place with step-free access (housing's hard constraint); a yes/no, no reason")
+    work_status: WorkStatus | None = Field(
+        None, description="work status when taken in charge (labour-force categories); null: not recorded")
 
     @field_validator("accepted_areas")
     @classmethod

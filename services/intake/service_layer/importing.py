@@ -21,7 +21,7 @@ from intake.domain.importing import CellError
 from intake.domain.registration import name_tokens, registered_event, split_personal
 from intake.service_layer import consent
 from intake.service_layer.commands import BeneficiaryIn
-from intake.service_layer.registration import place_attributes
+from intake.service_layer.registration import place_attributes, work_status_of
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared import outbox
 from shared.auth import Principal
@@ -299,7 +299,7 @@ async def _store(
             list(data.languages), [v.value for v in data.vulnerabilities], list(data.project_ids),
             data.consent.date, [s.value for s in data.consent.scope], today, principal.subject, taken,
             p.reference_index, event.area, event.municipality, list(event.accepted_areas),
-            *consent.columns(data).values(),
+            *consent.columns(data).values(), work_status_of(data),
         ))
     await uow.caseload.copy_people(people, keys)  # a trigger records each one's consents
     await uow.caseload.events(records)

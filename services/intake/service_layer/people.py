@@ -94,7 +94,8 @@ _COARSE = (
     "registered_on",
 )
 # Added for caseloads; a row stored before them (or the in-memory twin's) may lack them.
-_PLACE_AND_HISTORY = ("taken_in_charge_on", "area", "municipality", "accepted_areas", "step_free_need")
+_PLACE_AND_HISTORY = ("taken_in_charge_on", "area", "municipality", "accepted_areas", "step_free_need",
+                      "work_status")
 
 
 def _present(row: Row, vault: Vault | None, today: date) -> dict[str, Any]:

@@ -60,7 +60,7 @@ async def register(
         consent_date=data.consent.date, consent_scope=[s.value for s in data.consent.scope],
         registered_on=today, registered_by=principal.subject, taken_in_charge_on=data.taken_in_charge_on,
         area=event.area, municipality=event.municipality, accepted_areas=list(event.accepted_areas),
-        step_free_need=data.step_free_need, **consent.columns(data),
+        step_free_need=data.step_free_need, work_status=work_status_of(data), **consent.columns(data),
     )
     codes = {f"project_ids.{i}": code for i, code in enumerate(data.project_ids)}
     async with uow:
@@ -95,8 +95,12 @@ def place_attributes(data: BeneficiaryIn) -> dict:
         "municipality": data.residence.municipality if data.residence else None,
         "accepted_areas": list(data.accepted_areas), "citizenship": data.citizenship,
         "driving_licence": data.driving_licence, "must_leave_by": data.reception.must_leave_by,
-        "step_free_need": data.step_free_need,
+        "step_free_need": data.step_free_need, "work_status": work_status_of(data),
     }
+
+
+def work_status_of(data: BeneficiaryIn) -> str | None:
+    return data.work_status.value if data.work_status else None
 
 
 async def refuse_too_early(uow: IntakeUnitOfWork, organisation_id: str, day: date, codes: list[str]) -> None:

@@ -18,12 +18,12 @@ from shared.events.envelope import Event
 COLUMNS = (
     "event_id", "seq", "event_type", "schema_version", "producer", "recorded_at", "occurred_on", "beneficiary_id",
     "organisation_id", "project_id", "kind", "category", "sector", "amount", "quantity", "record_id", "supersedes",
-    "sex", "age_band", "legal_status", "citizenship", "province", "payload",
+    "sex", "age_band", "legal_status", "citizenship", "province", "women_inactive", "payload",
 )
 _TYPES = (
     "uuid", "int2", "text", "int2", "text", "timestamptz", "date", "uuid", "text", "text", "text", "text", "text",
     "numeric",
-    "numeric", "uuid", "uuid", "text", "text", "text", "text", "text", "text",
+    "numeric", "uuid", "uuid", "text", "text", "text", "text", "text", "text", "text",
 )
 _UNNEST = ", ".join(f"${i + 1}::{t}[]" for i, t in enumerate(_TYPES))
 # The payload arrives as JSON text (serialised once, by pydantic-core) and is cast to json here.
@@ -67,14 +67,15 @@ _STAGE = f"""
 CREATE TEMP TABLE IF NOT EXISTS facts_stage (
     {", ".join(f"{c} {'text' if c == 'payload' else t}" for c, t in zip(COLUMNS, (
         "uuid", "smallint", "text", "smallint", "text", "timestamptz", "date", "uuid", "text", "text", "text", "text",
-        "text", "numeric", "numeric", "uuid", "uuid", "text", "text", "text", "text", "text", "text"), strict=True))}
+        "text", "numeric", "numeric", "uuid", "uuid", "text", "text", "text", "text", "text", "text", "text"),
+        strict=True))}
 ) ON COMMIT DELETE ROWS
 """
 
 
 async def append_staged(conn: Connection, generations: Sequence[int], rows: Sequence[tuple[Any, ...]]) -> None:
     """Binary COPY into a temporary staging table, then one INSERT per generation that skips the facts
-    already there: for big batches cheaper per row than `unnest`, whose 23 arrays the server must each
+    already there: for big batches cheaper per row than `unnest`, whose 24 arrays the server must each
     take apart (figures in the README)."""
     if not rows:
         return

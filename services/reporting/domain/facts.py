@@ -14,7 +14,9 @@ from uuid import UUID
 
 from shared.events.envelope import Event, EventPayload
 
-PERSON_ATTRIBUTES = ("sex", "age_band", "legal_status", "citizenship", "province")
+# women_inactive: "yes" for a woman neither working nor seeking work when taken in charge, "no" otherwise,
+# None when intake did not record it; a correction of it (or of the sex) is a later version, as for the others.
+PERSON_ATTRIBUTES = ("sex", "age_band", "legal_status", "citizenship", "province", "women_inactive")
 FACT_DIMENSIONS = ("kind", "category", "sector")
 
 
@@ -44,6 +46,7 @@ class Fact:
     legal_status: str | None = None
     citizenship: str | None = None
     province: str | None = None
+    women_inactive: str | None = None
 
 
 Mapper = Callable[[Event[EventPayload]], dict[str, Any] | list[dict[str, Any]]]
@@ -67,7 +70,7 @@ def facts_of(event: Event[EventPayload]) -> Iterator[Fact]:
         yield Fact(*row)
 
 
-_OPTIONAL = tuple(f.name for f in fields(Fact)[8:])  # kind ... province: what a mapper may set
+_OPTIONAL = tuple(f.name for f in fields(Fact)[8:])  # kind ... women_inactive: what a mapper may set
 _MAPPED = frozenset({"occurred_on", "project_id", *_OPTIONAL})
 
 

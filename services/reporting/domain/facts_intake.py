@@ -21,7 +21,12 @@ def _person(event: Event[EventPayload]) -> dict[str, Any]:
         "category": getattr(p, "reception", None),
         # A woman neither working nor seeking work when taken in charge (the FAMI inactivity indicator).
         "kind": "inactive_at_intake" if getattr(p, "women_inactive", None) else None,
+        "women_inactive": yes_no(getattr(p, "women_inactive", None)),
     }
+
+
+def yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
 
 
 @maps("intake.beneficiary_registered")
@@ -41,6 +46,8 @@ def _corrected(event: Event[EventPayload]) -> dict[str, Any]:
         columns["citizenship"] = value
     if (value := payload_value(event, "area")) is not None:
         columns["province"] = value
+    if (value := payload_value(event, "women_inactive")) is not None:
+        columns["women_inactive"] = yes_no(value)
     return {**columns, "occurred_on": payload_value(event, "corrected_on")}
 
 

@@ -63,7 +63,8 @@ class Rule(_Data):
     kind: list[str] | None = None
     category: list[str] | None = None
     quantity_at_least: Decimal | None = None
-    person: dict[Literal["sex", "age_band", "legal_status", "citizenship", "province"], list[str]] = Field(
+    person: dict[Literal["sex", "age_band", "legal_status", "citizenship", "province", "women_inactive"],
+                 list[str]] = Field(
         default_factory=dict)
     without: Without | None = None
 

@@ -85,12 +85,12 @@ class BeneficiaryErased(EventPayload):
 CorrectableField = Literal[
     "first_name", "last_name", "sex", "birth_date", "birth_country", "citizenship", "fiscal_code", "legal_status",
     "permit", "reception", "household", "italian_level", "education", "languages", "driving_licence", "contacts",
-    "vulnerabilities", "residence", "accepted_areas", "step_free_need",
+    "vulnerabilities", "residence", "accepted_areas", "step_free_need", "work_status",
 ]
 _CORRECTED_ATTRIBUTES = (
     "sex", "age_band", "legal_status", "reception", "household_size", "children", "single_parent", "italian_level",
     "languages", "area", "municipality", "accepted_areas", "citizenship", "driving_licence", "must_leave_by",
-    "step_free_need",
+    "step_free_need", "women_inactive",
 )
 
 
@@ -120,6 +120,10 @@ class BeneficiaryCorrected(EventPayload):
     driving_licence: bool | None = None
     must_leave_by: date | None = None  # a reception corrected with a new leave-by date
     step_free_need: bool | None = None
+    # Added within v1 (optional; absent in older events): a correction of the work status or of the sex that
+    # changes whether she is a woman neither working nor seeking work at intake. False also when the work
+    # status is cleared (here null means unchanged); the status itself stays in intake.
+    women_inactive: bool | None = None
 
     @model_serializer(mode="wrap")
     def _only_changed(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

@@ -244,3 +244,25 @@ async def test_a_project_counts_the_steps_that_name_no_project_of_the_people_in_
     other = await project_report("fami_amif", "P2")
     assert figure(other, "housing_placements") == {None: 1, ("kind", "cohousing"): 1, ("sex", "F"): 1,
                                                    ("age_band", "25_34"): 1, ("legal_status", "refugee"): 1}
+
+
+async def test_women_inactive_follows_corrections_of_the_work_status_as_recorded_by_the_as_of_date():
+    s = Scenario()
+    s.person("coop-w", sex="F", on="2025-02-01", inactive=True)  # kept: inactive throughout
+    found_work = s.person("coop-w", sex="F", on="2025-02-01", inactive=True)
+    recorded_later = s.person("coop-w", sex="F", on="2025-02-01")  # no work status at registration
+    s.person("coop-w", sex="M", on="2025-02-01", inactive=False)  # a man recorded inactive
+    s.person("coop-w", sex="F", on="2025-02-01", inactive=False)  # a woman seeking work
+    s.correct_person(found_work, "2025-05-01", women_inactive=False)
+    s.correct_person(recorded_later, "2025-06-01", women_inactive=True)
+    service, _ = await in_memory(s.events)
+
+    async def inactive(as_of: str) -> dict:
+        doc = await service.report(ReportCommand(Viewer("operator", "coop-w"), "fami_amif", YEAR,
+                                                 date.fromisoformat(as_of)))
+        return figure(doc, "women_inactive")
+
+    assert (await inactive("2025-04-01"))[None] == 2  # kept, found_work
+    assert (await inactive("2025-05-15"))[None] == 1  # kept: found_work's correction is recorded
+    counted = await inactive("2026-01-01")
+    assert counted[None] == 2 and counted[("age_band", "25_34")] == 2  # kept, recorded_later
