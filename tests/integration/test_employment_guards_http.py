@@ -53,6 +53,18 @@ async def test_dates_out_of_range_and_blank_names_are_refused_naming_the_field(r
         made = await emp.http.post("/api/v1/openings", headers=emp.auth(),
                                    json={**BURSARY, "fund_id": fund.json()["fund_id"]})
         assert made.status_code == 201, made.text
+        assert made.json()["free_seats"] == made.json()["seats"], made.text  # a write answers as a read does
+        for path, body, field in (
+                ("/api/v1/projects/FAMI-1/priorities", {"women_priority": "yes"}, "women_priority"),
+                ("/api/v1/openings", {**BURSARY, "fund_id": fund.json()["fund_id"],
+                                      "requirements": {"driving_licence": "no"}},
+                 "bursary.requirements.driving_licence")):
+            r = await emp.http.request("PUT" if "priorities" in path else "POST", path, headers=emp.auth(), json=body)
+            assert r.status_code == 422 and {f for f, _ in broken(r)} == {field}, r.text  # true or false only
+        closed = await emp.http.post(f"/api/v1/openings/{made.json()['opening_id']}/close", headers=emp.auth())
+        assert closed.status_code == 200 and closed.json()["free_seats"] is not None, closed.text
+        made = await emp.http.post("/api/v1/openings", headers=emp.auth(),
+                                   json={**BURSARY, "fund_id": fund.json()["fund_id"]})
         who = uuid4()
         await publish(real_servers.kafka, emp.org, [(who, p) for p in (registered(), work_plan(), consent())])
 

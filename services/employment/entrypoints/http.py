@@ -39,7 +39,8 @@ def placement_out(p: Placement, parts: dict[str, Any] | None = None) -> Placemen
 @router.post("/openings", status_code=201, response_model=OpeningOut)
 async def record(body: Annotated[OpeningIn, Body()], who: Principal = TEAM, app: Employment = APP) -> OpeningOut:
     """Record a traineeship, bursary, course or job offer; checked whole against the rules on file."""
-    return opening_out(await openings.record_opening(app, RecordOpening(body.domain(who.organisation_id))))
+    made = await openings.record_opening(app, RecordOpening(body.domain(who.organisation_id)))
+    return await get_opening(made.opening_id, who, app)  # with its free seats, as every read answers
 
 
 @router.get("/openings", response_model=Page[OpeningOut])
@@ -59,12 +60,14 @@ async def get_opening(opening_id: UUID, who: Principal = TEAM, app: Employment =
 @router.put("/openings/{opening_id}", response_model=OpeningOut)
 async def revise(opening_id: UUID, body: Annotated[OpeningIn, Body()], who: Principal = TEAM,
                  app: Employment = APP) -> OpeningOut:
-    return opening_out(await openings.revise_opening(app, ReviseOpening(body.domain(who.organisation_id, opening_id))))
+    await openings.revise_opening(app, ReviseOpening(body.domain(who.organisation_id, opening_id)))
+    return await get_opening(opening_id, who, app)
 
 
 @router.post("/openings/{opening_id}/close", response_model=OpeningOut)
 async def close(opening_id: UUID, who: Principal = TEAM, app: Employment = APP) -> OpeningOut:
-    return opening_out(await openings.close_opening(app, CloseOpening(who.organisation_id, opening_id)))
+    await openings.close_opening(app, CloseOpening(who.organisation_id, opening_id))
+    return await get_opening(opening_id, who, app)
 
 
 @router.get("/proposals", response_model=Page[PlacementOut])

@@ -71,7 +71,7 @@ class CompanyIn(_In):
 
 class RequirementsIn(_In):
     italian_level: Level | None = None
-    driving_licence: bool = False
+    driving_licence: StrictBool = False  # a hard requirement: true or false, not "yes"
 
 
 class _OpeningIn(_In):

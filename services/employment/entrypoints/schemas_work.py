@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from employment.domain.levels import ContractType
 from employment.domain.pipeline import Stage
@@ -114,7 +114,7 @@ class AvailabilityIn(_In):
     max_weekly_hours: int | None = Field(None, ge=1, le=48)
     mobility: list[Mobility] = Field(default_factory=list, max_length=4,
                                      description="bicycle, car (a car counts with a licence)")
-    childcare_need: bool | None = None
+    childcare_need: StrictBool | None = None
     adult_from: Day | None = Field(None, description="a minor: the day they turn 18; they are matched only to work "
                                                       "that starts on or after it (never before)")
 
@@ -186,7 +186,7 @@ class PersonDetailOut(BaseModel):
 
 
 class PrioritiesIn(_In):
-    women_priority: bool
+    women_priority: StrictBool
 
 
 class StageCountsOut(BaseModel):
