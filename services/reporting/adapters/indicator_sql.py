@@ -74,10 +74,11 @@ def compile_query(query: Query, generation: int) -> tuple[str, list[Any]]:
             where.append(f"{column} = ANY({param(list(values))}::text[])")
     if scope.projects is not None:  # a fact naming no project counts in its person's projects
         projects = param(list(scope.projects))
-        where.append(f"(f.project_id = ANY({projects}::text[]) OR (f.project_id IS NULL AND EXISTS ("
-                     f"SELECT 1 FROM {facts} m WHERE m.beneficiary_id = f.beneficiary_id AND m.recorded_at <= $1"
-                     f" AND m.event_type = ANY({param(list(MEMBERSHIP_EVENTS))}::text[])"
-                     f" AND m.project_id = ANY({projects}::text[]))))")
+        # The members are found once (a hashed subplan on the project index), not looked up per fact
+        # (`reporting.project_report_ms` in services/reporting/README.md).
+        where.append(f"(f.project_id = ANY({projects}::text[]) OR (f.project_id IS NULL AND f.beneficiary_id IN ("
+                     f"SELECT m.beneficiary_id FROM {facts} m WHERE m.project_id = ANY({projects}::text[])"
+                     f" AND m.event_type = ANY({param(list(MEMBERSHIP_EVENTS))}::text[]) AND m.recorded_at <= $1)))")
     if rule.quantity_at_least is not None:
         where.append(f"coalesce(f.quantity, 0) >= {param(Decimal(rule.quantity_at_least))}")
     for name, allowed in rule.person.items():
