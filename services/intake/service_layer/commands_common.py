@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo
 from pydantic_core import PydanticCustomError
 
+from intake.adapters import places_data
+from intake.domain import places
 from intake.domain.duplicates import has_letters
 from shared.types import no_nul
 
@@ -122,3 +124,11 @@ PastDate = Annotated[dt.date, AfterValidator(_not_future)]
 Purpose = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200), AfterValidator(no_nul)]
 BirthDate = Annotated[dt.date, AfterValidator(_plausible_birth)]
 PastYear = Annotated[int, Field(ge=1000, le=9999), AfterValidator(_plausible_year)]
+
+
+def provinces_on_file(value: list[str], field: str) -> list[str]:
+    """Province codes of ISTAT's list, each once: a person's accepted areas and a project's territories."""
+    unknown = places.unknown_provinces(places_data.places(), value, field)
+    if unknown:
+        raise rule_error("unknown_province", "; ".join(v.message for v in unknown))
+    return unique(value)

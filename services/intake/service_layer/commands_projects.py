@@ -8,10 +8,8 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
-from intake.adapters import places_data
-from intake.domain import places
 from intake.domain.projects import Funder, ProjectRuleViolation, WorkPackage, check_budget, check_period
-from intake.service_layer.commands_common import InputModel, Text, rule_error, unique
+from intake.service_layer.commands_common import InputModel, Text, provinces_on_file, rule_error, unique
 
 ProjectCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")]
 OrganisationId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -42,10 +40,7 @@ class ProjectIn(InputModel):
     @field_validator("territories")
     @classmethod
     def _real_provinces(cls, value: list[str]) -> list[str]:
-        unknown = places.unknown_provinces(places_data.places(), value, "territories")
-        if unknown:
-            raise rule_error("unknown_province", "; ".join(v.message for v in unknown))
-        return unique(value)
+        return provinces_on_file(value, "territories")
 
     @field_validator("end_date")
     @classmethod

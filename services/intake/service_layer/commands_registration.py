@@ -38,6 +38,7 @@ from intake.service_layer.commands_common import (
     PastDate,
     PastYear,
     Text,
+    provinces_on_file,
     registration_day,
     rule_error,
     unique,
@@ -278,10 +279,7 @@ class BeneficiaryIn(InputModel):
     @field_validator("accepted_areas")
     @classmethod
     def _real_provinces(cls, value: list[str]) -> list[str]:
-        unknown = places.unknown_provinces(places_data.places(), value, "accepted_areas")
-        if unknown:
-            raise rule_error("unknown_province", "; ".join(v.message for v in unknown))
-        return unique(value)
+        return provinces_on_file(value, "accepted_areas")
 
     @field_validator("taken_in_charge_on")
     @classmethod
