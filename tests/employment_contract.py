@@ -16,6 +16,7 @@ from employment.domain.levels import OpeningKind
 from employment.domain.people import Person
 from employment.domain.pipeline import Placement, Stage
 from employment.domain.titles import RecognitionState, move_recognition, request_recognition
+from employment.service_layer import queries
 from employment.service_layer.context import Employment
 from tests.employment_support import ORG, opening
 
@@ -89,6 +90,24 @@ class EmploymentStoreContract:
             page, total = await uow.openings.page(ORG, kind=OpeningKind.course, status=None, limit=10, offset=0)
             assert total == 1 and page[0][0].kind is OpeningKind.course and page[0][1] == page[0][0].seats
             assert (await uow.openings.page(ORG, kind=None, status="open", limit=2, offset=0))[1] == 4
+
+    async def test_traineeships_ending_soon_list_the_overdue_first(self, app: Employment):
+        today = app.today()
+        ends = {"overdue": date(2027, 1, 4), "soon": date(2027, 1, 31), "later": date(2027, 6, 30)}
+        made = {name: opening(OpeningKind.traineeship, start=date(2026, 11, 2), end=end, agreement=date(2026, 11, 1))
+                for name, end in ends.items()}
+        done = opening(OpeningKind.traineeship, start=date(2026, 11, 2), end=date(2027, 1, 4),
+                       agreement=date(2026, 11, 1))
+        async with app.uow() as uow:
+            for o in (*made.values(), done):
+                await uow.openings.put(o, region="Lazio")
+            for o in made.values():
+                await uow.placements.add(placement(o, uuid4(), Stage.started), {"points": 1})
+            await uow.placements.add(placement(done, uuid4(), Stage.completed), {"points": 1})
+        rows, total = await queries.ending_soon(app, ORG, 30)
+        assert total == 2 and [(r["opening_id"], r["overdue"]) for r in rows] == [
+            (made["overdue"].opening_id, True), (made["soon"].opening_id, False)]
+        assert all(r["end_date"] < today for r in rows if r["overdue"])
 
     async def test_seats_are_held_past_the_proposal_only(self, app: Employment):
         o = opening(OpeningKind.course, seats=2)

@@ -119,7 +119,8 @@ async def funnel(opening_id: UUID | None = None,
 @router.get("/traineeships/ending-soon", response_model=Page[EndingOut])
 async def ending_soon(within_days: int | None = Query(None, ge=0, le=366, description="days ahead; rules' default"),
                       page: PageQuery = Depends(), who: Principal = TEAM, app: Employment = APP) -> dict:
-    """Started traineeships whose end date falls within the next days, soonest first."""
+    """Started traineeships whose end date falls within the next days, soonest first, after those whose end
+    date is past and are still started (`overdue`)."""
     rows, total = await queries.ending_soon(app, who.organisation_id, within_days, limit=page.limit,
                                             offset=page.offset)
     return page.page([EndingOut(**r) for r in rows], total)

@@ -107,6 +107,7 @@ class EndingOut(BaseModel):
     end_date: date
     placement_id: UUID
     beneficiary_id: UUID
+    overdue: bool = Field(description="its end date is past and it is still started: record how it ended")
 
 
 class AvailabilityIn(_In):

@@ -83,11 +83,15 @@ async def pipeline(app: Employment, organisation_id: str, opening_id: UUID | Non
 
 async def ending_soon(app: Employment, organisation_id: str, within_days: int | None, *, limit: int = 50,
                       offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """Started traineeships ending by today + the days, soonest first: those past their end date and still
+    started come first, marked `overdue` (someone has to record how they ended), as the payments due list
+    keeps the months left unpaid."""
     today = app.today()
     days = app.rulebook.ending_soon_days if within_days is None else within_days
     async with app.uow() as uow:
-        return await uow.openings.ending_between(organisation_id, today, today + timedelta(days=days), limit=limit,
-                                                 offset=offset)
+        rows, total = await uow.openings.ending_between(organisation_id, date(2000, 1, 1), today + timedelta(days=days),
+                                                        limit=limit, offset=offset)
+    return [{**r, "overdue": r["end_date"] < today} for r in rows], total
 
 
 async def due(app: Employment, organisation_id: str, month: tuple[int, int] | None, *, limit: int = 50,
