@@ -26,6 +26,19 @@ def broken(r) -> set[tuple[str, str]]:
     return {(e["field"], e["rule"]) for e in r.json()["errors"]}
 
 
+async def arrives_and_is_proposed(emp, kafka: str) -> tuple[UUID, dict]:  # noqa: ANN001
+    """A person with a work goal and the referral consent comes from intake's events; their one proposal."""
+    who = uuid4()
+    await publish(kafka, emp.org, [(who, p) for p in (registered(), work_plan(), consent())])
+
+    async def proposed():
+        body = (await emp.http.get("/api/v1/proposals", headers=emp.auth())).json()
+        return body["items"] if body["total"] == 1 else None
+
+    (proposal,) = await until(proposed)
+    return who, proposal
+
+
 async def test_dates_out_of_range_and_blank_names_are_refused_naming_the_field(real_servers, topics):
     async with running_employment(real_servers) as emp:
         # year 9999: the duration check added months past year 9999 and answered 500
@@ -65,14 +78,7 @@ async def test_dates_out_of_range_and_blank_names_are_refused_naming_the_field(r
         assert closed.status_code == 200 and closed.json()["free_seats"] is not None, closed.text
         made = await emp.http.post("/api/v1/openings", headers=emp.auth(),
                                    json={**BURSARY, "fund_id": fund.json()["fund_id"]})
-        who = uuid4()
-        await publish(real_servers.kafka, emp.org, [(who, p) for p in (registered(), work_plan(), consent())])
-
-        async def proposed():
-            body = (await emp.http.get("/api/v1/proposals", headers=emp.auth())).json()
-            return body["items"] if body["total"] == 1 else None
-
-        (proposal,) = await until(proposed)
+        who, proposal = await arrives_and_is_proposed(emp, real_servers.kafka)
         steps = f"/api/v1/placements/{proposal['placement_id']}/steps"
         r = await emp.http.post(steps, headers=emp.auth(), json={"to": "interview", "on": "9999-12-01"})
         assert r.status_code == 422 and broken(r) == {("on", "date_out_of_range")}, r.text
@@ -97,17 +103,10 @@ async def test_a_person_not_selected_at_the_interview_is_not_proposed_again_for_
         first = await emp.http.post("/api/v1/openings", headers=emp.auth(),
                                     json={**BURSARY, "fund_id": fund.json()["fund_id"]})
         assert first.status_code == 201, first.text
-        who = uuid4()
-        await publish(real_servers.kafka, emp.org, [(who, p) for p in (registered(), work_plan(), consent())])
+        who, proposal = await arrives_and_is_proposed(emp, real_servers.kafka)
 
         async def proposals(stage: str = "proposed"):
             return (await emp.http.get("/api/v1/proposals", params={"status": stage}, headers=emp.auth())).json()
-
-        async def one_proposed():
-            body = await proposals()
-            return body["items"] if body["total"] == 1 else None
-
-        (proposal,) = await until(one_proposed)
         steps = f"/api/v1/placements/{proposal['placement_id']}/steps"
         assert (await emp.http.post(steps, headers=emp.auth(), json={"to": "interview"})).status_code == 200
         r = await emp.http.post(steps, headers=emp.auth(), json={"to": "interrupted", "reason": "not_selected"})
@@ -132,14 +131,7 @@ async def test_a_person_who_completed_a_course_is_not_proposed_it_again(real_ser
             "start_date": "2099-03-01", "end_date": "2099-05-31", "seats": 2, "weekly_hours": 10,
             "course_kind": "italian_for_work"})
         assert course.status_code == 201, course.text
-        who = uuid4()
-        await publish(real_servers.kafka, emp.org, [(who, p) for p in (registered(), work_plan(), consent())])
-
-        async def proposed():
-            body = (await emp.http.get("/api/v1/proposals", headers=emp.auth())).json()
-            return body["items"] if body["total"] == 1 else None
-
-        (proposal,) = await until(proposed)
+        who, proposal = await arrives_and_is_proposed(emp, real_servers.kafka)
         steps = f"/api/v1/placements/{proposal['placement_id']}/steps"
         for body in ({"to": "enrolled", "on": "2099-03-01"}, {"to": "completed", "on": "2099-05-31"}):
             assert (await emp.http.post(steps, headers=emp.auth(), json=body)).status_code == 200
