@@ -12,6 +12,17 @@ from tests.reporting_store_contract import ReportingStoreContract
 pytestmark = pytest.mark.integration
 
 
+def migrations_before(tmp_path, first_missing: str):  # noqa: ANN001
+    """Reporting's migrations as they were before `first_missing`, under the service's name (its
+    privileges.sql is the caller's to write: each version granted what its tables needed)."""
+    old = tmp_path / "reporting"
+    (old / "migrations").mkdir(parents=True)
+    for sql in sorted((REPORTING / "migrations").glob("*.sql")):
+        if sql.name < first_missing:
+            (old / "migrations" / sql.name).write_text(sql.read_text())
+    return old
+
+
 class TestPostgresStores(ReportingStoreContract):
     @pytest.fixture
     async def make(self, real_servers):
@@ -22,11 +33,7 @@ class TestPostgresStores(ReportingStoreContract):
 async def test_budgets_registered_before_versions_become_version_1(real_servers, tmp_path):
     """Migration 0006 on a database at 0005 with budgets in it: each project's lines become its version
     1, exactly, a project PUT without lines gets an empty version 1, and nothing is lost."""
-    old = tmp_path / "reporting"  # the migrations as they were before 0006, under the service's name
-    (old / "migrations").mkdir(parents=True)
-    for sql in sorted((REPORTING / "migrations").glob("*.sql")):
-        if sql.name < "0006":
-            (old / "migrations" / sql.name).write_text(sql.read_text())
+    old = migrations_before(tmp_path, "0006")
     (old / "privileges.sql").write_text(
         "GRANT EXECUTE ON FUNCTION create_fact_generation(integer), index_fact_generation(integer),\n"
         "    drop_fact_generation(integer) TO :role;\n")
@@ -67,11 +74,7 @@ async def test_project_roles_registered_before_versions_hold_from_the_start(real
     by them); the service's role may add versions but not rewrite or remove one."""
     from datetime import UTC, datetime
 
-    old = tmp_path / "reporting"
-    (old / "migrations").mkdir(parents=True)
-    for sql in sorted((REPORTING / "migrations").glob("*.sql")):
-        if sql.name < "0007":
-            (old / "migrations" / sql.name).write_text(sql.read_text())
+    old = migrations_before(tmp_path, "0007")
     privileges = (REPORTING / "privileges.sql").read_text().splitlines()
     (old / "privileges.sql").write_text("\n".join(line for line in privileges if "project_role_versions" not in line))
     db = await service_database(real_servers.postgres, "reporting", "it_rep_mig7", old)
@@ -115,11 +118,7 @@ async def test_facts_recorded_before_women_inactive_keep_their_rows_and_every_ge
     from reporting.adapters import facts_sql
     from tests.reporting_scenario import Scenario
 
-    old = tmp_path / "reporting"
-    (old / "migrations").mkdir(parents=True)
-    for sql in sorted((REPORTING / "migrations").glob("*.sql")):
-        if sql.name < "0008":
-            (old / "migrations" / sql.name).write_text(sql.read_text())
+    old = migrations_before(tmp_path, "0008")
     (old / "privileges.sql").write_text((REPORTING / "privileges.sql").read_text())
     db = await service_database(real_servers.postgres, "reporting", "it_rep_mig8", old)
     try:
