@@ -33,6 +33,15 @@ class Violations(ValueError):
             raise ValueError("Violations needs at least one RuleViolation")
         super().__init__("; ".join(str(v) for v in self.violations))
 
+    @staticmethod
+    def raise_any(violations: list[RuleViolation]) -> None:
+        """Raise what was found, if anything: one as itself (a caller may catch the one rule), several
+        together."""
+        if len(violations) == 1:
+            raise violations[0]
+        if violations:
+            raise Violations(violations)
+
 
 class NotFound(LookupError):
     """Nothing by that id for the caller (another organisation's data looks the same: absent). `field`

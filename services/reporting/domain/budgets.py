@@ -52,10 +52,7 @@ def budget_lines(raw: Sequence[tuple[str, str, Decimal]]) -> tuple[BudgetLine, .
         elif amount != amount.quantize(CENT):
             errors.append(RuleViolation(f"budget.{index}.amount_eur", "whole_cents",
                                         "a budget line is in euros and cents, at most 2 decimals"))
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise Violations(errors)
+    Violations.raise_any(errors)
     return in_order(BudgetLine(wp, bl, amount) for wp, bl, amount in raw)
 
 

@@ -36,10 +36,7 @@ def project_roles(project_id: str, funder: str, lead: str, partners: Iterable[st
         elif partner in partners[:n]:
             errors.append(RuleViolation(f"partners.{n}", "duplicate_partner",
                                         f"{partner!r} is already partners.{partners.index(partner)}"))
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise Violations(errors)
+    Violations.raise_any(errors)
     return ProjectInfo(project_id, funder, lead, partners)
 
 
