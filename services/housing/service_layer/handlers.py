@@ -77,14 +77,16 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
 
     async def changed(uow: HousingUnitOfWork, e: Event[EventPayload],
                       change: Callable[[Household], Household | None], *, refit_open: bool = False) -> None:
+        # the place of the person's open proposal first, as the team's steps take it (no deadlock), and the
+        # household read once it is ours: a withdrawal or a correction waits for a move in under way there,
+        # and works on what it left (never a moved-in proposal declined, nor a housed person put back)
+        await _lock_open_place(uow, e.beneficiary_id)
         h = await uow.households.get(e.beneficiary_id)
         if h is None or h.status == "erased":
             return  # an event about a person housing never knew (or who was erased) changes nothing
         new = change(h)
         if new is None or new == h:
             return
-        if refit_open and (held := await uow.proposals.open_of(h.beneficiary_id)) is not None:
-            await uow.places.lock(held.place_id)  # the place first, as the team's steps take it: no deadlock
         await uow.households.save(new)
         freed: frozenset[UUID] = frozenset()
         if h.matchable and not new.matchable:
@@ -150,6 +152,14 @@ CONSUMED: list[type[EventPayload]] = [
     BeneficiaryRegistered, PlanAgreed, GoalOutcomeRecorded, ConsentGiven, ConsentWithdrawn, BeneficiaryCorrected,
     BeneficiaryErased, EmploymentIncomeChanged,
 ]
+
+
+async def _lock_open_place(uow: HousingUnitOfWork, beneficiary_id: UUID) -> None:
+    """Lock the place of the person's open proposal; if a step moved it elsewhere meanwhile, that one too."""
+    locked: set[UUID] = set()
+    while (held := await uow.proposals.open_of(beneficiary_id)) is not None and held.place_id not in locked:
+        await uow.places.lock(held.place_id)
+        locked.add(held.place_id)
 
 
 def _closing_reason(e: Event[EventPayload]) -> str:

@@ -93,9 +93,11 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
         p = await uow.proposals.get(cmd.proposal_id, cmd.organisation_id)
         if p is None:
             raise NotFound("no such proposal for the organisation", field="proposal_id")
-        if cmd.action in BOOKING:
-            await uow.places.lock(p.place_id)  # two steps on one place's beds run one after the other,
-            p = await uow.proposals.get(cmd.proposal_id, cmd.organisation_id) or p  # the second on what the first left
+        # every step runs with the place's row locked, and on the proposal as it is once the lock is ours: two
+        # steps on one place run one after the other, the second on what the first left (a move out sent
+        # twice frees the beds once; a decline racing the move in finds it moved in)
+        await uow.places.lock(p.place_id)
+        p = await uow.proposals.get(cmd.proposal_id, cmd.organisation_id) or p
         h, place = await _pair(uow, cmd.organisation_id, p)
         kind = place.kind.value
         if cmd.action in BOOKING:
@@ -115,7 +117,8 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
             s, closes = move_out(p, cmd.reason or "", today, ctx.workflow)
             await uow.places.free_beds(place.place_id, p.household_size)
             await uow.households.exclude(h.beneficiary_id, place.place_id)  # not offered the same place again
-            await uow.households.save(h.with_changes(status="closed" if closes else "waiting"))
+            if h.status != "erased":  # an erased person moves out, but never back onto a list
+                await uow.households.save(h.with_changes(status="closed" if closes else "waiting"))
             uow.emit(moved_out(p, place, today, s.proposal.move_out_reason or "", closes),
                      beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
         elif cmd.action == "decline":

@@ -1,0 +1,120 @@
+"""Housing's steps on the real servers, from a third walk through the team's daily work: the same step
+sent several times at once, an erased person moving out, consent withdrawn while the team moves someone
+in."""
+
+import asyncio
+
+import pytest
+
+from shared.events.contracts import BeneficiaryErased, ConsentWithdrawn
+from tests.integration.housing_support import Housing, running_housing
+from tests.integration.test_housing_service import TODAY, eventually, flat, open_proposal_of, outbox_types, person
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def h(real_servers, topics):
+    async with running_housing(real_servers) as running:
+        yield running
+
+
+async def _step(h: Housing, proposal_id: str, action: str, body: dict | None = None):
+    return await h.http.post(f"/api/v1/proposals/{proposal_id}/{action}", headers=h.auth, json=body or {})
+
+
+async def _housed(h: Housing, place_id: str, **kw) -> tuple:
+    bid = await person(h, **kw)
+    p = await eventually(lambda: open_proposal_of(h, bid))
+    assert p["place_id"] == place_id, p
+    for action, body in [("accept", {}), ("confirm", {"actor": "person"}), ("confirm", {"actor": "host"}),
+                         ("move_in", {})]:
+        r = await _step(h, p["proposal_id"], action, body)
+        assert r.status_code == 200, r.text
+    return bid, p["proposal_id"]
+
+
+async def _beds_free(h: Housing, place_id: str) -> int:
+    return (await h.http.get(f"/api/v1/places/{place_id}", headers=h.auth)).json()["beds_free"]
+
+
+async def test_a_move_out_sent_several_times_at_once_frees_the_beds_once(h: Housing):
+    place = await flat(h, gender_policy="women", beds_total=3, beds_free=3)
+    await _housed(h, place["place_id"], sex="F")
+    b, pb = await _housed(h, place["place_id"], sex="F")
+    assert await _beds_free(h, place["place_id"]) == 1
+    answers = await asyncio.gather(*(_step(h, pb, "move_out", {"reason": "end_of_period"}) for _ in range(6)))
+    assert sorted(r.status_code for r in answers) == [200] + [409] * 5, [r.text for r in answers]
+    assert await _beds_free(h, place["place_id"]) == 2  # one bed freed, the other woman still lives there
+    assert (await outbox_types(h, b)).count("housing.moved_out") == 1
+
+
+async def test_a_decline_racing_the_move_in_leaves_one_of_them(h: Housing):
+    """Moving in and declining the same confirmed proposal at once: one wins, and the proposal, the
+    place's beds and the events agree with it."""
+    for _ in range(3):
+        place = await flat(h, gender_policy="men", beds_total=1, beds_free=1, municipality="058047")
+        bid = await person(h)
+        p = await eventually(lambda bid=bid: open_proposal_of(h, bid))
+        assert p["place_id"] == place["place_id"], p
+        for action, body in [("accept", {}), ("confirm", {"actor": "person"}), ("confirm", {"actor": "host"})]:
+            assert (await _step(h, p["proposal_id"], action, body)).status_code == 200
+        moved, declined = await asyncio.gather(
+            _step(h, p["proposal_id"], "move_in"),
+            _step(h, p["proposal_id"], "decline", {"actor": "person", "reason": "housed_elsewhere"}))
+        assert sorted([moved.status_code, declined.status_code]) == [200, 409], (moved.text, declined.text)
+        now = (await h.http.get(f"/api/v1/proposals/{p['proposal_id']}", headers=h.auth)).json()
+        steps = [t for t in await outbox_types(h, bid) if t in ("housing.moved_in",)]
+        if moved.status_code == 200:
+            assert now["status"] == "moved_in" and await _beds_free(h, place["place_id"]) == 0 and steps
+        else:
+            assert now["status"] == "declined" and await _beds_free(h, place["place_id"]) == 1 and not steps
+        r = await h.http.post(f"/api/v1/places/{place['place_id']}/retire", headers=h.auth)
+        if moved.status_code == 200:
+            assert (await _step(h, p["proposal_id"], "move_out", {"reason": "transferred"})).status_code == 200
+            r = await h.http.post(f"/api/v1/places/{place['place_id']}/retire", headers=h.auth)
+        assert r.status_code == 200, r.text
+
+
+async def test_an_erased_person_who_moves_out_does_not_go_back_on_the_waiting_list(h: Housing):
+    place = await flat(h, gender_policy="men", beds_total=2, beds_free=2)
+    a, pa = await _housed(h, place["place_id"])
+    await h.send(BeneficiaryErased(erased_on=TODAY), a)
+
+    async def erased():
+        async with h.pool.acquire() as conn:
+            return await conn.fetchval("SELECT status = 'erased' FROM households WHERE beneficiary_id = $1", a)
+    await eventually(erased)
+    r = await _step(h, pa, "move_out", {"reason": "conflict"})  # a reason that would put them back on the list
+    assert r.status_code == 200, r.text
+    everyone = (await h.http.get("/api/v1/waiting", params={"matchable": "false", "limit": 500},
+                                 headers=h.auth)).json()["items"]
+    assert str(a) not in {w["beneficiary_id"] for w in everyone}
+    assert await erased()
+
+
+async def test_a_consent_withdrawal_waits_for_a_step_under_way_on_the_place(h: Housing):
+    """The consumer takes the place's row before it reads the household, as the team's steps do: while a
+    step holds the place (here a transaction of the test's own), a withdrawal changes nothing; once it is
+    free, the withdrawal declines the open proposal. (Before, it went ahead beside a move in: the proposal
+    declined after the move in had taken the beds, the housed person put back on the list.)"""
+    place = await flat(h, gender_policy="men", beds_free=1)
+    a = await person(h)
+    p = await eventually(lambda: open_proposal_of(h, a))
+    assert p["place_id"] == place["place_id"]
+    for action, body in [("accept", {}), ("confirm", {"actor": "person"}), ("confirm", {"actor": "host"})]:
+        assert (await _step(h, p["proposal_id"], action, body)).status_code == 200
+
+    async def status() -> str:
+        return (await h.http.get(f"/api/v1/proposals/{p['proposal_id']}", headers=h.auth)).json()["status"]
+    async with h.pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT 1 FROM places WHERE place_id = $1::uuid FOR UPDATE", place["place_id"])
+        await h.send(ConsentWithdrawn(purpose="housing_referral", withdrawn_on=TODAY), a)
+        await asyncio.sleep(3)  # the consumer has had the event: it waits on the place
+        assert await status() == "confirmed"
+    await eventually(lambda: _declined(h, p["proposal_id"]))
+
+
+async def _declined(h: Housing, proposal_id: str) -> bool:
+    got = (await h.http.get(f"/api/v1/proposals/{proposal_id}", headers=h.auth)).json()
+    return got["status"] == "declined" and got["decline_reason"] == "consent_withdrawn"
