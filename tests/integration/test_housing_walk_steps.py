@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from shared.events.contracts import BeneficiaryErased, ConsentWithdrawn
+from shared.events.contracts import BeneficiaryCorrected, BeneficiaryErased, ConsentWithdrawn
 from tests.integration.housing_support import Housing, running_housing
 from tests.integration.test_housing_service import TODAY, eventually, flat, open_proposal_of, outbox_types, person
 
@@ -52,9 +52,10 @@ async def test_a_move_out_sent_several_times_at_once_frees_the_beds_once(h: Hous
 async def test_a_decline_racing_the_move_in_leaves_one_of_them(h: Housing):
     """Moving in and declining the same confirmed proposal at once: one wins, and the proposal, the
     place's beds and the events agree with it."""
-    for _ in range(3):
-        place = await flat(h, gender_policy="men", beds_total=1, beds_free=1, municipality="058047")
-        bid = await person(h)
+    for municipality, province in [("058047", "RM"), ("015146", "MI"), ("001272", "TO")]:
+        # a province per round: a person declined in one round waits on the list, but not for the next's place
+        place = await flat(h, gender_policy="men", beds_total=1, beds_free=1, municipality=municipality)
+        bid = await person(h, area=province)
         p = await eventually(lambda bid=bid: open_proposal_of(h, bid))
         assert p["place_id"] == place["place_id"], p
         for action, body in [("accept", {}), ("confirm", {"actor": "person"}), ("confirm", {"actor": "host"})]:
@@ -118,3 +119,31 @@ async def test_a_consent_withdrawal_waits_for_a_step_under_way_on_the_place(h: H
 async def _declined(h: Housing, proposal_id: str) -> bool:
     got = (await h.http.get(f"/api/v1/proposals/{proposal_id}", headers=h.auth)).json()
     return got["status"] == "declined" and got["decline_reason"] == "consent_withdrawn"
+
+
+async def test_a_correction_judges_the_household_s_vulnerability_again(h: Housing):
+    """A mother registered with her child but not as a single parent, then corrected as one: her proposal's
+    vulnerability part follows (it stayed 0: only registration set it); a birth date corrected into 65 and
+    over makes a man vulnerable, and one corrected back out of it no longer is."""
+    await flat(h, gender_policy="women", beds_total=2, beds_free=2)
+    await flat(h, gender_policy="men", beds_total=1, beds_free=1, municipality="058047")
+    mother = await person(h, sex="F", size=2, children=1)
+    man = await person(h)
+
+    async def part(bid, want: float):
+        p = await open_proposal_of(h, bid)
+        return p if p and p["score_parts"]["vulnerability"] == want else None
+    await eventually(lambda: part(mother, 0.0))
+    await eventually(lambda: part(man, 0.0))
+    await h.send(BeneficiaryCorrected(corrected_on=TODAY, corrected_fields=["household"], single_parent=True),
+                 mother)
+    await h.send(BeneficiaryCorrected(corrected_on=TODAY, corrected_fields=["birth_date"], age_band="65_plus"), man)
+    await eventually(lambda: part(mother, 1.0))
+    await eventually(lambda: part(man, 1.0))
+    await h.send(BeneficiaryCorrected(corrected_on=TODAY, corrected_fields=["birth_date"], age_band="55_64"), man)
+    await eventually(lambda: part(man, 0.0))
+    # the mother's other attributes corrected later keep her a single parent
+    await h.send(BeneficiaryCorrected(corrected_on=TODAY, corrected_fields=["languages"], languages=["fr"]), mother)
+    await h.send(BeneficiaryCorrected(corrected_on=TODAY, corrected_fields=["birth_date"], age_band="35_44"), man)
+    await eventually(lambda: part(man, 0.0))
+    assert await part(mother, 1.0)
