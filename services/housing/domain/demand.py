@@ -12,6 +12,15 @@ from decimal import Decimal
 from uuid import UUID
 
 
+# Vulnerable by age alone: minors and people over 65 (single parents are too, with their children).
+VULNERABLE_AGES = frozenset({"under_18", "65_plus"})
+
+
+def is_vulnerable(*, single_parent: bool, children: int, age_band: str) -> bool:
+    """The vulnerability part's rule: single parents with their children, minors, people over 65."""
+    return (single_parent and children > 0) or age_band in VULNERABLE_AGES
+
+
 @dataclass(frozen=True)
 class Household:
     beneficiary_id: UUID
@@ -28,6 +37,7 @@ class Household:
     monthly_income: Decimal = Decimal("0")
     work_municipality: str | None = None
     vulnerable: bool = False
+    single_parent: bool = False  # the person in charge brings up the children alone
     excluded_places: frozenset[UUID] = field(default_factory=frozenset)  # declined pairs never proposed again
     housing_goal: bool = False  # a housing goal in the individual plan
     consent: bool = False  # consent to the housing referral

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from housing.domain.demand import Household
+from housing.domain.demand import Household, is_vulnerable
 from housing.service_layer.context import Context
 from housing.service_layer.matching import Rematch, rematch
 from housing.service_layer.unit_of_work import HousingUnitOfWork
@@ -33,9 +33,6 @@ from shared.events.contracts import (
 from shared.events.contracts.consent import HOUSING_REFERRAL
 from shared.events.envelope import Event, EventPayload
 
-VULNERABLE_AGES = frozenset({"under_18", "65_plus"})
-
-
 def household_from(e: Event[BeneficiaryRegistered], r: BeneficiaryRegistered) -> Household:
     areas = set(r.accepted_areas) or ({r.area} if r.area else set())
     return Household(
@@ -43,14 +40,16 @@ def household_from(e: Event[BeneficiaryRegistered], r: BeneficiaryRegistered) ->
         children=r.children, sex=r.sex, age_band=r.age_band.value, waiting_since=r.path_started_on,
         areas=frozenset(areas), languages=frozenset(r.languages), step_free_need=bool(r.step_free_need),
         leave_by=r.must_leave_by,  # the day reception ends; absent, the housing goal's deadline stands in
-        vulnerable=(r.single_parent and r.children > 0) or r.age_band.value in VULNERABLE_AGES,
+        vulnerable=is_vulnerable(single_parent=r.single_parent, children=r.children, age_band=r.age_band.value),
+        single_parent=r.single_parent,
     )
 
 
 def _corrected(h: Household, c: BeneficiaryCorrected) -> Household:
     changed = c.changed_attributes()
     updates: dict[str, Any] = {}
-    for src, dst in (("sex", "sex"), ("household_size", "size"), ("children", "children")):
+    for src, dst in (("sex", "sex"), ("household_size", "size"), ("children", "children"),
+                     ("single_parent", "single_parent")):
         if src in changed:
             updates[dst] = changed[src]
     if "must_leave_by" in changed:
@@ -67,7 +66,10 @@ def _corrected(h: Household, c: BeneficiaryCorrected) -> Household:
     size, children = updates.get("size", h.size), updates.get("children", h.children)
     if children >= size:
         updates["children"] = size - 1  # a household counts its adults too; never below one adult
-    return h.with_changes(**updates)
+    new = h.with_changes(**updates)
+    # judged again on the household as it is now (a single mother registered alone, a birth date corrected)
+    return new.with_changes(vulnerable=is_vulnerable(single_parent=new.single_parent, children=new.children,
+                                                     age_band=new.age_band))
 
 
 def handlers(ctx: Context) -> dict[str, Handler | Batched]:
