@@ -147,3 +147,29 @@ async def test_a_correction_judges_the_household_s_vulnerability_again(h: Housin
     await h.send(BeneficiaryCorrected(corrected_on=TODAY, corrected_fields=["birth_date"], age_band="35_44"), man)
     await eventually(lambda: part(man, 0.0))
     assert await part(mother, 1.0)
+
+
+async def test_a_change_to_a_place_never_frees_the_beds_of_the_people_living_there(h: Housing):
+    """Two men live in a two-bed flat; the team edits its cost with the form as first filled in (two beds
+    free): 409 beds_occupied and nothing changes. Before, the flat showed two free beds and a third man was
+    proposed there."""
+    body = {"kind": "cohousing", "municipality": "058091", "beds_total": 2, "beds_free": 2, "gender_policy": "men",
+            "monthly_cost_per_bed": "200.00"}
+    place = await flat(h, **body)
+    await _housed(h, place["place_id"])
+    await _housed(h, place["place_id"])
+    r = await h.http.put(f"/api/v1/places/{place['place_id']}", headers=h.auth,
+                         json=body | {"monthly_cost_per_bed": "220.00"})
+    assert r.status_code == 409, r.text
+    assert [(e["field"], e["rule"]) for e in r.json()["errors"]] == [("beds_free", "beds_occupied")]
+    now = (await h.http.get(f"/api/v1/places/{place['place_id']}", headers=h.auth)).json()
+    assert (now["beds_free"], now["monthly_cost_per_bed"]) == (0, "200.00")
+    r = await h.http.put(f"/api/v1/places/{place['place_id']}", headers=h.auth,
+                         json=body | {"beds_free": 0, "monthly_cost_per_bed": "220.00"})
+    assert r.status_code == 200, r.text
+    r = await h.http.put(f"/api/v1/places/{place['place_id']}", headers=h.auth,  # a third bed put in
+                         json=body | {"beds_total": 3, "beds_free": 1, "monthly_cost_per_bed": "220.00"})
+    assert r.status_code == 200 and r.json()["beds_free"] == 1, r.text
+    r = await h.http.put(f"/api/v1/places/{place['place_id']}", headers=h.auth,  # fewer beds than people
+                         json=body | {"beds_total": 1, "beds_free": 0})
+    assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "beds_occupied", r.text

@@ -138,7 +138,8 @@ class MemoryProposals:
             self.rows[proposal_id] = (p, score, parts, note)
 
     async def living_in(self, place_id: UUID) -> int:
-        return sum(1 for p, *_ in self.rows.values() if p.place_id == place_id and p.status is Status.moved_in)
+        return sum(p.household_size for p, *_ in self.rows.values()
+                   if p.place_id == place_id and p.status is Status.moved_in)
 
     async def get_scored(self, proposal_id: UUID,
                          organisation_id: str) -> tuple[Proposal, float, dict[str, float]] | None:

@@ -80,7 +80,7 @@ class Proposals(Protocol):
         """(proposal, score, parts) of kept proposals, as the household's and the place's facts are now."""
 
     async def living_in(self, place_id: UUID) -> int:
-        """How many households live there now (moved in, not out)."""
+        """How many people live there now (the households moved in, not out, each by its size)."""
 
     async def get_scored(self, proposal_id: UUID,
                          organisation_id: str) -> tuple[Proposal, float, dict[str, float]] | None: ...

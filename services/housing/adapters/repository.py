@@ -252,7 +252,8 @@ class PgProposals:
 
     async def living_in(self, place_id: UUID) -> int:
         return await self._conn.fetchval(
-            "SELECT count(*) FROM proposals WHERE place_id = $1 AND status = 'moved_in'", place_id)
+            "SELECT COALESCE(sum(household_size), 0) FROM proposals WHERE place_id = $1 AND status = 'moved_in'",
+            place_id)
 
     async def get_scored(self, proposal_id: UUID,
                          organisation_id: str) -> tuple[Proposal, float, dict[str, float]] | None:

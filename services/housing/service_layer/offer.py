@@ -85,6 +85,11 @@ async def _keeps_its_holds(uow: HousingUnitOfWork, ctx: Context, place: Place, t
     proposed by hand): fewer beds than they hold, or a rule one of them no longer meets (another gender
     policy, no step-free access, a shorter period), is refused; the team declines those proposals first,
     each with its reason. The matcher's own proposals there simply move on."""
+    living = await uow.proposals.living_in(place.place_id)
+    if place.beds_free + living > place.beds_total:  # the form as first filled in, with someone moved in since
+        raise Conflict(f"{living} of the {place.beds_total} beds are taken by the people living there: at most "
+                       f"{max(0, place.beds_total - living)} can be free", rule="beds_occupied", field="beds_free",
+                       living=living)
     holds = holding(await uow.proposals.open(place.organisation_id), place.place_id)
     held = sum(p.household_size for p in holds)
     if place.beds_free < held:
