@@ -173,3 +173,36 @@ async def test_a_change_to_a_place_never_frees_the_beds_of_the_people_living_the
     r = await h.http.put(f"/api/v1/places/{place['place_id']}", headers=h.auth,  # fewer beds than people
                          json=body | {"beds_total": 1, "beds_free": 0})
     assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "beds_occupied", r.text
+
+
+async def test_two_teams_acting_for_one_person_at_two_places_at_once(h: Housing):
+    """Two hand proposals for one person at two places at once, and the team's accept of the matcher's
+    proposal racing a hand proposal elsewhere: the person never has two open proposals, no answer is a
+    500, and what was answered is what stays (an accept answered 200 is not undone by the other). Before,
+    the second insert met the one-open-proposal index (a 500), or the hand proposal superseded the
+    proposal the team had just accepted."""
+    for round_, (municipality, province) in enumerate([("058091", "RM"), ("015146", "MI"), ("001272", "TO"),
+                                                       ("063049", "NA")]):
+        x = await flat(h, beds_total=1, beds_free=1, municipality=municipality)
+        y = await flat(h, beds_total=1, beds_free=1, municipality=municipality)
+        bid = await person(h, area=province)
+        p = await eventually(lambda bid=bid: open_proposal_of(h, bid))
+        other = y if p["place_id"] == x["place_id"] else x
+
+        def by_hand(place, bid=bid):
+            return h.http.post("/api/v1/proposals", headers=h.auth, json={"beneficiary_id": str(bid),
+                                                                         "place_id": place["place_id"]})
+        if round_ % 2 == 0:
+            answers = await asyncio.gather(by_hand(x), by_hand(y))
+            assert all(r.status_code in (201, 409) for r in answers), [r.text for r in answers]
+        else:
+            answers = await asyncio.gather(_step(h, p["proposal_id"], "accept"), by_hand(other))
+            codes = [r.status_code for r in answers]
+            assert codes in ([200, 409], [409, 201]), [r.text for r in answers]
+            if codes[0] == 200:
+                assert answers[1].json()["errors"][0]["rule"] == "one_open_proposal"
+                assert (await open_proposal_of(h, bid))["status"] == "accepted"
+        live = await open_proposal_of(h, bid)
+        assert live is not None
+        answered = {r.json()["proposal_id"] for r in answers if r.status_code in (200, 201)}
+        assert live["proposal_id"] in answered, (live, [r.text for r in answers])

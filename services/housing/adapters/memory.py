@@ -41,6 +41,9 @@ class MemoryHouseholds:
     async def save(self, h: Household) -> None:
         self.rows[h.beneficiary_id] = h
 
+    async def lock(self, beneficiary_id: UUID) -> None:
+        """One unit of work at a time in memory: nothing to wait for."""
+
     async def exclude(self, beneficiary_id: UUID, place_id: UUID) -> None:
         h = self.rows[beneficiary_id]
         self.rows[beneficiary_id] = replace(h, excluded_places=h.excluded_places | {place_id})

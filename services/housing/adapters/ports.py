@@ -30,6 +30,9 @@ class Households(Protocol):
     async def exclude(self, beneficiary_id: UUID, place_id: UUID) -> None:
         """Never propose this pair again."""
 
+    async def lock(self, beneficiary_id: UUID) -> None:
+        """Hold the household's row to the end of the transaction (after its place's, never before)."""
+
     async def matchable(self, organisation_id: str) -> list[Household]: ...
 
     async def waiting(self, organisation_id: str, *, only_matchable: bool, limit: int,

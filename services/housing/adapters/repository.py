@@ -92,6 +92,9 @@ class PgHouseholds:
                    single_parent=$18
                WHERE beneficiary_id=$1""", *self._values(h))
 
+    async def lock(self, beneficiary_id: UUID) -> None:
+        await self._conn.execute("SELECT 1 FROM households WHERE beneficiary_id = $1 FOR UPDATE", beneficiary_id)
+
     async def exclude(self, beneficiary_id: UUID, place_id: UUID) -> None:
         await self._conn.execute("INSERT INTO declined_pairs VALUES ($1, $2) ON CONFLICT DO NOTHING",
                                  beneficiary_id, place_id)

@@ -83,6 +83,7 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
         # household read once it is ours: a withdrawal or a correction waits for a move in under way there,
         # and works on what it left (never a moved-in proposal declined, nor a housed person put back)
         await _lock_open_place(uow, e.beneficiary_id)
+        await uow.households.lock(e.beneficiary_id)
         h = await uow.households.get(e.beneficiary_id)
         if h is None or h.status == "erased":
             return  # an event about a person housing never knew (or who was erased) changes nothing

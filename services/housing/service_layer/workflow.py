@@ -65,6 +65,14 @@ async def propose(ctx: Context, cmd: ProposeByHand) -> Proposal:
         if not found[1]["active"]:
             raise Conflict("the place was retired from the offer", rule="place_retired", field="place_id")
         await uow.places.lock(place.place_id)  # two hand proposals for the last bed: one after the other
+        # then the person (after the place, as every step): two proposals for them at two places, or one
+        # racing the team's accept of theirs elsewhere, run one after the other, the second on what the
+        # first left
+        await uow.households.lock(h.beneficiary_id)
+        h = await uow.households.get(cmd.beneficiary_id) or h
+        if not h.matchable:
+            raise Conflict("the person has no housing goal, no consent to the referral, or is housed",
+                           rule="not_on_waiting_list", field="beneficiary_id")
         current = await uow.proposals.open_of(h.beneficiary_id)
         if current is not None and current.status is not Status.proposed:
             raise Conflict("the person already has a proposal in progress", rule="one_open_proposal",
@@ -97,6 +105,7 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
         # steps on one place run one after the other, the second on what the first left (a move out sent
         # twice frees the beds once; a decline racing the move in finds it moved in)
         await uow.places.lock(p.place_id)
+        await uow.households.lock(p.beneficiary_id)  # then the person, as a hand proposal for them elsewhere does
         p = await uow.proposals.get(cmd.proposal_id, cmd.organisation_id) or p
         h, place = await _pair(uow, cmd.organisation_id, p)
         kind = place.kind.value
