@@ -37,9 +37,10 @@ class TestPostgresHousingStore(HousingStoreContract):
         return lambda: postgres_uow(housing_pool)
 
 
-async def test_households_from_before_single_parent_keep_their_vulnerability(real_servers, tmp_path):
-    """Migration 0006 on a database at 0005: a household vulnerable with children and an age band that is
-    not vulnerable by itself was a single parent; a vulnerable minor and a household that was not are not."""
+async def test_households_from_before_single_parent_keep_their_vulnerability_and_areas(real_servers, tmp_path):
+    """Migrations 0006 and 0007 on a database at 0005: a household vulnerable with children and an age band
+    that is not vulnerable by itself was a single parent; a vulnerable minor and a household that was not are
+    not. Each keeps its areas, taken as the ones it accepted (its home province unknown)."""
     old = tmp_path / "housing" / "migrations"
     old.mkdir(parents=True)
     for sql in sorted((HOUSING_DIR / "migrations").glob("*.sql")):
@@ -53,13 +54,14 @@ async def test_households_from_before_single_parent_keep_their_vulnerability(rea
                                                         (FATHER, 2, "35_44", False)]:
                 await admin.execute(
                     "INSERT INTO households (beneficiary_id, organisation_id, waiting_since, size, children, sex, "
-                    "age_band, vulnerable) VALUES ($1, 'coop-a', '2026-01-10', $2 + 1, $2, 'F', $3, $4)",
+                    "age_band, vulnerable, areas) VALUES ($1, 'coop-a', '2026-01-10', $2 + 1, $2, 'F', $3, $4, "
+                    "'{RM,LT}')",
                     bid, children, age_band, vulnerable)
         finally:
             await admin.close()
         applied = await prepare_database(PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres), "housing",
                                          db.name)
-        assert applied == ["housing/0006_households_single_parent.sql"]
+        assert applied == ["housing/0006_households_single_parent.sql", "housing/0007_households_area_sources.sql"]
         pool = await create_pool(db.dsn, min_size=1, max_size=2)
         try:
             async with postgres_uow(pool) as uow:
@@ -68,5 +70,7 @@ async def test_households_from_before_single_parent_keep_their_vulnerability(rea
             await pool.close()
         assert {b: (h.single_parent, h.vulnerable) for b, h in got.items() if h} == {
             MOTHER: (True, True), MINOR: (False, True), FATHER: (False, False)}
+        assert {(h.areas, h.accepted_areas, h.home_area) for h in got.values() if h} == {
+            (frozenset({"RM", "LT"}), frozenset({"RM", "LT"}), None)}
     finally:
         await db.drop()

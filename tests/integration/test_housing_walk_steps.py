@@ -3,10 +3,20 @@ sent several times at once, an erased person moving out, consent withdrawn while
 in."""
 
 import asyncio
+from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 
-from shared.events.contracts import BeneficiaryCorrected, BeneficiaryErased, ConsentWithdrawn
+from shared.events.contracts import (
+    BeneficiaryCorrected,
+    BeneficiaryErased,
+    BeneficiaryRegistered,
+    ConsentGiven,
+    ConsentWithdrawn,
+    PlanAgreed,
+)
+from shared.events.contracts.path import GoalSummary
 from tests.integration.housing_support import Housing, running_housing
 from tests.integration.test_housing_service import TODAY, eventually, flat, open_proposal_of, outbox_types, person
 
@@ -206,3 +216,42 @@ async def test_two_teams_acting_for_one_person_at_two_places_at_once(h: Housing)
         assert live is not None
         answered = {r.json()["proposal_id"] for r in answers if r.status_code in (200, 201)}
         assert live["proposal_id"] in answered, (live, [r.text for r in answers])
+
+
+async def test_a_move_keeps_the_accepted_areas_and_clearing_them_leaves_the_home_province(h: Housing):
+    """Areas are the provinces the person accepted, else the one they live in, each corrected on its own.
+    Before, a residence corrected to Turin replaced the accepted Milan (she was offered Turin only), and
+    accepted areas cleared kept the old ones (she was never offered a flat where she lives)."""
+    bid = uuid4()
+    await h.send(BeneficiaryRegistered(registered_on=TODAY, sex="F", age_band="25_34", legal_status="refugee",
+                                       household_size=1, children=0, area="RM", accepted_areas=["MI"]), bid)
+    await h.send(PlanAgreed(agreed_on=TODAY, goals=[GoalSummary(goal_id=uuid4(), area="housing",
+                                                                deadline=TODAY + timedelta(days=30))]), bid)
+    await h.send(ConsentGiven(purpose="housing_referral", given_on=TODAY, legal_basis="consent",
+                              notice_version="v2", given_by="person"), bid)
+
+    async def areas(want: set[str]):
+        everyone = (await h.http.get("/api/v1/waiting", params={"matchable": "false", "limit": 500},
+                                     headers=h.auth)).json()["items"]
+        return next((w for w in everyone if w["beneficiary_id"] == str(bid) and set(w["areas"]) == want), None)
+    await eventually(lambda: areas({"MI"}))
+    # she moves to Turin; her reception's end is corrected in the same breath (what shows it was consumed)
+    leave_by = TODAY + timedelta(days=60)
+    await h.send(BeneficiaryCorrected(corrected_on=TODAY, corrected_fields=["residence", "reception"], area="TO",
+                                      municipality="001272", must_leave_by=leave_by), bid)
+
+    async def consumed():
+        got = await areas({"MI"}) or await areas({"TO"})
+        return got if got and got["leave_by"] == str(leave_by) else None
+    assert set((await eventually(consumed))["areas"]) == {"MI"}
+    torino = await flat(h, gender_policy="women", municipality="001272")
+    milano = await flat(h, gender_policy="women", municipality="015146")
+    p = await eventually(lambda: open_proposal_of(h, bid))
+    assert p["place_id"] == milano["place_id"]
+    assert await areas({"MI"})
+    await h.send(BeneficiaryCorrected(corrected_on=TODAY, corrected_fields=["accepted_areas"], accepted_areas=[]),
+                 bid)
+    await eventually(lambda: areas({"TO"}))
+    r = await h.http.post("/api/v1/proposals", headers=h.auth, json={"beneficiary_id": str(bid),
+                                                                    "place_id": torino["place_id"]})
+    assert r.status_code == 201, r.text

@@ -26,6 +26,7 @@ def _household(r: asyncpg.Record) -> Household:
         leave_by=r["leave_by"], monthly_income=r["monthly_income"], work_municipality=r["work_municipality"],
         vulnerable=r["vulnerable"], excluded_places=frozenset(r["excluded"] or ()), housing_goal=r["housing_goal"],
         consent=r["consent"], status=r["status"], single_parent=r["single_parent"],
+        accepted_areas=frozenset(r["accepted_areas"]), home_area=r["home_area"],
     )
 
 
@@ -41,7 +42,7 @@ _HOUSEHOLD_TYPED = (
     ("children", "int"), ("sex", "text"), ("age_band", "text"), ("areas", "text[]"), ("languages", "text[]"),
     ("step_free_need", "boolean"), ("leave_by", "date"), ("monthly_income", "numeric"),
     ("work_municipality", "text"), ("vulnerable", "boolean"), ("housing_goal", "boolean"), ("consent", "boolean"),
-    ("status", "text"), ("single_parent", "boolean"),
+    ("status", "text"), ("single_parent", "boolean"), ("accepted_areas", "text[]"), ("home_area", "text"),
 )
 _HOUSEHOLD_NAMES = [name for name, _ in _HOUSEHOLD_TYPED]
 _HOUSEHOLD_COLUMNS = ", ".join(_HOUSEHOLD_NAMES)
@@ -56,8 +57,8 @@ class PgHouseholds:
         row = await self._conn.fetchval(
             """INSERT INTO households (beneficiary_id, organisation_id, waiting_since, size, children, sex, age_band,
                    areas, languages, step_free_need, leave_by, monthly_income, work_municipality, vulnerable,
-                   housing_goal, consent, status, single_parent)
-               VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
+                   housing_goal, consent, status, single_parent, accepted_areas, home_area)
+               VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
                ON CONFLICT (beneficiary_id) DO NOTHING RETURNING true""",
             *self._values(h))
         return bool(row)
@@ -78,7 +79,8 @@ class PgHouseholds:
     def _values(h: Household) -> tuple[Any, ...]:
         return (h.beneficiary_id, h.organisation_id, h.waiting_since, h.size, h.children, h.sex, h.age_band,
                 sorted(h.areas), sorted(h.languages), h.step_free_need, h.leave_by, h.monthly_income,
-                h.work_municipality, h.vulnerable, h.housing_goal, h.consent, h.status, h.single_parent)
+                h.work_municipality, h.vulnerable, h.housing_goal, h.consent, h.status, h.single_parent,
+                sorted(h.accepted_areas), h.home_area)
 
     async def get(self, beneficiary_id: UUID) -> Household | None:
         r = await self._conn.fetchrow(_HOUSEHOLD_SELECT + " WHERE h.beneficiary_id = $1", beneficiary_id)
@@ -89,7 +91,7 @@ class PgHouseholds:
             """UPDATE households SET organisation_id=$2, waiting_since=$3, size=$4, children=$5, sex=$6, age_band=$7,
                    areas=$8, languages=$9, step_free_need=$10, leave_by=$11, monthly_income=$12,
                    work_municipality=$13, vulnerable=$14, housing_goal=$15, consent=$16, status=$17,
-                   single_parent=$18
+                   single_parent=$18, accepted_areas=$19, home_area=$20
                WHERE beneficiary_id=$1""", *self._values(h))
 
     async def lock(self, beneficiary_id: UUID) -> None:

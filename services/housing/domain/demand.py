@@ -21,6 +21,11 @@ def is_vulnerable(*, single_parent: bool, children: int, age_band: str) -> bool:
     return (single_parent and children > 0) or age_band in VULNERABLE_AGES
 
 
+def areas_of(accepted_areas: frozenset[str], home_area: str | None) -> frozenset[str]:
+    """The provinces a household is matched in: those it accepted, else the one it lives in (none: anywhere)."""
+    return accepted_areas or (frozenset({home_area}) if home_area else frozenset())
+
+
 @dataclass(frozen=True)
 class Household:
     beneficiary_id: UUID
@@ -38,6 +43,10 @@ class Household:
     work_municipality: str | None = None
     vulnerable: bool = False
     single_parent: bool = False  # the person in charge brings up the children alone
+    # where `areas` comes from: the provinces the person said they would live or work in, else the province
+    # they live in (each corrected on its own, so both are kept)
+    accepted_areas: frozenset[str] = frozenset()
+    home_area: str | None = None
     excluded_places: frozenset[UUID] = field(default_factory=frozenset)  # declined pairs never proposed again
     housing_goal: bool = False  # a housing goal in the individual plan
     consent: bool = False  # consent to the housing referral

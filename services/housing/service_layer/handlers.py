@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from housing.domain.demand import Household, is_vulnerable
+from housing.domain.demand import Household, areas_of, is_vulnerable
 from housing.service_layer.context import Context
 from housing.service_layer.matching import Rematch, rematch
 from housing.service_layer.unit_of_work import HousingUnitOfWork
@@ -34,11 +34,12 @@ from shared.events.contracts.consent import HOUSING_REFERRAL
 from shared.events.envelope import Event, EventPayload
 
 def household_from(e: Event[BeneficiaryRegistered], r: BeneficiaryRegistered) -> Household:
-    areas = set(r.accepted_areas) or ({r.area} if r.area else set())
+    accepted = frozenset(r.accepted_areas)
     return Household(
         beneficiary_id=e.beneficiary_id, organisation_id=e.envelope.organisation_id, size=r.household_size,
         children=r.children, sex=r.sex, age_band=r.age_band.value, waiting_since=r.path_started_on,
-        areas=frozenset(areas), languages=frozenset(r.languages), step_free_need=bool(r.step_free_need),
+        areas=areas_of(accepted, r.area), accepted_areas=accepted, home_area=r.area,
+        languages=frozenset(r.languages), step_free_need=bool(r.step_free_need),
         leave_by=r.must_leave_by,  # the day reception ends; absent, the housing goal's deadline stands in
         vulnerable=is_vulnerable(single_parent=r.single_parent, children=r.children, age_band=r.age_band.value),
         single_parent=r.single_parent,
@@ -61,8 +62,10 @@ def _corrected(h: Household, c: BeneficiaryCorrected) -> Household:
     if "languages" in changed:
         updates["languages"] = frozenset(changed["languages"])
     if "accepted_areas" in changed or "area" in changed:
-        areas = changed.get("accepted_areas") or ([changed["area"]] if changed.get("area") else [])
-        updates["areas"] = frozenset(areas) if areas else h.areas
+        # each on its own: a move keeps the provinces the person accepted, accepted ones cleared leave the home's
+        accepted = frozenset(changed["accepted_areas"]) if "accepted_areas" in changed else h.accepted_areas
+        home = changed.get("area", h.home_area)
+        updates.update(accepted_areas=accepted, home_area=home, areas=areas_of(accepted, home))
     size, children = updates.get("size", h.size), updates.get("children", h.children)
     if children >= size:
         updates["children"] = size - 1  # a household counts its adults too; never below one adult
