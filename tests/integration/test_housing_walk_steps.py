@@ -14,6 +14,7 @@ from shared.events.contracts import (
     BeneficiaryRegistered,
     ConsentGiven,
     ConsentWithdrawn,
+    PathStatusChanged,
     PlanAgreed,
 )
 from shared.events.contracts.path import GoalSummary
@@ -255,3 +256,40 @@ async def test_a_move_keeps_the_accepted_areas_and_clearing_them_leaves_the_home
     r = await h.http.post("/api/v1/proposals", headers=h.auth, json={"beneficiary_id": str(bid),
                                                                     "place_id": torino["place_id"]})
     assert r.status_code == 201, r.text
+
+
+async def test_a_path_that_ends_takes_the_person_off_the_waiting_list(h: Housing):
+    """A person transferred to another service (or whose path reached autonomy) is no longer matched: the
+    open proposal, even accepted, is declined administrative/path_closed and the bed goes to the next; an
+    interrupted path keeps the person on the list (it may resume). Before, housing did not read the path's
+    moves and kept proposing beds to people who had left."""
+    place = await flat(h, gender_policy="men", beds_total=1, beds_free=1)
+    gone, paused = await person(h), await person(h)
+    p = await eventually(lambda: _proposal_at(h, place["place_id"]))
+    first = gone if p["beneficiary_id"] == str(gone) else paused
+    second = paused if first == gone else gone
+    assert (await _step(h, p["proposal_id"], "accept")).status_code == 200
+    await h.send(PathStatusChanged(from_status="in_progress", to_status="interrupted",
+                                   reason_category="stopped_attending", changed_on=TODAY), second)
+    await h.send(PathStatusChanged(from_status="in_progress", to_status="transferred",
+                                   reason_category="moved_away", changed_on=TODAY), first)
+
+    async def declined():
+        got = (await h.http.get(f"/api/v1/proposals/{p['proposal_id']}", headers=h.auth)).json()
+        return got if got["status"] == "declined" else None
+    got = await eventually(declined)
+    assert (got["decline_actor"], got["decline_reason"]) == ("administrative", "path_closed")
+    nxt = await eventually(lambda: open_proposal_of(h, second))  # the interrupted one is still on the list
+    assert nxt["place_id"] == place["place_id"]
+    waiting = {w["beneficiary_id"]: w for w in (await h.http.get(
+        "/api/v1/waiting", params={"matchable": "false", "limit": 500}, headers=h.auth)).json()["items"]}
+    assert waiting[str(first)]["matchable"] is False and waiting[str(second)]["matchable"] is True
+    r = await h.http.post("/api/v1/proposals", headers=h.auth, json={"beneficiary_id": str(first),
+                                                                    "place_id": place["place_id"]})
+    assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "not_on_waiting_list", r.text
+
+
+async def _proposal_at(h: Housing, place_id: str) -> dict | None:
+    items = (await h.http.get("/api/v1/proposals", params={"status": "proposed", "limit": 500},
+                              headers=h.auth)).json()["items"]
+    return next((p for p in items if p["place_id"] == place_id), None)

@@ -26,7 +26,7 @@ def _household(r: asyncpg.Record) -> Household:
         leave_by=r["leave_by"], monthly_income=r["monthly_income"], work_municipality=r["work_municipality"],
         vulnerable=r["vulnerable"], excluded_places=frozenset(r["excluded"] or ()), housing_goal=r["housing_goal"],
         consent=r["consent"], status=r["status"], single_parent=r["single_parent"],
-        accepted_areas=frozenset(r["accepted_areas"]), home_area=r["home_area"],
+        accepted_areas=frozenset(r["accepted_areas"]), home_area=r["home_area"], path_closed=r["path_closed"],
     )
 
 
@@ -43,6 +43,7 @@ _HOUSEHOLD_TYPED = (
     ("step_free_need", "boolean"), ("leave_by", "date"), ("monthly_income", "numeric"),
     ("work_municipality", "text"), ("vulnerable", "boolean"), ("housing_goal", "boolean"), ("consent", "boolean"),
     ("status", "text"), ("single_parent", "boolean"), ("accepted_areas", "text[]"), ("home_area", "text"),
+    ("path_closed", "boolean"),
 )
 _HOUSEHOLD_NAMES = [name for name, _ in _HOUSEHOLD_TYPED]
 _HOUSEHOLD_COLUMNS = ", ".join(_HOUSEHOLD_NAMES)
@@ -57,8 +58,8 @@ class PgHouseholds:
         row = await self._conn.fetchval(
             """INSERT INTO households (beneficiary_id, organisation_id, waiting_since, size, children, sex, age_band,
                    areas, languages, step_free_need, leave_by, monthly_income, work_municipality, vulnerable,
-                   housing_goal, consent, status, single_parent, accepted_areas, home_area)
-               VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
+                   housing_goal, consent, status, single_parent, accepted_areas, home_area, path_closed)
+               VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)
                ON CONFLICT (beneficiary_id) DO NOTHING RETURNING true""",
             *self._values(h))
         return bool(row)
@@ -80,7 +81,7 @@ class PgHouseholds:
         return (h.beneficiary_id, h.organisation_id, h.waiting_since, h.size, h.children, h.sex, h.age_band,
                 sorted(h.areas), sorted(h.languages), h.step_free_need, h.leave_by, h.monthly_income,
                 h.work_municipality, h.vulnerable, h.housing_goal, h.consent, h.status, h.single_parent,
-                sorted(h.accepted_areas), h.home_area)
+                sorted(h.accepted_areas), h.home_area, h.path_closed)
 
     async def get(self, beneficiary_id: UUID) -> Household | None:
         r = await self._conn.fetchrow(_HOUSEHOLD_SELECT + " WHERE h.beneficiary_id = $1", beneficiary_id)
@@ -91,7 +92,7 @@ class PgHouseholds:
             """UPDATE households SET organisation_id=$2, waiting_since=$3, size=$4, children=$5, sex=$6, age_band=$7,
                    areas=$8, languages=$9, step_free_need=$10, leave_by=$11, monthly_income=$12,
                    work_municipality=$13, vulnerable=$14, housing_goal=$15, consent=$16, status=$17,
-                   single_parent=$18, accepted_areas=$19, home_area=$20
+                   single_parent=$18, accepted_areas=$19, home_area=$20, path_closed=$21
                WHERE beneficiary_id=$1""", *self._values(h))
 
     async def lock(self, beneficiary_id: UUID) -> None:
@@ -104,13 +105,13 @@ class PgHouseholds:
     async def matchable(self, organisation_id: str) -> list[Household]:
         rows = await self._conn.fetch(
             _HOUSEHOLD_SELECT + """ WHERE h.organisation_id = $1 AND h.status = 'waiting' AND h.housing_goal
-                AND h.consent ORDER BY h.waiting_since, h.beneficiary_id""", organisation_id)
+                AND h.consent AND NOT h.path_closed ORDER BY h.waiting_since, h.beneficiary_id""", organisation_id)
         return [_household(r) for r in rows]
 
     async def waiting(self, organisation_id: str, *, only_matchable: bool, limit: int,
                       offset: int) -> tuple[list[Household], int]:
         where = "h.organisation_id = $1 AND h.status = 'waiting'" + (
-            " AND h.housing_goal AND h.consent" if only_matchable else "")
+            " AND h.housing_goal AND h.consent AND NOT h.path_closed" if only_matchable else "")
         rows = await self._conn.fetch(
             _HOUSEHOLD_SELECT + f" WHERE {where} ORDER BY h.waiting_since, h.beneficiary_id LIMIT $2 OFFSET $3",
             organisation_id, limit, offset)

@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-
 # Vulnerable by age alone: minors and people over 65 (single parents are too, with their children).
 VULNERABLE_AGES = frozenset({"under_18", "65_plus"})
 
@@ -51,11 +50,12 @@ class Household:
     housing_goal: bool = False  # a housing goal in the individual plan
     consent: bool = False  # consent to the housing referral
     status: str = "waiting"  # waiting, housed, closed, erased
+    path_closed: bool = False  # the individual path ended (autonomy reached, transferred): no longer matched
 
     @property
     def matchable(self) -> bool:
-        """On the waiting list the matcher works from: a housing goal, the consent, not housed."""
-        return self.status == "waiting" and self.housing_goal and self.consent
+        """On the waiting list the matcher works from: a housing goal, the consent, not housed, a path open."""
+        return self.status == "waiting" and self.housing_goal and self.consent and not self.path_closed
 
     def with_changes(self, **changes: object) -> Household:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from shared.events.contracts.vocabulary import PathStatus
+
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 PARTS = ("affordability", "distance", "languages", "waiting", "urgency", "vulnerability")
 ACTORS = ("team", "person", "host", "administrative")
@@ -74,6 +76,7 @@ class WorkflowRules:
     stalled_after_days: int
     decline_reasons: dict[str, tuple[str, ...]]
     move_out_reasons: dict[str, MoveOutReason]
+    path_closing_statuses: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,12 @@ def workflow_rules(directory: Path = RULES_DIR) -> WorkflowRules:
     days = int(_get(d, "stalled_after_days", src))
     if days < 1:
         raise RulesError(f"{src}: stalled_after_days must be >= 1")
-    return WorkflowRules(stalled_after_days=days, decline_reasons=reasons, move_out_reasons=move_out)
+    closing = _get(d, "path_closing_statuses", src)
+    if not isinstance(closing, list) or not set(closing) <= {s.value for s in PathStatus}:
+        raise RulesError(f"{src}: path_closing_statuses must be a list of path statuses "
+                         f"({', '.join(s.value for s in PathStatus)})")
+    return WorkflowRules(stalled_after_days=days, decline_reasons=reasons, move_out_reasons=move_out,
+                         path_closing_statuses=frozenset(closing))
 
 
 def fund_rules(directory: Path = RULES_DIR) -> FundRules:

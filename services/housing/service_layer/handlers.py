@@ -28,10 +28,12 @@ from shared.events.contracts import (
     EmploymentIncomeChanged,
     GoalOutcomeRecorded,
     HousingCandidateWaiting,
+    PathStatusChanged,
     PlanAgreed,
 )
 from shared.events.contracts.consent import HOUSING_REFERRAL
 from shared.events.envelope import Event, EventPayload
+
 
 def household_from(e: Event[BeneficiaryRegistered], r: BeneficiaryRegistered) -> Household:
     accepted = frozenset(r.accepted_areas)
@@ -132,6 +134,10 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
         if p.purpose == HOUSING_REFERRAL:
             await changed(uow, e, lambda h: h.with_changes(consent=isinstance(p, ConsentGiven)))
 
+    async def on_path(uow: HousingUnitOfWork, e: Event[PathStatusChanged]) -> None:
+        closed = e.payload.to_status.value in ctx.workflow.path_closing_statuses
+        await changed(uow, e, lambda h: h.with_changes(path_closed=closed))
+
     async def on_corrected(uow: HousingUnitOfWork, e: Event[BeneficiaryCorrected]) -> None:
         await changed(uow, e, lambda h: _corrected(h, e.payload), refit_open=True)
 
@@ -149,14 +155,14 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
         PlanAgreed.event_type: on_plan, GoalOutcomeRecorded.event_type: on_goal,
         ConsentGiven.event_type: on_consent, ConsentWithdrawn.event_type: on_consent,
         BeneficiaryCorrected.event_type: on_corrected, BeneficiaryErased.event_type: on_erased,
-        EmploymentIncomeChanged.event_type: on_income,
+        EmploymentIncomeChanged.event_type: on_income, PathStatusChanged.event_type: on_path,
     }
     return {BeneficiaryRegistered.event_type: Batched(on_registered), **table}
 
 
 CONSUMED: list[type[EventPayload]] = [
     BeneficiaryRegistered, PlanAgreed, GoalOutcomeRecorded, ConsentGiven, ConsentWithdrawn, BeneficiaryCorrected,
-    BeneficiaryErased, EmploymentIncomeChanged,
+    BeneficiaryErased, EmploymentIncomeChanged, PathStatusChanged,
 ]
 
 
@@ -171,4 +177,6 @@ async def _lock_open_place(uow: HousingUnitOfWork, beneficiary_id: UUID) -> None
 def _closing_reason(e: Event[EventPayload]) -> str:
     if isinstance(e.payload, BeneficiaryErased):
         return "erasure_requested"
+    if isinstance(e.payload, PathStatusChanged):
+        return "path_closed"
     return "consent_withdrawn" if isinstance(e.payload, ConsentWithdrawn) else "goal_closed"

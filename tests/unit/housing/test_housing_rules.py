@@ -44,6 +44,15 @@ def test_a_reason_list_without_other_is_refused(tmp_path: Path):
         workflow_rules(tmp_path)
 
 
+def test_the_path_statuses_that_end_matching_are_path_statuses(tmp_path: Path):
+    assert default_workflow().path_closing_statuses == {"autonomy_reached", "transferred"}
+    (tmp_path / "workflow.yaml").write_text(
+        "stalled_after_days: 7\ndecline_reasons: {team: [other], person: [other], host: [other], "
+        "administrative: [other]}\nmove_out_reasons: {}\npath_closing_statuses: [transfered]\n")
+    with pytest.raises(RulesError, match="path_closing_statuses must be a list of path statuses"):
+        workflow_rules(tmp_path)
+
+
 def test_municipality_table_covers_italy_with_real_distances():
     geo = italian_municipalities()
     assert len(geo) > 7800
