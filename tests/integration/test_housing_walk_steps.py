@@ -293,3 +293,19 @@ async def _proposal_at(h: Housing, place_id: str) -> dict | None:
     items = (await h.http.get("/api/v1/proposals", params={"status": "proposed", "limit": 500},
                               headers=h.auth)).json()["items"]
     return next((p for p in items if p["place_id"] == place_id), None)
+
+
+async def test_places_say_how_many_beds_can_still_be_offered(h: Housing):
+    """A four-bed flat with three beds held by accepted proposals is free soon with one bed to offer: the list
+    showed beds_free 4 only, as if four people could still be proposed there."""
+    place = await flat(h, beds_total=4, beds_free=4)
+    people = [await person(h) for _ in range(3)]
+    for bid in people:
+        p = await eventually(lambda bid=bid: open_proposal_of(h, bid))
+        assert p["place_id"] == place["place_id"]
+        assert (await _step(h, p["proposal_id"], "accept")).status_code == 200
+    soon = (await h.http.get("/api/v1/places", params={"free_within_days": 30}, headers=h.auth)).json()["items"]
+    here = next(x for x in soon if x["place_id"] == place["place_id"])
+    assert (here["beds_free"], here["beds_available"]) == (4, 1)
+    one = (await h.http.get(f"/api/v1/places/{place['place_id']}", headers=h.auth)).json()
+    assert (one["beds_free"], one["beds_available"]) == (4, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from housing.domain.demand import Household
 from housing.domain.funds import Fund, Support
@@ -12,13 +13,14 @@ from housing.domain.workflow import Proposal
 from housing.entrypoints.schemas import FundOut, PlaceDetail, PlaceOut, ProposalOut, SupportOut, WaitingOut
 
 
-def place_out(p: Place, extra: dict[str, Any] | None = None) -> PlaceOut:
+def place_out(p: Place, held: dict[UUID, int], extra: dict[str, Any] | None = None) -> PlaceOut:
+    """`held`: the beds held per place (views.held_beds)."""
     fields = dict(
         place_id=p.place_id, kind=p.kind, municipality=p.municipality, province=p.province, beds_total=p.beds_total,
         beds_free=p.beds_free, gender_policy=p.gender_policy, step_free=p.step_free,
         monthly_cost_per_bed=p.monthly_cost_per_bed, available_from=p.available_from, available_to=p.available_to,
         languages=sorted(p.languages), host_sexes=sorted(p.host.sexes), host_age_bands=sorted(p.host.age_bands),
-        host_children_ok=p.host.children_ok,
+        host_children_ok=p.host.children_ok, beds_available=max(0, p.beds_free - held.get(p.place_id, 0)),
     )
     return PlaceDetail(**fields, **(extra or {})) if extra is not None else PlaceOut(**fields)
 

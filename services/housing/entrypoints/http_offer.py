@@ -33,20 +33,23 @@ def _command(body: PlaceIn, organisation_id: str, place_id: UUID | None = None) 
 async def create_place(body: PlaceIn, principal: Principal = Depends(TEAM),
                        ctx: Context = Depends(context)) -> PlaceOut:
     """Record a flat or a host family; the matcher re-matches around it at once."""
-    return place_out(await offer.record_place(ctx, _command(body, principal.organisation_id)))
+    made = await offer.record_place(ctx, _command(body, principal.organisation_id))
+    return place_out(made, await views.held_beds(ctx, principal.organisation_id))
 
 
 @router.put("/places/{place_id}", response_model=PlaceOut)
 async def update_place(place_id: UUID, body: PlaceIn, principal: Principal = Depends(TEAM),
                        ctx: Context = Depends(context)) -> PlaceOut:
-    return place_out(await offer.record_place(ctx, _command(body, principal.organisation_id, place_id)))
+    made = await offer.record_place(ctx, _command(body, principal.organisation_id, place_id))
+    return place_out(made, await views.held_beds(ctx, principal.organisation_id))
 
 
 @router.post("/places/{place_id}/retire", response_model=PlaceOut)
 async def retire_place(place_id: UUID, principal: Principal = Depends(TEAM),
                        ctx: Context = Depends(context)) -> PlaceOut:
     """Take the place out of the offer (409 while someone lives there or an accepted proposal holds it)."""
-    return place_out(await offer.retire_place(ctx, principal.organisation_id, place_id))
+    retired = await offer.retire_place(ctx, principal.organisation_id, place_id)
+    return place_out(retired, await views.held_beds(ctx, principal.organisation_id))
 
 
 @router.get("/places/{place_id}", response_model=PlaceDetail)
@@ -54,7 +57,7 @@ async def get_place(place_id: UUID, principal: Principal = Depends(TEAM),
                     ctx: Context = Depends(context)) -> PlaceOut:
     """With the address, for the housing team only."""
     place, extra = await views.place(ctx, principal.organisation_id, place_id)
-    return place_out(place, extra)
+    return place_out(place, await views.held_beds(ctx, principal.organisation_id), extra)
 
 
 @router.get("/places", response_model=Page[PlaceOut])
@@ -65,7 +68,8 @@ async def list_places(principal: Principal = Depends(READERS), page: PageQuery =
     """The offer; with free_within_days, the places free soon, soonest first."""
     items, total = await views.places(ctx, principal.organisation_id, free_within_days=free_within_days,
                                       limit=page.limit, offset=page.offset)
-    return page.page([place_out(p) for p in items], total)
+    held = await views.held_beds(ctx, principal.organisation_id)
+    return page.page([place_out(p, held) for p in items], total)
 
 
 @router.get("/waiting", response_model=Page[WaitingOut])

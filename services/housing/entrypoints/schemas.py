@@ -60,6 +60,8 @@ class PlaceOut(BaseModel):
     host_sexes: list[str]
     host_age_bands: list[str]
     host_children_ok: bool
+    beds_available: int = Field(description="beds free and not held by an accepted (on to moving in) or hand-made "
+                                "proposal: what can still be offered")
 
 
 class PlaceDetail(PlaceOut):

@@ -48,6 +48,17 @@ async def places(ctx: Context, organisation_id: str, *, free_within_days: int | 
         return await uow.places.listing(organisation_id, free_by=free_by, today=today, limit=limit, offset=offset)
 
 
+async def held_beds(ctx: Context, organisation_id: str) -> dict[UUID, int]:
+    """Per place, the beds held by accepted (on to moving in) or hand-made proposals: free, but not to offer."""
+    async with ctx.uow() as uow:
+        open_proposals = await uow.proposals.open(organisation_id)
+    held: dict[UUID, int] = {}
+    for p in open_proposals:
+        if p.holds_beds:
+            held[p.place_id] = held.get(p.place_id, 0) + p.household_size
+    return held
+
+
 async def place(ctx: Context, organisation_id: str, place_id: UUID) -> tuple[Place, dict]:
     async with ctx.uow() as uow:
         found = await uow.places.get(place_id, organisation_id)
