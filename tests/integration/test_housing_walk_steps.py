@@ -14,6 +14,7 @@ from shared.events.contracts import (
     BeneficiaryRegistered,
     ConsentGiven,
     ConsentWithdrawn,
+    EmploymentIncomeChanged,
     PathStatusChanged,
     PlanAgreed,
 )
@@ -309,3 +310,29 @@ async def test_places_say_how_many_beds_can_still_be_offered(h: Housing):
     assert (here["beds_free"], here["beds_available"]) == (4, 1)
     one = (await h.http.get(f"/api/v1/places/{place['place_id']}", headers=h.auth)).json()
     assert (one["beds_free"], one["beds_available"]) == (4, 1)
+
+
+async def test_the_proposals_the_team_holds_are_scored_again_too(h: Housing):
+    """An accepted proposal's parts follow the person's new income and the place's new cost, as the matcher's
+    own do: they stayed as they were when the team accepted (affordability for no income, the old rent)."""
+    body = {"kind": "cohousing", "municipality": "058091", "beds_total": 2, "beds_free": 2, "gender_policy": "men",
+            "monthly_cost_per_bed": "300.00"}
+    place = await flat(h, **body)
+    a = await person(h)
+    p = await eventually(lambda: open_proposal_of(h, a))
+    assert (await _step(h, p["proposal_id"], "accept")).status_code == 200
+    before = p["score_parts"]
+    await h.send(EmploymentIncomeChanged(source="contract", monthly_income_eur="1500.00", since=TODAY,
+                                         workplace_municipality="058091"), a)
+
+    async def parts_now(changed_from: dict):
+        got = (await h.http.get(f"/api/v1/proposals/{p['proposal_id']}", headers=h.auth)).json()
+        return got if got["score_parts"] != changed_from else None
+    got = await eventually(lambda: parts_now(before))
+    assert (got["status"], got["score_parts"]["affordability"], got["score_parts"]["distance"]) == (
+        "accepted", 1.0, 1.0)  # 300 of 1,500 is within 40 %; the flat is in the town where he works
+    r = await h.http.put(f"/api/v1/places/{place['place_id']}", headers=h.auth,
+                         json=body | {"monthly_cost_per_bed": "900.00"})
+    assert r.status_code == 200, r.text
+    dearer = (await h.http.get(f"/api/v1/proposals/{p['proposal_id']}", headers=h.auth)).json()
+    assert dearer["score_parts"]["affordability"] < 1.0 and dearer["score"] < got["score"]

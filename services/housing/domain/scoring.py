@@ -9,8 +9,10 @@ from datetime import date
 
 import numpy as np
 
-from housing.domain.geo import haversine_km
-from housing.domain.matching.arrays import HouseholdArrays, PlaceArrays
+from housing.domain.demand import Household
+from housing.domain.geo import Municipalities, haversine_km
+from housing.domain.matching.arrays import HouseholdArrays, PlaceArrays, Vocabulary
+from housing.domain.offer import Place
 from housing.domain.rules import PARTS, ScoringRules
 
 
@@ -57,3 +59,11 @@ def explain(parts_row: np.ndarray, size: int, rules: ScoringRules) -> Score:
     parts = {name: round(float(v), 4) for name, v in zip(PARTS, parts_row, strict=True)}
     total = float(np.dot(parts_row, rules.weights))
     return Score(parts=parts, total=round(total, 4), objective=round(total * size if rules.per_person else total, 4))
+
+
+def score_pair(household: Household, place: Place, today: date, rules: ScoringRules, geo: Municipalities) -> Score:
+    """One pair's score as it is now, whatever its constraints (a proposal the team holds, scored again)."""
+    vocab = Vocabulary()
+    h, p = HouseholdArrays.build([household], geo, vocab), PlaceArrays.build([place], geo, vocab)
+    zero = np.zeros(1, dtype=np.int64)
+    return explain(pair_parts(h, p, zero, zero, today, rules)[0], household.size, rules)

@@ -17,7 +17,7 @@ from housing.domain.demand import Household, areas_of, is_vulnerable
 from housing.service_layer.context import Context
 from housing.service_layer.matching import Rematch, rematch
 from housing.service_layer.unit_of_work import HousingUnitOfWork
-from housing.service_layer.workflow import close_open, refit
+from housing.service_layer.workflow import close_open, refit, rescore_held
 from shared.consumer import Batched, Handler
 from shared.events.contracts import (
     BeneficiaryCorrected,
@@ -104,6 +104,9 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
             closed = await refit(uow, ctx, new, ctx.today())
             freed = frozenset({closed.place_id}) if closed else frozenset()
         await again(uow, new, freed)
+        held = await uow.proposals.open_of(new.beneficiary_id)
+        if held is not None and not held.matchers:  # the matcher re-scored its own; the team's too
+            await rescore_held(uow, ctx, [held], ctx.today())
 
     async def on_registered(uow: HousingUnitOfWork, events: Sequence[Event[BeneficiaryRegistered]]) -> None:
         firsts: dict[UUID, tuple[Event[BeneficiaryRegistered], Household]] = {}

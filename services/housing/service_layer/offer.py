@@ -14,6 +14,7 @@ from housing.service_layer.context import Context
 from housing.service_layer.events import status_changed
 from housing.service_layer.matching import Rematch, rematch
 from housing.service_layer.unit_of_work import HousingUnitOfWork
+from housing.service_layer.workflow import rescore_held
 from shared.errors import Conflict, NotFound, RuleViolation, Violations
 
 PLACE_RETIRED = "place_retired"
@@ -77,6 +78,9 @@ async def record_place(ctx: Context, cmd: RecordPlace) -> Place:
             await uow.places.save(place, address=cmd.address, managing_organisation=cmd.managing_organisation)
         await rematch(uow, Rematch(cmd.organisation_id, today, places=frozenset({place.place_id})), ctx.scoring,
                       ctx.workflow, ctx.geo)
+        if found is not None:  # a new cost or place: the proposals the team holds there scored again too
+            await rescore_held(uow, ctx, holding(await uow.proposals.open(cmd.organisation_id), place.place_id),
+                               today)
     return place
 
 

@@ -11,7 +11,7 @@ from housing.domain.constraints import broken_constraints
 from housing.domain.demand import Household
 from housing.domain.matching.graph import build_graph
 from housing.domain.offer import Place
-from housing.domain.scoring import Score, explain
+from housing.domain.scoring import Score, explain, score_pair
 from housing.domain.workflow import OPEN, Proposal, Status, accept, confirm, decline, holding, move_in, move_out
 from housing.service_layer.commands import ProposalStep
 from housing.service_layer.context import Context
@@ -175,3 +175,16 @@ async def close_open(uow: HousingUnitOfWork, ctx: Context, h: Household, reason:
     uow.emit(status_changed(s, found[0].kind.value if found else "cohousing", today, reason),
              beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
     return s.proposal
+
+
+async def rescore_held(uow: HousingUnitOfWork, ctx: Context, proposals: list[Proposal], today: date) -> None:
+    """The proposals the team holds (accepted, confirmed, made by hand) scored again after their household
+    or place changed: the matcher re-scores only its own, and the team reads these parts when it decides."""
+    scores = []
+    for p in proposals:
+        h = await uow.households.get(p.beneficiary_id)
+        found = await uow.places.get(p.place_id, p.organisation_id)
+        if h is not None and found is not None:
+            s = score_pair(h, found[0], today, ctx.scoring, ctx.geo)
+            scores.append((p.proposal_id, s.total, s.parts))
+    await uow.proposals.rescore(scores)
