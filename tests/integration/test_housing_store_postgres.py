@@ -62,7 +62,7 @@ async def test_households_from_before_single_parent_keep_their_vulnerability_and
         applied = await prepare_database(PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres), "housing",
                                          db.name)
         assert applied == ["housing/0006_households_single_parent.sql", "housing/0007_households_area_sources.sql",
-                           "housing/0008_households_path_closed.sql"]
+                           "housing/0008_households_path_closed.sql", "housing/0009_households_reception_leave_by.sql"]
         pool = await create_pool(db.dsn, min_size=1, max_size=2)
         try:
             async with postgres_uow(pool) as uow:
@@ -71,7 +71,7 @@ async def test_households_from_before_single_parent_keep_their_vulnerability_and
             await pool.close()
         assert {b: (h.single_parent, h.vulnerable) for b, h in got.items() if h} == {
             MOTHER: (True, True), MINOR: (False, True), FATHER: (False, False)}
-        assert {(h.areas, h.accepted_areas, h.home_area, h.path_closed) for h in got.values() if h} == {
-            (frozenset({"RM", "LT"}), frozenset({"RM", "LT"}), None, False)}
+        assert {(h.areas, h.accepted_areas, h.home_area, h.path_closed, h.reception_leave_by)
+                for h in got.values() if h} == {(frozenset({"RM", "LT"}), frozenset({"RM", "LT"}), None, False, None)}
     finally:
         await db.drop()

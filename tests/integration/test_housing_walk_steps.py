@@ -15,6 +15,7 @@ from shared.events.contracts import (
     ConsentGiven,
     ConsentWithdrawn,
     EmploymentIncomeChanged,
+    GoalOutcomeRecorded,
     PathStatusChanged,
     PlanAgreed,
 )
@@ -336,3 +337,34 @@ async def test_the_proposals_the_team_holds_are_scored_again_too(h: Housing):
     assert r.status_code == 200, r.text
     dearer = (await h.http.get(f"/api/v1/proposals/{p['proposal_id']}", headers=h.auth)).json()
     assert dearer["score_parts"]["affordability"] < 1.0 and dearer["score"] < got["score"]
+
+
+async def test_a_replanned_goal_does_not_move_the_day_reception_ends(h: Housing):
+    """The urgency date is the day reception ends; the housing goal's deadline stands in only without one.
+    Before, replanning the goal to a later deadline replaced the reception's date (the person looked months
+    less urgent while still due to leave reception on the same day); a person without a reception date
+    still follows the goal."""
+    leave = TODAY + timedelta(days=20)
+    due, other = uuid4(), uuid4()
+    goal_of = {due: uuid4(), other: uuid4()}
+    for bid, must_leave_by in ((due, leave), (other, None)):
+        await h.send(BeneficiaryRegistered(registered_on=TODAY, sex="M", age_band="25_34", legal_status="refugee",
+                                           household_size=1, children=0, area="RM", must_leave_by=must_leave_by), bid)
+        await h.send(PlanAgreed(agreed_on=TODAY, goals=[GoalSummary(goal_id=goal_of[bid], area="housing",
+                                                                    deadline=TODAY + timedelta(days=40))]), bid)
+    later = TODAY + timedelta(days=200)
+    for bid in (due, other):
+        await h.send(GoalOutcomeRecorded(goal_id=goal_of[bid], area="housing", outcome="replanned",
+                                         recorded_on=TODAY, deadline=later,
+                                         previous_deadline=TODAY + timedelta(days=40)), bid)
+
+        # then the consent, on the person's own partition after the replan: once it shows, the replan is read
+        await h.send(ConsentGiven(purpose="housing_referral", given_on=TODAY, legal_basis="consent",
+                                  notice_version="v2", given_by="person"), bid)
+
+    async def row(bid):
+        everyone = (await h.http.get("/api/v1/waiting", params={"matchable": "false", "limit": 500},
+                                     headers=h.auth)).json()["items"]
+        return next((w for w in everyone if w["beneficiary_id"] == str(bid) and w["consent"]), None)
+    assert (await eventually(lambda: row(due)))["leave_by"] == str(leave)
+    assert (await eventually(lambda: row(other)))["leave_by"] == str(later)

@@ -27,6 +27,7 @@ def _household(r: asyncpg.Record) -> Household:
         vulnerable=r["vulnerable"], excluded_places=frozenset(r["excluded"] or ()), housing_goal=r["housing_goal"],
         consent=r["consent"], status=r["status"], single_parent=r["single_parent"],
         accepted_areas=frozenset(r["accepted_areas"]), home_area=r["home_area"], path_closed=r["path_closed"],
+        reception_leave_by=r["reception_leave_by"],
     )
 
 
@@ -43,7 +44,7 @@ _HOUSEHOLD_TYPED = (
     ("step_free_need", "boolean"), ("leave_by", "date"), ("monthly_income", "numeric"),
     ("work_municipality", "text"), ("vulnerable", "boolean"), ("housing_goal", "boolean"), ("consent", "boolean"),
     ("status", "text"), ("single_parent", "boolean"), ("accepted_areas", "text[]"), ("home_area", "text"),
-    ("path_closed", "boolean"),
+    ("path_closed", "boolean"), ("reception_leave_by", "date"),
 )
 _HOUSEHOLD_NAMES = [name for name, _ in _HOUSEHOLD_TYPED]
 _HOUSEHOLD_COLUMNS = ", ".join(_HOUSEHOLD_NAMES)
@@ -58,8 +59,9 @@ class PgHouseholds:
         row = await self._conn.fetchval(
             """INSERT INTO households (beneficiary_id, organisation_id, waiting_since, size, children, sex, age_band,
                    areas, languages, step_free_need, leave_by, monthly_income, work_municipality, vulnerable,
-                   housing_goal, consent, status, single_parent, accepted_areas, home_area, path_closed)
-               VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)
+                   housing_goal, consent, status, single_parent, accepted_areas, home_area, path_closed,
+                   reception_leave_by)
+               VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
                ON CONFLICT (beneficiary_id) DO NOTHING RETURNING true""",
             *self._values(h))
         return bool(row)
@@ -81,7 +83,7 @@ class PgHouseholds:
         return (h.beneficiary_id, h.organisation_id, h.waiting_since, h.size, h.children, h.sex, h.age_band,
                 sorted(h.areas), sorted(h.languages), h.step_free_need, h.leave_by, h.monthly_income,
                 h.work_municipality, h.vulnerable, h.housing_goal, h.consent, h.status, h.single_parent,
-                sorted(h.accepted_areas), h.home_area, h.path_closed)
+                sorted(h.accepted_areas), h.home_area, h.path_closed, h.reception_leave_by)
 
     async def get(self, beneficiary_id: UUID) -> Household | None:
         r = await self._conn.fetchrow(_HOUSEHOLD_SELECT + " WHERE h.beneficiary_id = $1", beneficiary_id)
@@ -92,7 +94,7 @@ class PgHouseholds:
             """UPDATE households SET organisation_id=$2, waiting_since=$3, size=$4, children=$5, sex=$6, age_band=$7,
                    areas=$8, languages=$9, step_free_need=$10, leave_by=$11, monthly_income=$12,
                    work_municipality=$13, vulnerable=$14, housing_goal=$15, consent=$16, status=$17,
-                   single_parent=$18, accepted_areas=$19, home_area=$20, path_closed=$21
+                   single_parent=$18, accepted_areas=$19, home_area=$20, path_closed=$21, reception_leave_by=$22
                WHERE beneficiary_id=$1""", *self._values(h))
 
     async def lock(self, beneficiary_id: UUID) -> None:

@@ -51,6 +51,8 @@ class Household:
     consent: bool = False  # consent to the housing referral
     status: str = "waiting"  # waiting, housed, closed, erased
     path_closed: bool = False  # the individual path ended (autonomy reached, transferred): no longer matched
+    reception_leave_by: date | None = None  # the day reception ends, when intake knows it: `leave_by` is it, else
+    # the housing goal's deadline
 
     @property
     def matchable(self) -> bool:

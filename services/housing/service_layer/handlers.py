@@ -43,6 +43,7 @@ def household_from(e: Event[BeneficiaryRegistered], r: BeneficiaryRegistered) ->
         areas=areas_of(accepted, r.area), accepted_areas=accepted, home_area=r.area,
         languages=frozenset(r.languages), step_free_need=bool(r.step_free_need),
         leave_by=r.must_leave_by,  # the day reception ends; absent, the housing goal's deadline stands in
+        reception_leave_by=r.must_leave_by,
         vulnerable=is_vulnerable(single_parent=r.single_parent, children=r.children, age_band=r.age_band.value),
         single_parent=r.single_parent,
     )
@@ -56,7 +57,7 @@ def _corrected(h: Household, c: BeneficiaryCorrected) -> Household:
         if src in changed:
             updates[dst] = changed[src]
     if "must_leave_by" in changed:
-        updates["leave_by"] = changed["must_leave_by"]
+        updates["leave_by"] = updates["reception_leave_by"] = changed["must_leave_by"]
     if "step_free_need" in changed:
         updates["step_free_need"] = bool(changed["step_free_need"])
     if "age_band" in changed:
@@ -128,7 +129,8 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
         if p.area != "housing":
             return
         if p.outcome == "replanned":
-            await changed(uow, e, lambda h: h.with_changes(leave_by=p.deadline))
+            # a new deadline for the goal; the day reception ends, when known, stays the urgency date
+            await changed(uow, e, lambda h: h.with_changes(leave_by=h.reception_leave_by or p.deadline))
         elif p.outcome == "met":
             await changed(uow, e, lambda h: h.with_changes(housing_goal=False))
 
