@@ -116,9 +116,8 @@ class HousingStoreContract:
             await uow.households.add(h)
             await uow.places.add(p, address=None, managing_organisation=None)
             await uow.proposals.add(first, score=7.5, parts={"waiting": 0.1})
-        with pytest.raises(Exception):  # noqa: B017 - the unique index, or its twin
-            async with make() as uow:
-                await uow.proposals.add(proposal(h, p), score=1.0, parts={})
+        async with make() as uow:  # the unique index, or its twin: nothing stored, and the caller told
+            assert await uow.proposals.add(proposal(h, p), score=1.0, parts={}) is False
         async with make() as uow:
             assert (await uow.proposals.open_of(h.beneficiary_id)) == first
             items, total = await uow.proposals.listing(ORG, status=None, stalled_before=TODAY - timedelta(days=7),
@@ -126,8 +125,14 @@ class HousingStoreContract:
             assert total == 1 and items[0] == (first, 7.5, {"waiting": 0.1})
             from dataclasses import replace
 
-            await uow.proposals.save(replace(first, status=Status.declined, decline_actor="person",
-                                             decline_reason="refuses_area"), note="said no")
+            accepted = replace(first, status=Status.accepted)
+            assert await uow.proposals.save(accepted, expected=Status.proposed) is True
+            # the matcher's supersede of what it read as proposed: the team accepted it since, theirs stands
+            assert await uow.proposals.save(replace(first, status=Status.declined, decline_actor="system",
+                                                    decline_reason="superseded"), expected=Status.proposed) is False
+            assert (await uow.proposals.get(first.proposal_id, ORG)) == accepted
+            assert await uow.proposals.save(replace(first, status=Status.declined, decline_actor="person",
+                                                    decline_reason="refuses_area"), note="said no") is True
         async with make() as uow:
             assert await uow.proposals.open_of(h.beneficiary_id) is None
             await uow.proposals.add(proposal(h, p), score=2.0, parts={})  # a new one may open now

@@ -368,3 +368,28 @@ async def test_a_replanned_goal_does_not_move_the_day_reception_ends(h: Housing)
         return next((w for w in everyone if w["beneficiary_id"] == str(bid) and w["consent"]), None)
     assert (await eventually(lambda: row(due)))["leave_by"] == str(leave)
     assert (await eventually(lambda: row(other)))["leave_by"] == str(later)
+
+
+async def test_a_re_match_never_undoes_what_the_team_did_at_the_same_moment(h: Housing):
+    """The matcher locks no person: a re-match that read a proposal as merely proposed, and supersedes it,
+    must leave it as the team's accept at the same moment made it, and an accept that read it as proposed
+    must not overwrite the re-match's supersede (one of the two, and one step in the outbox). A person not
+    due to leave reception (the goal's deadline a month away) is proposed by the event re-match, and a run
+    holding the beds for later arrivals would take that proposal back; the team accepts it at that moment."""
+    for municipality, province in [("058047", "RM"), ("015146", "MI"), ("001272", "TO"), ("063049", "NA")]:
+        place = await flat(h, gender_policy="men", beds_total=1, beds_free=1, municipality=municipality)
+        bid = await person(h, area=province)
+        p = await eventually(lambda bid=bid: open_proposal_of(h, bid))
+        assert p["place_id"] == place["place_id"], p
+        accepted, run = await asyncio.gather(
+            _step(h, p["proposal_id"], "accept"),
+            h.http.post("/api/v1/matching/run", params={"hold_for_arrivals": "true"}, headers=h.auth))
+        assert run.status_code == 200, run.text
+        now = (await h.http.get(f"/api/v1/proposals/{p['proposal_id']}", headers=h.auth)).json()
+        if accepted.status_code == 200:
+            assert now["status"] == "accepted", now  # not superseded behind the team's back
+        else:
+            assert accepted.status_code == 409 and now["status"] == "declined", (accepted.text, now)
+            assert accepted.json()["errors"][0]["rule"] in ("proposal_changed", "accept_not_allowed"), accepted.text
+        # one step on the proposal, in the outbox too: an accept the re-match then took back leaves two
+        assert (await outbox_types(h, bid)).count("housing.proposal_status_changed") == 1, (accepted.text, now)

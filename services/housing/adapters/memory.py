@@ -122,18 +122,22 @@ class MemoryProposals:
     def __init__(self) -> None:
         self.rows: dict[UUID, tuple[Proposal, float, dict[str, float], str | None]] = {}
 
-    async def add(self, p: Proposal, *, score: float, parts: dict[str, float]) -> None:
+    async def add(self, p: Proposal, *, score: float, parts: dict[str, float]) -> bool:
         if p.status in OPEN and await self.open_of(p.beneficiary_id):
-            raise ValueError("a household already has an open proposal")  # the SQL unique index's twin
+            return False  # the SQL unique index's twin
         self.rows[p.proposal_id] = (p, score, parts, None)
+        return True
 
     async def get(self, proposal_id: UUID, organisation_id: str) -> Proposal | None:
         row = self.rows.get(proposal_id)
         return row[0] if row and row[0].organisation_id == organisation_id else None
 
-    async def save(self, p: Proposal, *, note: str | None = None) -> None:
-        _, score, parts, old = self.rows[p.proposal_id]
+    async def save(self, p: Proposal, *, note: str | None = None, expected: Status | None = None) -> bool:
+        was, score, parts, old = self.rows[p.proposal_id]
+        if expected is not None and was.status is not expected:
+            return False
         self.rows[p.proposal_id] = (p, score, parts, note or old)
+        return True
 
     async def rescore(self, scores: Sequence[tuple[UUID, float, dict[str, float]]]) -> None:
         for proposal_id, score, parts in scores:

@@ -73,11 +73,15 @@ class Places(Protocol):
 
 
 class Proposals(Protocol):
-    async def add(self, p: Proposal, *, score: float, parts: dict[str, float]) -> None: ...
+    async def add(self, p: Proposal, *, score: float, parts: dict[str, float]) -> bool:
+        """False, and nothing stored, when the household already has an open proposal (one made by another
+        transaction since this one read): the matcher, which locks no person, then leaves them be."""
 
     async def get(self, proposal_id: UUID, organisation_id: str) -> Proposal | None: ...
 
-    async def save(self, p: Proposal, *, note: str | None = None) -> None: ...
+    async def save(self, p: Proposal, *, note: str | None = None, expected: Status | None = None) -> bool:
+        """With `expected`, only while the proposal is still in that status (False otherwise, nothing
+        changed): the matcher supersedes its own proposal only if the team has not acted on it since."""
 
     async def rescore(self, scores: Sequence[tuple[UUID, float, dict[str, float]]]) -> None:
         """(proposal, score, parts) of kept proposals, as the household's and the place's facts are now."""

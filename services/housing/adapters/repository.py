@@ -232,26 +232,30 @@ class PgProposals:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def add(self, p: Proposal, *, score: float, parts: dict[str, float]) -> None:
-        await self._conn.execute(
+    async def add(self, p: Proposal, *, score: float, parts: dict[str, float]) -> bool:
+        row = await self._conn.fetchval(
             """INSERT INTO proposals (proposal_id, organisation_id, beneficiary_id, place_id, household_size, status,
-                   score, score_parts, made_on, last_step_on, by_hand) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)""",
+                   score, score_parts, made_on, last_step_on, by_hand) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+               ON CONFLICT (beneficiary_id) WHERE status NOT IN ('declined', 'moved_out') DO NOTHING
+               RETURNING true""",
             p.proposal_id, p.organisation_id, p.beneficiary_id, p.place_id, p.household_size, p.status.value, score,
             parts, p.made_on, p.last_step_on, p.by_hand)
+        return bool(row)
 
     async def get(self, proposal_id: UUID, organisation_id: str) -> Proposal | None:
         r = await self._conn.fetchrow("SELECT * FROM proposals WHERE proposal_id = $1 AND organisation_id = $2",
                                       proposal_id, organisation_id)
         return _proposal(r) if r else None
 
-    async def save(self, p: Proposal, *, note: str | None = None) -> None:
-        await self._conn.execute(
+    async def save(self, p: Proposal, *, note: str | None = None, expected: Status | None = None) -> bool:
+        row = await self._conn.fetchval(
             """UPDATE proposals SET status=$2, person_confirmed=$3, host_confirmed=$4, last_step_on=$5,
                    decline_actor=$6, decline_reason=$7, move_out_reason=$8, decline_note=COALESCE($9, decline_note),
                    household_size=$10
-               WHERE proposal_id=$1""",
+               WHERE proposal_id=$1 AND ($11::text IS NULL OR status = $11) RETURNING true""",
             p.proposal_id, p.status.value, p.person_confirmed, p.host_confirmed, p.last_step_on, p.decline_actor,
-            p.decline_reason, p.move_out_reason, note, p.household_size)
+            p.decline_reason, p.move_out_reason, note, p.household_size, expected.value if expected else None)
+        return bool(row)
 
     async def rescore(self, scores: Sequence[tuple[UUID, float, dict[str, float]]]) -> None:
         if scores:

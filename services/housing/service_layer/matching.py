@@ -205,7 +205,8 @@ async def _apply(uow: HousingUnitOfWork, cmd: Rematch, graph: CandidateGraph, ho
         if new is not None and new.place_id == prop.place_id:
             continue
         step = decline(prop, "system", SUPERSEDED, None, cmd.today, workflow)
-        await uow.proposals.save(step.proposal)
+        if not await uow.proposals.save(step.proposal, expected=Status.proposed):
+            continue  # the team acted on it since this re-match read it (accepted, declined): theirs stands
         uow.emit(status_changed(step, _kind(places, prop.place_id), cmd.today, SUPERSEDED),
                  beneficiary_id=bid, organisation_id=cmd.organisation_id)
         superseded += 1
@@ -223,7 +224,8 @@ async def _apply(uow: HousingUnitOfWork, cmd: Rematch, graph: CandidateGraph, ho
             continue
         prop = Proposal(uuid4(), cmd.organisation_id, h.beneficiary_id, pl.place_id, h.size, Status.proposed,
                         cmd.today, cmd.today)
-        await uow.proposals.add(prop, score=score.total, parts=score.parts)
+        if not await uow.proposals.add(prop, score=score.total, parts=score.parts):
+            continue  # the person was given a proposal since this re-match read the list (by hand, elsewhere)
         uow.emit(proposal_made(prop, pl, score), beneficiary_id=h.beneficiary_id, organisation_id=cmd.organisation_id)
         made += 1
     await uow.proposals.rescore(rescored)

@@ -87,7 +87,9 @@ async def propose(ctx: Context, cmd: ProposeByHand) -> Proposal:
         score: Score = explain(graph.parts[0], h.size, ctx.scoring)
         prop = Proposal(uuid4(), cmd.organisation_id, h.beneficiary_id, place.place_id, h.size, Status.proposed,
                         today, today, by_hand=True)
-        await uow.proposals.add(prop, score=score.total, parts=score.parts)
+        if not await uow.proposals.add(prop, score=score.total, parts=score.parts):  # a re-match at this moment
+            raise Conflict("the matcher proposed a place to the person at this moment: look again",
+                           rule="one_open_proposal", field="beneficiary_id")
         uow.emit(proposal_made(prop, place, score), beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
         freed = {current.place_id} if current is not None else set()
         await rematch(uow, Rematch(cmd.organisation_id, today, places=frozenset({place.place_id, *freed})),
@@ -135,7 +137,11 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
             await uow.households.exclude(h.beneficiary_id, place.place_id)
         else:
             raise RuleViolation("action", "unknown_action", "one of accept, confirm, move_in, move_out, decline")
-        await uow.proposals.save(s.proposal, note=cmd.note if cmd.action == "decline" else None)
+        if not await uow.proposals.save(s.proposal, note=cmd.note if cmd.action == "decline" else None,
+                                        expected=p.status):
+            # a re-match, which locks no person, superseded it at this very moment: nothing here is kept
+            raise Conflict("the matcher took the proposal back at this moment: look again", rule="proposal_changed",
+                           field="proposal_id", proposal_id=str(p.proposal_id))
         uow.emit(status_changed(s, kind, today, s.proposal.decline_reason if cmd.action == "decline" else None),
                  beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
         if cmd.action in ("accept", "decline", "move_out"):
