@@ -136,7 +136,8 @@ async def retire_place(ctx: Context, organisation_id: str, place_id: UUID) -> Pl
         today = ctx.today()
         for p in here:  # the matcher's own, nobody acted on yet: withdrawn with the reason
             step = decline(p, "administrative", PLACE_RETIRED, None, today, ctx.workflow)
-            await uow.proposals.save(step.proposal)
+            if not await uow.proposals.save(step.proposal, expected=p.status):
+                continue  # a re-match at this moment superseded it already
             uow.emit(status_changed(step, found[0].kind.value, today, PLACE_RETIRED), beneficiary_id=p.beneficiary_id,
                      organisation_id=organisation_id)
         await rematch(uow, Rematch(organisation_id, today, households=frozenset(p.beneficiary_id for p in here),

@@ -151,6 +151,9 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
         return s.proposal
 
 
+_RACES = 3  # re-matches in a row that change the person's proposal under a withdrawal before it gives up
+
+
 async def refit(uow: HousingUnitOfWork, ctx: Context, h: Household, today: date) -> Proposal | None:
     """After the household changed: its open proposal, if the place no longer fits it (too few beds for
     the new size, a policy it no longer meets), is declined administratively (`household_changed`); if it
@@ -165,22 +168,27 @@ async def refit(uow: HousingUnitOfWork, ctx: Context, h: Household, today: date)
     free = await _free_for(uow, found[0], but=p)
     if broken_constraints(h, found[0], today, ctx.scoring, free_beds=free):
         return await close_open(uow, ctx, h, HOUSEHOLD_CHANGED, today)
-    if p.household_size != h.size:
-        await uow.proposals.save(replace(p, household_size=h.size))
+    if p.household_size != h.size:  # unless the matcher took it back since: then the new size is moot
+        await uow.proposals.save(replace(p, household_size=h.size), expected=p.status)
     return None
 
 
 async def close_open(uow: HousingUnitOfWork, ctx: Context, h: Household, reason: str, today: date) -> Proposal | None:
-    """An administrative decline of the person's open proposal (consent withdrawn, erasure)."""
-    p = await uow.proposals.open_of(h.beneficiary_id)
-    if p is None or p.status not in OPEN:
-        return None
-    s = decline(p, "administrative", reason, None, today, ctx.workflow)
-    found = await uow.places.get(p.place_id, h.organisation_id)
-    await uow.proposals.save(s.proposal)
-    uow.emit(status_changed(s, found[0].kind.value if found else "cohousing", today, reason),
-             beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
-    return s.proposal
+    """An administrative decline of the person's open proposal (consent withdrawn, erasure). A re-match may
+    supersede it, and propose another, at the same moment (the matcher locks no person): the decline is
+    then made on what the person holds once that re-match is over."""
+    for _ in range(_RACES):
+        p = await uow.proposals.open_of(h.beneficiary_id)
+        if p is None or p.status not in OPEN:
+            return None
+        s = decline(p, "administrative", reason, None, today, ctx.workflow)
+        if await uow.proposals.save(s.proposal, expected=p.status):
+            found = await uow.places.get(p.place_id, h.organisation_id)
+            uow.emit(status_changed(s, found[0].kind.value if found else "cohousing", today, reason),
+                     beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
+            return s.proposal
+    raise Conflict("the person's proposal kept changing while it was being withdrawn", rule="proposal_changed",
+                   field="beneficiary_id")
 
 
 async def rescore_held(uow: HousingUnitOfWork, ctx: Context, proposals: list[Proposal], today: date) -> None:
