@@ -1,0 +1,55 @@
+"""A person's path walked across the four services as real processes, for what a walk through them found
+broken: each service stops working for a person whose path intake closed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from shared.auth import Role
+from tests.e2e.conftest import token
+from tests.e2e.people import registration
+from tests.e2e.test_thin_slice import register, wait_for
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_a_path_closed_at_intake_takes_the_person_off_housing_and_declines_the_open_proposal(
+        services, http, registered_personal_data):
+    org = "coop-walk-closed-e2e"
+    intake, housing = services["intake"], services["housing"]
+    operator, team = token(Role.operator, org), token(Role.housing, org)
+    body = registration("Yusuf", "Abdullahi", "M", date(1989, 3, 3))
+    body["consent"]["scope"] = ["processing", "housing_referral"]
+    person = (await register(http, services, body, registered_personal_data, org=org))["beneficiary_id"]
+    plan = await http.post(f"{intake}/api/v1/beneficiaries/{person}/plan", headers=operator, json={"goals": [
+        {"area": "housing", "title": "casa", "deadline": "2199-01-31", "responsible_operator": "op-1"}]})
+    assert plan.status_code == 201, plan.text
+    place = await http.post(f"{housing}/api/v1/places", headers=team, json={
+        "kind": "cohousing", "municipality": "058091", "beds_total": 2, "beds_free": 2, "gender_policy": "mixed",
+        "monthly_cost_per_bed": "200.00"})
+    assert place.status_code == 201, place.text
+
+    async def proposals(status: str) -> list[dict]:
+        r = await http.get(f"{housing}/api/v1/proposals", headers=team, params={"status": status})
+        assert r.status_code == 200, r.text
+        return [p for p in r.json()["items"] if p["beneficiary_id"] == person]
+
+    (proposal,) = await wait_for(lambda: proposals("proposed"))
+    url = f"{intake}/api/v1/beneficiaries/{person}/transitions"
+    for to, why in (("in_progress", "plan_started"), ("transferred", "transferred_to_other_service")):
+        moved = await http.post(url, headers=operator, json={"to": to, "reason": "a Milano", "reason_category": why})
+        assert moved.status_code == 201, moved.text
+
+    (declined,) = await wait_for(lambda: proposals("declined"))
+    assert (declined["proposal_id"], declined["decline_actor"], declined["decline_reason"]) == (
+        proposal["proposal_id"], "administrative", "path_closed")
+    waiting = await http.get(f"{housing}/api/v1/waiting", headers=team, params={"matchable": "false"})
+    assert person not in {w["beneficiary_id"] for w in waiting.json()["items"]}
+    rerun = await http.post(f"{housing}/api/v1/matching/run", headers=team, json={})
+    assert rerun.status_code == 200, rerun.text
+    assert await proposals("proposed") == []
+    by_hand = await http.post(f"{housing}/api/v1/proposals", headers=team,
+                              json={"beneficiary_id": person, "place_id": place.json()["place_id"]})
+    assert by_hand.status_code == 409 and by_hand.json()["errors"][0]["rule"] == "not_on_waiting_list", by_hand.text
