@@ -297,11 +297,17 @@ def test_as_of_today_is_everything_recorded_so_far_and_tomorrow_is_the_future():
 def test_every_code_events_carry_has_its_words_in_both_languages():
     """The codes of the contracts' closed lists (age bands among them) print in words, never as codes."""
     from shared.events.contracts.people import AgeBand
+    from shared.events.contracts.vocabulary import InterventionKind, PathStatus, ReasonCategory
 
     labels = CATALOGUE.labels
     for band in AgeBand:
         for lang in ("it", "en"):
             assert labels.code(band.value, lang, "age_band") != band.value, (band, lang)
+    # a path's moves, in the timeline and in paths_closed by reason: "(motivo: plan_started)" was printed
+    for vocabulary in (PathStatus, ReasonCategory, InterventionKind):
+        for code in vocabulary:
+            for lang in ("it", "en"):
+                assert labels.code(code.value, lang) != code.value, (code, lang)
     assert labels.code("25_34", "it", "age_band") == "25-34 anni"
     assert (labels.unit("people", "it"), labels.reason("primary", "it"), labels.reason(None, "it")) == (
         "persone", "primaria", "")
