@@ -247,7 +247,8 @@ def test_course_id_refused_for_other_kinds():
 
 @pytest.mark.parametrize(
     ("cost", "kind"),
-    [("12.345", "decimal_max_places"), ("-0.01", "greater_than_equal"), ("abc", "decimal_parsing")],
+    [("12.345", "decimal_max_places"), ("-0.01", "greater_than_equal"), ("abc", "money_format"),
+     ("1e2", "money_format"), (12.5, "money_format")],
 )
 def test_cost_rules(cost, kind):
     error = only_error(InterventionIn, COUNSELLING | {"cost_eur": cost})
