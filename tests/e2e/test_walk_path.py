@@ -1,13 +1,17 @@
 """A person's path walked across the four services as real processes, for what a walk through them found
-broken: each service stops working for a person whose path intake closed."""
+broken: each service stops working for a person whose path intake closed, and forgets, at an erasure, the
+free text its team wrote about them."""
 
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
+import asyncpg
 import pytest
 
 from shared.auth import Role
+from shared.settings import PlatformSettings
 from tests.e2e.conftest import token
 from tests.e2e.people import registration
 from tests.e2e.test_thin_slice import register, wait_for
@@ -53,3 +57,42 @@ async def test_a_path_closed_at_intake_takes_the_person_off_housing_and_declines
     by_hand = await http.post(f"{housing}/api/v1/proposals", headers=team,
                               json={"beneficiary_id": person, "place_id": place.json()["place_id"]})
     assert by_hand.status_code == 409 and by_hand.json()["errors"][0]["rule"] == "not_on_waiting_list", by_hand.text
+
+
+async def test_an_erasure_at_intake_makes_employment_forget_the_qualification_written_for_the_person(
+        services, http, real_servers, registered_personal_data):
+    org = "coop-walk-erased-e2e"
+    intake, employment = services["intake"], services["employment"]
+    team = token(Role.employment, org)
+    body = registration("Halima", "Osman", "F", date(1991, 6, 6))
+    body["consent"]["scope"] = ["processing", "employment_referral"]
+    person = (await register(http, services, body, registered_personal_data, org=org))["beneficiary_id"]
+
+    async def known() -> bool:
+        return (await http.get(f"{employment}/api/v1/people/{person}", headers=team)).status_code == 200
+
+    await wait_for(known)
+    title = "Diploma di infermiera, Halima Osman, Università Nazionale Somala"
+    asked = await http.post(f"{employment}/api/v1/people/{person}/recognitions", headers=team, json={
+        "qualification": title, "country": "SO", "sector": "Q"})
+    assert asked.status_code == 201, asked.text
+    recognition = asked.json()["recognition_id"]
+    erased = await http.post(f"{intake}/api/v1/beneficiaries/{person}/erasure", headers=token(Role.admin, org),
+                             json={"reason": "richiesta dell'interessata"})
+    assert erased.status_code == 200, erased.text
+
+    async def gone() -> bool:
+        return (await http.get(f"{employment}/api/v1/people/{person}", headers=team)).status_code == 404
+
+    await wait_for(gone)
+    platform = PlatformSettings(PERCORSI_POSTGRES_DSN=real_servers.postgres)
+    conn = await asyncpg.connect(platform.database_dsn("percorsi_employment_e2e"))
+    try:
+        kept = await conn.fetch("SELECT qualification FROM recognitions WHERE beneficiary_id = $1", UUID(person))
+    finally:
+        await conn.close()
+    assert len(kept) == 1 and "Halima" not in kept[0]["qualification"] and "Somala" not in kept[0]["qualification"]
+    # and nothing more is recorded about the person: the recognition is no longer the team's to move
+    moved = await http.post(f"{employment}/api/v1/recognitions/{recognition}/steps", headers=team,
+                            json={"to": "in_progress"})
+    assert moved.status_code == 404, moved.text
