@@ -86,6 +86,16 @@ def test_every_set_file_loads_and_names_real_events(tmp_path: Path):
         assert indicator.label.it and indicator.label.en and indicator.definition.it and indicator.definition.en
 
 
+def test_every_definition_names_the_events_that_take_people_out_of_its_count():
+    """A funder reads the definition, not the rule: women_inactive left out, unsaid, every woman enrolled in an
+    intake course (an Italian course among them)."""
+    for name, indicator in CATALOGUE.all_indicators().items():
+        without = indicator.rule.without
+        for event in without.events if without is not None else ():
+            for lang in ("it", "en"):
+                assert event in getattr(indicator.definition, lang), (name, lang, event)
+
+
 async def test_adding_a_set_is_a_data_change(tmp_path: Path):
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
