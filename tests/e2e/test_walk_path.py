@@ -96,3 +96,16 @@ async def test_an_erasure_at_intake_makes_employment_forget_the_qualification_wr
     moved = await http.post(f"{employment}/api/v1/recognitions/{recognition}/steps", headers=team,
                             json={"to": "in_progress"})
     assert moved.status_code == 404, moved.text
+
+
+async def test_a_role_refused_names_its_rule_as_every_other_refusal_does(services, http):
+    """A 403 for the caller's role came with no item in `errors` ("errors": []), unlike every other refusal."""
+    for service, path, role in (("reporting", "/api/v1/indicators", Role.housing),
+                                ("intake", "/api/v1/beneficiaries", Role.coordinator),
+                                ("housing", "/api/v1/funds", Role.operator),
+                                ("employment", "/api/v1/funds", Role.funder)):
+        refused = await http.get(f"{services[service]}{path}", headers=token(role, "coop-walk-roles-e2e"))
+        assert refused.status_code == 403, (service, refused.text)
+        body = refused.json()
+        assert body["errors"] == [{"field": "", "rule": "role_not_allowed", "message": body["detail"]}], service
+        assert f"role '{role.value}' may not do this; needs one of: " in body["detail"]
