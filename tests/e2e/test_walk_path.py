@@ -109,3 +109,27 @@ async def test_a_role_refused_names_its_rule_as_every_other_refusal_does(service
         body = refused.json()
         assert body["errors"] == [{"field": "", "rule": "role_not_allowed", "message": body["detail"]}], service
         assert f"role '{role.value}' may not do this; needs one of: " in body["detail"]
+
+
+async def test_needs_written_in_italian_reach_employment_as_their_keywords(services, http, registered_personal_data):
+    """An operator writes a mother's work needs as Italian operators do ("asilo nido", "orientamento al
+    lavoro"); they went on the wire as 'other', so employment never learnt she needs childcare to work."""
+    org = "coop-walk-needs-e2e"
+    intake, employment = services["intake"], services["employment"]
+    body = registration("Saida", "Hussein", "F", date(1994, 1, 9),
+                        household={"size": 2, "children": [{"age": 2}], "single_parent": True})
+    body["consent"]["scope"] = ["processing", "employment_referral"]
+    person = (await register(http, services, body, registered_personal_data, org=org))["beneficiary_id"]
+    assessed = await http.post(f"{intake}/api/v1/beneficiaries/{person}/assessments", headers=token(Role.operator, org),
+                               json={"needs": {"work": ["Asilo nido", "Orientamento al lavoro"],
+                                               "housing": ["Coabitazione"], "social": ["Sostegno psicologico"]}})
+    assert assessed.status_code == 201, assessed.text
+    read = await http.get(f"{intake}/api/v1/beneficiaries/{person}/assessments", headers=token(Role.operator, org))
+    assert read.json()["items"][0]["need_keywords"] == {
+        "work": ["childcare", "job_orientation"], "housing": ["cohousing"], "social": ["counselling"]}
+
+    async def needs_childcare() -> bool:
+        r = await http.get(f"{employment}/api/v1/people/{person}", headers=token(Role.employment, org))
+        return r.status_code == 200 and r.json()["person"]["childcare_need"] is True
+
+    await wait_for(needs_childcare)
