@@ -1,9 +1,8 @@
 """Housing's reactions to other services' events: the one table of handlers.
 
 The demand comes from events only. Registration makes the household known (and announces it waiting);
-a plan with a housing goal and the consent to the housing referral make it matchable; a withdrawal, an
-erasure or the path's close at intake (autonomy reached, transferred) takes it out at once, closing its open
-proposal; corrections, income and workplace change its
+a plan with a housing goal and the consent to the housing referral make it matchable; a withdrawal or an
+erasure takes it out at once, closing its open proposal; corrections, income and workplace change its
 scores. Every change re-matches the household's neighbourhood in the same transaction as the event's
 tracking row, so a re-match is never lost nor done twice."""
 
@@ -29,16 +28,12 @@ from shared.events.contracts import (
     EmploymentIncomeChanged,
     GoalOutcomeRecorded,
     HousingCandidateWaiting,
-    PathStatusChanged,
     PlanAgreed,
 )
 from shared.events.contracts.consent import HOUSING_REFERRAL
 from shared.events.envelope import Event, EventPayload
 
 VULNERABLE_AGES = frozenset({"under_18", "65_plus"})
-# A path intake closed for good: housing stops working for the person (an interrupted path may resume, so it stays).
-CLOSED_PATH = frozenset({"autonomy_reached", "transferred"})
-PATH_CLOSED = "path_closed"
 
 
 def household_from(e: Event[BeneficiaryRegistered], r: BeneficiaryRegistered) -> Household:
@@ -129,11 +124,6 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
         if p.purpose == HOUSING_REFERRAL:
             await changed(uow, e, lambda h: h.with_changes(consent=isinstance(p, ConsentGiven)))
 
-    async def on_path(uow: HousingUnitOfWork, e: Event[PathStatusChanged]) -> None:
-        # off the waiting list; a household living in a place stays housed until the team moves it out
-        if e.payload.to_status.value in CLOSED_PATH:
-            await changed(uow, e, lambda h: h.with_changes(status="closed") if h.status == "waiting" else None)
-
     async def on_corrected(uow: HousingUnitOfWork, e: Event[BeneficiaryCorrected]) -> None:
         await changed(uow, e, lambda h: _corrected(h, e.payload), refit_open=True)
 
@@ -151,20 +141,18 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
         PlanAgreed.event_type: on_plan, GoalOutcomeRecorded.event_type: on_goal,
         ConsentGiven.event_type: on_consent, ConsentWithdrawn.event_type: on_consent,
         BeneficiaryCorrected.event_type: on_corrected, BeneficiaryErased.event_type: on_erased,
-        EmploymentIncomeChanged.event_type: on_income, PathStatusChanged.event_type: on_path,
+        EmploymentIncomeChanged.event_type: on_income,
     }
     return {BeneficiaryRegistered.event_type: Batched(on_registered), **table}
 
 
 CONSUMED: list[type[EventPayload]] = [
     BeneficiaryRegistered, PlanAgreed, GoalOutcomeRecorded, ConsentGiven, ConsentWithdrawn, BeneficiaryCorrected,
-    BeneficiaryErased, EmploymentIncomeChanged, PathStatusChanged,
+    BeneficiaryErased, EmploymentIncomeChanged,
 ]
 
 
 def _closing_reason(e: Event[EventPayload]) -> str:
     if isinstance(e.payload, BeneficiaryErased):
         return "erasure_requested"
-    if isinstance(e.payload, PathStatusChanged):
-        return PATH_CLOSED
     return "consent_withdrawn" if isinstance(e.payload, ConsentWithdrawn) else "goal_closed"
