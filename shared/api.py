@@ -132,7 +132,9 @@ async def _forbidden(_r: Request, exc: Exception) -> JSONResponse:
 async def _http(_r: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-    return JSONResponse(error_body(detail), status_code=exc.status_code, headers=exc.headers)
+    rule = getattr(exc, "rule", None)  # a role refused (shared.auth) names its rule, as Forbidden does
+    items = [{"field": "", "rule": rule, "message": detail}] if isinstance(rule, str) else None
+    return JSONResponse(error_body(detail, items), status_code=exc.status_code, headers=exc.headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -25,6 +25,15 @@ _bearer = HTTPBearer(auto_error=False, description="JWT issued by Percorsi or th
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
+class RoleRefused(HTTPException):
+    """403: the caller's role is not among the route's; `rule` names it in the error body, as every refusal's."""
+
+    rule = "role_not_allowed"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(status.HTTP_403_FORBIDDEN, detail=detail)
+
+
 def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """Return a dependency yielding the caller's Principal, admitting only the listed roles."""
     if not roles:
@@ -42,10 +51,7 @@ def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
         else:
             principal = _authenticate(request, credentials)
         if principal.role not in allowed:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                detail=f"role {principal.role.value!r} may not do this; needs one of: {needed}",
-            )
+            raise RoleRefused(f"role {principal.role.value!r} may not do this; needs one of: {needed}")
         return principal
 
     return authenticated

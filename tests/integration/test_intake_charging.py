@@ -196,3 +196,27 @@ async def test_completions_are_dated_within_the_project_after_the_enrolment_and_
                                           json={"beneficiary_id": str(closed), "completed_on": days(-20)})
     assert on_closing.status_code == 201, on_closing.text
     assert await completions_of(intake, closed) == (1, ["intake.course_completed"])
+
+
+async def test_a_cost_is_a_plain_decimal_string_and_every_amount_is_answered_to_the_cent(intake: Intake):
+    """As in every other service (shared/types.py's Euros): "1e2" was stored as 100.00 and " 12" as 12.00."""
+    person = await person_in(intake, PROJECT)
+    before = await stored(intake, person)
+    for cost in ("1e2", " 12", "1_000", 12.5, "-3"):
+        refused = await post_intervention(intake, person, intervention(cost_eur=cost))
+        assert errors_of(refused) == {"cost_eur": "money_format" if cost != "-3" else "greater_than_equal"}, cost
+    assert await stored(intake, person) == before
+    accepted = await post_intervention(intake, person, intervention(cost_eur="12.5"))
+    assert accepted.status_code == 201, accepted.text
+    listed = await intake.client.get(f"/api/v1/beneficiaries/{person}/interventions", headers=OPERATOR)
+    assert [i["cost_eur"] for i in listed.json()["items"]] == ["12.50"]
+    admin = headers(Role.admin, sub="admin-1")
+    body = {"funder": "esf", "code": "ESF-CENTS-1", "title": "Linea", "territories": ["RM"], "start_date": days(-5),
+            "end_date": days(300), "budget": [{"work_package": "work", "amount_eur": "1000"},
+                                               {"work_package": "housing", "amount_eur": "250.5"}]}
+    refused = await intake.client.post("/api/v1/projects", json=body | {"budget": [
+        {"work_package": "work", "amount_eur": 1000.0}]}, headers=admin)
+    assert errors_of(refused) == {"budget.0.amount_eur": "money_format"}
+    created = await intake.client.post("/api/v1/projects", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    assert created.json()["budget_total_eur"] == "1250.50"

@@ -151,3 +151,20 @@ async def test_path_moves_can_be_dated_in_the_past_in_order_and_not_before_the_p
     assert [e.payload["changed_on"] for e in events] == [ago(40), ago(30)]
     future = await move("interrupted", (today_in_italy() + timedelta(days=1)).isoformat())
     assert errors_of(future) == {"changed_on": "date_in_future"}
+
+
+async def test_a_birth_country_or_citizenship_must_be_a_country_on_iso_3166s_list(intake: Intake):
+    before = await count(intake)
+    refused = await register(intake, registration(birth_country="ZZ", citizenship="QQ"))
+    assert errors_of(refused) == {"birth_country": "unknown_country", "citizenship": "unknown_country"}
+    assert "'ZZ' is not a country" in refused.json()["errors"][0]["message"]
+    assert await count(intake) == before
+    person = await intake.register(registration(), org=ORG)
+    wrong = await intake.client.post(f"{URL}/{person}/corrections", headers=headers(org=ORG),
+                                     json={"citizenship": "XX", "reason": "typo"})
+    assert errors_of(wrong) == {"citizenship": "unknown_country"}
+    # Italy, Kosovo (a code ISO leaves to users, the Agenzia delle Entrate has one), Western Sahara and Hong
+    # Kong (no Z code of their own) are places people come from; a stateless person has no citizenship
+    for country, citizenship in (("IT", "IT"), ("XK", "XK"), ("EH", "stateless"), ("HK", "CN")):
+        accepted = await register(intake, registration(birth_country=country, citizenship=citizenship))
+        assert accepted.status_code == 201, (country, accepted.text)

@@ -5,7 +5,7 @@ them by the contract suite that runs against both (tests/employment_contract.py)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -77,6 +77,10 @@ class MemoryTitles:
     async def recognition(self, organisation_id: str, recognition_id: UUID) -> Recognition | None:
         r = self.s.recognitions.get(recognition_id)
         return r if r is not None and r.organisation_id == organisation_id else None
+
+    async def forget_qualifications(self, beneficiary_id: UUID) -> None:
+        for r in [r for r in self.s.recognitions.values() if r.beneficiary_id == beneficiary_id]:
+            self.s.recognitions[r.recognition_id] = replace(r, qualification="")
 
     async def recognitions_of(self, beneficiary_id: UUID) -> list[Recognition]:
         return sorted((r for r in self.s.recognitions.values() if r.beneficiary_id == beneficiary_id),

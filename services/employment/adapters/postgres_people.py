@@ -100,6 +100,12 @@ class PostgresTitles:
             organisation_id, recognition_id)
         return None if row is None else _recognition(row)
 
+    async def forget_qualifications(self, beneficiary_id: UUID) -> None:
+        """An erasure: the qualification as the team wrote it (a title, a school, a town, even a name) goes;
+        its country, sector and states stay, as the counts and the sector fit use them."""
+        await self._conn.execute("UPDATE recognitions SET qualification = '' WHERE beneficiary_id = $1",
+                                 beneficiary_id)
+
     async def recognitions_of(self, beneficiary_id: UUID) -> list[Recognition]:
         rows = await self._conn.fetch("SELECT * FROM recognitions WHERE beneficiary_id = $1 ORDER BY recognition_id",
                                       beneficiary_id)

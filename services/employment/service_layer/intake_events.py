@@ -155,6 +155,12 @@ def handlers(app: Employment) -> dict[str, Handler | Batched]:
                                       app.today())
         return handle
 
+    erasing = leaving("erased", lambda p, _e: replace(p, erased=True))
+
+    async def erased(uow: Work, e: Event[EventPayload]) -> None:
+        await erasing(uow, e)
+        await uow.titles.forget_qualifications(e.beneficiary_id)  # free text the team wrote may name the person
+
     def withdrawn(p: Person, c: ConsentWithdrawn) -> Person | None:
         return replace(p, consent_since=None) if c.purpose == EMPLOYMENT_REFERRAL else None
 
@@ -168,7 +174,7 @@ def handlers(app: Employment) -> dict[str, Handler | Batched]:
         CourseCompleted.event_type: updating(_course),
         ConsentGiven.event_type: updating(_consent),
         ConsentWithdrawn.event_type: leaving("consent_withdrawn", withdrawn),
-        BeneficiaryErased.event_type: leaving("erased", lambda p, _e: replace(p, erased=True)),
+        BeneficiaryErased.event_type: erased,
         PathStatusChanged.event_type: leaving("no_longer_eligible", _path),
     }
 

@@ -81,6 +81,7 @@ async def move(app: Employment, cmd: MoveRecognition) -> Recognition:
         r = await uow.titles.recognition(cmd.organisation_id, cmd.recognition_id)
         if r is None:
             raise NotFound("no such recognition", field="recognition_id")
+        await _person(uow, cmd.organisation_id, r.beneficiary_id)  # an erased person's is no one's to move
         moved = move_recognition(r, cmd.to, on=cmd.on or today, today=today)
         await uow.titles.update_recognition(moved)
         uow.emit(QualificationRecognitionChanged(recognition_id=r.recognition_id, status=moved.state.value,

@@ -1,5 +1,5 @@
-"""The place lists, read once: ISTAT's municipalities and the countries' fiscal-code codes shipped in
-services/intake/data/ (see the refresh_*.py scripts there for their sources), and every cadastral
+"""The place lists, read once: ISTAT's municipalities, ISO 3166's countries and the countries' fiscal-code
+codes shipped in services/intake/data/ (see the refresh_*.py scripts there for their sources), and every cadastral
 code there ever was, from python-codicefiscale's own lists."""
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ def places() -> Places:
                           for r in csv.DictReader(f)}
     with (DATA / "countries.csv").open(encoding="utf-8", newline="") as f:
         foreign = {r["iso2"]: r["belfiore"] for r in csv.DictReader(f)}
+    with (DATA / "iso_countries.csv").open(encoding="utf-8", newline="") as f:
+        countries = frozenset(r["iso2"] for r in csv.DictReader(f))
     return Places(
         municipalities=municipalities,
         provinces=frozenset(m.province for m in municipalities.values()),
@@ -29,4 +31,5 @@ def places() -> Places:
         every_foreign_code=frozenset(c["code"] for c in get_countries_data()) | frozenset(foreign.values()),
         every_italian_code=frozenset(m["code"] for m in get_municipalities_data())
         | frozenset(m.belfiore for m in municipalities.values()),
+        countries=countries,
     )

@@ -28,6 +28,14 @@ class Places:
     foreign_codes: Mapping[str, str]  # ISO alpha-2 -> the Z code a fiscal code gives people born there
     every_foreign_code: frozenset[str]  # every Z code there is or was (a state since dissolved too)
     every_italian_code: frozenset[str]  # every municipality's cadastral code there is or was
+    countries: frozenset[str] = frozenset()  # every ISO 3166-1 alpha-2 code (and Kosovo's XK): birth countries
+
+
+def unknown_country(places: Places, code: str) -> str | None:
+    """Why `code` (already two capital letters) names no country, or None."""
+    if code in places.countries:
+        return None
+    return f"'{code}' is not a country on ISO 3166-1's list (as 'NG' or 'AF'; Kosovo is 'XK')"
 
 
 def residence(

@@ -65,6 +65,8 @@ def _country_code(value: str) -> str:
             "country_code",
             f"'{value}' is not an ISO 3166-1 alpha-2 country code in upper case, such as 'NG' or 'AF'",
         )
+    if (why := places.unknown_country(places_data.places(), value)) is not None:
+        raise rule_error("unknown_country", why)
     return value
 
 

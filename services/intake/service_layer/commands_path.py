@@ -14,6 +14,7 @@ from intake.domain.enums import COURSE_KINDS, InterventionKind, VulnerabilityFla
 from intake.domain.path import PathStatus, ReasonCategory
 from intake.domain.plan import Area, Phase, PlanRuleViolation, check_phases
 from intake.service_layer.commands_common import InputModel, LongText, PastDate, Text, rule_error, unique
+from shared.types import Euros
 
 _ATECO_SECTIONS = "ABCDEFGHIJKLMNOPQRSTU"
 
@@ -148,7 +149,7 @@ class InterventionIn(InputModel):
     duration_minutes: int = Field(ge=1, le=24 * 60)
     operator_id: Text
     project_id: Text
-    cost_eur: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    cost_eur: Euros | None = None  # a plain decimal string, as every service takes money (shared/types.py)
     # Mediation is reported to funders in hours, which may differ from the meeting's duration.
     hours: Decimal | None = Field(None, gt=0, le=24, decimal_places=2, validate_default=True)
     course_id: Text | None = None

@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, ValidationInfo, field_validator
 
 from intake.domain.projects import Funder, ProjectRuleViolation, WorkPackage, check_budget, check_period
 from intake.service_layer.commands_common import InputModel, Text, provinces_on_file, rule_error, unique
+from shared.types import no_negative_zero, plain_money
 
 ProjectCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")]
 OrganisationId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -18,7 +19,8 @@ ProvinceCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 class BudgetLineIn(InputModel):
     work_package: WorkPackage
-    amount_eur: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+    amount_eur: Annotated[Decimal, BeforeValidator(plain_money), Field(ge=0, max_digits=14, decimal_places=2),
+                          AfterValidator(no_negative_zero)]  # a plain decimal string, as Euros
 
 
 class ProjectIn(InputModel):

@@ -34,7 +34,10 @@ async def correct(
     async with uow:
         person = await locked_person(uow, principal, beneficiary_id)
         current = corrections.as_entered(open_notes(vault, person, person["personal"]), dict(person))
-        corrected = _validated({**current, **data.changes()}, registered_on=person["registered_on"])
+        # judged on the day the path began, as the registration was (a minor taken in charge at 17 and typed
+        # in at 18 stays valid), which is the day the age band is taken on too
+        began = person["taken_in_charge_on"] or person["registered_on"]
+        corrected = _validated({**current, **data.changes()}, registered_on=began)
         fields = corrections.changed_fields(
             corrections.kept(current), corrections.kept(corrected), corrections.CORRECTABLE_FIELDS
         )
@@ -43,7 +46,7 @@ async def correct(
         if corrections.born_after(corrected, person["registered_on"]):
             raise RuleViolation("birth_date", "born_after_registration",
                              f"a person registered on {person['registered_on'].isoformat()} was born before that")
-        columns = corrections.columns(corrected, registered_on=person["registered_on"])
+        columns = corrections.columns(corrected, registered_on=began)
         identity = _identity(vault, corrected)
         await _refuse_duplicates(uow, principal, person, identity, confirm_distinct=confirm_distinct)
         personal, _ = split_personal(corrected)
@@ -66,8 +69,8 @@ async def correct(
 
 
 def _validated(merged: dict[str, Any], *, registered_on: date) -> dict[str, Any]:
-    """The merged registration checked by every rule of a registration, on the day it was registered,
-    as JSON values."""
+    """The merged registration checked by every rule of a registration, on the day it was judged on at
+    registration (the day the person was taken in charge), as JSON values."""
     try:
         return BeneficiaryIn.model_validate(merged, context={"registered_on": registered_on}).model_dump(mode="json")
     except ValidationError as exc:

@@ -18,6 +18,7 @@ from intake.service_layer.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal
 from shared.events.contracts import BeneficiaryEnrolledInProject
 from shared.repository import Row
+from shared.types import two_decimals
 
 UNKNOWN_PROJECT = "unknown_project"
 
@@ -39,7 +40,7 @@ async def create(uow: IntakeUnitOfWork, principal: Principal, data: ProjectIn) -
             raise Conflict(f"your organisation already has a project with code '{data.code}'", rule="code_taken",
                            field="code") from None
     return {"code": data.code, "lead_organisation_id": lead,
-            "budget_total_eur": str(sum((b.amount_eur for b in data.budget), Decimal(0)))}
+            "budget_total_eur": two_decimals(sum((b.amount_eur for b in data.budget), Decimal(0)))}
 
 
 async def refuse_unknown(uow: IntakeUnitOfWork, principal: Principal, codes: Mapping[str, str]) -> None:
@@ -94,5 +95,5 @@ def _present(row: Row, organisation_id: str) -> dict[str, Any]:
     item = {k: row[k] for k in ("code", "funder", "title", "lead_organisation_id", "partners", "territories",
                                 "start_date", "end_date", "budget")}
     item["role"] = "lead" if row["lead_organisation_id"] == organisation_id else "partner"
-    item["budget_total_eur"] = str(sum((Decimal(b["amount_eur"]) for b in row["budget"]), Decimal(0)))
+    item["budget_total_eur"] = two_decimals(sum((Decimal(b["amount_eur"]) for b in row["budget"]), Decimal(0)))
     return item

@@ -247,7 +247,8 @@ def test_course_id_refused_for_other_kinds():
 
 @pytest.mark.parametrize(
     ("cost", "kind"),
-    [("12.345", "decimal_max_places"), ("-0.01", "greater_than_equal"), ("abc", "decimal_parsing")],
+    [("12.345", "decimal_max_places"), ("-0.01", "greater_than_equal"), ("abc", "money_format"),
+     ("1e2", "money_format"), (12.5, "money_format")],
 )
 def test_cost_rules(cost, kind):
     error = only_error(InterventionIn, COUNSELLING | {"cost_eur": cost})
@@ -284,3 +285,15 @@ def test_operator_and_project_required(field):
 def test_unknown_kind():
     error = only_error(InterventionIn, COUNSELLING | {"kind": "traineeship"})
     assert error["loc"] == ("kind",)
+
+
+def test_every_italian_variant_of_a_need_is_a_keyword_of_the_wire_and_can_match():
+    """A variant not in keyword form (accents, spaces) could never match what keyword() makes of a need."""
+    from intake.domain.assessment import NEED_KEYWORDS, SYNONYMS, keyword, need_keywords
+    from intake.domain.plan import Area
+
+    vocabulary = set().union(*NEED_KEYWORDS.values())
+    for variant, meant in SYNONYMS.items():
+        assert meant in vocabulary and keyword(variant) == variant, variant
+    assert need_keywords(Area.work, ["Asilo nido", "Orientamento al lavoro", "Mobilità"]) == [
+        "childcare", "job_orientation", "mobility"]

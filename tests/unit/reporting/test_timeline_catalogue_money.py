@@ -86,6 +86,16 @@ def test_every_set_file_loads_and_names_real_events(tmp_path: Path):
         assert indicator.label.it and indicator.label.en and indicator.definition.it and indicator.definition.en
 
 
+def test_every_definition_names_the_events_that_take_people_out_of_its_count():
+    """A funder reads the definition, not the rule: women_inactive left out, unsaid, every woman enrolled in an
+    intake course (an Italian course among them)."""
+    for name, indicator in CATALOGUE.all_indicators().items():
+        without = indicator.rule.without
+        for event in without.events if without is not None else ():
+            for lang in ("it", "en"):
+                assert event in getattr(indicator.definition, lang), (name, lang, event)
+
+
 async def test_adding_a_set_is_a_data_change(tmp_path: Path):
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
@@ -297,11 +307,17 @@ def test_as_of_today_is_everything_recorded_so_far_and_tomorrow_is_the_future():
 def test_every_code_events_carry_has_its_words_in_both_languages():
     """The codes of the contracts' closed lists (age bands among them) print in words, never as codes."""
     from shared.events.contracts.people import AgeBand
+    from shared.events.contracts.vocabulary import InterventionKind, PathStatus, ReasonCategory
 
     labels = CATALOGUE.labels
     for band in AgeBand:
         for lang in ("it", "en"):
             assert labels.code(band.value, lang, "age_band") != band.value, (band, lang)
+    # a path's moves, in the timeline and in paths_closed by reason: "(motivo: plan_started)" was printed
+    for vocabulary in (PathStatus, ReasonCategory, InterventionKind):
+        for code in vocabulary:
+            for lang in ("it", "en"):
+                assert labels.code(code.value, lang) != code.value, (code, lang)
     assert labels.code("25_34", "it", "age_band") == "25-34 anni"
     assert (labels.unit("people", "it"), labels.reason("primary", "it"), labels.reason(None, "it")) == (
         "persone", "primaria", "")
