@@ -4,7 +4,7 @@ in."""
 
 import asyncio
 from datetime import timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -285,7 +285,7 @@ async def test_a_path_that_ends_takes_the_person_off_the_waiting_list(h: Housing
     assert nxt["place_id"] == place["place_id"]
     waiting = {w["beneficiary_id"]: w for w in (await h.http.get(
         "/api/v1/waiting", params={"matchable": "false", "limit": 500}, headers=h.auth)).json()["items"]}
-    assert waiting[str(first)]["matchable"] is False and waiting[str(second)]["matchable"] is True
+    assert str(first) not in waiting and waiting[str(second)]["matchable"] is True  # a path over: on no list
     r = await h.http.post("/api/v1/proposals", headers=h.auth, json={"beneficiary_id": str(first),
                                                                     "place_id": place["place_id"]})
     assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "not_on_waiting_list", r.text
@@ -393,3 +393,19 @@ async def test_a_re_match_never_undoes_what_the_team_did_at_the_same_moment(h: H
             assert accepted.json()["errors"][0]["rule"] in ("proposal_changed", "accept_not_allowed"), accepted.text
         # one step on the proposal, in the outbox too: an accept the re-match then took back leaves two
         assert (await outbox_types(h, bid)).count("housing.proposal_status_changed") == 1, (accepted.text, now)
+
+
+async def test_a_move_out_for_other_needs_a_note_as_a_decline_does(h: Housing):
+    place = await flat(h, gender_policy="women", beds_total=2, beds_free=2)
+    _, pid = await _housed(h, place["place_id"], sex="F")
+    for note in (None, "   "):
+        r = await _step(h, pid, "move_out", {"reason": "other", "note": note})
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0] | {"message": ""} == {"field": "note", "rule": "note_required_for_other",
+                                                          "message": ""}
+    assert await _beds_free(h, place["place_id"]) == 1  # nothing changed
+    r = await _step(h, pid, "move_out", {"reason": "other", "note": "returned to her family in Bari"})
+    assert r.status_code == 200 and r.json()["move_out_reason"] == "other", r.text
+    async with h.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT decline_note FROM proposals WHERE proposal_id = $1",
+                                   UUID(pid)) == "returned to her family in Bari"

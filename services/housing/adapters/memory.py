@@ -55,7 +55,7 @@ class MemoryHouseholds:
     async def waiting(self, organisation_id: str, *, only_matchable: bool, limit: int,
                       offset: int) -> tuple[list[Household], int]:
         rows = [h for h in self.rows.values() if h.organisation_id == organisation_id and h.status == "waiting"
-                and (h.matchable or not only_matchable)]
+                and not h.path_closed and (h.matchable or not only_matchable)]
         return _page(sorted(rows, key=lambda h: (h.waiting_since, str(h.beneficiary_id))), limit, offset)
 
 

@@ -112,8 +112,8 @@ class PgHouseholds:
 
     async def waiting(self, organisation_id: str, *, only_matchable: bool, limit: int,
                       offset: int) -> tuple[list[Household], int]:
-        where = "h.organisation_id = $1 AND h.status = 'waiting'" + (
-            " AND h.housing_goal AND h.consent AND NOT h.path_closed" if only_matchable else "")
+        where = "h.organisation_id = $1 AND h.status = 'waiting' AND NOT h.path_closed" + (
+            " AND h.housing_goal AND h.consent" if only_matchable else "")
         rows = await self._conn.fetch(
             _HOUSEHOLD_SELECT + f" WHERE {where} ORDER BY h.waiting_since, h.beneficiary_id LIMIT $2 OFFSET $3",
             organisation_id, limit, offset)

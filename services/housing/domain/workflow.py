@@ -117,11 +117,12 @@ def move_in(p: Proposal, today: date) -> Step:
     return Step(replace(p, status=Status.moved_in, last_step_on=today), p.status, Status.moved_in, "team")
 
 
-def move_out(p: Proposal, reason: str, today: date, rules: WorkflowRules) -> tuple[Step, bool]:
-    """(the step, whether the reason closes the housing goal)."""
+def move_out(p: Proposal, reason: str, note: str | None, today: date, rules: WorkflowRules) -> tuple[Step, bool]:
+    """(the step, whether the reason closes the housing goal); 'other' needs a note, as a decline's does."""
     if reason not in rules.move_out_reasons:
         raise RuleViolation("reason", "move_out_reason_unknown",
                             f"reason must be one of {sorted(rules.move_out_reasons)}")
+    _note_for_other(reason, note, "a move out")
     if p.status is not Status.moved_in:
         raise _refuse(p, "move_out", "moved in")
     step = Step(replace(p, status=Status.moved_out, move_out_reason=reason, last_step_on=today), p.status,
@@ -139,9 +140,13 @@ def decline(p: Proposal, actor: str, reason: str, note: str | None, today: date,
         raise RuleViolation("actor", "decline_actor_unknown", f"actor must be one of {sorted(rules.decline_reasons)}")
     if reason not in allowed:
         raise RuleViolation("reason", "decline_reason_unknown", f"a {actor} declines with one of {list(allowed)}")
-    if reason == "other" and not (note and note.strip()):
-        raise RuleViolation("note", "note_required_for_other", "a decline for 'other' needs a note saying why")
+    _note_for_other(reason, note, "a decline")
     if p.status not in DECLINABLE:
         raise _refuse(p, "decline", "proposed, accepted or confirmed (before moving in)")
     return Step(replace(p, status=Status.declined, decline_actor=actor, decline_reason=reason, last_step_on=today),
                 p.status, Status.declined, actor)
+
+
+def _note_for_other(reason: str, note: str | None, what: str) -> None:
+    if reason == "other" and not (note and note.strip()):
+        raise RuleViolation("note", "note_required_for_other", f"{what} for 'other' needs a note saying why")

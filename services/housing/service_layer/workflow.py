@@ -125,7 +125,7 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
                 uow.emit(moved_in(s.proposal, place, today), beneficiary_id=h.beneficiary_id,
                          organisation_id=h.organisation_id)
         elif cmd.action == "move_out":
-            s, closes = move_out(p, cmd.reason or "", today, ctx.workflow)
+            s, closes = move_out(p, cmd.reason or "", cmd.note, today, ctx.workflow)
             await uow.places.free_beds(place.place_id, p.household_size)
             await uow.households.exclude(h.beneficiary_id, place.place_id)  # not offered the same place again
             if h.status != "erased":  # an erased person moves out, but never back onto a list
@@ -137,7 +137,7 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
             await uow.households.exclude(h.beneficiary_id, place.place_id)
         else:
             raise RuleViolation("action", "unknown_action", "one of accept, confirm, move_in, move_out, decline")
-        if not await uow.proposals.save(s.proposal, note=cmd.note if cmd.action == "decline" else None,
+        if not await uow.proposals.save(s.proposal, note=cmd.note if cmd.action in ("decline", "move_out") else None,
                                         expected=p.status):
             # a re-match, which locks no person, superseded it at this very moment: nothing here is kept
             raise Conflict("the matcher took the proposal back at this moment: look again", rule="proposal_changed",
