@@ -3,6 +3,7 @@ sent several times at once, an erased person moving out, consent withdrawn while
 in."""
 
 import asyncio
+import json
 from datetime import timedelta
 from uuid import UUID, uuid4
 
@@ -409,3 +410,31 @@ async def test_a_move_out_for_other_needs_a_note_as_a_decline_does(h: Housing):
     async with h.pool.acquire() as conn:
         assert await conn.fetchval("SELECT decline_note FROM proposals WHERE proposal_id = $1",
                                    UUID(pid)) == "returned to her family in Bari"
+
+
+async def test_a_step_recorded_after_the_fact_carries_the_day_it_happened(h: Housing):
+    """The team records Monday's move in on Wednesday: the proposal and the event are dated Monday (reporting
+    counts by that day); a day after today, or before the proposal's last step, is refused and changes nothing."""
+    place = await flat(h, gender_policy="men", beds_total=1, beds_free=1, municipality="001272")
+    bid = await person(h, area="TO")
+    p = await eventually(lambda: open_proposal_of(h, bid))
+    async with h.pool.acquire() as conn:  # the proposal was made last week
+        await conn.execute("UPDATE proposals SET made_on = $2, last_step_on = $2 WHERE proposal_id = $1",
+                           UUID(p["proposal_id"]), TODAY - timedelta(days=7))
+    monday = TODAY - timedelta(days=2)
+    for action, body in [("accept", {}), ("confirm", {"actor": "person"}), ("confirm", {"actor": "host"})]:
+        assert (await _step(h, p["proposal_id"], action, body | {"on": (monday - timedelta(days=1)).isoformat()})
+                ).status_code == 200
+    for on, rule in [(TODAY + timedelta(days=1), "not_in_future"), (monday - timedelta(days=2), "before_last_step")]:
+        r = await _step(h, p["proposal_id"], "move_in", {"on": on.isoformat()})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "on", r.text
+        assert r.json()["errors"][0]["rule"] == rule, r.text
+    assert await _beds_free(h, place["place_id"]) == 1
+    r = await _step(h, p["proposal_id"], "move_in", {"on": monday.isoformat()})
+    assert r.status_code == 200 and r.json()["status"] == "moved_in", r.text
+    assert r.json()["last_step_on"] == monday.isoformat(), r.text
+    async with h.pool.acquire() as conn:
+        rows = await conn.fetch("SELECT value FROM outbox ORDER BY seq")
+    moved = [e["payload"] for e in (json.loads(r["value"]) for r in rows) if e["event_type"] == "housing.moved_in"
+             and e["beneficiary_id"] == str(bid)]
+    assert [m["moved_in_on"] for m in moved] == [monday.isoformat()], moved

@@ -70,6 +70,7 @@ async def step(proposal_id: UUID, action: Action, body: StepIn = Body(default_fa
                principal: Principal = Depends(TEAM), ctx: Context = Depends(context)) -> ProposalOut:
     """accept (the team), confirm (actor person or host), move_in, move_out (reason), decline (actor, reason,
     note for 'other')."""
-    cmd = ProposalStep(principal.organisation_id, proposal_id, action, body.actor, body.reason, body.note)
+    cmd = ProposalStep(principal.organisation_id, proposal_id, action, body.actor, body.reason, body.note,
+                       body.on)
     await workflow.step(ctx, cmd)
     return await get_proposal(proposal_id, principal, ctx)

@@ -111,6 +111,8 @@ class StepIn(_In):
     actor: Literal["team", "person", "host", "administrative"] = "team"
     reason: str | None = Field(None, pattern=r"^[a-z_]{1,40}$", description="a code from the actor's list")
     note: str | None = Field(None, max_length=500, description="for 'other': kept in housing, never on Kafka")
+    on: date | None = Field(None, description="the day the step happened, when it is recorded after the fact "
+                            "(today, Italy's, when absent); not before the proposal's last step, not after today")
 
 
 class RematchOut(BaseModel):

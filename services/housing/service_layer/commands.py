@@ -39,6 +39,7 @@ class ProposalStep(ForOrganisation):
     actor: str = "team"
     reason: str | None = None
     note: str | None = None
+    on: date | None = None  # the day it happened, if not today
 
 
 @dataclass(frozen=True)

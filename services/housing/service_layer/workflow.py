@@ -110,10 +110,11 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
         await uow.households.lock(p.beneficiary_id)  # then the person, as a hand proposal for them elsewhere does
         p = await uow.proposals.get(cmd.proposal_id, cmd.organisation_id) or p
         h, place = await _pair(uow, cmd.organisation_id, p)
+        on = _step_day(cmd.on, p, today)
         kind = place.kind.value
         if cmd.action in BOOKING:
-            s = (accept(p, today) if cmd.action == "accept" else confirm(p, cmd.actor, today)
-                 if cmd.action == "confirm" else move_in(p, today))
+            s = (accept(p, on) if cmd.action == "accept" else confirm(p, cmd.actor, on)
+                 if cmd.action == "confirm" else move_in(p, on))
             # the household or the place may have changed since the proposal (a child born, a bed taken):
             # each step that books beds checks the pair as it is now, and carries the household's size
             _check(h, place, today, ctx, await _free_for(uow, place, but=p))
@@ -122,18 +123,18 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
                 if not await uow.places.take_beds(place.place_id, s.proposal.household_size):
                     raise Conflict("the place has no longer the beds free", rule="beds_taken", field="place_id")
                 await uow.households.save(h.with_changes(status="housed"))
-                uow.emit(moved_in(s.proposal, place, today), beneficiary_id=h.beneficiary_id,
+                uow.emit(moved_in(s.proposal, place, on), beneficiary_id=h.beneficiary_id,
                          organisation_id=h.organisation_id)
         elif cmd.action == "move_out":
-            s, closes = move_out(p, cmd.reason or "", cmd.note, today, ctx.workflow)
+            s, closes = move_out(p, cmd.reason or "", cmd.note, on, ctx.workflow)
             await uow.places.free_beds(place.place_id, p.household_size)
             await uow.households.exclude(h.beneficiary_id, place.place_id)  # not offered the same place again
             if h.status != "erased":  # an erased person moves out, but never back onto a list
                 await uow.households.save(h.with_changes(status="closed" if closes else "waiting"))
-            uow.emit(moved_out(p, place, today, s.proposal.move_out_reason or "", closes),
+            uow.emit(moved_out(p, place, on, s.proposal.move_out_reason or "", closes),
                      beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
         elif cmd.action == "decline":
-            s = decline(p, cmd.actor, cmd.reason or "", cmd.note, today, ctx.workflow)
+            s = decline(p, cmd.actor, cmd.reason or "", cmd.note, on, ctx.workflow)
             await uow.households.exclude(h.beneficiary_id, place.place_id)
         else:
             raise RuleViolation("action", "unknown_action", "one of accept, confirm, move_in, move_out, decline")
@@ -142,13 +143,26 @@ async def step(ctx: Context, cmd: ProposalStep) -> Proposal:
             # a re-match, which locks no person, superseded it at this very moment: nothing here is kept
             raise Conflict("the matcher took the proposal back at this moment: look again", rule="proposal_changed",
                            field="proposal_id", proposal_id=str(p.proposal_id))
-        uow.emit(status_changed(s, kind, today, s.proposal.decline_reason if cmd.action == "decline" else None),
+        uow.emit(status_changed(s, kind, on, s.proposal.decline_reason if cmd.action == "decline" else None),
                  beneficiary_id=h.beneficiary_id, organisation_id=h.organisation_id)
         if cmd.action in ("accept", "decline", "move_out"):
             # accepting holds the beds: the matcher's own proposals there that no longer fit move on
             await rematch(uow, Rematch(cmd.organisation_id, today, frozenset({h.beneficiary_id}),
                                        frozenset({place.place_id})), ctx.scoring, ctx.workflow, ctx.geo)
         return s.proposal
+
+
+def _step_day(on: date | None, p: Proposal, today: date) -> date:
+    """The day a step happened: today, or the day the team says when it records the step after the fact
+    (reporting dates the step by it), never before the proposal's last step nor after today."""
+    if on is None:
+        return today
+    if on > today:
+        raise RuleViolation("on", "not_in_future", "a step is recorded once it happened: today or earlier")
+    if on < p.last_step_on:
+        raise RuleViolation("on", "before_last_step", f"the step is dated before the proposal's last step "
+                                                      f"({p.last_step_on.isoformat()})")
+    return on
 
 
 _RACES = 3  # re-matches in a row that change the person's proposal under a withdrawal before it gives up
