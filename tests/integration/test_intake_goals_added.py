@@ -39,7 +39,8 @@ WORK_PLAN = {"goals": [{"area": "work", "title": "Tirocinio da Pasticceria Bellu
                         "responsible_operator": "op-1", "phases": [{"title": "Colloquio", "due": days(20)}]}]}
 HOUSING_GOAL = {"area": "housing", "title": "Casa in affitto a Tor Pignattara con la cugina Ayan",
                 "deadline": days(150), "responsible_operator": "op-2",
-                "phases": [{"title": "Visita dall'agenzia Rossi", "due": days(30)}, {"title": "Firma", "due": days(150)}]}
+                "phases": [{"title": "Visita dall'agenzia Rossi", "due": days(30)},
+                           {"title": "Firma", "due": days(150)}]}
 SOCIAL_GOAL = {"area": "social", "title": "Squadra di cricket del quartiere", "deadline": days(60),
                "responsible_operator": "op-1", "phases": []}
 SECRETS = ["Bellucci", "Pignattara", "Ayan", "agenzia Rossi", "cricket", "op-2"]
@@ -110,7 +111,8 @@ async def test_goals_added_are_stored_after_the_plan_s_read_back_and_announced_w
     await move(intake, person, "in_progress", "plan_started")
     again = await intake.client.post(url(person), json={"goals": [SOCIAL_GOAL]}, headers=OPERATOR)
     assert again.status_code == 201 and again.json()["path_status"] == "in_progress", again.text
-    assert await intake.fetchval("SELECT position FROM goals WHERE goal_id = $1", UUID(again.json()["goal_ids"][0])) == 3
+    (later,) = again.json()["goal_ids"]
+    assert await intake.fetchval("SELECT position FROM goals WHERE goal_id = $1", UUID(later)) == 3
 
 
 async def test_goals_added_open_a_deadline_that_lists_the_person_and_outcomes_apply_to_them(intake: Intake):
