@@ -52,7 +52,8 @@ async def add_goals(
         plan, existing = await uow.path.plan_of(beneficiary_id=beneficiary_id)
         status = PathStatus(person["path_status"])
         check_goals_can_be_added(status, has_plan=plan is not None)
-        goals = _new_goals(vault, person, data.goals, first_position=max(g["position"] for g in existing) + 1)
+        after = max((g["position"] for g in existing), default=-1) + 1  # after the plan's goals, in their order
+        goals = _new_goals(vault, person, data.goals, first_position=after)
         await uow.path.insert_goals(
             beneficiary_id=beneficiary_id, organisation_id=principal.organisation_id, change="added",
             recorded_on=today, recorded_by=principal.subject, goals=goals,
