@@ -218,6 +218,37 @@ class IntakeRepositoryContract:
         assert (entered, never) == (TODAY + timedelta(days=2), None)
         assert operator[0] == 1 and elsewhere is None
 
+    async def test_goals_added_to_a_plan_follow_its_own_and_need_the_plan_and_a_free_position(self, uow, org):
+        person, planless = await self.add(uow, new_person(org)), await self.add(uow, new_person(org))
+
+        def goal(position: int, area: str) -> NewGoal:
+            return NewGoal(goal_id=uuid4(), position=position, area=area, responsible_operator="op-3",
+                           deadline=TODAY + timedelta(days=90), phase_dues=[], notes=b"sealed")
+
+        agreed, added = goal(0, "work"), [goal(1, "housing"), goal(2, "social")]
+        async with uow:
+            await uow.path.insert_plan(beneficiary_id=person, organisation_id=org, agreed_on=TODAY, agreed_by="op-1",
+                                       goals=[agreed])
+        async with uow:
+            await uow.path.insert_goals(beneficiary_id=person, organisation_id=org, change="added",
+                                        recorded_on=TODAY + timedelta(days=1), recorded_by="op-2", goals=added)
+        for bad_person, bad_goal in ((person, goal(1, "work")), (planless, goal(0, "housing"))):
+            with pytest.raises(Exception):  # noqa: B017  (the position is taken / no plan: the store's own error)
+                async with uow:
+                    await uow.path.insert_goals(beneficiary_id=bad_person, organisation_id=org, change="added",
+                                                recorded_on=TODAY, recorded_by="op-2", goals=[bad_goal])
+        async with uow:
+            _, stored = await uow.path.plan_of(beneficiary_id=person)
+            history = await uow.path.goal_history_of(beneficiary_id=person)
+            _, none = await uow.path.plan_of(beneficiary_id=planless)
+        assert [(g["goal_id"], g["area"], g["position"], g["status"]) for g in stored] == [
+            (agreed.goal_id, "work", 0, "open"), (added[0].goal_id, "housing", 1, "open"),
+            (added[1].goal_id, "social", 2, "open")]
+        assert [(h["goal_id"], h["change"], h["recorded_on"], h["recorded_by"]) for h in history] == [
+            (agreed.goal_id, "agreed", TODAY, "op-1"), (added[0].goal_id, "added", TODAY + timedelta(days=1), "op-2"),
+            (added[1].goal_id, "added", TODAY + timedelta(days=1), "op-2")]
+        assert none == []
+
     async def test_corrections_are_numbered_in_order_and_rewrite_the_person(self, uow, org):
         person = await self.add(uow, new_person(org))
         correction = NewCorrection(beneficiary_id=person, organisation_id=org, target="registration",

@@ -15,6 +15,7 @@ from shared.events.contracts import (
     CourseCompleted,
     CourseEnrolled,
     GoalOutcomeRecorded,
+    GoalsAdded,
     InterventionCorrected,
     InterventionRecorded,
     PathStatusChanged,
@@ -106,6 +107,12 @@ class Scenario:
         ids = [uuid4() for _ in range(goals)]
         self._add(PlanAgreed(agreed_on=date.fromisoformat(on), goals=[
             {"goal_id": g, "area": "work", "deadline": "2025-09-30"} for g in ids]), person, on)
+        return ids
+
+    def goals_added(self, person: UUID, on: str, areas: tuple[str, ...] = ("housing",)) -> list[UUID]:
+        ids = [uuid4() for _ in areas]
+        self._add(GoalsAdded(added_on=date.fromisoformat(on), goals=[
+            {"goal_id": g, "area": a, "deadline": "2025-12-31"} for g, a in zip(ids, areas, strict=True)]), person, on)
         return ids
 
     def goal(self, person: UUID, goal: UUID, outcome: str, on: str, deadline: str = "2025-09-30") -> None:

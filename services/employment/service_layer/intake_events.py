@@ -31,6 +31,7 @@ from shared.events.contracts import (
     ConsentWithdrawn,
     CourseCompleted,
     EmploymentCandidateWaiting,
+    GoalsAdded,
     InterventionRecorded,
     PathStatusChanged,
     PlanAgreed,
@@ -66,6 +67,14 @@ def _corrected(p: Person, c: BeneficiaryCorrected) -> Person:
 def _plan(p: Person, plan: PlanAgreed) -> Person:
     work = any(g.area == "work" for g in plan.goals)
     return replace(p, work_goal_since=(p.work_goal_since or plan.agreed_on) if work else None)
+
+
+def _goals_added(p: Person, added: GoalsAdded) -> Person | None:
+    """A work goal added to the plan makes the person employment's from that day, as a plan's does;
+    goals of other areas leave the work goal as it was."""
+    if not any(g.area == "work" for g in added.goals):
+        return None
+    return replace(p, work_goal_since=p.work_goal_since or added.added_on)
 
 
 def _assessment(p: Person, a: AssessmentRecorded) -> Person:
@@ -169,6 +178,7 @@ def handlers(app: Employment) -> dict[str, Handler | Batched]:
         BeneficiaryCorrected.event_type: updating(_corrected),
         BeneficiaryEnrolledInProject.event_type: updating(_enrolled),
         PlanAgreed.event_type: updating(_plan),
+        GoalsAdded.event_type: updating(_goals_added),
         AssessmentRecorded.event_type: updating(_assessment),
         InterventionRecorded.event_type: updating(_intervention),
         CourseCompleted.event_type: updating(_course),
@@ -180,6 +190,7 @@ def handlers(app: Employment) -> dict[str, Handler | Batched]:
 
 
 CONSUMED: list[type[EventPayload]] = [
-    BeneficiaryRegistered, BeneficiaryCorrected, BeneficiaryEnrolledInProject, PlanAgreed, AssessmentRecorded,
-    InterventionRecorded, CourseCompleted, ConsentGiven, ConsentWithdrawn, BeneficiaryErased, PathStatusChanged,
+    BeneficiaryRegistered, BeneficiaryCorrected, BeneficiaryEnrolledInProject, PlanAgreed, GoalsAdded,
+    AssessmentRecorded, InterventionRecorded, CourseCompleted, ConsentGiven, ConsentWithdrawn, BeneficiaryErased,
+    PathStatusChanged,
 ]

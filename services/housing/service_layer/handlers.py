@@ -1,10 +1,10 @@
 """Housing's reactions to other services' events: the one table of handlers.
 
 The demand comes from events only. Registration makes the household known (and announces it waiting);
-a plan with a housing goal and the consent to the housing referral make it matchable; a withdrawal or an
-erasure takes it out at once, closing its open proposal; corrections, income and workplace change its
-scores. Every change re-matches the household's neighbourhood in the same transaction as the event's
-tracking row, so a re-match is never lost nor done twice."""
+a housing goal in the plan (agreed with it, or added to it later) and the consent to the housing referral
+make it matchable; a withdrawal or an erasure takes it out at once, closing its open proposal; corrections,
+income and workplace change its scores. Every change re-matches the household's neighbourhood in the same
+transaction as the event's tracking row, so a re-match is never lost nor done twice."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from shared.events.contracts import (
     ConsentWithdrawn,
     EmploymentIncomeChanged,
     GoalOutcomeRecorded,
+    GoalsAdded,
     HousingCandidateWaiting,
     PathStatusChanged,
     PlanAgreed,
@@ -118,7 +119,9 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
             if h.beneficiary_id in added:
                 uow.emit_caused(HousingCandidateWaiting(since=h.waiting_since), e)
 
-    async def on_plan(uow: HousingUnitOfWork, e: Event[PlanAgreed]) -> None:
+    async def on_plan(uow: HousingUnitOfWork, e: Event[PlanAgreed | GoalsAdded]) -> None:
+        """A housing goal, agreed with the plan or added to it later (reception ends); the goal's deadline
+        stands in for the leave-by date only when intake gave no day the reception ends."""
         goals = [g for g in e.payload.goals if g.area == "housing"]
         if goals:
             deadline = min(g.deadline for g in goals)
@@ -157,7 +160,7 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
                                                        work_municipality=p.workplace_municipality))
 
     table: dict[str, Handler] = {
-        PlanAgreed.event_type: on_plan, GoalOutcomeRecorded.event_type: on_goal,
+        PlanAgreed.event_type: on_plan, GoalsAdded.event_type: on_plan, GoalOutcomeRecorded.event_type: on_goal,
         ConsentGiven.event_type: on_consent, ConsentWithdrawn.event_type: on_consent,
         BeneficiaryCorrected.event_type: on_corrected, BeneficiaryErased.event_type: on_erased,
         EmploymentIncomeChanged.event_type: on_income, PathStatusChanged.event_type: on_path,
@@ -166,8 +169,8 @@ def handlers(ctx: Context) -> dict[str, Handler | Batched]:
 
 
 CONSUMED: list[type[EventPayload]] = [
-    BeneficiaryRegistered, PlanAgreed, GoalOutcomeRecorded, ConsentGiven, ConsentWithdrawn, BeneficiaryCorrected,
-    BeneficiaryErased, EmploymentIncomeChanged, PathStatusChanged,
+    BeneficiaryRegistered, PlanAgreed, GoalsAdded, GoalOutcomeRecorded, ConsentGiven, ConsentWithdrawn,
+    BeneficiaryCorrected, BeneficiaryErased, EmploymentIncomeChanged, PathStatusChanged,
 ]
 
 

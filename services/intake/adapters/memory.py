@@ -236,12 +236,24 @@ class InMemoryPath:
             raise ValueError(f"beneficiary {beneficiary_id} has a plan")
         self._t.plans[beneficiary_id] = {"beneficiary_id": beneficiary_id, "organisation_id": organisation_id,
                                          "agreed_on": agreed_on, "agreed_by": agreed_by}
+        await self.insert_goals(beneficiary_id=beneficiary_id, organisation_id=organisation_id, change="agreed",
+                                recorded_on=agreed_on, recorded_by=agreed_by, goals=goals)
+
+    async def insert_goals(
+        self, *, beneficiary_id: UUID, organisation_id: str, change: str, recorded_on: date, recorded_by: str,
+        goals: list[NewGoal],
+    ) -> None:
+        if beneficiary_id not in self._t.plans:  # the goals' foreign key
+            raise ValueError(f"beneficiary {beneficiary_id} has no plan")
+        taken = {g["position"] for g in self._t.goals.values() if g["beneficiary_id"] == beneficiary_id}
+        if taken & {g.position for g in goals} or len({g.position for g in goals}) < len(goals):
+            raise ValueError(f"a position of beneficiary {beneficiary_id}'s goals is taken")  # UNIQUE (.., position)
         for g in goals:
             self._t.goals[g.goal_id] = {**asdict(g), "beneficiary_id": beneficiary_id,
                                         "organisation_id": organisation_id, "status": "open", "closed_on": None}
             await self.append_goal_history(
-                goal_id=g.goal_id, beneficiary_id=beneficiary_id, change="agreed", status="open", deadline=g.deadline,
-                closed_on=None, notes=None, recorded_on=agreed_on, recorded_by=agreed_by,
+                goal_id=g.goal_id, beneficiary_id=beneficiary_id, change=change, status="open", deadline=g.deadline,
+                closed_on=None, notes=None, recorded_on=recorded_on, recorded_by=recorded_by,
             )
 
     async def goal_for_update(self, *, beneficiary_id: UUID, goal_id: UUID) -> Row | None:

@@ -71,6 +71,15 @@ async def insert_plan(
         "INSERT INTO plans (beneficiary_id, organisation_id, agreed_on, agreed_by) VALUES ($1, $2, $3, $4)",
         beneficiary_id, organisation_id, agreed_on, agreed_by,
     )
+    await insert_goals(conn, beneficiary_id=beneficiary_id, organisation_id=organisation_id, change="agreed",
+                       recorded_on=agreed_on, recorded_by=agreed_by, goals=goals)
+
+
+async def insert_goals(
+    conn: Connection, *, beneficiary_id: UUID, organisation_id: str, change: str, recorded_on: date,
+    recorded_by: str, goals: list[NewGoal],
+) -> None:
+    """Goals of the person's plan, each with its first history row: 'agreed' with the plan, 'added' after."""
     await conn.executemany(
         """
         INSERT INTO goals (goal_id, beneficiary_id, organisation_id, position, area, responsible_operator,
@@ -82,8 +91,8 @@ async def insert_plan(
     )
     for g in goals:
         await append_goal_history(
-            conn, goal_id=g.goal_id, beneficiary_id=beneficiary_id, change="agreed", status="open",
-            deadline=g.deadline, closed_on=None, notes=None, recorded_on=agreed_on, recorded_by=agreed_by,
+            conn, goal_id=g.goal_id, beneficiary_id=beneficiary_id, change=change, status="open",
+            deadline=g.deadline, closed_on=None, notes=None, recorded_on=recorded_on, recorded_by=recorded_by,
         )
 
 

@@ -59,6 +59,7 @@ class Path(Repository):
     insert_assessment = bound(repository_path.insert_assessment)
     assessments_of = bound(repository_path.assessments_of)
     insert_plan = bound(repository_path.insert_plan)
+    insert_goals = bound(repository_path.insert_goals)
     goal_for_update = bound(repository_path.goal_for_update)
     update_goal = bound(repository_path.update_goal)
     append_goal_history = bound(repository_path.append_goal_history)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from shared.errors import Conflict
 from shared.events.contracts import vocabulary as _vocabulary
 
 # The statuses and reason categories are the wire's own (shared.events.contracts.vocabulary).
@@ -95,6 +96,23 @@ def check_open_on(status: PathStatus, closed_on: date | None, on: date) -> None:
 
 # Only agreeing a plan moves a path to plan_agreed: a plan_agreed path without a plan would mislead.
 REACHED_BY_PLAN = PathStatus.plan_agreed
+
+# A plan is revised as needs emerge (reception ends: a housing goal) while it is being followed.
+GOALS_ADDED_WHILE = frozenset({PathStatus.plan_agreed, PathStatus.in_progress})
+
+
+def check_goals_can_be_added(status: PathStatus, *, has_plan: bool) -> None:
+    """Goals are added to an agreed plan while the path follows it; otherwise a Conflict naming why."""
+    if status in GOALS_ADDED_WHILE and has_plan:
+        return
+    if not has_plan:
+        rule, why = "no_plan_agreed", "no plan was agreed yet: agree one first (POST .../plan), with these goals"
+    elif is_terminal(status):
+        rule, why = "path_closed", f"the path was closed as '{status}': its plan takes no more goals"
+    else:
+        rule, why = "path_interrupted", "the path is interrupted: resume it (to 'in_progress') before adding goals"
+    raise Conflict(f"goals cannot be added while the path is '{status}': {why}", rule=rule,
+                   path_status=status.value, allowed=sorted(GOALS_ADDED_WHILE))
 
 
 ReasonCategory = _vocabulary.ReasonCategory

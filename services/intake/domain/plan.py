@@ -76,7 +76,8 @@ def check_phases(phases: Iterable[Phase], deadline: date) -> None:
 def not_before_agreement(goals: Sequence[tuple[date, Sequence[date]]], agreed_on: date) -> list[PlanRuleViolation]:
     """Every goal's deadline and every phase of a plan agreed on `agreed_on` (goals as (deadline, phase
     dues), in order) falls on or after that day: a plan runs from its agreement, so nothing in it is
-    already due. Each one broken, named by its place in the request."""
+    already due; goals added to it later run from the day they are added, so are held to the same rule on
+    that day. Each one broken, named by its place in the request."""
     found = []
     for g, (deadline, dues) in enumerate(goals):
         if deadline < agreed_on:
@@ -84,8 +85,8 @@ def not_before_agreement(goals: Sequence[tuple[date, Sequence[date]]], agreed_on
                 f"goals.{g}.deadline", f"deadline {deadline.isoformat()} is before today ({agreed_on.isoformat()})",
                 rule="deadline_in_past"))
         found.extend(PlanRuleViolation(
-            f"goals.{g}.phases.{p}.due", f"phase due {due.isoformat()} is before the plan is agreed "
-            f"({agreed_on.isoformat()}): a phase falls within its plan, from its agreement to the goal's deadline",
+            f"goals.{g}.phases.{p}.due", f"phase due {due.isoformat()} is before its goal is agreed "
+            f"({agreed_on.isoformat()}): a phase falls from its goal's agreement to the goal's deadline",
             rule="phase_in_past") for p, due in enumerate(dues) if due < agreed_on)
     return found
 

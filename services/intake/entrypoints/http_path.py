@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from intake.entrypoints import responses
 from intake.entrypoints.deps import parts, unit_of_work
 from intake.service_layer import assessment, assessment_view, erasure, plan, plan_view, transitions
-from intake.service_layer.commands import AssessmentIn, GoalOutcomeIn, PathTransitionIn, PlanIn
+from intake.service_layer.commands import AssessmentIn, GoalOutcomeIn, GoalsIn, PathTransitionIn, PlanIn
 from intake.service_layer.commands_common import Purpose, today_in_italy
 from intake.service_layer.commands_courses import ErasureIn
 from shared.api import ERROR_RESPONSES, Page, PageQuery
@@ -53,6 +53,16 @@ async def agree_plan(
     uow, vault = parts(request)
     goal_ids = await plan.agree(uow, vault, principal, beneficiary_id, body, today=today_in_italy())
     return {"goal_ids": [str(g) for g in goal_ids], "path_status": "plan_agreed"}
+
+
+@router.post("/plan/goals", status_code=201, response_model=responses.GoalsAdded)
+async def add_goals(
+    beneficiary_id: UUID, body: GoalsIn, request: Request, principal: Principal = Depends(OPERATORS)
+) -> dict[str, Any]:
+    """Add goals to the agreed plan (a need that emerged later), while the path is plan_agreed or in_progress."""
+    uow, vault = parts(request)
+    goal_ids, status = await plan.add_goals(uow, vault, principal, beneficiary_id, body, today=today_in_italy())
+    return {"goal_ids": [str(g) for g in goal_ids], "path_status": status}
 
 
 @router.get("/plan", response_model=responses.Plan, response_model_exclude_unset=True)

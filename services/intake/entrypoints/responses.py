@@ -115,6 +115,11 @@ class PlanAgreed(Out):
     path_status: str
 
 
+class GoalsAdded(Out):
+    goal_ids: list[UUID]
+    path_status: str
+
+
 class GoalChange(Out):
     change: str
     status: str

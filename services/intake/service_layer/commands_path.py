@@ -103,6 +103,19 @@ class PlanIn(InputModel):
         return value
 
 
+class GoalsIn(InputModel):
+    """Goals added to a plan already agreed, each given as a plan's goal is."""
+
+    goals: list[GoalIn] = Field(max_length=50)
+
+    @field_validator("goals")
+    @classmethod
+    def _at_least_one_goal(cls, value: list[GoalIn]) -> list[GoalIn]:
+        if not value:
+            raise rule_error("no_goals_to_add", "give at least one goal to add to the plan")
+        return value
+
+
 class GoalOutcome(StrEnum):
     met = "met"
     missed = "missed"

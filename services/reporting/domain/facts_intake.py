@@ -73,6 +73,13 @@ def _plan(event: Event[EventPayload]) -> dict[str, Any]:
     return {"occurred_on": payload_value(event, "agreed_on"), "quantity": decimal_or_none(goals)}
 
 
+@maps("intake.goals_added")
+def _goals_added(event: Event[EventPayload]) -> dict[str, Any]:
+    """Goals added to a plan already agreed count as goals (`quantity`), as a plan's own; never as a plan."""
+    goals = len(getattr(event.payload, "goals", ()))
+    return {"occurred_on": payload_value(event, "added_on"), "quantity": decimal_or_none(goals)}
+
+
 @maps("intake.goal_outcome_recorded")
 def _goal(event: Event[EventPayload]) -> dict[str, Any]:
     """`category` says whether a met goal was met by its deadline: the plan's 'on time'."""

@@ -73,7 +73,7 @@ class Indicator(_Data):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: Text
     definition: Text
-    unit: Literal["people", "events", "records", "eur", "hours", "levels", "days"]
+    unit: Literal["people", "events", "records", "goals", "eur", "hours", "levels", "days"]
     rule: Rule
     breakdowns: list[Dimension] = Field(default_factory=list)
     # Two-way tables (sex by age band...): each pair is also a breakdown of its own, `a*b`, whose

@@ -44,7 +44,7 @@ def number(value: Decimal | None, unit: str) -> int | str | None:
     """Counts as integers; euros, hours and days as exact decimal strings (never floats)."""
     if value is None:
         return None
-    if unit in ("people", "events", "records", "levels"):
+    if unit in ("people", "events", "records", "goals", "levels"):
         return int(value)
     return f"{value.quantize(Decimal('0.01'))}"
 

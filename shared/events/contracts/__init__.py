@@ -29,6 +29,7 @@ from shared.events.contracts.path import (
     CourseCompleted,
     CourseEnrolled,
     GoalOutcomeRecorded,
+    GoalsAdded,
     GoalSummary,
     InterventionCorrected,
     InterventionRecorded,
@@ -53,7 +54,7 @@ from shared.events.envelope import EventPayload
 INTAKE_PUBLISHED: tuple[type[EventPayload], ...] = (
     BeneficiaryRegistered, BeneficiaryErased, AssessmentRecorded, PlanAgreed, GoalOutcomeRecorded,
     PathStatusChanged, InterventionRecorded, CourseEnrolled, CourseCompleted, BeneficiaryCorrected,
-    InterventionCorrected, BeneficiaryEnrolledInProject, ConsentGiven, ConsentWithdrawn,
+    InterventionCorrected, BeneficiaryEnrolledInProject, ConsentGiven, ConsentWithdrawn, GoalsAdded,
 )
 """The events on intake's topic: what intake publishes (its wiring and AsyncAPI document) and all that
 the services consuming that topic may expect on it."""
@@ -88,6 +89,7 @@ __all__ = [
     "EmploymentCandidateWaiting",
     "GoalOutcomeRecorded",
     "GoalSummary",
+    "GoalsAdded",
     "HousingCandidateWaiting",
     "InterventionCorrected",
     "InterventionRecorded",

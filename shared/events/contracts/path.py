@@ -102,6 +102,18 @@ class PlanAgreed(EventPayload):
 
 
 @contract
+class GoalsAdded(EventPayload):
+    """Goals were added to a plan already agreed, as needs emerged (a housing need when reception
+    ends); each summarised as the plan's goals are, titles staying in intake. Not a plan agreed."""
+
+    event_type = "intake.goals_added"
+    version = 1
+
+    added_on: date
+    goals: list[GoalSummary] = Field(min_length=1)
+
+
+@contract
 class GoalOutcomeRecorded(EventPayload):
     """A goal of the plan was met, missed or replanned to a later deadline; reasons stay in intake."""
 

@@ -24,8 +24,18 @@ from employment.service_layer.commands import (
 from employment.service_layer.intake_events import handlers
 from employment.service_layer.unit_of_work import MemoryStore
 from shared.errors import Conflict, NotFound, RuleViolation, Violations
-from shared.events.contracts import AgeBand
-from tests.employment_support import ORG, TODAY, context, event, matchable, opening, withdrawal
+from shared.events.contracts import AgeBand, GoalsAdded, GoalSummary, PlanAgreed
+from tests.employment_support import (
+    ORG,
+    TODAY,
+    consent,
+    context,
+    event,
+    matchable,
+    opening,
+    registered,
+    withdrawal,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -446,3 +456,26 @@ async def test_a_minor_is_matched_only_to_work_starting_once_they_are_18(app, st
         await people.set_availability(app, SetAvailability(ORG, adult, None, None, frozenset(),
                                                            adult_from=date(2027, 2, 1)))
     assert (e.value.field, e.value.rule) == ("adult_from", "minors_only")
+
+
+async def test_a_work_goal_added_to_a_housing_only_plan_makes_the_person_matched(app, store, handle):
+    f = await fund(app)
+    await openings.record_opening(app, RecordOpening(opening(fund_id=f.fund_id)))
+    who = uuid4()
+    housing_only = PlanAgreed(agreed_on=date(2026, 11, 1), goals=[
+        GoalSummary(goal_id=uuid4(), area="housing", deadline=date(2027, 6, 30))])
+    social = GoalsAdded(added_on=date(2026, 12, 1), goals=[
+        GoalSummary(goal_id=uuid4(), area="social", deadline=date(2027, 3, 1))])
+    for payload in (registered(), housing_only, consent(), social):
+        async with app.uow() as uow:
+            await handle[payload.event_type](uow, event(payload, who))
+    listed, _ = await queries.people(app, ORG, limit=10, offset=0)
+    assert {p.beneficiary_id: why for p, why in listed} == {who: "no_work_goal_in_plan"}
+    work = GoalsAdded(added_on=date(2027, 1, 5), goals=[
+        GoalSummary(goal_id=uuid4(), area="work", deadline=date(2027, 9, 30))])
+    for payload in (work, social):  # a later goal of another area leaves the work goal as it is
+        async with app.uow() as uow:
+            await handle[payload.event_type](uow, event(payload, who))
+    listed, _ = await queries.people(app, ORG, limit=10, offset=0)
+    assert {p.beneficiary_id: (p.work_goal_since, why) for p, why in listed} == {who: (date(2027, 1, 5), None)}
+    assert [p.beneficiary_id for p, _ in await proposals(app)] == [who]

@@ -24,8 +24,13 @@ from shared.errors import Conflict, NotFound, RuleViolation, Violations
 from shared.events.contracts import (
     BeneficiaryCorrected,
     BeneficiaryErased,
+    BeneficiaryRegistered,
+    ConsentGiven,
     ConsentWithdrawn,
     EmploymentIncomeChanged,
+    GoalsAdded,
+    GoalSummary,
+    PlanAgreed,
 )
 from tests.unit.housing.service_support import Harness
 from tests.unit.housing.support import ORG, ROMA, TODAY
@@ -549,3 +554,35 @@ async def test_the_reception_date_is_the_urgency_date_and_the_step_free_need_a_h
     assert (await open_of(t, a)).place_id == step_free.place_id
     b = await t.person()  # no need known: the cheaper flat with steps
     assert (await open_of(t, b)).place_id == steps.place_id
+
+
+async def test_a_housing_goal_added_to_a_work_only_plan_makes_the_household_matched():
+    t = Harness()
+    await offer.record_place(t.ctx, flat())
+    a = await t.person(goal=False)
+    await t.deliver(PlanAgreed(agreed_on=TODAY, goals=[GoalSummary(goal_id=uuid4(), area="work",
+                                                                   deadline=TODAY + timedelta(days=200))]), a)
+    assert not (await t.uow.households.get(a)).housing_goal and await open_of(t, a) is None
+    await t.deliver(GoalsAdded(added_on=TODAY, goals=[GoalSummary(goal_id=uuid4(), area="social",
+                                                                  deadline=TODAY + timedelta(days=30))]), a)
+    assert not (await t.uow.households.get(a)).housing_goal and await open_of(t, a) is None
+    deadline = TODAY + timedelta(days=45)
+    await t.deliver(GoalsAdded(added_on=TODAY, goals=[
+        GoalSummary(goal_id=uuid4(), area="housing", deadline=deadline + timedelta(days=30)),
+        GoalSummary(goal_id=uuid4(), area="housing", deadline=deadline)]), a)
+    household = await t.uow.households.get(a)
+    assert household.housing_goal and household.leave_by == deadline  # no reception date: the goal's stands in
+    assert (await open_of(t, a)) is not None and len(t.events(MADE)) == 1
+
+
+async def test_a_housing_goal_added_keeps_the_day_reception_ends_as_the_urgency_date():
+    t = Harness()
+    a, leave_by = uuid4(), TODAY + timedelta(days=10)
+    await t.deliver(BeneficiaryRegistered(registered_on=TODAY, sex="M", age_band="25_34", legal_status="refugee",
+                                          household_size=1, area="RM", must_leave_by=leave_by), a)
+    await t.deliver(ConsentGiven(purpose="housing_referral", given_on=TODAY, legal_basis="consent",
+                                 notice_version="v1", given_by="person"), a)
+    await t.deliver(GoalsAdded(added_on=TODAY, goals=[GoalSummary(goal_id=uuid4(), area="housing",
+                                                                  deadline=TODAY + timedelta(days=90))]), a)
+    household = await t.uow.households.get(a)
+    assert household.housing_goal and household.leave_by == leave_by

@@ -7,10 +7,12 @@ from intake.domain.path import (
     ForbiddenTransition,
     PathStatus,
     allowed_targets,
+    check_goals_can_be_added,
     is_terminal,
     resume_target,
     transition,
 )
+from shared.errors import Conflict
 
 pytestmark = pytest.mark.unit
 
@@ -112,3 +114,21 @@ def test_an_interrupted_path_with_a_plan_does_not_go_back_to_intake():
         transition(PathStatus.interrupted, PathStatus.taken_in_charge, has_plan=True)
     assert caught.value.allowed == {PathStatus.in_progress}
     assert "agreed plan" in caught.value.reason
+
+
+@pytest.mark.parametrize(("status", "has_plan", "rule"), [
+    ("plan_agreed", True, None), ("in_progress", True, None),
+    ("taken_in_charge", False, "no_plan_agreed"), ("interrupted", False, "no_plan_agreed"),
+    ("interrupted", True, "path_interrupted"),
+    ("autonomy_reached", True, "path_closed"), ("transferred", True, "path_closed"),
+    ("transferred", False, "no_plan_agreed"),
+])
+def test_goals_are_added_only_to_an_agreed_plan_being_followed(status, has_plan, rule):
+    if rule is None:
+        check_goals_can_be_added(PathStatus(status), has_plan=has_plan)
+        return
+    with pytest.raises(Conflict) as refused:
+        check_goals_can_be_added(PathStatus(status), has_plan=has_plan)
+    assert refused.value.rule == rule
+    assert refused.value.extra == {"path_status": status, "allowed": ["in_progress", "plan_agreed"]}
+    assert status in refused.value.detail

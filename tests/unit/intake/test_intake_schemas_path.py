@@ -10,6 +10,7 @@ from intake.service_layer.commands import (
     AssessmentIn,
     GoalOutcome,
     GoalOutcomeIn,
+    GoalsIn,
     InterventionIn,
     PathTransitionIn,
     PlanIn,
@@ -112,6 +113,15 @@ def test_valid_plan():
 def test_plan_needs_a_goal():
     error = only_error(PlanIn, {"goals": []})
     assert (error["loc"], error["msg"]) == (("goals",), "a plan needs at least one goal")
+
+
+def test_goals_added_are_given_as_a_plan_s_and_at_least_one():
+    added = GoalsIn.model_validate({"goals": [goal()]})
+    assert [(g.area, len(g.phases)) for g in added.goals] == [("housing", 2)]
+    error = only_error(GoalsIn, {"goals": []})
+    assert (error["loc"], error["msg"]) == (("goals",), "give at least one goal to add to the plan")
+    late = goal(phases=[{"title": "Sign", "due": "2025-10-01"}])
+    assert only_error(GoalsIn, {"goals": [late]})["loc"] == ("goals", 0, "phases")
 
 
 def test_phase_after_deadline_is_refused():

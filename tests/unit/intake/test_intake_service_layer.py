@@ -17,6 +17,7 @@ from intake.domain.path import PathStatus
 from intake.service_layer import courses, erasure, interventions, people, plan, projects, registration, transitions
 from intake.service_layer.commands import (
     BeneficiaryIn,
+    GoalsIn,
     InterventionCorrectionIn,
     InterventionIn,
     PathTransitionIn,
@@ -32,6 +33,7 @@ from shared.events.contracts import (
     BeneficiaryErased,
     BeneficiaryRegistered,
     CourseCompleted,
+    GoalsAdded,
     InterventionRecorded,
     PathStatusChanged,
     PlanAgreed,
@@ -192,6 +194,43 @@ async def test_a_plan_moves_the_path_and_a_forbidden_move_changes_nothing(with_p
             {"to": "taken_in_charge", "reason_category": "other", "reason": "indietro"}), today=TODAY)
     assert refused.value.rule == "forbidden_transition" and refused.value.extra["from"] == "plan_agreed"
     assert uow.tables.path_transitions == transitions_before
+    assert uow.tables.beneficiaries[done.beneficiary_id]["path_status"] == PathStatus.plan_agreed
+
+
+def goals_in(*goals: dict) -> GoalsIn:
+    return GoalsIn.model_validate({"goals": list(goals)})
+
+
+HOUSING_GOAL = {"area": "housing", "title": "Casa in affitto a Centocelle",
+                "deadline": (TODAY + timedelta(days=60)).isoformat(), "responsible_operator": "op-2",
+                "phases": [{"title": "ricerca", "due": (TODAY + timedelta(days=20)).isoformat()}]}
+
+
+async def test_goals_are_added_to_an_agreed_plan_after_its_own_and_announced_without_titles(with_project, vault):
+    uow = with_project
+    done = await registration.register(uow, vault, OPERATOR, person(), today=TODAY)
+    refused_before = goals_in(HOUSING_GOAL)
+    with pytest.raises(Conflict) as no_plan:
+        await plan.add_goals(uow, vault, OPERATOR, done.beneficiary_id, refused_before, today=TODAY)
+    assert no_plan.value.rule == "no_plan_agreed" and not uow.tables.goals
+    agreed = await plan.agree(uow, vault, OPERATOR, done.beneficiary_id, PlanIn.model_validate({"goals": [
+        HOUSING_GOAL | {"area": "work", "title": "Tirocinio", "phases": []}]}), today=TODAY)
+    later = TODAY + timedelta(days=90)
+    with pytest.raises(Violations) as past:  # the plan's own date rules, as if agreed the day they are added
+        await plan.add_goals(uow, vault, OPERATOR, done.beneficiary_id, goals_in(HOUSING_GOAL), today=later)
+    assert {v.field: v.rule for v in past.value.violations} == {
+        "goals.0.deadline": "deadline_in_past", "goals.0.phases.0.due": "phase_in_past"}
+    added, status = await plan.add_goals(uow, vault, OPERATOR, done.beneficiary_id,
+                                         goals_in(HOUSING_GOAL, HOUSING_GOAL | {"area": "social"}), today=TODAY)
+    assert status == "plan_agreed" and len(added) == 2
+    assert [uow.tables.goals[g]["position"] for g in [*agreed, *added]] == [0, 1, 2]
+    assert [(h["goal_id"], h["change"]) for h in uow.tables.goal_history] == [
+        (agreed[0], "agreed"), (added[0], "added"), (added[1], "added")]
+    (event,) = uow.committed_of(GoalsAdded)
+    assert event.payload == {"added_on": TODAY.isoformat(), "goals": [
+        {"goal_id": str(added[0]), "area": "housing", "deadline": HOUSING_GOAL["deadline"], "phases": 1},
+        {"goal_id": str(added[1]), "area": "social", "deadline": HOUSING_GOAL["deadline"], "phases": 1}]}
+    assert "Centocelle" not in str(event.payload) and "op-2" not in str(event.payload)
     assert uow.tables.beneficiaries[done.beneficiary_id]["path_status"] == PathStatus.plan_agreed
 
 

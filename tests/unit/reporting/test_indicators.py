@@ -105,6 +105,7 @@ async def test_fami_esf_and_foundation_sets():
         assert figure(fami, empty)[None] == 0
     foundation = await report("foundation_example")
     assert figure(foundation, "plans_agreed")[None] == 1
+    assert figure(foundation, "plan_goals")[None] == 2  # a1's plan of two goals
     outcomes = figure(foundation, "goal_outcomes")
     assert outcomes[("category", "met_on_time")] == 1 and outcomes[("category", "met_late")] == 1
     esf = await report("esf")
@@ -266,3 +267,22 @@ async def test_women_inactive_follows_corrections_of_the_work_status_as_recorded
     assert (await inactive("2025-05-15"))[None] == 1  # kept: found_work's correction is recorded
     counted = await inactive("2026-01-01")
     assert counted[None] == 2 and counted[("age_band", "25_34")] == 2  # kept, recorded_later
+
+
+async def test_goals_added_to_a_plan_count_as_goals_and_never_as_a_plan():
+    scenario = Scenario()
+    women = [scenario.person("coop-a", sex="F", on="2025-02-01") for _ in range(5)]
+    for n, person in enumerate(women):
+        scenario.plan(person, "2025-03-01", goals=1)
+        if n < 3:
+            scenario.goals_added(person, "2025-06-01", areas=("housing", "social") if n == 0 else ("housing",))
+    late = scenario.person("coop-a", sex="F", on="2025-02-01")
+    scenario.plan(late, "2024-12-01", goals=1)
+    scenario.goals_added(late, "2025-07-01")  # a plan agreed before the period, a goal added within it
+    service, _ = await in_memory(scenario.events)
+    doc = await service.report(ReportCommand(OPERATOR, "foundation_example", YEAR, date(2026, 2, 1)))
+    assert figure(doc, "plans_agreed")[None] == 5
+    assert figure(doc, "plan_goals")[None] == 5 + 4 + 1
+    assert figure(doc, "plan_goals")[("sex", "F")] == 10
+    before = await service.report(ReportCommand(OPERATOR, "foundation_example", YEAR, date(2025, 5, 31)))
+    assert figure(before, "plan_goals")[None] == 5  # as of a date, only the goals recorded by then

@@ -25,6 +25,7 @@ from reporting.service_layer.reports import ReportCommand
 from reporting.service_layer.timeline import TimelineQuery, person_timeline
 from shared.auth import Principal, Role
 from shared.errors import Forbidden, NotFound, RuleViolation
+from tests.reporting_scenario import Scenario
 from tests.unit.reporting.scenarios import coop_a
 from tests.unit.reporting.support import CATALOGUE, in_memory
 
@@ -330,3 +331,17 @@ def test_a_label_key_yaml_reads_as_a_number_is_refused_naming_it(tmp_path: Path)
     (data / "labels.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=r"labels codes: keys \[2534\]"):
         load_catalogue(data)
+
+
+async def test_goals_added_to_a_plan_are_told_in_words_apart_from_the_plan():
+    scenario = Scenario()
+    person = scenario.person("coop-a", on="2025-02-01")
+    scenario.plan(person, "2025-03-01", goals=1)
+    scenario.goals_added(person, "2025-06-01", areas=("housing", "social"))
+    service, _ = await in_memory(scenario.events)
+    body = await person_timeline(service, TimelineQuery(Viewer("operator", "coop-a"), person))
+    assert [e["words"] for e in body["events"]][1:] == [
+        "Piano individuale concordato con 1 obiettivi.", "Obiettivi aggiunti al piano individuale: 2."]
+    english = await person_timeline(service, TimelineQuery(Viewer("operator", "coop-a"), person, language="en"))
+    assert english["events"][-1]["words"] == "Goals added to the individual plan: 2."
+    assert english["events"][-1]["event_type"] == "intake.goals_added"
