@@ -13,6 +13,7 @@ from employment.domain.instalments import Basis, parse_basis
 from employment.domain.matching.model import Policy, parse_policy
 from employment.domain.places import Gazetteer, parse_municipalities
 from employment.domain.regions import RegionRule, parse_region_rules
+from shared.countries import iso_countries
 
 SERVICE = Path(__file__).resolve().parent.parent
 RULES = SERVICE / "rules"
@@ -28,7 +29,7 @@ class Rulebook:
     automatic_reasons: frozenset[str]
     stalled_after_days: int
     ending_soon_days: int
-    countries: frozenset[str]  # ISO 3166-1 alpha-2, data/countries.csv
+    countries: frozenset[str]  # ISO 3166-1 alpha-2 and XK (shared.countries)
     instalment_basis: Basis = "thirtieths"
     weeks_per_month: Decimal = Decimal("4.3333")
 
@@ -42,8 +43,6 @@ def rulebook(rules: Path = RULES, data: Path = DATA) -> Rulebook:
     """The rules on file; a malformed file fails here, at start-up."""
     with (data / "municipalities.csv").open(encoding="utf-8", newline="") as f:
         gazetteer = Gazetteer(parse_municipalities(csv.DictReader(f)))
-    with (data / "countries.csv").open(encoding="utf-8", newline="") as f:
-        countries = frozenset(row["iso2"] for row in csv.DictReader(f))
     pipeline = _toml("pipeline.toml", rules)
     instalments = _toml("instalments.toml", rules)
     weeks = Decimal(str(instalments["weeks_per_month"]))
@@ -58,6 +57,6 @@ def rulebook(rules: Path = RULES, data: Path = DATA) -> Rulebook:
         gazetteer=gazetteer, interruption_reasons=reasons,
         automatic_reasons=frozenset(pipeline["automatic_reasons"]),
         stalled_after_days=int(pipeline["stalled_after_days"]), ending_soon_days=int(pipeline["ending_soon_days"]),
-        countries=countries,
+        countries=iso_countries(),
         instalment_basis=parse_basis(str(instalments["partial_month_basis"])), weeks_per_month=weeks,
     )

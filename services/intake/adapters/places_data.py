@@ -11,6 +11,7 @@ from pathlib import Path
 from codicefiscale.data import get_countries_data, get_municipalities_data
 
 from intake.domain.places import Municipality, Places
+from shared.countries import iso_countries
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -22,8 +23,6 @@ def places() -> Places:
                           for r in csv.DictReader(f)}
     with (DATA / "countries.csv").open(encoding="utf-8", newline="") as f:
         foreign = {r["iso2"]: r["belfiore"] for r in csv.DictReader(f)}
-    with (DATA / "iso_countries.csv").open(encoding="utf-8", newline="") as f:
-        countries = frozenset(r["iso2"] for r in csv.DictReader(f))
     return Places(
         municipalities=municipalities,
         provinces=frozenset(m.province for m in municipalities.values()),
@@ -31,5 +30,5 @@ def places() -> Places:
         every_foreign_code=frozenset(c["code"] for c in get_countries_data()) | frozenset(foreign.values()),
         every_italian_code=frozenset(m["code"] for m in get_municipalities_data())
         | frozenset(m.belfiore for m in municipalities.values()),
-        countries=countries,
+        countries=iso_countries(),
     )

@@ -72,7 +72,7 @@ def test_a_recognition_names_an_iso_country():
 @pytest.mark.parametrize("code, known", [("NG", True), ("AF", True), ("XK", True), ("HK", True), ("IT", True),
                                          ("XX", False), ("ZZ", False), ("UK", False)])
 def test_a_recognition_names_a_country_on_file(code: str, known: bool):
-    """The shipped ISO list (data/countries.csv): every ISO code and Kosovo; "UK" is not ISO (GB is)."""
+    """The shipped ISO list (shared/data/iso_countries.csv): every ISO code and Kosovo; "UK" is not ISO (GB is)."""
     def ask():
         return request_recognition(recognition_id=uuid4(), beneficiary_id=uuid4(), organisation_id="o",
                                    qualification="x", country=code, sector=None, requested_on=TODAY, today=TODAY,
