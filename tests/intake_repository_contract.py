@@ -29,6 +29,7 @@ LIST_COLUMNS = {
     "consent_date", "consent_scope", "project_ids", "path_status", "registered_on", "erased_at", "personal",
     "wrapped_key",
     "taken_in_charge_on", "area", "municipality", "accepted_areas", "step_free_need", "work_status",
+    "permit_renewal_pending",
 }
 
 
@@ -38,13 +39,13 @@ class Boom(Exception):
 
 def new_person(org: str, *, fiscal: bytes | None = None, match: bytes | None = None, names: list[bytes] = (),
                registered_by: str = "op-1", must_leave_by: date | None = None, project: str = "P-1",
-               **extra: Any) -> NewBeneficiary:
+               permit_expiry: date | None = None, **extra: Any) -> NewBeneficiary:
     return NewBeneficiary(
         beneficiary_id=uuid4(), organisation_id=org, wrapped_key=os.urandom(40), personal=os.urandom(60),
         fiscal_code_index=fiscal, match_key_index=match or os.urandom(32), name_index=list(names), sex="F",
-        age_band="25-34", legal_status="refugee", reception="sai", must_leave_by=must_leave_by, permit_expiry=None,
-        household_size=1, children=0, single_parent=False, italian_level="A1", languages=["so"],
-        vulnerabilities=["health_condition"], project_ids=[project], consent_date=TODAY,
+        age_band="25-34", legal_status="refugee", reception="sai", must_leave_by=must_leave_by,
+        permit_expiry=permit_expiry, household_size=1, children=0, single_parent=False, italian_level="A1",
+        languages=["so"], vulnerabilities=["health_condition"], project_ids=[project], consent_date=TODAY,
         consent_scope=["processing"], registered_on=TODAY, registered_by=registered_by, **extra,
     )
 
@@ -148,6 +149,32 @@ class IntakeRepositoryContract:
         assert [(t, [r["beneficiary_id"] for r in page]) for t, page in (by_name, both, status, project, operator,
                                                                          due)] == [
             (2, [second, first]), (1, [second]), (1, [third]), (1, [third]), (1, [second]), (1, [second])]
+
+    async def test_a_pending_renewal_keeps_a_permit_out_of_the_due_list_and_reads_back(self, uow, org):
+        soon, past = TODAY + timedelta(days=5), TODAY - timedelta(days=30)
+        expiring = await self.add(uow, new_person(org, permit_expiry=soon))
+        renewing = await self.add(uow, new_person(org, permit_expiry=soon, permit_renewal_pending=True))
+        lapsed = await self.add(uow, new_person(org, permit_expiry=past, permit_renewal_pending=True))
+        also_leaving = await self.add(uow, new_person(org, permit_expiry=past, permit_renewal_pending=True,
+                                                      must_leave_by=soon))
+        async with uow:
+            _, due = await uow.people.list_page(organisation_id=org, limit=10, offset=0,
+                                                due_by=TODAY + timedelta(days=10))
+            rows = {b: await uow.people.get(organisation_id=org, beneficiary_id=b)
+                    for b in (expiring, renewing, lapsed)}
+        assert {r["beneficiary_id"] for r in due} == {expiring, also_leaving}
+        assert [rows[b]["permit_renewal_pending"] for b in (expiring, renewing, lapsed)] == [False, True, True]
+        async with uow:
+            await uow.people.update_registration(PersonColumns(
+                beneficiary_id=lapsed, personal=b"new", fiscal_code_index=None, match_key_index=b"m",
+                name_index=[b"x"], sex="F", age_band="25-34", legal_status="refugee", reception="sai",
+                must_leave_by=None, permit_expiry=past, household_size=1, children=0, single_parent=False,
+                italian_level="A1", languages=["so"], vulnerabilities=[], permit_renewal_pending=False))
+            _, due = await uow.people.list_page(organisation_id=org, limit=10, offset=0,
+                                                due_by=TODAY + timedelta(days=10))
+            row = await uow.people.get(organisation_id=org, beneficiary_id=lapsed)
+        assert row["permit_renewal_pending"] is False
+        assert {r["beneficiary_id"] for r in due} == {expiring, also_leaving, lapsed}
 
     async def test_each_read_is_one_audit_row(self, uow, org):
         person = await self.add(uow, new_person(org))

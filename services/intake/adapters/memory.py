@@ -40,6 +40,7 @@ _LIST_COLUMNS = (
     "consent_date", "consent_scope", "project_ids", "path_status", "registered_on", "erased_at", "personal",
     "wrapped_key",
     "taken_in_charge_on", "area", "municipality", "accepted_areas", "step_free_need", "work_status",
+    "permit_renewal_pending",
 )
 
 
@@ -150,7 +151,8 @@ class InMemoryPeople:
             assert due_by is not None
             return (r["erased_at"] is None and r["path_status"] not in closed_statuses and (
                 (r["must_leave_by"] is not None and r["must_leave_by"] <= due_by)
-                or (r["permit_expiry"] is not None and r["permit_expiry"] <= due_by)
+                or (r["permit_expiry"] is not None and r["permit_expiry"] <= due_by
+                    and not r["permit_renewal_pending"])
                 or any(g["status"] in ("open", "replanned") and g["deadline"] <= due_by for g in goals_of(r))))
 
         rows = [

@@ -44,6 +44,9 @@ class PersonColumns:
     accepted_areas: list[str] = field(default_factory=list)  # provinces where they would live or work
     step_free_need: bool | None = None  # needs a step-free place; None: not recorded
     work_status: str | None = None  # employed, seeking_work or inactive at intake; None: not recorded
+    # The permit's renewal was applied for (the sealed permit's renewal_pending, in plain): past its
+    # expiry day the permit shows 'renewal_pending', not 'expired' (domain/permit.py permit_flags).
+    permit_renewal_pending: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,7 +125,7 @@ async def find_duplicates(
 
 async def insert(conn: Connection, b: NewBeneficiary, events: Sequence[outbox.OutboxRecord]) -> None:
     """The person, their key and the events announcing them, in one statement (one round trip)."""
-    events_cte, event_args = outbox.insert_cte(events, first_param=35)
+    events_cte, event_args = outbox.insert_cte(events, first_param=36)
     await conn.execute(
         f"""
         WITH person_key AS (INSERT INTO person_keys (beneficiary_id, wrapped_key) VALUES ($1, $24)), {events_cte}
@@ -131,9 +134,10 @@ async def insert(conn: Connection, b: NewBeneficiary, events: Sequence[outbox.Ou
             age_band, legal_status, reception, must_leave_by, permit_expiry, household_size, children,
             single_parent, italian_level, languages, vulnerabilities, project_ids, consent_date, consent_scope,
             registered_on, registered_by, taken_in_charge_on, area, municipality, accepted_areas, consent_legal_basis,
-            consent_notice_version, consent_given_by, consent_expires_on, step_free_need, work_status)
+            consent_notice_version, consent_given_by, consent_expires_on, step_free_need, work_status,
+            permit_renewal_pending)
         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$25,$26,$27,$28,
-                $29,$30,$31,$32,$33,$34)
+                $29,$30,$31,$32,$33,$34,$35)
         """,
         b.beneficiary_id, b.organisation_id, b.personal, b.fiscal_code_index, b.match_key_index, b.name_index,
         b.sex, b.age_band, b.legal_status, b.reception, b.must_leave_by, b.permit_expiry, b.household_size,
@@ -141,13 +145,14 @@ async def insert(conn: Connection, b: NewBeneficiary, events: Sequence[outbox.Ou
         b.consent_date, b.consent_scope, b.registered_on, b.registered_by, b.wrapped_key,
         b.taken_in_charge_on or b.registered_on, b.area, b.municipality, list(b.accepted_areas),
         b.consent_legal_basis, b.consent_notice_version, b.consent_given_by, b.consent_expires_on, b.step_free_need,
-        b.work_status, *event_args,
+        b.work_status, b.permit_renewal_pending, *event_args,
     )
 
 
 _LIST_COLUMNS = """
     b.beneficiary_id, b.sex, b.age_band, b.legal_status, b.reception, b.must_leave_by, b.permit_expiry,
-    b.household_size, b.children, b.single_parent, b.italian_level, b.languages, b.vulnerabilities,
+    b.permit_renewal_pending, b.household_size, b.children, b.single_parent, b.italian_level, b.languages,
+    b.vulnerabilities,
     b.consent_date, b.consent_scope, b.project_ids, b.path_status, b.registered_on,
     coalesce(b.taken_in_charge_on, b.registered_on) AS taken_in_charge_on, b.erased_at,
     b.area, b.municipality, b.accepted_areas, b.step_free_need, b.work_status,
@@ -164,7 +169,15 @@ async def list_page(
     """One page of an organisation's people, newest first, with the total that match. `operator`:
     registered by them or responsible for one of their goals. `due_by`: people not erased and whose path
     is not in `closed_statuses`, with an open goal, must_leave_by, permit expiry or a consent's expiry on or before then
-    (overdue ones included: they are the most urgent)."""
+    (overdue ones included: they are the most urgent).
+
+    A permit whose renewal is pending (permit_renewal_pending) does not make its holder due, before or
+    after its expiry day: what the expiry asks of the operator is to apply for the renewal, and that
+    was done; the person keeps their rights on the post-office receipt while the questura decides, a
+    wait of months that would otherwise fill the list with people nobody can act on. They stay due for
+    their other deadlines, and the list and the person show permit_status 'renewal_pending' past the
+    expiry day. A refused or granted renewal is recorded by correcting the permit, which clears the
+    flag (a new expiry, or the old one due again)."""
     where = """
         b.organisation_id = $1
         AND ($2::bytea IS NULL OR b.fiscal_code_index = $2)
@@ -175,7 +188,7 @@ async def list_page(
             SELECT 1 FROM goals g WHERE g.beneficiary_id = b.beneficiary_id AND g.responsible_operator = $6))
         AND ($7::date IS NULL OR (
             b.erased_at IS NULL AND b.path_status <> ALL($8::text[])
-            AND (b.must_leave_by <= $7 OR b.permit_expiry <= $7
+            AND (b.must_leave_by <= $7 OR (b.permit_expiry <= $7 AND NOT b.permit_renewal_pending)
                  OR EXISTS (SELECT 1 FROM goals g WHERE g.beneficiary_id = b.beneficiary_id
                             AND g.status IN ('open', 'replanned') AND g.deadline <= $7)
                  OR EXISTS (SELECT 1 FROM current_consents c WHERE c.beneficiary_id = b.beneficiary_id

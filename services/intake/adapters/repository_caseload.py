@@ -80,7 +80,7 @@ BENEFICIARY_COLUMNS = (
     "single_parent", "italian_level", "languages", "vulnerabilities", "project_ids", "consent_date",
     "consent_scope", "registered_on", "registered_by", "taken_in_charge_on", "reference_index", "area",
     "municipality", "accepted_areas", "consent_legal_basis", "consent_notice_version", "consent_given_by",
-    "consent_expires_on", "work_status",
+    "consent_expires_on", "work_status", "permit_renewal_pending",
 )
 
 

@@ -32,13 +32,13 @@ async def update_registration(conn: Connection, c: PersonColumns) -> None:
             sex = $6, age_band = $7, legal_status = $8, reception = $9, must_leave_by = $10, permit_expiry = $11,
             household_size = $12, children = $13, single_parent = $14, italian_level = $15, languages = $16,
             vulnerabilities = $17, area = $18, municipality = $19, accepted_areas = $20, step_free_need = $21,
-            work_status = $22
+            work_status = $22, permit_renewal_pending = $23
         WHERE beneficiary_id = $1
         """,
         c.beneficiary_id, c.personal, c.fiscal_code_index, c.match_key_index, c.name_index, c.sex, c.age_band,
         c.legal_status, c.reception, c.must_leave_by, c.permit_expiry, c.household_size, c.children,
         c.single_parent, c.italian_level, c.languages, c.vulnerabilities, c.area, c.municipality,
-        list(c.accepted_areas), c.step_free_need, c.work_status,
+        list(c.accepted_areas), c.step_free_need, c.work_status, c.permit_renewal_pending,
     )
 
 

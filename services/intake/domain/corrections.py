@@ -19,7 +19,9 @@ EVENT_ATTRIBUTES = (
     "languages", "area", "municipality", "accepted_areas", "must_leave_by", "step_free_need", "women_inactive",
 )
 # women_inactive follows from the sex and the work status: an attribute of the event, not a column.
-COLUMNS = (*(a for a in EVENT_ATTRIBUTES if a != "women_inactive"), "permit_expiry", "vulnerabilities", "work_status")
+# The permit's expiry and renewal flag decide its status in intake's views; they never travel on events.
+COLUMNS = (*(a for a in EVENT_ATTRIBUTES if a != "women_inactive"), "permit_expiry", "permit_renewal_pending",
+           "vulnerabilities", "work_status")
 
 
 def as_entered(personal: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:
@@ -82,6 +84,7 @@ def columns(registration: Mapping[str, Any], *, registered_on: date) -> dict[str
         "languages": list(registration["languages"]),
         "must_leave_by": _date(reception.get("must_leave_by")),
         "permit_expiry": _date(permit["expiry_date"]) if permit else None,
+        "permit_renewal_pending": bool(permit and permit.get("renewal_pending")),
         "vulnerabilities": list(registration["vulnerabilities"]),
         # A move is a correction of the residence: the province and municipality follow it.
         "area": (registration.get("residence") or {}).get("province"),

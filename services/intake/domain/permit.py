@@ -10,7 +10,8 @@ from typing import Literal
 from intake.domain.enums import PermitDocument
 from shared.errors import RuleViolation
 
-PermitFlag = Literal["valid", "expiring_soon", "expired"]
+PermitFlag = Literal["valid", "expiring_soon", "expired", "renewal_pending"]
+PERMIT_FLAGS: tuple[PermitFlag, ...] = ("valid", "expiring_soon", "expired", "renewal_pending")
 NUMBER_FORMAT = "permit_number_format"  # the rule of every number check, whatever the document
 DEFAULT_SOON_DAYS = 60
 
@@ -63,8 +64,8 @@ class Permit:
         check_dates(self.issue_date, self.expiry_date)
 
     def flag(self, today: date, *, soon_days: int = DEFAULT_SOON_DAYS) -> PermitFlag:
-        """How close the permit is to its expiry on the given day."""
-        return permit_flags(self.expiry_date, today, soon_days=soon_days)
+        """How close the permit is to its expiry on the given day, its pending renewal counted."""
+        return permit_flags(self.expiry_date, today, renewal_pending=self.renewal_pending, soon_days=soon_days)
 
 
 def check_number(document: PermitDocument, field: str, value: str | None) -> None:
@@ -94,11 +95,21 @@ def check_dates(issue_date: date, expiry_date: date) -> None:
         )
 
 
-def permit_flags(expiry: date, today: date, *, soon_days: int = DEFAULT_SOON_DAYS) -> PermitFlag:
-    """'expired' after the expiry day, 'expiring_soon' within soon_days of it, else 'valid'."""
+def permit_flags(
+    expiry: date, today: date, *, renewal_pending: bool, soon_days: int = DEFAULT_SOON_DAYS
+) -> PermitFlag:
+    """'expired' after the expiry day, 'expiring_soon' within soon_days of it, else 'valid'; a permit
+    whose renewal was applied for is 'renewal_pending' instead of 'expired' once its expiry day has passed.
+
+    A person who applied for renewal in time keeps their rights (work, a lease) with the post-office
+    receipt while the questura decides, so after the expiry day 'expired' would mislead. Before the
+    expiry day the permit itself is still in force and its day still bounds a lease or a contract, so
+    a pending renewal changes nothing there: 'valid' or 'expiring_soon' as for any permit. Whether the
+    renewal was applied for in time (before expiry, or within the 60 days after it) is not recorded:
+    the operator who sets the flag judges it, and clears it by a correction if the questura refuses."""
     if soon_days < 0:
         raise ValueError(f"soon_days must be 0 or more, got {soon_days}")
     days_left = (expiry - today).days
     if days_left < 0:
-        return "expired"
+        return "renewal_pending" if renewal_pending else "expired"
     return "expiring_soon" if days_left <= soon_days else "valid"

@@ -143,14 +143,17 @@ async def get_beneficiary(
 
 
 # Housing and employment decide on a lease or a contract's length, which a permit's month and its
-# status (valid, expiring_soon, expired) answer; the exact expiry day is the operators' (README).
+# status (valid, expiring_soon, expired, renewal_pending) answer; the exact expiry day and the renewal
+# flag itself are the operators' (README): the status already says what the flag means for a lease.
 COARSE_PERMIT_ROLES = frozenset({Role.housing, Role.employment})
 
 
 def for_role(person: dict[str, Any], role: Role) -> dict[str, Any]:
-    """What `role` sees of a person: housing and employment get the permit's expiry month, not its day."""
+    """What `role` sees of a person: housing and employment get the permit's expiry month, not its day,
+    and its status (renewal_pending past the expiry day of a permit being renewed), not the flag."""
     if role not in COARSE_PERMIT_ROLES:
         return person
+    person.pop("permit_renewal_pending", None)
     expiry = person.pop("permit_expiry", None)
     person["permit_expiry_month"] = expiry.strftime("%Y-%m") if expiry else None
     return person

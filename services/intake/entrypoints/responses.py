@@ -10,6 +10,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# domain/permit.py PermitFlag; a test checks the two name the same statuses.
+PermitStatus = Literal["valid", "expiring_soon", "expired", "renewal_pending"]
+PERMIT_STATUS = ("valid: more than 60 days to the expiry day; expiring_soon: 60 days or fewer (the day itself "
+                 "included); expired: the expiry day has passed; renewal_pending: it has passed but the renewal "
+                 "was applied for, so the person keeps their rights on the post-office receipt while the questura "
+                 "decides (before the expiry day a pending renewal shows valid or expiring_soon)")
+
 
 class Out(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
@@ -18,8 +25,8 @@ class Out(BaseModel):
 class Registered(Out):
     beneficiary_id: UUID
     path_status: str
-    permit_status: Literal["valid", "expiring_soon", "expired"] | None = Field(
-        None, description="only when a permit was given")
+    permit_status: PermitStatus | None = Field(
+        None, description=f"only when a permit was given. {PERMIT_STATUS}")
 
 
 class Corrected(Out):
@@ -68,7 +75,9 @@ class Person(Out):
     # Operators and admins see the day; housing and employment only the month (README).
     permit_expiry: dt.date | None = Field(None, description="operators and admins only")
     permit_expiry_month: str | None = Field(None, max_length=7, description="housing and employment: YYYY-MM")
-    permit_status: Literal["valid", "expiring_soon", "expired"] | None
+    permit_status: PermitStatus | None = Field(description=f"null without a permit. {PERMIT_STATUS}")
+    permit_renewal_pending: bool | None = Field(
+        None, description="operators and admins only: the permit's renewal was applied for; null without a permit")
     household_size: int
     children: int
     single_parent: bool

@@ -79,9 +79,10 @@ async def export(uow: IntakeUnitOfWork, vault: Vault, principal: Principal, bene
     opened = Opener(vault, person)
     current = opened(person["personal"]) or {}
     registration = {k: person[k] for k in (
-        "sex", "age_band", "legal_status", "reception", "must_leave_by", "permit_expiry", "household_size",
-        "children", "single_parent", "italian_level", "languages", "project_ids", "path_status", "registered_on",
-        "taken_in_charge_on", "area", "municipality", "accepted_areas", "consent_date", "consent_scope")}
+        "sex", "age_band", "legal_status", "reception", "must_leave_by", "permit_expiry", "permit_renewal_pending",
+        "household_size", "children", "single_parent", "italian_level", "languages", "project_ids", "path_status",
+        "registered_on", "taken_in_charge_on", "area", "municipality", "accepted_areas", "consent_date",
+        "consent_scope")}
     registration["personal"] = personal_view(current, vulnerabilities=list(person["vulnerabilities"]))
     sealed = {"registration_versions": "registration", "corrections": "reason", "assessments": "notes",
               "goals": "notes", "goal_history": "notes", "path_transitions": "notes"}

@@ -300,6 +300,7 @@ async def _store(
             data.consent.date, [s.value for s in data.consent.scope], today, principal.subject, taken,
             p.reference_index, event.area, event.municipality, list(event.accepted_areas),
             *consent.columns(data).values(), work_status_of(data),
+            data.permit.renewal_pending if data.permit else False,
         ))
     await uow.caseload.copy_people(people, keys)  # a trigger records each one's consents
     await uow.caseload.events(records)

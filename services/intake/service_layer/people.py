@@ -106,7 +106,13 @@ def _present(row: Row, vault: Vault | None, today: date) -> dict[str, Any]:
     item["accepted_areas"] = list(item["accepted_areas"] or [])
     item["consent"] = {"date": row["consent_date"], "scope": list(row["consent_scope"])}
     item["erased"] = row["erased_at"] is not None
-    item["permit_status"] = permit_flags(row["permit_expiry"], today) if row["permit_expiry"] else None
+    # The status is the permit's expiry and its pending renewal, judged by the one rule (permit_flags).
+    renewal_pending = bool(row.get("permit_renewal_pending") if hasattr(row, "get") else row["permit_renewal_pending"])
+    if row["permit_expiry"]:
+        item["permit_status"] = permit_flags(row["permit_expiry"], today, renewal_pending=renewal_pending)
+        item["permit_renewal_pending"] = renewal_pending
+    else:
+        item["permit_status"] = item["permit_renewal_pending"] = None
     if vault is not None:
         try:
             opened = vault.open(row["beneficiary_id"], row["wrapped_key"], row["personal"] or b"")

@@ -60,7 +60,8 @@ async def register(
         consent_date=data.consent.date, consent_scope=[s.value for s in data.consent.scope],
         registered_on=today, registered_by=principal.subject, taken_in_charge_on=data.taken_in_charge_on,
         area=event.area, municipality=event.municipality, accepted_areas=list(event.accepted_areas),
-        step_free_need=data.step_free_need, work_status=work_status_of(data), **consent.columns(data),
+        step_free_need=data.step_free_need, work_status=work_status_of(data),
+        permit_renewal_pending=permit.renewal_pending if permit else False, **consent.columns(data),
     )
     codes = {f"project_ids.{i}": code for i, code in enumerate(data.project_ids)}
     async with uow:

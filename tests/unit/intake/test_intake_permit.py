@@ -1,9 +1,11 @@
 from datetime import date, timedelta
+from typing import get_args
 
 import pytest
 
 from intake.domain.enums import PermitDocument
-from intake.domain.permit import Permit, PermitRuleViolation, permit_flags
+from intake.domain.permit import PERMIT_FLAGS, Permit, PermitFlag, PermitRuleViolation, permit_flags
+from intake.entrypoints.responses import PermitStatus, Person, Registered
 
 pytestmark = pytest.mark.unit
 
@@ -16,22 +18,47 @@ TODAY = date(2025, 3, 10)
      (60, "expiring_soon"), (61, "valid"), (400, "valid")],
 )  # fmt: skip
 def test_flag_boundaries_with_the_default_60_days(days_left, flag):
-    assert permit_flags(TODAY + timedelta(days=days_left), TODAY) == flag
+    assert permit_flags(TODAY + timedelta(days=days_left), TODAY, renewal_pending=False) == flag
 
 
 @pytest.mark.parametrize(("days_left", "flag"), [(0, "expiring_soon"), (1, "valid"), (-1, "expired")])
 def test_flag_with_no_warning_window(days_left, flag):
-    assert permit_flags(TODAY + timedelta(days=days_left), TODAY, soon_days=0) == flag
+    assert permit_flags(TODAY + timedelta(days=days_left), TODAY, renewal_pending=False, soon_days=0) == flag
 
 
 def test_flag_with_a_longer_window():
-    assert permit_flags(TODAY + timedelta(days=90), TODAY, soon_days=90) == "expiring_soon"
-    assert permit_flags(TODAY + timedelta(days=91), TODAY, soon_days=90) == "valid"
+    assert permit_flags(TODAY + timedelta(days=90), TODAY, renewal_pending=False, soon_days=90) == "expiring_soon"
+    assert permit_flags(TODAY + timedelta(days=91), TODAY, renewal_pending=False, soon_days=90) == "valid"
+
+
+@pytest.mark.parametrize(
+    ("days_left", "flag"),
+    [(-365, "renewal_pending"), (-1, "renewal_pending"), (0, "expiring_soon"), (1, "expiring_soon"),
+     (60, "expiring_soon"), (61, "valid"), (400, "valid")],
+)  # fmt: skip
+def test_a_pending_renewal_replaces_expired_only_once_the_expiry_day_has_passed(days_left, flag):
+    assert permit_flags(TODAY + timedelta(days=days_left), TODAY, renewal_pending=True) == flag
+
+
+@pytest.mark.parametrize(("days_left", "flag"), [(0, "expiring_soon"), (1, "valid"), (-1, "renewal_pending")])
+def test_a_pending_renewal_with_no_warning_window(days_left, flag):
+    assert permit_flags(TODAY + timedelta(days=days_left), TODAY, renewal_pending=True, soon_days=0) == flag
+
+
+def test_the_flag_must_be_given():
+    with pytest.raises(TypeError):
+        permit_flags(TODAY, TODAY)  # type: ignore[call-arg]
+
+
+def test_the_statuses_are_the_literal_and_the_response_models():
+    assert get_args(PermitFlag) == PERMIT_FLAGS == get_args(PermitStatus)
+    for model in (Person, Registered):
+        assert "renewal_pending" in str(model.model_json_schema()["properties"]["permit_status"])
 
 
 def test_negative_window_is_an_error():
     with pytest.raises(ValueError, match="soon_days must be 0 or more, got -1"):
-        permit_flags(TODAY, TODAY, soon_days=-1)
+        permit_flags(TODAY, TODAY, renewal_pending=True, soon_days=-1)
 
 
 def permit(**changes) -> Permit:
@@ -55,6 +82,12 @@ def violation(**changes) -> PermitRuleViolation:
 def test_permit_flag_uses_its_expiry():
     assert permit().flag(date(2025, 1, 15)) == "expiring_soon"
     assert permit().flag(date(2025, 3, 2)) == "expired"
+
+
+def test_permit_flag_counts_its_pending_renewal():
+    assert permit(renewal_pending=True).flag(date(2025, 1, 15)) == "expiring_soon"
+    assert permit(renewal_pending=True).flag(date(2025, 3, 1)) == "expiring_soon"
+    assert permit(renewal_pending=True).flag(date(2025, 3, 2)) == "renewal_pending"
 
 
 @pytest.mark.parametrize("expiry", [date(2024, 9, 1), date(2024, 8, 31)])
