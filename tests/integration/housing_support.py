@@ -45,6 +45,10 @@ class Housing:
     def uow(self):  # type: ignore[no-untyped-def]
         return postgres_uow(self.pool)
 
+    async def step(self, proposal_id: str, action: str, body: dict | None = None) -> httpx.Response:
+        """The team's step on a proposal (accept, confirm, move_in, move_out, decline), as its API takes it."""
+        return await self.http.post(f"/api/v1/proposals/{proposal_id}/{action}", headers=self.auth, json=body or {})
+
     async def send(self, payload: EventPayload, beneficiary_id: UUID) -> None:
         """As intake (or employment) would: an envelope on its topic, keyed by the person."""
         producer = "employment" if payload.event_type.startswith("employment.") else "intake"

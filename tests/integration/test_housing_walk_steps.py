@@ -33,17 +33,13 @@ async def h(real_servers, topics):
         yield running
 
 
-async def _step(h: Housing, proposal_id: str, action: str, body: dict | None = None):
-    return await h.http.post(f"/api/v1/proposals/{proposal_id}/{action}", headers=h.auth, json=body or {})
-
-
 async def _housed(h: Housing, place_id: str, **kw) -> tuple:
     bid = await person(h, **kw)
     p = await eventually(lambda: open_proposal_of(h, bid))
     assert p["place_id"] == place_id, p
     for action, body in [("accept", {}), ("confirm", {"actor": "person"}), ("confirm", {"actor": "host"}),
                          ("move_in", {})]:
-        r = await _step(h, p["proposal_id"], action, body)
+        r = await h.step(p["proposal_id"], action, body)
         assert r.status_code == 200, r.text
     return bid, p["proposal_id"]
 
@@ -57,7 +53,7 @@ async def test_a_move_out_sent_several_times_at_once_frees_the_beds_once(h: Hous
     await _housed(h, place["place_id"], sex="F")
     b, pb = await _housed(h, place["place_id"], sex="F")
     assert await _beds_free(h, place["place_id"]) == 1
-    answers = await asyncio.gather(*(_step(h, pb, "move_out", {"reason": "end_of_period"}) for _ in range(6)))
+    answers = await asyncio.gather(*(h.step(pb, "move_out", {"reason": "end_of_period"}) for _ in range(6)))
     assert sorted(r.status_code for r in answers) == [200] + [409] * 5, [r.text for r in answers]
     assert await _beds_free(h, place["place_id"]) == 2  # one bed freed, the other woman still lives there
     assert (await outbox_types(h, b)).count("housing.moved_out") == 1
@@ -73,10 +69,10 @@ async def test_a_decline_racing_the_move_in_leaves_one_of_them(h: Housing):
         p = await eventually(lambda bid=bid: open_proposal_of(h, bid))
         assert p["place_id"] == place["place_id"], p
         for action, body in [("accept", {}), ("confirm", {"actor": "person"}), ("confirm", {"actor": "host"})]:
-            assert (await _step(h, p["proposal_id"], action, body)).status_code == 200
+            assert (await h.step(p["proposal_id"], action, body)).status_code == 200
         moved, declined = await asyncio.gather(
-            _step(h, p["proposal_id"], "move_in"),
-            _step(h, p["proposal_id"], "decline", {"actor": "person", "reason": "housed_elsewhere"}))
+            h.step(p["proposal_id"], "move_in"),
+            h.step(p["proposal_id"], "decline", {"actor": "person", "reason": "housed_elsewhere"}))
         assert sorted([moved.status_code, declined.status_code]) == [200, 409], (moved.text, declined.text)
         now = (await h.http.get(f"/api/v1/proposals/{p['proposal_id']}", headers=h.auth)).json()
         steps = [t for t in await outbox_types(h, bid) if t in ("housing.moved_in",)]
@@ -86,7 +82,7 @@ async def test_a_decline_racing_the_move_in_leaves_one_of_them(h: Housing):
             assert now["status"] == "declined" and await _beds_free(h, place["place_id"]) == 1 and not steps
         r = await h.http.post(f"/api/v1/places/{place['place_id']}/retire", headers=h.auth)
         if moved.status_code == 200:
-            assert (await _step(h, p["proposal_id"], "move_out", {"reason": "transferred"})).status_code == 200
+            assert (await h.step(p["proposal_id"], "move_out", {"reason": "transferred"})).status_code == 200
             r = await h.http.post(f"/api/v1/places/{place['place_id']}/retire", headers=h.auth)
         assert r.status_code == 200, r.text
 
@@ -100,7 +96,7 @@ async def test_an_erased_person_who_moves_out_does_not_go_back_on_the_waiting_li
         async with h.pool.acquire() as conn:
             return await conn.fetchval("SELECT status = 'erased' FROM households WHERE beneficiary_id = $1", a)
     await eventually(erased)
-    r = await _step(h, pa, "move_out", {"reason": "conflict"})  # a reason that would put them back on the list
+    r = await h.step(pa, "move_out", {"reason": "conflict"})  # a reason that would put them back on the list
     assert r.status_code == 200, r.text
     everyone = (await h.http.get("/api/v1/waiting", params={"matchable": "false", "limit": 500},
                                  headers=h.auth)).json()["items"]
@@ -118,7 +114,7 @@ async def test_a_consent_withdrawal_waits_for_a_step_under_way_on_the_place(h: H
     p = await eventually(lambda: open_proposal_of(h, a))
     assert p["place_id"] == place["place_id"]
     for action, body in [("accept", {}), ("confirm", {"actor": "person"}), ("confirm", {"actor": "host"})]:
-        assert (await _step(h, p["proposal_id"], action, body)).status_code == 200
+        assert (await h.step(p["proposal_id"], action, body)).status_code == 200
 
     async def status() -> str:
         return (await h.http.get(f"/api/v1/proposals/{p['proposal_id']}", headers=h.auth)).json()["status"]
@@ -210,7 +206,7 @@ async def test_two_teams_acting_for_one_person_at_two_places_at_once(h: Housing)
             answers = await asyncio.gather(by_hand(x), by_hand(y))
             assert all(r.status_code in (201, 409) for r in answers), [r.text for r in answers]
         else:
-            answers = await asyncio.gather(_step(h, p["proposal_id"], "accept"), by_hand(other))
+            answers = await asyncio.gather(h.step(p["proposal_id"], "accept"), by_hand(other))
             codes = [r.status_code for r in answers]
             assert codes in ([200, 409], [409, 201]), [r.text for r in answers]
             if codes[0] == 200:
@@ -271,7 +267,7 @@ async def test_a_path_that_ends_takes_the_person_off_the_waiting_list(h: Housing
     p = await eventually(lambda: _proposal_at(h, place["place_id"]))
     first = gone if p["beneficiary_id"] == str(gone) else paused
     second = paused if first == gone else gone
-    assert (await _step(h, p["proposal_id"], "accept")).status_code == 200
+    assert (await h.step(p["proposal_id"], "accept")).status_code == 200
     await h.send(PathStatusChanged(from_status="in_progress", to_status="interrupted",
                                    reason_category="stopped_attending", changed_on=TODAY), second)
     await h.send(PathStatusChanged(from_status="in_progress", to_status="transferred",
@@ -306,7 +302,7 @@ async def test_places_say_how_many_beds_can_still_be_offered(h: Housing):
     for bid in people:
         p = await eventually(lambda bid=bid: open_proposal_of(h, bid))
         assert p["place_id"] == place["place_id"]
-        assert (await _step(h, p["proposal_id"], "accept")).status_code == 200
+        assert (await h.step(p["proposal_id"], "accept")).status_code == 200
     soon = (await h.http.get("/api/v1/places", params={"free_within_days": 30}, headers=h.auth)).json()["items"]
     here = next(x for x in soon if x["place_id"] == place["place_id"])
     assert (here["beds_free"], here["beds_available"]) == (4, 1)
@@ -322,7 +318,7 @@ async def test_the_proposals_the_team_holds_are_scored_again_too(h: Housing):
     place = await flat(h, **body)
     a = await person(h)
     p = await eventually(lambda: open_proposal_of(h, a))
-    assert (await _step(h, p["proposal_id"], "accept")).status_code == 200
+    assert (await h.step(p["proposal_id"], "accept")).status_code == 200
     before = p["score_parts"]
     await h.send(EmploymentIncomeChanged(source="contract", monthly_income_eur="1500.00", since=TODAY,
                                          workplace_municipality="058091"), a)
@@ -383,7 +379,7 @@ async def test_a_re_match_never_undoes_what_the_team_did_at_the_same_moment(h: H
         p = await eventually(lambda bid=bid: open_proposal_of(h, bid))
         assert p["place_id"] == place["place_id"], p
         accepted, run = await asyncio.gather(
-            _step(h, p["proposal_id"], "accept"),
+            h.step(p["proposal_id"], "accept"),
             h.http.post("/api/v1/matching/run", params={"hold_for_arrivals": "true"}, headers=h.auth))
         assert run.status_code == 200, run.text
         now = (await h.http.get(f"/api/v1/proposals/{p['proposal_id']}", headers=h.auth)).json()
@@ -400,12 +396,12 @@ async def test_a_move_out_for_other_needs_a_note_as_a_decline_does(h: Housing):
     place = await flat(h, gender_policy="women", beds_total=2, beds_free=2)
     _, pid = await _housed(h, place["place_id"], sex="F")
     for note in (None, "   "):
-        r = await _step(h, pid, "move_out", {"reason": "other", "note": note})
+        r = await h.step(pid, "move_out", {"reason": "other", "note": note})
         assert r.status_code == 422, r.text
         assert r.json()["errors"][0] | {"message": ""} == {"field": "note", "rule": "note_required_for_other",
                                                           "message": ""}
     assert await _beds_free(h, place["place_id"]) == 1  # nothing changed
-    r = await _step(h, pid, "move_out", {"reason": "other", "note": "returned to her family in Bari"})
+    r = await h.step(pid, "move_out", {"reason": "other", "note": "returned to her family in Bari"})
     assert r.status_code == 200 and r.json()["move_out_reason"] == "other", r.text
     async with h.pool.acquire() as conn:
         assert await conn.fetchval("SELECT decline_note FROM proposals WHERE proposal_id = $1",
@@ -423,14 +419,14 @@ async def test_a_step_recorded_after_the_fact_carries_the_day_it_happened(h: Hou
                            UUID(p["proposal_id"]), TODAY - timedelta(days=7))
     monday = TODAY - timedelta(days=2)
     for action, body in [("accept", {}), ("confirm", {"actor": "person"}), ("confirm", {"actor": "host"})]:
-        assert (await _step(h, p["proposal_id"], action, body | {"on": (monday - timedelta(days=1)).isoformat()})
+        assert (await h.step(p["proposal_id"], action, body | {"on": (monday - timedelta(days=1)).isoformat()})
                 ).status_code == 200
     for on, rule in [(TODAY + timedelta(days=1), "not_in_future"), (monday - timedelta(days=2), "before_last_step")]:
-        r = await _step(h, p["proposal_id"], "move_in", {"on": on.isoformat()})
+        r = await h.step(p["proposal_id"], "move_in", {"on": on.isoformat()})
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "on", r.text
         assert r.json()["errors"][0]["rule"] == rule, r.text
     assert await _beds_free(h, place["place_id"]) == 1
-    r = await _step(h, p["proposal_id"], "move_in", {"on": monday.isoformat()})
+    r = await h.step(p["proposal_id"], "move_in", {"on": monday.isoformat()})
     assert r.status_code == 200 and r.json()["status"] == "moved_in", r.text
     assert r.json()["last_step_on"] == monday.isoformat(), r.text
     async with h.pool.acquire() as conn:

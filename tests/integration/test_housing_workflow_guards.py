@@ -31,10 +31,6 @@ async def h(real_servers, topics):
         yield running
 
 
-async def _step(h: Housing, proposal_id: str, action: str, body: dict | None = None):
-    return await h.http.post(f"/api/v1/proposals/{proposal_id}/{action}", headers=h.auth, json=body or {})
-
-
 async def _by_hand(h: Housing, bid, place_id: str):
     r = await h.http.post("/api/v1/proposals", headers=h.auth, json={"beneficiary_id": str(bid), "place_id": place_id})
     assert r.status_code == 201, r.text
@@ -59,7 +55,7 @@ async def test_a_household_that_grows_loses_a_place_too_small_and_cannot_move_in
     a = await person(h)
     p = await eventually(lambda: open_proposal_of(h, a))
     assert p["place_id"] == men["place_id"]
-    assert (await _step(h, p["proposal_id"], "accept")).status_code == 200
+    assert (await h.step(p["proposal_id"], "accept")).status_code == 200
     # a child and a partner join him: a family of three fits neither one bed nor a men-only flat
     await h.send(BeneficiaryCorrected(corrected_on=TODAY, corrected_fields=["household"],
                                       household_size=3, children=1), a)
@@ -69,7 +65,7 @@ async def test_a_household_that_grows_loses_a_place_too_small_and_cannot_move_in
         return got if got["status"] == "declined" else None
     got = await eventually(declined)
     assert got["decline_actor"] == "administrative" and got["decline_reason"] == "household_changed"
-    r = await _step(h, p["proposal_id"], "move_in")
+    r = await h.step(p["proposal_id"], "move_in")
     assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "move_in_not_allowed"
     place = (await h.http.get(f"/api/v1/places/{men['place_id']}", headers=h.auth)).json()
     assert place["beds_free"] == 1  # nothing taken
@@ -82,10 +78,10 @@ async def test_each_step_that_books_beds_checks_the_pair_as_it_is_now(h: Housing
     p = await eventually(lambda: open_proposal_of(h, a))
     assert p["place_id"] == women["place_id"]
     for action, body in [("accept", {}), ("confirm", {"actor": "person"}), ("confirm", {"actor": "host"})]:
-        assert (await _step(h, p["proposal_id"], action, body)).status_code == 200
+        assert (await h.step(p["proposal_id"], action, body)).status_code == 200
     async with h.pool.acquire() as conn:  # as if the correction's event had not been consumed yet
         await conn.execute("UPDATE households SET size = 2, children = 0 WHERE beneficiary_id = $1", a)
-    r = await _step(h, p["proposal_id"], "move_in")
+    r = await h.step(p["proposal_id"], "move_in")
     assert r.status_code == 422
     assert {e["rule"] for e in r.json()["errors"]} == {"hard_constraint_capacity", "hard_constraint_gender_policy"}
     assert (await _proposal(h, p["proposal_id"]))["status"] == "confirmed"
@@ -107,7 +103,7 @@ async def test_racing_for_the_last_bed_one_wins(h: Housing):
         assert {e["rule"] for e in loser.json()["errors"]} == {"hard_constraint_capacity"}
         winner = next(r for r in answers if r.status_code == 201).json()
         assert winner["by_hand"] and winner["status"] == "proposed"
-        decline = await _step(h, winner["proposal_id"], "decline", {"actor": "team", "reason": "duplicate_proposal"})
+        decline = await h.step(winner["proposal_id"], "decline", {"actor": "team", "reason": "duplicate_proposal"})
         assert decline.status_code == 200
 
         async def matchers_own(place=place):
@@ -115,7 +111,7 @@ async def test_racing_for_the_last_bed_one_wins(h: Housing):
             return next((p for p in items if p["place_id"] == place["place_id"] and not p["by_hand"]), None)
         mine = await matchers_own() or await eventually(matchers_own)
         other = b if mine["beneficiary_id"] == str(a) else a
-        answers = await asyncio.gather(_step(h, mine["proposal_id"], "accept"), h.http.post(
+        answers = await asyncio.gather(h.step(mine["proposal_id"], "accept"), h.http.post(
             "/api/v1/proposals", headers=h.auth, json={"beneficiary_id": str(other), "place_id": place["place_id"]}))
         assert sorted(r.status_code for r in answers) in ([200, 422], [201, 409]), [r.text for r in answers]
         holding = [p for p in (await proposals(h, limit=500))["items"] if p["place_id"] == place["place_id"]
@@ -150,7 +146,7 @@ async def test_proposals_that_no_longer_fit_together_are_withdrawn(h: Housing):
     assert after["status"] == "declined" and after["decline_reason"] == "superseded"
     assert (await h.http.post("/api/v1/matching/run", headers=h.auth)).status_code == 200
     assert (await _proposal(h, by_hand["proposal_id"]))["status"] == "proposed"
-    assert (await _step(h, by_hand["proposal_id"], "accept")).status_code == 200
+    assert (await h.step(by_hand["proposal_id"], "accept")).status_code == 200
 
 
 async def test_scores_follow_income_and_place_kind_cannot_change(h: Housing):
@@ -177,7 +173,7 @@ async def test_erasure_forgets_the_free_text_about_the_person(h: Housing):
     await flat(h)
     a = await person(h)
     p = await eventually(lambda: open_proposal_of(h, a))
-    r = await _step(h, p["proposal_id"], "decline", {"actor": "person", "reason": "other",
+    r = await h.step(p["proposal_id"], "decline", {"actor": "person", "reason": "other",
                                                       "note": "Mario Rossi, via Roma 3, tel 3331112222"})
     assert r.status_code == 200
     await h.send(BeneficiaryErased(erased_on=TODAY), a)
@@ -209,7 +205,7 @@ async def test_places_free_soon_waiting_list_and_retiring_a_place(h: Housing):
     soon = {x["place_id"] for x in (await h.http.get("/api/v1/places", params={"free_within_days": 30},
                                                      headers=h.auth)).json()["items"]}
     assert held["place_id"] in soon and expired["place_id"] not in soon  # a period over is not free soon
-    assert (await _step(h, p["proposal_id"], "accept")).status_code == 200
+    assert (await h.step(p["proposal_id"], "accept")).status_code == 200
     soon = {x["place_id"] for x in (await h.http.get("/api/v1/places", params={"free_within_days": 30},
                                                      headers=h.auth)).json()["items"]}
     assert held["place_id"] not in soon  # its one bed is held by the accepted proposal
@@ -250,7 +246,7 @@ async def test_a_change_to_a_place_never_strands_the_beds_it_holds(h: Housing):
     place = await flat(h, **body)
     a = await person(h, sex="F")
     p = await eventually(lambda: open_proposal_of(h, a))
-    assert (await _step(h, p["proposal_id"], "accept")).status_code == 200
+    assert (await h.step(p["proposal_id"], "accept")).status_code == 200
     r = await h.http.put(f"/api/v1/places/{place['place_id']}", headers=h.auth, json=body | {"gender_policy": "men"})
     assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "breaks_held_proposal"
     assert r.json()["errors"][0]["field"] == "gender_policy" and r.json()["proposal_id"] == p["proposal_id"]
@@ -268,7 +264,7 @@ async def test_a_change_to_a_place_never_strands_the_beds_it_holds(h: Housing):
             here = [q for q in items if q["place_id"] == room["place_id"]]
             return here if len(here) == 2 else None
         here = await eventually(both)
-        answers = await asyncio.gather(*(_step(h, q["proposal_id"], "accept") for q in here), h.http.put(
+        answers = await asyncio.gather(*(h.step(q["proposal_id"], "accept") for q in here), h.http.put(
             f"/api/v1/places/{room['place_id']}", headers=h.auth,
             json=body | {"gender_policy": "mixed", "municipality": "058047", "beds_total": 1, "beds_free": 1}))
         assert all(r.status_code in (200, 409, 422) for r in answers), [r.text for r in answers]
@@ -277,7 +273,7 @@ async def test_a_change_to_a_place_never_strands_the_beds_it_holds(h: Housing):
                 if q["place_id"] == room["place_id"] and q["status"] == "accepted"]
         assert len(held) <= now["beds_free"], (now, held)
         for q in held:  # free the team's beds for the next round's people
-            assert (await _step(h, q["proposal_id"], "decline", {"actor": "team", "reason": "duplicate_proposal"})
+            assert (await h.step(q["proposal_id"], "decline", {"actor": "team", "reason": "duplicate_proposal"})
                     ).status_code == 200
         del x, y
 
